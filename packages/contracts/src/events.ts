@@ -1,0 +1,149 @@
+import { Type } from 'class-transformer';
+import {
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsNotEmpty,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsString,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { BatchSettings } from './batch-settings';
+import { BATCH_STATUSES, BatchStatus, CALL_OUTCOMES, CallOutcome, CONTACT_STATUSES, ContactStatus, PROVIDERS, ProviderName } from './statuses';
+
+/** Every JetStream event carries a unique id: the publish msgID and the consumers' dedupe key. */
+export abstract class DomainEvent {
+  @IsString() @IsNotEmpty() event_id: string;
+  @IsString() @IsNotEmpty() org_id: string;
+}
+
+export class ValidationCounts {
+  @IsInt() @Min(0) total_rows: number;
+  @IsInt() @Min(0) valid_rows: number;
+  @IsInt() @Min(0) invalid_rows: number;
+  @IsInt() @Min(0) duplicate_rows: number;
+  @IsInt() @Min(0) empty_rows: number;
+  @IsInt() @Min(0) suppressed_rows: number;
+}
+
+/** Ingest stored a batch and its contacts (one transaction); the contacts follow in chunks. */
+export class BatchIngestedEvent extends DomainEvent {
+  @IsString() @IsNotEmpty() batch_id: string;
+  @IsString() name: string;
+  @IsString() @IsNotEmpty() agent_id: string;
+  @IsIn(PROVIDERS as unknown as string[]) provider: ProviderName;
+  @IsString() from_number: string;
+  @IsIn(['pending', 'scheduled', 'running']) initial_status: Extract<BatchStatus, 'pending' | 'scheduled' | 'running'>;
+  @ValidateNested() @Type(() => BatchSettings) settings: BatchSettings;
+  /** Contacts stored (dialable + kept-but-final such as suppressed). */
+  @IsInt() @Min(0) total_contacts: number;
+  @IsInt() @Min(0) chunk_count: number;
+  @IsArray() @IsString({ each: true }) variable_columns: string[];
+  @ValidateNested() @Type(() => ValidationCounts) validation: ValidationCounts;
+  @IsNumber() estimated_cost: number;
+  @IsISO8601() created_at: string;
+}
+
+export const INGESTED_CONTACT_STATUSES = ['pending', 'suppressed', 'invalid_number'] as const;
+
+export class ContactRecord {
+  @IsString() @IsNotEmpty() contact_id: string;
+  @IsInt() @Min(1) row: number;
+  @IsString() phone: string;
+  @IsOptional() @IsString() name?: string;
+  @IsOptional() @IsString() timezone?: string;
+  @IsInt() priority: number;
+  @IsObject() variables: Record<string, string>;
+  @IsIn(INGESTED_CONTACT_STATUSES as unknown as string[]) status: (typeof INGESTED_CONTACT_STATUSES)[number];
+}
+
+export class ContactsChunkEvent extends DomainEvent {
+  @IsString() @IsNotEmpty() batch_id: string;
+  @IsInt() @Min(0) chunk_index: number;
+  @IsInt() @Min(1) chunk_count: number;
+  @IsArray() @ValidateNested({ each: true }) @Type(() => ContactRecord) contacts: ContactRecord[];
+}
+
+export class BatchStatusChangedEvent extends DomainEvent {
+  @IsString() @IsNotEmpty() batch_id: string;
+  @IsIn(BATCH_STATUSES as unknown as string[]) status: BatchStatus;
+  @IsOptional() @IsIn(BATCH_STATUSES as unknown as string[]) previous_status?: BatchStatus;
+  @IsOptional() @IsString() reason?: string;
+  @IsISO8601() at: string;
+}
+
+export class DialRequest extends DomainEvent {
+  @IsString() @IsNotEmpty() attempt_id: string;
+  @IsString() @IsNotEmpty() batch_id: string;
+  @IsString() @IsNotEmpty() contact_id: string;
+  @IsInt() @Min(1) attempt: number;
+  @IsString() @IsNotEmpty() phone: string;
+  @IsString() from_number: string;
+  @IsString() @IsNotEmpty() agent_id: string;
+  @IsIn(PROVIDERS as unknown as string[]) provider: ProviderName;
+  @IsObject() variables: Record<string, string>;
+  @IsInt() @Min(1) timeout_seconds: number;
+  @IsISO8601() requested_at: string;
+}
+
+export abstract class AttemptEvent extends DomainEvent {
+  @IsString() @IsNotEmpty() attempt_id: string;
+  @IsString() @IsNotEmpty() batch_id: string;
+  @IsString() @IsNotEmpty() contact_id: string;
+  @IsInt() @Min(1) attempt: number;
+  @IsIn(PROVIDERS as unknown as string[]) provider: ProviderName;
+}
+
+export class CallStartedEvent extends AttemptEvent {
+  @IsString() provider_call_id: string;
+  @IsISO8601() started_at: string;
+}
+
+export class CallFinishedEvent extends AttemptEvent {
+  @IsOptional() @IsString() provider_call_id?: string;
+  @IsIn(CALL_OUTCOMES as unknown as string[]) outcome: CallOutcome;
+  @IsOptional() @IsISO8601() started_at?: string;
+  @IsOptional() @IsISO8601() answered_at?: string;
+  @IsISO8601() ended_at: string;
+  @IsNumber() @Min(0) duration_seconds: number;
+  @IsOptional() @IsString() failure_reason?: string;
+  @IsOptional() @IsString() recording_url?: string;
+  @IsOptional() @IsString() transcript?: string;
+}
+
+/** The scheduler's decision about a contact; `version` orders the updates of one contact. */
+export class ContactUpdatedEvent extends DomainEvent {
+  @IsString() @IsNotEmpty() batch_id: string;
+  @IsString() @IsNotEmpty() contact_id: string;
+  @IsInt() @Min(1) version: number;
+  @IsIn(CONTACT_STATUSES as unknown as string[]) status: ContactStatus;
+  @IsBoolean() final: boolean;
+  @IsInt() @Min(0) attempts: number;
+  @IsOptional() @IsIn(CALL_OUTCOMES as unknown as string[]) last_outcome?: CallOutcome;
+  @IsOptional() @IsISO8601() next_retry_at?: string;
+  @IsOptional() @IsISO8601() last_attempt_at?: string;
+  @IsISO8601() at: string;
+}
+
+export const PROVIDER_EVENT_KINDS = ['ringing', 'answered', 'ended'] as const;
+export type ProviderEventKind = (typeof PROVIDER_EVENT_KINDS)[number];
+
+/** A provider's status callback, verified and normalized to SPEC §5 outcomes. */
+export class ProviderCallEvent {
+  @IsString() @IsNotEmpty() event_id: string;
+  @IsIn(PROVIDERS as unknown as string[]) provider: ProviderName;
+  @IsString() @IsNotEmpty() provider_call_id: string;
+  @IsString() @IsNotEmpty() attempt_id: string;
+  @IsIn(PROVIDER_EVENT_KINDS as unknown as string[]) kind: ProviderEventKind;
+  @IsOptional() @IsIn(CALL_OUTCOMES as unknown as string[]) outcome?: CallOutcome;
+  @IsISO8601() at: string;
+  @IsOptional() @IsNumber() @Min(0) duration_seconds?: number;
+  @IsOptional() @IsString() failure_reason?: string;
+  @IsOptional() @IsString() recording_url?: string;
+  @IsOptional() @IsString() transcript?: string;
+}

@@ -1,0 +1,9 @@
+import 'reflect-metadata';
+
+export * from './statuses';
+export * from './error-codes';
+export * from './subjects';
+export * from './batch-settings';
+export * from './events';
+export * from './rpc';
+export * from './payload-registry';

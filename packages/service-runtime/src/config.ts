@@ -1,0 +1,90 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import { getMetadataStorage, IsIn, IsInt, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import { flattenValidationErrors } from '@outdial/contracts';
+
+/** Parses an environment string as an integer (NaN stays invalid so the validator names it). */
+export function EnvInt(): PropertyDecorator {
+  return Transform(({ value }) => (value === undefined || value === '' ? undefined : typeof value === 'number' ? value : /^-?\d+$/.test(String(value).trim()) ? Number(value) : Number.NaN));
+}
+
+/** Parses an environment string as a number. */
+export function EnvNumber(): PropertyDecorator {
+  return Transform(({ value }) => (value === undefined || value === '' ? undefined : typeof value === 'number' ? value : Number(String(value).trim())));
+}
+
+/** Parses `true/false/1/0/yes/no` (anything else stays a string and fails @IsBoolean). */
+export function EnvBool(): PropertyDecorator {
+  return Transform(({ value }) => {
+    if (value === undefined || value === '') return undefined;
+    if (typeof value === 'boolean') return value;
+    const v = String(value).trim().toLowerCase();
+    if (['true', '1', 'yes'].includes(v)) return true;
+    if (['false', '0', 'no'].includes(v)) return false;
+    return value;
+  });
+}
+
+/** Settings every service has. Each service extends it with its own. */
+export class BaseServiceEnv {
+  @IsString()
+  @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL: string = 'postgres://postgres@127.0.0.1:5432/outdial';
+
+  @IsString()
+  @Matches(/^(nats|tls|wss?):\/\//, { message: 'NATS_URL must be a nats:// URL' })
+  NATS_URL: string = 'nats://127.0.0.1:4222';
+
+  /** Subject/stream prefix: tests use their own so runs never collide. */
+  @Matches(/^[a-z][a-z0-9_-]{0,31}$/, { message: 'NATS_PREFIX must be 1-32 of [a-z0-9_-], starting with a letter' })
+  NATS_PREFIX: string = 'outdial';
+
+  /** Port of the service's HTTP server (health, metrics; the public API on the gateway). 0 = any free port. */
+  @EnvInt() @IsInt() @Min(0) @Max(65535)
+  HTTP_PORT: number = 0;
+
+  @IsString()
+  HTTP_HOST: string = '127.0.0.1';
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL: string = 'info';
+
+  /** How long a graceful shutdown may take before in-flight work is abandoned. */
+  @EnvInt() @IsInt() @Min(100) @Max(600_000)
+  SHUTDOWN_TIMEOUT_MS: number = 15_000;
+
+  /** Replica index, for logs and metrics (several dialers). */
+  @IsString()
+  REPLICA_ID: string = '0';
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Validates the environment once, at start-up, into a typed object. Only the variables the class
+ * declares are read; a bad value throws a ConfigError naming each variable and the value seen.
+ */
+export function loadConfig<T extends object>(cls: new () => T, env: NodeJS.ProcessEnv = process.env): T {
+  const declared = new Set(
+    getMetadataStorage()
+      .getTargetValidationMetadatas(cls, '', true, false)
+      .map((m) => m.propertyName),
+  );
+  const picked: Record<string, string> = {};
+  for (const key of declared) {
+    const value = env[key];
+    if (value !== undefined) picked[key] = value;
+  }
+  const config = plainToInstance(cls, picked, { exposeDefaultValues: true });
+  const errors = validateSync(config as object, { forbidUnknownValues: false });
+  if (errors.length > 0) {
+    throw new ConfigError(
+      flattenValidationErrors(errors).map((e) => `${e.field}: ${e.problems.join('; ')} (got ${JSON.stringify(picked[e.field] ?? null)})`),
+    );
+  }
+  return config;
+}

@@ -1,0 +1,140 @@
+import { connect, NatsConnection } from '@nats-io/transport-node';
+import {
+  AckPolicy,
+  DeliverPolicy,
+  jetstream,
+  JetStreamClient,
+  jetstreamManager,
+  JetStreamManager,
+  RetentionPolicy,
+  StorageType,
+} from '@nats-io/jetstream';
+import { Objm, ObjectStore } from '@nats-io/obj';
+import {
+  assertValidPrefix,
+  prefixedStreamName,
+  prefixedSubject,
+  StreamDefinition,
+  STREAMS,
+  streamForSubject,
+  uploadsBucketName,
+} from '@outdial/contracts';
+import type { Logger } from 'pino';
+
+const NANOS_PER_MS = 1_000_000;
+
+/** One NATS connection per service, with the prefix that keeps deployments (and test runs) apart. */
+export class NatsBus {
+  private constructor(
+    readonly nc: NatsConnection,
+    readonly js: JetStreamClient,
+    readonly jsm: JetStreamManager,
+    readonly prefix: string,
+  ) {}
+
+  static async connect(url: string, prefix: string, connectionName: string, logger?: Logger): Promise<NatsBus> {
+    assertValidPrefix(prefix);
+    const nc = await connect({
+      servers: url,
+      name: connectionName,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 500,
+      waitOnFirstConnect: true,
+    });
+    if (logger) {
+      (async () => {
+        for await (const status of nc.status()) {
+          if (status.type === 'disconnect' || status.type === 'reconnect' || status.type === 'error') {
+            logger.warn({ nats: status.type }, `nats ${status.type}`);
+          }
+        }
+      })().catch(() => undefined);
+    }
+    const jsm = await jetstreamManager(nc, { timeout: 10_000 });
+    return new NatsBus(nc, jetstream(nc, { timeout: 10_000 }), jsm, prefix);
+  }
+
+  subject(logical: string): string {
+    return prefixedSubject(this.prefix, logical);
+  }
+
+  /** Strips the prefix from a wire subject. */
+  logicalSubject(wire: string): string {
+    return wire.startsWith(`${this.prefix}.`) ? wire.slice(this.prefix.length + 1) : wire;
+  }
+
+  streamName(definition: StreamDefinition): string {
+    return prefixedStreamName(this.prefix, definition.name);
+  }
+
+  streamNameForSubject(logical: string): string {
+    return this.streamName(streamForSubject(logical));
+  }
+
+  /** Creates or updates every stream Outdial uses. Idempotent; safe when services start together. */
+  async provisionStreams(): Promise<void> {
+    for (const definition of STREAMS) {
+      const config = {
+        name: this.streamName(definition),
+        subjects: definition.subjects.map((s) => this.subject(s)),
+        retention: definition.retention === 'workqueue' ? RetentionPolicy.Workqueue : RetentionPolicy.Limits,
+        storage: StorageType.File,
+        max_age: definition.maxAgeSeconds * 1_000 * NANOS_PER_MS,
+        duplicate_window: 120_000 * NANOS_PER_MS,
+        description: definition.description,
+      };
+      try {
+        await this.jsm.streams.info(config.name);
+        await this.jsm.streams.update(config.name, config);
+      } catch (error) {
+        if (!isNotFound(error)) throw error;
+        try {
+          await this.jsm.streams.add(config);
+        } catch (addError) {
+          // Another service created it between our info and add.
+          if (!/already in use/i.test((addError as Error).message)) throw addError;
+        }
+      }
+    }
+  }
+
+  /** Creates or updates a durable pull consumer filtered to one subject. */
+  async provisionConsumer(logicalSubject: string, durable: string, options: { maxDeliver: number; ackWaitMs: number; maxAckPending: number }): Promise<string> {
+    const stream = this.streamNameForSubject(logicalSubject);
+    const config = {
+      durable_name: durable,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      filter_subject: this.subject(logicalSubject),
+      max_deliver: options.maxDeliver,
+      ack_wait: options.ackWaitMs * NANOS_PER_MS,
+      max_ack_pending: options.maxAckPending,
+    };
+    try {
+      await this.jsm.consumers.info(stream, durable);
+      await this.jsm.consumers.update(stream, durable, {
+        max_deliver: config.max_deliver,
+        ack_wait: config.ack_wait,
+        max_ack_pending: config.max_ack_pending,
+      });
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+      await this.jsm.consumers.add(stream, config);
+    }
+    return stream;
+  }
+
+  async uploads(): Promise<ObjectStore> {
+    const objm = new Objm(this.nc);
+    return objm.create(uploadsBucketName(this.prefix), { storage: StorageType.File });
+  }
+
+  async close(): Promise<void> {
+    if (!this.nc.isClosed()) await this.nc.drain().catch(() => this.nc.close());
+  }
+}
+
+function isNotFound(error: unknown): boolean {
+  const e = error as { code?: number | string; message?: string; api_error?: { err_code?: number } };
+  return e?.api_error?.err_code === 10059 || e?.api_error?.err_code === 10014 || e?.code === 404 || e?.code === '404' || /not found/i.test(e?.message ?? '');
+}

@@ -1,0 +1,117 @@
+import type { Logger } from 'pino';
+import { Database, SqlClient } from './database';
+import { EventPublisher } from './event-publisher';
+import { Metrics } from './metrics';
+
+export interface OutboxEvent {
+  subject: string;
+  payload: { event_id: string } & object;
+}
+
+/**
+ * Transactional outbox: events are written in the same transaction as the state change they
+ * describe, and a relay publishes them afterwards (msgID = event id). A crash between commit and
+ * publish delays an event; it never loses it.
+ */
+export class Outbox {
+  private timer?: NodeJS.Timeout;
+  private draining?: Promise<void>;
+  private again = false;
+  private stopped = true;
+
+  constructor(
+    private readonly db: Database,
+    private readonly publisher: EventPublisher,
+    private readonly logger: Logger,
+    private readonly metrics: Metrics,
+    private readonly intervalMs = 500,
+    private readonly batchSize = 500,
+  ) {}
+
+  /** Adds events inside the caller's transaction. */
+  async enqueue(client: SqlClient, events: OutboxEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const subjects: string[] = [];
+    const payloads: string[] = [];
+    const ids: string[] = [];
+    for (const event of events) {
+      subjects.push(event.subject);
+      payloads.push(JSON.stringify(event.payload));
+      ids.push(event.payload.event_id);
+    }
+    await client.query(
+      `INSERT INTO ${this.table} (subject, payload, msg_id) SELECT * FROM unnest($1::text[], $2::jsonb[], $3::text[])`,
+      [subjects, payloads, ids],
+    );
+  }
+
+  private get table(): string {
+    return `"${this.db.schema}".outbox`;
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.timer = setInterval(() => this.kick(), this.intervalMs);
+    this.kick();
+  }
+
+  /** Publish what is pending now (call after a commit that enqueued events). */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.draining) {
+      this.again = true;
+      return;
+    }
+    this.draining = this.drainLoop().finally(() => {
+      this.draining = undefined;
+    });
+  }
+
+  private async drainLoop(): Promise<void> {
+    do {
+      this.again = false;
+      try {
+        while ((await this.drainOnce()) === this.batchSize) {
+          /* more waiting */
+        }
+      } catch (error) {
+        this.logger.warn({ err: error }, 'outbox relay failed; will retry');
+        return;
+      }
+    } while (this.again && !this.stopped);
+  }
+
+  /** Publishes up to one batch of pending events; returns how many. */
+  async drainOnce(): Promise<number> {
+    return this.db.tx(async (client) => {
+      const rows = await client.query<{ id: number; subject: string; payload: object; msg_id: string }>(
+        `SELECT id, subject, payload, msg_id FROM ${this.table} ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [this.batchSize],
+      );
+      if (rows.rows.length === 0) return 0;
+      await Promise.all(rows.rows.map((row) => this.publisher.publish(row.subject, row.payload, row.msg_id)));
+      await client.query(`DELETE FROM ${this.table} WHERE id = ANY($1::bigint[])`, [rows.rows.map((r) => r.id)]);
+      return rows.rows.length;
+    });
+  }
+
+  async pendingCount(): Promise<number> {
+    const rows = await this.db.query<{ n: number }>(`SELECT count(*) AS n FROM ${this.table}`);
+    this.metrics.outboxPending.set(rows[0].n);
+    return rows[0].n;
+  }
+
+  /** Stops the timer and publishes what is left (best effort). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.draining;
+    try {
+      while ((await this.drainOnce()) > 0) {
+        /* flush */
+      }
+    } catch (error) {
+      this.logger.warn({ err: error }, 'outbox not fully flushed at shutdown; the next start publishes the rest');
+    }
+  }
+}

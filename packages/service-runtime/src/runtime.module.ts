@@ -1,0 +1,50 @@
+import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Clock } from './clock';
+import { Database } from './database';
+import { EventPublisher } from './event-publisher';
+import { Metrics } from './metrics';
+import { NatsBus } from './nats-bus';
+import { OpsController } from './ops.controller';
+import { Outbox } from './outbox';
+import { RpcClient } from './rpc-client';
+import { SERVICE_CONFIG, SERVICE_LOGGER, SERVICE_NAME, ServiceRuntime } from './runtime';
+
+const RUNTIME = Symbol('RUNTIME');
+
+/** Hands the runtime's pieces to Nest's DI and closes them last on shutdown. */
+@Global()
+@Module({})
+export class RuntimeModule implements OnApplicationShutdown {
+  constructor(@Inject(RUNTIME) private readonly runtime: ServiceRuntime) {}
+
+  static forRuntime(runtime: ServiceRuntime): DynamicModule {
+    const providers = [
+      { provide: RUNTIME, useValue: runtime },
+      { provide: SERVICE_CONFIG, useValue: runtime.config },
+      { provide: SERVICE_LOGGER, useValue: runtime.logger },
+      { provide: SERVICE_NAME, useValue: runtime.service },
+      { provide: Database, useValue: runtime.db },
+      { provide: NatsBus, useValue: runtime.bus },
+      { provide: EventPublisher, useValue: runtime.publisher },
+      { provide: Outbox, useValue: runtime.outbox },
+      { provide: RpcClient, useValue: runtime.rpc },
+      { provide: Metrics, useValue: runtime.metrics },
+      { provide: Clock, useValue: runtime.clock },
+    ];
+    return {
+      module: RuntimeModule,
+      controllers: [OpsController],
+      providers,
+      exports: providers.map((p) => p.provide),
+    };
+  }
+
+  /** Runs after the transport stopped intake and in-flight handlers finished. */
+  async onApplicationShutdown(): Promise<void> {
+    const { outbox, bus, db, logger } = this.runtime;
+    await outbox.stop();
+    await bus.close();
+    await db.close();
+    logger.info('stopped');
+  }
+}

@@ -1,0 +1,28 @@
+import type { Logger } from 'pino';
+import { BaseServiceEnv } from './config';
+import { Clock } from './clock';
+import { Database } from './database';
+import { EventPublisher } from './event-publisher';
+import { Metrics } from './metrics';
+import { NatsBus } from './nats-bus';
+import { Outbox } from './outbox';
+import { RpcClient } from './rpc-client';
+
+/** Everything a service gets from the runtime, built once before Nest starts. */
+export interface ServiceRuntime<Env extends BaseServiceEnv = BaseServiceEnv> {
+  service: string;
+  config: Env;
+  logger: Logger;
+  db: Database;
+  bus: NatsBus;
+  publisher: EventPublisher;
+  outbox: Outbox;
+  rpc: RpcClient;
+  metrics: Metrics;
+  clock: Clock;
+}
+
+/** DI tokens for the values that are not classes. */
+export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');
+export const SERVICE_LOGGER = Symbol('SERVICE_LOGGER');
+export const SERVICE_NAME = Symbol('SERVICE_NAME');

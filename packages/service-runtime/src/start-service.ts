@@ -1,0 +1,105 @@
+import 'reflect-metadata';
+import { INestApplication, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { BaseServiceEnv, ConfigError, loadConfig } from './config';
+import { Clock, SystemClock } from './clock';
+import { createPool, Database, ensureDatabaseExists, Migration, runMigrations } from './database';
+import { EventPublisher } from './event-publisher';
+import { JetStreamTransport, RethrowRpcErrorsFilter } from './jetstream-transport';
+import { createLogger, NestPinoLogger } from './logger';
+import { Metrics } from './metrics';
+import { NatsBus } from './nats-bus';
+import { Outbox } from './outbox';
+import { RpcClient } from './rpc-client';
+import { ServiceRuntime } from './runtime';
+import { RuntimeModule } from './runtime.module';
+
+export interface ServiceDefinition<Env extends BaseServiceEnv> {
+  /** Also the PostgreSQL schema the service owns and its NATS queue group. */
+  name: string;
+  env: new () => Env;
+  migrations: Migration[];
+  /** The service's root module, given the runtime (for its own providers). */
+  module: (runtime: ServiceRuntime<Env>) => Type<unknown>;
+  /** Pool size; the dialer and ingest want more. */
+  poolSize?: number;
+  clock?: Clock;
+  /** Last hook before listening (body parsers, WebSocket adapters, ...). */
+  configure?: (app: INestApplication, runtime: ServiceRuntime<Env>) => void | Promise<void>;
+}
+
+export interface RunningService<Env extends BaseServiceEnv> {
+  app: INestApplication;
+  runtime: ServiceRuntime<Env>;
+  port: number;
+}
+
+/**
+ * Boots one service: validated config, logger, database (created if missing, migrated), NATS
+ * (streams provisioned), the Nest app with its HTTP server and the JetStream transport; shuts down
+ * gracefully on SIGINT/SIGTERM (intake first, in-flight work, then connections).
+ */
+export async function startService<Env extends BaseServiceEnv>(definition: ServiceDefinition<Env>): Promise<RunningService<Env>> {
+  let config: Env;
+  try {
+    config = loadConfig(definition.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${definition.name}: ${error.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+  const logger = createLogger(definition.name, config.LOG_LEVEL, config.REPLICA_ID);
+  await ensureDatabaseExists(config.DATABASE_URL);
+  const db = new Database(createPool(config.DATABASE_URL, definition.poolSize ?? 10), definition.name);
+  const applied = await runMigrations(db, definition.migrations);
+  if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+  const bus = await NatsBus.connect(config.NATS_URL, config.NATS_PREFIX, `${definition.name}-${config.REPLICA_ID}`, logger);
+  await bus.provisionStreams();
+  const metrics = new Metrics(definition.name, config.REPLICA_ID);
+  const publisher = new EventPublisher(bus);
+  const runtime: ServiceRuntime<Env> = {
+    service: definition.name,
+    config,
+    logger,
+    db,
+    bus,
+    publisher,
+    outbox: new Outbox(db, publisher, logger.child({ component: 'outbox' }), metrics),
+    rpc: new RpcClient(bus),
+    metrics,
+    clock: definition.clock ?? new SystemClock(),
+  };
+
+  const root = definition.module(runtime);
+  const app = await NestFactory.create(
+    { module: class AppRootModule {}, imports: [RuntimeModule.forRuntime(runtime as ServiceRuntime), root] } as unknown as Type<unknown>,
+    { logger: new NestPinoLogger(logger.child({ component: 'nest' })), bodyParser: false },
+  );
+  const transport = new JetStreamTransport(bus, definition.name, logger.child({ component: 'transport' }), metrics);
+  const microservice = app.connectMicroservice({ strategy: transport });
+  microservice.useGlobalFilters(new RethrowRpcErrorsFilter());
+  await definition.configure?.(app, runtime);
+  app.enableShutdownHooks(['SIGINT', 'SIGTERM']);
+  await app.startAllMicroservices();
+  runtime.outbox.start();
+  await app.listen(config.HTTP_PORT, config.HTTP_HOST);
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : config.HTTP_PORT;
+  logger.info({ port, prefix: config.NATS_PREFIX }, `${definition.name} ready on http://${config.HTTP_HOST}:${port}`);
+  installShutdownDeadline(config.SHUTDOWN_TIMEOUT_MS, logger);
+  return { app, runtime, port };
+}
+
+/** A shutdown that hangs past its deadline exits anyway, with a log line saying so. */
+function installShutdownDeadline(timeoutMs: number, logger: { error: (msg: string) => void }): void {
+  const arm = () => {
+    setTimeout(() => {
+      logger.error(`graceful shutdown exceeded ${timeoutMs} ms; exiting`);
+      process.exit(1);
+    }, timeoutMs).unref();
+  };
+  process.once('SIGINT', arm);
+  process.once('SIGTERM', arm);
+}
