@@ -78,7 +78,8 @@ export async function startService<Env extends BaseServiceEnv>(definition: Servi
     { logger: new NestPinoLogger(logger.child({ component: 'nest' })), bodyParser: false },
   );
   const transport = new JetStreamTransport(bus, definition.name, logger.child({ component: 'transport' }), metrics);
-  const microservice = app.connectMicroservice({ strategy: transport });
+  // Deferred so the filter is in place before Nest wires the handlers.
+  const microservice = app.connectMicroservice({ strategy: transport }, { deferInitialization: true });
   microservice.useGlobalFilters(new RethrowRpcErrorsFilter());
   await definition.configure?.(app, runtime);
   app.enableShutdownHooks(['SIGINT', 'SIGTERM']);

@@ -1,0 +1,126 @@
+import { Controller, Module } from '@nestjs/common';
+import { Payload, Ctx } from '@nestjs/microservices';
+import { BatchStatusChangedEvent, BatchQuery, Subjects, prefixedStreamName } from '@outdial/contracts';
+import { createIsolatedEnv, IsolatedEnv } from '../../../test/support/isolated-env';
+import { BaseServiceEnv, JetStreamContext, JetStreamEvent, RpcHandler, RunningService, ServiceError, startService, TransientError } from '../src';
+
+/** What the test handlers saw, per event id. */
+const seen = new Map<string, number[]>();
+
+@Controller()
+class ProbeHandlers {
+  @JetStreamEvent(Subjects.batchStatusChanged, { maxDeliver: 4, ackWaitMs: 5000, concurrency: 2 })
+  async onStatus(@Payload() event: BatchStatusChangedEvent, @Ctx() ctx: JetStreamContext): Promise<void> {
+    seen.set(event.event_id, [...(seen.get(event.event_id) ?? []), ctx.deliveryCount]);
+    if (event.reason === 'fail-twice' && ctx.deliveryCount <= 2) throw new Error('simulated handler failure');
+    if (event.reason === 'always-transient') throw new TransientError('dependency down', 50);
+  }
+
+  @RpcHandler(Subjects.reportingGetBatch)
+  async get(@Payload() query: BatchQuery): Promise<object> {
+    if (query.batch_id === 'missing') throw new ServiceError('not_found', 'no such batch');
+    return { batch_id: query.batch_id, org: query.org_id };
+  }
+}
+
+@Module({ controllers: [ProbeHandlers] })
+class ProbeModule {}
+
+describe('JetStream transport against the real NATS server', () => {
+  let env: IsolatedEnv;
+  let running: RunningService<BaseServiceEnv>;
+
+  beforeAll(async () => {
+    env = await createIsolatedEnv('transport');
+    process.env.DATABASE_URL = env.databaseUrl;
+    process.env.NATS_URL = env.natsUrl;
+    process.env.NATS_PREFIX = env.prefix;
+    process.env.LOG_LEVEL = 'silent';
+    running = await startService({ name: 'probe', env: BaseServiceEnv, migrations: [], module: () => ProbeModule });
+  });
+
+  afterAll(async () => {
+    await running?.app.close();
+    await env?.cleanup();
+  });
+
+  const event = (id: string, reason: string) => ({
+    event_id: id,
+    org_id: 'org-1',
+    batch_id: 'b-1',
+    status: 'running',
+    reason,
+    at: new Date().toISOString(),
+  });
+
+  async function waitFor(predicate: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (await predicate()) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error('condition not met in time');
+  }
+
+  async function deadLetters(): Promise<{ subject: string; reason: string; data: string }[]> {
+    const { bus } = running.runtime;
+    const stream = prefixedStreamName(env.prefix, 'DLQ');
+    const info = await bus.jsm.streams.info(stream);
+    const out = [];
+    for (let seq = info.state.first_seq; seq <= info.state.last_seq && info.state.messages > 0; seq++) {
+      const m = await bus.jsm.streams.getMessage(stream, { seq });
+      if (!m) continue;
+      out.push({ subject: m.header.get('Outdial-Original-Subject'), reason: m.header.get('Outdial-Reason'), data: new TextDecoder().decode(m.data) });
+    }
+    return out;
+  }
+
+  it('redelivers a message whose handler throws, until the handler succeeds', async () => {
+    await running.runtime.publisher.publish(Subjects.batchStatusChanged, event('e-fail-twice', 'fail-twice'), 'e-fail-twice');
+    await waitFor(() => (seen.get('e-fail-twice') ?? []).length >= 3);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(seen.get('e-fail-twice')).toEqual([1, 2, 3]);
+  });
+
+  it('terminates an invalid payload without calling the handler, and dead-letters it', async () => {
+    const bad = { event_id: 'e-bad', org_id: 'org-1', status: 'not-a-status', at: 'yesterday' };
+    await running.runtime.publisher.publish(Subjects.batchStatusChanged, bad, 'e-bad');
+    await waitFor(async () => (await deadLetters()).some((d) => d.data.includes('e-bad')));
+    const letter = (await deadLetters()).find((d) => d.data.includes('e-bad'))!;
+    expect(letter.subject).toBe(Subjects.batchStatusChanged);
+    expect(letter.reason).toMatch(/invalid payload/);
+    expect(letter.reason).toMatch(/batch_id/);
+    expect(seen.has('e-bad')).toBe(false);
+  });
+
+  it('gives up after max_deliver deliveries and dead-letters the message', async () => {
+    await running.runtime.publisher.publish(Subjects.batchStatusChanged, event('e-always', 'always-transient'), 'e-always');
+    await waitFor(async () => (await deadLetters()).some((d) => d.data.includes('e-always')));
+    expect(seen.get('e-always')).toEqual([1, 2, 3, 4]);
+    const letter = (await deadLetters()).find((d) => d.data.includes('e-always'))!;
+    expect(letter.reason).toMatch(/gave up after 4 deliveries/);
+  });
+
+  it('drops a duplicate publish with the same msgID', async () => {
+    await running.runtime.publisher.publish(Subjects.batchStatusChanged, event('e-dup', 'ok'), 'e-dup');
+    await running.runtime.publisher.publish(Subjects.batchStatusChanged, event('e-dup', 'ok'), 'e-dup');
+    await waitFor(() => seen.has('e-dup'));
+    await new Promise((r) => setTimeout(r, 500));
+    expect(seen.get('e-dup')).toEqual([1]);
+  });
+
+  it('answers request/reply, with service errors carried by code', async () => {
+    await expect(running.runtime.rpc.request(Subjects.reportingGetBatch, { org_id: 'o', batch_id: 'b' })).resolves.toEqual({ batch_id: 'b', org: 'o' });
+    await expect(running.runtime.rpc.request(Subjects.reportingGetBatch, { org_id: 'o', batch_id: 'missing' })).rejects.toMatchObject({ code: 'not_found' });
+  });
+
+  it('serves health and metrics', async () => {
+    const base = `http://127.0.0.1:${running.port}`;
+    expect((await fetch(`${base}/health/live`)).status).toBe(200);
+    const ready = await fetch(`${base}/health/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ checks: { database: 'ok', nats: 'ok' } });
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toMatch(/outdial_messages_handled_total\{[^}]*settlement="term"/);
+  });
+});
