@@ -104,3 +104,11 @@ function installShutdownDeadline(timeoutMs: number, logger: { error: (msg: strin
   process.once('SIGINT', arm);
   process.once('SIGTERM', arm);
 }
+
+/** Entry point of a service process: start it, or log why it could not start and exit non-zero. */
+export function runService<Env extends BaseServiceEnv>(definition: ServiceDefinition<Env>): void {
+  startService(definition).catch((error: unknown) => {
+    process.stderr.write(`${JSON.stringify({ level: 'fatal', service: definition.name, msg: 'failed to start', err: String((error as Error)?.stack ?? error) })}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,70 @@
+import { IsInt, IsNotEmpty, IsNumber, IsPositive, IsString, Max, Min, Validate, ValidationArguments, ValidatorConstraint, ValidatorConstraintInterface } from 'class-validator';
+import { BaseServiceEnv, EnvInt, EnvNumber } from '@outdial/service-runtime';
+import { parseOutcomeWeights } from './domain/sim-outcome-distribution';
+import { SimTimings } from './domain/sim-call-plan';
+
+/** SIM_OUTCOME_WEIGHTS is checked at start-up with the same parser the simulator uses. */
+@ValidatorConstraint({ name: 'outcomeWeights' })
+class OutcomeWeightsConstraint implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    return this.problem(value) === undefined;
+  }
+
+  defaultMessage(args: ValidationArguments): string {
+    return `${args.property}: ${this.problem(args.value) ?? 'invalid'}`;
+  }
+
+  private problem(value: unknown): string | undefined {
+    if (typeof value !== 'string') return 'must be a string like "completed:0.6,busy:0.4"';
+    try {
+      parseOutcomeWeights(value);
+      return undefined;
+    } catch (error) {
+      return (error as Error).message;
+    }
+  }
+}
+
+export class DialerEnv extends BaseServiceEnv {
+  /** The dialer's own port, so that the five services can run side by side on one machine. */
+  override HTTP_PORT: number = 8013;
+
+  /** Multiplies every simulated ring and talk time (0.01: a 30 s call lasts 0.3 s). */
+  @EnvNumber() @IsNumber() @IsPositive() @Max(1000)
+  SIM_TIME_SCALE: number = 1;
+
+  /** Seeds the simulated outcome distribution: same seed, same outcomes, on every replica. */
+  @IsString() @IsNotEmpty()
+  SIM_SEED: string = 'outdial';
+
+  @IsString() @Validate(OutcomeWeightsConstraint)
+  SIM_OUTCOME_WEIGHTS: string = 'completed:0.6,no_answer:0.15,busy:0.1,voicemail:0.1,failed:0.05';
+
+  /** Seconds a simulated phone rings before it is answered (before scaling). */
+  @EnvNumber() @IsNumber() @Min(0) @Max(3600)
+  SIM_RING_SECONDS: number = 3;
+
+  @EnvNumber() @IsNumber() @Min(0) @Max(3600)
+  SIM_NO_ANSWER_RING_SECONDS: number = 25;
+
+  /** Talk time of a simulated call without `sim_duration_seconds` (before scaling). */
+  @EnvNumber() @IsNumber() @Min(0) @Max(86_400)
+  SIM_TALK_SECONDS: number = 30;
+
+  /** How often expired call leases are looked for. */
+  @EnvInt() @IsInt() @Min(10) @Max(600_000)
+  DIALER_REAPER_INTERVAL_MS: number = 1000;
+
+  /** Added to a call's timeout before its lease expires, so a result arriving just in time still counts. */
+  @EnvInt() @IsInt() @Min(0) @Max(86_400)
+  DIALER_LEASE_GRACE_SECONDS: number = 30;
+}
+
+export function simTimings(env: DialerEnv): SimTimings {
+  return {
+    ringSeconds: env.SIM_RING_SECONDS,
+    noAnswerRingSeconds: env.SIM_NO_ANSWER_RING_SECONDS,
+    talkSeconds: env.SIM_TALK_SECONDS,
+    timeScale: env.SIM_TIME_SCALE,
+  };
+}

@@ -1,0 +1,52 @@
+import { Injectable } from '@nestjs/common';
+import { Database, Metrics } from '@outdial/service-runtime';
+import { Counter, Gauge, Histogram } from 'prom-client';
+import { AttemptsRepository } from './persistence/attempts.repository';
+
+/** The dialer's metrics, on the runtime's registry (served at /metrics). */
+@Injectable()
+export class DialerMetrics {
+  readonly callsStarted: Counter<'provider'>;
+  readonly callsFinished: Counter<'outcome'>;
+  readonly activeCalls: Gauge<'org'>;
+  readonly dialLatency: Histogram;
+
+  constructor(metrics: Metrics, db: Database, attempts: AttemptsRepository) {
+    const registers = [metrics.registry];
+    this.callsStarted = new Counter({
+      name: 'outdial_calls_started_total',
+      help: 'Calls a provider accepted, by provider (this replica)',
+      labelNames: ['provider'],
+      registers,
+    });
+    this.callsFinished = new Counter({
+      name: 'outdial_calls_finished_total',
+      help: 'Attempts ended, by outcome (by the replica that ended them)',
+      labelNames: ['outcome'],
+      registers,
+    });
+    this.activeCalls = new Gauge({
+      name: 'outdial_active_calls',
+      help: 'Attempts not yet ended, per org, across all replicas (every replica reports the same value: aggregate with max)',
+      labelNames: ['org'],
+      registers,
+      // Read at scrape time from the attempts table: a per-process count would drift whenever one
+      // replica starts a call and another finishes it. The partial index keeps this cheap.
+      async collect() {
+        try {
+          const rows = await attempts.countOpenByOrg(db.pool);
+          this.reset();
+          for (const row of rows) this.set({ org: row.org_id }, row.open);
+        } catch {
+          /* database unreachable: keep the last values; /health/ready reports the outage */
+        }
+      },
+    });
+    this.dialLatency = new Histogram({
+      name: 'outdial_dial_latency_seconds',
+      help: 'From the dial request (requested_at) to the provider accepting the call',
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+      registers,
+    });
+  }
+}

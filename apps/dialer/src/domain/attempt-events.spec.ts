@@ -1,0 +1,105 @@
+import { parsePayload, Subjects } from '@outdial/contracts';
+import { AttemptRecord } from './attempt-record';
+import { callFinishedEvent, callStartedEvent, talkSeconds } from './attempt-events';
+
+const base: AttemptRecord = {
+  attempt_id: 'att-1',
+  contact_id: 'c-1',
+  attempt: 2,
+  batch_id: 'b-1',
+  org_id: 'org-1',
+  provider: 'simulated',
+  provider_call_id: null,
+  status: 'admitted',
+  outcome: null,
+  requested_at: new Date('2025-01-01T10:00:00Z'),
+  started_at: null,
+  answered_at: null,
+  ended_at: null,
+  duration_seconds: null,
+  failure_reason: null,
+  recording_url: null,
+  transcript: null,
+  lease_expires_at: new Date('2025-01-01T10:10:30Z'),
+  timeout_seconds: 600,
+};
+
+describe('callStartedEvent', () => {
+  it('builds a valid call-started event with a deterministic id', () => {
+    const event = callStartedEvent({ ...base, status: 'dialing', provider_call_id: 'sim-1', started_at: new Date('2025-01-01T10:00:01Z') });
+    expect(event.subject).toBe(Subjects.callStarted);
+    expect(event.payload).toEqual({
+      event_id: 'call-started:att-1',
+      org_id: 'org-1',
+      attempt_id: 'att-1',
+      batch_id: 'b-1',
+      contact_id: 'c-1',
+      attempt: 2,
+      provider: 'simulated',
+      provider_call_id: 'sim-1',
+      started_at: '2025-01-01T10:00:01.000Z',
+    });
+    expect(() => parsePayload(Subjects.callStarted, JSON.parse(JSON.stringify(event.payload)))).not.toThrow();
+  });
+
+  it('refuses an attempt that has not started', () => {
+    expect(() => callStartedEvent(base)).toThrow(/not started/);
+  });
+});
+
+describe('callFinishedEvent', () => {
+  it('builds a valid call-finished event with every known field', () => {
+    const event = callFinishedEvent({
+      ...base,
+      status: 'ended',
+      outcome: 'completed',
+      provider_call_id: 'sim-1',
+      started_at: new Date('2025-01-01T10:00:01Z'),
+      answered_at: new Date('2025-01-01T10:00:04Z'),
+      ended_at: new Date('2025-01-01T10:00:34Z'),
+      duration_seconds: 30,
+      recording_url: 'https://r/1',
+    });
+    expect(event.subject).toBe(Subjects.callFinished);
+    expect(event.payload).toMatchObject({
+      event_id: 'call-finished:att-1',
+      outcome: 'completed',
+      answered_at: '2025-01-01T10:00:04.000Z',
+      ended_at: '2025-01-01T10:00:34.000Z',
+      duration_seconds: 30,
+      recording_url: 'https://r/1',
+    });
+    expect(event.payload).not.toHaveProperty('failure_reason');
+    expect(() => parsePayload(Subjects.callFinished, JSON.parse(JSON.stringify(event.payload)))).not.toThrow();
+  });
+
+  it('leaves out what is unknown (an attempt that never reached the provider)', () => {
+    const event = callFinishedEvent({ ...base, status: 'ended', outcome: 'failed', ended_at: new Date('2025-01-01T10:00:00Z'), failure_reason: 'provider not available' });
+    expect(event.payload).toEqual({
+      event_id: 'call-finished:att-1',
+      org_id: 'org-1',
+      attempt_id: 'att-1',
+      batch_id: 'b-1',
+      contact_id: 'c-1',
+      attempt: 2,
+      provider: 'simulated',
+      outcome: 'failed',
+      ended_at: '2025-01-01T10:00:00.000Z',
+      duration_seconds: 0,
+      failure_reason: 'provider not available',
+    });
+    expect(() => parsePayload(Subjects.callFinished, JSON.parse(JSON.stringify(event.payload)))).not.toThrow();
+  });
+
+  it('refuses an attempt that has not ended', () => {
+    expect(() => callFinishedEvent({ ...base, status: 'in_progress' })).toThrow(/not ended/);
+  });
+});
+
+describe('talkSeconds', () => {
+  it('is the time from answer to end, never negative, 0 when unanswered', () => {
+    expect(talkSeconds(new Date(1000), new Date(3500))).toBe(2.5);
+    expect(talkSeconds(new Date(3500), new Date(1000))).toBe(0);
+    expect(talkSeconds(null, new Date(1000))).toBe(0);
+  });
+});

@@ -1,0 +1,61 @@
+import { CallFinishedEvent, CallStartedEvent, Subjects } from '@outdial/contracts';
+import { AttemptRecord } from './attempt-record';
+
+/** Event ids derive from the attempt, so a re-enqueued event is dropped by JetStream and consumers. */
+export const callStartedEventId = (attemptId: string) => `call-started:${attemptId}`;
+export const callFinishedEventId = (attemptId: string) => `call-finished:${attemptId}`;
+
+export interface SubjectEvent<T extends { event_id: string }> {
+  subject: string;
+  payload: T;
+}
+
+function attemptFields(row: AttemptRecord) {
+  return {
+    org_id: row.org_id,
+    attempt_id: row.attempt_id,
+    batch_id: row.batch_id,
+    contact_id: row.contact_id,
+    attempt: row.attempt,
+    provider: row.provider,
+  };
+}
+
+/** The call-started event of an attempt the provider accepted. */
+export function callStartedEvent(row: AttemptRecord): SubjectEvent<CallStartedEvent> {
+  if (!row.provider_call_id || !row.started_at) throw new Error(`attempt ${row.attempt_id} has not started`);
+  return {
+    subject: Subjects.callStarted,
+    payload: {
+      event_id: callStartedEventId(row.attempt_id),
+      ...attemptFields(row),
+      provider_call_id: row.provider_call_id,
+      started_at: row.started_at.toISOString(),
+    },
+  };
+}
+
+/** The call-finished event of an ended attempt; optional fields are left out when unknown. */
+export function callFinishedEvent(row: AttemptRecord): SubjectEvent<CallFinishedEvent> {
+  if (row.status !== 'ended' || !row.outcome || !row.ended_at) throw new Error(`attempt ${row.attempt_id} has not ended`);
+  const payload: CallFinishedEvent = {
+    event_id: callFinishedEventId(row.attempt_id),
+    ...attemptFields(row),
+    outcome: row.outcome,
+    ended_at: row.ended_at.toISOString(),
+    duration_seconds: Math.max(0, row.duration_seconds ?? 0),
+  };
+  if (row.provider_call_id) payload.provider_call_id = row.provider_call_id;
+  if (row.started_at) payload.started_at = row.started_at.toISOString();
+  if (row.answered_at) payload.answered_at = row.answered_at.toISOString();
+  if (row.failure_reason) payload.failure_reason = row.failure_reason;
+  if (row.recording_url) payload.recording_url = row.recording_url;
+  if (row.transcript) payload.transcript = row.transcript;
+  return { subject: Subjects.callFinished, payload };
+}
+
+/** Talk time from answer to end, in seconds (millisecond precision), 0 when never answered. */
+export function talkSeconds(answeredAt: Date | null, endedAt: Date): number {
+  if (!answeredAt) return 0;
+  return Math.max(0, endedAt.getTime() - answeredAt.getTime()) / 1000;
+}

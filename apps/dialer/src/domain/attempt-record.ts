@@ -1,0 +1,27 @@
+import { AttemptStatus, CallOutcome, ProviderName } from '@outdial/contracts';
+
+/** One attempt (call) as the dialer stores it: a row of `dialer.attempts`. */
+export interface AttemptRecord {
+  attempt_id: string;
+  contact_id: string;
+  attempt: number;
+  batch_id: string;
+  org_id: string;
+  provider: ProviderName;
+  provider_call_id: string | null;
+  status: AttemptStatus;
+  outcome: CallOutcome | null;
+  requested_at: Date;
+  /** When the provider was asked to dial. */
+  started_at: Date | null;
+  answered_at: Date | null;
+  ended_at: Date | null;
+  duration_seconds: number | null;
+  failure_reason: string | null;
+  /** Passed through from providers that record or transcribe (not the simulator). */
+  recording_url: string | null;
+  transcript: string | null;
+  /** After this the reaper ends the attempt as `timeout`. */
+  lease_expires_at: Date;
+  timeout_seconds: number;
+}

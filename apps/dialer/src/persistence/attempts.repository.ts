@@ -1,0 +1,155 @@
+import { Injectable } from '@nestjs/common';
+import { CallOutcome, ProviderName } from '@outdial/contracts';
+import { Database, quoteIdent, SqlClient } from '@outdial/service-runtime';
+import { AttemptRecord } from '../domain/attempt-record';
+
+export interface NewAttempt {
+  attempt_id: string;
+  contact_id: string;
+  attempt: number;
+  batch_id: string;
+  org_id: string;
+  provider: ProviderName;
+  requested_at: Date;
+  lease_expires_at: Date;
+  timeout_seconds: number;
+}
+
+export interface AttemptEnding {
+  outcome: CallOutcome;
+  ended_at: Date;
+  duration_seconds: number;
+  failure_reason?: string;
+  answered_at?: Date;
+  provider_call_id?: string;
+  recording_url?: string;
+  transcript?: string;
+}
+
+/** Typed SQL over `dialer.attempts`; every method runs inside the caller's transaction. */
+@Injectable()
+export class AttemptsRepository {
+  private readonly table: string;
+
+  constructor(db: Database) {
+    this.table = `${quoteIdent(db.schema)}.attempts`;
+  }
+
+  /**
+   * Admits an attempt (status `admitted`, or already `ended` when `ending` is given). Returns null
+   * when this (contact, attempt) or attempt id was admitted before: the caller must not dial.
+   */
+  async insertIfAbsent(client: SqlClient, attempt: NewAttempt, ending?: AttemptEnding): Promise<AttemptRecord | null> {
+    const result = await client.query<AttemptRecord>(
+      `INSERT INTO ${this.table}
+         (attempt_id, contact_id, attempt, batch_id, org_id, provider, status, requested_at, lease_expires_at, timeout_seconds,
+          outcome, ended_at, duration_seconds, failure_reason)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+       ON CONFLICT DO NOTHING
+       RETURNING *`,
+      [
+        attempt.attempt_id,
+        attempt.contact_id,
+        attempt.attempt,
+        attempt.batch_id,
+        attempt.org_id,
+        attempt.provider,
+        ending ? 'ended' : 'admitted',
+        attempt.requested_at,
+        attempt.lease_expires_at,
+        attempt.timeout_seconds,
+        ending?.outcome ?? null,
+        ending?.ended_at ?? null,
+        ending?.duration_seconds ?? null,
+        ending?.failure_reason ?? null,
+      ],
+    );
+    return result.rows[0] ?? null;
+  }
+
+  /**
+   * Records that the provider accepted the call. Provider events may already have moved the
+   * attempt on (or ended it), so the status only moves from `admitted` and nothing is overwritten.
+   */
+  async recordDialing(client: SqlClient, attemptId: string, providerCallId: string, startedAt: Date): Promise<AttemptRecord | null> {
+    const result = await client.query<AttemptRecord>(
+      `UPDATE ${this.table}
+          SET provider_call_id = COALESCE(provider_call_id, $2),
+              started_at = COALESCE(started_at, $3),
+              status = CASE WHEN status = 'admitted' THEN 'dialing' ELSE status END
+        WHERE attempt_id = $1
+        RETURNING *`,
+      [attemptId, providerCallId, startedAt],
+    );
+    return result.rows[0] ?? null;
+  }
+
+  /** The attempt, locked until the transaction ends (provider events for it apply one at a time). */
+  async lock(client: SqlClient, attemptId: string): Promise<AttemptRecord | null> {
+    const result = await client.query<AttemptRecord>(`SELECT * FROM ${this.table} WHERE attempt_id = $1 FOR UPDATE`, [attemptId]);
+    return result.rows[0] ?? null;
+  }
+
+  /** Moves an open attempt to ringing or in_progress. */
+  async advance(client: SqlClient, attemptId: string, status: 'ringing' | 'in_progress', fields: { answered_at?: Date; provider_call_id?: string }): Promise<void> {
+    await client.query(
+      `UPDATE ${this.table}
+          SET status = $2,
+              answered_at = COALESCE(answered_at, $3),
+              provider_call_id = COALESCE(provider_call_id, $4)
+        WHERE attempt_id = $1 AND status <> 'ended'`,
+      [attemptId, status, fields.answered_at ?? null, fields.provider_call_id ?? null],
+    );
+  }
+
+  /** Ends an open attempt; null when it had already ended (someone else reported it first). */
+  async end(client: SqlClient, attemptId: string, ending: AttemptEnding): Promise<AttemptRecord | null> {
+    const result = await client.query<AttemptRecord>(
+      `UPDATE ${this.table}
+          SET status = 'ended',
+              outcome = $2,
+              ended_at = $3,
+              duration_seconds = $4,
+              failure_reason = $5,
+              answered_at = COALESCE(answered_at, $6),
+              provider_call_id = COALESCE(provider_call_id, $7),
+              recording_url = $8,
+              transcript = $9
+        WHERE attempt_id = $1 AND status <> 'ended'
+        RETURNING *`,
+      [
+        attemptId,
+        ending.outcome,
+        ending.ended_at,
+        ending.duration_seconds,
+        ending.failure_reason ?? null,
+        ending.answered_at ?? null,
+        ending.provider_call_id ?? null,
+        ending.recording_url ?? null,
+        ending.transcript ?? null,
+      ],
+    );
+    return result.rows[0] ?? null;
+  }
+
+  /** Open attempts whose lease expired, locked; rows another replica is reaping are skipped. */
+  async claimExpired(client: SqlClient, now: Date, limit: number): Promise<AttemptRecord[]> {
+    const result = await client.query<AttemptRecord>(
+      `SELECT * FROM ${this.table}
+        WHERE status <> 'ended' AND lease_expires_at < $1
+        ORDER BY lease_expires_at
+        LIMIT $2
+        FOR UPDATE SKIP LOCKED`,
+      [now, limit],
+    );
+    return result.rows;
+  }
+
+  /** Open attempts per org (the whole cluster's, from the source of truth). */
+  async countOpenByOrg(client: SqlClient): Promise<{ org_id: string; open: number }[]> {
+    const result = await client.query<{ org_id: string; open: number }>(
+      `SELECT org_id, count(*) AS open FROM ${this.table} WHERE status <> 'ended' GROUP BY org_id`,
+    );
+    return result.rows;
+  }
+}

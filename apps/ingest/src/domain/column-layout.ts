@@ -1,0 +1,80 @@
+import { ServiceError } from '@outdial/service-runtime';
+
+/** Headers recognised as the phone column, case-insensitive (SPEC §2). */
+export const PHONE_HEADERS = ['phone', 'phone_number', 'contact_number', 'number', 'to', 'to_number', 'mobile', 'msisdn'];
+
+/** Columns with a meaning of their own; every other column is a variable. */
+export const RESERVED_COLUMNS = ['name', 'first_name', 'last_name', 'timezone', 'priority'] as const;
+
+export interface ColumnLayout {
+  phone: number;
+  name?: number;
+  firstName?: number;
+  lastName?: number;
+  timezone?: number;
+  priority?: number;
+  /** Every column but the phone column, as variables (names as in the header). */
+  variables: { index: number; name: string }[];
+  /** Variable names in column order, for exports. */
+  variableNames: string[];
+}
+
+function normalizeHeader(header: string): string {
+  return header.trim().toLowerCase();
+}
+
+/**
+ * Finds the phone column (by `column_mapping.phone`, else by the known headers) and the reserved
+ * columns. No phone column: `missing_phone_column` naming the headers found.
+ */
+export function resolveColumnLayout(rawHeaders: string[], columnMapping: Record<string, string> = {}): ColumnLayout {
+  const headers = rawHeaders.map((h) => h.trim());
+  const lower = headers.map(normalizeHeader);
+  const indexOf = (name: string): number | undefined => {
+    const i = lower.indexOf(normalizeHeader(name));
+    return i >= 0 ? i : undefined;
+  };
+  const mapped = (role: string): number | undefined => {
+    const theirs = columnMapping[role];
+    if (theirs === undefined) return undefined;
+    const i = indexOf(theirs);
+    if (i === undefined) {
+      throw new ServiceError('validation_failed', `column_mapping.${role} names a column "${theirs}" that the file does not have`, {
+        field: `column_mapping.${role}`,
+        headers_found: headers,
+      });
+    }
+    return i;
+  };
+
+  let phone = mapped('phone');
+  if (phone === undefined) {
+    for (const candidate of PHONE_HEADERS) {
+      phone = indexOf(candidate);
+      if (phone !== undefined) break;
+    }
+  }
+  if (phone === undefined) {
+    throw new ServiceError('missing_phone_column', `no phone column: name one of ${PHONE_HEADERS.join(', ')} or set column_mapping.phone`, {
+      headers_found: headers,
+    });
+  }
+  const layout: ColumnLayout = {
+    phone,
+    name: mapped('name') ?? indexOf('name'),
+    firstName: mapped('first_name') ?? indexOf('first_name'),
+    lastName: mapped('last_name') ?? indexOf('last_name'),
+    timezone: mapped('timezone') ?? indexOf('timezone'),
+    priority: mapped('priority') ?? indexOf('priority'),
+    variables: [],
+    variableNames: [],
+  };
+  const seen = new Set<string>();
+  headers.forEach((header, index) => {
+    if (index === phone || header === '' || seen.has(header)) return;
+    seen.add(header);
+    layout.variables.push({ index, name: header });
+    layout.variableNames.push(header);
+  });
+  return layout;
+}

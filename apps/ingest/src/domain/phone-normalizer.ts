@@ -1,0 +1,22 @@
+import { CountryCode, isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+
+export type PhoneResult = { ok: true; e164: string } | { ok: false; reason: string };
+
+export function isSupportedRegion(region: string): boolean {
+  return isSupportedCountry(region.toUpperCase());
+}
+
+/**
+ * Normalizes a phone number to E.164 with libphonenumber; numbers without `+` are read in the
+ * batch's default region. `00` international prefixes are accepted.
+ */
+export function normalizePhone(raw: string, defaultRegion: string): PhoneResult {
+  const trimmed = raw.trim();
+  if (trimmed === '') return { ok: false, reason: 'empty phone number' };
+  if (!/\d/.test(trimmed)) return { ok: false, reason: 'no digits' };
+  const candidate = trimmed.startsWith('00') ? `+${trimmed.slice(2)}` : trimmed;
+  const parsed = parsePhoneNumberFromString(candidate, defaultRegion.toUpperCase() as CountryCode);
+  if (!parsed) return { ok: false, reason: 'not a phone number' };
+  if (!parsed.isValid()) return { ok: false, reason: `not a valid number${parsed.country ? ` for ${parsed.country}` : ''}` };
+  return { ok: true, e164: parsed.number };
+}

@@ -1,0 +1,66 @@
+import { Transform, TransformCallback } from 'node:stream';
+import { ServiceError } from '@outdial/service-runtime';
+
+/**
+ * Decodes a byte stream as strict UTF-8; invalid bytes fail with `invalid_utf8` naming the line
+ * (1-based, header = line 1). Counts bytes, failing with `payload_too_large` past the limit.
+ */
+export class StrictUtf8Decoder extends Transform {
+  private readonly decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+  private line = 1;
+  private bytes = 0;
+
+  constructor(private readonly maxBytes: number) {
+    super({ readableObjectMode: false, decodeStrings: true });
+    this.setEncoding('utf8');
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.bytes += chunk.length;
+    if (this.bytes > this.maxBytes) {
+      callback(new ServiceError('payload_too_large', `the file is larger than the limit of ${this.maxBytes} bytes`, { limit_bytes: this.maxBytes }));
+      return;
+    }
+    let text: string;
+    try {
+      text = this.decoder.decode(chunk, { stream: true });
+    } catch {
+      callback(this.invalid(chunk));
+      return;
+    }
+    this.line += countNewlines(text);
+    callback(null, text);
+  }
+
+  override _flush(callback: TransformCallback): void {
+    try {
+      const rest = this.decoder.decode();
+      callback(null, rest);
+    } catch {
+      callback(new ServiceError('invalid_utf8', `the file is not valid UTF-8 at its end (line ${this.line})`, { line: this.line }));
+    }
+  }
+
+  /** Finds the line of the first bad byte in a chunk that failed to decode. */
+  private invalid(chunk: Buffer): ServiceError {
+    let line = this.line;
+    const probe = new TextDecoder('utf-8', { fatal: true });
+    let good = 0;
+    for (let end = 1; end <= chunk.length; end++) {
+      try {
+        probe.decode(chunk.subarray(good, end), { stream: true });
+        if (chunk[end - 1] === 0x0a) line++;
+        good = end;
+      } catch {
+        break;
+      }
+    }
+    return new ServiceError('invalid_utf8', `the file is not valid UTF-8 at line ${line} (data row ${Math.max(1, line - 1)})`, { line, row: Math.max(1, line - 1) });
+  }
+}
+
+function countNewlines(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}

@@ -1,0 +1,136 @@
+import { Readable } from 'node:stream';
+import { parse } from 'csv-parse';
+import { ServiceError } from '@outdial/service-runtime';
+import { detectSeparator } from '../domain/csv-dialect';
+import { StrictUtf8Decoder } from '../domain/utf8-decoder';
+
+/** An upload as a header and a stream of rows of cells. */
+export interface ContactTable {
+  headers: string[];
+  rows: AsyncIterable<string[]>;
+}
+
+export const MAX_ROW_BYTES = 512 * 1024;
+
+export function isJsonUpload(filename: string, contentType: string): boolean {
+  return /json/i.test(contentType) || /\.json$/i.test(filename);
+}
+
+/** Reads a CSV upload: strict UTF-8, BOM, CRLF, quoted fields, separator detected from the header. */
+export async function openCsv(bytes: Readable, maxBytes: number): Promise<ContactTable> {
+  const text = bytes.pipe(new StrictUtf8Decoder(maxBytes));
+  bytes.on('error', (error) => text.destroy(error));
+  const iterator = text[Symbol.asyncIterator]() as AsyncIterator<string>;
+  let head = '';
+  while (!/[\r\n]/.test(head) && head.length < 64 * 1024) {
+    const next = await iterator.next();
+    if (next.done) break;
+    head += next.value;
+  }
+  head = head.replace(/^\uFEFF/, '');
+  if (head.trim() === '') throw new ServiceError('invalid_file', 'the file is empty');
+  const parser = parse({
+    delimiter: detectSeparator(head),
+    relax_column_count: true,
+    max_record_size: MAX_ROW_BYTES,
+    skip_empty_lines: false,
+  });
+  const source = Readable.from(
+    (async function* () {
+      yield head;
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done) return;
+        yield next.value;
+      }
+    })(),
+  );
+  source.on('error', (error) => parser.destroy(error));
+  source.pipe(parser);
+  const records = parser[Symbol.asyncIterator]() as AsyncIterator<string[]>;
+  const first = await nextRecord(records);
+  if (first.done) throw new ServiceError('invalid_file', 'the file has no header row');
+  const headers = first.value.map((h) => h.replace(/^\uFEFF/, ''));
+  return {
+    headers,
+    rows: {
+      [Symbol.asyncIterator]: () => ({ next: () => nextRecord(records) }),
+    },
+  };
+}
+
+async function nextRecord(records: AsyncIterator<string[]>): Promise<IteratorResult<string[]>> {
+  try {
+    return await records.next();
+  } catch (error) {
+    throw toFileError(error);
+  }
+}
+
+function toFileError(error: unknown): Error {
+  if (error instanceof ServiceError) return error;
+  const e = error as { code?: string; message?: string; lines?: number };
+  if (typeof e?.code === 'string' && e.code.startsWith('CSV_')) {
+    const reason =
+      e.code === 'CSV_MAX_RECORD_SIZE'
+        ? `a row is longer than ${MAX_ROW_BYTES} bytes`
+        : e.code === 'CSV_QUOTE_NOT_CLOSED'
+          ? 'a quoted field is never closed'
+          : (e.message ?? e.code);
+    return new ServiceError('invalid_file', `the CSV cannot be read near line ${e.lines ?? '?'}: ${reason}`, { line: e.lines, csv_error: e.code });
+  }
+  return error as Error;
+}
+
+/** Reads a JSON upload: an array of objects; nested objects become `parent.child` columns. */
+export async function openJsonArray(bytes: Readable, maxBytes: number): Promise<ContactTable> {
+  const decoder = bytes.pipe(new StrictUtf8Decoder(maxBytes));
+  bytes.on('error', (error) => decoder.destroy(error));
+  let text = '';
+  for await (const chunk of decoder) text += chunk;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (error) {
+    throw new ServiceError('invalid_file', `the JSON cannot be parsed: ${(error as Error).message}`);
+  }
+  if (!Array.isArray(parsed)) throw new ServiceError('invalid_file', 'a JSON upload must be an array of contact objects');
+  return objectsToTable(parsed);
+}
+
+/** Turns contact objects (JSON upload, or the `calls` of a JSON body) into a table. */
+export function objectsToTable(items: unknown[]): ContactTable {
+  const headers: string[] = [];
+  const known = new Set<string>();
+  const flat = items.map((item, index) => {
+    if (item === null || typeof item !== 'object' || Array.isArray(item)) {
+      throw new ServiceError('invalid_file', `item ${index + 1} is not an object`, { row: index + 1 });
+    }
+    const row = flattenObject(item as Record<string, unknown>);
+    for (const key of Object.keys(row)) {
+      if (!known.has(key)) {
+        known.add(key);
+        headers.push(key);
+      }
+    }
+    return row;
+  });
+  return {
+    headers,
+    rows: (async function* () {
+      for (const row of flat) yield headers.map((h) => row[h] ?? '');
+    })(),
+  };
+}
+
+function flattenObject(value: Record<string, unknown>, prefix = ''): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, v] of Object.entries(value)) {
+    const name = prefix ? `${prefix}.${key}` : key;
+    if (key === 'script' && !prefix && v !== null && typeof v === 'object') out[name] = JSON.stringify(v);
+    else if (v !== null && typeof v === 'object' && !Array.isArray(v)) Object.assign(out, flattenObject(v as Record<string, unknown>, name));
+    else if (Array.isArray(v)) out[name] = JSON.stringify(v);
+    else out[name] = v === null || v === undefined ? '' : String(v);
+  }
+  return out;
+}

@@ -1,0 +1,56 @@
+import { ResultsPageBuilder } from './results-page-builder';
+
+const line = (n: number, size = 10) => `${String(n).padEnd(size - 2, 'x')}\r\n`;
+
+describe('ResultsPageBuilder', () => {
+  it('adds records until the next one would exceed the budget', () => {
+    const page = new ResultsPageBuilder(35, 'head\r\n'); // 6 bytes of header
+    expect(page.tryAdd(1, line(1))).toBe(true); // 16
+    expect(page.tryAdd(2, line(2))).toBe(true); // 26
+    expect(page.tryAdd(3, line(3))).toBe(false); // would be 36
+    expect(page.tryAdd(4, line(4, 2))).toBe(false); // full stays full, even for a small record
+    expect(page.finish(false)).toEqual({ csv: `head\r\n${line(1)}${line(2)}`, next_after_row: 2 });
+  });
+
+  it('fills the budget exactly', () => {
+    const page = new ResultsPageBuilder(20);
+    expect(page.tryAdd(1, line(1))).toBe(true);
+    expect(page.tryAdd(2, line(2))).toBe(true);
+    expect(page.tryAdd(3, line(3))).toBe(false);
+    expect(page.finish(false).next_after_row).toBe(2);
+  });
+
+  it('always takes the first record, even alone over the budget', () => {
+    const page = new ResultsPageBuilder(5, 'header\r\n');
+    expect(page.tryAdd(9, line(9, 50))).toBe(true);
+    expect(page.tryAdd(10, line(10))).toBe(false);
+    expect(page.finish(false)).toEqual({ csv: `header\r\n${line(9, 50)}`, next_after_row: 9 });
+  });
+
+  it('ends with null when the source is exhausted and everything fit', () => {
+    const page = new ResultsPageBuilder(1000);
+    page.tryAdd(4, line(4));
+    page.tryAdd(8, line(8));
+    expect(page.finish(true)).toEqual({ csv: line(4) + line(8), next_after_row: null });
+  });
+
+  it('points past the last record when stopped for size, even if the source looked exhausted', () => {
+    const page = new ResultsPageBuilder(12);
+    page.tryAdd(1, line(1));
+    page.tryAdd(2, line(2));
+    expect(page.finish(true).next_after_row).toBe(1);
+  });
+
+  it('returns only the header for an empty first page, and nothing for an empty later page', () => {
+    expect(new ResultsPageBuilder(100, 'h\r\n').finish(true)).toEqual({ csv: 'h\r\n', next_after_row: null });
+    expect(new ResultsPageBuilder(100).finish(true)).toEqual({ csv: '', next_after_row: null });
+  });
+
+  it('counts UTF-8 bytes, not characters', () => {
+    const page = new ResultsPageBuilder(10);
+    expect(page.tryAdd(1, 'ééé\r\n')).toBe(true); // 8 bytes
+    expect(page.tryAdd(2, 'é\r\n')).toBe(false); // 4 more bytes -> 12
+    expect(page.recordCount).toBe(1);
+    expect(page.lastRow).toBe(1);
+  });
+});

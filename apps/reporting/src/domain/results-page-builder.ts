@@ -1,0 +1,58 @@
+import type { ResultsPage } from '@outdial/contracts';
+
+/**
+ * Assembles one page of the results CSV within a byte budget (UTF-8 bytes, as sent). A record that
+ * would push the page past the budget is left for the next page, except the page's first record:
+ * a page always makes progress, even when one transcript alone is larger than the budget.
+ */
+export class ResultsPageBuilder {
+  private readonly parts: string[] = [];
+  private bytes = 0;
+  private records = 0;
+  private last: number | null = null;
+  private full = false;
+
+  constructor(
+    private readonly maxBytes: number,
+    header?: string,
+  ) {
+    if (header !== undefined) this.append(header);
+  }
+
+  /** Adds the record of `row`; false (and nothing added) once the page is full. */
+  tryAdd(row: number, line: string): boolean {
+    if (this.full) return false;
+    const size = Buffer.byteLength(line, 'utf8');
+    if (this.records > 0 && this.bytes + size > this.maxBytes) {
+      this.full = true;
+      return false;
+    }
+    this.append(line);
+    this.records++;
+    this.last = row;
+    return true;
+  }
+
+  get isFull(): boolean {
+    return this.full;
+  }
+
+  get recordCount(): number {
+    return this.records;
+  }
+
+  get lastRow(): number | null {
+    return this.last;
+  }
+
+  /** `exhausted`: no records exist after the last one offered. */
+  finish(exhausted: boolean): ResultsPage {
+    const more = this.full || !exhausted;
+    return { csv: this.parts.join(''), next_after_row: more && this.last !== null ? this.last : null };
+  }
+
+  private append(text: string): void {
+    this.parts.push(text);
+    this.bytes += Buffer.byteLength(text, 'utf8');
+  }
+}

@@ -1,0 +1,66 @@
+import { Injectable } from '@nestjs/common';
+import { BatchIngestedEvent } from '@outdial/contracts';
+import { Clock, Database } from '@outdial/service-runtime';
+import { markEventProcessed } from '../../persistence/processed-events';
+import { ReportingTables, reportingTables } from '../../persistence/reporting-tables';
+
+/** A new batch: its row, with the status ingest gave it and zeroed counters. */
+@Injectable()
+export class RecordBatchIngestedUseCase {
+  private readonly tables: ReportingTables;
+
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+  ) {
+    this.tables = reportingTables(db);
+  }
+
+  async execute(event: BatchIngestedEvent): Promise<void> {
+    const now = this.clock.now();
+    await this.db.tx(async (client) => {
+      if (!(await markEventProcessed(client, this.tables, event.event_id, now))) return;
+      // A batch created running started when it was created; a later `running` change keeps the earlier time.
+      const startTime = event.initial_status === 'running' ? event.created_at : null;
+      // On conflict (ingest re-announcing the batch) the metadata is refreshed, but the counters,
+      // the org and any status a status change already set are kept.
+      await client.query(
+        `INSERT INTO ${this.tables.batches} AS b
+           (batch_id, org_id, name, status, agent_id, from_number, concurrency, max_attempts, total_calls,
+            estimated_cost, variable_columns, created_at, scheduled_start_time, start_time, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12, $13, $14, $15)
+         ON CONFLICT (batch_id) DO UPDATE SET
+           name = EXCLUDED.name,
+           status = CASE WHEN b.status_at IS NULL THEN EXCLUDED.status ELSE b.status END,
+           agent_id = EXCLUDED.agent_id,
+           from_number = EXCLUDED.from_number,
+           concurrency = EXCLUDED.concurrency,
+           max_attempts = EXCLUDED.max_attempts,
+           total_calls = EXCLUDED.total_calls,
+           estimated_cost = EXCLUDED.estimated_cost,
+           variable_columns = EXCLUDED.variable_columns,
+           created_at = EXCLUDED.created_at,
+           scheduled_start_time = EXCLUDED.scheduled_start_time,
+           start_time = LEAST(b.start_time, EXCLUDED.start_time),
+           updated_at = EXCLUDED.updated_at`,
+        [
+          event.batch_id,
+          event.org_id,
+          event.name,
+          event.initial_status,
+          event.agent_id,
+          event.from_number,
+          event.settings.concurrency,
+          event.settings.max_attempts,
+          event.total_contacts,
+          event.estimated_cost,
+          JSON.stringify(event.variable_columns),
+          event.created_at,
+          event.settings.scheduled_start_time ?? null,
+          startTime,
+          now,
+        ],
+      );
+    });
+  }
+}

@@ -1,0 +1,37 @@
+import { Injectable } from '@nestjs/common';
+import { CallStartedEvent } from '@outdial/contracts';
+import { Clock, Database } from '@outdial/service-runtime';
+import { markEventProcessed } from '../../persistence/processed-events';
+import { ReportingTables, reportingTables } from '../../persistence/reporting-tables';
+
+/**
+ * The dialer asked the provider to dial. Only fills what is still unknown: if the attempt already
+ * finished (its finish arrived first), the finish stays as it is.
+ */
+@Injectable()
+export class RecordCallStartedUseCase {
+  private readonly tables: ReportingTables;
+
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+  ) {
+    this.tables = reportingTables(db);
+  }
+
+  async execute(event: CallStartedEvent): Promise<void> {
+    const now = this.clock.now();
+    await this.db.tx(async (client) => {
+      if (!(await markEventProcessed(client, this.tables, event.event_id, now))) return;
+      await client.query(
+        `INSERT INTO ${this.tables.attempts} AS a
+           (attempt_id, batch_id, contact_id, org_id, attempt, provider, provider_call_id, status, started_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'dialing', $8)
+         ON CONFLICT (attempt_id) DO UPDATE SET
+           provider_call_id = COALESCE(a.provider_call_id, EXCLUDED.provider_call_id),
+           started_at = COALESCE(a.started_at, EXCLUDED.started_at)`,
+        [event.attempt_id, event.batch_id, event.contact_id, event.org_id, event.attempt, event.provider, event.provider_call_id, event.started_at],
+      );
+    });
+  }
+}

@@ -1,0 +1,42 @@
+import { Controller } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
+import { BatchIngestedEvent, CallFinishedEvent, CallStartedEvent, ContactsChunkEvent, Subjects } from '@outdial/contracts';
+import { JetStreamEvent } from '@outdial/service-runtime';
+import { MarkCallStartedUseCase } from '../usecases/mark-call-started/mark-call-started.usecase';
+import { ReceiveContactsUseCase } from '../usecases/receive-contacts/receive-contacts.usecase';
+import { RecordCallOutcomeUseCase } from '../usecases/record-call-outcome/record-call-outcome.usecase';
+import { RegisterBatchUseCase } from '../usecases/register-batch/register-batch.usecase';
+import { ReleaseLoop } from '../usecases/release-contacts/release-loop';
+
+@Controller()
+export class SchedulerHandlers {
+  constructor(
+    private readonly registerBatch: RegisterBatchUseCase,
+    private readonly receiveContacts: ReceiveContactsUseCase,
+    private readonly markCallStarted: MarkCallStartedUseCase,
+    private readonly recordCallOutcome: RecordCallOutcomeUseCase,
+    private readonly releaseLoop: ReleaseLoop,
+  ) {}
+
+  @JetStreamEvent(Subjects.batchIngested, { maxDeliver: 50 })
+  async onBatchIngested(@Payload() event: BatchIngestedEvent): Promise<void> {
+    await this.registerBatch.execute(event);
+  }
+
+  @JetStreamEvent(Subjects.contactsChunk, { maxDeliver: 100, concurrency: 4 })
+  async onContactsChunk(@Payload() chunk: ContactsChunkEvent): Promise<void> {
+    await this.receiveContacts.execute(chunk);
+    this.releaseLoop.kick();
+  }
+
+  @JetStreamEvent(Subjects.callStarted, { concurrency: 16 })
+  async onCallStarted(@Payload() event: CallStartedEvent): Promise<void> {
+    await this.markCallStarted.execute(event);
+  }
+
+  @JetStreamEvent(Subjects.callFinished, { concurrency: 16, maxDeliver: 50 })
+  async onCallFinished(@Payload() event: CallFinishedEvent): Promise<void> {
+    await this.recordCallOutcome.execute(event);
+    this.releaseLoop.kick();
+  }
+}

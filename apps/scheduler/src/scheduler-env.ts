@@ -1,0 +1,15 @@
+import { IsInt, Max, Min } from 'class-validator';
+import { BaseServiceEnv, EnvInt } from '@outdial/service-runtime';
+
+export class SchedulerEnv extends BaseServiceEnv {
+  @EnvInt() @IsInt() @Min(0) @Max(65535)
+  override HTTP_PORT: number = 8012;
+
+  /** How often running batches are looked at for contacts to release. */
+  @EnvInt() @IsInt() @Min(10) @Max(60_000)
+  SCHEDULER_TICK_MS: number = 200;
+
+  /** Extra time, past a batch's call timeout, before a released contact that never reported back is recovered. */
+  @EnvInt() @IsInt() @Min(0) @Max(3600)
+  SCHEDULER_RELEASE_GRACE_SECONDS: number = 60;
+}

@@ -1,0 +1,149 @@
+'use strict';
+// Starts the five Outdial services as separate processes (one per dialer replica), waits until
+// each answers /health/ready, and stops them all on request. Used by `npm start` and by the
+// end-to-end tests.
+const { spawn, execFileSync } = require('node:child_process');
+const net = require('node:net');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '..');
+
+const SERVICES = ['ingest', 'scheduler', 'reporting', 'dialer', 'gateway'];
+
+function entryOf(service) {
+  return path.join(ROOT, 'apps', service, 'dist', 'main.js');
+}
+
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Fixed ports for `npm start`; free ones for tests. */
+async function assignPorts(dialerReplicas, fixed, gatewayPort) {
+  if (fixed) {
+    return {
+      gateway: gatewayPort,
+      ingest: 8011,
+      scheduler: 8012,
+      reporting: 8014,
+      dialers: Array.from({ length: dialerReplicas }, (_, i) => 8020 + i),
+    };
+  }
+  const ports = { gateway: await freePort(), ingest: await freePort(), scheduler: await freePort(), reporting: await freePort(), dialers: [] };
+  for (let i = 0; i < dialerReplicas; i++) ports.dialers.push(await freePort());
+  return ports;
+}
+
+async function waitReady(url, child, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${url} exited with code ${child.exitCode} before it was ready`);
+    try {
+      const response = await fetch(url);
+      if (response.status === 200) return;
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error(`${url} not ready within ${timeoutMs} ms`);
+}
+
+/**
+ * @param {object} options
+ * @param {Record<string,string>} [options.env] environment for every service (DATABASE_URL, NATS_PREFIX, SIM_TIME_SCALE, ...)
+ * @param {number} [options.dialerReplicas]
+ * @param {boolean} [options.fixedPorts] use 8010-8014/8020+ (npm start) instead of free ports (tests)
+ * @param {number} [options.gatewayPort]
+ * @param {'inherit'|'ignore'|'pipe'} [options.stdio]
+ * @param {(service: string, line: string) => void} [options.onLog] with stdio 'pipe'
+ */
+async function launchPlatform(options = {}) {
+  const env = { ...process.env, ...(options.env || {}) };
+  const dialerReplicas = options.dialerReplicas ?? 1;
+  const ports = await assignPorts(dialerReplicas, options.fixedPorts ?? false, options.gatewayPort ?? 8010);
+  const processes = [];
+
+  const start = (service, port, replicaId) => {
+    const child = spawn(process.execPath, [entryOf(service)], {
+      cwd: ROOT,
+      env: { ...env, HTTP_PORT: String(port), REPLICA_ID: String(replicaId ?? 0), ...(service === 'gateway' ? {} : { HTTP_HOST: env.SERVICE_HTTP_HOST || '127.0.0.1' }) },
+      stdio: ['ignore', options.stdio === 'inherit' ? 'inherit' : 'pipe', options.stdio === 'inherit' ? 'inherit' : 'pipe'],
+    });
+    const name = replicaId === undefined ? service : `${service}-${replicaId}`;
+    if (options.stdio !== 'inherit') {
+      for (const stream of [child.stdout, child.stderr]) {
+        let buffered = '';
+        stream.on('data', (chunk) => {
+          buffered += chunk.toString();
+          let nl;
+          while ((nl = buffered.indexOf('\n')) >= 0) {
+            const line = buffered.slice(0, nl);
+            buffered = buffered.slice(nl + 1);
+            if (options.onLog) options.onLog(name, line);
+          }
+        });
+      }
+    }
+    const handle = { name, service, port, child, url: `http://127.0.0.1:${port}` };
+    processes.push(handle);
+    return handle;
+  };
+
+  // Ingest first alone: the first start creates the database and provisions the streams.
+  const first = start('ingest', ports.ingest);
+  await waitReady(`${first.url}/health/ready`, first.child, 60_000);
+  const rest = [start('scheduler', ports.scheduler), start('reporting', ports.reporting)];
+  ports.dialers.forEach((port, i) => rest.push(start('dialer', port, i)));
+  rest.push(start('gateway', ports.gateway));
+  await Promise.all(rest.map((p) => waitReady(`${p.url}/health/ready`, p.child, 60_000)));
+
+  const stopOne = (handle, signal = 'SIGTERM', timeoutMs = 20_000) =>
+    new Promise((resolve) => {
+      if (handle.child.exitCode !== null || handle.child.signalCode !== null) return resolve();
+      const timer = setTimeout(() => handle.child.kill('SIGKILL'), timeoutMs);
+      handle.child.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      handle.child.kill(signal);
+    });
+
+  return {
+    ports,
+    processes,
+    gatewayUrl: `http://127.0.0.1:${ports.gateway}`,
+    /** Starts one more replica of a service (e.g. a dialer) and waits until it is ready. */
+    async startReplica(service, replicaId) {
+      const handle = start(service, await freePort(), replicaId);
+      await waitReady(`${handle.url}/health/ready`, handle.child, 60_000);
+      return handle;
+    },
+    stopOne,
+    /** Stops in reverse order of dependency: the gateway first, ingest last. */
+    async stop() {
+      const order = ['gateway', 'dialer', 'scheduler', 'reporting', 'ingest'];
+      for (const service of order) {
+        await Promise.all(processes.filter((p) => p.service === service).map((p) => stopOne(p)));
+      }
+    },
+  };
+}
+
+/** Runs the admin CLI's bootstrap (database, gateway schema, default org); returns its JSON. */
+function bootstrapDefaultOrg(env, token) {
+  const args = [path.join(ROOT, 'apps', 'gateway', 'dist', 'cli', 'admin.js'), 'bootstrap'];
+  if (token) args.push('--token', token);
+  const out = execFileSync(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8' });
+  return JSON.parse(out.trim().split('\n').pop());
+}
+
+module.exports = { launchPlatform, bootstrapDefaultOrg, SERVICES };

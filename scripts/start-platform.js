@@ -1,0 +1,63 @@
+'use strict';
+// `npm start`: the whole platform on this machine (SPEC §11).
+const { launchPlatform, bootstrapDefaultOrg } = require('./platform-launcher');
+
+async function main() {
+  const env = {
+    DATABASE_URL: process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/outdial',
+    NATS_URL: process.env.NATS_URL || 'nats://127.0.0.1:4222',
+    LOG_LEVEL: process.env.LOG_LEVEL || 'warn',
+  };
+  const replicas = Number(process.env.DIALER_REPLICAS || 1);
+  if (!Number.isInteger(replicas) || replicas < 1 || replicas > 32) {
+    console.error(`DIALER_REPLICAS must be an integer from 1 to 32 (got ${process.env.DIALER_REPLICAS})`);
+    process.exit(78);
+  }
+  const gatewayPort = Number(process.env.GATEWAY_PORT || 8010);
+  const started = Date.now();
+  const bootstrap = bootstrapDefaultOrg(env, process.env.OUTDIAL_BOOTSTRAP_TOKEN);
+  const platform = await launchPlatform({ env, dialerReplicas: replicas, fixedPorts: true, gatewayPort, stdio: 'inherit' });
+  const token = process.env.OUTDIAL_BOOTSTRAP_TOKEN || bootstrap.token;
+  const lines = [
+    '',
+    `Outdial is running (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`,
+    `  API            ${platform.gatewayUrl}   (org "default", agent "agent-demo", number +12025550100)`,
+    ...platform.processes.map((p) => `  ${p.name.padEnd(14)} ${p.url}/health/ready  ${p.url}/metrics`),
+    `  database       ${env.DATABASE_URL}`,
+    `  NATS           ${env.NATS_URL}`,
+    token
+      ? `  owner token    ${token}${bootstrap.token ? '   (shown once: keep it)' : ''}`
+      : '  owner token    created on the first start (see its output), or set OUTDIAL_BOOTSTRAP_TOKEN',
+    '',
+    'Try it:',
+    `  printf 'phone,name\\n+14155550101,Ada\\n' > contacts.csv`,
+    `  curl -s -H "Authorization: Bearer ${token || '<token>'}" -F file=@contacts.csv -F agent_id=agent-demo ${platform.gatewayUrl}/api/batch-calls`,
+    '',
+    'Ctrl-C stops everything.',
+    '',
+  ];
+  console.log(lines.join('\n'));
+
+  let stopping = false;
+  const stop = async (code) => {
+    if (stopping) return;
+    stopping = true;
+    console.log('stopping Outdial...');
+    await platform.stop();
+    process.exit(code);
+  };
+  process.on('SIGINT', () => stop(0));
+  process.on('SIGTERM', () => stop(0));
+  for (const p of platform.processes) {
+    p.child.on('exit', (code, signal) => {
+      if (stopping) return;
+      console.error(`${p.name} exited (${signal || code}); stopping the platform`);
+      stop(1);
+    });
+  }
+}
+
+main().catch((error) => {
+  console.error(`Outdial failed to start: ${error.message}`);
+  process.exit(1);
+});
