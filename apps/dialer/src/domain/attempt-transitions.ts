@@ -3,15 +3,18 @@ import { AttemptStatus, ProviderEventKind } from '@outdial/contracts';
 /** The order an attempt moves in; it never moves backwards. */
 const RANK: Record<AttemptStatus, number> = { admitted: 0, dialing: 1, ringing: 2, in_progress: 3, ended: 4 };
 
+/** Statuses only provider events lead to. */
+export type ReportedStatus = Extract<AttemptStatus, 'ringing' | 'in_progress' | 'ended'>;
+
 /** The status each provider event kind moves an attempt to. */
-export const STATUS_AFTER_EVENT: Record<ProviderEventKind, AttemptStatus> = {
+export const STATUS_AFTER_EVENT: Record<ProviderEventKind, ReportedStatus> = {
   ringing: 'ringing',
   answered: 'in_progress',
   ended: 'ended',
 };
 
 export type TransitionDecision =
-  | { kind: 'apply'; to: AttemptStatus }
+  | { kind: 'apply'; to: ReportedStatus }
   /** terminal: the attempt already ended; repeated: same status again; stale: arrived after a later one. */
   | { kind: 'ignore'; reason: 'terminal' | 'repeated' | 'stale' };
 

@@ -1,0 +1,14 @@
+import type { ServiceDefinition } from '@outdial/service-runtime';
+import { migrations } from './migrations';
+import { ReportingEnv } from './reporting-env';
+import { ReportingModule } from './reporting.module';
+
+/** The reporting service as `startService` boots it (main.ts, and the integration test with its own clock). */
+export const reportingService: ServiceDefinition<ReportingEnv> = {
+  name: 'reporting',
+  env: ReportingEnv,
+  migrations,
+  module: () => ReportingModule,
+  // Up to 6 consumers x 8 handlers each hold a connection for their transaction.
+  poolSize: 20,
+};
