@@ -10,7 +10,8 @@ import { ReportingEnv } from '../../reporting-env';
 /**
  * An attempt ended. The first finish of an attempt wins (over its start, whatever the order, and
  * over any later finish): only that one prices the call and adds its duration and cost to the
- * batch, so the batch sums equal the sums over `attempts`. The contact shows its latest attempt's call.
+ * batch, so the batch sums equal the sums over `attempts`. The contact shows its latest attempt's call
+ * (an older attempt finishing late does not overwrite it).
  */
 @Injectable()
 export class RecordCallFinishedUseCase {
@@ -30,7 +31,7 @@ export class RecordCallFinishedUseCase {
     await this.db.tx(async (client) => {
       await lockBatchOrRetryLater(client, this.tables, event.batch_id);
       if (!(await markEventProcessed(client, this.tables, event.event_id, now))) return;
-      const ended = await client.query<{ started_at: Date | null; ended_at: Date }>(
+      const ended = await client.query<{ started_at: Date | null }>(
         `INSERT INTO ${this.tables.attempts} AS a
            (attempt_id, batch_id, contact_id, org_id, attempt, provider, provider_call_id, status, outcome,
             started_at, answered_at, ended_at, duration_seconds, cost, failure_reason, recording_url, transcript)
@@ -48,7 +49,7 @@ export class RecordCallFinishedUseCase {
            recording_url = EXCLUDED.recording_url,
            transcript = EXCLUDED.transcript
          WHERE a.status <> 'ended'
-         RETURNING started_at, ended_at`,
+         RETURNING started_at`,
         [
           event.attempt_id,
           event.batch_id,
@@ -83,11 +84,12 @@ export class RecordCallFinishedUseCase {
         `INSERT INTO ${this.tables.contacts} (contact_id, batch_id, org_id, status) VALUES ($1, $2, $3, 'pending') ON CONFLICT (contact_id) DO NOTHING`,
         [event.contact_id, event.batch_id, event.org_id],
       );
-      const attemptAt = ended.rows[0].started_at ?? ended.rows[0].ended_at;
       await client.query(
         `UPDATE ${this.tables.contacts}
             SET call_id = $2, call_attempt = $3, duration_seconds = $4, recording_url = $5, transcript = $6,
-                failure_reason = $7, last_attempt_at = GREATEST(last_attempt_at, $8::timestamptz)
+                failure_reason = $7,
+                -- the latest known dial time: the scheduler's, or this attempt's start (GREATEST: any order)
+                last_attempt_at = GREATEST(last_attempt_at, $8::timestamptz)
           WHERE contact_id = $1 AND (call_attempt IS NULL OR call_attempt <= $3)`,
         [
           event.contact_id,
@@ -97,7 +99,7 @@ export class RecordCallFinishedUseCase {
           event.recording_url ?? null,
           event.transcript ?? null,
           event.failure_reason ?? null,
-          attemptAt,
+          ended.rows[0].started_at,
         ],
       );
     });

@@ -32,6 +32,16 @@ export class RecordCallStartedUseCase {
            started_at = COALESCE(a.started_at, EXCLUDED.started_at)`,
         [event.attempt_id, event.batch_id, event.contact_id, event.org_id, event.attempt, event.provider, event.provider_call_id, event.started_at],
       );
+      // The contact's last dial time, whichever of this, the finish or the scheduler's update comes
+      // first. A placeholder (chunk not there yet) counts for nothing, so the batch lock is not needed.
+      await client.query(
+        `INSERT INTO ${this.tables.contacts} (contact_id, batch_id, org_id, status) VALUES ($1, $2, $3, 'pending') ON CONFLICT (contact_id) DO NOTHING`,
+        [event.contact_id, event.batch_id, event.org_id],
+      );
+      await client.query(`UPDATE ${this.tables.contacts} SET last_attempt_at = GREATEST(last_attempt_at, $2::timestamptz) WHERE contact_id = $1`, [
+        event.contact_id,
+        event.started_at,
+      ]);
     });
   }
 }
