@@ -128,12 +128,10 @@ async function launchPlatform(options = {}) {
       return handle;
     },
     stopOne,
-    /** Stops in reverse order of dependency: the gateway first, ingest last. */
+    /** Stops the gateway first (no new requests), then the rest together, each draining its work. */
     async stop() {
-      const order = ['gateway', 'dialer', 'scheduler', 'reporting', 'ingest'];
-      for (const service of order) {
-        await Promise.all(processes.filter((p) => p.service === service).map((p) => stopOne(p)));
-      }
+      await Promise.all(processes.filter((p) => p.service === 'gateway').map((p) => stopOne(p)));
+      await Promise.all(processes.filter((p) => p.service !== 'gateway').map((p) => stopOne(p)));
     },
   };
 }

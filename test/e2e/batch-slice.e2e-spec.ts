@@ -42,6 +42,10 @@ describe('one batch end to end through the five services', () => {
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ status: 'running', name: 'Slice test', validation: { total_rows: 200, valid_rows: 200, invalid_rows: 0, duplicate_rows: 0 } });
     const batchId = created.body.batch_id;
+    // Readable at once after the 201 (no window where the new batch is a 404).
+    const first = await api(platform, `/api/batch-calls/${batchId}`);
+    expect(first.status).toBe(200);
+    expect(first.body.total_calls).toBe(200);
 
     const status = await waitForBatch(platform, batchId, 'completed', 180_000);
     const successful = SCRIPT.filter((s) => s.status === 'completed').reduce((a, s) => a + s.count, 0);

@@ -195,7 +195,11 @@ describe('dialer against the real PostgreSQL and NATS', () => {
       { ...original, event_id: `${original.event_id}-other-id`, attempt_id: `${original.attempt_id}-other` },
     ];
     await Promise.all(duplicates.map(publishDial));
-    await finished(original.attempt_id);
+    // Whichever copy is admitted first is the attempt; the others are reconciled.
+    const finishedForContact = async () => (await callEvents()).filter((e) => e.subject === Subjects.callFinished && e.payload.contact_id === 'c-dup');
+    await waitFor(async () => (await finishedForContact()).length > 0, 15_000, 'call-finished for c-dup');
+    const winner = String((await finishedForContact())[0].payload.attempt_id);
+    expect([original.attempt_id, `${original.attempt_id}-other`]).toContain(winner);
     // A late redelivery after the call is over.
     await publishDial({ ...original, event_id: `${original.event_id}-late` });
     const dialStream = prefixedStreamName(env.prefix, 'DIAL');
@@ -203,7 +207,8 @@ describe('dialer against the real PostgreSQL and NATS', () => {
     await sleep(300);
 
     expect(await simCalls('to_phone = $1', [original.phone])).toHaveLength(1);
-    expect(await dialer.runtime.db.query(`SELECT attempt_id FROM dialer.attempts WHERE contact_id = $1`, ['c-dup'])).toEqual([{ attempt_id: original.attempt_id }]);
+    expect(await dialer.runtime.db.query(`SELECT attempt_id FROM dialer.attempts WHERE contact_id = $1`, ['c-dup'])).toEqual([{ attempt_id: winner }]);
+    expect(await simCalls('to_phone = $1', [original.phone])).toMatchObject([{ attempt_id: winner, state: 'ended' }]);
     const forContact = (await callEvents()).filter((e) => e.payload.contact_id === 'c-dup');
     expect(forContact.map((e) => e.subject).sort()).toEqual([Subjects.callFinished, Subjects.callStarted]);
   });

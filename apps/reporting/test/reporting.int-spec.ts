@@ -217,8 +217,6 @@ describe('reporting service against the real PostgreSQL and NATS', () => {
     await publish(Subjects.contactUpdated, update(1, 2, 'in_progress'));
     await publish(Subjects.callFinished, finished(1, 1, 'completed', 125, { provider_call_id: 'sim-1-1', answered_at: at(1, 5), recording_url: 'https://rec.example/1.wav', transcript: TRANSCRIPT_1 }));
     await publish(Subjects.callStarted, started(1, 1));
-    // A second, different finish of the same attempt (e.g. a reaper's timeout) must not count.
-    await publish(Subjects.callFinished, { ...finished(1, 1, 'timeout', 600), event_id: 'ev-end-1-1-reaper' });
     // Contact 2: busy, retried, no answer, failed; its second call's end arrives before the first's.
     await publish(Subjects.contactUpdated, update(2, 1, 'dialing'));
     await publish(Subjects.contactUpdated, update(2, 2, 'queued', { last_outcome: 'busy', next_retry_at: at(30) }));
@@ -239,6 +237,10 @@ describe('reporting service against the real PostgreSQL and NATS', () => {
     await publish(Subjects.contactUpdated, update(6, 1, 'dialing'));
     await publish(Subjects.contactUpdated, update(6, 2, 'queued', { last_outcome: 'busy', next_retry_at: at(40) }));
 
+    await waitFor(drained);
+
+    // A second, different finish of an attempt already finished (e.g. a reaper's timeout) must not count.
+    await publish(Subjects.callFinished, { ...finished(1, 1, 'timeout', 600), event_id: 'ev-end-1-1-reaper' });
     // Redeliveries of everything that counts.
     await publishAgain(Subjects.batchIngested, batchIngested);
     await publishAgain(Subjects.contactsChunk, chunk(0));

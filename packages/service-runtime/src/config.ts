@@ -77,7 +77,8 @@ export function loadConfig<T extends object>(cls: new () => T, env: NodeJS.Proce
   const picked: Record<string, string> = {};
   for (const key of declared) {
     const value = env[key];
-    if (value !== undefined) picked[key] = value;
+    // An empty value (e.g. compose's VAR=${VAR} when unset) means unset: the default applies.
+    if (value !== undefined && value !== '') picked[key] = value;
   }
   const config = plainToInstance(cls, picked, { exposeDefaultValues: true });
   const errors = validateSync(config as object, { forbidUnknownValues: false });

@@ -211,8 +211,15 @@ export class JetStreamTransport extends Server implements CustomTransportStrateg
     if (msg.reply) msg.respond(JSON.stringify(reply));
   }
 
-  /** Stops intake, then waits (bounded) for the handlers already running. */
-  async close(): Promise<void> {
+  /** Stops intake, then waits (bounded) for the handlers already running. Idempotent. */
+  close(): Promise<void> {
+    this.closed ??= this.stopIntakeAndDrain();
+    return this.closed;
+  }
+
+  private closed?: Promise<void>;
+
+  private async stopIntakeAndDrain(): Promise<void> {
     this.closing = true;
     for (const subscription of this.subscriptions) subscription.unsubscribe();
     for (const consumer of this.consumers) {

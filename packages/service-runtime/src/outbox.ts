@@ -89,6 +89,8 @@ export class Outbox {
         [this.batchSize],
       );
       if (rows.rows.length === 0) return 0;
+      // Published concurrently for throughput: the client writes them to the one connection in
+      // call order, so the stream stores them in id order too.
       await Promise.all(rows.rows.map((row) => this.publisher.publish(row.subject, row.payload, row.msg_id)));
       await client.query(`DELETE FROM ${this.table} WHERE id = ANY($1::bigint[])`, [rows.rows.map((r) => r.id)]);
       return rows.rows.length;

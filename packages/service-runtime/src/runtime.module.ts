@@ -39,8 +39,18 @@ export class RuntimeModule implements OnApplicationShutdown {
     };
   }
 
-  /** Runs after the transport stopped intake and in-flight handlers finished. */
-  async onApplicationShutdown(): Promise<void> {
+  private closing?: Promise<void>;
+
+  /**
+   * Runs after the transport stopped intake and in-flight handlers finished. Nest calls it once
+   * for the app and once for the microservice (they share the modules), hence the guard.
+   */
+  onApplicationShutdown(): Promise<void> {
+    this.closing ??= this.closeConnections();
+    return this.closing;
+  }
+
+  private async closeConnections(): Promise<void> {
     const { outbox, bus, db, logger } = this.runtime;
     await outbox.stop();
     await bus.close();

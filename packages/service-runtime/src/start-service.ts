@@ -82,27 +82,42 @@ export async function startService<Env extends BaseServiceEnv>(definition: Servi
   const microservice = app.connectMicroservice({ strategy: transport }, { deferInitialization: true });
   microservice.useGlobalFilters(new RethrowRpcErrorsFilter());
   await definition.configure?.(app, runtime);
-  app.enableShutdownHooks(['SIGINT', 'SIGTERM']);
   await app.startAllMicroservices();
   runtime.outbox.start();
   await app.listen(config.HTTP_PORT, config.HTTP_HOST);
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.HTTP_PORT;
   logger.info({ port, prefix: config.NATS_PREFIX }, `${definition.name} ready on http://${config.HTTP_HOST}:${port}`);
-  installShutdownDeadline(config.SHUTDOWN_TIMEOUT_MS, logger);
+  installGracefulShutdown(app, transport, config.SHUTDOWN_TIMEOUT_MS, logger);
   return { app, runtime, port };
 }
 
-/** A shutdown that hangs past its deadline exits anyway, with a log line saying so. */
-function installShutdownDeadline(timeoutMs: number, logger: { error: (msg: string) => void }): void {
-  const arm = () => {
+/**
+ * SIGINT/SIGTERM: stop intake first (the transport stops consuming and waits for the handlers in
+ * flight), then let Nest run the modules' shutdown hooks (background loops, outbox flush,
+ * connections). A shutdown that hangs past its deadline exits anyway, saying so.
+ */
+function installGracefulShutdown(app: INestApplication, transport: JetStreamTransport, timeoutMs: number, logger: { info: (msg: string) => void; error: (msg: string) => void }): void {
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(`${signal}: shutting down`);
     setTimeout(() => {
       logger.error(`graceful shutdown exceeded ${timeoutMs} ms; exiting`);
       process.exit(1);
     }, timeoutMs).unref();
+    try {
+      await transport.close();
+      await app.close();
+      process.exit(0);
+    } catch (error) {
+      logger.error(`shutdown failed: ${(error as Error).message}`);
+      process.exit(1);
+    }
   };
-  process.once('SIGINT', arm);
-  process.once('SIGTERM', arm);
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
 /** Entry point of a service process: start it, or log why it could not start and exit non-zero. */

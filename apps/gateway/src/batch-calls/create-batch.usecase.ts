@@ -36,7 +36,27 @@ export class CreateBatchUseCase {
       settings,
       ...(request.column_mapping ? { column_mapping: request.column_mapping } : {}),
     };
-    return this.rpc.request<CreateBatchResult>(Subjects.ingestCreateBatch, command, this.config.GATEWAY_CREATE_TIMEOUT_MS);
+    const result = await this.rpc.request<CreateBatchResult>(Subjects.ingestCreateBatch, command, this.config.GATEWAY_CREATE_TIMEOUT_MS);
+    await this.untilReadable(auth.org_id, result.batch_id);
+    return result;
+  }
+
+  /**
+   * Read-your-writes: the 201 goes out once reporting (fed by events) answers for the batch, so a
+   * status request right after the create never gets a 404. Bounded: at worst the create answers
+   * anyway and the status appears moments later.
+   */
+  private async untilReadable(orgId: string, batchId: string): Promise<void> {
+    const deadline = Date.now() + 3000;
+    for (let wait = 5; Date.now() < deadline; wait = Math.min(wait * 2, 200)) {
+      try {
+        await this.rpc.request(Subjects.reportingGetBatch, { org_id: orgId, batch_id: batchId }, 1000);
+        return;
+      } catch (error) {
+        if ((error as ServiceError).code !== 'not_found') return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
   }
 
   private async agent(orgId: string, agentId: string): Promise<{ kind: string; provider: ProviderName }> {

@@ -9,6 +9,8 @@ export class StrictUtf8Decoder extends Transform {
   private readonly decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
   private line = 1;
   private bytes = 0;
+  /** The unfinished character at the end of the last chunk, so a bad byte is found where it is. */
+  private carry: Buffer = Buffer.alloc(0);
 
   constructor(private readonly maxBytes: number) {
     super({ readableObjectMode: false, decodeStrings: true });
@@ -25,9 +27,10 @@ export class StrictUtf8Decoder extends Transform {
     try {
       text = this.decoder.decode(chunk, { stream: true });
     } catch {
-      callback(this.invalid(chunk));
+      callback(this.invalid(Buffer.concat([this.carry, chunk])));
       return;
     }
+    this.carry = incompleteTail(Buffer.concat([this.carry, chunk]));
     this.line += countNewlines(text);
     callback(null, text);
   }
@@ -57,6 +60,17 @@ export class StrictUtf8Decoder extends Transform {
     }
     return new ServiceError('invalid_utf8', `the file is not valid UTF-8 at line ${line} (data row ${Math.max(1, line - 1)})`, { line, row: Math.max(1, line - 1) });
   }
+}
+
+/** The bytes of a character that the buffer ends in the middle of (none when it ends cleanly). */
+export function incompleteTail(buffer: Buffer): Buffer {
+  for (let i = buffer.length - 1; i >= Math.max(0, buffer.length - 3); i--) {
+    const byte = buffer[i];
+    if ((byte & 0xc0) === 0x80) continue; // a continuation byte: look further back for the lead byte
+    const length = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
+    return buffer.length - i < length ? Buffer.from(buffer.subarray(i)) : Buffer.alloc(0);
+  }
+  return Buffer.alloc(0);
 }
 
 function countNewlines(text: string): number {

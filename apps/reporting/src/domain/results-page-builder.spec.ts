@@ -1,14 +1,26 @@
-import { ResultsPageBuilder } from './results-page-builder';
+import { ResultsPageBuilder, wireBytes } from './results-page-builder';
 
-const line = (n: number, size = 10) => `${String(n).padEnd(size - 2, 'x')}\r\n`;
+/** A record of `size` bytes as sent: CRLF takes 4 bytes once JSON-escaped. */
+const line = (n: number, size = 10) => `${String(n).padEnd(size - 4, 'x')}\r\n`;
+
+describe('wireBytes', () => {
+  it('counts UTF-8 bytes after JSON escaping', () => {
+    expect(wireBytes('abc')).toBe(3);
+    expect(wireBytes('a,b\r\n')).toBe(7);
+    expect(wireBytes('"q"')).toBe(5);
+    expect(wireBytes('é')).toBe(2);
+    expect(wireBytes('\u0001')).toBe(6);
+    expect(wireBytes('')).toBe(0);
+  });
+});
 
 describe('ResultsPageBuilder', () => {
   it('adds records until the next one would exceed the budget', () => {
-    const page = new ResultsPageBuilder(35, 'head\r\n'); // 6 bytes of header
-    expect(page.tryAdd(1, line(1))).toBe(true); // 16
-    expect(page.tryAdd(2, line(2))).toBe(true); // 26
-    expect(page.tryAdd(3, line(3))).toBe(false); // would be 36
-    expect(page.tryAdd(4, line(4, 2))).toBe(false); // full stays full, even for a small record
+    const page = new ResultsPageBuilder(35, 'head\r\n'); // 8 bytes of header
+    expect(page.tryAdd(1, line(1))).toBe(true); // 18
+    expect(page.tryAdd(2, line(2))).toBe(true); // 28
+    expect(page.tryAdd(3, line(3))).toBe(false); // would be 38
+    expect(page.tryAdd(4, 'x')).toBe(false); // full stays full, even for a small record
     expect(page.finish(false)).toEqual({ csv: `head\r\n${line(1)}${line(2)}`, next_after_row: 2 });
   });
 
@@ -46,11 +58,12 @@ describe('ResultsPageBuilder', () => {
     expect(new ResultsPageBuilder(100).finish(true)).toEqual({ csv: '', next_after_row: null });
   });
 
-  it('counts UTF-8 bytes, not characters', () => {
-    const page = new ResultsPageBuilder(10);
-    expect(page.tryAdd(1, 'ééé\r\n')).toBe(true); // 8 bytes
-    expect(page.tryAdd(2, 'é\r\n')).toBe(false); // 4 more bytes -> 12
-    expect(page.recordCount).toBe(1);
-    expect(page.lastRow).toBe(1);
+  it('counts escaped and multi-byte characters at their size as sent', () => {
+    const page = new ResultsPageBuilder(12);
+    expect(page.tryAdd(1, 'ééé\r\n')).toBe(true); // 6 + 4 bytes
+    expect(page.tryAdd(2, '"')).toBe(true); // 2 more bytes -> exactly 12
+    expect(page.tryAdd(3, 'x')).toBe(false); // 13
+    expect(page.recordCount).toBe(2);
+    expect(page.lastRow).toBe(2);
   });
 });

@@ -1,7 +1,16 @@
 import type { ResultsPage } from '@outdial/contracts';
 
 /**
- * Assembles one page of the results CSV within a byte budget (UTF-8 bytes, as sent). A record that
+ * Bytes a text takes inside the JSON reply (UTF-8, after JSON escaping). CSV is rich in what JSON
+ * escapes (`"`, CR, LF), so counting raw CSV bytes could push a near-limit page over the NATS
+ * payload limit; counting escaped bytes keeps the raw CSV within the budget as well.
+ */
+export function wireBytes(text: string): number {
+  return Buffer.byteLength(JSON.stringify(text), 'utf8') - 2;
+}
+
+/**
+ * Assembles one page of the results CSV within a byte budget (as sent, see wireBytes). A record that
  * would push the page past the budget is left for the next page, except the page's first record:
  * a page always makes progress, even when one transcript alone is larger than the budget.
  */
@@ -22,7 +31,7 @@ export class ResultsPageBuilder {
   /** Adds the record of `row`; false (and nothing added) once the page is full. */
   tryAdd(row: number, line: string): boolean {
     if (this.full) return false;
-    const size = Buffer.byteLength(line, 'utf8');
+    const size = wireBytes(line);
     if (this.records > 0 && this.bytes + size > this.maxBytes) {
       this.full = true;
       return false;
@@ -53,6 +62,6 @@ export class ResultsPageBuilder {
 
   private append(text: string): void {
     this.parts.push(text);
-    this.bytes += Buffer.byteLength(text, 'utf8');
+    this.bytes += wireBytes(text);
   }
 }

@@ -63,3 +63,11 @@ describe('results rows', () => {
     expect(resultsRecordValues(contact({ variables: {} }), ['toString']).at(-1)).toBeNull();
   });
 });
+
+describe('exportedVariableColumns', () => {
+  it('leaves out variables named like a fixed column, keeping the order of the rest', () => {
+    const { exportedVariableColumns } = require('./results-row');
+    expect(exportedVariableColumns(['name', 'email', 'Phone', 'note', 'status'])).toEqual(['email', 'note']);
+    expect(exportedVariableColumns([])).toEqual([]);
+  });
+});

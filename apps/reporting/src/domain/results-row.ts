@@ -16,8 +16,17 @@ export const RESULTS_FIXED_COLUMNS = [
   'last_attempt_at',
 ] as const;
 
+/**
+ * The variable columns the export adds after the fixed ones: a variable named like a fixed column
+ * (a CSV's `name` column is both) is already there, so it is not repeated.
+ */
+export function exportedVariableColumns(variableColumns: readonly string[]): string[] {
+  const fixed = new Set<string>(RESULTS_FIXED_COLUMNS);
+  return variableColumns.filter((column) => !fixed.has(column.toLowerCase()));
+}
+
 export function resultsHeaderLine(variableColumns: readonly string[]): string {
-  return csvLine([...RESULTS_FIXED_COLUMNS, ...variableColumns]);
+  return csvLine([...RESULTS_FIXED_COLUMNS, ...exportedVariableColumns(variableColumns)]);
 }
 
 /** One contact as a CSV record; variables in the batch's column order, missing ones empty. */
@@ -34,7 +43,7 @@ export function resultsRecordValues(contact: ContactReadModel, variableColumns: 
     contact.transcript,
     contactErrorMessage(contact),
     contact.last_attempt_at ? contact.last_attempt_at.toISOString() : null,
-    ...variableColumns.map((column) => (Object.prototype.hasOwnProperty.call(variables, column) ? variables[column] : null)),
+    ...exportedVariableColumns(variableColumns).map((column) => (Object.prototype.hasOwnProperty.call(variables, column) ? variables[column] : null)),
   ];
 }
 
