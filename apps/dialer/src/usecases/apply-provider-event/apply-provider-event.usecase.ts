@@ -8,7 +8,7 @@ import { DialerMetrics } from '../../dialer-metrics';
 import { AttemptsRepository } from '../../persistence/attempts.repository';
 
 /** Redelivery delay while the dialer that placed the call records the dial. */
-const AWAIT_DIAL_RECORD_MS = 200;
+const AWAIT_DIAL_RECORD_MS = 25;
 /** Redelivery delay for an event about an attempt this dialer does not know (yet). */
 const UNKNOWN_ATTEMPT_RETRY_MS = 2000;
 
