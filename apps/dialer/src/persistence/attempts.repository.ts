@@ -1,19 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { CallOutcome, ProviderName } from '@outdial/contracts';
+import { CallOutcome } from '@outdial/contracts';
 import { Database, quoteIdent, SqlClient } from '@outdial/service-runtime';
 import { AttemptRecord } from '../domain/attempt-record';
 
-export interface NewAttempt {
-  attempt_id: string;
-  contact_id: string;
-  attempt: number;
-  batch_id: string;
-  org_id: string;
-  provider: ProviderName;
-  requested_at: Date;
-  lease_expires_at: Date;
-  timeout_seconds: number;
-}
+/** The columns an attempt is admitted with; the rest fill in as the call goes on. */
+export type NewAttempt = Pick<AttemptRecord, 'attempt_id' | 'contact_id' | 'attempt' | 'batch_id' | 'org_id' | 'provider' | 'requested_at' | 'lease_expires_at' | 'timeout_seconds'>;
 
 export interface AttemptEnding {
   outcome: CallOutcome;
