@@ -89,6 +89,13 @@ export class DialRequest extends DomainEvent {
   @IsObject() variables: Record<string, string>;
   @IsInt() @Min(1) timeout_seconds: number;
   @IsISO8601() requested_at: string;
+  /** The batch's `concurrency`: the dialer holds it as a second limit beside the org's. */
+  @IsOptional() @IsInt() @Min(1) batch_concurrency?: number;
+  /**
+   * Do not start the call at or after this instant (the contact's calling window closes, or the
+   * batch's `end_time`). Absent: no window applies (e.g. `bypass_call_guardrails`).
+   */
+  @IsOptional() @IsISO8601() not_after?: string;
 }
 
 export abstract class AttemptEvent extends DomainEvent {

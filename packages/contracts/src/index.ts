@@ -6,4 +6,5 @@ export * from './subjects';
 export * from './batch-settings';
 export * from './events';
 export * from './rpc';
+export * from './lifecycle';
 export * from './payload-registry';

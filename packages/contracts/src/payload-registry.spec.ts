@@ -371,10 +371,17 @@ describe('streamForSubject', () => {
     [Subjects.callFinished]: 'CALL',
     [Subjects.contactUpdated]: 'CONTACT',
     [Subjects.providerEvent]: 'PROVIDER',
+    [Subjects.callDeclined]: 'CALL',
+    [Subjects.batchDeleted]: 'BATCH',
+    [Subjects.orgSettingsChanged]: 'ORG',
     // the dead letter subject is a prefix: the transport publishes to v1.dlq.<service>
     [`${Subjects.deadLetter}.ingest`]: 'DLQ',
   };
-  const rpcSubjects = [Subjects.ingestCreateBatch, Subjects.reportingGetBatch, Subjects.reportingResultsPage];
+  // request/reply subjects travel over core NATS, never a stream
+  const rpcSubjects = Object.values(Subjects).filter((subject) => subject.startsWith('v1.rpc.'));
+  it.each(rpcSubjects)('%s is held by no stream', (subject) => {
+    expect(() => streamForSubject(subject)).toThrow();
+  });
 
   it('covers every subject in Subjects', () => {
     const covered = new Set([...Object.keys(expected), ...rpcSubjects, Subjects.deadLetter]);

@@ -12,6 +12,7 @@ import {
 } from './events';
 import { BatchQuery, CreateBatchCommand, ResultsPageQuery } from './rpc';
 import { Subjects } from './subjects';
+import { BatchActionCommand, BatchDeletedEvent, CallDeclinedEvent, OrgSettingsChangedEvent } from './lifecycle';
 
 type PayloadClass = new () => object;
 
@@ -25,6 +26,10 @@ export const PAYLOAD_CLASSES: Record<string, PayloadClass> = {
   [Subjects.callFinished]: CallFinishedEvent as unknown as PayloadClass,
   [Subjects.contactUpdated]: ContactUpdatedEvent as unknown as PayloadClass,
   [Subjects.providerEvent]: ProviderCallEvent as unknown as PayloadClass,
+  [Subjects.callDeclined]: CallDeclinedEvent as unknown as PayloadClass,
+  [Subjects.batchDeleted]: BatchDeletedEvent as unknown as PayloadClass,
+  [Subjects.orgSettingsChanged]: OrgSettingsChangedEvent as unknown as PayloadClass,
+  [Subjects.schedulerBatchAction]: BatchActionCommand as unknown as PayloadClass,
   [Subjects.ingestCreateBatch]: CreateBatchCommand as unknown as PayloadClass,
   [Subjects.reportingGetBatch]: BatchQuery as unknown as PayloadClass,
   [Subjects.reportingResultsPage]: ResultsPageQuery as unknown as PayloadClass,

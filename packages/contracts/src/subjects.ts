@@ -12,12 +12,16 @@ export const Subjects = {
   callStarted: 'v1.call.started',
   callFinished: 'v1.call.finished',
   contactUpdated: 'v1.contact.updated',
+  callDeclined: 'v1.call.declined',
+  batchDeleted: 'v1.batch.deleted',
+  orgSettingsChanged: 'v1.org.settings_changed',
   providerEvent: 'v1.provider.event',
   deadLetter: 'v1.dlq',
   // core NATS request/reply
   ingestCreateBatch: 'v1.rpc.ingest.create_batch',
   reportingGetBatch: 'v1.rpc.reporting.get_batch',
   reportingResultsPage: 'v1.rpc.reporting.results_page',
+  schedulerBatchAction: 'v1.rpc.scheduler.batch_action',
 } as const;
 
 export type Subject = (typeof Subjects)[keyof typeof Subjects];
@@ -45,6 +49,7 @@ export const STREAMS: readonly StreamDefinition[] = [
   { name: 'CALL', subjects: ['v1.call.>'], retention: 'limits', maxAgeSeconds: 30 * DAY, description: 'call attempt events' },
   { name: 'CONTACT', subjects: ['v1.contact.>'], retention: 'limits', maxAgeSeconds: 30 * DAY, description: 'contact status changes decided by the scheduler' },
   { name: 'PROVIDER', subjects: ['v1.provider.>'], retention: 'workqueue', maxAgeSeconds: 7 * DAY, description: 'verified provider call status events' },
+  { name: 'ORG', subjects: ['v1.org.>'], retention: 'limits', maxAgeSeconds: 0, description: 'org settings and limits (latest per org wins)' },
   { name: 'DLQ', subjects: ['v1.dlq.>'], retention: 'limits', maxAgeSeconds: 30 * DAY, description: 'terminated (poison) messages' },
 ];
 
