@@ -1,4 +1,4 @@
-import { IsBoolean, IsIn, IsInt, IsISO8601, IsNotEmpty, IsNumber, IsOptional, IsString, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsObject, IsInt, IsISO8601, IsNotEmpty, IsNumber, IsOptional, IsString, Min } from 'class-validator';
 import { DomainEvent } from './events';
 import { BatchStatus } from './statuses';
 
@@ -58,6 +58,22 @@ export class OrgSettingsChangedEvent extends DomainEvent {
   @IsNumber() @Min(0.001) calls_per_second: number;
   /** 08:00-21:00 local-time guard on calling windows (SPEC §3); false only when the org disabled it. */
   @IsBoolean() compliance_guard: boolean;
+  @IsInt() @Min(1) version: number;
+  @IsISO8601() at: string;
+}
+
+/**
+ * An agent was created or changed. The gateway owns agents and publishes this on every change and,
+ * for every agent, when it starts; the dialer keeps what it needs to place calls (provider and its
+ * non-secret config, e.g. an `http` agent's `endpoint_url`). Secrets stay in each service's env.
+ */
+export class AgentChangedEvent extends DomainEvent {
+  @IsString() @IsNotEmpty() agent_id: string;
+  @IsString() name: string;
+  @IsIn(['voice', 'text']) kind: 'voice' | 'text';
+  @IsString() @IsNotEmpty() provider: string;
+  @IsObject() config: Record<string, unknown>;
+  @IsBoolean() deleted: boolean;
   @IsInt() @Min(1) version: number;
   @IsISO8601() at: string;
 }

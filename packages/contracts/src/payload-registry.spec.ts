@@ -374,6 +374,7 @@ describe('streamForSubject', () => {
     [Subjects.callDeclined]: 'CALL',
     [Subjects.batchDeleted]: 'BATCH',
     [Subjects.orgSettingsChanged]: 'ORG',
+    [Subjects.agentChanged]: 'ORG',
     // the dead letter subject is a prefix: the transport publishes to v1.dlq.<service>
     [`${Subjects.deadLetter}.ingest`]: 'DLQ',
   };

@@ -12,7 +12,7 @@ import {
 } from './events';
 import { BatchQuery, CreateBatchCommand, ResultsPageQuery } from './rpc';
 import { Subjects } from './subjects';
-import { BatchActionCommand, BatchDeletedEvent, CallDeclinedEvent, OrgSettingsChangedEvent } from './lifecycle';
+import { AgentChangedEvent, BatchActionCommand, BatchDeletedEvent, CallDeclinedEvent, OrgSettingsChangedEvent } from './lifecycle';
 
 type PayloadClass = new () => object;
 
@@ -29,6 +29,7 @@ export const PAYLOAD_CLASSES: Record<string, PayloadClass> = {
   [Subjects.callDeclined]: CallDeclinedEvent as unknown as PayloadClass,
   [Subjects.batchDeleted]: BatchDeletedEvent as unknown as PayloadClass,
   [Subjects.orgSettingsChanged]: OrgSettingsChangedEvent as unknown as PayloadClass,
+  [Subjects.agentChanged]: AgentChangedEvent as unknown as PayloadClass,
   [Subjects.schedulerBatchAction]: BatchActionCommand as unknown as PayloadClass,
   [Subjects.ingestCreateBatch]: CreateBatchCommand as unknown as PayloadClass,
   [Subjects.reportingGetBatch]: BatchQuery as unknown as PayloadClass,

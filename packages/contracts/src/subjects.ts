@@ -15,6 +15,7 @@ export const Subjects = {
   callDeclined: 'v1.call.declined',
   batchDeleted: 'v1.batch.deleted',
   orgSettingsChanged: 'v1.org.settings_changed',
+  agentChanged: 'v1.org.agent_changed',
   providerEvent: 'v1.provider.event',
   deadLetter: 'v1.dlq',
   // core NATS request/reply
