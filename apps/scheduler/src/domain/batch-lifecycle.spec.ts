@@ -1,0 +1,39 @@
+import { BATCH_STATUSES, BatchStatus } from '@outdial/contracts';
+import { ACTION_MATRIX, decideAction, isFinalBatchStatus, releasesContacts } from './batch-lifecycle';
+
+// SPEC §4, row by row: the status each action leads to, or null where it is not allowed.
+const EXPECTED: Record<string, Record<BatchStatus, string | null>> = {
+  pause: { pending: null, scheduled: null, running: 'paused', paused: null, completed: null, failed: null, cancelled: null },
+  resume: { pending: null, scheduled: null, running: null, paused: 'running', completed: null, failed: null, cancelled: null },
+  cancel: { pending: 'cancelled', scheduled: 'cancelled', running: 'cancelled', paused: 'cancelled', completed: null, failed: null, cancelled: null },
+  delete: { pending: 'deleted', scheduled: 'deleted', running: null, paused: 'deleted', completed: 'deleted', failed: 'deleted', cancelled: 'deleted' },
+  reschedule: { pending: 'scheduled', scheduled: 'scheduled', running: null, paused: null, completed: null, failed: null, cancelled: null },
+  export: { pending: 'pending', scheduled: 'scheduled', running: 'running', paused: 'paused', completed: 'completed', failed: 'failed', cancelled: 'cancelled' },
+};
+
+const cells = Object.entries(EXPECTED).flatMap(([action, row]) => BATCH_STATUSES.map((status) => [action, status, row[status]] as const));
+
+describe('batch lifecycle action matrix (SPEC §4)', () => {
+  it('has 42 cells: 6 actions x 7 statuses', () => {
+    expect(cells).toHaveLength(42);
+    expect(Object.keys(ACTION_MATRIX).sort()).toEqual(Object.keys(EXPECTED).sort());
+  });
+
+  it.each(cells)('%s on a %s batch -> %s', (action, status, expected) => {
+    const decision = decideAction(status, action as keyof typeof ACTION_MATRIX);
+    if (expected === null) {
+      expect(decision.allowed).toBe(false);
+      if (!decision.allowed) expect(decision.reason).toContain(`cannot ${action} a ${status} batch`);
+    } else {
+      expect(decision).toEqual({ allowed: true, next: expected });
+    }
+  });
+
+  it('only a running batch releases contacts', () => {
+    expect(BATCH_STATUSES.filter(releasesContacts)).toEqual(['running']);
+  });
+
+  it('completed, failed and cancelled are final', () => {
+    expect(BATCH_STATUSES.filter(isFinalBatchStatus)).toEqual(['completed', 'failed', 'cancelled']);
+  });
+});

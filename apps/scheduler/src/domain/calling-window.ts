@@ -1,0 +1,120 @@
+import { CallTiming, Weekday, WEEKDAYS } from '@outdial/contracts';
+import { DateTime } from 'luxon';
+
+/** The hours no call may fall outside, in the contact's local time, unless the org disabled the guard. */
+export const COMPLIANCE_GUARD = { startHour: 8, endHour: 21 } as const;
+/** SPEC §3: 09:00-20:00 on all days when the batch says nothing. */
+export const DEFAULT_WINDOW = { startHour: 9, endHour: 20 } as const;
+/** Far enough to see every weekday pattern once, plus a DST change. */
+const HORIZON_DAYS = 9;
+
+export interface WindowPolicy {
+  startHour: number;
+  /** Exclusive; 24 = midnight at the end of the day. */
+  endHour: number;
+  /** Luxon weekdays (1 = Monday ... 7 = Sunday) on which calls may be placed. */
+  weekdays: ReadonlySet<number>;
+}
+
+/** The effective daily window: the batch's `call_timing`, defaults filled in, clamped by the guard. */
+export function resolveWindowPolicy(timing: CallTiming | undefined, complianceGuard: boolean): WindowPolicy {
+  let startHour = timing?.start_hour ?? DEFAULT_WINDOW.startHour;
+  let endHour = timing?.end_hour ?? DEFAULT_WINDOW.endHour;
+  if (complianceGuard) {
+    startHour = Math.max(startHour, COMPLIANCE_GUARD.startHour);
+    endHour = Math.min(endHour, COMPLIANCE_GUARD.endHour);
+  }
+  const days: readonly Weekday[] = timing?.days && timing.days.length > 0 ? timing.days : WEEKDAYS;
+  const weekdays = new Set(days.map((d) => WEEKDAYS.indexOf(d) + 1));
+  if (timing?.skip_weekends) {
+    weekdays.delete(6);
+    weekdays.delete(7);
+  }
+  return { startHour, endHour, weekdays };
+}
+
+/** A stable key for caching window answers per policy. */
+export function windowPolicyKey(policy: WindowPolicy): string {
+  return `${policy.startHour}-${policy.endHour}-${[...policy.weekdays].sort().join('')}`;
+}
+
+export interface Interval {
+  start: number;
+  end: number;
+}
+
+/** The open intervals (epoch ms) of one zone's local windows between two instants. */
+export function zoneOpenIntervals(policy: WindowPolicy, zone: string, from: number, to: number): Interval[] {
+  if (policy.startHour >= policy.endHour || policy.weekdays.size === 0) return [];
+  const intervals: Interval[] = [];
+  let day = DateTime.fromMillis(from, { zone }).startOf('day').minus({ days: 1 });
+  const last = DateTime.fromMillis(to, { zone }).startOf('day');
+  while (day <= last) {
+    if (policy.weekdays.has(day.weekday)) {
+      // fromObject resolves a local hour inside a DST gap forward and an ambiguous one to its first occurrence.
+      const start = DateTime.fromObject({ year: day.year, month: day.month, day: day.day, hour: policy.startHour }, { zone }).toMillis();
+      const end =
+        policy.endHour === 24
+          ? day.plus({ days: 1 }).startOf('day').toMillis()
+          : DateTime.fromObject({ year: day.year, month: day.month, day: day.day, hour: policy.endHour }, { zone }).toMillis();
+      if (end > from && start < to && end > start) intervals.push({ start, end });
+    }
+    day = day.plus({ days: 1 });
+  }
+  return intervals;
+}
+
+/** Intersection of two sorted, non-overlapping interval lists. */
+export function intersectIntervals(a: readonly Interval[], b: readonly Interval[]): Interval[] {
+  const out: Interval[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const start = Math.max(a[i].start, b[j].start);
+    const end = Math.min(a[i].end, b[j].end);
+    if (start < end) out.push({ start, end });
+    if (a[i].end < b[j].end) i++;
+    else j++;
+  }
+  return out;
+}
+
+export type WindowState =
+  /** Callable now, until `closesAt`. */
+  | { open: true; closesAt: Date }
+  /** Not now; next callable at `opensAt`, or never (`null`: e.g. zones whose windows never overlap). */
+  | { open: false; opensAt: Date | null };
+
+/** Whether a contact whose number may be in any of `zones` can be called at `at` (open in all of them). */
+export function windowStateAt(policy: WindowPolicy, zones: readonly string[], at: Date): WindowState {
+  const from = at.getTime();
+  const to = from + HORIZON_DAYS * 24 * 3600 * 1000;
+  let common: Interval[] | undefined;
+  for (const zone of zones) {
+    const intervals = zoneOpenIntervals(policy, zone, from, to);
+    common = common === undefined ? intervals : intersectIntervals(common, intervals);
+    if (common.length === 0) break;
+  }
+  for (const interval of mergeTouching(common ?? [])) {
+    if (interval.start <= from && from < interval.end) return { open: true, closesAt: new Date(interval.end) };
+    if (interval.start > from) return { open: false, opensAt: new Date(interval.start) };
+  }
+  return { open: false, opensAt: null };
+}
+
+/** The first instant at or after `at` when the window is open; null when it never opens. */
+export function nextCallableAt(policy: WindowPolicy, zones: readonly string[], at: Date): Date | null {
+  const state = windowStateAt(policy, zones, at);
+  return state.open ? at : state.opensAt;
+}
+
+/** Windows ending at midnight and starting at midnight (end_hour 24, start_hour 0) are one stretch. */
+function mergeTouching(intervals: Interval[]): Interval[] {
+  const out: Interval[] = [];
+  for (const interval of intervals) {
+    const previous = out[out.length - 1];
+    if (previous && interval.start <= previous.end) previous.end = Math.max(previous.end, interval.end);
+    else out.push({ ...interval });
+  }
+  return out;
+}
