@@ -47,4 +47,37 @@ export const SCHEDULER_MIGRATIONS: Migration[] = [
       CREATE INDEX contacts_claimable ON {schema}.contacts (batch_id, priority DESC, row) WHERE status IN ('pending', 'queued');
       CREATE INDEX contacts_released ON {schema}.contacts (released_at) WHERE status IN ('dialing', 'in_progress');`,
   },
+  {
+    id: '002_lifecycle_windows_orgs',
+    sql: `
+      -- The zones whose calling window must be open for the contact (SPEC §3), e.g. "America/New_York".
+      ALTER TABLE {schema}.contacts ADD COLUMN zone_key text NOT NULL DEFAULT 'UTC';
+      ALTER TABLE {schema}.contacts ADD COLUMN final_reason text;
+      ALTER TABLE {schema}.batches ADD COLUMN last_release_at timestamptz;
+      ALTER TABLE {schema}.batches ADD COLUMN end_time timestamptz;
+      ALTER TABLE {schema}.batches ADD COLUMN previous_status text;
+      -- Batches with work left: completed_at is set once every contact is final (completed, or cancelled and drained).
+      DROP INDEX {schema}.batches_active;
+      CREATE INDEX batches_open ON {schema}.batches (status) WHERE completed_at IS NULL;
+      -- The distinct zone keys of a batch, so a release pass knows which are open without scanning contacts.
+      CREATE TABLE {schema}.batch_zones (
+        batch_id text NOT NULL,
+        zone_key text NOT NULL,
+        PRIMARY KEY (batch_id, zone_key)
+      );
+      -- Org limits and compliance guard, from the gateway's org events (highest version wins).
+      CREATE TABLE {schema}.orgs (
+        org_id text PRIMARY KEY,
+        max_concurrent_calls integer NOT NULL,
+        calls_per_second numeric NOT NULL,
+        compliance_guard boolean NOT NULL,
+        version integer NOT NULL
+      );
+      -- Deleted batches, so late events of a deleted batch are dropped instead of retried.
+      CREATE TABLE {schema}.deleted_batches (
+        batch_id text PRIMARY KEY,
+        org_id text NOT NULL,
+        deleted_at timestamptz NOT NULL
+      );`,
+  },
 ];

@@ -1,4 +1,4 @@
-import { BatchStatus, BatchStatusChangedEvent, ContactStatus, ContactUpdatedEvent, DialRequest, isFinalContactStatus, ProviderName, Subjects } from '@outdial/contracts';
+import { BatchDeletedEvent, BatchStatus, BatchStatusChangedEvent, ContactStatus, ContactUpdatedEvent, DialRequest, isFinalContactStatus, ProviderName, Subjects } from '@outdial/contracts';
 import { OutboxEvent } from '@outdial/service-runtime';
 
 export interface ContactState {
@@ -32,7 +32,14 @@ export function contactUpdated(contact: ContactState, at: Date): OutboxEvent {
   return { subject: Subjects.contactUpdated, payload };
 }
 
-export function batchStatusChanged(batch: { batch_id: string; org_id: string }, status: BatchStatus, previous: BatchStatus | undefined, at: Date, reason?: string): OutboxEvent {
+export function batchStatusChanged(
+  batch: { batch_id: string; org_id: string },
+  status: BatchStatus,
+  previous: BatchStatus | undefined,
+  at: Date,
+  reason?: string,
+  scheduledStartTime?: Date,
+): OutboxEvent {
   const payload: BatchStatusChangedEvent = {
     event_id: `batch:${batch.batch_id}:${status}:${at.getTime()}`,
     org_id: batch.org_id,
@@ -40,6 +47,7 @@ export function batchStatusChanged(batch: { batch_id: string; org_id: string }, 
     status,
     ...(previous ? { previous_status: previous } : {}),
     ...(reason ? { reason } : {}),
+    ...(scheduledStartTime ? { scheduled_start_time: scheduledStartTime.toISOString() } : {}),
     at: at.toISOString(),
   };
   return { subject: Subjects.batchStatusChanged, payload };
@@ -50,6 +58,8 @@ export interface ReleasedContact {
   phone: string;
   variables: Record<string, string>;
   attempts: number;
+  /** Increments on every change of the contact, so each release has its own event id. */
+  version: number;
 }
 
 export interface BatchDialSettings {
@@ -59,13 +69,19 @@ export interface BatchDialSettings {
   provider: ProviderName;
   from_number: string;
   timeout_seconds: number;
+  concurrency: number;
 }
 
-/** One dial request per (contact, attempt number): the id the dialer keys at-most-once on. */
-export function dialRequested(batch: BatchDialSettings, contact: ReleasedContact, at: Date): OutboxEvent {
+/**
+ * One dial request per (contact, attempt number): `attempt_id` is what the dialer keys at-most-once
+ * on. The event id also carries the contact version: an attempt the dialer declined (nothing dialed)
+ * is released again under the same attempt id, and must not be dropped as a duplicate publish.
+ * `notAfter`: the dialer must not start the call at or after it (window close, batch end_time).
+ */
+export function dialRequested(batch: BatchDialSettings, contact: ReleasedContact, at: Date, notAfter?: Date | null): OutboxEvent {
   const attemptId = `${contact.contact_id}:${contact.attempts}`;
   const payload: DialRequest = {
-    event_id: `dial:${attemptId}`,
+    event_id: `dial:${attemptId}:v${contact.version}`,
     attempt_id: attemptId,
     org_id: batch.org_id,
     batch_id: batch.batch_id,
@@ -78,6 +94,13 @@ export function dialRequested(batch: BatchDialSettings, contact: ReleasedContact
     variables: contact.variables,
     timeout_seconds: batch.timeout_seconds,
     requested_at: at.toISOString(),
+    batch_concurrency: batch.concurrency,
+    ...(notAfter ? { not_after: notAfter.toISOString() } : {}),
   };
   return { subject: Subjects.dialRequested, payload };
+}
+
+export function batchDeleted(batch: { batch_id: string; org_id: string }, at: Date): OutboxEvent {
+  const payload: BatchDeletedEvent = { event_id: `batch:${batch.batch_id}:deleted`, org_id: batch.org_id, batch_id: batch.batch_id, at: at.toISOString() };
+  return { subject: Subjects.batchDeleted, payload };
 }

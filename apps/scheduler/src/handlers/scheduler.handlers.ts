@@ -1,12 +1,25 @@
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
-import { BatchIngestedEvent, CallFinishedEvent, CallStartedEvent, ContactsChunkEvent, Subjects } from '@outdial/contracts';
-import { JetStreamEvent } from '@outdial/service-runtime';
+import {
+  BatchActionCommand,
+  BatchActionResult,
+  BatchIngestedEvent,
+  CallDeclinedEvent,
+  CallFinishedEvent,
+  CallStartedEvent,
+  ContactsChunkEvent,
+  OrgSettingsChangedEvent,
+  Subjects,
+} from '@outdial/contracts';
+import { JetStreamEvent, RpcHandler } from '@outdial/service-runtime';
+import { OrgSettingsRepository } from '../persistence/org-settings.repository';
+import { ApplyBatchActionUseCase } from '../usecases/apply-batch-action/apply-batch-action.usecase';
 import { MarkCallStartedUseCase } from '../usecases/mark-call-started/mark-call-started.usecase';
 import { ReceiveContactsUseCase } from '../usecases/receive-contacts/receive-contacts.usecase';
 import { RecordCallOutcomeUseCase } from '../usecases/record-call-outcome/record-call-outcome.usecase';
 import { RegisterBatchUseCase } from '../usecases/register-batch/register-batch.usecase';
 import { ReleaseLoop } from '../usecases/release-contacts/release-loop';
+import { ReturnDeclinedContactUseCase } from '../usecases/return-declined-contact/return-declined-contact.usecase';
 
 @Controller()
 export class SchedulerHandlers {
@@ -15,6 +28,9 @@ export class SchedulerHandlers {
     private readonly receiveContacts: ReceiveContactsUseCase,
     private readonly markCallStarted: MarkCallStartedUseCase,
     private readonly recordCallOutcome: RecordCallOutcomeUseCase,
+    private readonly returnDeclined: ReturnDeclinedContactUseCase,
+    private readonly applyBatchAction: ApplyBatchActionUseCase,
+    private readonly orgSettings: OrgSettingsRepository,
     private readonly releaseLoop: ReleaseLoop,
   ) {}
 
@@ -38,5 +54,24 @@ export class SchedulerHandlers {
   async onCallFinished(@Payload() event: CallFinishedEvent): Promise<void> {
     await this.recordCallOutcome.execute(event);
     this.releaseLoop.kick();
+  }
+
+  @JetStreamEvent(Subjects.callDeclined, { concurrency: 8, maxDeliver: 50 })
+  async onCallDeclined(@Payload() event: CallDeclinedEvent): Promise<void> {
+    await this.returnDeclined.execute(event);
+    this.releaseLoop.kick();
+  }
+
+  @JetStreamEvent(Subjects.orgSettingsChanged)
+  async onOrgSettingsChanged(@Payload() event: OrgSettingsChangedEvent): Promise<void> {
+    await this.orgSettings.apply(event);
+    this.releaseLoop.kick();
+  }
+
+  @RpcHandler(Subjects.schedulerBatchAction)
+  async onBatchAction(@Payload() command: BatchActionCommand): Promise<BatchActionResult> {
+    const result = await this.applyBatchAction.execute(command);
+    this.releaseLoop.kick();
+    return result;
   }
 }

@@ -1,22 +1,35 @@
 import { Injectable } from '@nestjs/common';
-import { ContactsChunkEvent } from '@outdial/contracts';
+import { BatchSettings, ContactsChunkEvent } from '@outdial/contracts';
 import { Database, TransientError } from '@outdial/service-runtime';
+import { isDeletedBatch } from '../../persistence/batch-row';
+import { CallingWindows } from '../../windows/calling-windows';
 
-/** Stores a chunk of a batch's contacts; idempotent (a redelivered chunk inserts nothing). */
+/**
+ * Stores a chunk of a batch's contacts with the zones each is called in; idempotent (a redelivered
+ * chunk inserts nothing).
+ */
 @Injectable()
 export class ReceiveContactsUseCase {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly windows: CallingWindows,
+  ) {}
 
   async execute(chunk: ContactsChunkEvent): Promise<void> {
     await this.db.tx(async (client) => {
-      const batch = await client.query(`SELECT 1 FROM scheduler.batches WHERE batch_id = $1 FOR UPDATE`, [chunk.batch_id]);
-      if (batch.rowCount === 0) throw new TransientError(`batch ${chunk.batch_id} not registered yet`, 250);
+      const batch = await client.query<{ settings: BatchSettings }>(`SELECT settings FROM scheduler.batches WHERE batch_id = $1 FOR UPDATE`, [chunk.batch_id]);
+      if (batch.rowCount === 0) {
+        if (await isDeletedBatch(client, chunk.batch_id)) return;
+        throw new TransientError(`batch ${chunk.batch_id} not registered yet`, 250);
+      }
+      const settings = batch.rows[0].settings;
       const c = chunk.contacts;
+      const zoneKeys = c.map((x) => this.windows.zoneKeyFor(x, settings));
       const inserted = await client.query<{ status: string }>(
-        `INSERT INTO scheduler.contacts (contact_id, batch_id, org_id, row, phone, timezone, priority, variables, status)
-         SELECT t.contact_id, $1, $2, t.row, t.phone, t.timezone, t.priority, t.variables, t.status
-           FROM unnest($3::text[], $4::int[], $5::text[], $6::text[], $7::int[], $8::jsonb[], $9::text[])
-             AS t(contact_id, row, phone, timezone, priority, variables, status)
+        `INSERT INTO scheduler.contacts (contact_id, batch_id, org_id, row, phone, timezone, priority, variables, status, zone_key)
+         SELECT t.contact_id, $1, $2, t.row, t.phone, t.timezone, t.priority, t.variables, t.status, t.zone_key
+           FROM unnest($3::text[], $4::int[], $5::text[], $6::text[], $7::int[], $8::jsonb[], $9::text[], $10::text[])
+             AS t(contact_id, row, phone, timezone, priority, variables, status, zone_key)
          ON CONFLICT (contact_id) DO NOTHING
          RETURNING status`,
         [
@@ -29,7 +42,12 @@ export class ReceiveContactsUseCase {
           c.map((x) => x.priority),
           c.map((x) => JSON.stringify(x.variables)),
           c.map((x) => x.status),
+          zoneKeys,
         ],
+      );
+      await client.query(
+        `INSERT INTO scheduler.batch_zones (batch_id, zone_key) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING`,
+        [chunk.batch_id, [...new Set(zoneKeys)]],
       );
       // Contacts ingested as suppressed or invalid_number are final from the start.
       const finalAlready = inserted.rows.filter((r) => r.status !== 'pending').length;

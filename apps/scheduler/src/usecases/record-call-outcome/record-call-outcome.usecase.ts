@@ -1,8 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { BatchSettings, CallOutcome, ContactStatus } from '@outdial/contracts';
+import { CallOutcome, ContactStatus } from '@outdial/contracts';
 import { Clock, Database, Logger, Outbox, OutboxEvent, SERVICE_LOGGER, TransientError } from '@outdial/service-runtime';
 import { decideAfterOutcome } from '../../domain/retry-policy';
-import { batchStatusChanged, ContactState, contactUpdated } from '../../domain/scheduler-events';
+import { planRetry } from '../../domain/retry-schedule';
+import { ContactState, contactUpdated } from '../../domain/scheduler-events';
+import { completeIfDone, isDeletedBatch, lockBatch } from '../../persistence/batch-row';
+import { OrgSettingsRepository } from '../../persistence/org-settings.repository';
+import { CallingWindows } from '../../windows/calling-windows';
 
 export interface AttemptOutcome {
   batch_id: string;
@@ -12,9 +16,9 @@ export interface AttemptOutcome {
 }
 
 /**
- * An attempt ended: the contact becomes final or is queued for a retry (retry policy), the batch
- * frees the slot, and the batch completes when its last contact is final (exactly once: the
- * transition is made under the batch row lock).
+ * An attempt ended: the contact becomes final or is queued for a retry (retry policy, landing
+ * inside the contact's calling hours and before the batch's end_time), the batch frees the slot,
+ * and the batch completes when its last contact is final (exactly once, under the batch row lock).
  */
 @Injectable()
 export class RecordCallOutcomeUseCase {
@@ -22,19 +26,20 @@ export class RecordCallOutcomeUseCase {
     private readonly db: Database,
     private readonly outbox: Outbox,
     private readonly clock: Clock,
+    private readonly windows: CallingWindows,
+    private readonly orgs: OrgSettingsRepository,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
   ) {}
 
   async execute(result: AttemptOutcome): Promise<void> {
     const applied = await this.db.tx(async (client) => {
-      const batches = await client.query<{ batch_id: string; org_id: string; status: string; settings: BatchSettings; total_contacts: number }>(
-        `SELECT batch_id, org_id, status, settings, total_contacts FROM scheduler.batches WHERE batch_id = $1 FOR UPDATE`,
-        [result.batch_id],
-      );
-      const batch = batches.rows[0];
-      if (!batch) throw new TransientError(`batch ${result.batch_id} unknown`, 500);
-      const contacts = await client.query<ContactState>(
-        `SELECT contact_id, batch_id, org_id, status, version, attempts, last_outcome, next_retry_at, last_attempt_at
+      const batch = await lockBatch(client, result.batch_id);
+      if (!batch) {
+        if (await isDeletedBatch(client, result.batch_id)) return false;
+        throw new TransientError(`batch ${result.batch_id} unknown`, 500);
+      }
+      const contacts = await client.query<ContactState & { zone_key: string }>(
+        `SELECT contact_id, batch_id, org_id, status, version, attempts, last_outcome, next_retry_at, last_attempt_at, zone_key
            FROM scheduler.contacts
           WHERE contact_id = $1 AND attempts = $2 AND status IN ('dialing', 'in_progress')
           FOR UPDATE`,
@@ -44,31 +49,38 @@ export class RecordCallOutcomeUseCase {
       if (!contact) return false; // a repeated or late result: already applied
 
       const now = this.clock.now();
-      const decision =
-        batch.status === 'cancelled'
-          ? ({ kind: 'final', status: 'cancelled' } as const)
-          : decideAfterOutcome(result.outcome, result.attempt, batch.settings.max_attempts, batch.settings.retry_policy);
-      const status: ContactStatus = decision.kind === 'final' ? decision.status : 'queued';
-      const nextRetryAt = decision.kind === 'retry' ? new Date(now.getTime() + decision.delaySeconds * 1000) : null;
+      let status: ContactStatus;
+      let nextRetryAt: Date | null = null;
+      const decision = decideAfterOutcome(result.outcome, result.attempt, batch.settings.max_attempts, batch.settings.retry_policy);
+      if (decision.kind === 'final') {
+        status = decision.status;
+      } else if (batch.status === 'cancelled') {
+        status = 'cancelled'; // the call in progress finished; no retry after a cancel
+      } else {
+        const policy = this.windows.policyFor(batch.settings, await this.orgs.complianceGuard(batch.org_id, client));
+        const plan = planRetry(now, decision.delaySeconds, (at) => this.windows.nextCallable(policy, contact.zone_key, at), batch.end_time);
+        if (plan.kind === 'retry') {
+          status = 'queued';
+          nextRetryAt = plan.at;
+        } else {
+          status = 'expired';
+        }
+      }
       const updated: ContactState = { ...contact, status, version: contact.version + 1, last_outcome: result.outcome, next_retry_at: nextRetryAt };
       await client.query(
         `UPDATE scheduler.contacts SET status = $2, version = $3, last_outcome = $4, next_retry_at = $5, updated_at = $6 WHERE contact_id = $1`,
         [contact.contact_id, status, updated.version, result.outcome, nextRetryAt, now],
       );
       const events: OutboxEvent[] = [contactUpdated(updated, now)];
-      const counters = await client.query<{ final_count: number }>(
-        `UPDATE scheduler.batches SET inflight = GREATEST(inflight - 1, 0), final_count = final_count + $2, updated_at = $3
-          WHERE batch_id = $1 RETURNING final_count`,
-        [batch.batch_id, decision.kind === 'final' ? 1 : 0, now],
+      await client.query(
+        `UPDATE scheduler.batches SET inflight = GREATEST(inflight - 1, 0), final_count = final_count + $2, updated_at = $3 WHERE batch_id = $1`,
+        [batch.batch_id, status === 'queued' ? 0 : 1, now],
       );
-      if (counters.rows[0].final_count >= batch.total_contacts && (batch.status === 'running' || batch.status === 'paused')) {
-        await client.query(`UPDATE scheduler.batches SET status = 'completed', completed_at = $2 WHERE batch_id = $1`, [batch.batch_id, now]);
-        events.push(batchStatusChanged(batch, 'completed', batch.status as 'running', now));
-      }
+      if (status !== 'queued') await completeIfDone(client, batch.batch_id, now, events);
       await this.outbox.enqueue(client, events);
       return true;
     });
     if (applied) this.outbox.kick();
-    else this.logger.debug({ ...result }, 'call result already applied');
+    else this.logger.debug({ ...result }, 'call result already applied or batch deleted');
   }
 }

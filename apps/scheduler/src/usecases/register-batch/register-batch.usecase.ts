@@ -11,10 +11,12 @@ export class RegisterBatchUseCase {
   ) {}
 
   async execute(event: BatchIngestedEvent): Promise<void> {
+    // A redelivered event of a batch deleted since must not bring it back.
     await this.db.query(
       `INSERT INTO scheduler.batches (batch_id, org_id, status, agent_id, provider, from_number, settings, concurrency,
-         total_contacts, scheduled_start_time, created_at, updated_at)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)
+         total_contacts, scheduled_start_time, end_time, created_at, updated_at)
+       SELECT $1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13
+        WHERE NOT EXISTS (SELECT 1 FROM scheduler.deleted_batches WHERE batch_id = $1)
        ON CONFLICT (batch_id) DO NOTHING`,
       [
         event.batch_id,
@@ -27,6 +29,7 @@ export class RegisterBatchUseCase {
         event.settings.concurrency,
         event.total_contacts,
         event.settings.scheduled_start_time ?? null,
+        event.settings.end_time ?? null,
         event.created_at,
         this.clock.now(),
       ],

@@ -1,32 +1,27 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { BatchSettings, BatchStatus, ProviderName } from '@outdial/contracts';
+import { BATCH_LIMITS } from '@outdial/contracts';
 import { Clock, Database, Logger, Outbox, OutboxEvent, SERVICE_CONFIG, SERVICE_LOGGER } from '@outdial/service-runtime';
 import { PoolClient } from 'pg';
+import { allocateReleases, OrgHeadroom, ReleaseCandidate } from '../../domain/release-allocation';
 import { batchStatusChanged, ContactState, contactUpdated, dialRequested } from '../../domain/scheduler-events';
+import { BatchRow, completeIfDone, finalizeWaitingContacts, lockBatch } from '../../persistence/batch-row';
+import { OrgSettingsRepository } from '../../persistence/org-settings.repository';
 import { SchedulerEnv } from '../../scheduler-env';
+import { CallingWindows } from '../../windows/calling-windows';
 import { RecordCallOutcomeUseCase } from '../record-call-outcome/record-call-outcome.usecase';
 
-interface BatchRow {
-  batch_id: string;
-  org_id: string;
-  status: BatchStatus;
-  agent_id: string;
-  provider: ProviderName;
-  from_number: string;
-  settings: BatchSettings;
-  concurrency: number;
-  total_contacts: number;
-  final_count: number;
-  inflight: number;
-  scheduled_start_time: Date | null;
-  started_at: Date | null;
-}
+/** How many waiting contacts one housekeeping step ends (cancel, expiry), per batch and pass. */
+const FINALIZE_CHUNK = 5000;
+const MIN_CALL_TIMEOUT_SECONDS = BATCH_LIMITS.timeoutPerCallSeconds.min;
+/** Rounds of re-offering slots a batch could not use (nothing callable) to the org's other batches. */
+const ALLOCATION_ROUNDS = 3;
 
 /**
- * One pass over the active batches: start the ones whose time has come, complete the ones with
- * nothing left, and release contacts to the dialer only as slots free up (never more than
- * `concurrency` released-and-unfinished), highest priority first. Each batch is worked on under
- * its row lock (SKIP LOCKED), so scheduler replicas never release the same contact twice.
+ * One pass of the scheduler: start batches whose time has come, end waiting contacts of cancelled
+ * or expired batches, then release contacts to the dialer only as slots free up: never more than a
+ * batch's `concurrency` or an org's `max_concurrent_calls` released-and-unfinished, only contacts
+ * whose calling window is open, highest priority first, round-robin across an org's batches.
+ * Each batch is changed under its row lock, so concurrent passes never release a contact twice.
  */
 @Injectable()
 export class ReleaseContactsUseCase {
@@ -34,47 +29,140 @@ export class ReleaseContactsUseCase {
     private readonly db: Database,
     private readonly outbox: Outbox,
     private readonly clock: Clock,
+    private readonly windows: CallingWindows,
+    private readonly orgs: OrgSettingsRepository,
     private readonly recordOutcome: RecordCallOutcomeUseCase,
     @Inject(SERVICE_CONFIG) private readonly config: SchedulerEnv,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
   ) {}
 
   async tick(): Promise<number> {
-    const batches = await this.db.query<{ batch_id: string }>(
+    const due = await this.db.query<{ batch_id: string }>(
       `SELECT batch_id FROM scheduler.batches
-        WHERE status IN ('scheduled', 'running') AND contacts_received >= total_contacts
+        WHERE completed_at IS NULL AND contacts_received >= total_contacts
+          AND (   (status = 'scheduled' AND (scheduled_start_time IS NULL OR scheduled_start_time <= $1))
+               OR (status = 'running' AND started_at IS NULL)
+               OR status = 'cancelled'
+               OR (end_time <= $1 AND status IN ('scheduled', 'running', 'paused'))
+               OR (final_count >= total_contacts AND status IN ('running', 'paused')))
         ORDER BY created_at`,
+      [this.clock.now()],
     );
-    let released = 0;
-    for (const { batch_id } of batches) {
-      released += await this.processBatch(batch_id);
-      await this.recoverLostReleases(batch_id);
-    }
+    for (const { batch_id } of due) await this.housekeep(batch_id);
+    const released = await this.releaseAll();
+    await this.recoverLostReleases();
     return released;
   }
 
-  private async processBatch(batchId: string): Promise<number> {
-    const released = await this.db.tx(async (client) => {
-      const rows = await client.query<BatchRow>(`SELECT * FROM scheduler.batches WHERE batch_id = $1 FOR UPDATE SKIP LOCKED`, [batchId]);
-      const batch = rows.rows[0];
-      if (!batch) return 0;
+  /** Scheduled -> running when due; end_time expiry; draining a cancelled batch; completion. */
+  private async housekeep(batchId: string): Promise<void> {
+    const changed = await this.db.tx(async (client) => {
+      const batch = await lockBatch(client, batchId);
+      if (!batch || batch.completed_at) return false;
       const now = this.clock.now();
       const events: OutboxEvent[] = [];
-      let status = batch.status;
-      if (status === 'scheduled' && batch.scheduled_start_time && batch.scheduled_start_time <= now) {
-        status = 'running';
-      }
-      if (status === 'running' && !batch.started_at) {
+      if (batch.status === 'scheduled' && (!batch.scheduled_start_time || batch.scheduled_start_time <= now)) {
         await client.query(`UPDATE scheduler.batches SET status = 'running', started_at = $2, updated_at = $2 WHERE batch_id = $1`, [batchId, now]);
-        events.push(batchStatusChanged(batch, 'running', batch.status === 'running' ? undefined : batch.status, now));
+        events.push(batchStatusChanged(batch, 'running', 'scheduled', now));
+      } else if (batch.status === 'running' && !batch.started_at) {
+        await client.query(`UPDATE scheduler.batches SET started_at = $2, updated_at = $2 WHERE batch_id = $1`, [batchId, now]);
+        events.push(batchStatusChanged(batch, 'running', undefined, now));
       }
-      let count = 0;
-      if (status === 'running' && batch.final_count >= batch.total_contacts) {
-        await client.query(`UPDATE scheduler.batches SET status = 'completed', completed_at = $2, updated_at = $2 WHERE batch_id = $1`, [batchId, now]);
-        events.push(batchStatusChanged(batch, 'completed', 'running', now));
-      } else if (status === 'running') {
-        count = await this.release(client, batch, now, events);
+      if (batch.status === 'cancelled') {
+        await finalizeWaitingContacts(client, batch, 'cancelled', 'batch cancelled', now, events, { limit: FINALIZE_CHUNK });
+      } else if (batch.end_time && batch.end_time <= now) {
+        await finalizeWaitingContacts(client, batch, 'expired', 'batch end_time passed', now, events, { limit: FINALIZE_CHUNK });
       }
+      if (batch.status !== 'scheduled' || events.length > 0) await completeIfDone(client, batchId, now, events);
+      await this.outbox.enqueue(client, events);
+      return events.length > 0;
+    });
+    if (changed) this.outbox.kick();
+  }
+
+  private async releaseAll(): Promise<number> {
+    const now = this.clock.now();
+    const running = await this.db.query<{
+      batch_id: string;
+      org_id: string;
+      concurrency: number;
+      inflight: number;
+      last_release_at: Date | null;
+      priority: number | null;
+      delay: number | null;
+    }>(
+      `SELECT batch_id, org_id, concurrency, inflight, last_release_at, (settings->>'priority')::int AS priority,
+              (settings->'call_timing'->>'delay_between_calls_seconds')::float AS delay
+         FROM scheduler.batches
+        WHERE status = 'running' AND completed_at IS NULL AND contacts_received >= total_contacts`,
+    );
+    if (running.length === 0) return 0;
+    const orgIds = [...new Set(running.map((b) => b.org_id))];
+    const limits = await this.orgs.limits(orgIds);
+    // Released-and-unfinished over every batch of the org, paused and cancelled ones included.
+    const busy = await this.db.query<{ org_id: string; inflight: string }>(
+      `SELECT org_id, sum(inflight) AS inflight FROM scheduler.batches WHERE org_id = ANY($1) AND completed_at IS NULL GROUP BY org_id`,
+      [orgIds],
+    );
+    const headroom: OrgHeadroom = new Map(orgIds.map((id) => [id, limits.get(id)!.max_concurrent_calls]));
+    for (const row of busy) headroom.set(row.org_id, (headroom.get(row.org_id) ?? 0) - Number(row.inflight));
+
+    let candidates: ReleaseCandidate[] = running.map((b) => ({
+      batch_id: b.batch_id,
+      org_id: b.org_id,
+      capacity: b.concurrency - b.inflight,
+      priority: b.priority ?? 0,
+      last_release_at: b.last_release_at,
+      delay_between_calls_seconds: b.delay ?? 0,
+    }));
+    let total = 0;
+    for (let round = 0; round < ALLOCATION_ROUNDS && candidates.length > 0; round++) {
+      const allocation = allocateReleases(candidates, headroom, now);
+      if (allocation.size === 0) break;
+      const stillHungry: ReleaseCandidate[] = [];
+      let unused = false;
+      for (const candidate of candidates) {
+        const allowed = allocation.get(candidate.batch_id) ?? 0;
+        if (allowed === 0) continue;
+        const released = await this.releaseBatch(candidate.batch_id, allowed, limits.get(candidate.org_id)!.compliance_guard);
+        total += released;
+        headroom.set(candidate.org_id, (headroom.get(candidate.org_id) ?? 0) - released);
+        if (released < allowed) unused = true;
+        else if (candidate.delay_between_calls_seconds <= 0) stillHungry.push({ ...candidate, capacity: candidate.capacity - released, last_release_at: now });
+      }
+      if (!unused) break;
+      candidates = stillHungry;
+    }
+    return total;
+  }
+
+  /** Releases up to `allowed` callable contacts of one batch; returns how many. */
+  private async releaseBatch(batchId: string, allowed: number, complianceGuard: boolean): Promise<number> {
+    const released = await this.db.tx(async (client) => {
+      const batch = await lockBatch(client, batchId);
+      if (!batch || batch.status !== 'running' || batch.completed_at) return 0;
+      const now = this.clock.now();
+      const capacity = Math.min(allowed, batch.concurrency - batch.inflight);
+      if (capacity <= 0) return 0;
+      const events: OutboxEvent[] = [];
+      const policy = this.windows.policyFor(batch.settings, complianceGuard);
+      const zones = await client.query<{ zone_key: string }>(`SELECT zone_key FROM scheduler.batch_zones WHERE batch_id = $1`, [batchId]);
+      const openZones = new Map<string, Date>();
+      const neverOpen: string[] = [];
+      for (const { zone_key } of zones.rows) {
+        const state = this.windows.stateFor(policy, zone_key, now);
+        if (state.open) openZones.set(zone_key, state.closesAt);
+        else if (state.opensAt === null) neverOpen.push(zone_key);
+      }
+      if (neverOpen.length > 0) {
+        // Numbers whose zones never share an open hour can never be called within the rules.
+        await finalizeWaitingContacts(client, batch, 'expired', 'no calling window is ever open in all of the number\'s time zones', now, events, {
+          limit: FINALIZE_CHUNK,
+          zoneKeys: neverOpen,
+        });
+        await completeIfDone(client, batchId, now, events);
+      }
+      const count = openZones.size > 0 ? await this.claim(client, batch, capacity, openZones, now, events) : 0;
       await this.outbox.enqueue(client, events);
       return count;
     });
@@ -82,25 +170,27 @@ export class ReleaseContactsUseCase {
     return released;
   }
 
-  private async release(client: PoolClient, batch: BatchRow, now: Date, events: OutboxEvent[]): Promise<number> {
-    const capacity = batch.concurrency - batch.inflight;
-    if (capacity <= 0) return 0;
-    const claimed = await client.query<ContactState & { phone: string; variables: Record<string, string> }>(
+  private async claim(client: PoolClient, batch: BatchRow, capacity: number, openZones: Map<string, Date>, now: Date, events: OutboxEvent[]): Promise<number> {
+    const claimed = await client.query<ContactState & { phone: string; variables: Record<string, string>; zone_key: string }>(
       `UPDATE scheduler.contacts c
           SET status = 'dialing', attempts = c.attempts + 1, version = c.version + 1, released_at = $3,
               last_attempt_at = $3, next_retry_at = NULL, updated_at = $3
         WHERE c.contact_id IN (
           SELECT contact_id FROM scheduler.contacts
-           WHERE batch_id = $1 AND (status = 'pending' OR (status = 'queued' AND next_retry_at <= $3))
+           WHERE batch_id = $1 AND (status = 'pending' OR (status = 'queued' AND next_retry_at <= $3)) AND zone_key = ANY($4)
            ORDER BY priority DESC, row
            LIMIT $2
            FOR UPDATE SKIP LOCKED)
         RETURNING c.contact_id, c.batch_id, c.org_id, c.status, c.version, c.attempts, c.last_outcome, c.next_retry_at,
-                  c.last_attempt_at, c.phone, c.variables`,
-      [batch.batch_id, capacity, now],
+                  c.last_attempt_at, c.phone, c.variables, c.zone_key`,
+      [batch.batch_id, capacity, now, [...openZones.keys()]],
     );
     if (claimed.rows.length === 0) return 0;
-    await client.query(`UPDATE scheduler.batches SET inflight = inflight + $2, updated_at = $3 WHERE batch_id = $1`, [batch.batch_id, claimed.rows.length, now]);
+    await client.query(`UPDATE scheduler.batches SET inflight = inflight + $2, last_release_at = $3, updated_at = $3 WHERE batch_id = $1`, [
+      batch.batch_id,
+      claimed.rows.length,
+      now,
+    ]);
     const dialSettings = {
       batch_id: batch.batch_id,
       org_id: batch.org_id,
@@ -108,9 +198,10 @@ export class ReleaseContactsUseCase {
       provider: batch.provider,
       from_number: batch.from_number,
       timeout_seconds: batch.settings.timeout_per_call_seconds,
+      concurrency: batch.concurrency,
     };
     for (const contact of claimed.rows) {
-      events.push(contactUpdated(contact, now), dialRequested(dialSettings, contact, now));
+      events.push(contactUpdated(contact, now), dialRequested(dialSettings, contact, now, notAfter(openZones.get(contact.zone_key), batch.end_time)));
     }
     this.logger.debug({ batch_id: batch.batch_id, released: claimed.rows.length }, 'contacts released');
     return claimed.rows.length;
@@ -120,18 +211,30 @@ export class ReleaseContactsUseCase {
    * A released contact whose attempt never reported back (past the call timeout plus a grace) is
    * ended `timeout`, so a batch can never stay "running" forever.
    */
-  private async recoverLostReleases(batchId: string): Promise<void> {
+  private async recoverLostReleases(): Promise<void> {
     const now = this.clock.now();
-    const lost = await this.db.query<{ contact_id: string; attempts: number }>(
-      `SELECT c.contact_id, c.attempts FROM scheduler.contacts c JOIN scheduler.batches b USING (batch_id)
-        WHERE c.batch_id = $1 AND c.status IN ('dialing', 'in_progress')
-          AND c.released_at < $2::timestamptz - make_interval(secs => (b.settings->>'timeout_per_call_seconds')::int + $3)
+    const grace = this.config.SCHEDULER_RELEASE_GRACE_SECONDS;
+    // The first condition narrows by the released_at index; the second applies each batch's own timeout.
+    const lost = await this.db.query<{ batch_id: string; contact_id: string; attempts: number }>(
+      `SELECT c.batch_id, c.contact_id, c.attempts FROM scheduler.contacts c JOIN scheduler.batches b USING (batch_id)
+        WHERE c.status IN ('dialing', 'in_progress')
+          AND c.released_at < $1::timestamptz - make_interval(secs => $3 + $2)
+          AND c.released_at < $1::timestamptz - make_interval(secs => (b.settings->>'timeout_per_call_seconds')::int + $2)
         LIMIT 100`,
-      [batchId, now, this.config.SCHEDULER_RELEASE_GRACE_SECONDS],
+      [now, grace, MIN_CALL_TIMEOUT_SECONDS],
     );
     for (const contact of lost) {
-      this.logger.warn({ batch_id: batchId, contact_id: contact.contact_id, attempt: contact.attempts }, 'release never reported back; ending it as timeout');
-      await this.recordOutcome.execute({ batch_id: batchId, contact_id: contact.contact_id, attempt: contact.attempts, outcome: 'timeout' });
+      this.logger.warn({ batch_id: contact.batch_id, contact_id: contact.contact_id, attempt: contact.attempts }, 'release never reported back; ending it as timeout');
+      await this.recordOutcome.execute({ batch_id: contact.batch_id, contact_id: contact.contact_id, attempt: contact.attempts, outcome: 'timeout' });
     }
   }
+}
+
+/** The dialer must not start the call once the window closes or the batch ends, whichever is first. */
+function notAfter(windowCloses: Date | undefined, endTime: Date | null): Date | null {
+  const far = 8.64e15;
+  const a = windowCloses && windowCloses.getTime() < far ? windowCloses.getTime() : Infinity;
+  const b = endTime ? endTime.getTime() : Infinity;
+  const at = Math.min(a, b);
+  return Number.isFinite(at) ? new Date(at) : null;
 }

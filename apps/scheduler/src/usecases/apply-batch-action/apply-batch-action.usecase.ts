@@ -1,0 +1,79 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { BatchActionCommand, BatchActionResult } from '@outdial/contracts';
+import { Clock, Database, Logger, Outbox, OutboxEvent, SERVICE_LOGGER, ServiceError } from '@outdial/service-runtime';
+import { decideAction } from '../../domain/batch-lifecycle';
+import { parseFutureStartTime } from '../../domain/schedule-time';
+import { batchDeleted, batchStatusChanged } from '../../domain/scheduler-events';
+import { completeIfDone, lockBatch } from '../../persistence/batch-row';
+
+/**
+ * A user's lifecycle action (SPEC §4), applied under the batch row lock so it cannot interleave
+ * with a release pass or a call result. Pause stops new releases (calls in progress finish, and the
+ * dialer declines what was released but not yet dialed); cancel ends every waiting contact
+ * `cancelled` (drained by the release pass in chunks); delete removes the batch here and tells every
+ * other service to remove theirs.
+ */
+@Injectable()
+export class ApplyBatchActionUseCase {
+  constructor(
+    private readonly db: Database,
+    private readonly outbox: Outbox,
+    private readonly clock: Clock,
+    @Inject(SERVICE_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async execute(command: BatchActionCommand): Promise<BatchActionResult> {
+    const result = await this.db.tx(async (client) => {
+      const batch = await lockBatch(client, command.batch_id);
+      // Another org's batch is indistinguishable from a missing one.
+      if (!batch || batch.org_id !== command.org_id) throw new ServiceError('not_found', `batch ${command.batch_id} not found`);
+      const decision = decideAction(batch.status, command.action);
+      if (!decision.allowed) throw new ServiceError('invalid_transition', decision.reason, { status: batch.status, action: command.action });
+      const now = this.clock.now();
+      const events: OutboxEvent[] = [];
+      const base: BatchActionResult = { batch_id: batch.batch_id, status: decision.next, previous_status: batch.status };
+
+      switch (command.action) {
+        case 'pause':
+        case 'resume':
+        case 'cancel': {
+          const next = decision.next as 'paused' | 'running' | 'cancelled';
+          await client.query(`UPDATE scheduler.batches SET status = $2, previous_status = $3, updated_at = $4 WHERE batch_id = $1`, [batch.batch_id, next, batch.status, now]);
+          events.push(batchStatusChanged(batch, next, batch.status, now));
+          if (next === 'cancelled') await completeIfDone(client, batch.batch_id, now, events);
+          break;
+        }
+        case 'reschedule': {
+          const start = parseFutureStartTime(command.scheduled_start_time, command.timezone, now);
+          if (!start.ok) throw new ServiceError('validation_failed', start.message, [{ field: start.field, problems: [start.message] }]);
+          await client.query(
+            `UPDATE scheduler.batches SET status = 'scheduled', scheduled_start_time = $2, previous_status = $3,
+                    settings = settings || jsonb_build_object('scheduled_start_time', $4::text), updated_at = $5
+              WHERE batch_id = $1`,
+            [batch.batch_id, start.at, batch.status, start.at.toISOString(), now],
+          );
+          events.push(batchStatusChanged(batch, 'scheduled', batch.status, now, 'rescheduled', start.at));
+          base.scheduled_start_time = start.at.toISOString();
+          break;
+        }
+        case 'delete': {
+          await client.query(`INSERT INTO scheduler.deleted_batches (batch_id, org_id, deleted_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [
+            batch.batch_id,
+            batch.org_id,
+            now,
+          ]);
+          await client.query(`DELETE FROM scheduler.contacts WHERE batch_id = $1`, [batch.batch_id]);
+          await client.query(`DELETE FROM scheduler.batch_zones WHERE batch_id = $1`, [batch.batch_id]);
+          await client.query(`DELETE FROM scheduler.batches WHERE batch_id = $1`, [batch.batch_id]);
+          events.push(batchDeleted(batch, now));
+          break;
+        }
+      }
+      await this.outbox.enqueue(client, events);
+      return base;
+    });
+    this.outbox.kick();
+    this.logger.info({ batch_id: command.batch_id, action: command.action, status: result.status }, 'batch action applied');
+    return result;
+  }
+}
