@@ -12,6 +12,10 @@ import {
   Max,
   Min,
   ValidateNested,
+  ValidationArguments,
+  ValidatorConstraint,
+  ValidatorConstraintInterface,
+  Validate,
 } from 'class-validator';
 import { CALL_OUTCOMES, CallOutcome, DEFAULT_RETRY_ON } from './statuses';
 
@@ -47,13 +51,45 @@ export class RetryPolicy {
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
 
+/** True for an IANA zone name the runtime knows (Intl throws a RangeError for anything else). */
+export function isIanaTimeZone(value: unknown): boolean {
+  if (typeof value !== 'string' || value === '') return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+@ValidatorConstraint({ name: 'isZoneOrContact' })
+class IsZoneOrContact implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    return value === 'contact' || isIanaTimeZone(value);
+  }
+  defaultMessage(args: ValidationArguments): string {
+    return `${args.property} must be an IANA time zone (e.g. America/New_York) or "contact"`;
+  }
+}
+
+@ValidatorConstraint({ name: 'isAfterStartHour' })
+class IsAfterStartHour implements ValidatorConstraintInterface {
+  validate(value: unknown, args: ValidationArguments): boolean {
+    const start = (args.object as CallTiming).start_hour ?? 9;
+    return typeof value !== 'number' || value > start;
+  }
+  defaultMessage(): string {
+    return 'end_hour must be after start_hour (the window is start_hour:00 to end_hour:00 local time, on one day)';
+  }
+}
+
 export class CallTiming {
   @IsOptional() @IsInt() @Min(0) @Max(23) start_hour?: number;
-  @IsOptional() @IsInt() @Min(1) @Max(24) end_hour?: number;
+  @IsOptional() @IsInt() @Min(1) @Max(24) @Validate(IsAfterStartHour) end_hour?: number;
   @IsOptional() @IsArray() @IsIn(WEEKDAYS as unknown as string[], { each: true }) days?: Weekday[];
   @IsOptional() @IsBoolean() skip_weekends?: boolean;
   /** An IANA zone, or "contact" (the default): each contact's own zone. */
-  @IsOptional() @IsString() timezone?: string;
+  @IsOptional() @IsString() @Validate(IsZoneOrContact) timezone?: string;
   @IsOptional() @IsNumber() @Min(0) @Max(3600) delay_between_calls_seconds?: number;
 }
 

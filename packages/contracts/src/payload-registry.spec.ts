@@ -468,3 +468,21 @@ describe('statuses', () => {
     expect([...NON_FINAL_CONTACT_STATUSES]).toEqual(['pending', 'queued', 'dialing', 'in_progress']);
   });
 });
+
+describe('CallTiming validation', () => {
+  const settings = (call_timing: object) => ({ ...toValidatedInstance(BatchSettings, {}, 'settings'), call_timing });
+  it.each([
+    [{ start_hour: 9, end_hour: 20, timezone: 'contact' }, true],
+    [{ timezone: 'America/New_York' }, true],
+    [{ timezone: 'Mars/Olympus' }, false],
+    [{ start_hour: 9, end_hour: 9 }, false],
+    [{ start_hour: 9, end_hour: 10 }, true],
+    [{ end_hour: 9 }, false],
+    [{ start_hour: 0, end_hour: 24 }, true],
+    [{ start_hour: 21, end_hour: 8 }, false],
+  ])('%j valid: %s', (timing, valid) => {
+    const attempt = () => toValidatedInstance(BatchSettings, settings(timing), 'settings');
+    if (valid) expect(attempt).not.toThrow();
+    else expect(attempt).toThrow(/call_timing/);
+  });
+});

@@ -218,8 +218,8 @@ export class ReleaseContactsUseCase {
     const lost = await this.db.query<{ batch_id: string; contact_id: string; attempts: number }>(
       `SELECT c.batch_id, c.contact_id, c.attempts FROM scheduler.contacts c JOIN scheduler.batches b USING (batch_id)
         WHERE c.status IN ('dialing', 'in_progress')
-          AND c.released_at < $1::timestamptz - make_interval(secs => $3 + $2)
-          AND c.released_at < $1::timestamptz - make_interval(secs => (b.settings->>'timeout_per_call_seconds')::int + $2)
+          AND c.released_at < $1::timestamptz - make_interval(secs => $3::int + $2::int)
+          AND c.released_at < $1::timestamptz - make_interval(secs => (b.settings->>'timeout_per_call_seconds')::int + $2::int)
         LIMIT 100`,
       [now, grace, MIN_CALL_TIMEOUT_SECONDS],
     );
