@@ -192,6 +192,30 @@ describe('scheduler: lifecycle, retries, schedules and calling hours through the
     await until('closed-zone contacts cancelled', async () => (await schedulerContacts(platform, batchId)).get(phone(203))?.status === 'cancelled');
   }, 60_000);
 
+  it('after end_time no new attempt starts: waiting contacts end expired and the batch completes', async () => {
+    const closedZone = zoneWithLocalHour(0);
+    const openZone = zoneWithLocalHour(12);
+    const endTime = new Date(Date.now() + 4000);
+    const csv = ['phone,timezone,sim_outcomes', `${phone(500)},${closedZone},completed`, `${phone(501)},${openZone},"busy,completed"`].join('\n');
+    const created = await uploadCsv(platform, csv, {
+      agent_id: 'agent-demo',
+      bypass_call_guardrails: 'false',
+      call_timing: JSON.stringify({ start_hour: 10, end_hour: 15 }),
+      max_attempts: '3',
+      // The retry would fall after end_time, so it never happens.
+      retry_policy: JSON.stringify({ delays_seconds: [30] }),
+      end_time: endTime.toISOString(),
+    });
+    expect(created.status).toBe(201);
+    const batchId = created.body.batch_id;
+    await waitForBatch(platform, batchId, 'completed', 20_000);
+    expect(Date.now()).toBeGreaterThanOrEqual(endTime.getTime() - 1000);
+    const contacts = await schedulerContacts(platform, batchId);
+    expect(contacts.get(phone(500))).toMatchObject({ status: 'expired', attempts: 0 });
+    expect(contacts.get(phone(501))).toMatchObject({ status: 'expired', attempts: 1, last_outcome: 'busy' });
+    expect(await carrierCalls(platform, [phone(500)])).toHaveLength(0);
+  }, 40_000);
+
   it('reschedule needs a future time; delete removes the batch everywhere; actions answer 404 and 409 where they must', async () => {
     const created = await uploadCsv(platform, `phone\n${phone(300)}\n`, {
       agent_id: 'agent-demo',
