@@ -70,6 +70,8 @@ async function launchPlatform(options = {}) {
   const env = { ...process.env, ...(options.env || {}) };
   const dialerReplicas = options.dialerReplicas ?? 1;
   const ports = await assignPorts(dialerReplicas, options.fixedPorts ?? false, options.gatewayPort ?? 8010);
+  // Providers call back through the gateway: unless told otherwise, its address here.
+  if (!env.PUBLIC_BASE_URL) env.PUBLIC_BASE_URL = `http://127.0.0.1:${ports.gateway}`;
   const processes = [];
 
   const start = (service, port, replicaId) => {
@@ -99,12 +101,18 @@ async function launchPlatform(options = {}) {
   };
 
   // Ingest first alone: the first start creates the database and provisions the streams.
-  const first = start('ingest', ports.ingest);
-  await waitReady(`${first.url}/health/ready`, first.child, 60_000);
-  const rest = [start('scheduler', ports.scheduler), start('reporting', ports.reporting)];
-  ports.dialers.forEach((port, i) => rest.push(start('dialer', port, i)));
-  rest.push(start('gateway', ports.gateway));
-  await Promise.all(rest.map((p) => waitReady(`${p.url}/health/ready`, p.child, 60_000)));
+  try {
+    const first = start('ingest', ports.ingest);
+    await waitReady(`${first.url}/health/ready`, first.child, 60_000);
+    const rest = [start('scheduler', ports.scheduler), start('reporting', ports.reporting)];
+    ports.dialers.forEach((port, i) => rest.push(start('dialer', port, i)));
+    rest.push(start('gateway', ports.gateway));
+    await Promise.all(rest.map((p) => waitReady(`${p.url}/health/ready`, p.child, 60_000)));
+  } catch (error) {
+    // A service that cannot start takes the others down with it: no orphan processes left behind.
+    for (const p of processes) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
+    throw error;
+  }
 
   const stopOne = (handle, signal = 'SIGTERM', timeoutMs = 20_000) =>
     new Promise((resolve) => {
