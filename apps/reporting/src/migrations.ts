@@ -107,4 +107,84 @@ export const migrations: Migration[] = [
         processed_at timestamptz NOT NULL
       );`,
   },
+  {
+    id: '005_lists_and_tombstones',
+    sql: `
+      ALTER TABLE {schema}.batches
+        ADD COLUMN provider text,
+        ADD COLUMN callback_url text,
+        -- attempts recorded for the batch: the unfiltered calls list total without counting rows
+        ADD COLUMN attempt_count int NOT NULL DEFAULT 0;
+      -- Contacts by status, kept like the counters (ingested contacts only, placeholders excluded):
+      -- list totals and the status breakdown without counting a million rows.
+      CREATE TABLE {schema}.contact_status_counts (
+        batch_id text NOT NULL,
+        status text NOT NULL,
+        count int NOT NULL,
+        PRIMARY KEY (batch_id, status)
+      );
+      -- Deleted batches: a stray late event of a deleted batch must not bring it back.
+      CREATE TABLE {schema}.deleted_batches (
+        batch_id text PRIMARY KEY,
+        org_id text NOT NULL,
+        deleted_at timestamptz NOT NULL
+      );
+      CREATE INDEX contacts_batch_status_row_idx ON {schema}.contacts (batch_id, status, row);
+      CREATE INDEX contacts_batch_last_attempt_idx ON {schema}.contacts (batch_id, last_attempt_at);
+      CREATE EXTENSION IF NOT EXISTS pg_trgm;
+      CREATE EXTENSION IF NOT EXISTS btree_gin;
+      -- phone/name search: substring match (ILIKE '%...%') served by trigrams, within one batch
+      CREATE INDEX contacts_search_idx ON {schema}.contacts
+        USING gin (batch_id, (coalesce(phone, '') || ' ' || coalesce(name, '')) gin_trgm_ops);
+      DROP INDEX {schema}.attempts_batch_idx;
+      CREATE INDEX attempts_batch_order_idx ON {schema}.attempts (batch_id, started_at, attempt_id);
+      CREATE INDEX batches_org_status_idx ON {schema}.batches (org_id, status);`,
+  },
+  {
+    id: '006_webhooks',
+    sql: `
+      CREATE TABLE {schema}.webhook_endpoints (
+        webhook_id text PRIMARY KEY,
+        org_id text NOT NULL,
+        url text NOT NULL,
+        secret text NOT NULL,
+        -- empty: every event type
+        events text[] NOT NULL DEFAULT '{}',
+        description text,
+        created_at timestamptz NOT NULL,
+        deleted_at timestamptz
+      );
+      CREATE INDEX webhook_endpoints_org_idx ON {schema}.webhook_endpoints (org_id) WHERE deleted_at IS NULL;
+      -- The secret batch callback_url deliveries are signed with (one per org, made on first use).
+      CREATE TABLE {schema}.callback_secrets (
+        org_id text PRIMARY KEY,
+        secret text NOT NULL,
+        created_at timestamptz NOT NULL
+      );
+      -- One row per (event, target): written in the transaction that saw the event, sent by the
+      -- dispatcher afterwards, so a slow receiver never holds up the event pipeline.
+      CREATE TABLE {schema}.webhook_deliveries (
+        delivery_id bigserial PRIMARY KEY,
+        event_id text NOT NULL,
+        org_id text NOT NULL,
+        batch_id text,
+        -- the endpoint, or null for the batch's callback_url
+        webhook_id text,
+        url text NOT NULL,
+        type text NOT NULL,
+        body text NOT NULL,
+        status text NOT NULL DEFAULT 'pending',
+        attempts int NOT NULL DEFAULT 0,
+        next_attempt_at timestamptz NOT NULL,
+        last_status_code int,
+        last_error text,
+        created_at timestamptz NOT NULL,
+        delivered_at timestamptz,
+        -- an event goes once to each target, however often its cause is redelivered
+        UNIQUE NULLS NOT DISTINCT (event_id, url, webhook_id)
+      );
+      CREATE INDEX webhook_deliveries_due_idx ON {schema}.webhook_deliveries (next_attempt_at) WHERE status = 'pending';
+      CREATE INDEX webhook_deliveries_endpoint_idx ON {schema}.webhook_deliveries (webhook_id, delivery_id DESC);
+      CREATE INDEX webhook_deliveries_batch_idx ON {schema}.webhook_deliveries (batch_id);`,
+  },
 ];

@@ -385,4 +385,70 @@ describe('reporting service against the real PostgreSQL and NATS', () => {
     await waitFor(drained);
     await expect(getBatch()).resolves.toMatchObject({ status: 'completed', completed_at: at(20), start_time: START, estimated_completion: null });
   });
+
+  it('keeps per-status counts and the attempt count equal to a recount; a declined dial changes nothing', async () => {
+    const before = await getBatch();
+    await publish(Subjects.callDeclined, { event_id: 'ev-declined-7', org_id: ORG, batch_id: BATCH, contact_id: cid(7), attempt_id: 'a7-1', attempt: 1, reason: 'outside_window', at: at(21) });
+    await publishAgain(Subjects.callStarted, started(2, 2));
+    await waitFor(drained);
+    expect(await getBatch()).toEqual(before);
+    expect(await sql(`SELECT 1 FROM reporting.attempts WHERE attempt_id = 'a7-1'`)).toEqual([]);
+    const counts = await sql<{ status: string; count: number }>(`SELECT status, count FROM reporting.contact_status_counts WHERE batch_id = $1 AND count <> 0 ORDER BY status`, [BATCH]);
+    const recount = await sql<{ status: string; count: number }>(
+      `SELECT status, count(*) AS count FROM reporting.contacts WHERE batch_id = $1 AND row IS NOT NULL GROUP BY status ORDER BY status`,
+      [BATCH],
+    );
+    expect(counts).toEqual(recount);
+    expect(counts).toEqual([
+      { status: 'completed', count: 3 },
+      { status: 'dialing', count: 1 },
+      { status: 'failed', count: 1 },
+      { status: 'invalid_number', count: 1 },
+      { status: 'pending', count: 16 },
+      { status: 'queued', count: 1 },
+      { status: 'suppressed', count: 2 },
+    ]);
+    const [{ attempt_count }] = await sql<{ attempt_count: number }>(`SELECT attempt_count FROM reporting.batches WHERE batch_id = $1`, [BATCH]);
+    const [{ n }] = await sql<{ n: number }>(`SELECT count(*) AS n FROM reporting.attempts WHERE batch_id = $1`, [BATCH]);
+    expect(attempt_count).toBe(n);
+    expect(n).toBe(6);
+  });
+
+  it('serves contacts and calls pages from the read model', async () => {
+    const contactsPage = (over: Record<string, unknown>) =>
+      running.runtime.rpc.request<{ items: { row: number; status: string }[]; total: number }>(Subjects.reportingContactsPage, { org_id: ORG, batch_id: BATCH, page: 1, page_size: 25, ...over });
+    expect((await contactsPage({})).total).toBe(25);
+    expect((await contactsPage({ status: ['suppressed', 'invalid_number'] })).items.map((c) => c.row)).toEqual([3, 4, 17]);
+    expect((await contactsPage({ status: ['suppressed'] })).total).toBe(2);
+    expect((await contactsPage({ attempts: 2 })).items.map((c) => c.row)).toEqual([2]);
+    expect((await contactsPage({ search: 'bob "b"' })).items.map((c) => c.row)).toEqual([2]);
+    expect((await contactsPage({ search: '202-555-0018' })).items.map((c) => c.row)).toEqual([18]);
+    await expect(contactsPage({ org_id: 'org-2' })).rejects.toMatchObject({ code: 'not_found' });
+    await expect(contactsPage({ page_size: 20 })).rejects.toThrow(/page_size must be one of the following values: 25, 50, 100/);
+    const calls = await running.runtime.rpc.request<{ items: { call_id: string }[]; total: number }>(Subjects.reportingCallsPage, { org_id: ORG, batch_id: BATCH, page: 1, page_size: 2 });
+    expect(calls.total).toBe(6);
+    expect(calls.items).toHaveLength(2);
+  });
+
+  it('deletes every row of a deleted batch, and late events of it do not bring it back', async () => {
+    await publish(Subjects.batchDeleted, { event_id: 'ev-deleted', org_id: ORG, batch_id: BATCH, at: at(30) });
+    await waitFor(drained);
+    for (const table of ['batches', 'contacts', 'attempts', 'contact_status_counts', 'webhook_deliveries']) {
+      expect([table, await sql(`SELECT 1 FROM reporting.${table} WHERE batch_id = $1`, [BATCH])]).toEqual([table, []]);
+    }
+    await expect(getBatch()).rejects.toMatchObject({ code: 'not_found' });
+    // Stray events of the deleted batch, on every stream: dropped, not held for redelivery.
+    await publishAgain(Subjects.batchIngested, batchIngested);
+    await publishAgain(Subjects.contactsChunk, chunk(0));
+    await publish(Subjects.contactUpdated, update(9, 1, 'dialing'));
+    await publish(Subjects.callStarted, started(9, 1));
+    await publish(Subjects.callFinished, finished(9, 1, 'completed', 10));
+    await publish(Subjects.batchStatusChanged, status('ev-late-status', 'running', at(31)));
+    await publishAgain(Subjects.batchDeleted, { event_id: 'ev-deleted', org_id: ORG, batch_id: BATCH, at: at(30) });
+    await waitFor(drained);
+    for (const table of ['batches', 'contacts', 'attempts', 'contact_status_counts']) {
+      expect([table, await sql(`SELECT 1 FROM reporting.${table} WHERE batch_id = $1`, [BATCH])]).toEqual([table, []]);
+    }
+    expect(await sql(`SELECT batch_id FROM reporting.deleted_batches`)).toEqual([{ batch_id: BATCH }]);
+  });
 });

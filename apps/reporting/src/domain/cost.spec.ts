@@ -1,4 +1,4 @@
-import { attemptCost } from './cost';
+import { attemptCost, CostRates, parseRates } from './cost';
 
 describe('attemptCost', () => {
   it('prorates the per-minute rate per second', () => {
@@ -19,5 +19,21 @@ describe('attemptCost', () => {
     expect(attemptCost(120, 0)).toBe(0);
     expect(attemptCost(-5, 0.09)).toBe(0);
     expect(attemptCost(Number.NaN, 0.09)).toBe(0);
+  });
+});
+
+describe('CostRates', () => {
+  it('uses the provider override, else the default rate', () => {
+    const rates = new CostRates(0.09, 'twilio:0.014, http:0.05');
+    expect(rates.rateFor('twilio')).toBe(0.014);
+    expect(rates.rateFor('http')).toBe(0.05);
+    expect(rates.rateFor('simulated')).toBe(0.09);
+    expect(rates.rateFor(null)).toBe(0.09);
+    expect(new CostRates(0.1, '').rateFor('twilio')).toBe(0.1);
+  });
+
+  it('rejects a malformed rate list', () => {
+    expect(() => parseRates('twilio')).toThrow(/invalid rate/);
+    expect(() => parseRates('twilio:-1')).toThrow(/invalid rate/);
   });
 });

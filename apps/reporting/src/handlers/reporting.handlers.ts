@@ -1,23 +1,51 @@
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import {
+  BatchDeletedEvent,
   BatchIngestedEvent,
+  BatchListItem,
   BatchQuery,
+  BatchReport,
   BatchStatusChangedEvent,
   BatchStatusView,
+  CallDeclinedEvent,
   CallFinishedEvent,
+  CallItem,
+  CallsPageQuery,
   CallStartedEvent,
+  ContactItem,
   ContactsChunkEvent,
+  ContactsPageQuery,
   ContactUpdatedEvent,
+  CreatedWebhookEndpoint,
+  CreateWebhookCommand,
+  ListBatchesQuery,
+  ListPage,
+  OrgQuery,
+  PdfReport,
+  ReportingSystemCounts,
+  ReportQuery,
   ResultsPage,
   ResultsPageQuery,
   Subjects,
+  WebhookDeliveriesQuery,
+  WebhookDeliveryView,
+  WebhookEndpointView,
+  WebhookQuery,
 } from '@outdial/contracts';
 import { JetStreamEvent, RpcHandler } from '@outdial/service-runtime';
 import { GetBatchStatusUseCase } from '../usecases/get-batch-status/get-batch-status.usecase';
+import { GetCallsPageUseCase } from '../usecases/get-calls-page/get-calls-page.usecase';
+import { GetContactsPageUseCase } from '../usecases/get-contacts-page/get-contacts-page.usecase';
+import { GetReportUseCase } from '../usecases/get-report/get-report.usecase';
 import { GetResultsPageUseCase } from '../usecases/get-results-page/get-results-page.usecase';
+import { GetSystemCountsUseCase } from '../usecases/get-system-counts/get-system-counts.usecase';
+import { ListBatchesUseCase } from '../usecases/list-batches/list-batches.usecase';
+import { ManageWebhooksUseCase } from '../usecases/manage-webhooks/manage-webhooks.usecase';
+import { RecordBatchDeletedUseCase } from '../usecases/record-batch-deleted/record-batch-deleted.usecase';
 import { RecordBatchIngestedUseCase } from '../usecases/record-batch-ingested/record-batch-ingested.usecase';
 import { RecordBatchStatusUseCase } from '../usecases/record-batch-status/record-batch-status.usecase';
+import { RecordCallDeclinedUseCase } from '../usecases/record-call-declined/record-call-declined.usecase';
 import { RecordCallFinishedUseCase } from '../usecases/record-call-finished/record-call-finished.usecase';
 import { RecordCallStartedUseCase } from '../usecases/record-call-started/record-call-started.usecase';
 import { RecordContactUpdateUseCase } from '../usecases/record-contact-update/record-contact-update.usecase';
@@ -36,8 +64,16 @@ export class ReportingHandlers {
     private readonly batchStatus: RecordBatchStatusUseCase,
     private readonly callStarted: RecordCallStartedUseCase,
     private readonly callFinished: RecordCallFinishedUseCase,
+    private readonly callDeclined: RecordCallDeclinedUseCase,
+    private readonly batchDeleted: RecordBatchDeletedUseCase,
     private readonly getBatchStatus: GetBatchStatusUseCase,
     private readonly getResultsPage: GetResultsPageUseCase,
+    private readonly listBatchesUseCase: ListBatchesUseCase,
+    private readonly contactsPageUseCase: GetContactsPageUseCase,
+    private readonly callsPageUseCase: GetCallsPageUseCase,
+    private readonly reportUseCase: GetReportUseCase,
+    private readonly webhooks: ManageWebhooksUseCase,
+    private readonly systemCountsUseCase: GetSystemCountsUseCase,
   ) {}
 
   @JetStreamEvent(Subjects.batchIngested)
@@ -70,6 +106,16 @@ export class ReportingHandlers {
     return this.callFinished.execute(event);
   }
 
+  @JetStreamEvent(Subjects.callDeclined)
+  onCallDeclined(@Payload() event: CallDeclinedEvent): void {
+    this.callDeclined.execute(event);
+  }
+
+  @JetStreamEvent(Subjects.batchDeleted)
+  onBatchDeleted(@Payload() event: BatchDeletedEvent): Promise<void> {
+    return this.batchDeleted.execute(event);
+  }
+
   @RpcHandler(Subjects.reportingGetBatch)
   getBatch(@Payload() query: BatchQuery): Promise<BatchStatusView> {
     return this.getBatchStatus.execute(query);
@@ -78,5 +124,55 @@ export class ReportingHandlers {
   @RpcHandler(Subjects.reportingResultsPage)
   resultsPage(@Payload() query: ResultsPageQuery): Promise<ResultsPage> {
     return this.getResultsPage.execute(query);
+  }
+
+  @RpcHandler(Subjects.reportingListBatches)
+  listBatches(@Payload() query: ListBatchesQuery): Promise<ListPage<BatchListItem>> {
+    return this.listBatchesUseCase.execute(query);
+  }
+
+  @RpcHandler(Subjects.reportingContactsPage)
+  contactsPage(@Payload() query: ContactsPageQuery): Promise<ListPage<ContactItem>> {
+    return this.contactsPageUseCase.execute(query);
+  }
+
+  @RpcHandler(Subjects.reportingCallsPage)
+  callsPage(@Payload() query: CallsPageQuery): Promise<ListPage<CallItem>> {
+    return this.callsPageUseCase.execute(query);
+  }
+
+  @RpcHandler(Subjects.reportingReport)
+  report(@Payload() query: ReportQuery): Promise<BatchReport | PdfReport> {
+    return this.reportUseCase.execute(query);
+  }
+
+  @RpcHandler(Subjects.reportingWebhookCreate)
+  createWebhook(@Payload() command: CreateWebhookCommand): Promise<CreatedWebhookEndpoint> {
+    return this.webhooks.create(command);
+  }
+
+  @RpcHandler(Subjects.reportingWebhookList)
+  listWebhooks(@Payload() query: OrgQuery): Promise<ListPage<WebhookEndpointView>> {
+    return this.webhooks.list(query);
+  }
+
+  @RpcHandler(Subjects.reportingWebhookDelete)
+  deleteWebhook(@Payload() query: WebhookQuery): Promise<{ webhook_id: string; deleted: true }> {
+    return this.webhooks.delete(query);
+  }
+
+  @RpcHandler(Subjects.reportingWebhookDeliveries)
+  webhookDeliveries(@Payload() query: WebhookDeliveriesQuery): Promise<ListPage<WebhookDeliveryView>> {
+    return this.webhooks.deliveries(query);
+  }
+
+  @RpcHandler(Subjects.reportingWebhookCallbackSecret)
+  callbackSecret(@Payload() query: OrgQuery): Promise<{ secret: string }> {
+    return this.webhooks.callbackSecret(query);
+  }
+
+  @RpcHandler(Subjects.reportingSystemCounts)
+  systemCounts(@Payload() query: OrgQuery): Promise<ReportingSystemCounts> {
+    return this.systemCountsUseCase.execute(query);
   }
 }

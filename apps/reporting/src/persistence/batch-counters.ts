@@ -17,3 +17,14 @@ export async function applyCounterDelta(client: SqlClient, tables: ReportingTabl
     [batchId, delta.final, delta.completed, delta.failed, delta.inProgress, delta.dialedFinal, now],
   );
 }
+
+/** Applies a per-status count change to a batch the caller holds the lock of. */
+export async function applyStatusCountDelta(client: SqlClient, tables: ReportingTables, batchId: string, delta: Map<string, number>): Promise<void> {
+  if (delta.size === 0) return;
+  await client.query(
+    `INSERT INTO ${tables.statusCounts} AS s (batch_id, status, count)
+     SELECT $1, u.status, u.n FROM unnest($2::text[], $3::int[]) AS u(status, n)
+     ON CONFLICT (batch_id, status) DO UPDATE SET count = s.count + EXCLUDED.count`,
+    [batchId, [...delta.keys()], [...delta.values()]],
+  );
+}

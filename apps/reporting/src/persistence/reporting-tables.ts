@@ -6,6 +6,11 @@ export interface ReportingTables {
   contacts: string;
   attempts: string;
   processedEvents: string;
+  statusCounts: string;
+  deletedBatches: string;
+  webhookEndpoints: string;
+  webhookDeliveries: string;
+  callbackSecrets: string;
 }
 
 export function reportingTables(db: Database): ReportingTables {
@@ -15,5 +20,10 @@ export function reportingTables(db: Database): ReportingTables {
     contacts: `${schema}.contacts`,
     attempts: `${schema}.attempts`,
     processedEvents: `${schema}.processed_events`,
+    statusCounts: `${schema}.contact_status_counts`,
+    deletedBatches: `${schema}.deleted_batches`,
+    webhookEndpoints: `${schema}.webhook_endpoints`,
+    webhookDeliveries: `${schema}.webhook_deliveries`,
+    callbackSecrets: `${schema}.callback_secrets`,
   };
 }

@@ -1,14 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { BatchQuery, BatchStatusView } from '@outdial/contracts';
 import { Clock, Database, ServiceError } from '@outdial/service-runtime';
-import { BatchReadModel, FailedContact } from '../../domain/batch-read-model';
-import { STATUS_ERRORS_LIMIT, toBatchStatusView } from '../../domain/batch-status-view';
+import { loadBatchStatusView } from '../../persistence/batch-status';
 import { ReportingTables, reportingTables } from '../../persistence/reporting-tables';
 
 /**
- * SPEC §8 batch status. Constant cost whatever the batch size: counters come from the batch row,
- * errors from the partial index of failed contacts. Another org's batch answers exactly like a
- * missing one, so ids of other tenants cannot be probed.
+ * SPEC §8 batch status, at constant cost whatever the batch size. Another org's batch answers
+ * exactly like a missing one, so ids of other tenants cannot be probed.
  */
 @Injectable()
 export class GetBatchStatusUseCase {
@@ -22,16 +20,8 @@ export class GetBatchStatusUseCase {
   }
 
   async execute(query: BatchQuery): Promise<BatchStatusView> {
-    const [batch] = await this.db.query<BatchReadModel>(`SELECT * FROM ${this.tables.batches} WHERE batch_id = $1 AND org_id = $2`, [query.batch_id, query.org_id]);
-    if (!batch) throw new ServiceError('not_found', 'batch not found');
-    const failed = await this.db.query<FailedContact>(
-      `SELECT row, phone, status, final, attempts, failure_reason, last_outcome
-         FROM ${this.tables.contacts}
-        WHERE batch_id = $1 AND final AND status <> 'completed' AND row IS NOT NULL
-        ORDER BY row
-        LIMIT $2`,
-      [query.batch_id, STATUS_ERRORS_LIMIT],
-    );
-    return toBatchStatusView(batch, failed, this.clock.now());
+    const view = await loadBatchStatusView(this.db.pool, this.tables, query.batch_id, query.org_id, this.clock.now());
+    if (!view) throw new ServiceError('not_found', 'batch not found');
+    return view;
   }
 }

@@ -1,8 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { BatchIngestedEvent } from '@outdial/contracts';
 import { Clock, Database } from '@outdial/service-runtime';
+import { isDeletedBatch } from '../../persistence/batch-lock';
 import { markEventProcessed } from '../../persistence/processed-events';
 import { ReportingTables, reportingTables } from '../../persistence/reporting-tables';
+import { ProgressNotifier } from '../../progress/progress-notifier';
+import { WebhookDispatcher } from '../../webhooks/webhook-dispatcher';
+import { enqueueWebhookEvent } from '../../webhooks/webhook-outbox';
 
 /** A new batch: its row, with the status ingest gave it and zeroed counters. */
 @Injectable()
@@ -12,14 +16,18 @@ export class RecordBatchIngestedUseCase {
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
+    private readonly progress: ProgressNotifier,
+    private readonly webhooks: WebhookDispatcher,
   ) {
     this.tables = reportingTables(db);
   }
 
   async execute(event: BatchIngestedEvent): Promise<void> {
     const now = this.clock.now();
-    await this.db.tx(async (client) => {
-      if (!(await markEventProcessed(client, this.tables, event.event_id, now))) return;
+    const applied = await this.db.tx(async (client) => {
+      if (!(await markEventProcessed(client, this.tables, event.event_id, now))) return false;
+      // A late re-announcement of a deleted batch must not bring it back.
+      if (await isDeletedBatch(client, this.tables, event.batch_id)) return false;
       // A batch created running started when it was created; a later `running` change keeps the earlier time.
       const startTime = event.initial_status === 'running' ? event.created_at : null;
       // On conflict (ingest re-announcing the batch) the metadata is refreshed, but the counters,
@@ -27,8 +35,8 @@ export class RecordBatchIngestedUseCase {
       await client.query(
         `INSERT INTO ${this.tables.batches} AS b
            (batch_id, org_id, name, status, agent_id, from_number, concurrency, max_attempts, total_calls,
-            estimated_cost, variable_columns, created_at, scheduled_start_time, start_time, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12, $13, $14, $15)
+            estimated_cost, variable_columns, created_at, scheduled_start_time, start_time, updated_at, provider, callback_url)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12, $13, $14, $15, $16, $17)
          ON CONFLICT (batch_id) DO UPDATE SET
            name = EXCLUDED.name,
            status = CASE WHEN b.status_at IS NULL THEN EXCLUDED.status ELSE b.status END,
@@ -42,7 +50,9 @@ export class RecordBatchIngestedUseCase {
            created_at = EXCLUDED.created_at,
            scheduled_start_time = EXCLUDED.scheduled_start_time,
            start_time = LEAST(b.start_time, EXCLUDED.start_time),
-           updated_at = EXCLUDED.updated_at`,
+           updated_at = EXCLUDED.updated_at,
+           provider = EXCLUDED.provider,
+           callback_url = EXCLUDED.callback_url`,
         [
           event.batch_id,
           event.org_id,
@@ -59,8 +69,32 @@ export class RecordBatchIngestedUseCase {
           event.settings.scheduled_start_time ?? null,
           startTime,
           now,
+          event.provider,
+          event.settings.callback_url ?? null,
         ],
       );
+      // Created running: the batch started now (one `batch.started` per batch, however announced).
+      if (event.initial_status === 'running') {
+        await enqueueWebhookEvent(
+          client,
+          this.tables,
+          {
+            orgId: event.org_id,
+            batchId: event.batch_id,
+            callbackUrl: event.settings.callback_url ?? null,
+            type: 'batch.started',
+            causeId: event.event_id,
+            createdAt: new Date(event.created_at),
+            data: { name: event.name, status: 'running', previous_status: null, total_calls: event.total_contacts, agent_id: event.agent_id },
+          },
+          now,
+        );
+      }
+      return true;
     });
+    if (applied) {
+      this.progress.touch(event.batch_id);
+      this.webhooks.poke();
+    }
   }
 }

@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { CallFinishedEvent } from '@outdial/contracts';
 import { Clock, Database } from '@outdial/service-runtime';
-import { attemptCost } from '../../domain/cost';
+import { attemptCost, CostRates } from '../../domain/cost';
 import { lockBatchOrRetryLater } from '../../persistence/batch-lock';
 import { markEventProcessed } from '../../persistence/processed-events';
 import { ReportingTables, reportingTables } from '../../persistence/reporting-tables';
 import { ReportingEnv } from '../../reporting-env';
+import { ProgressNotifier } from '../../progress/progress-notifier';
 
 /**
  * An attempt ended. The first finish of an attempt wins (over its start, whatever the order, and
@@ -16,22 +17,25 @@ import { ReportingEnv } from '../../reporting-env';
 @Injectable()
 export class RecordCallFinishedUseCase {
   private readonly tables: ReportingTables;
+  private readonly rates: CostRates;
 
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
-    private readonly env: ReportingEnv,
+    env: ReportingEnv,
+    private readonly progress: ProgressNotifier,
   ) {
     this.tables = reportingTables(db);
+    this.rates = new CostRates(env.COST_PER_MINUTE, env.COST_PER_MINUTE_BY_PROVIDER);
   }
 
   async execute(event: CallFinishedEvent): Promise<void> {
     const now = this.clock.now();
-    const cost = attemptCost(event.duration_seconds, this.env.COST_PER_MINUTE);
-    await this.db.tx(async (client) => {
-      await lockBatchOrRetryLater(client, this.tables, event.batch_id);
-      if (!(await markEventProcessed(client, this.tables, event.event_id, now))) return;
-      const ended = await client.query<{ started_at: Date | null }>(
+    const cost = attemptCost(event.duration_seconds, this.rates.rateFor(event.provider));
+    const applied = await this.db.tx(async (client) => {
+      if (!(await lockBatchOrRetryLater(client, this.tables, event.batch_id))) return false;
+      if (!(await markEventProcessed(client, this.tables, event.event_id, now))) return false;
+      const ended = await client.query<{ started_at: Date | null; inserted: boolean }>(
         `INSERT INTO ${this.tables.attempts} AS a
            (attempt_id, batch_id, contact_id, org_id, attempt, provider, provider_call_id, status, outcome,
             started_at, answered_at, ended_at, duration_seconds, cost, failure_reason, recording_url, transcript)
@@ -49,7 +53,7 @@ export class RecordCallFinishedUseCase {
            recording_url = EXCLUDED.recording_url,
            transcript = EXCLUDED.transcript
          WHERE a.status <> 'ended'
-         RETURNING started_at`,
+         RETURNING started_at, (xmax = 0) AS inserted`,
         [
           event.attempt_id,
           event.batch_id,
@@ -69,16 +73,17 @@ export class RecordCallFinishedUseCase {
           event.transcript ?? null,
         ],
       );
-      if (ended.rowCount === 0) return; // this attempt was already finished by another event
+      if (ended.rowCount === 0) return false; // this attempt was already finished by another event
       await client.query(
         `UPDATE ${this.tables.batches}
             SET duration_sum = duration_sum + $2,
                 duration_count = duration_count + $3,
                 cost_so_far = cost_so_far + $4,
+                attempt_count = attempt_count + $6,
                 updated_at = $5
           WHERE batch_id = $1`,
         // The average duration is over calls that connected: unanswered attempts would drag it to zero.
-        [event.batch_id, event.duration_seconds, event.duration_seconds > 0 ? 1 : 0, cost, now],
+        [event.batch_id, event.duration_seconds, event.duration_seconds > 0 ? 1 : 0, cost, now, ended.rows[0].inserted ? 1 : 0],
       );
       await client.query(
         `INSERT INTO ${this.tables.contacts} (contact_id, batch_id, org_id, status) VALUES ($1, $2, $3, 'pending') ON CONFLICT (contact_id) DO NOTHING`,
@@ -102,6 +107,8 @@ export class RecordCallFinishedUseCase {
           ended.rows[0].started_at,
         ],
       );
+      return true;
     });
+    if (applied) this.progress.touch(event.batch_id);
   }
 }

@@ -2,10 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { ContactRecord, ContactsChunkEvent } from '@outdial/contracts';
 import { Clock, Database } from '@outdial/service-runtime';
 import { CounterState, counterDelta } from '../../domain/contact-counters';
-import { applyCounterDelta } from '../../persistence/batch-counters';
+import { StatusCountState, statusCountDelta } from '../../domain/status-counts';
+import { applyCounterDelta, applyStatusCountDelta } from '../../persistence/batch-counters';
 import { lockBatchOrRetryLater } from '../../persistence/batch-lock';
 import { markEventProcessed } from '../../persistence/processed-events';
 import { ReportingTables, reportingTables } from '../../persistence/reporting-tables';
+import { ProgressNotifier } from '../../progress/progress-notifier';
+
+type ContactState = CounterState & StatusCountState;
 
 /**
  * A chunk of ingested contacts. A contact may already exist as a placeholder (the scheduler's or
@@ -21,6 +25,7 @@ export class RecordContactsChunkUseCase {
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
+    private readonly progress: ProgressNotifier,
   ) {
     this.tables = reportingTables(db);
   }
@@ -29,12 +34,12 @@ export class RecordContactsChunkUseCase {
     const contacts = lastPerContact(event.contacts);
     if (contacts.length === 0) return;
     const now = this.clock.now();
-    await this.db.tx(async (client) => {
-      await lockBatchOrRetryLater(client, this.tables, event.batch_id);
-      if (!(await markEventProcessed(client, this.tables, event.event_id, now))) return;
+    const applied = await this.db.tx(async (client) => {
+      if (!(await lockBatchOrRetryLater(client, this.tables, event.batch_id))) return false;
+      if (!(await markEventProcessed(client, this.tables, event.event_id, now))) return false;
       const ids = contacts.map((c) => c.contact_id);
-      const before = await client.query<CounterState>(`SELECT status, final, attempts FROM ${this.tables.contacts} WHERE contact_id = ANY($1::text[])`, [ids]);
-      const after = await client.query<CounterState>(
+      const before = await client.query<ContactState>(`SELECT status, final, attempts, row FROM ${this.tables.contacts} WHERE contact_id = ANY($1::text[])`, [ids]);
+      const after = await client.query<ContactState>(
         `INSERT INTO ${this.tables.contacts} AS c (contact_id, batch_id, org_id, row, phone, name, variables, status, final)
          SELECT u.contact_id, $1, $2, u.row, u.phone, u.name, u.variables, u.status, u.status <> 'pending'
            FROM unnest($3::text[], $4::int[], $5::text[], $6::text[], $7::jsonb[], $8::text[])
@@ -46,7 +51,7 @@ export class RecordContactsChunkUseCase {
            variables = EXCLUDED.variables,
            status = CASE WHEN c.version > 0 THEN c.status ELSE EXCLUDED.status END,
            final = CASE WHEN c.version > 0 THEN c.final ELSE EXCLUDED.final END
-         RETURNING status, final, attempts`,
+         RETURNING status, final, attempts, row`,
         [
           event.batch_id,
           event.org_id,
@@ -59,7 +64,10 @@ export class RecordContactsChunkUseCase {
         ],
       );
       await applyCounterDelta(client, this.tables, event.batch_id, counterDelta(before.rows, after.rows), now);
+      await applyStatusCountDelta(client, this.tables, event.batch_id, statusCountDelta(before.rows, after.rows));
+      return true;
     });
+    if (applied) this.progress.touch(event.batch_id);
   }
 }
 

@@ -1,0 +1,26 @@
+import { Injectable } from '@nestjs/common';
+import { Metrics } from '@outdial/service-runtime';
+import { Counter, Histogram } from 'prom-client';
+
+/** Webhook delivery metrics (SPEC §10), on the service's registry. */
+@Injectable()
+export class WebhookMetrics {
+  readonly deliveries: Counter<'result'>;
+  readonly latency: Histogram<'result'>;
+
+  constructor(metrics: Metrics) {
+    this.deliveries = new Counter({
+      name: 'outdial_webhook_deliveries_total',
+      help: 'Webhook delivery tries, by result (delivered, retry, failed)',
+      labelNames: ['result'],
+      registers: [metrics.registry],
+    });
+    this.latency = new Histogram({
+      name: 'outdial_webhook_delivery_seconds',
+      help: 'Time a webhook receiver took to answer one try',
+      labelNames: ['result'],
+      buckets: [0.01, 0.05, 0.1, 0.5, 1, 2, 5, 10, 30],
+      registers: [metrics.registry],
+    });
+  }
+}
