@@ -1,3 +1,4 @@
+import { until, zoneWithLocalHour } from '../support/clock-zones';
 import { api, parseCsv, RunningPlatform, startPlatform, uploadCsv, waitForBatch } from '../support/platform';
 
 /** Results CSV rows keyed by phone. */
@@ -22,23 +23,7 @@ async function schedulerContacts(platform: RunningPlatform, batchId: string): Pr
   return new Map(result.rows.map((r) => [r.phone, r]));
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value) return value;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
-/** An Etc/GMT zone whose local hour is `hour` right now (Etc/GMT-N is UTC+N). */
-function zoneWithLocalHour(hour: number): string {
-  let offset = (hour - new Date().getUTCHours() + 24) % 24;
-  if (offset > 14) offset -= 24;
-  if (offset === 0) return 'Etc/GMT';
-  return offset > 0 ? `Etc/GMT-${offset}` : `Etc/GMT+${-offset}`;
-}
 
 const phone = (n: number) => `+1415555${String(2000 + n).padStart(4, '0')}`;
 

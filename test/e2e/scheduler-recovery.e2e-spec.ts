@@ -1,16 +1,8 @@
+import { until } from '../support/clock-zones';
 import { api, RunningPlatform, startPlatform, uploadCsv, waitForBatch } from '../support/platform';
 
 const phone = (n: number) => `+1415555${String(5000 + n).padStart(4, '0')}`;
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value) return value;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 describe('scheduler recovery', () => {
   let platform: RunningPlatform;

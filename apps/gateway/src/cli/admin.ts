@@ -1,26 +1,70 @@
-import { randomUUID } from 'node:crypto';
-import { BaseServiceEnv, createPool, Database, ensureDatabaseExists, loadConfig, runMigrations } from '@outdial/service-runtime';
-import { hashToken, newToken } from '../auth/token-hash';
+import { MEMBER_ROLES, MemberRole } from '@outdial/contracts';
+import { BaseServiceEnv, createPool, Database, ensureDatabaseExists, loadConfig, runMigrations, ServiceError } from '@outdial/service-runtime';
 import { ensureDefaultOrg } from '../directory/default-org';
+import { CreateAgentBody, CreatePhoneNumberBody, UpdateAgentBody, UpdateOrgBody } from '../directory/directory.dto';
+import { agentView, orgView, phoneNumberView, tokenView } from '../directory/directory.views';
+import { DirectoryStore } from '../directory/directory-store';
+import { ORG_ID_PATTERN, PAGE_SIZE } from '../directory/directory-rules';
+import { validateBody } from '../http/json-body';
 import { GATEWAY_MIGRATIONS } from '../migrations';
 
 const USAGE = `usage: npm run admin -- <command> [options]
-  bootstrap [--token SECRET]                         org "default", owner token, agent-demo, +12025550100
-  create-org --id ID [--name NAME]
-  create-token --org ID --role owner|admin|member [--name NAME]   prints the token once
-  create-agent --org ID --id AGENT [--name N] [--kind voice|text] [--provider simulated|http|twilio]
-  add-number --org ID --number +E164 [--provider P] [--inbound-only]
-  set-limits --org ID [--max-concurrent-calls N] [--calls-per-second N] [--compliance-guard true|false]`;
 
-function options(args: string[]): Record<string, string> {
+  bootstrap [--token SECRET]              org "default" with an owner token, agent-demo, +12025550100
+  create-org --id ID [--name NAME] [--max-concurrent-calls N] [--calls-per-second N] [--compliance-guard true|false]
+  set-limits --org ID [--max-concurrent-calls N] [--calls-per-second N] [--compliance-guard true|false] [--name NAME]
+  list-orgs
+  create-token --org ID --role owner|admin|member [--name NAME]     prints the token once
+  list-tokens --org ID
+  revoke-token --org ID --id TOKEN_ID
+  create-agent --org ID [--id AGENT] --name NAME [--kind voice|text] [--provider simulated|http|twilio]
+               [--endpoint-url URL] [--variables a,b,c] [--config JSON]
+  update-agent --org ID --id AGENT [--name N] [--kind K] [--provider P] [--endpoint-url URL] [--variables a,b] [--config JSON]
+  delete-agent --org ID --id AGENT
+  list-agents --org ID
+  add-number --org ID --number +E164 [--provider P] [--inbound-only]
+  set-number --org ID --number +E164 [--outbound-enabled true|false] [--provider P]
+  remove-number --org ID --number +E164
+  list-numbers --org ID
+  republish                               send every org's settings and every agent to the services again
+
+Changes to org limits and agents reach the scheduler and dialers through the gateway's outbox: at
+once when a gateway is running, otherwise when it starts. Output is JSON.`;
+
+const COMMAND_OPTIONS: Record<string, string[]> = {
+  bootstrap: ['token'],
+  'create-org': ['id', 'name', 'max-concurrent-calls', 'calls-per-second', 'compliance-guard'],
+  'set-limits': ['org', 'name', 'max-concurrent-calls', 'calls-per-second', 'compliance-guard'],
+  'list-orgs': [],
+  'create-token': ['org', 'role', 'name'],
+  'list-tokens': ['org'],
+  'revoke-token': ['org', 'id'],
+  'create-agent': ['org', 'id', 'name', 'kind', 'provider', 'endpoint-url', 'variables', 'config'],
+  'update-agent': ['org', 'id', 'name', 'kind', 'provider', 'endpoint-url', 'variables', 'config'],
+  'delete-agent': ['org', 'id'],
+  'list-agents': ['org'],
+  'add-number': ['org', 'number', 'provider', 'inbound-only'],
+  'set-number': ['org', 'number', 'outbound-enabled', 'provider'],
+  'remove-number': ['org', 'number'],
+  'list-numbers': ['org'],
+  republish: [],
+};
+
+/** A mistake in how the CLI was called: printed with the usage, exit code 2. */
+export class UsageError extends Error {}
+
+function options(command: string, args: string[]): Record<string, string> {
+  const allowed = COMMAND_OPTIONS[command];
   const out: Record<string, string> = {};
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
-    if (!arg.startsWith('--')) throw new Error(`unexpected argument ${arg}\n${USAGE}`);
+    if (!arg.startsWith('--')) throw new UsageError(`unexpected argument "${arg}"`);
+    const name = arg.slice(2);
+    if (!allowed.includes(name)) throw new UsageError(`${command} has no option --${name}${allowed.length ? ` (options: ${allowed.map((o) => `--${o}`).join(' ')})` : ''}`);
     const next = args[i + 1];
-    if (next === undefined || next.startsWith('--')) out[arg.slice(2)] = 'true';
+    if (next === undefined || next.startsWith('--')) out[name] = 'true';
     else {
-      out[arg.slice(2)] = next;
+      out[name] = next;
       i++;
     }
   }
@@ -29,88 +73,135 @@ function options(args: string[]): Record<string, string> {
 
 function required(opts: Record<string, string>, name: string): string {
   const value = opts[name];
-  if (!value || value === 'true') throw new Error(`--${name} is required\n${USAGE}`);
+  if (!value || value === 'true') throw new UsageError(`--${name} is required`);
   return value;
 }
 
-function positiveNumber(value: string, name: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number`);
-  return n;
+/** Numbers and booleans as the API takes them, so the DTOs' validation gives the same messages. */
+function numberOpt(value: string | undefined): number | string | undefined {
+  if (value === undefined) return undefined;
+  return /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value;
+}
+function boolOpt(value: string | undefined): boolean | string | undefined {
+  if (value === undefined) return undefined;
+  return value === 'true' ? true : value === 'false' ? false : value;
+}
+function defined(object: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(object).filter(([, v]) => v !== undefined));
 }
 
-/** The admin CLI: orgs, tokens, agents, numbers and org limits, straight in the gateway's schema. */
+function agentFields(opts: Record<string, string>): Record<string, unknown> {
+  let config: unknown;
+  if (opts.config !== undefined) {
+    try {
+      config = JSON.parse(opts.config);
+    } catch {
+      throw new UsageError('--config must be JSON text, e.g. \'{"endpoint_url":"https://agent.example.com"}\'');
+    }
+  }
+  if (opts['endpoint-url'] !== undefined) config = { ...((config as object) ?? {}), endpoint_url: opts['endpoint-url'] };
+  return defined({
+    name: opts.name,
+    kind: opts.kind,
+    provider: opts.provider,
+    variables: opts.variables !== undefined ? opts.variables.split(',').map((v) => v.trim()).filter(Boolean) : undefined,
+    config,
+  });
+}
+
+const ALL = { page: 1, page_size: 1_000_000 } as unknown as { page: number; page_size: number };
+void PAGE_SIZE;
+
+/** The admin CLI: orgs, tokens, agents, numbers and org limits, in the gateway's schema. */
 export async function runAdmin(argv: string[]): Promise<string> {
   const [command, ...rest] = argv;
-  if (!command || command === 'help' || command === '--help') return USAGE;
-  const opts = options(rest);
+  if (!command || command === 'help' || command === '--help' || command === '-h') return USAGE;
+  if (!COMMAND_OPTIONS[command]) throw new UsageError(`unknown command "${command}"`);
+  const opts = options(command, rest);
   const config = loadConfig(BaseServiceEnv);
   await ensureDatabaseExists(config.DATABASE_URL);
   const db = new Database(createPool(config.DATABASE_URL, 2), 'gateway');
+  const directory = new DirectoryStore(db);
   try {
     await runMigrations(db, GATEWAY_MIGRATIONS);
-    switch (command) {
-      case 'bootstrap': {
-        const result = await ensureDefaultOrg(db, opts.token);
-        return JSON.stringify({ org_id: 'default', org_created: result.orgCreated, ...(result.createdToken ? { token: result.createdToken } : {}) });
-      }
-      case 'create-org': {
-        const id = required(opts, 'id');
-        await db.query(`INSERT INTO gateway.orgs (org_id, name) VALUES ($1, $2)`, [id, opts.name ?? id]);
-        return JSON.stringify({ org_id: id });
-      }
-      case 'create-token': {
-        const role = required(opts, 'role');
-        if (!['owner', 'admin', 'member'].includes(role)) throw new Error('--role must be owner, admin or member');
-        const token = newToken();
-        const tokenId = `tok_${randomUUID().replace(/-/g, '')}`;
-        await db.query(`INSERT INTO gateway.tokens (token_id, org_id, name, role, token_hash) VALUES ($1, $2, $3, $4, $5)`, [
-          tokenId,
-          required(opts, 'org'),
-          opts.name ?? role,
-          role,
-          hashToken(token),
-        ]);
-        return JSON.stringify({ token_id: tokenId, role, token });
-      }
-      case 'create-agent': {
-        const kind = opts.kind ?? 'voice';
-        if (!['voice', 'text'].includes(kind)) throw new Error('--kind must be voice or text');
-        await db.query(`INSERT INTO gateway.agents (org_id, agent_id, name, kind, provider) VALUES ($1, $2, $3, $4, $5)`, [
-          required(opts, 'org'),
-          required(opts, 'id'),
-          opts.name ?? opts.id,
-          kind,
-          opts.provider ?? 'simulated',
-        ]);
-        return JSON.stringify({ agent_id: opts.id, kind });
-      }
-      case 'add-number': {
-        const number = required(opts, 'number');
-        if (!/^\+[1-9]\d{6,14}$/.test(number)) throw new Error('--number must be E.164, e.g. +12025550100');
-        await db.query(`INSERT INTO gateway.phone_numbers (org_id, e164, outbound_enabled, provider) VALUES ($1, $2, $3, $4)`, [
-          required(opts, 'org'),
-          number,
-          opts['inbound-only'] !== 'true',
-          opts.provider ?? 'simulated',
-        ]);
-        return JSON.stringify({ number });
-      }
-      case 'set-limits': {
-        const org = required(opts, 'org');
-        if (opts['max-concurrent-calls']) await db.query(`UPDATE gateway.orgs SET max_concurrent_calls = $2 WHERE org_id = $1`, [org, positiveNumber(opts['max-concurrent-calls'], 'max-concurrent-calls')]);
-        if (opts['calls-per-second']) await db.query(`UPDATE gateway.orgs SET calls_per_second = $2 WHERE org_id = $1`, [org, positiveNumber(opts['calls-per-second'], 'calls-per-second')]);
-        if (opts['compliance-guard']) await db.query(`UPDATE gateway.orgs SET compliance_guard = $2 WHERE org_id = $1`, [org, opts['compliance-guard'] === 'true']);
-        const rows = await db.query(`SELECT org_id, max_concurrent_calls, calls_per_second, compliance_guard FROM gateway.orgs WHERE org_id = $1`, [org]);
-        if (rows.length === 0) throw new Error(`org ${org} not found`);
-        return JSON.stringify(rows[0]);
-      }
-      default:
-        throw new Error(`unknown command ${command}\n${USAGE}`);
-    }
+    const out = await run(command, opts, db, directory);
+    return JSON.stringify(out);
   } finally {
     await db.close();
   }
+}
+
+async function run(command: string, opts: Record<string, string>, db: Database, directory: DirectoryStore): Promise<unknown> {
+  switch (command) {
+    case 'bootstrap': {
+      const result = await ensureDefaultOrg(db, opts.token);
+      return { org_id: 'default', org_created: result.orgCreated, ...(result.createdToken ? { token: result.createdToken } : {}) };
+    }
+    case 'create-org': {
+      const id = required(opts, 'id');
+      if (!ORG_ID_PATTERN.test(id)) throw new UsageError('--id must be 1-63 of a-z, 0-9, "_", "-", starting with a letter or digit');
+      const limits = validateBody(UpdateOrgBody, defined({ max_concurrent_calls: numberOpt(opts['max-concurrent-calls']), calls_per_second: numberOpt(opts['calls-per-second']), compliance_guard: boolOpt(opts['compliance-guard']) }));
+      return orgView(await directory.createOrg(id, opts.name ?? id, limits), 'owner');
+    }
+    case 'set-limits': {
+      const changes = validateBody(UpdateOrgBody, defined({ name: opts.name, max_concurrent_calls: numberOpt(opts['max-concurrent-calls']), calls_per_second: numberOpt(opts['calls-per-second']), compliance_guard: boolOpt(opts['compliance-guard']) }));
+      if (Object.values(changes).every((v) => v === undefined)) throw new UsageError('give at least one of --max-concurrent-calls, --calls-per-second, --compliance-guard, --name');
+      return orgView(await directory.updateOrg(required(opts, 'org'), changes), 'owner');
+    }
+    case 'list-orgs':
+      return (await directory.listOrgs()).map((org) => orgView(org, 'owner'));
+    case 'create-token': {
+      const role = required(opts, 'role');
+      if (!MEMBER_ROLES.includes(role as MemberRole)) throw new UsageError('--role must be owner, admin or member');
+      const created = await directory.createToken(required(opts, 'org'), role as MemberRole, opts.name ?? role, 'admin-cli');
+      return { ...tokenView(created), token: created.token, note: 'the token is shown only now; only its hash is stored' };
+    }
+    case 'list-tokens':
+      return (await directory.listTokens(required(opts, 'org'), ALL)).items.map(tokenView);
+    case 'revoke-token':
+      return tokenView(await directory.revokeToken(required(opts, 'org'), required(opts, 'id')));
+    case 'create-agent': {
+      const body = validateBody(CreateAgentBody, defined({ agent_id: opts.id, ...agentFields(opts), name: opts.name ?? opts.id }));
+      return agentView(await directory.createAgent(required(opts, 'org'), body));
+    }
+    case 'update-agent': {
+      const body = validateBody(UpdateAgentBody, agentFields(opts));
+      return agentView(await directory.updateAgent(required(opts, 'org'), required(opts, 'id'), body));
+    }
+    case 'delete-agent':
+      await directory.deleteAgent(required(opts, 'org'), required(opts, 'id'));
+      return { agent_id: opts.id, deleted: true };
+    case 'list-agents':
+      return (await directory.listAgents(required(opts, 'org'), ALL)).items.map(agentView);
+    case 'add-number': {
+      const body = validateBody(CreatePhoneNumberBody, defined({ number: required(opts, 'number'), provider: opts.provider }));
+      return phoneNumberView(await directory.addNumber(required(opts, 'org'), body.number, opts['inbound-only'] !== 'true', body.provider ?? 'simulated'));
+    }
+    case 'set-number': {
+      const enabled = boolOpt(opts['outbound-enabled']);
+      if (enabled !== undefined && typeof enabled !== 'boolean') throw new UsageError('--outbound-enabled must be true or false');
+      return phoneNumberView(await directory.updateNumber(required(opts, 'org'), required(opts, 'number'), { outbound_enabled: enabled, provider: opts.provider }));
+    }
+    case 'remove-number':
+      await directory.deleteNumber(required(opts, 'org'), required(opts, 'number'));
+      return { number: opts.number, removed: true };
+    case 'list-numbers':
+      return (await directory.listNumbers(required(opts, 'org'), ALL)).items.map(phoneNumberView);
+    case 'republish':
+      return { events: await directory.republishAll() };
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+/** A ServiceError from the directory, as a CLI user wants to read it. */
+export function describeError(error: unknown): string {
+  if (error instanceof ServiceError) {
+    const details = Array.isArray(error.details) ? error.details.map((d: { field: string; problems: string[] }) => `\n  --${d.field.replace(/_/g, '-')}: ${d.problems.join(', ')}`).join('') : '';
+    return `error (${error.code}): ${error.message}${details}`;
+  }
+  if ((error as { code?: string }).code === '23503') return 'error: the organization does not exist (create it with create-org)';
+  return `error: ${(error as Error).message}`;
 }
 
 if (require.main === module) {
@@ -118,8 +209,12 @@ if (require.main === module) {
     (output) => {
       process.stdout.write(`${output}\n`);
     },
-    (error: Error) => {
-      process.stderr.write(`${error.message}\n`);
+    (error: unknown) => {
+      if (error instanceof UsageError) {
+        process.stderr.write(`error: ${error.message}\n\n${USAGE}\n`);
+        process.exit(2);
+      }
+      process.stderr.write(`${describeError(error)}\n`);
       process.exit(1);
     },
   );

@@ -56,6 +56,10 @@ export class RecordBatchStatusUseCase {
         `UPDATE ${this.tables.batches} SET status = $2, status_at = $3, start_time = $4, completed_at = $5, updated_at = $6 WHERE batch_id = $1`,
         [event.batch_id, next.status, next.status_at, next.start_time, next.completed_at, now],
       );
+      // A (re)schedule carries the new start.
+      if (event.scheduled_start_time) {
+        await client.query(`UPDATE ${this.tables.batches} SET scheduled_start_time = $2 WHERE batch_id = $1`, [event.batch_id, event.scheduled_start_time]);
+      }
       const previous = event.previous_status ?? batch.status;
       const type = batchWebhookType(previous, event.status);
       if (type) {

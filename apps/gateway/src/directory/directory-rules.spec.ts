@@ -1,0 +1,35 @@
+import { agentConfigProblems, E164_PATTERN, pageParams } from './directory-rules';
+
+describe('directory rules', () => {
+  it('an http agent needs an http(s) endpoint_url', () => {
+    expect(agentConfigProblems('http', { endpoint_url: 'https://agent.example.com/x' })).toEqual([]);
+    expect(agentConfigProblems('http', {}).map((p) => p.field)).toEqual(['config.endpoint_url']);
+    expect(agentConfigProblems('http', { endpoint_url: 'javascript:alert(1)' }).map((p) => p.field)).toEqual(['config.endpoint_url']);
+    expect(agentConfigProblems('simulated', {})).toEqual([]);
+  });
+
+  it('refuses secret-looking keys at any depth, naming their path', () => {
+    const problems = agentConfigProblems('twilio', { voice: 'alice', headers: { Authorization: 'x' }, nested: [{ client_secret: 'y' }], apiKey: 'z' });
+    expect(problems.map((p) => p.field).sort()).toEqual(['config.apiKey', 'config.headers.Authorization', 'config.nested[0].client_secret']);
+  });
+
+  it('refuses a config larger than 16 KiB', () => {
+    expect(agentConfigProblems('simulated', { blob: 'x'.repeat(17 * 1024) }).map((p) => p.field)).toEqual(['config']);
+  });
+
+  it('E.164: plus, no leading zero, 8 to 15 digits', () => {
+    for (const ok of ['+12025550100', '+442079460123', '+49301234567']) expect([ok, E164_PATTERN.test(ok)]).toEqual([ok, true]);
+    for (const bad of ['12025550100', '+02025550100', '+1202555', '+1202555010012345', '+1 202 555 0100']) expect([bad, E164_PATTERN.test(bad)]).toEqual([bad, false]);
+  });
+
+  it('page and page_size: defaults, bounds, and a 400 naming each bad field', () => {
+    expect(pageParams({})).toEqual({ page: 1, page_size: 50 });
+    expect(pageParams({ page: '3', page_size: '200' })).toEqual({ page: 3, page_size: 200 });
+    try {
+      pageParams({ page: '0', page_size: '201' });
+      throw new Error('expected a validation error');
+    } catch (error) {
+      expect((error as { details: { field: string }[] }).details.map((d) => d.field)).toEqual(['page', 'page_size']);
+    }
+  });
+});

@@ -1,0 +1,95 @@
+import { FieldError } from '@outdial/contracts';
+import { ServiceError } from '@outdial/service-runtime';
+
+/** Directory rules as pure functions: shared by the API, the admin CLI and their tests. */
+
+export const AGENT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+export const VARIABLE_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+/** E.164: "+", a country code that does not start with 0, 8 to 15 digits in all. */
+export const E164_PATTERN = /^\+[1-9]\d{7,14}$/;
+export const ORG_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+
+/** Bounds of the org limits (PATCH /api/org and the admin CLI). */
+export const ORG_LIMITS = {
+  maxConcurrentCalls: { min: 1, max: 10_000 },
+  callsPerSecond: { min: 0.01, max: 1000 },
+} as const;
+
+export const AGENT_CONFIG_MAX_BYTES = 16 * 1024;
+
+/** Config keys that look like secrets: those belong in a service's env, never in events or the API. */
+const SECRET_KEY = /(secret|password|passwd|token|api[_-]?key|private[_-]?key|credential|auth)/i;
+
+/**
+ * Checks an agent's provider config: small, JSON only, no secrets (the config travels in
+ * AgentChangedEvent to every dialer), and what the provider needs (`http`: an http(s)
+ * `endpoint_url`).
+ */
+export function agentConfigProblems(provider: string, config: Record<string, unknown>): FieldError[] {
+  const problems: FieldError[] = [];
+  if (Buffer.byteLength(JSON.stringify(config), 'utf8') > AGENT_CONFIG_MAX_BYTES) {
+    problems.push({ field: 'config', problems: [`must be at most ${AGENT_CONFIG_MAX_BYTES} bytes of JSON`] });
+  }
+  for (const path of secretLookingKeys(config, 'config')) {
+    problems.push({ field: path, problems: ['looks like a secret; keep secrets in the service environment, not in agent config'] });
+  }
+  if (provider === 'http') {
+    const url = config.endpoint_url;
+    if (typeof url !== 'string' || !isHttpUrl(url)) {
+      problems.push({ field: 'config.endpoint_url', problems: ['an http agent needs config.endpoint_url, an http(s) URL'] });
+    }
+  }
+  return problems;
+}
+
+function secretLookingKeys(value: unknown, path: string, depth = 0): string[] {
+  if (depth > 5 || value === null || typeof value !== 'object') return [];
+  const out: string[] = [];
+  for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
+    const childPath = Array.isArray(value) ? `${path}[${key}]` : `${path}.${key}`;
+    if (!Array.isArray(value) && SECRET_KEY.test(key)) out.push(childPath);
+    out.push(...secretLookingKeys(child, childPath, depth + 1));
+  }
+  return out;
+}
+
+export function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+export function throwIfProblems(problems: FieldError[]): void {
+  if (problems.length > 0) {
+    throw new ServiceError('validation_failed', `invalid request: ${problems.map((p) => `${p.field}: ${p.problems.join(', ')}`).join('; ')}`, problems);
+  }
+}
+
+export interface PageParams {
+  page: number;
+  page_size: number;
+}
+
+export const PAGE_SIZE = { default: 50, max: 200 } as const;
+
+/** `page` (from 1) and `page_size` (1..200) from a query string; 400 naming the field otherwise. */
+export function pageParams(query: Record<string, unknown>): PageParams {
+  const problems: FieldError[] = [];
+  const read = (name: string, fallback: number, max: number): number => {
+    const raw = query[name];
+    if (raw === undefined || raw === '') return fallback;
+    const text = Array.isArray(raw) ? String(raw[0]) : String(raw);
+    if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > max) {
+      problems.push({ field: name, problems: [`must be an integer from 1 to ${max}`] });
+      return fallback;
+    }
+    return Number(text);
+  };
+  const page = read('page', 1, 1_000_000);
+  const page_size = read('page_size', PAGE_SIZE.default, PAGE_SIZE.max);
+  throwIfProblems(problems);
+  return { page, page_size };
+}

@@ -1,0 +1,214 @@
+/**
+ * Documentation for routes that read their request themselves (uploads, streams) or whose
+ * controllers carry no swagger decorators. Keyed by `METHOD /path` as in the document; a field is
+ * only filled in when the controller's own decorators did not set it, so decorators always win.
+ */
+
+const json = (schema: object, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const str = (extra: object = {}) => ({ type: 'string', ...extra });
+const int = (extra: object = {}) => ({ type: 'integer', ...extra });
+const time = { type: 'string', format: 'date-time', nullable: true };
+
+const validation = {
+  type: 'object',
+  properties: {
+    total_rows: int(),
+    valid_rows: int(),
+    invalid_rows: int(),
+    duplicate_rows: int(),
+    empty_rows: int(),
+    suppressed_rows: int(),
+    issues: { type: 'array', items: { type: 'object', properties: { row: int(), phone: str(), code: str(), message: str() } } },
+  },
+};
+
+const createResult = {
+  type: 'object',
+  properties: {
+    batch_id: str({ example: 'batch_0f3c…' }),
+    status: str({ enum: ['pending', 'scheduled', 'running'] }),
+    name: str(),
+    validation,
+    estimated_cost: { type: 'number' },
+    estimated_duration_seconds: int(),
+  },
+};
+
+const settingsFields = {
+  agent_id: str({ description: 'A voice agent of the org' }),
+  name: str(),
+  description: str(),
+  from_number: str({ description: 'E.164, an outbound-enabled number of the org (default: the first)' }),
+  campaign_id: str(),
+  concurrency: int({ minimum: 1, maximum: 50 }),
+  max_attempts: int({ minimum: 1, maximum: 10 }),
+  retry_policy: str({ description: 'JSON text in multipart, e.g. {"retry_on":["busy","no_answer"]}' }),
+  scheduled_start_time: str({ description: 'ISO 8601; without offset read in `timezone`' }),
+  timezone: str({ description: 'IANA zone (default UTC)' }),
+  end_time: str(),
+  call_timing: str({ description: 'JSON text in multipart' }),
+  callback_url: str(),
+  default_region: str({ description: 'ISO 3166 alpha-2 for national-format numbers' }),
+  invalid_phone_handling: str({ enum: ['skip', 'use_as_is'] }),
+  column_mapping: str({ description: 'JSON text in multipart, e.g. {"phone":"phone_number"}' }),
+  metadata: str({ description: 'JSON text in multipart' }),
+};
+
+const uploadBody = (extra: Record<string, object> = {}, required = ['file', 'agent_id']) => ({
+  required: true,
+  content: {
+    'multipart/form-data': {
+      schema: { type: 'object', required, properties: { file: { type: 'string', format: 'binary', description: 'CSV or JSON contact list (≤ 100 MB)' }, ...settingsFields, ...extra } },
+    },
+    'application/json': {
+      schema: { type: 'object', required: ['agent_id', 'calls'], properties: { ...settingsFields, calls: { type: 'array', items: { type: 'object', additionalProperties: true } } } },
+    },
+  },
+});
+
+const listOf = (item: object) => ({ type: 'object', properties: { items: { type: 'array', items: item }, total: int(), page: int(), page_size: int() } });
+
+const contactItem = {
+  type: 'object',
+  properties: {
+    contact_id: str(), row: int(), phone: str(), name: str({ nullable: true }), variables: { type: 'object', additionalProperties: true }, status: str(), last_outcome: str({ nullable: true }),
+    attempts: int(), max_attempts: int(), last_attempt_at: time, next_retry_at: time, duration_seconds: int({ nullable: true }), failure_reason: str({ nullable: true }), call_id: str({ nullable: true }), recording_url: str({ nullable: true }),
+  },
+};
+
+const attemptItem = {
+  type: 'object',
+  properties: {
+    call_id: str(), contact_id: str(), phone: str(), attempt: int(), outcome: str({ nullable: true }), status: str(), started_at: time, answered_at: time, ended_at: time,
+    duration_seconds: int({ nullable: true }), cost: { type: 'number', nullable: true }, provider: str(), provider_call_id: str({ nullable: true }),
+  },
+};
+
+const batchStatus = {
+  type: 'object',
+  properties: {
+    batch_id: str(), name: str(), status: str({ enum: ['pending', 'scheduled', 'running', 'paused', 'completed', 'failed', 'cancelled'] }), agent_id: str(), from_number: str(),
+    concurrency: int(), max_attempts: int(), total_calls: int(), completed: int(), failed: int(), pending: int(), in_progress: int(), progress_percent: { type: 'number' },
+    estimated_completion: time, start_time: time, completed_at: time, scheduled_start_time: time, errors: { type: 'array', items: { type: 'object', additionalProperties: true } },
+  },
+  additionalProperties: true,
+};
+
+const actionResult = json({ type: 'object', properties: { batch_id: str(), status: str(), previous_status: str(), scheduled_start_time: time } });
+const batchId = { name: 'id', in: 'path', required: true, schema: str(), description: 'Batch id' };
+const page = [
+  { name: 'page', in: 'query', required: false, schema: int({ minimum: 1, default: 1 }) },
+  { name: 'page_size', in: 'query', required: false, schema: int({ minimum: 1, maximum: 200, default: 50 }) },
+];
+
+export const ROUTE_DOCS: Record<string, Record<string, any>> = {
+  'POST /api/batch-calls': {
+    summary: 'Create a batch (owner, admin)',
+    description: 'Multipart (`file` + settings as form fields) or JSON (`calls` + settings). Send `Idempotency-Key` to make retries safe: same key and body → same batch; same key, other body → 422.',
+    parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, schema: str({ maxLength: 200 }) }],
+    requestBody: uploadBody(),
+    responses: { '201': json(createResult, 'Created, with the validation report') },
+  },
+  'POST /api/batch-calls/validate': {
+    summary: 'Dry run: the validation report only (owner, admin)',
+    requestBody: uploadBody(),
+    responses: { '200': json({ type: 'object', properties: { validation } }) },
+  },
+  'GET /api/batch-calls/template.csv': {
+    summary: 'CSV template for an agent',
+    parameters: [{ name: 'agent_id', in: 'query', required: false, schema: str() }],
+    responses: { '200': { description: 'CSV', content: { 'text/csv': { schema: str() } } } },
+  },
+  'GET /api/batch-calls': {
+    summary: 'List batches',
+    parameters: [{ name: 'status', in: 'query', required: false, schema: str() }, { name: 'search', in: 'query', required: false, schema: str() }, ...page],
+    responses: { '200': json(listOf(batchStatus)) },
+  },
+  'GET /api/batch-calls/{id}': { summary: 'Batch status and progress (SPEC §8)', parameters: [batchId], responses: { '200': json(batchStatus) } },
+  'GET /api/batch-calls/{id}/contacts': {
+    summary: 'Contacts of a batch',
+    parameters: [batchId, { name: 'status', in: 'query', required: false, schema: str() }, { name: 'search', in: 'query', required: false, schema: str() }, ...page],
+    responses: { '200': json(listOf(contactItem)) },
+  },
+  'GET /api/batch-calls/{id}/calls': { summary: 'Attempts (calls) of a batch', parameters: [batchId, ...page], responses: { '200': json(listOf(attemptItem)) } },
+  'POST /api/batch-calls/{id}/pause': { summary: 'Pause a running batch (owner, admin)', parameters: [batchId], responses: { '200': actionResult } },
+  'POST /api/batch-calls/{id}/resume': { summary: 'Resume a paused batch (owner, admin)', parameters: [batchId], responses: { '200': actionResult } },
+  'POST /api/batch-calls/{id}/cancel': { summary: 'Cancel a batch (owner, admin)', parameters: [batchId], responses: { '200': actionResult } },
+  'POST /api/batch-calls/{id}/reschedule': {
+    summary: 'Reschedule a pending or scheduled batch (owner, admin)',
+    parameters: [batchId],
+    requestBody: {
+      required: true,
+      content: { 'application/json': { schema: { type: 'object', required: ['scheduled_start_time'], properties: { scheduled_start_time: str({ format: 'date-time' }), timezone: str() } } } },
+    },
+    responses: { '200': actionResult },
+  },
+  'DELETE /api/batch-calls/{id}': { summary: 'Delete a batch and its data (owner, admin)', parameters: [batchId], responses: { '200': actionResult } },
+  'GET /api/batch-calls/{id}/results': {
+    summary: 'Results CSV',
+    parameters: [batchId, { name: 'filter', in: 'query', required: false, schema: str({ enum: ['all', 'successful', 'failed'], default: 'all' }) }],
+    responses: { '200': { description: 'CSV, one record per contact', content: { 'text/csv': { schema: str() } } } },
+  },
+  'GET /api/batch-calls/{id}/report.json': { summary: 'Report (JSON)', parameters: [batchId], responses: { '200': json({ type: 'object', additionalProperties: true }) } },
+  'GET /api/batch-calls/{id}/report.pdf': { summary: 'Report (PDF)', parameters: [batchId], responses: { '200': { description: 'PDF', content: { 'application/pdf': { schema: str({ format: 'binary' }) } } } } },
+  'GET /api/batch-calls/{id}/events': { summary: 'Live progress (Server-Sent Events)', parameters: [batchId], responses: { '200': { description: 'text/event-stream of progress snapshots', content: { 'text/event-stream': { schema: str() } } } } },
+  'GET /api/system/status': {
+    summary: 'System status',
+    responses: { '200': json({ type: 'object', properties: { active_batches: int(), active_calls: int(), queue_size: int(), cpu_usage: { type: 'number' }, memory_usage: { type: 'number' }, disk_usage: { type: 'number' } }, additionalProperties: true }) },
+  },
+  'GET /api/batch-calls/{id}/issues.csv': {
+    summary: 'Validation issues of the upload, as CSV (row, phone, code, message)',
+    parameters: [batchId],
+    responses: { '200': { description: 'CSV', content: { 'text/csv': { schema: str() } } } },
+  },
+  'GET /api/suppression-list': {
+    summary: 'The org\'s do-not-call list',
+    parameters: [{ name: 'search', in: 'query', required: false, schema: str() }, ...page],
+    responses: { '200': json(listOf({ type: 'object', properties: { phone: str(), reason: str({ nullable: true }), created_at: time }, additionalProperties: true })) },
+  },
+  'POST /api/suppression-list': {
+    summary: 'Add numbers to the do-not-call list (owner, admin)',
+    description: 'JSON `{phone_number}` or `{numbers: [...]}` (optional `reason`, `default_region`), or multipart with a CSV `file`.',
+    requestBody: {
+      required: true,
+      content: {
+        'application/json': { schema: { type: 'object', properties: { phone_number: str(), numbers: { type: 'array', items: str() }, reason: str(), default_region: str({ minLength: 2, maxLength: 2 }) } } },
+        'multipart/form-data': { schema: { type: 'object', properties: { file: str({ format: 'binary' }), reason: str(), default_region: str() } } },
+      },
+    },
+    responses: { '201': json({ type: 'object', additionalProperties: true }, 'Added') },
+  },
+  'POST /api/suppression-list/import': {
+    summary: 'Import a CSV of numbers into the do-not-call list (owner, admin)',
+    requestBody: { required: true, content: { 'multipart/form-data': { schema: { type: 'object', required: ['file'], properties: { file: str({ format: 'binary' }), reason: str(), default_region: str() } } } } },
+    responses: { '201': json({ type: 'object', additionalProperties: true }, 'Imported') },
+  },
+  'DELETE /api/suppression-list/{phone}': {
+    summary: 'Remove a number from the do-not-call list (owner, admin)',
+    parameters: [{ name: 'default_region', in: 'query', required: false, schema: str() }],
+    responses: { '200': json({ type: 'object', properties: { phone: str(), removed: { type: 'boolean' } } }) },
+  },
+  'POST /api/webhooks': {
+    summary: 'Register a webhook endpoint (owner, admin); its signing `secret` is shown once',
+    requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['url'], properties: { url: str({ format: 'uri' }), events: { type: 'array', items: str() }, description: str() } } } } },
+    responses: { '201': json({ type: 'object', properties: { secret: str() }, additionalProperties: true }, 'Created, with the signing secret') },
+  },
+  'GET /api/webhooks': { summary: 'The org\'s webhook endpoints', responses: { '200': json(listOf({ type: 'object', additionalProperties: true })) } },
+  'GET /api/webhooks/callback-secret': { summary: 'Secret for verifying provider callbacks of this org', responses: { '200': json({ type: 'object', additionalProperties: true }) } },
+  'DELETE /api/webhooks/{id}': { summary: 'Delete a webhook endpoint (owner, admin)', responses: { '200': json({ type: 'object', additionalProperties: true }) } },
+  'GET /api/webhooks/{id}/deliveries': { summary: 'Recent deliveries of a webhook endpoint', parameters: page, responses: { '200': json(listOf({ type: 'object', additionalProperties: true })) } },
+  'POST /api/provider-events/{provider}': {
+    summary: 'Provider call status callback (signed; no token)',
+    description: 'The signature is verified before anything is published; unsigned or badly signed callbacks are refused.',
+    requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', additionalProperties: true } }, 'application/x-www-form-urlencoded': { schema: { type: 'object', additionalProperties: true } } } },
+  },
+  'GET /health/live': { summary: 'Liveness', responses: { '200': json({ type: 'object', additionalProperties: true }) } },
+  'GET /health/ready': { summary: 'Readiness: database and NATS reachable', responses: { '200': json({ type: 'object', additionalProperties: true }), '503': { description: 'Not ready' } } },
+  'GET /metrics': { summary: 'Prometheus metrics', responses: { '200': { description: 'Prometheus text format', content: { 'text/plain': { schema: str() } } } } },
+  'POST /batches': {
+    summary: 'Bolna-style: create a batch (not started until scheduled)',
+    requestBody: { required: true, content: { 'multipart/form-data': { schema: { type: 'object', required: ['file', 'agent_id'], properties: { file: str({ format: 'binary' }), agent_id: str(), from_phone_number: str() } } } } },
+    responses: { '200': json({ type: 'object', properties: { batch_id: str(), state: str({ enum: ['created'] }) } }) },
+  },
+};
