@@ -17,6 +17,21 @@ export class IngestEnv extends BaseServiceEnv {
   @EnvInt() @IsInt() @Min(1) @Max(5000)
   INGEST_CHUNK_CONTACTS: number = 1000;
 
+  /** Most columns in one upload: wider files are refused rather than stored as huge variable maps. */
+  @EnvInt() @IsInt() @Min(2) @Max(100_000)
+  INGEST_MAX_COLUMNS: number = 1000;
+
+  /**
+   * Worker threads that normalize phone numbers (libphonenumber is the hot spot of a large file).
+   * 0 = normalize on the main thread.
+   */
+  @EnvInt() @IsInt() @Min(0) @Max(16)
+  INGEST_PHONE_WORKERS: number = 1;
+
+  /** Uploads of at least this many bytes use the phone workers; small ones are faster inline. */
+  @EnvInt() @IsInt() @Min(0)
+  INGEST_WORKER_MIN_BYTES: number = 256 * 1024;
+
   @EnvNumber() @IsNumber() @Min(0)
   COST_PER_MINUTE: number = 0.09;
 

@@ -1,6 +1,4 @@
 import { runService } from '@outdial/service-runtime';
-import { IngestEnv } from './ingest-env';
-import { IngestModule } from './ingest.module';
-import { INGEST_MIGRATIONS } from './migrations';
+import { ingestService } from './ingest-service';
 
-runService({ name: 'ingest', env: IngestEnv, migrations: INGEST_MIGRATIONS, module: () => IngestModule, poolSize: 8 });
+runService(ingestService);

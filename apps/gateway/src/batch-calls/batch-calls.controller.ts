@@ -1,13 +1,14 @@
 import { Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { BatchStatusView, CreateBatchResult, RESULTS_FILTERS, ResultsFilter, ResultsPage, Subjects } from '@outdial/contracts';
-import { NatsBus, RpcClient, SERVICE_CONFIG, ServiceError } from '@outdial/service-runtime';
+import { BatchStatusView, CreateBatchResult, IssuesPage, RESULTS_FILTERS, ResultsFilter, ResultsPage, Subjects, ValidateBatchResult } from '@outdial/contracts';
+import { Database, RpcClient, SERVICE_CONFIG, ServiceError } from '@outdial/service-runtime';
 import type { Request, Response } from 'express';
 import { Auth, AuthContext } from '../auth/auth-context';
 import { Roles } from '../auth/auth.guard';
 import { GatewayEnv } from '../gateway-env';
 import { CreateBatchUseCase } from './create-batch.usecase';
-import { formFieldsToRequest } from './create-batch-request';
-import { readJsonBody, receiveMultipart, storeJsonContacts } from './multipart-upload';
+import { IdempotencyStore, readIdempotencyKey, requestFingerprint } from './idempotency';
+import { templateCsv } from './template-csv';
+import { UploadIntake } from './upload-intake';
 
 /** Bytes of CSV asked of reporting per page while streaming results. */
 const RESULTS_PAGE_BYTES = 512 * 1024;
@@ -17,29 +18,53 @@ export class BatchCallsController {
   constructor(
     private readonly createBatch: CreateBatchUseCase,
     private readonly rpc: RpcClient,
-    private readonly bus: NatsBus,
+    private readonly db: Database,
+    private readonly intake: UploadIntake,
+    private readonly idempotency: IdempotencyStore,
     @Inject(SERVICE_CONFIG) private readonly config: GatewayEnv,
   ) {}
 
+  /** Create (SPEC §9); with `Idempotency-Key`, a repeat of the same request returns the same batch. */
   @Post()
   @HttpCode(201)
   @Roles('owner', 'admin')
-  async create(@Auth() auth: AuthContext, @Req() request: Request): Promise<CreateBatchResult> {
-    const contentType = request.headers['content-type'] ?? '';
-    if (/^multipart\/form-data/i.test(contentType)) {
-      const { fields, upload } = await receiveMultipart(request, this.bus, this.config.GATEWAY_MAX_UPLOAD_BYTES);
-      if (!upload) throw new ServiceError('validation_failed', 'the multipart request has no `file` part', [{ field: 'file', problems: ['required'] }]);
-      return this.createBatch.execute(auth, formFieldsToRequest(fields), upload);
-    }
-    if (/^application\/json/i.test(contentType)) {
-      const body = await readJsonBody(request, this.config.GATEWAY_MAX_JSON_BYTES);
-      if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new ServiceError('validation_failed', 'the body must be a JSON object');
-      const { calls, ...settings } = body as Record<string, unknown>;
-      if (!Array.isArray(calls)) throw new ServiceError('validation_failed', '`calls` must be an array of contacts', [{ field: 'calls', problems: ['must be an array'] }]);
-      const upload = await storeJsonContacts(this.bus, calls);
+  async create(@Auth() auth: AuthContext, @Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<CreateBatchResult> {
+    const key = readIdempotencyKey(request.headers['idempotency-key']);
+    const { settings, upload } = await this.intake.receive(request);
+    if (!key) return this.createBatch.execute(auth, settings, upload);
+    const fingerprint = requestFingerprint('POST /api/batch-calls', upload.sha256, settings);
+    let ran = false;
+    const outcome = await this.idempotency.run(auth.org_id, key, fingerprint, this.config.GATEWAY_CREATE_TIMEOUT_MS, () => {
+      ran = true;
       return this.createBatch.execute(auth, settings, upload);
-    }
-    throw new ServiceError('unsupported_media_type', 'send multipart/form-data with a `file` part, or application/json with `calls`');
+    }).catch(async (error) => {
+      if (!ran) await this.intake.discard(upload);
+      throw error;
+    });
+    if (!ran) await this.intake.discard(upload);
+    if (outcome.replayed) response.setHeader('Idempotent-Replayed', 'true');
+    return outcome.response;
+  }
+
+  /** Dry run: the create's inputs and checks, the validation report back, nothing stored. */
+  @Post('validate')
+  @HttpCode(200)
+  @Roles('owner', 'admin')
+  async validate(@Auth() auth: AuthContext, @Req() request: Request): Promise<ValidateBatchResult> {
+    const { settings, upload } = await this.intake.receive(request);
+    return this.createBatch.validate(auth, settings, upload);
+  }
+
+  /** A CSV header for an agent: phone, name, then the variables the agent expects. */
+  @Get('template.csv')
+  async template(@Auth() auth: AuthContext, @Query('agent_id') agentId: string | undefined, @Res() response: Response): Promise<void> {
+    if (!agentId) throw new ServiceError('validation_failed', 'agent_id is required', [{ field: 'agent_id', problems: ['required'] }]);
+    const [agent] = await this.db.query<{ variables: unknown }>(`SELECT variables FROM gateway.agents WHERE org_id = $1 AND agent_id = $2`, [auth.org_id, agentId]);
+    if (!agent) throw new ServiceError('not_found', `agent ${agentId} not found`, { field: 'agent_id' });
+    response.status(200);
+    response.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    response.setHeader('Content-Disposition', `attachment; filename="${agentId.replace(/[^\w.-]/g, '_')}-template.csv"`);
+    response.end(templateCsv(agent.variables));
   }
 
   @Get(':id')
@@ -64,6 +89,23 @@ export class BatchCallsController {
       if (!response.write(page.csv)) await new Promise((resolve) => response.once('drain', resolve));
       if (page.next_after_row === null) break;
       page = await this.rpc.request<ResultsPage>(Subjects.reportingResultsPage, { ...query, after_row: page.next_after_row });
+    }
+    response.end();
+  }
+
+  /** The full validation issue list of a batch (SPEC §2), streamed page by page from ingest. */
+  @Get(':id/issues.csv')
+  async issues(@Auth() auth: AuthContext, @Param('id') batchId: string, @Res() response: Response): Promise<void> {
+    const query = { org_id: auth.org_id, batch_id: batchId, max_bytes: RESULTS_PAGE_BYTES };
+    // The first page is asked before any byte is sent, so a missing batch is still a clean 404.
+    let page = await this.rpc.request<IssuesPage>(Subjects.ingestIssuesPage, { ...query, after_row: 0 });
+    response.status(200);
+    response.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    response.setHeader('Content-Disposition', `attachment; filename="${batchId}-issues.csv"`);
+    for (;;) {
+      if (!response.write(page.csv)) await new Promise((resolve) => response.once('drain', resolve));
+      if (page.next_after_row === null) break;
+      page = await this.rpc.request<IssuesPage>(Subjects.ingestIssuesPage, { ...query, after_row: page.next_after_row });
     }
     response.end();
   }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { BatchSettings, CreateBatchCommand, CreateBatchResult, ProviderName, Subjects, toValidatedInstance, UploadReference } from '@outdial/contracts';
-import { Database, RpcClient, SERVICE_CONFIG, ServiceError } from '@outdial/service-runtime';
+import { BatchSettings, CreateBatchCommand, CreateBatchResult, ProviderName, Subjects, toValidatedInstance, UploadReference, ValidateBatchResult } from '@outdial/contracts';
+import { Database, NatsBus, RpcClient, SERVICE_CONFIG, ServiceError } from '@outdial/service-runtime';
 import { DateTime } from 'luxon';
 import { AuthContext } from '../auth/auth-context';
 import { GatewayEnv } from '../gateway-env';
@@ -16,29 +16,52 @@ export class CreateBatchUseCase {
   constructor(
     private readonly db: Database,
     private readonly rpc: RpcClient,
+    private readonly bus: NatsBus,
     @Inject(SERVICE_CONFIG) private readonly config: GatewayEnv,
   ) {}
 
-  async execute(auth: AuthContext, raw: Record<string, unknown>, upload: UploadReference): Promise<CreateBatchResult> {
-    const request = toValidatedInstance(CreateBatchRequest, raw, 'create batch request');
-    const agent = await this.agent(auth.org_id, request.agent_id);
-    const fromNumber = await this.fromNumber(auth.org_id, request.from_number);
-    const settings = this.settings(request);
-    const command: CreateBatchCommand = {
-      org_id: auth.org_id,
-      batch_id: `batch_${randomUUID().replace(/-/g, '')}`,
-      upload,
-      name: request.name ?? defaultName(upload.filename),
-      agent_id: request.agent_id,
-      provider: agent.provider,
-      from_number: fromNumber,
-      initial_status: settings.scheduled_start_time ? 'scheduled' : 'running',
-      settings,
-      ...(request.column_mapping ? { column_mapping: request.column_mapping } : {}),
-    };
+  /** `initialStatus: 'pending'`: created but not started until scheduled (the Bolna-style compatibility create). */
+  async execute(auth: AuthContext, raw: Record<string, unknown>, upload: UploadReference, options: { initialStatus?: 'pending' } = {}): Promise<CreateBatchResult> {
+    const command = await this.prepare(auth, raw, upload, options);
     const result = await this.rpc.request<CreateBatchResult>(Subjects.ingestCreateBatch, command, this.config.GATEWAY_CREATE_TIMEOUT_MS);
     await this.untilReadable(auth.org_id, result.batch_id);
     return result;
+  }
+
+  /** Validate-only (dry run): the same checks and report as a create; nothing is stored. */
+  async validate(auth: AuthContext, raw: Record<string, unknown>, upload: UploadReference): Promise<ValidateBatchResult> {
+    const command = await this.prepare(auth, raw, upload);
+    return this.rpc.request<ValidateBatchResult>(Subjects.ingestValidateBatch, command, this.config.GATEWAY_CREATE_TIMEOUT_MS);
+  }
+
+  /** The command for ingest; a request refused here deletes its upload (ingest never sees it). */
+  private async prepare(auth: AuthContext, raw: Record<string, unknown>, upload: UploadReference, options: { initialStatus?: 'pending' } = {}): Promise<CreateBatchCommand> {
+    try {
+      const request = toValidatedInstance(CreateBatchRequest, raw, 'create batch request');
+      const agent = await this.agent(auth.org_id, request.agent_id);
+      const fromNumber = await this.fromNumber(auth.org_id, request.from_number);
+      const settings = this.settings(request);
+      return {
+        org_id: auth.org_id,
+        batch_id: `batch_${randomUUID().replace(/-/g, '')}`,
+        upload: { object_name: upload.object_name, filename: upload.filename, content_type: upload.content_type, size: upload.size },
+        name: request.name ?? defaultName(upload.filename),
+        agent_id: request.agent_id,
+        provider: agent.provider,
+        from_number: fromNumber,
+        initial_status: options.initialStatus ?? (settings.scheduled_start_time ? 'scheduled' : 'running'),
+        settings,
+        ...(request.column_mapping ? { column_mapping: request.column_mapping } : {}),
+      };
+    } catch (error) {
+      await this.discard(upload);
+      throw error;
+    }
+  }
+
+  async discard(upload: UploadReference): Promise<void> {
+    const store = await this.bus.uploads();
+    await store.delete(upload.object_name).catch(() => undefined);
   }
 
   /**

@@ -1,13 +1,97 @@
-import { randomUUID } from 'node:crypto';
-import { Readable } from 'node:stream';
+import { createHash, randomUUID } from 'node:crypto';
+import { Readable, Transform, TransformCallback } from 'node:stream';
 import busboy from 'busboy';
 import type { Request } from 'express';
 import { UploadReference } from '@outdial/contracts';
 import { NatsBus, ServiceError } from '@outdial/service-runtime';
 
+/** An upload in the object store, with the SHA-256 of its bytes (the idempotency fingerprint). */
+export interface StoredUpload extends UploadReference {
+  sha256: string;
+}
+
 export interface ParsedUpload {
   fields: Record<string, string>;
-  upload?: UploadReference;
+  upload?: StoredUpload;
+}
+
+export function tooLarge(maxBytes: number): ServiceError {
+  return new ServiceError('payload_too_large', `the file is larger than the limit of ${maxBytes} bytes`, { limit_bytes: maxBytes });
+}
+
+/**
+ * Counts and hashes bytes as they pass. Past the limit it passes nothing more and ends its output
+ * (the store then holds a truncated object that the caller deletes): erroring a stream that feeds
+ * the object store's writer would leave that writer's promises rejected with no one listening.
+ */
+export class MeteredStream extends Transform {
+  size = 0;
+  overflowed = false;
+  private readonly hash = createHash('sha256');
+
+  constructor(private readonly maxBytes: number) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    if (this.overflowed) {
+      callback();
+      return;
+    }
+    this.size += chunk.length;
+    if (this.size > this.maxBytes) {
+      this.overflowed = true;
+      this.emit('overflow');
+      callback();
+      return;
+    }
+    this.hash.update(chunk);
+    callback(null, chunk);
+  }
+
+  digest(): string {
+    return this.hash.digest('hex');
+  }
+}
+
+/**
+ * Streams bytes into the JetStream object store through a MeteredStream. Over the limit the
+ * source is drained (multipart: the rest of the request must still be read) or destroyed (a
+ * download), the partial object deleted, and 413 thrown; a read error deletes it too.
+ */
+export async function storeStream(
+  bus: NatsBus,
+  source: Readable,
+  meta: { filename: string; content_type: string },
+  maxBytes: number,
+  onOverflow: 'drain' | 'destroy' = 'drain',
+): Promise<StoredUpload> {
+  const store = await bus.uploads();
+  const objectName = `upload-${randomUUID()}`;
+  const metered = new MeteredStream(maxBytes);
+  let failure: unknown;
+  metered.once('overflow', () => {
+    if (onOverflow === 'destroy') {
+      source.unpipe(metered);
+      metered.end();
+      source.destroy();
+    }
+  });
+  source.on('error', (error) => {
+    failure ??= error;
+    source.unpipe(metered);
+    metered.end();
+  });
+  try {
+    await store.put({ name: objectName }, Readable.toWeb(source.pipe(metered)) as unknown as ReadableStream<Uint8Array>);
+  } catch (error) {
+    failure ??= error;
+  }
+  if (failure || metered.overflowed) {
+    await store.delete(objectName).catch(() => undefined);
+    throw metered.overflowed ? tooLarge(maxBytes) : failure;
+  }
+  return { object_name: objectName, filename: meta.filename, content_type: meta.content_type, size: metered.size, sha256: metered.digest() };
 }
 
 /**
@@ -16,16 +100,16 @@ export interface ParsedUpload {
  * settings fields.
  */
 export async function receiveMultipart(request: Request, bus: NatsBus, maxBytes: number): Promise<ParsedUpload> {
-  const store = await bus.uploads();
   const fields: Record<string, string> = {};
-  let upload: UploadReference | undefined;
+  let upload: StoredUpload | undefined;
   let storing: Promise<void> | undefined;
-  let tooLarge = false;
+  let seenFile = false;
 
   await new Promise<void>((resolve, reject) => {
     let parser: busboy.Busboy;
     try {
-      parser = busboy({ headers: request.headers, limits: { fileSize: maxBytes, files: 1, fields: 100, fieldSize: 1024 * 1024 } });
+      // One byte over the limit: busboy signals `limit` when the file reaches fileSize exactly.
+      parser = busboy({ headers: request.headers, limits: { fileSize: maxBytes + 1, files: 1, fields: 100, fieldSize: 1024 * 1024 } });
     } catch (error) {
       reject(new ServiceError('validation_failed', `malformed multipart request: ${(error as Error).message}`));
       return;
@@ -34,44 +118,38 @@ export async function receiveMultipart(request: Request, bus: NatsBus, maxBytes:
       fields[name] = value;
     });
     parser.on('file', (name, file, info) => {
-      if (name !== 'file' || upload) {
+      if (name !== 'file' || seenFile) {
         file.resume();
         return;
       }
-      const objectName = `upload-${randomUUID()}`;
-      let size = 0;
-      file.on('data', (chunk: Buffer) => (size += chunk.length));
-      file.on('limit', () => {
-        tooLarge = true;
+      seenFile = true;
+      storing = storeStream(bus, file, { filename: info.filename ?? 'upload.csv', content_type: info.mimeType ?? 'text/csv' }, maxBytes).then((stored) => {
+        upload = stored;
       });
-      upload = { object_name: objectName, filename: info.filename ?? 'upload.csv', content_type: info.mimeType ?? 'text/csv', size: 0 };
-      const current = upload;
-      storing = store
-        .put({ name: objectName }, Readable.toWeb(file) as unknown as ReadableStream<Uint8Array>)
-        .then(() => {
-          current.size = size;
-        });
-      storing.catch(() => undefined);
+      // Drain what is left of the request so busboy can finish and the error can be answered.
+      storing.catch(() => file.resume());
     });
     parser.on('error', (error) => reject(new ServiceError('validation_failed', `malformed multipart request: ${(error as Error).message}`)));
     parser.on('close', () => resolve());
     request.pipe(parser);
   });
   if (storing) await storing;
-  if (tooLarge && upload) {
-    await store.delete(upload.object_name).catch(() => undefined);
-    throw new ServiceError('payload_too_large', `the file is larger than the limit of ${maxBytes} bytes`, { limit_bytes: maxBytes });
-  }
   return { fields, upload };
 }
 
 /** Puts a JSON body's contacts (`calls: [...]`) into the object store as a JSON upload. */
-export async function storeJsonContacts(bus: NatsBus, contacts: unknown[]): Promise<UploadReference> {
+export async function storeJsonContacts(bus: NatsBus, contacts: unknown[]): Promise<StoredUpload> {
   const store = await bus.uploads();
   const objectName = `upload-${randomUUID()}`;
   const bytes = Buffer.from(JSON.stringify(contacts), 'utf8');
   await store.putBlob({ name: objectName }, bytes);
-  return { object_name: objectName, filename: 'calls.json', content_type: 'application/json', size: bytes.length };
+  return {
+    object_name: objectName,
+    filename: 'calls.json',
+    content_type: 'application/json',
+    size: bytes.length,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+  };
 }
 
 /** Reads a JSON body with a size limit (the global body parser is off so uploads can stream). */
@@ -80,7 +158,7 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
   let size = 0;
   for await (const chunk of request as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > maxBytes) throw new ServiceError('payload_too_large', `the JSON body is larger than the limit of ${maxBytes} bytes`);
+    if (size > maxBytes) throw new ServiceError('payload_too_large', `the JSON body is larger than the limit of ${maxBytes} bytes`, { limit_bytes: maxBytes });
     chunks.push(chunk);
   }
   try {

@@ -4,7 +4,13 @@ import { ServiceError } from '@outdial/service-runtime';
 export const PHONE_HEADERS = ['phone', 'phone_number', 'contact_number', 'number', 'to', 'to_number', 'mobile', 'msisdn'];
 
 /** Columns with a meaning of their own; every other column is a variable. */
-export const RESERVED_COLUMNS = ['name', 'first_name', 'last_name', 'timezone', 'priority'] as const;
+export const RESERVED_COLUMNS = ['name', 'first_name', 'last_name', 'timezone', 'priority', 'script'] as const;
+
+/**
+ * Reserved columns that stay variables (the agent reads them per contact, SPEC §2): `email`,
+ * `customer_id`, `voice_id`, `first_message`, `language`, and `script` (checked to be a JSON object).
+ */
+export const OVERRIDE_VARIABLE_COLUMNS = ['email', 'customer_id', 'voice_id', 'first_message', 'language', 'script'] as const;
 
 export interface ColumnLayout {
   phone: number;
@@ -13,6 +19,8 @@ export interface ColumnLayout {
   lastName?: number;
   timezone?: number;
   priority?: number;
+  script?: number;
+  scriptName?: string;
   /** Every column but the phone column, as variables (names as in the header). */
   variables: { index: number; name: string }[];
   /** Variable names in column order, for exports. */
@@ -66,9 +74,11 @@ export function resolveColumnLayout(rawHeaders: string[], columnMapping: Record<
     lastName: mapped('last_name') ?? indexOf('last_name'),
     timezone: mapped('timezone') ?? indexOf('timezone'),
     priority: mapped('priority') ?? indexOf('priority'),
+    script: mapped('script') ?? indexOf('script'),
     variables: [],
     variableNames: [],
   };
+  if (layout.script !== undefined) layout.scriptName = headers[layout.script];
   const seen = new Set<string>();
   headers.forEach((header, index) => {
     if (index === phone || header === '' || seen.has(header)) return;

@@ -1,6 +1,6 @@
 import { ContactRecord, RowIssue, ValidationCounts } from '@outdial/contracts';
 import { ColumnLayout } from './column-layout';
-import { normalizePhone } from './phone-normalizer';
+import { normalizePhone, PhoneResult } from './phone-normalizer';
 
 export interface RowPolicy {
   defaultRegion: string;
@@ -13,13 +13,26 @@ export type ContactDraft = Omit<ContactRecord, 'contact_id'>;
 /** How many issues the create response carries; the full list is stored and downloadable. */
 export const REPORTED_ISSUES = 100;
 
+const zoneValidity = new Map<string, boolean>();
+
+/** Checking a zone builds an Intl formatter (slow); a file repeats a handful of zones, so cache. */
 function isValidTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
+  let valid = zoneValidity.get(zone);
+  if (valid === undefined) {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: zone });
+      valid = true;
+    } catch {
+      valid = false;
+    }
+    if (zoneValidity.size < 10_000) zoneValidity.set(zone, valid);
   }
+  return valid;
+}
+
+/** E.164 has at most 15 digits, so the digits fit a double exactly: a cheaper Map key than the string. */
+function phoneKey(e164: string): number {
+  return Number(e164.slice(1));
 }
 
 /**
@@ -30,22 +43,32 @@ function isValidTimeZone(zone: string): boolean {
 export class ContactRowValidator {
   readonly counts: ValidationCounts = { total_rows: 0, valid_rows: 0, invalid_rows: 0, duplicate_rows: 0, empty_rows: 0, suppressed_rows: 0 };
   readonly issues: RowIssue[] = [];
-  private readonly firstRowOf = new Map<string, number>();
+  private readonly firstRowOf = new Map<number, number>();
   dialable = 0;
+  /** Contacts returned to be stored (dialable, suppressed, and invalid ones kept as is). */
+  stored = 0;
 
   constructor(
     private readonly layout: ColumnLayout,
     private readonly policy: RowPolicy,
   ) {}
 
-  /** Returns the contact to store, or null when the row is dropped. `row` is 1-based over data rows. */
-  accept(cells: string[], row: number): ContactDraft | null {
+  /** The raw phone cell of a row (what `accept` normalizes), so callers can normalize in bulk. */
+  rawPhone(cells: string[]): string {
+    return (cells[this.layout.phone] ?? '').trim();
+  }
+
+  /**
+   * Returns the contact to store, or null when the row is dropped. `row` is 1-based over data rows.
+   * `normalized` is the phone's normalization when the caller did it already (worker threads).
+   */
+  accept(cells: string[], row: number, normalized?: PhoneResult): ContactDraft | null {
     if (cells.every((c) => c.trim() === '')) {
       this.counts.empty_rows++;
       return null;
     }
     this.counts.total_rows++;
-    const raw = (cells[this.layout.phone] ?? '').trim();
+    const raw = this.rawPhone(cells);
     const variables: Record<string, string> = {};
     for (const { index, name } of this.layout.variables) variables[name] = cells[index] ?? '';
     const base = {
@@ -65,29 +88,41 @@ export class ContactRowValidator {
       else this.issue(row, raw, 'invalid_value', `priority "${priorityCell}" is not an integer; 0 is used`);
     }
 
-    const phone = normalizePhone(raw, this.policy.defaultRegion);
+    if (this.layout.script !== undefined) {
+      const script = (cells[this.layout.script] ?? '').trim();
+      if (script !== '' && !isJsonObject(script)) {
+        this.issue(row, raw, 'invalid_value', 'script is not a JSON object; the agent\'s own script is used');
+        delete variables[this.layout.scriptName ?? 'script'];
+      }
+    }
+
+    const phone = normalized ?? normalizePhone(raw, this.policy.defaultRegion);
     if (!phone.ok) {
       this.counts.invalid_rows++;
       this.issue(row, raw, raw === '' ? 'missing_phone' : 'invalid_phone', raw === '' ? 'no phone number' : `${phone.reason}: "${raw}"`);
       if (this.policy.invalidPhoneHandling === 'use_as_is' && raw !== '') {
+        this.stored++;
         return { ...base, phone: raw, status: 'invalid_number' };
       }
       return null;
     }
-    const first = this.firstRowOf.get(phone.e164);
+    const key = phoneKey(phone.e164);
+    const first = this.firstRowOf.get(key);
     if (first !== undefined) {
       this.counts.duplicate_rows++;
       this.issue(row, phone.e164, 'duplicate_phone', `duplicate of row ${first}`);
       return null;
     }
-    this.firstRowOf.set(phone.e164, row);
+    this.firstRowOf.set(key, row);
     this.counts.valid_rows++;
     if (this.policy.isSuppressed(phone.e164)) {
       this.counts.suppressed_rows++;
       this.issue(row, phone.e164, 'suppressed', 'on the do-not-call list; kept as suppressed and never dialed');
+      this.stored++;
       return { ...base, phone: phone.e164, status: 'suppressed' };
     }
     this.dialable++;
+    this.stored++;
     return { ...base, phone: phone.e164, status: 'pending' };
   }
 
@@ -104,5 +139,15 @@ export class ContactRowValidator {
 
   private issue(row: number, phone: string, code: string, message: string): void {
     this.issues.push({ row, phone, code, message });
+  }
+}
+
+function isJsonObject(text: string): boolean {
+  if (text[0] !== '{') return false;
+  try {
+    const value: unknown = JSON.parse(text);
+    return value !== null && typeof value === 'object' && !Array.isArray(value);
+  } catch {
+    return false;
   }
 }

@@ -56,7 +56,10 @@ describe('normalizePhone', () => {
 
   it('rejects letters mixed with digits and too short/long numbers', () => {
     expect(normalizePhone('1-800-FLOWERS', 'US').ok).toBe(false);
-    expect(normalizePhone('abc1', 'US')).toEqual({ ok: false, reason: 'not a phone number' });
+    expect(normalizePhone('abc1', 'US')).toEqual({ ok: false, reason: 'contains characters that are not part of a phone number' });
+    // libphonenumber alone would extract the number from the text
+    expect(normalizePhone('+14155550101;Ada', 'US')).toEqual({ ok: false, reason: 'contains characters that are not part of a phone number' });
+    expect(normalizePhone('+1 (415) 555-0101 ext. 12', 'US')).toEqual({ ok: true, e164: '+14155550101' });
     expect(normalizePhone('12', 'US').ok).toBe(false);
     expect(normalizePhone('+1 202 555 01', 'US').ok).toBe(false);
     expect(normalizePhone('+1 202 555 01000', 'US').ok).toBe(false);

@@ -31,6 +31,13 @@ export class StrictUtf8Decoder extends Transform {
       return;
     }
     this.carry = incompleteTail(Buffer.concat([this.carry, chunk]));
+    const nul = text.indexOf('\u0000');
+    if (nul >= 0) {
+      // Valid UTF-8 but no text file has NUL characters: a binary file (spreadsheet, image, ...).
+      const line = this.line + countNewlines(text.slice(0, nul));
+      callback(new ServiceError('invalid_file', `the file contains a NUL byte at line ${line}: it is binary, not CSV or JSON text (save a spreadsheet as CSV)`, { line }));
+      return;
+    }
     this.line += countNewlines(text);
     callback(null, text);
   }

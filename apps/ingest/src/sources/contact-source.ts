@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import { ServiceError } from '@outdial/service-runtime';
 import { detectSeparator } from '../domain/csv-dialect';
+import { JsonArraySplitter } from '../domain/json-array-splitter';
 import { StrictUtf8Decoder } from '../domain/utf8-decoder';
 
 /** An upload as a header and a stream of rows of cells. */
@@ -82,45 +83,59 @@ function toFileError(error: unknown): Error {
   return error as Error;
 }
 
-/** Reads a JSON upload: an array of objects; nested objects become `parent.child` columns. */
-export async function openJsonArray(bytes: Readable, maxBytes: number): Promise<ContactTable> {
-  const decoder = bytes.pipe(new StrictUtf8Decoder(maxBytes));
-  bytes.on('error', (error) => decoder.destroy(error));
-  let text = '';
-  for await (const chunk of decoder) text += chunk;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text.replace(/^\uFEFF/, ''));
-  } catch (error) {
-    throw new ServiceError('invalid_file', `the JSON cannot be parsed: ${(error as Error).message}`);
-  }
-  if (!Array.isArray(parsed)) throw new ServiceError('invalid_file', 'a JSON upload must be an array of contact objects');
-  return objectsToTable(parsed);
-}
+/** Opens the upload's bytes (again): a JSON upload is read twice, never held whole. */
+export type ByteSource = () => Promise<Readable>;
 
-/** Turns contact objects (JSON upload, or the `calls` of a JSON body) into a table. */
-export function objectsToTable(items: unknown[]): ContactTable {
+/**
+ * Reads a JSON upload: an array of objects; nested objects become `parent.child` columns. A first
+ * pass collects the columns (the union of every item's keys, in first-seen order), a second pass
+ * yields the rows; each pass holds one item at a time.
+ */
+export async function openJsonArray(open: ByteSource, maxBytes: number): Promise<ContactTable> {
   const headers: string[] = [];
   const known = new Set<string>();
-  const flat = items.map((item, index) => {
-    if (item === null || typeof item !== 'object' || Array.isArray(item)) {
-      throw new ServiceError('invalid_file', `item ${index + 1} is not an object`, { row: index + 1 });
-    }
-    const row = flattenObject(item as Record<string, unknown>);
-    for (const key of Object.keys(row)) {
+  for await (const item of jsonItems(await open(), maxBytes)) {
+    for (const key of Object.keys(item)) {
       if (!known.has(key)) {
         known.add(key);
         headers.push(key);
       }
     }
-    return row;
-  });
+  }
   return {
     headers,
     rows: (async function* () {
-      for (const row of flat) yield headers.map((h) => row[h] ?? '');
+      for await (const item of jsonItems(await open(), maxBytes)) yield headers.map((h) => item[h] ?? '');
     })(),
   };
+}
+
+async function* jsonItems(bytes: Readable, maxBytes: number): AsyncGenerator<Record<string, string>> {
+  const text = bytes.pipe(new StrictUtf8Decoder(maxBytes));
+  bytes.on('error', (error) => text.destroy(error));
+  const splitter = new JsonArraySplitter(MAX_ROW_BYTES);
+  let index = 0;
+  try {
+    for await (const chunk of text as AsyncIterable<string>) {
+      for (const source of splitter.push(chunk)) yield parseItem(source, ++index);
+    }
+    splitter.end();
+  } finally {
+    bytes.destroy();
+  }
+}
+
+function parseItem(source: string, index: number): Record<string, string> {
+  let item: unknown;
+  try {
+    item = JSON.parse(source);
+  } catch (error) {
+    throw new ServiceError('invalid_file', `item ${index} of the JSON array cannot be parsed: ${(error as Error).message}`, { row: index });
+  }
+  if (item === null || typeof item !== 'object' || Array.isArray(item)) {
+    throw new ServiceError('invalid_file', `item ${index} is not an object`, { row: index });
+  }
+  return flattenObject(item as Record<string, unknown>);
 }
 
 function flattenObject(value: Record<string, unknown>, prefix = ''): Record<string, string> {

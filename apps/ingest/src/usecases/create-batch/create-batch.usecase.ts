@@ -1,70 +1,123 @@
 import { randomUUID } from 'node:crypto';
-import { Readable } from 'node:stream';
-import { Inject, Injectable } from '@nestjs/common';
-import { CreateBatchCommand, CreateBatchResult, ValidationReport } from '@outdial/contracts';
-import { Clock, Database, Logger, NatsBus, SERVICE_CONFIG, SERVICE_LOGGER, ServiceError } from '@outdial/service-runtime';
+import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { CreateBatchCommand, CreateBatchResult, ValidateBatchResult, ValidationReport } from '@outdial/contracts';
+import { Clock, Database, Logger, Metrics, SERVICE_CONFIG, SERVICE_LOGGER, ServiceError } from '@outdial/service-runtime';
 import { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { Counter } from 'prom-client';
 import { ChunkPlanner } from '../../domain/chunk-planner';
-import { resolveColumnLayout } from '../../domain/column-layout';
+import { ColumnLayout, resolveColumnLayout } from '../../domain/column-layout';
 import { ContactRowValidator, REPORTED_ISSUES } from '../../domain/contact-row';
-import { copyTextLine } from '../../domain/copy-text';
+import { copyTextValue } from '../../domain/copy-text';
 import { isSupportedRegion } from '../../domain/phone-normalizer';
 import { IngestEnv } from '../../ingest-env';
-import { ContactTable, isJsonUpload, openCsv, openJsonArray } from '../../sources/contact-source';
+import { inlinePhoneNormalizer, PhoneNormalizer, WorkerPhoneNormalizer } from '../../phones/phone-normalizer-pool';
+import { ContactTable } from '../../sources/contact-source';
 import { HandOverBatchUseCase } from '../hand-over-batch/hand-over-batch.usecase';
+import { UploadReader } from './upload-reader';
+import { validatedRows } from './validated-rows';
 
 /** Largest JSON of one hand-over message; NATS refuses payloads over 1 MB. */
 const CHUNK_MAX_BYTES = 768 * 1024;
+/** COPY data is sent to PostgreSQL in pieces of about this size (fewer, larger writes). */
+const COPY_FLUSH_CHARS = 256 * 1024;
+
+type Outcome = ValidationReport & { dialable: number };
 
 /**
  * Creates a batch from an upload in one transaction (the batch with all its valid contacts, or
  * nothing): stream the file, validate rows, COPY contacts, then hand the batch over to the
- * scheduler and reporting.
+ * scheduler and reporting. The dry run (validate-only) runs the same reading and validation and
+ * stores nothing.
  */
 @Injectable()
-export class CreateBatchUseCase {
+export class CreateBatchUseCase implements OnModuleDestroy {
+  private readonly workers: WorkerPhoneNormalizer | null;
+  private readonly rowsIngested: Counter<'mode'>;
+
   constructor(
     private readonly db: Database,
-    private readonly bus: NatsBus,
     private readonly clock: Clock,
     private readonly handOver: HandOverBatchUseCase,
+    private readonly uploads: UploadReader,
+    metrics: Metrics,
     @Inject(SERVICE_CONFIG) private readonly config: IngestEnv,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
-  ) {}
+  ) {
+    this.workers = WorkerPhoneNormalizer.create(config.INGEST_PHONE_WORKERS);
+    this.rowsIngested = new Counter({
+      name: 'outdial_ingest_rows_total',
+      help: 'Upload rows read by ingest (rate = ingest rows/s), by mode (create, validate)',
+      labelNames: ['mode'],
+      registers: [metrics.registry],
+    });
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.workers?.close();
+  }
 
   async execute(command: CreateBatchCommand): Promise<CreateBatchResult> {
+    this.checkRegion(command);
+    const existing = await this.db.query(`SELECT 1 FROM ingest.batches WHERE batch_id = $1`, [command.batch_id]);
+    if (existing.length > 0) throw new ServiceError('conflict', `batch ${command.batch_id} already exists`);
+    const started = Date.now();
+    try {
+      const report = await this.withTable(command, (table) => this.store(command, table));
+      this.rowsIngested.inc({ mode: 'create' }, report.total_rows + report.empty_rows);
+      this.logger.info({ batch_id: command.batch_id, rows: report.total_rows, ms: Date.now() - started }, 'batch ingested');
+      await this.handOver.execute(command.batch_id);
+      const { dialable, ...validation } = report;
+      return { batch_id: command.batch_id, status: command.initial_status, ...this.estimates(command, validation, dialable) };
+    } finally {
+      await this.uploads.discard(command.upload);
+    }
+  }
+
+  /** Validate-only: the same report a create would give (or the same error), nothing stored. */
+  async validate(command: CreateBatchCommand): Promise<ValidateBatchResult> {
+    this.checkRegion(command);
+    try {
+      const report = await this.withTable(command, async (table) => {
+        const { validator } = await this.validatorFor(command, table);
+        for await (const contact of validatedRows(table, validator, this.normalizerFor(command), command.settings.default_region, this.limits())) void contact;
+        return this.outcome(command, validator);
+      });
+      this.rowsIngested.inc({ mode: 'validate' }, report.total_rows + report.empty_rows);
+      const { dialable, ...validation } = report;
+      return this.estimates(command, validation, dialable);
+    } finally {
+      await this.uploads.discard(command.upload);
+    }
+  }
+
+  private checkRegion(command: CreateBatchCommand): void {
     if (!isSupportedRegion(command.settings.default_region)) {
       throw new ServiceError('validation_failed', `default_region "${command.settings.default_region}" is not a supported ISO country code`, {
         field: 'default_region',
       });
     }
-    if (command.upload.size > this.config.INGEST_MAX_FILE_BYTES) {
-      throw new ServiceError('payload_too_large', `the file is larger than the limit of ${this.config.INGEST_MAX_FILE_BYTES} bytes`);
-    }
-    const existing = await this.db.query(`SELECT 1 FROM ingest.batches WHERE batch_id = $1`, [command.batch_id]);
-    if (existing.length > 0) throw new ServiceError('conflict', `batch ${command.batch_id} already exists`);
+  }
 
-    const started = Date.now();
-    const store = await this.bus.uploads();
-    const object = await store.get(command.upload.object_name);
-    if (!object) throw new ServiceError('not_found', `upload ${command.upload.object_name} not found`);
-    const bytes = Readable.fromWeb(object.data as import('node:stream/web').ReadableStream);
+  private async withTable<T>(command: CreateBatchCommand, fn: (table: ContactTable) => Promise<T>): Promise<T> {
+    const { table, close } = await this.uploads.open(command.upload, this.config.INGEST_MAX_FILE_BYTES);
     try {
-      const table = isJsonUpload(command.upload.filename, command.upload.content_type)
-        ? await openJsonArray(bytes, this.config.INGEST_MAX_FILE_BYTES)
-        : await openCsv(bytes, this.config.INGEST_MAX_FILE_BYTES);
-      const report = await this.store(command, table);
-      this.logger.info({ batch_id: command.batch_id, rows: report.total_rows, ms: Date.now() - started }, 'batch ingested');
-      await this.handOver.execute(command.batch_id);
-      return this.result(command, report);
+      return await fn(table);
     } finally {
-      bytes.destroy();
-      await store.delete(command.upload.object_name).catch(() => undefined);
+      close();
     }
   }
 
-  private async store(command: CreateBatchCommand, table: ContactTable): Promise<ValidationReport & { dialable: number }> {
+  private limits() {
+    return { maxRows: this.config.INGEST_MAX_ROWS, maxColumns: this.config.INGEST_MAX_COLUMNS };
+  }
+
+  /** Worker threads pay off on large files only; a few hundred rows are faster inline. */
+  private normalizerFor(command: CreateBatchCommand): PhoneNormalizer {
+    return this.workers && command.upload.size >= this.config.INGEST_WORKER_MIN_BYTES ? this.workers : inlinePhoneNormalizer;
+  }
+
+  private async validatorFor(command: CreateBatchCommand, table: ContactTable): Promise<{ validator: ContactRowValidator; layout: ColumnLayout }> {
     const layout = resolveColumnLayout(table.headers, command.column_mapping);
     const suppressed = await this.suppressedNumbers(command.org_id);
     const validator = new ContactRowValidator(layout, {
@@ -72,20 +125,32 @@ export class CreateBatchUseCase {
       invalidPhoneHandling: command.settings.invalid_phone_handling,
       isSuppressed: (phone) => suppressed.has(phone),
     });
+    return { validator, layout };
+  }
+
+  /** The report, or the error a file without any contact to store gets (create and dry run alike). */
+  private outcome(command: CreateBatchCommand, validator: ContactRowValidator): Outcome {
+    const counts = validator.counts;
+    const stored = validator.stored;
+    const issues = validator.issues.slice(0, REPORTED_ISSUES);
+    if (stored === 0) {
+      const message = counts.total_rows === 0 ? 'the file has no contact rows (only a header, or empty rows)' : 'the file has no contact with a valid phone number';
+      throw new ServiceError('unprocessable', message, { validation: { ...counts, issues } });
+    }
+    return { ...counts, issues, dialable: validator.dialable };
+  }
+
+  private async store(command: CreateBatchCommand, table: ContactTable): Promise<Outcome> {
+    const { validator, layout } = await this.validatorFor(command, table);
     const planner = new ChunkPlanner(this.config.INGEST_CHUNK_CONTACTS, CHUNK_MAX_BYTES);
     const createdAt = this.clock.now();
 
     return this.db.tx(async (client) => {
-      await this.copyContacts(client, command.batch_id, table, validator, planner);
-      const counts = validator.counts;
-      const stored = counts.valid_rows + (command.settings.invalid_phone_handling === 'use_as_is' ? counts.invalid_rows : 0);
-      if (stored === 0) {
-        throw new ServiceError('unprocessable', 'the file has no contact with a valid phone number', {
-          validation: { ...counts, issues: validator.issues.slice(0, REPORTED_ISSUES) },
-        });
-      }
+      await this.copyContacts(client, command, table, validator, planner);
+      const outcome = this.outcome(command, validator);
       await this.insertIssues(client, command.batch_id, validator);
       const estimatedCost = round4(validator.dialable * this.config.ESTIMATED_CALL_MINUTES * this.config.COST_PER_MINUTE);
+      const { issues: _issues, dialable: _dialable, ...counts } = outcome;
       await client.query(
         `INSERT INTO ingest.batches (batch_id, org_id, name, agent_id, provider, from_number, initial_status, settings, variable_columns,
            validation, total_contacts, dialable_contacts, estimated_cost, created_at, chunk_ends)
@@ -101,44 +166,45 @@ export class CreateBatchUseCase {
           JSON.stringify(command.settings),
           JSON.stringify(layout.variableNames),
           JSON.stringify(counts),
-          stored,
+          validator.stored,
           validator.dialable,
           estimatedCost,
           createdAt,
           planner.finish(),
         ],
       );
-      return { ...counts, issues: validator.issues.slice(0, REPORTED_ISSUES), dialable: validator.dialable };
+      return outcome;
     });
   }
 
-  private async copyContacts(client: PoolClient, batchId: string, table: ContactTable, validator: ContactRowValidator, planner: ChunkPlanner): Promise<void> {
+  private async copyContacts(client: PoolClient, command: CreateBatchCommand, table: ContactTable, validator: ContactRowValidator, planner: ChunkPlanner): Promise<void> {
     const copy = client.query(copyFrom(`COPY ingest.contacts (contact_id, batch_id, row, phone, name, timezone, priority, variables, status) FROM STDIN`));
     const finished = new Promise<void>((resolve, reject) => {
       copy.on('finish', resolve);
       copy.on('error', reject);
     });
-    let row = 0;
+    const batchId = copyTextValue(command.batch_id);
+    let pending = '';
     try {
-      for await (const cells of table.rows) {
-        row++;
-        if (validator.counts.total_rows >= this.config.INGEST_MAX_ROWS && !cells.every((c) => c.trim() === '')) {
-          throw new ServiceError('too_many_rows', `the file has more than the limit of ${this.config.INGEST_MAX_ROWS} rows`, {
-            limit_rows: this.config.INGEST_MAX_ROWS,
-          });
-        }
-        const contact = validator.accept(cells, row);
-        if (!contact) continue;
+      const rows = validatedRows(table, validator, this.normalizerFor(command), command.settings.default_region, this.limits());
+      for await (const contact of rows) {
         const variables = JSON.stringify(contact.variables);
-        planner.add(row, variables.length + contact.phone.length + 160);
-        const line = copyTextLine([randomUUID(), batchId, row, contact.phone, contact.name, contact.timezone, contact.priority, variables, contact.status]);
-        if (!copy.write(line)) await new Promise((resolve) => copy.once('drain', resolve));
+        planner.add(contact.row, variables.length + contact.phone.length + 160);
+        pending +=
+          `${randomUUID()}\t${batchId}\t${contact.row}\t${copyTextValue(contact.phone)}\t${copyTextValue(contact.name)}\t` +
+          `${copyTextValue(contact.timezone)}\t${contact.priority}\t${copyTextValue(variables)}\t${contact.status}\n`;
+        if (pending.length >= COPY_FLUSH_CHARS) {
+          const ok = copy.write(pending);
+          pending = '';
+          if (!ok) await new Promise((resolve) => copy.once('drain', resolve));
+        }
       }
     } catch (error) {
       copy.destroy(error as Error);
       await finished.catch(() => undefined);
       throw error;
     }
+    if (pending) copy.write(pending);
     copy.end();
     await finished;
   }
@@ -160,12 +226,9 @@ export class CreateBatchUseCase {
     return new Set(rows.map((r) => r.phone));
   }
 
-  private result(command: CreateBatchCommand, report: ValidationReport & { dialable: number }): CreateBatchResult {
-    const { dialable, ...validation } = report;
+  private estimates(command: CreateBatchCommand, validation: ValidationReport, dialable: number): ValidateBatchResult {
     const averageCallSeconds = this.config.ESTIMATED_CALL_MINUTES * 60;
     return {
-      batch_id: command.batch_id,
-      status: command.initial_status,
       name: command.name,
       validation,
       estimated_cost: round4(dialable * this.config.ESTIMATED_CALL_MINUTES * this.config.COST_PER_MINUTE),

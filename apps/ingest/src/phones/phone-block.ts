@@ -1,0 +1,24 @@
+import { normalizePhone, PhoneResult } from '../domain/phone-normalizer';
+
+export interface PhoneBlockRequest {
+  id: number;
+  raws: string[];
+  region: string;
+}
+
+/**
+ * Results cross the thread boundary as plain strings (cheaper to clone than objects): the E.164
+ * number, or a NUL followed by the reason it is invalid.
+ */
+export function encodePhoneResults(raws: string[], region: string): string[] {
+  const out = new Array<string>(raws.length);
+  for (let i = 0; i < raws.length; i++) {
+    const result = normalizePhone(raws[i], region);
+    out[i] = result.ok ? result.e164 : `\u0000${result.reason}`;
+  }
+  return out;
+}
+
+export function decodePhoneResult(encoded: string): PhoneResult {
+  return encoded.charCodeAt(0) === 0 ? { ok: false, reason: encoded.slice(1) } : { ok: true, e164: encoded };
+}

@@ -1,0 +1,88 @@
+import { ServiceError } from '@outdial/service-runtime';
+import { ContactDraft, ContactRowValidator } from '../../domain/contact-row';
+import { decodePhoneResult } from '../../phones/phone-block';
+import { PhoneNormalizer } from '../../phones/phone-normalizer-pool';
+import { ContactTable } from '../../sources/contact-source';
+
+/** Rows normalized together: big enough to make a worker round trip cheap, small enough to stream. */
+const BLOCK_ROWS = 2000;
+/** Blocks in flight at once: the parser runs ahead while the workers normalize. */
+const BLOCKS_IN_FLIGHT = 4;
+
+export interface RowLimits {
+  maxRows: number;
+  maxColumns: number;
+}
+
+export type ValidatedRow = ContactDraft;
+
+interface Block {
+  records: string[][];
+  firstRow: number;
+  phones: Promise<string[]>;
+}
+
+/**
+ * The stream of contacts to store, in row order: records are read, their phone cells normalized a
+ * block at a time (in worker threads when the normalizer has them), then each row is validated.
+ * Limits are checked while streaming: more data rows than `maxRows` stops the read at once.
+ */
+export async function* validatedRows(
+  table: ContactTable,
+  validator: ContactRowValidator,
+  normalizer: PhoneNormalizer,
+  region: string,
+  limits: RowLimits,
+): AsyncGenerator<ValidatedRow> {
+  if (table.headers.length > limits.maxColumns) {
+    throw new ServiceError('invalid_file', `the file has ${table.headers.length} columns; at most ${limits.maxColumns} are accepted`, {
+      columns: table.headers.length,
+      limit_columns: limits.maxColumns,
+    });
+  }
+  const queue: Block[] = [];
+  let records: string[][] = [];
+  let row = 0;
+  let firstRow = 1;
+  let nonEmpty = 0;
+
+  const send = () => {
+    const raws = records.map((cells) => validator.rawPhone(cells));
+    const phones = normalizer.normalize(raws, region);
+    phones.catch(() => undefined); // awaited in order below; a failure surfaces there
+    queue.push({ records, firstRow, phones });
+    records = [];
+    firstRow = row + 1;
+  };
+  function* drain(block: Block, phones: string[]): Generator<ValidatedRow> {
+    for (let i = 0; i < block.records.length; i++) {
+      const contact = validator.accept(block.records[i], block.firstRow + i, decodePhoneResult(phones[i]));
+      if (contact) yield contact;
+    }
+  }
+
+  for await (const cells of table.rows) {
+    row++;
+    if (!isEmptyRecord(cells) && ++nonEmpty > limits.maxRows) {
+      throw new ServiceError('too_many_rows', `the file has more than the limit of ${limits.maxRows} rows`, { limit_rows: limits.maxRows });
+    }
+    records.push(cells);
+    if (records.length >= BLOCK_ROWS) {
+      send();
+      if (queue.length >= BLOCKS_IN_FLIGHT) {
+        const block = queue.shift()!;
+        yield* drain(block, await block.phones);
+      }
+    }
+  }
+  if (records.length > 0) send();
+  while (queue.length > 0) {
+    const block = queue.shift()!;
+    yield* drain(block, await block.phones);
+  }
+}
+
+function isEmptyRecord(cells: string[]): boolean {
+  for (const cell of cells) if (cell.trim() !== '') return false;
+  return true;
+}
