@@ -5,13 +5,14 @@ import type { Request, Response } from 'express';
 import { Auth, AuthContext } from '../auth/auth-context';
 import { Roles } from '../auth/auth.guard';
 import { GatewayEnv } from '../gateway-env';
+import { streamCsvPages } from '../http/csv-page-stream';
 import { CreateBatchUseCase } from './create-batch.usecase';
 import { IdempotencyStore, readIdempotencyKey, requestFingerprint } from './idempotency';
 import { templateCsv } from './template-csv';
 import { UploadIntake } from './upload-intake';
 
-/** Bytes of CSV asked of reporting per page while streaming results. */
-const RESULTS_PAGE_BYTES = 512 * 1024;
+/** Bytes of CSV per page while streaming results: JSON escaping in the reply must stay under NATS's 1 MB. */
+const RESULTS_PAGE_BYTES = 640 * 1024;
 
 @Controller('api/batch-calls')
 export class BatchCallsController {
@@ -80,33 +81,15 @@ export class BatchCallsController {
       throw new ServiceError('validation_failed', `filter must be one of ${RESULTS_FILTERS.join(', ')}`, [{ field: 'filter', problems: [`one of ${RESULTS_FILTERS.join(', ')}`] }]);
     }
     const query = { org_id: auth.org_id, batch_id: batchId, filter, max_bytes: RESULTS_PAGE_BYTES };
-    // The first page is asked before any byte is sent, so a missing batch is still a clean 404.
-    let page = await this.rpc.request<ResultsPage>(Subjects.reportingResultsPage, { ...query, after_row: 0 });
-    response.status(200);
-    response.setHeader('Content-Type', 'text/csv; charset=utf-8');
-    response.setHeader('Content-Disposition', `attachment; filename="${batchId}-results-${filter}.csv"`);
-    for (;;) {
-      if (!response.write(page.csv)) await new Promise((resolve) => response.once('drain', resolve));
-      if (page.next_after_row === null) break;
-      page = await this.rpc.request<ResultsPage>(Subjects.reportingResultsPage, { ...query, after_row: page.next_after_row });
-    }
-    response.end();
+    await streamCsvPages(response, `${batchId}-results-${filter}.csv`, (afterRow) =>
+      this.rpc.request<ResultsPage>(Subjects.reportingResultsPage, { ...query, after_row: afterRow }),
+    );
   }
 
   /** The full validation issue list of a batch (SPEC §2), streamed page by page from ingest. */
   @Get(':id/issues.csv')
   async issues(@Auth() auth: AuthContext, @Param('id') batchId: string, @Res() response: Response): Promise<void> {
     const query = { org_id: auth.org_id, batch_id: batchId, max_bytes: RESULTS_PAGE_BYTES };
-    // The first page is asked before any byte is sent, so a missing batch is still a clean 404.
-    let page = await this.rpc.request<IssuesPage>(Subjects.ingestIssuesPage, { ...query, after_row: 0 });
-    response.status(200);
-    response.setHeader('Content-Type', 'text/csv; charset=utf-8');
-    response.setHeader('Content-Disposition', `attachment; filename="${batchId}-issues.csv"`);
-    for (;;) {
-      if (!response.write(page.csv)) await new Promise((resolve) => response.once('drain', resolve));
-      if (page.next_after_row === null) break;
-      page = await this.rpc.request<IssuesPage>(Subjects.ingestIssuesPage, { ...query, after_row: page.next_after_row });
-    }
-    response.end();
+    await streamCsvPages(response, `${batchId}-issues.csv`, (afterRow) => this.rpc.request<IssuesPage>(Subjects.ingestIssuesPage, { ...query, after_row: afterRow }));
   }
 }
