@@ -1,4 +1,4 @@
-import { IsInt, IsNotEmpty, IsNumber, IsPositive, IsString, Max, Min, Validate, ValidationArguments, ValidatorConstraint, ValidatorConstraintInterface } from 'class-validator';
+import { IsInt, IsNotEmpty, IsNumber, IsOptional, IsPositive, IsString, IsUrl, Max, Min, Validate, ValidationArguments, ValidatorConstraint, ValidatorConstraintInterface } from 'class-validator';
 import { BaseServiceEnv, EnvInt, EnvNumber } from '@outdial/service-runtime';
 import { parseOutcomeWeights } from './domain/sim-outcome-distribution';
 import { SimTimings } from './domain/sim-call-plan';
@@ -58,6 +58,36 @@ export class DialerEnv extends BaseServiceEnv {
   /** Added to a call's timeout before its lease expires, so a result arriving just in time still counts. */
   @EnvInt() @IsInt() @Min(0) @Max(86_400)
   DIALER_LEASE_GRACE_SECONDS: number = 30;
+
+  /** Redelivery delay of a dial request refused for lack of a slot (jittered +-50%); a rate refusal waits exactly for its token. */
+  @EnvInt() @IsInt() @Min(10) @Max(60_000)
+  DIALER_ADMISSION_RETRY_MS: number = 250;
+
+  /** Deliveries a dial request waits for its agent's config to be announced before the attempt ends agent_error. */
+  @EnvInt() @IsInt() @Min(1) @Max(1000)
+  DIALER_AGENT_WAIT_DELIVERIES: number = 10;
+
+  /** Where providers send their status callbacks: the gateway's public address (no trailing slash). */
+  @IsString() @IsUrl({ require_tld: false, require_protocol: true })
+  PUBLIC_BASE_URL: string = 'http://127.0.0.1:8010';
+
+  /** Shared with the gateway: signs Outdial's requests to `http` agents and verifies their callbacks. */
+  @IsOptional() @IsString() @IsNotEmpty()
+  HTTP_PROVIDER_SIGNING_SECRET?: string;
+
+  @IsOptional() @IsString() @IsNotEmpty()
+  TWILIO_ACCOUNT_SID?: string;
+
+  /** Shared with the gateway, which validates X-Twilio-Signature with it. */
+  @IsOptional() @IsString() @IsNotEmpty()
+  TWILIO_AUTH_TOKEN?: string;
+
+  @IsString() @IsUrl({ require_tld: false, require_protocol: true })
+  TWILIO_API_BASE_URL: string = 'https://api.twilio.com';
+
+  /** Timeout of one request to a provider's API. */
+  @EnvInt() @IsInt() @Min(100) @Max(120_000)
+  PROVIDER_REQUEST_TIMEOUT_MS: number = 10_000;
 }
 
 export function simTimings(env: DialerEnv): SimTimings {

@@ -10,6 +10,9 @@ export class DialerMetrics {
   readonly callsFinished: Counter<'outcome'>;
   readonly activeCalls: Gauge<'org'>;
   readonly dialLatency: Histogram;
+  readonly admissions: Counter<'result' | 'limit'>;
+  readonly admissionLatency: Histogram;
+  readonly declined: Counter<'reason'>;
 
   constructor(metrics: Metrics, db: Database, attempts: AttemptsRepository) {
     const registers = [metrics.registry];
@@ -46,6 +49,24 @@ export class DialerMetrics {
       name: 'outdial_dial_latency_seconds',
       help: 'From the dial request (requested_at) to the provider accepting the call',
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+      registers,
+    });
+    this.admissions = new Counter({
+      name: 'outdial_dial_admissions_total',
+      help: 'Admission decisions: result granted, or refused with the limit that refused (batch | org | rate); each refusal is retried',
+      labelNames: ['result', 'limit'],
+      registers,
+    });
+    this.admissionLatency = new Histogram({
+      name: 'outdial_admission_latency_seconds',
+      help: 'From the dial request (requested_at) to its admission (slot and token taken)',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+      registers,
+    });
+    this.declined = new Counter({
+      name: 'outdial_dial_declined_total',
+      help: 'Dial requests declined right before dialing (nothing dialed, nothing recorded), by reason',
+      labelNames: ['reason'],
       registers,
     });
   }

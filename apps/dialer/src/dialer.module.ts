@@ -1,14 +1,22 @@
 import { Module } from '@nestjs/common';
 import { DialerMetrics } from './dialer-metrics';
 import { DialerEventsHandler } from './handlers/dialer-events.handler';
+import { AgentsRepository } from './persistence/agents.repository';
 import { AttemptsRepository } from './persistence/attempts.repository';
+import { BatchStatesRepository } from './persistence/batch-states.repository';
+import { OrgBudgetsRepository } from './persistence/org-budgets.repository';
 import { CallProviderRegistry } from './providers/call-provider.registry';
+import { HttpCallProvider } from './providers/http/http-call-provider';
+import { TwilioCallProvider } from './providers/twilio/twilio-call-provider';
 import { SimCallsRepository } from './providers/simulated/sim-calls.repository';
 import { SimulatedCallProvider } from './providers/simulated/simulated-call-provider';
 import { SimulatedCarrier } from './providers/simulated/simulated-carrier';
 import { SimulatedCarrierSweeper } from './providers/simulated/simulated-carrier-sweeper';
 import { ApplyProviderEventUseCase } from './usecases/apply-provider-event/apply-provider-event.usecase';
+import { DeleteBatchAttemptsUseCase } from './usecases/delete-batch-attempts/delete-batch-attempts.usecase';
+import { AdmitAttempt } from './usecases/place-call/admit-attempt';
 import { PlaceCallUseCase } from './usecases/place-call/place-call.usecase';
+import { TrackOrgStateUseCase } from './usecases/track-org-state/track-org-state.usecase';
 import { ExpiredAttemptsReaper } from './usecases/reap-expired-attempts/expired-attempts-reaper';
 import { ReapExpiredAttemptsUseCase } from './usecases/reap-expired-attempts/reap-expired-attempts.usecase';
 
@@ -17,13 +25,21 @@ import { ReapExpiredAttemptsUseCase } from './usecases/reap-expired-attempts/rea
   controllers: [DialerEventsHandler],
   providers: [
     AttemptsRepository,
+    OrgBudgetsRepository,
+    BatchStatesRepository,
+    AgentsRepository,
     DialerMetrics,
+    AdmitAttempt,
     PlaceCallUseCase,
+    TrackOrgStateUseCase,
+    DeleteBatchAttemptsUseCase,
     ApplyProviderEventUseCase,
     ReapExpiredAttemptsUseCase,
     ExpiredAttemptsReaper,
     CallProviderRegistry,
     SimulatedCallProvider,
+    HttpCallProvider,
+    TwilioCallProvider,
     SimulatedCarrier,
     SimulatedCarrierSweeper,
     SimCallsRepository,

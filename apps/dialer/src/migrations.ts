@@ -52,4 +52,52 @@ export const DIALER_MIGRATIONS: Migration[] = [
       -- The sweeper only ever looks at calls still live.
       CREATE INDEX sim_calls_live_idx ON {schema}.sim_calls (end_due_at) WHERE state <> 'ended';`,
   },
+  {
+    id: '003_admission',
+    sql: `
+      -- Who admitted an attempt and when (the call-start rate is measured on admitted_at).
+      ALTER TABLE {schema}.attempts ADD COLUMN admitted_by text, ADD COLUMN admitted_at timestamptz;
+      -- An open attempt IS a slot (a lease that expires at lease_expires_at): counting the open
+      -- attempts of an org or batch is counting its slots, so no counter can drift from the truth.
+      CREATE INDEX attempts_open_org_batch_idx ON {schema}.attempts (org_id, batch_id) WHERE status <> 'ended';
+      CREATE INDEX attempts_batch_idx ON {schema}.attempts (batch_id);
+
+      -- One row per org: its limits (from v1.org.settings_changed, highest version wins) and its
+      -- shared call-rate token bucket. Every admission of the org locks this row: that lock is what
+      -- makes the limits hold across replicas.
+      CREATE TABLE {schema}.org_budgets (
+        org_id text PRIMARY KEY,
+        max_concurrent_calls int NOT NULL CHECK (max_concurrent_calls >= 1),
+        calls_per_second double precision NOT NULL CHECK (calls_per_second > 0),
+        compliance_guard boolean NOT NULL DEFAULT true,
+        settings_version int NOT NULL DEFAULT 0,
+        tokens double precision NOT NULL,
+        refilled_at timestamptz NOT NULL
+      );
+
+      -- The latest batch status seen on v1.batch.status_changed (or 'deleted').
+      CREATE TABLE {schema}.batch_states (
+        batch_id text PRIMARY KEY,
+        org_id text NOT NULL,
+        status text NOT NULL,
+        changed_at timestamptz NOT NULL
+      );
+
+      -- Agents as the gateway announces them (provider + non-secret config), highest version wins.
+      CREATE TABLE {schema}.agents (
+        org_id text NOT NULL,
+        agent_id text NOT NULL,
+        provider text NOT NULL,
+        config jsonb NOT NULL,
+        deleted boolean NOT NULL,
+        version int NOT NULL,
+        PRIMARY KEY (org_id, agent_id)
+      );
+
+      -- Deleted batches whose calls were still open: their attempts go once they end.
+      CREATE TABLE {schema}.deleted_batches (
+        batch_id text PRIMARY KEY,
+        deleted_at timestamptz NOT NULL
+      );`,
+  },
 ];

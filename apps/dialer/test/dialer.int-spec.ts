@@ -23,8 +23,19 @@ describe('dialer against the real PostgreSQL and NATS', () => {
       SIM_TIME_SCALE: String(SCALE),
       DIALER_REAPER_INTERVAL_MS: '100',
       DIALER_LEASE_GRACE_SECONDS: '0',
+      DIALER_AGENT_WAIT_DELIVERIES: '1',
     });
     dialer = await startService(dialerService);
+    // These tests are about calls, not limits (admission.int-spec.ts): lift org-1's defaults (5 calls, 1/s).
+    await dialer.runtime.publisher.publish(
+      Subjects.orgSettingsChanged,
+      { event_id: 'org-1-limits', org_id: 'org-1', max_concurrent_calls: 1000, calls_per_second: 1000, compliance_guard: true, version: 1, at: new Date().toISOString() },
+      'org-1-limits',
+    );
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline && (await dialer.runtime.db.query(`SELECT 1 FROM dialer.org_budgets WHERE org_id = 'org-1' AND settings_version = 1`)).length === 0) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   });
 
   afterAll(async () => {
@@ -281,10 +292,10 @@ describe('dialer against the real PostgreSQL and NATS', () => {
     expect(await finished('att-early')).toMatchObject({ outcome: 'voicemail', duration_seconds: 7, provider_call_id: 'sim-external' });
   });
 
-  it('fails an attempt for a provider it does not have, without dialing', async () => {
-    const request = dialRequest('c-http', { provider: 'http' });
+  it('fails an attempt for a provider this platform is not configured for, without dialing', async () => {
+    const request = dialRequest('c-http', { provider: 'twilio' });
     await publishDial(request);
-    expect(await finished(request.attempt_id)).toMatchObject({ provider: 'http', outcome: 'failed', failure_reason: 'provider not available', duration_seconds: 0 });
+    expect(await finished(request.attempt_id)).toMatchObject({ provider: 'twilio', outcome: 'failed', failure_reason: 'twilio is not configured (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN)', duration_seconds: 0 });
     expect(await simCalls('to_phone = $1', [request.phone])).toHaveLength(0);
     expect(await eventsFor(request.attempt_id, Subjects.callStarted)).toHaveLength(0);
   });

@@ -22,6 +22,14 @@ export class Database {
   /** Runs `fn` in one transaction; rolls back on any error. */
   async tx<T>(fn: (client: PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    // A checked-out client has no pool listener: without this, PostgreSQL going away while the
+    // transaction waits on something else (e.g. a NATS publish) is an unhandled 'error' event
+    // that kills the process. The failure then surfaces as the next query's rejection instead.
+    let broken: Error | undefined;
+    const onError = (error: Error) => {
+      broken = error;
+    };
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const result = await fn(client);
@@ -31,7 +39,9 @@ export class Database {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
-      client.release();
+      client.off('error', onError);
+      // A broken connection is destroyed rather than returned to the pool.
+      client.release(broken);
     }
   }
 

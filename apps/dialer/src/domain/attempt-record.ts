@@ -24,4 +24,7 @@ export interface AttemptRecord {
   /** After this the reaper ends the attempt as `timeout`. */
   lease_expires_at: Date;
   timeout_seconds: number;
+  /** The replica (REPLICA_ID) that admitted the attempt, and when. */
+  admitted_by: string | null;
+  admitted_at: Date | null;
 }

@@ -1,9 +1,20 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
-import { DialRequest, ProviderCallEvent, Subjects } from '@outdial/contracts';
+import { AgentChangedEvent, BatchDeletedEvent, BatchStatusChangedEvent, DialRequest, OrgSettingsChangedEvent, ProviderCallEvent, Subjects } from '@outdial/contracts';
 import { JetStreamContext, JetStreamEvent } from '@outdial/service-runtime';
 import { ApplyProviderEventUseCase } from '../usecases/apply-provider-event/apply-provider-event.usecase';
+import { DeleteBatchAttemptsUseCase } from '../usecases/delete-batch-attempts/delete-batch-attempts.usecase';
 import { PlaceCallUseCase } from '../usecases/place-call/place-call.usecase';
+import { TrackOrgStateUseCase } from '../usecases/track-org-state/track-org-state.usecase';
+
+/**
+ * A refused admission is redelivered (nak with the wait it needs) until it is admitted, declined or
+ * its call timeout passes, so the delivery budget must never run out first: JetStream counts every
+ * redelivery. A million deliveries at >= 5 ms apart outlast any call timeout (max 1 day of waiting
+ * costs ~350k deliveries at the default 250 ms poll); invalid payloads are still terminated at once.
+ */
+export const DIAL_MAX_DELIVER = 1_000_000;
+export const DIAL_ACK_WAIT_MS = 6_000;
 
 /** Translates JetStream messages into use cases; settlement follows from returning or throwing. */
 @Controller()
@@ -11,17 +22,44 @@ export class DialerEventsHandler {
   constructor(
     private readonly placeCall: PlaceCallUseCase,
     private readonly applyProviderEvent: ApplyProviderEventUseCase,
+    private readonly orgState: TrackOrgStateUseCase,
+    private readonly deleteBatch: DeleteBatchAttemptsUseCase,
   ) {}
 
-  // ack_wait well above a provider's answer time; max_deliver generous because a redelivery is
-  // harmless (the admission conflict turns it into a no-op).
-  @JetStreamEvent(Subjects.dialRequested, { concurrency: 16, ackWaitMs: 30_000, maxDeliver: 20 })
-  async onDialRequested(@Payload() request: DialRequest): Promise<void> {
-    await this.placeCall.execute(request);
+  // A short ack_wait so a killed replica's requests come back soon; a slow provider request keeps
+  // its message with working() heartbeats. Refusals settle at once with a nak, holding nothing.
+  @JetStreamEvent(Subjects.dialRequested, { concurrency: 16, ackWaitMs: DIAL_ACK_WAIT_MS, maxDeliver: DIAL_MAX_DELIVER })
+  async onDialRequested(@Payload() request: DialRequest, @Ctx() context: JetStreamContext): Promise<void> {
+    const heartbeat = setInterval(() => context.working(), DIAL_ACK_WAIT_MS / 3);
+    try {
+      await this.placeCall.execute(request, context.deliveryCount);
+    } finally {
+      clearInterval(heartbeat);
+    }
   }
 
   @JetStreamEvent(Subjects.providerEvent, { concurrency: 16 })
   async onProviderEvent(@Payload() event: ProviderCallEvent, @Ctx() context: JetStreamContext): Promise<void> {
     await this.applyProviderEvent.execute(event, context.deliveryCount);
+  }
+
+  @JetStreamEvent(Subjects.orgSettingsChanged, { maxDeliver: 100 })
+  async onOrgSettingsChanged(@Payload() event: OrgSettingsChangedEvent): Promise<void> {
+    await this.orgState.orgSettingsChanged(event);
+  }
+
+  @JetStreamEvent(Subjects.agentChanged, { maxDeliver: 100 })
+  async onAgentChanged(@Payload() event: AgentChangedEvent): Promise<void> {
+    await this.orgState.agentChanged(event);
+  }
+
+  @JetStreamEvent(Subjects.batchStatusChanged, { maxDeliver: 100 })
+  async onBatchStatusChanged(@Payload() event: BatchStatusChangedEvent): Promise<void> {
+    await this.orgState.batchStatusChanged(event);
+  }
+
+  @JetStreamEvent(Subjects.batchDeleted, { maxDeliver: 100 })
+  async onBatchDeleted(@Payload() event: BatchDeletedEvent): Promise<void> {
+    await this.deleteBatch.execute(event);
   }
 }

@@ -4,7 +4,8 @@ import { Database, quoteIdent, SqlClient } from '@outdial/service-runtime';
 import { AttemptRecord } from '../domain/attempt-record';
 
 /** The columns an attempt is admitted with; the rest fill in as the call goes on. */
-export type NewAttempt = Pick<AttemptRecord, 'attempt_id' | 'contact_id' | 'attempt' | 'batch_id' | 'org_id' | 'provider' | 'requested_at' | 'lease_expires_at' | 'timeout_seconds'>;
+export type NewAttempt = Pick<AttemptRecord, 'attempt_id' | 'contact_id' | 'attempt' | 'batch_id' | 'org_id' | 'provider' | 'requested_at' | 'lease_expires_at' | 'timeout_seconds'> &
+  Partial<Pick<AttemptRecord, 'admitted_by' | 'admitted_at'>>;
 
 export interface AttemptEnding {
   outcome: CallOutcome;
@@ -26,6 +27,10 @@ export class AttemptsRepository {
     this.table = `${quoteIdent(db.schema)}.attempts`;
   }
 
+  get tableName(): string {
+    return this.table;
+  }
+
   /**
    * Admits an attempt (status `admitted`, or already `ended` when `ending` is given). Returns null
    * when this (contact, attempt) or attempt id was admitted before: the caller must not dial.
@@ -34,8 +39,8 @@ export class AttemptsRepository {
     const result = await client.query<AttemptRecord>(
       `INSERT INTO ${this.table}
          (attempt_id, contact_id, attempt, batch_id, org_id, provider, status, requested_at, lease_expires_at, timeout_seconds,
-          outcome, ended_at, duration_seconds, failure_reason)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+          outcome, ended_at, duration_seconds, failure_reason, admitted_by, admitted_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
        ON CONFLICT DO NOTHING
        RETURNING *`,
       [
@@ -53,9 +58,70 @@ export class AttemptsRepository {
         ending?.ended_at ?? null,
         ending?.duration_seconds ?? null,
         ending?.failure_reason ?? null,
+        attempt.admitted_by ?? null,
+        attempt.admitted_at ?? null,
       ],
     );
     return result.rows[0] ?? null;
+  }
+
+  /** The attempt already admitted for this attempt id or this (contact, attempt), if any. */
+  async findAdmitted(client: SqlClient, attemptId: string, contactId: string, attempt: number): Promise<AttemptRecord | null> {
+    const result = await client.query<AttemptRecord>(
+      `SELECT * FROM ${this.table} WHERE attempt_id = $1 OR (contact_id = $2 AND attempt = $3) LIMIT 1`,
+      [attemptId, contactId, attempt],
+    );
+    return result.rows[0] ?? null;
+  }
+
+  /**
+   * Everything admission reads, in one round trip under the org lock: the attempt already admitted
+   * for this attempt id or (contact, attempt), the slots in use (open attempts of the org and of the
+   * batch, from the partial index), and the batch's latest known status.
+   */
+  async admissionView(client: SqlClient, batchStatesTable: string, request: { attempt_id: string; contact_id: string; attempt: number; org_id: string; batch_id: string }): Promise<{
+    existing: AttemptRecord | null;
+    org_open: number;
+    batch_open: number;
+    batch_status: string | null;
+    batch_changed_at: Date | null;
+  }> {
+    const result = await client.query(
+      `SELECT (SELECT to_jsonb(a) FROM ${this.table} a WHERE a.attempt_id = $1 OR (a.contact_id = $2 AND a.attempt = $3) LIMIT 1) AS existing,
+              o.org_open, o.batch_open, b.status AS batch_status, b.changed_at AS batch_changed_at
+         FROM (SELECT count(*)::int AS org_open, (count(*) FILTER (WHERE batch_id = $5))::int AS batch_open
+                 FROM ${this.table} WHERE org_id = $4 AND status <> 'ended') o
+         LEFT JOIN ${batchStatesTable} b ON b.batch_id = $5`,
+      [request.attempt_id, request.contact_id, request.attempt, request.org_id, request.batch_id],
+    );
+    const row = result.rows[0];
+    return { ...row, existing: row.existing ? (row.existing as AttemptRecord) : null };
+  }
+
+  /** Slots in use: open attempts of the org, and of one of its batches (uses the partial index). */
+  async countOpen(client: SqlClient, orgId: string, batchId: string): Promise<{ org_open: number; batch_open: number }> {
+    const result = await client.query<{ org_open: number; batch_open: number }>(
+      `SELECT count(*)::int AS org_open, (count(*) FILTER (WHERE batch_id = $2))::int AS batch_open
+         FROM ${this.table} WHERE org_id = $1 AND status <> 'ended'`,
+      [orgId, batchId],
+    );
+    return result.rows[0];
+  }
+
+  /**
+   * Takes back an admission the provider provably did not act on (it refused before placing the
+   * call): nothing was dialed, so the request may be admitted again later.
+   */
+  async deleteUndialed(client: SqlClient, attemptId: string): Promise<boolean> {
+    const result = await client.query(`DELETE FROM ${this.table} WHERE attempt_id = $1 AND status = 'admitted' AND provider_call_id IS NULL`, [attemptId]);
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  /** Removes a deleted batch's ended attempts; open ones keep their slot until their call ends. */
+  async deleteEndedOfBatch(client: SqlClient, batchId: string): Promise<{ deleted: number; open: number }> {
+    const deleted = await client.query(`DELETE FROM ${this.table} WHERE batch_id = $1 AND status = 'ended'`, [batchId]);
+    const open = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${this.table} WHERE batch_id = $1`, [batchId]);
+    return { deleted: deleted.rowCount ?? 0, open: open.rows[0].n };
   }
 
   /**

@@ -1,18 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { ProviderName } from '@outdial/contracts';
 import { CallProvider } from './call-provider';
+import { HttpCallProvider } from './http/http-call-provider';
 import { SimulatedCallProvider } from './simulated/simulated-call-provider';
+import { TwilioCallProvider } from './twilio/twilio-call-provider';
 
-/**
- * The providers this dialer can place calls with, by name. Only `simulated` exists so far; an
- * attempt for any other provider ends `failed` ("provider not available") without dialing.
- */
+/** The providers this dialer can place calls with, by name (SPEC §7). */
 @Injectable()
 export class CallProviderRegistry {
   private readonly providers = new Map<ProviderName, CallProvider>();
 
-  constructor(simulated: SimulatedCallProvider) {
-    this.providers.set(simulated.name, simulated);
+  constructor(simulated: SimulatedCallProvider, http: HttpCallProvider, twilio: TwilioCallProvider) {
+    for (const provider of [simulated, http, twilio]) this.providers.set(provider.name, provider);
   }
 
   get(name: ProviderName): CallProvider | undefined {

@@ -11,6 +11,8 @@ export interface PlaceCallRequest {
   from: string;
   to: string;
   variables: Record<string, string>;
+  /** The agent's non-secret provider config as the gateway announced it (e.g. `endpoint_url`); undefined when unknown. */
+  agent_config?: Record<string, unknown>;
 }
 
 /**
@@ -19,6 +21,8 @@ export interface PlaceCallRequest {
  */
 export interface CallProvider {
   readonly name: ProviderName;
+  /** Whether placing a call needs the agent's config (`v1.org.agent_changed`). */
+  readonly needsAgentConfig?: boolean;
   placeCall(request: PlaceCallRequest): Promise<{ provider_call_id: string }>;
 }
 
@@ -26,7 +30,7 @@ export interface CallProvider {
 export class CallProviderError extends Error {
   constructor(
     message: string,
-    readonly outcome: Extract<CallOutcome, 'failed' | 'carrier_error'> = 'failed',
+    readonly outcome: Exclude<CallOutcome, 'completed' | 'voicemail' | 'busy' | 'no_answer' | 'timeout'> = 'failed',
   ) {
     super(message);
     this.name = 'CallProviderError';
@@ -34,3 +38,17 @@ export class CallProviderError extends Error {
 }
 
 export const PROVIDER_NOT_AVAILABLE = 'provider not available';
+
+/**
+ * The provider provably did not place the call (429, 503, connection refused before anything was
+ * sent): the admission may be taken back and the request retried later without risking a second dial.
+ */
+export class ProviderUnavailableError extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterMs: number,
+  ) {
+    super(message);
+    this.name = 'ProviderUnavailableError';
+  }
+}

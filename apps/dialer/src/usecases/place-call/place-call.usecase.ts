@@ -1,18 +1,30 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DialRequest } from '@outdial/contracts';
-import { Clock, Database, Logger, Outbox, SERVICE_CONFIG, SERVICE_LOGGER } from '@outdial/service-runtime';
+import { Clock, Database, Logger, Outbox, SERVICE_CONFIG, SERVICE_LOGGER, TransientError } from '@outdial/service-runtime';
 import { DialerEnv } from '../../dialer-env';
 import { callFinishedEvent, callStartedEvent } from '../../domain/attempt-events';
 import { DialerMetrics } from '../../dialer-metrics';
+import { AgentsRepository } from '../../persistence/agents.repository';
 import { AttemptsRepository, NewAttempt } from '../../persistence/attempts.repository';
-import { CallProviderError, PROVIDER_NOT_AVAILABLE } from '../../providers/call-provider';
+import { CallProvider, CallProviderError, PROVIDER_NOT_AVAILABLE, ProviderUnavailableError } from '../../providers/call-provider';
 import { CallProviderRegistry } from '../../providers/call-provider.registry';
+import { AdmitAttempt } from './admit-attempt';
+
+/** A dial request that must wait (no slot, no token, agent not announced yet): redelivered later, never dropped. */
+export class AdmissionRefusedError extends TransientError {
+  constructor(message: string, retryAfterMs: number) {
+    super(message, retryAfterMs);
+    this.name = 'AdmissionRefusedError';
+  }
+}
+
+export type PlaceCallOutcome = 'dialed' | 'reconciled' | 'declined' | 'failed' | 'expired';
 
 /**
- * Dials one attempt, at most once: the attempt row keyed by (contact, attempt) is committed
- * before the provider is asked, so a redelivered or duplicated request finds it and dials nothing.
- * If this process dies between admission and the provider's answer, the attempt stays open and
- * the reaper ends it `timeout` when its lease expires: never a second dial.
+ * Dials one attempt, at most once. Admission (slot, token, attempt row keyed by (contact, attempt))
+ * commits before the provider is asked, so a redelivered or duplicated request finds the row and
+ * dials nothing. If this process dies between admission and the provider's answer, the attempt
+ * stays open and the reaper ends it `timeout` when its lease expires: never a second dial.
  */
 @Injectable()
 export class PlaceCallUseCase {
@@ -21,6 +33,8 @@ export class PlaceCallUseCase {
   constructor(
     private readonly db: Database,
     private readonly attempts: AttemptsRepository,
+    private readonly agents: AgentsRepository,
+    private readonly admit: AdmitAttempt,
     private readonly providers: CallProviderRegistry,
     private readonly outbox: Outbox,
     private readonly clock: Clock,
@@ -31,38 +45,37 @@ export class PlaceCallUseCase {
     this.log = logger.child({ component: 'place-call' });
   }
 
-  async execute(request: DialRequest): Promise<void> {
+  async execute(request: DialRequest, deliveryCount = 1): Promise<PlaceCallOutcome> {
     const log = this.log.child({ batch_id: request.batch_id, contact_id: request.contact_id, attempt_id: request.attempt_id, attempt: request.attempt });
-    const admittedAt = this.clock.now();
-    const attempt: NewAttempt = {
-      attempt_id: request.attempt_id,
-      contact_id: request.contact_id,
-      attempt: request.attempt,
-      batch_id: request.batch_id,
-      org_id: request.org_id,
-      provider: request.provider,
-      requested_at: new Date(request.requested_at),
-      lease_expires_at: new Date(admittedAt.getTime() + (request.timeout_seconds + this.env.DIALER_LEASE_GRACE_SECONDS) * 1000),
-      timeout_seconds: request.timeout_seconds,
-    };
-
     const provider = this.providers.get(request.provider);
-    if (!provider) {
-      // Admitted and ended in one transaction: nothing to dial with.
-      const ended = await this.db.tx(async (client) => {
-        const row = await this.attempts.insertIfAbsent(client, attempt, { outcome: 'failed', ended_at: admittedAt, duration_seconds: 0, failure_reason: PROVIDER_NOT_AVAILABLE });
-        if (row) await this.outbox.enqueue(client, [callFinishedEvent(row)]);
-        return row;
-      });
-      if (!ended) return log.info('reconciled, not dialing');
-      this.outbox.kick();
-      this.metrics.callsFinished.inc({ outcome: 'failed' });
-      log.warn({ provider: request.provider }, 'provider not available; attempt failed');
-      return;
-    }
+    if (!provider) return this.endWithoutDialing(request, log);
+    const agentConfig = await this.agentConfig(request, provider, deliveryCount);
 
-    const admitted = await this.db.tx((client) => this.attempts.insertIfAbsent(client, attempt));
-    if (!admitted) return log.info('reconciled, not dialing');
+    const admission = await this.admit.execute(request);
+    switch (admission.kind) {
+      case 'reconciled':
+        log.info({ existing_attempt_id: admission.existing.attempt_id, status: admission.existing.status }, 'reconciled, not dialing');
+        return 'reconciled';
+      case 'declined':
+        this.outbox.kick();
+        this.metrics.declined.inc({ reason: admission.reason });
+        log.info({ reason: admission.reason }, 'declined right before dialing; nothing recorded');
+        return 'declined';
+      case 'refused':
+        this.metrics.admissions.inc({ result: 'refused', limit: admission.limit });
+        throw new AdmissionRefusedError(`no admission now (${admission.limit} limit)`, admission.retryAfterMs);
+      case 'expired':
+        this.outbox.kick();
+        this.metrics.admissions.inc({ result: 'refused', limit: admission.limit });
+        this.metrics.callsFinished.inc({ outcome: 'timeout' });
+        log.warn({ limit: admission.limit }, 'not admitted within the call timeout; attempt ended timeout');
+        return 'expired';
+      case 'admitted':
+        break;
+    }
+    const admittedAt = admission.attempt.admitted_at!;
+    this.metrics.admissions.inc({ result: 'granted', limit: '' });
+    this.metrics.admissionLatency.observe(Math.max(0, admittedAt.getTime() - Date.parse(request.requested_at)) / 1000);
 
     const startedAt = this.clock.now();
     let providerCallId: string;
@@ -77,21 +90,74 @@ export class PlaceCallUseCase {
         from: request.from_number,
         to: request.phone,
         variables: request.variables,
+        agent_config: agentConfig,
       }));
     } catch (error) {
+      if (error instanceof ProviderUnavailableError) return this.giveBackAdmission(request.attempt_id, error, log);
       await this.failAttempt(request.attempt_id, error, log);
-      return;
+      return 'failed';
     }
-    this.metrics.dialLatency.observe(Math.max(0, this.clock.nowMs() - attempt.requested_at.getTime()) / 1000);
+    this.metrics.dialLatency.observe(Math.max(0, this.clock.nowMs() - Date.parse(request.requested_at)) / 1000);
 
     await this.db.tx(async (client) => {
       const row = await this.attempts.recordDialing(client, request.attempt_id, providerCallId, startedAt);
-      // The row was just admitted; only a manual delete could make it vanish.
+      // The row was just admitted; only a deletion of its batch could make it vanish.
       if (row) await this.outbox.enqueue(client, [callStartedEvent(row)]);
     });
     this.outbox.kick();
     this.metrics.callsStarted.inc({ provider: provider.name });
     log.info({ provider: provider.name, provider_call_id: providerCallId }, 'call started');
+    return 'dialed';
+  }
+
+  /** The agent's announced config, for providers that need it; waits a few deliveries for a just-created agent. */
+  private async agentConfig(request: DialRequest, provider: CallProvider, deliveryCount: number): Promise<Record<string, unknown> | undefined> {
+    if (!provider.needsAgentConfig) return undefined;
+    const agent = await this.agents.find(request.org_id, request.agent_id);
+    if (agent && !agent.deleted) return agent.config;
+    if (!agent && deliveryCount < this.env.DIALER_AGENT_WAIT_DELIVERIES) {
+      throw new AdmissionRefusedError(`agent ${request.agent_id} not announced yet`, 1000);
+    }
+    // The provider ends the attempt agent_error, naming what is missing.
+    return undefined;
+  }
+
+  /** No adapter for this provider: admitted and ended `failed` in one transaction, nothing dialed. */
+  private async endWithoutDialing(request: DialRequest, log: Logger): Promise<PlaceCallOutcome> {
+    const now = this.clock.now();
+    const attempt: NewAttempt = {
+      attempt_id: request.attempt_id,
+      contact_id: request.contact_id,
+      attempt: request.attempt,
+      batch_id: request.batch_id,
+      org_id: request.org_id,
+      provider: request.provider,
+      requested_at: new Date(request.requested_at),
+      lease_expires_at: now,
+      timeout_seconds: request.timeout_seconds,
+      admitted_by: this.env.REPLICA_ID,
+      admitted_at: now,
+    };
+    const ended = await this.db.tx(async (client) => {
+      const row = await this.attempts.insertIfAbsent(client, attempt, { outcome: 'failed', ended_at: now, duration_seconds: 0, failure_reason: PROVIDER_NOT_AVAILABLE });
+      if (row) await this.outbox.enqueue(client, [callFinishedEvent(row)]);
+      return row;
+    });
+    if (!ended) {
+      log.info('reconciled, not dialing');
+      return 'reconciled';
+    }
+    this.outbox.kick();
+    this.metrics.callsFinished.inc({ outcome: 'failed' });
+    log.warn({ provider: request.provider }, 'provider not available; attempt failed');
+    return 'failed';
+  }
+
+  /** The provider provably placed nothing: the admission is taken back and the request comes back later. */
+  private async giveBackAdmission(attemptId: string, error: ProviderUnavailableError, log: Logger): Promise<never> {
+    const removed = await this.db.tx((client) => this.attempts.deleteUndialed(client, attemptId));
+    log.warn({ err: error, removed }, 'provider unavailable; admission given back, retrying later');
+    throw new AdmissionRefusedError(error.message, error.retryAfterMs);
   }
 
   /** The provider refused (or could not be reached): the attempt ends now; it is never dialed again. */

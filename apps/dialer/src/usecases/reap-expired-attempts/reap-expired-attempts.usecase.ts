@@ -4,6 +4,7 @@ import { callFinishedEvent, talkSeconds } from '../../domain/attempt-events';
 import { AttemptRecord } from '../../domain/attempt-record';
 import { DialerMetrics } from '../../dialer-metrics';
 import { AttemptsRepository } from '../../persistence/attempts.repository';
+import { BatchStatesRepository } from '../../persistence/batch-states.repository';
 
 export const TIMEOUT_REASON = 'no result within the call timeout';
 const REAP_BATCH = 100;
@@ -20,6 +21,7 @@ export class ReapExpiredAttemptsUseCase {
   constructor(
     private readonly db: Database,
     private readonly attempts: AttemptsRepository,
+    private readonly batches: BatchStatesRepository,
     private readonly outbox: Outbox,
     private readonly clock: Clock,
     private readonly metrics: DialerMetrics,
@@ -39,8 +41,11 @@ export class ReapExpiredAttemptsUseCase {
         this.log.warn({ batch_id: row.batch_id, contact_id: row.contact_id, attempt_id: row.attempt_id, status_was: row.status }, 'attempt timed out');
       }
       if (reaped.length > 0) this.outbox.kick();
-      if (reaped.length < REAP_BATCH) return total;
+      if (reaped.length < REAP_BATCH) break;
     }
+    // Calls of deleted batches that were still open at deletion: their attempts go once ended.
+    await this.db.tx((client) => this.batches.purgeEndedAttemptsOfDeletedBatches(client, this.attempts.tableName));
+    return total;
   }
 
   private reapBatch(): Promise<AttemptRecord[]> {

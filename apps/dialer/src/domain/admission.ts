@@ -1,0 +1,55 @@
+import { takeToken, TokenBucketState } from './org-token-bucket';
+
+export type AdmissionLimit = 'batch' | 'org' | 'rate';
+
+export interface AdmissionInput {
+  /** Open attempts (calls holding a slot) of the org, across every replica. */
+  orgOpen: number;
+  /** Open attempts of the request's batch. */
+  batchOpen: number;
+  maxConcurrentCalls: number;
+  /** The batch's `concurrency`; undefined when the request does not carry it. */
+  batchConcurrency: number | undefined;
+  callsPerSecond: number;
+  bucket: TokenBucketState;
+  nowMs: number;
+}
+
+export type AdmissionDecision =
+  | { kind: 'admit'; bucket: TokenBucketState }
+  /** retryAfterMs: when trying again may succeed (exact for the rate limit, a guess for slots). */
+  | { kind: 'refuse'; limit: AdmissionLimit; retryAfterMs?: number };
+
+/**
+ * Whether one more call may start now: a slot under the batch's concurrency, a slot under the
+ * org's max_concurrent_calls, and a token from the org's rate bucket. Slots are checked first so a
+ * call that cannot start never spends a token.
+ */
+export function decideAdmission(input: AdmissionInput): AdmissionDecision {
+  if (input.batchConcurrency !== undefined && input.batchOpen >= input.batchConcurrency) return { kind: 'refuse', limit: 'batch' };
+  if (input.orgOpen >= input.maxConcurrentCalls) return { kind: 'refuse', limit: 'org' };
+  const token = takeToken(input.bucket, input.callsPerSecond, input.nowMs);
+  if (!token.granted) return { kind: 'refuse', limit: 'rate', retryAfterMs: token.waitMs };
+  return { kind: 'admit', bucket: token.state };
+}
+
+export interface BatchStateView {
+  status: string;
+  changedAtMs: number;
+}
+
+/**
+ * Whether the batch lets a call start, from the latest status the dialer has seen. The scheduler is
+ * the authority: it only releases contacts of running batches, so a request released AFTER the
+ * latest change the dialer knows of proves that change is stale (a newer `running` is on its way).
+ * An unknown batch counts as running.
+ */
+export function batchAllowsDial(state: BatchStateView | undefined, requestedAtMs: number): boolean {
+  if (!state || state.status === 'running') return true;
+  return requestedAtMs > state.changedAtMs;
+}
+
+/** The contact's calling window (or the batch's end_time) is closed at `nowMs`. */
+export function pastNotAfter(notAfter: string | undefined, nowMs: number): boolean {
+  return notAfter !== undefined && nowMs >= Date.parse(notAfter);
+}

@@ -1,0 +1,135 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CallDeclinedEvent, DialDeclineReason, DialRequest, Subjects } from '@outdial/contracts';
+import { Clock, Database, Outbox, SERVICE_CONFIG } from '@outdial/service-runtime';
+import { DialerEnv } from '../../dialer-env';
+import { AdmissionLimit, batchAllowsDial, decideAdmission, pastNotAfter } from '../../domain/admission';
+import { callFinishedEvent } from '../../domain/attempt-events';
+import { AttemptRecord } from '../../domain/attempt-record';
+import { AttemptsRepository, NewAttempt } from '../../persistence/attempts.repository';
+import { BatchStatesRepository } from '../../persistence/batch-states.repository';
+import { OrgBudgetsRepository } from '../../persistence/org-budgets.repository';
+
+export type AdmissionResult =
+  /** The slot and token are taken and the attempt is recorded: dial it. */
+  | { kind: 'admitted'; attempt: AttemptRecord }
+  /** This (contact, attempt) was admitted before: never dial it again. */
+  | { kind: 'reconciled'; existing: AttemptRecord }
+  /** The batch is not running or the window closed: nothing recorded, call-declined enqueued. */
+  | { kind: 'declined'; reason: DialDeclineReason }
+  /** No slot or no token now: nothing recorded; try again after retryAfterMs. */
+  | { kind: 'refused'; limit: AdmissionLimit; retryAfterMs: number }
+  /** Refused for longer than the call timeout: recorded as ended `timeout` (the scheduler would give up on it next). */
+  | { kind: 'expired'; limit: AdmissionLimit; attempt: AttemptRecord };
+
+export const NOT_ADMITTED_REASON = 'not admitted within the call timeout';
+
+/**
+ * Admission of one attempt, in ONE transaction under the org's budget row lock (shared by every
+ * replica): already admitted? -> reconcile; batch not running / window closed? -> decline; then
+ * a batch slot, an org slot and a rate token, and the attempt row keyed by (contact, attempt).
+ * Either all of it commits or none of it.
+ */
+@Injectable()
+export class AdmitAttempt {
+  constructor(
+    private readonly db: Database,
+    private readonly attempts: AttemptsRepository,
+    private readonly budgets: OrgBudgetsRepository,
+    private readonly batches: BatchStatesRepository,
+    private readonly outbox: Outbox,
+    private readonly clock: Clock,
+    @Inject(SERVICE_CONFIG) private readonly env: DialerEnv,
+  ) {}
+
+  execute(request: DialRequest): Promise<AdmissionResult> {
+    return this.db.tx(async (client): Promise<AdmissionResult> => {
+      const budget = await this.budgets.lock(client, request.org_id, this.clock.now());
+      // The time is read after the lock is granted, so admissions of one org are in time order.
+      const now = this.clock.now();
+      const view = await this.attempts.admissionView(client, this.batches.tableName, request);
+      if (view.existing) return { kind: 'reconciled', existing: view.existing };
+
+      const requestedAtMs = Date.parse(request.requested_at);
+      const batchState = view.batch_status && view.batch_changed_at ? { status: view.batch_status, changedAtMs: new Date(view.batch_changed_at).getTime() } : undefined;
+      const reason: DialDeclineReason | undefined = !batchAllowsDial(batchState, requestedAtMs)
+        ? 'batch_not_running'
+        : pastNotAfter(request.not_after, now.getTime())
+          ? 'outside_window'
+          : undefined;
+      if (reason) {
+        await this.outbox.enqueue(client, [declinedEvent(request, reason, now)]);
+        return { kind: 'declined', reason };
+      }
+
+      const decision = decideAdmission({
+        orgOpen: view.org_open,
+        batchOpen: view.batch_open,
+        maxConcurrentCalls: budget.max_concurrent_calls,
+        batchConcurrency: request.batch_concurrency,
+        callsPerSecond: budget.calls_per_second,
+        bucket: { tokens: budget.tokens, refilledAtMs: budget.refilled_at.getTime() },
+        nowMs: now.getTime(),
+      });
+      if (decision.kind === 'refuse') {
+        if (now.getTime() < requestedAtMs + request.timeout_seconds * 1000) {
+          return { kind: 'refused', limit: decision.limit, retryAfterMs: this.retryDelay(decision.retryAfterMs) };
+        }
+        const ended = await this.attempts.insertIfAbsent(client, this.newAttempt(request, now), {
+          outcome: 'timeout',
+          ended_at: now,
+          duration_seconds: 0,
+          failure_reason: `${NOT_ADMITTED_REASON} (${decision.limit} limit)`,
+        });
+        await this.outbox.enqueue(client, [callFinishedEvent(ended!)]);
+        return { kind: 'expired', limit: decision.limit, attempt: ended! };
+      }
+
+      await this.budgets.saveBucket(client, request.org_id, decision.bucket);
+      const admitted = await this.attempts.insertIfAbsent(client, this.newAttempt(request, now));
+      // Unreachable while the org lock is held (the lookup above would have found it); kept as a guard.
+      if (!admitted) throw new Error(`attempt ${request.attempt_id} appeared during its own admission`);
+      return { kind: 'admitted', attempt: admitted };
+    });
+  }
+
+  private newAttempt(request: DialRequest, now: Date): NewAttempt {
+    return {
+      attempt_id: request.attempt_id,
+      contact_id: request.contact_id,
+      attempt: request.attempt,
+      batch_id: request.batch_id,
+      org_id: request.org_id,
+      provider: request.provider,
+      requested_at: new Date(request.requested_at),
+      // The slot is a lease: the reaper takes it back (attempt `timeout`) if no result came by then.
+      lease_expires_at: new Date(now.getTime() + (request.timeout_seconds + this.env.DIALER_LEASE_GRACE_SECONDS) * 1000),
+      timeout_seconds: request.timeout_seconds,
+      admitted_by: this.env.REPLICA_ID,
+      admitted_at: now,
+    };
+  }
+
+  /** Rate refusals wait for their token (+ a little jitter so waiters do not collide); slot refusals poll with jitter. */
+  private retryDelay(tokenWaitMs: number | undefined): number {
+    if (tokenWaitMs !== undefined) return tokenWaitMs + Math.floor(Math.random() * 20);
+    const base = this.env.DIALER_ADMISSION_RETRY_MS;
+    return Math.round(base * (0.5 + Math.random()));
+  }
+}
+
+/** Declines are per release (requested_at): the scheduler may release the same attempt again later. */
+export function declinedEvent(request: DialRequest, reason: DialDeclineReason, at: Date): { subject: string; payload: CallDeclinedEvent } {
+  return {
+    subject: Subjects.callDeclined,
+    payload: {
+      event_id: `call-declined:${request.attempt_id}:${Date.parse(request.requested_at)}`,
+      org_id: request.org_id,
+      attempt_id: request.attempt_id,
+      batch_id: request.batch_id,
+      contact_id: request.contact_id,
+      attempt: request.attempt,
+      reason,
+      at: at.toISOString(),
+    },
+  };
+}

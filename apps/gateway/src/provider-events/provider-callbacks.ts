@@ -1,0 +1,122 @@
+import { CallOutcome, isCallOutcome, PROVIDER_EVENT_KINDS, ProviderCallEvent, ProviderEventKind } from '@outdial/contracts';
+
+/** A callback that is well signed but cannot be understood: 400, nothing published. */
+export class CallbackFormatError extends Error {
+  constructor(
+    message: string,
+    readonly field: string,
+  ) {
+    super(message);
+    this.name = 'CallbackFormatError';
+  }
+}
+
+const TWILIO_FINAL: Record<string, CallOutcome> = { busy: 'busy', 'no-answer': 'no_answer', failed: 'failed', canceled: 'failed' };
+
+/** SIP responses of a failed call that say more than "failed" (RFC 3261 / Twilio's SipResponseCode). */
+function outcomeOfSip(code: string | undefined): CallOutcome | undefined {
+  if (code === '404' || code === '484' || code === '604') return 'invalid_number';
+  if (code === '403' || code === '603' || code === '607' || code === '608') return 'blocked';
+  return undefined;
+}
+
+/**
+ * A Twilio status callback as a provider event normalized to SPEC §5; null for statuses that change
+ * nothing (queued, initiated). Answering-machine detection: `AnsweredBy` machine_* or fax on a
+ * completed call is `voicemail`.
+ */
+export function twilioCallbackToEvent(attemptId: string, params: Map<string, string>, receivedAt: Date): ProviderCallEvent | null {
+  const callSid = params.get('CallSid');
+  const status = params.get('CallStatus');
+  if (!callSid) throw new CallbackFormatError('CallSid is missing', 'CallSid');
+  if (!status) throw new CallbackFormatError('CallStatus is missing', 'CallStatus');
+  const at = parseTwilioTimestamp(params.get('Timestamp')) ?? receivedAt;
+  const sequence = params.get('SequenceNumber');
+  const base = {
+    provider: 'twilio' as const,
+    provider_call_id: callSid,
+    attempt_id: attemptId,
+    at: at.toISOString(),
+  };
+  const id = (kind: string) => `twilio:${callSid}:${kind}${sequence ? `:${sequence}` : ''}`;
+  const answeredBy = params.get('AnsweredBy') ?? '';
+  switch (status) {
+    case 'queued':
+    case 'initiated':
+      return null;
+    case 'ringing':
+      return { ...base, event_id: id('ringing'), kind: 'ringing' };
+    case 'in-progress':
+      return { ...base, event_id: id('answered'), kind: 'answered' };
+    case 'completed': {
+      const machine = answeredBy.startsWith('machine') || answeredBy === 'fax';
+      return { ...base, event_id: id('ended'), kind: 'ended', outcome: machine ? 'voicemail' : 'completed', duration_seconds: seconds(params.get('CallDuration')) };
+    }
+    default: {
+      const outcome = TWILIO_FINAL[status];
+      if (!outcome) throw new CallbackFormatError(`unknown CallStatus ${status}`, 'CallStatus');
+      const refined = status === 'failed' ? (outcomeOfSip(params.get('SipResponseCode')) ?? outcome) : outcome;
+      const event: ProviderCallEvent = { ...base, event_id: id('ended'), kind: 'ended', outcome: refined, duration_seconds: 0 };
+      event.failure_reason = `twilio ${status}${params.get('SipResponseCode') ? ` (SIP ${params.get('SipResponseCode')})` : ''}${params.get('ErrorCode') ? ` (error ${params.get('ErrorCode')})` : ''}`;
+      return event;
+    }
+  }
+}
+
+function seconds(value: string | undefined): number {
+  const n = Number(value);
+  return Number.isFinite(n) && n >= 0 ? n : 0;
+}
+
+/** Twilio sends RFC 2822 dates ("Mon, 16 Aug 2010 03:45:01 +0000"). */
+function parseTwilioTimestamp(value: string | undefined): Date | undefined {
+  if (!value) return undefined;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? undefined : new Date(ms);
+}
+
+/**
+ * An `http` platform's status event: `{call_id, event: ringing|answered|ended, outcome?, at?,
+ * duration_seconds?, failure_reason?, recording_url?, transcript?, provider_call_id?, event_id?}`.
+ * `call_id` is the id Outdial sent when it placed the call (the attempt id); `ended` needs an
+ * `outcome` from SPEC §5.
+ */
+export function httpCallbackToEvent(body: unknown, receivedAt: Date): ProviderCallEvent {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new CallbackFormatError('the body must be a JSON object', '(body)');
+  const b = body as Record<string, unknown>;
+  const text = (field: string, required = false): string | undefined => {
+    const value = b[field];
+    if (value === undefined || value === null) {
+      if (required) throw new CallbackFormatError(`${field} is required`, field);
+      return undefined;
+    }
+    if (typeof value !== 'string' || value === '') throw new CallbackFormatError(`${field} must be a non-empty string`, field);
+    return value;
+  };
+  const callId = text('call_id', true)!;
+  const kind = text('event', true)! as ProviderEventKind;
+  if (!(PROVIDER_EVENT_KINDS as readonly string[]).includes(kind)) throw new CallbackFormatError(`event must be one of ${PROVIDER_EVENT_KINDS.join(', ')}`, 'event');
+  const outcome = text('outcome');
+  if (outcome !== undefined && !isCallOutcome(outcome)) throw new CallbackFormatError(`outcome ${outcome} is not an Outdial outcome`, 'outcome');
+  if (kind === 'ended' && !outcome) throw new CallbackFormatError('an ended event needs an outcome', 'outcome');
+  const atText = text('at');
+  if (atText !== undefined && Number.isNaN(Date.parse(atText))) throw new CallbackFormatError('at must be an ISO 8601 time', 'at');
+  const duration = b.duration_seconds;
+  if (duration !== undefined && (typeof duration !== 'number' || !Number.isFinite(duration) || duration < 0)) throw new CallbackFormatError('duration_seconds must be a number >= 0', 'duration_seconds');
+  const providerCallId = text('provider_call_id') ?? callId;
+  const event: ProviderCallEvent = {
+    event_id: text('event_id') ? `http:${callId}:${text('event_id')}` : `http:${providerCallId}:${kind}`,
+    provider: 'http',
+    provider_call_id: providerCallId,
+    attempt_id: callId,
+    kind,
+    at: atText ? new Date(atText).toISOString() : receivedAt.toISOString(),
+  };
+  if (outcome) event.outcome = outcome as CallOutcome;
+  if (duration !== undefined) event.duration_seconds = duration as number;
+  for (const field of ['failure_reason', 'recording_url', 'transcript'] as const) {
+    const value = text(field);
+    if (value !== undefined) event[field] = value;
+  }
+  return event;
+}

@@ -1,0 +1,103 @@
+import { Controller, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
+import { ProviderCallEvent, Subjects } from '@outdial/contracts';
+import { Clock, EventPublisher, Logger, SERVICE_CONFIG, SERVICE_LOGGER, ServiceError } from '@outdial/service-runtime';
+import type { Request } from 'express';
+import { Public } from '../auth/auth.guard';
+import { GatewayEnv } from '../gateway-env';
+import { SignatureCheck, verifyOutdialSignature, verifyTwilioSignature } from './callback-signatures';
+import { CallbackFormatError, httpCallbackToEvent, twilioCallbackToEvent } from './provider-callbacks';
+
+/** Callbacks are small; anything larger is not a provider's status event. */
+const MAX_CALLBACK_BYTES = 64 * 1024;
+
+/**
+ * Status callbacks of real providers: verified here (the signature is the authentication, so the
+ * route needs no token), normalized to SPEC §5 and published on the PROVIDER stream, where any
+ * dialer replica finishes the attempt. Nothing is published for a callback that fails verification.
+ */
+@Controller('api/provider-events')
+export class ProviderEventsController {
+  private readonly log: Logger;
+
+  constructor(
+    private readonly publisher: EventPublisher,
+    private readonly clock: Clock,
+    @Inject(SERVICE_CONFIG) private readonly config: GatewayEnv,
+    @Inject(SERVICE_LOGGER) logger: Logger,
+  ) {
+    this.log = logger.child({ component: 'provider-events' });
+  }
+
+  @Post(':provider')
+  @HttpCode(204)
+  @Public()
+  async receive(@Param('provider') provider: string, @Req() request: Request): Promise<void> {
+    if (provider !== 'http' && provider !== 'twilio') throw new ServiceError('not_found', `no provider ${provider}: callbacks are accepted for http and twilio`);
+    const raw = await readRawBody(request);
+    const event = provider === 'http' ? this.httpEvent(request, raw) : this.twilioEvent(request, raw);
+    if (!event) return;
+    await this.publisher.publish(Subjects.providerEvent, event, event.event_id);
+    this.log.debug({ provider, attempt_id: event.attempt_id, kind: event.kind, outcome: event.outcome }, 'provider event published');
+  }
+
+  private httpEvent(request: Request, raw: Buffer): ProviderCallEvent {
+    const secret = this.config.HTTP_PROVIDER_SIGNING_SECRET;
+    if (!secret) throw new ServiceError('not_found', 'the http provider is not configured on this platform (HTTP_PROVIDER_SIGNING_SECRET)');
+    const body = raw.toString('utf8');
+    this.require(
+      verifyOutdialSignature(secret, header(request, 'x-outdial-timestamp'), header(request, 'x-outdial-signature'), body, this.clock.nowMs(), this.config.PROVIDER_CALLBACK_TOLERANCE_SECONDS),
+      'http',
+    );
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      throw new ServiceError('validation_failed', 'the callback body is not JSON', [{ field: '(body)', problems: ['must be JSON'] }]);
+    }
+    return this.normalized(() => httpCallbackToEvent(parsed, this.clock.now()));
+  }
+
+  private twilioEvent(request: Request, raw: Buffer): ProviderCallEvent | null {
+    const token = this.config.TWILIO_AUTH_TOKEN;
+    if (!token) throw new ServiceError('not_found', 'the twilio provider is not configured on this platform (TWILIO_AUTH_TOKEN)');
+    const params = [...new URLSearchParams(raw.toString('utf8')).entries()];
+    // Twilio signs the URL it called: our public address plus the path and query as received.
+    const url = `${this.config.PUBLIC_BASE_URL.replace(/\/$/, '')}${request.originalUrl}`;
+    this.require(verifyTwilioSignature(token, url, params, header(request, 'x-twilio-signature')), 'twilio');
+    const attemptId = typeof request.query.attempt_id === 'string' ? request.query.attempt_id : '';
+    if (!attemptId) throw new ServiceError('validation_failed', 'the callback URL has no attempt_id', [{ field: 'attempt_id', problems: ['required in the query'] }]);
+    return this.normalized(() => twilioCallbackToEvent(attemptId, new Map(params), this.clock.now()));
+  }
+
+  private require(check: SignatureCheck, provider: string): void {
+    if (check.ok) return;
+    this.log.warn({ provider, reason: check.reason }, 'provider callback refused');
+    throw new ServiceError('unauthorized', `callback signature refused: ${check.reason}`);
+  }
+
+  private normalized<T>(map: () => T): T {
+    try {
+      return map();
+    } catch (error) {
+      if (error instanceof CallbackFormatError) throw new ServiceError('validation_failed', error.message, [{ field: error.field, problems: [error.message] }]);
+      throw error;
+    }
+  }
+}
+
+function header(request: Request, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** The exact bytes received (the global body parser is off): signatures are over them. */
+async function readRawBody(request: Request): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_CALLBACK_BYTES) throw new ServiceError('payload_too_large', `a provider callback is at most ${MAX_CALLBACK_BYTES} bytes`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
