@@ -1,5 +1,5 @@
-import { IsInt, IsString, Max, Min } from 'class-validator';
-import { BaseServiceEnv, EnvInt } from '@outdial/service-runtime';
+import { IsBoolean, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { BaseServiceEnv, EnvBool, EnvInt, EnvNumber } from '@outdial/service-runtime';
 
 export class GatewayEnv extends BaseServiceEnv {
   /** SPEC §11: the gateway listens on 8010 (GATEWAY_PORT). */
@@ -20,4 +20,44 @@ export class GatewayEnv extends BaseServiceEnv {
   /** How long a create may take (a 1M-row file is ingested within it). */
   @EnvInt() @IsInt() @Min(1000)
   GATEWAY_CREATE_TIMEOUT_MS: number = 300_000;
+
+  /** `file_url` local imports are allowed only inside this directory (unset: local paths refused). */
+  @IsString()
+  INGEST_IMPORT_DIR: string = '';
+
+  /** How long fetching an http(s) `file_url` may take, download included. */
+  @EnvInt() @IsInt() @Min(100)
+  FILE_URL_TIMEOUT_MS: number = 120_000;
+
+  /** Let `file_url` reach loopback/private hosts (off by default: no requests into the platform's own network). */
+  @EnvBool() @IsBoolean()
+  FILE_URL_ALLOW_PRIVATE: boolean = false;
+
+  /** Requests per second allowed per API token (token bucket, per gateway process); 0 turns the limit off. */
+  @EnvNumber() @IsNumber() @Min(0)
+  GATEWAY_RATE_LIMIT_PER_SECOND: number = 50;
+
+  /** Burst a token may spend at once before the per-second rate applies. */
+  @EnvInt() @IsInt() @Min(1)
+  GATEWAY_RATE_LIMIT_BURST: number = 100;
+
+  /** How long a resolved token is trusted without asking the database (revocations through this process apply at once). */
+  @EnvInt() @IsInt() @Min(0) @Max(60_000)
+  GATEWAY_AUTH_CACHE_MS: number = 2000;
+
+  /** The gateway's public address as providers call it (Twilio signs the full URL it called). */
+  @IsString() @Matches(/^https?:\/\/[^/]+/, { message: 'PUBLIC_BASE_URL must be an http(s) URL' })
+  PUBLIC_BASE_URL: string = 'http://127.0.0.1:8010';
+
+  /** Shared with the dialer: verifies `http` provider callbacks (X-Outdial-Signature); unset: http callbacks are refused. */
+  @IsOptional() @IsString()
+  HTTP_PROVIDER_SIGNING_SECRET?: string;
+
+  /** Verifies X-Twilio-Signature of Twilio status callbacks; unset: twilio callbacks are refused. */
+  @IsOptional() @IsString()
+  TWILIO_AUTH_TOKEN?: string;
+
+  /** How far a signed callback's timestamp may be from now (replay protection). */
+  @EnvInt() @IsInt() @Min(1) @Max(3600)
+  PROVIDER_CALLBACK_TOLERANCE_SECONDS: number = 300;
 }

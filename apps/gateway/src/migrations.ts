@@ -41,4 +41,41 @@ export const GATEWAY_MIGRATIONS: Migration[] = [
         PRIMARY KEY (org_id, e164)
       );`,
   },
+  {
+    // Directory changes travel as versioned events (OrgSettingsChangedEvent, AgentChangedEvent):
+    // `version` grows by one on every change, also across an agent's delete and re-create (the
+    // tombstone keeps it), so consumers can keep the highest. `token_hint` lets owners tell
+    // tokens apart without the secret.
+    id: '002_directory_versions',
+    sql: `
+      ALTER TABLE {schema}.orgs ADD COLUMN version integer NOT NULL DEFAULT 1, ADD COLUMN updated_at timestamptz NOT NULL DEFAULT now();
+      ALTER TABLE {schema}.agents ADD COLUMN version integer NOT NULL DEFAULT 1, ADD COLUMN updated_at timestamptz NOT NULL DEFAULT now();
+      ALTER TABLE {schema}.phone_numbers ADD COLUMN updated_at timestamptz NOT NULL DEFAULT now();
+      ALTER TABLE {schema}.tokens ADD COLUMN token_hint text, ADD COLUMN created_by text;
+      CREATE TABLE {schema}.agent_tombstones (
+        org_id text NOT NULL REFERENCES {schema}.orgs (org_id) ON DELETE CASCADE,
+        agent_id text NOT NULL,
+        name text NOT NULL,
+        kind text NOT NULL,
+        provider text NOT NULL,
+        version integer NOT NULL,
+        deleted_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (org_id, agent_id)
+      );`,
+  },
+  {
+    // Idempotency-Key on creates (SPEC §9): the first request claims the key (response NULL),
+    // its response is stored once the batch exists; the same key with another fingerprint is refused.
+    id: '010_idempotency_keys',
+    sql: `
+      CREATE TABLE {schema}.idempotency_keys (
+        org_id text NOT NULL,
+        key text NOT NULL,
+        fingerprint text NOT NULL,
+        response jsonb,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        completed_at timestamptz,
+        PRIMARY KEY (org_id, key)
+      );`,
+  },
 ];

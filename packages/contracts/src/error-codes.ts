@@ -19,6 +19,8 @@ export const ERROR_HTTP_STATUS = {
   agent_not_voice: 422,
   from_number_not_allowed: 422,
   idempotency_key_reused: 422,
+  file_url_not_allowed: 422,
+  file_url_unreachable: 422,
   rate_limited: 429,
   internal: 500,
   upstream_unavailable: 503,

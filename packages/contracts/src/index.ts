@@ -6,5 +6,7 @@ export * from './subjects';
 export * from './batch-settings';
 export * from './events';
 export * from './rpc';
+export * from './ingest-rpc';
+export * from './reporting-rpc';
 export * from './lifecycle';
 export * from './payload-registry';

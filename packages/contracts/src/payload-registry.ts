@@ -12,6 +12,8 @@ import {
 } from './events';
 import { BatchQuery, CreateBatchCommand, ResultsPageQuery } from './rpc';
 import { Subjects } from './subjects';
+import { IssuesPageQuery, SuppressionAddCommand, SuppressionImportCommand, SuppressionListQuery, SuppressionRemoveCommand } from './ingest-rpc';
+import { CallsPageQuery, ContactsPageQuery, CreateWebhookCommand, ListBatchesQuery, OrgQuery, ReportQuery, WebhookDeliveriesQuery, WebhookQuery } from './reporting-rpc';
 import { AgentChangedEvent, BatchActionCommand, BatchDeletedEvent, CallDeclinedEvent, OrgSettingsChangedEvent } from './lifecycle';
 
 type PayloadClass = new () => object;
@@ -32,8 +34,24 @@ export const PAYLOAD_CLASSES: Record<string, PayloadClass> = {
   [Subjects.agentChanged]: AgentChangedEvent as unknown as PayloadClass,
   [Subjects.schedulerBatchAction]: BatchActionCommand as unknown as PayloadClass,
   [Subjects.ingestCreateBatch]: CreateBatchCommand as unknown as PayloadClass,
+  [Subjects.ingestValidateBatch]: CreateBatchCommand as unknown as PayloadClass,
+  [Subjects.ingestIssuesPage]: IssuesPageQuery as unknown as PayloadClass,
+  [Subjects.ingestSuppressionList]: SuppressionListQuery as unknown as PayloadClass,
+  [Subjects.ingestSuppressionAdd]: SuppressionAddCommand as unknown as PayloadClass,
+  [Subjects.ingestSuppressionImport]: SuppressionImportCommand as unknown as PayloadClass,
+  [Subjects.ingestSuppressionRemove]: SuppressionRemoveCommand as unknown as PayloadClass,
   [Subjects.reportingGetBatch]: BatchQuery as unknown as PayloadClass,
   [Subjects.reportingResultsPage]: ResultsPageQuery as unknown as PayloadClass,
+  [Subjects.reportingListBatches]: ListBatchesQuery as unknown as PayloadClass,
+  [Subjects.reportingContactsPage]: ContactsPageQuery as unknown as PayloadClass,
+  [Subjects.reportingCallsPage]: CallsPageQuery as unknown as PayloadClass,
+  [Subjects.reportingReport]: ReportQuery as unknown as PayloadClass,
+  [Subjects.reportingWebhookCreate]: CreateWebhookCommand as unknown as PayloadClass,
+  [Subjects.reportingWebhookList]: OrgQuery as unknown as PayloadClass,
+  [Subjects.reportingWebhookDelete]: WebhookQuery as unknown as PayloadClass,
+  [Subjects.reportingWebhookDeliveries]: WebhookDeliveriesQuery as unknown as PayloadClass,
+  [Subjects.reportingSystemCounts]: OrgQuery as unknown as PayloadClass,
+  [Subjects.reportingWebhookCallbackSecret]: OrgQuery as unknown as PayloadClass,
 };
 
 export interface FieldError {
