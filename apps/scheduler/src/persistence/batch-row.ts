@@ -1,5 +1,5 @@
 import { BatchSettings, BatchStatus, ProviderName } from '@outdial/contracts';
-import { OutboxEvent } from '@outdial/service-runtime';
+import { OutboxEvent, TransientError } from '@outdial/service-runtime';
 import { PoolClient } from 'pg';
 import { batchStatusChanged, ContactState, contactUpdated } from '../domain/scheduler-events';
 
@@ -25,6 +25,29 @@ export interface BatchRow {
 
 export async function lockBatch(client: PoolClient, batchId: string): Promise<BatchRow | undefined> {
   return (await client.query<BatchRow>(`SELECT * FROM scheduler.batches WHERE batch_id = $1 FOR UPDATE`, [batchId])).rows[0];
+}
+
+/**
+ * The batch of an attempt event, under its row lock, and the attempt's contact if it is still in
+ * one of `statuses` for that attempt number. `null` when the batch was deleted (the late event is
+ * dropped); a batch not registered yet is retried later.
+ */
+export async function lockAttemptContact(
+  client: PoolClient,
+  event: { batch_id: string; contact_id: string; attempt: number },
+  statuses: readonly string[],
+): Promise<{ batch: BatchRow; contact: (ContactState & { zone_key: string }) | undefined } | null> {
+  const batch = await lockBatch(client, event.batch_id);
+  if (!batch) {
+    if (await isDeletedBatch(client, event.batch_id)) return null;
+    throw new TransientError(`batch ${event.batch_id} unknown`, 500);
+  }
+  const rows = await client.query<ContactState & { zone_key: string }>(
+    `SELECT ${CONTACT_STATE_COLUMNS}, zone_key FROM scheduler.contacts
+      WHERE contact_id = $1 AND attempts = $2 AND status = ANY($3) FOR UPDATE`,
+    [event.contact_id, event.attempt, statuses],
+  );
+  return { batch, contact: rows.rows[0] };
 }
 
 export async function isDeletedBatch(client: PoolClient, batchId: string): Promise<boolean> {

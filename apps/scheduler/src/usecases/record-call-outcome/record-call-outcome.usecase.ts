@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CallOutcome, ContactStatus } from '@outdial/contracts';
-import { Clock, Database, Logger, Outbox, OutboxEvent, SERVICE_LOGGER, TransientError } from '@outdial/service-runtime';
+import { Clock, Database, Logger, Outbox, OutboxEvent, SERVICE_LOGGER } from '@outdial/service-runtime';
 import { decideAfterOutcome } from '../../domain/retry-policy';
 import { planRetry } from '../../domain/retry-schedule';
 import { ContactState, contactUpdated } from '../../domain/scheduler-events';
-import { completeIfDone, isDeletedBatch, lockBatch } from '../../persistence/batch-row';
+import { completeIfDone, lockAttemptContact } from '../../persistence/batch-row';
 import { OrgSettingsRepository } from '../../persistence/org-settings.repository';
 import { CallingWindows } from '../../windows/calling-windows';
 
@@ -33,19 +33,9 @@ export class RecordCallOutcomeUseCase {
 
   async execute(result: AttemptOutcome): Promise<void> {
     const applied = await this.db.tx(async (client) => {
-      const batch = await lockBatch(client, result.batch_id);
-      if (!batch) {
-        if (await isDeletedBatch(client, result.batch_id)) return false;
-        throw new TransientError(`batch ${result.batch_id} unknown`, 500);
-      }
-      const contacts = await client.query<ContactState & { zone_key: string }>(
-        `SELECT contact_id, batch_id, org_id, status, version, attempts, last_outcome, next_retry_at, last_attempt_at, zone_key
-           FROM scheduler.contacts
-          WHERE contact_id = $1 AND attempts = $2 AND status IN ('dialing', 'in_progress')
-          FOR UPDATE`,
-        [result.contact_id, result.attempt],
-      );
-      const contact = contacts.rows[0];
+      const locked = await lockAttemptContact(client, result, ['dialing', 'in_progress']);
+      if (!locked) return false; // the batch was deleted
+      const { batch, contact } = locked;
       if (!contact) return false; // a repeated or late result: already applied
 
       const now = this.clock.now();

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { CallDeclinedEvent } from '@outdial/contracts';
-import { Clock, Database, Outbox, OutboxEvent, TransientError } from '@outdial/service-runtime';
+import { Clock, Database, Outbox, OutboxEvent } from '@outdial/service-runtime';
 import { ContactState, contactUpdated } from '../../domain/scheduler-events';
-import { completeIfDone, isDeletedBatch, lockBatch } from '../../persistence/batch-row';
+import { completeIfDone, lockAttemptContact } from '../../persistence/batch-row';
 import { OrgSettingsRepository } from '../../persistence/org-settings.repository';
 import { CallingWindows } from '../../windows/calling-windows';
 
@@ -24,17 +24,9 @@ export class ReturnDeclinedContactUseCase {
 
   async execute(event: CallDeclinedEvent): Promise<void> {
     const applied = await this.db.tx(async (client) => {
-      const batch = await lockBatch(client, event.batch_id);
-      if (!batch) {
-        if (await isDeletedBatch(client, event.batch_id)) return false;
-        throw new TransientError(`batch ${event.batch_id} unknown`, 500);
-      }
-      const rows = await client.query<ContactState & { zone_key: string }>(
-        `SELECT contact_id, batch_id, org_id, status, version, attempts, last_outcome, next_retry_at, last_attempt_at, zone_key
-           FROM scheduler.contacts WHERE contact_id = $1 AND attempts = $2 AND status = 'dialing' FOR UPDATE`,
-        [event.contact_id, event.attempt],
-      );
-      const contact = rows.rows[0];
+      const locked = await lockAttemptContact(client, event, ['dialing']);
+      if (!locked) return false; // the batch was deleted
+      const { batch, contact } = locked;
       if (!contact) return false; // repeated, or the attempt went on (a redelivered request was dialed)
       const now = this.clock.now();
       const events: OutboxEvent[] = [];
