@@ -10,6 +10,7 @@ import {
   StorageType,
 } from '@nats-io/jetstream';
 import { Objm, ObjectStore } from '@nats-io/obj';
+import { readObjectStream } from './object-stream';
 import {
   assertValidPrefix,
   prefixedStreamName,
@@ -127,6 +128,11 @@ export class NatsBus {
   async uploads(): Promise<ObjectStore> {
     const objm = new Objm(this.nc);
     return objm.create(uploadsBucketName(this.prefix), { storage: StorageType.File });
+  }
+
+  /** An upload as a stream read with backpressure (see readObjectStream); null if missing. */
+  async readUpload(name: string): Promise<import('node:stream').Readable | null> {
+    return readObjectStream(this.js, await this.uploads(), uploadsBucketName(this.prefix), name);
   }
 
   async close(): Promise<void> {

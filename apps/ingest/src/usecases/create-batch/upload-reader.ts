@@ -13,12 +13,11 @@ export class UploadReader {
     if (upload.size > maxBytes) {
       throw new ServiceError('payload_too_large', `the file is larger than the limit of ${maxBytes} bytes`, { limit_bytes: maxBytes });
     }
-    const store = await this.bus.uploads();
     const opened: Readable[] = [];
     const openBytes = async (): Promise<Readable> => {
-      const object = await store.get(upload.object_name);
-      if (!object) throw new ServiceError('not_found', `upload ${upload.object_name} not found`);
-      const bytes = Readable.fromWeb(object.data as import('node:stream/web').ReadableStream);
+      // Read with backpressure: the parser, not the network, sets the pace, so memory stays flat.
+      const bytes = await this.bus.readUpload(upload.object_name);
+      if (!bytes) throw new ServiceError('not_found', `upload ${upload.object_name} not found`);
       opened.push(bytes);
       return bytes;
     };
