@@ -54,22 +54,18 @@ export function orgSettingsEvent(row: OrgRow): OutboxEvent {
 }
 
 export function agentEvent(row: AgentRow): OutboxEvent {
-  const payload: AgentChangedEvent = {
-    event_id: `agent:${row.org_id}:${row.agent_id}:v${row.version}`,
-    org_id: row.org_id,
-    agent_id: row.agent_id,
-    name: row.name,
-    kind: row.kind,
-    provider: row.provider,
-    config: row.config ?? {},
-    deleted: false,
-    version: row.version,
-    at: new Date(row.updated_at).toISOString(),
-  };
-  return { subject: Subjects.agentChanged, payload };
+  return agentChanged(row, { config: row.config ?? {}, deleted: false, at: row.updated_at });
 }
 
+/** A deleted agent keeps its version sequence: its tombstone is announced like any other change. */
 export function agentDeletedEvent(row: AgentTombstoneRow): OutboxEvent {
+  return agentChanged(row, { config: {}, deleted: true, at: row.deleted_at });
+}
+
+function agentChanged(
+  row: Pick<AgentRow, 'org_id' | 'agent_id' | 'name' | 'kind' | 'provider' | 'version'>,
+  state: { config: Record<string, unknown>; deleted: boolean; at: Date },
+): OutboxEvent {
   const payload: AgentChangedEvent = {
     event_id: `agent:${row.org_id}:${row.agent_id}:v${row.version}`,
     org_id: row.org_id,
@@ -77,10 +73,10 @@ export function agentDeletedEvent(row: AgentTombstoneRow): OutboxEvent {
     name: row.name,
     kind: row.kind,
     provider: row.provider,
-    config: {},
-    deleted: true,
+    config: state.config,
+    deleted: state.deleted,
     version: row.version,
-    at: new Date(row.deleted_at).toISOString(),
+    at: new Date(state.at).toISOString(),
   };
   return { subject: Subjects.agentChanged, payload };
 }

@@ -1,4 +1,5 @@
 import type { SqlClient } from '@outdial/service-runtime';
+import { lockBatchOrRetryLater } from './batch-lock';
 import { ReportingTables } from './reporting-tables';
 
 /**
@@ -11,4 +12,13 @@ export async function markEventProcessed(client: SqlClient, tables: ReportingTab
     now,
   ]);
   return result.rowCount === 1;
+}
+
+/**
+ * The prologue of every batch event: lock the event's batch (retried later when it is not known
+ * yet; false when it was deleted), then record the event (false when it was already applied).
+ */
+export async function claimBatchEvent(client: SqlClient, tables: ReportingTables, event: { batch_id: string; event_id: string }, now: Date): Promise<boolean> {
+  if (!(await lockBatchOrRetryLater(client, tables, event.batch_id))) return false;
+  return markEventProcessed(client, tables, event.event_id, now);
 }

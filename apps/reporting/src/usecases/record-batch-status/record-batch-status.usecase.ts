@@ -2,8 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { BatchStatusChangedEvent } from '@outdial/contracts';
 import { Clock, Database } from '@outdial/service-runtime';
 import { applyStatusChange, BatchLifecycle } from '../../domain/batch-status-change';
-import { lockBatchOrRetryLater } from '../../persistence/batch-lock';
-import { markEventProcessed } from '../../persistence/processed-events';
+import { claimBatchEvent } from '../../persistence/processed-events';
 import { ReportingTables, reportingTables } from '../../persistence/reporting-tables';
 import { ProgressNotifier } from '../../progress/progress-notifier';
 import { batchWebhookType } from '../../webhooks/webhook-events';
@@ -42,8 +41,7 @@ export class RecordBatchStatusUseCase {
   async execute(event: BatchStatusChangedEvent): Promise<void> {
     const now = this.clock.now();
     const applied = await this.db.tx(async (client) => {
-      if (!(await lockBatchOrRetryLater(client, this.tables, event.batch_id))) return false;
-      if (!(await markEventProcessed(client, this.tables, event.event_id, now))) return false;
+      if (!(await claimBatchEvent(client, this.tables, event, now))) return false;
       const current = await client.query<StoredBatch>(
         `SELECT status, status_at, start_time, completed_at, name, callback_url, total_calls, final_count, completed_count,
                 failed_count, in_progress_count, cost_so_far

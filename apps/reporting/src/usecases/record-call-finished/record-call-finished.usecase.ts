@@ -2,8 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { CallFinishedEvent } from '@outdial/contracts';
 import { Clock, Database } from '@outdial/service-runtime';
 import { attemptCost, CostRates } from '../../domain/cost';
-import { lockBatchOrRetryLater } from '../../persistence/batch-lock';
-import { markEventProcessed } from '../../persistence/processed-events';
+import { claimBatchEvent } from '../../persistence/processed-events';
 import { ReportingTables, reportingTables } from '../../persistence/reporting-tables';
 import { ReportingEnv } from '../../reporting-env';
 import { ProgressNotifier } from '../../progress/progress-notifier';
@@ -33,8 +32,7 @@ export class RecordCallFinishedUseCase {
     const now = this.clock.now();
     const cost = attemptCost(event.duration_seconds, this.rates.rateFor(event.provider));
     const applied = await this.db.tx(async (client) => {
-      if (!(await lockBatchOrRetryLater(client, this.tables, event.batch_id))) return false;
-      if (!(await markEventProcessed(client, this.tables, event.event_id, now))) return false;
+      if (!(await claimBatchEvent(client, this.tables, event, now))) return false;
       const ended = await client.query<{ started_at: Date | null; inserted: boolean }>(
         `INSERT INTO ${this.tables.attempts} AS a
            (attempt_id, batch_id, contact_id, org_id, attempt, provider, provider_call_id, status, outcome,

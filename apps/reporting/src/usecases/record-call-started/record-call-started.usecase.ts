@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { CallStartedEvent } from '@outdial/contracts';
 import { Clock, Database } from '@outdial/service-runtime';
-import { lockBatchOrRetryLater } from '../../persistence/batch-lock';
-import { markEventProcessed } from '../../persistence/processed-events';
+import { claimBatchEvent } from '../../persistence/processed-events';
 import { ReportingTables, reportingTables } from '../../persistence/reporting-tables';
 import { ProgressNotifier } from '../../progress/progress-notifier';
 
@@ -26,8 +25,7 @@ export class RecordCallStartedUseCase {
   async execute(event: CallStartedEvent): Promise<void> {
     const now = this.clock.now();
     const applied = await this.db.tx(async (client) => {
-      if (!(await lockBatchOrRetryLater(client, this.tables, event.batch_id))) return false;
-      if (!(await markEventProcessed(client, this.tables, event.event_id, now))) return false;
+      if (!(await claimBatchEvent(client, this.tables, event, now))) return false;
       const upsert = await client.query<{ inserted: boolean }>(
         `INSERT INTO ${this.tables.attempts} AS a
            (attempt_id, batch_id, contact_id, org_id, attempt, provider, provider_call_id, status, started_at)

@@ -5,8 +5,7 @@ import { CounterState, counterDelta } from '../../domain/contact-counters';
 import { isNewerVersion } from '../../domain/contact-versions';
 import { statusCountDelta } from '../../domain/status-counts';
 import { applyCounterDelta, applyStatusCountDelta } from '../../persistence/batch-counters';
-import { lockBatchOrRetryLater } from '../../persistence/batch-lock';
-import { markEventProcessed } from '../../persistence/processed-events';
+import { claimBatchEvent } from '../../persistence/processed-events';
 import { ReportingTables, reportingTables } from '../../persistence/reporting-tables';
 import { ProgressNotifier } from '../../progress/progress-notifier';
 import { contactWebhookType } from '../../webhooks/webhook-events';
@@ -46,8 +45,7 @@ export class RecordContactUpdateUseCase {
   async execute(event: ContactUpdatedEvent): Promise<void> {
     const now = this.clock.now();
     const result = await this.db.tx(async (client) => {
-      if (!(await lockBatchOrRetryLater(client, this.tables, event.batch_id))) return null;
-      if (!(await markEventProcessed(client, this.tables, event.event_id, now))) return null;
+      if (!(await claimBatchEvent(client, this.tables, event, now))) return null;
       // The chunk with this contact may not have arrived yet: hold the decision in a placeholder.
       await client.query(
         `INSERT INTO ${this.tables.contacts} (contact_id, batch_id, org_id, status) VALUES ($1, $2, $3, 'pending') ON CONFLICT (contact_id) DO NOTHING`,

@@ -4,8 +4,7 @@ import { Clock, Database } from '@outdial/service-runtime';
 import { CounterState, counterDelta } from '../../domain/contact-counters';
 import { StatusCountState, statusCountDelta } from '../../domain/status-counts';
 import { applyCounterDelta, applyStatusCountDelta } from '../../persistence/batch-counters';
-import { lockBatchOrRetryLater } from '../../persistence/batch-lock';
-import { markEventProcessed } from '../../persistence/processed-events';
+import { claimBatchEvent } from '../../persistence/processed-events';
 import { ReportingTables, reportingTables } from '../../persistence/reporting-tables';
 import { ProgressNotifier } from '../../progress/progress-notifier';
 
@@ -35,8 +34,7 @@ export class RecordContactsChunkUseCase {
     if (contacts.length === 0) return;
     const now = this.clock.now();
     const applied = await this.db.tx(async (client) => {
-      if (!(await lockBatchOrRetryLater(client, this.tables, event.batch_id))) return false;
-      if (!(await markEventProcessed(client, this.tables, event.event_id, now))) return false;
+      if (!(await claimBatchEvent(client, this.tables, event, now))) return false;
       const ids = contacts.map((c) => c.contact_id);
       const before = await client.query<ContactState>(`SELECT status, final, attempts, row FROM ${this.tables.contacts} WHERE contact_id = ANY($1::text[])`, [ids]);
       const after = await client.query<ContactState>(
