@@ -1,4 +1,6 @@
-import { IsInt, IsNumber, Max, Min } from 'class-validator';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { IsInt, IsNotEmpty, IsNumber, IsString, Max, Min } from 'class-validator';
 import { BaseServiceEnv, EnvInt, EnvNumber } from '@outdial/service-runtime';
 
 export class IngestEnv extends BaseServiceEnv {
@@ -31,6 +33,13 @@ export class IngestEnv extends BaseServiceEnv {
   /** Uploads of at least this many bytes use the phone workers; small ones are faster inline. */
   @EnvInt() @IsInt() @Min(0)
   INGEST_WORKER_MIN_BYTES: number = 256 * 1024;
+
+  /**
+   * Local directory for the hand-over spool: the contacts' message JSON is written there during an
+   * ingest (about 250 MB per million contacts) and deleted once the batch is handed over.
+   */
+  @IsString() @IsNotEmpty()
+  INGEST_SPOOL_DIR: string = join(tmpdir(), 'outdial-ingest-spool');
 
   @EnvNumber() @IsNumber() @Min(0)
   COST_PER_MINUTE: number = 0.09;

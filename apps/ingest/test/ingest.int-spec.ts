@@ -1,10 +1,14 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CreateBatchCommand, CreateBatchResult, IssuesPage, prefixedStreamName, Subjects, ValidateBatchResult } from '@outdial/contracts';
 import { RunningService, ServiceError, startService } from '@outdial/service-runtime';
 import { parse } from 'csv-parse/sync';
 import { createIsolatedEnv, IsolatedEnv } from '../../../test/support/isolated-env';
 import { IngestEnv } from '../src/ingest-env';
 import { ingestService } from '../src/ingest-service';
+import { HandOverBatchUseCase } from '../src/usecases/hand-over-batch/hand-over-batch.usecase';
 
 const ORG = 'org-a';
 const OTHER_ORG = 'org-b';
@@ -21,6 +25,7 @@ describe('ingest service', () => {
   let env: IsolatedEnv;
   let running: RunningService<IngestEnv>;
   let counter = 0;
+  const spoolDir = mkdtempSync(join(tmpdir(), 'outdial-ingest-spool-test-'));
 
   beforeAll(async () => {
     env = await createIsolatedEnv('ingest');
@@ -34,6 +39,7 @@ describe('ingest service', () => {
       INGEST_MAX_FILE_BYTES: String(MAX_BYTES),
       INGEST_MAX_COLUMNS: '1000',
       INGEST_CHUNK_CONTACTS: '10',
+      INGEST_SPOOL_DIR: spoolDir,
     });
     running = await startService(ingestService);
   });
@@ -41,6 +47,7 @@ describe('ingest service', () => {
   afterAll(async () => {
     await running?.app.close();
     await env?.cleanup();
+    rmSync(spoolDir, { recursive: true, force: true });
   });
 
   const sql = async <R = Record<string, unknown>>(text: string, params: unknown[] = []) => (await running.runtime.db.query(text, params)) as R[];
@@ -96,6 +103,7 @@ describe('ingest service', () => {
     expect(await count('contacts', c.batch_id)).toBe(0);
     expect(await count('validation_issues', c.batch_id)).toBe(0);
     expect(await uploadGone(c.upload.object_name)).toBe(true);
+    expect(readdirSync(spoolDir)).toEqual([]);
     return error;
   }
 
@@ -310,6 +318,54 @@ describe('ingest service', () => {
       expect(all.filter((r) => r[0] === '1').map((r) => r[2])).toEqual(['invalid_value', 'invalid_phone']);
       const other = await failure(running.runtime.rpc.request(Subjects.ingestIssuesPage, { org_id: OTHER_ORG, batch_id: c.batch_id, after_row: 0, max_bytes: 4096 }));
       expect(other.code).toBe('not_found');
+    });
+  });
+
+  describe('hand-over', () => {
+    /** The contacts of the batch's hand-over messages on the INGEST stream, by chunk index. */
+    async function publishedChunks(batchId: string): Promise<Map<number, { chunk_count: number; contacts: Record<string, unknown>[] }>> {
+      const { jsm } = running.runtime.bus;
+      const stream = prefixedStreamName(env.prefix, 'INGEST');
+      const info = await jsm.streams.info(stream);
+      const chunks = new Map<number, { chunk_count: number; contacts: Record<string, unknown>[] }>();
+      for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {
+        const message = await jsm.streams.getMessage(stream, { seq }).catch(() => null);
+        if (!message || !message.subject.endsWith(Subjects.contactsChunk)) continue;
+        const event = message.json<{ batch_id: string; chunk_index: number; chunk_count: number; contacts: Record<string, unknown>[] }>();
+        if (event.batch_id !== batchId) continue;
+        expect(chunks.has(event.chunk_index)).toBe(false);
+        chunks.set(event.chunk_index, event);
+      }
+      return chunks;
+    }
+
+    it('publishes every stored contact once, in chunks of at most INGEST_CHUNK_CONTACTS, as the database would rebuild them; no spool file is left', async () => {
+      const rows = Array.from({ length: 24 }, (_, i) => `+1415555${String(1000 + i)},"Zoë ""Z"" O'Neil ${i}",${i % 2 ? 'Europe/Paris' : ''},"a,b\\ \t\ncafé ${i}"`);
+      const c = await command(`phone,name,timezone,note\n${rows.join('\n')}\n+1415555000,,,\n`, { settings: { invalid_phone_handling: 'use_as_is' } });
+      const result = await create(c);
+      expect(result.validation).toMatchObject({ total_rows: 25, valid_rows: 24, invalid_rows: 1 });
+      expect(readdirSync(spoolDir)).toEqual([]);
+
+      const chunks = await publishedChunks(c.batch_id);
+      expect([...chunks.keys()].sort((a, b) => a - b)).toEqual([0, 1, 2]);
+      const published = [0, 1, 2].flatMap((i) => chunks.get(i)!.contacts);
+      expect([...chunks.values()].every((chunk) => chunk.chunk_count === 3 && chunk.contacts.length <= 10)).toBe(true);
+
+      const stored = await sql<Record<string, unknown>>(
+        `SELECT contact_id::text, row, phone, name, timezone, priority, variables, status FROM ingest.contacts WHERE batch_id = $1 ORDER BY row`,
+        [c.batch_id],
+      );
+      const withoutNulls = (record: Record<string, unknown>) => Object.fromEntries(Object.entries(record).filter(([, v]) => v !== null));
+      expect(published).toEqual(stored.map(withoutNulls));
+      expect(published[1]).toMatchObject({ name: 'Zoë "Z" O\'Neil 1', timezone: 'Europe/Paris', variables: { note: 'a,b\\ \t\ncafé 1' } });
+      expect(published[24]).toMatchObject({ phone: '+1415555000', status: 'invalid_number' });
+
+      // A hand-over resumed after a restart has no spool: the database path gives the same contacts.
+      const handOver = running.app.get(HandOverBatchUseCase);
+      const [{ chunk_ends }] = await sql<{ chunk_ends: number[] }>(`SELECT chunk_ends FROM ingest.batches WHERE batch_id = $1`, [c.batch_id]);
+      for (let i = 0; i < 3; i++) {
+        expect(JSON.parse(await handOver.contactsOfChunk(c.batch_id, chunk_ends, i))).toEqual(chunks.get(i)!.contacts);
+      }
     });
   });
 

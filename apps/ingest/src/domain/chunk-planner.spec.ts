@@ -54,4 +54,10 @@ describe('ChunkPlanner', () => {
     planner.add(2, 1);
     expect(planner.finish()).toEqual([1, 2]);
   });
+
+  it('says which contact starts a chunk', () => {
+    const planner = new ChunkPlanner(2, 1_000_000);
+    expect([1, 2, 3, 4, 5].map((row) => planner.add(row, 10))).toEqual([true, false, true, false, true]);
+    expect(planner.finish()).toEqual([2, 4, 5]);
+  });
 });

@@ -14,15 +14,19 @@ export class ChunkPlanner {
     private readonly maxBytes: number,
   ) {}
 
-  add(row: number, serializedBytes: number): void {
-    if (this.contacts > 0 && (this.contacts >= this.maxContacts || this.bytes + serializedBytes > this.maxBytes)) {
+  /** Adds a contact; true when it starts a new chunk (the previous one, if any, is closed). */
+  add(row: number, serializedBytes: number): boolean {
+    const closes = this.contacts > 0 && (this.contacts >= this.maxContacts || this.bytes + serializedBytes > this.maxBytes);
+    if (closes) {
       this.chunkEnds.push(this.lastRow);
       this.contacts = 0;
       this.bytes = 0;
     }
+    const starts = this.contacts === 0;
     this.contacts++;
     this.bytes += serializedBytes;
     this.lastRow = row;
+    return starts;
   }
 
   finish(): number[] {

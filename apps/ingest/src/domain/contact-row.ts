@@ -1,5 +1,6 @@
 import { ContactRecord, RowIssue, ValidationCounts } from '@outdial/contracts';
 import { ColumnLayout } from './column-layout';
+import { FirstRowTable } from './first-row-table';
 import { normalizePhone, PhoneResult } from './phone-normalizer';
 
 export interface RowPolicy {
@@ -30,11 +31,6 @@ function isValidTimeZone(zone: string): boolean {
   return valid;
 }
 
-/** E.164 has at most 15 digits, so the digits fit a double exactly: a cheaper Map key than the string. */
-function phoneKey(e164: string): number {
-  return Number(e164.slice(1));
-}
-
 /**
  * Validates rows one by one (SPEC §2): drops empty rows, normalizes phones, reports invalid and
  * duplicate numbers (with the row of the first occurrence), marks suppressed numbers, and keeps
@@ -43,7 +39,7 @@ function phoneKey(e164: string): number {
 export class ContactRowValidator {
   readonly counts: ValidationCounts = { total_rows: 0, valid_rows: 0, invalid_rows: 0, duplicate_rows: 0, empty_rows: 0, suppressed_rows: 0 };
   readonly issues: RowIssue[] = [];
-  private readonly firstRowOf = new Map<number, number>();
+  private readonly firstRows = new FirstRowTable();
   dialable = 0;
   /** Contacts returned to be stored (dialable, suppressed, and invalid ones kept as is). */
   stored = 0;
@@ -63,7 +59,7 @@ export class ContactRowValidator {
    * `normalized` is the phone's normalization when the caller did it already (worker threads).
    */
   accept(cells: string[], row: number, normalized?: PhoneResult): ContactDraft | null {
-    if (cells.every((c) => c.trim() === '')) {
+    if (isEmptyRow(cells)) {
       this.counts.empty_rows++;
       return null;
     }
@@ -106,14 +102,12 @@ export class ContactRowValidator {
       }
       return null;
     }
-    const key = phoneKey(phone.e164);
-    const first = this.firstRowOf.get(key);
+    const first = this.firstRows.firstRowOrAdd(phone.e164, row);
     if (first !== undefined) {
       this.counts.duplicate_rows++;
       this.issue(row, phone.e164, 'duplicate_phone', `duplicate of row ${first}`);
       return null;
     }
-    this.firstRowOf.set(key, row);
     this.counts.valid_rows++;
     if (this.policy.isSuppressed(phone.e164)) {
       this.counts.suppressed_rows++;
@@ -140,6 +134,15 @@ export class ContactRowValidator {
   private issue(row: number, phone: string, code: string, message: string): void {
     this.issues.push({ row, phone, code, message });
   }
+}
+
+/** A row whose cells are all blank (a loop, not `every` + `trim`: it runs for every row of a file). */
+export function isEmptyRow(cells: string[]): boolean {
+  for (let i = 0; i < cells.length; i++) {
+    const cell = cells[i];
+    if (cell.length > 0 && cell.trim() !== '') return false;
+  }
+  return true;
 }
 
 function isJsonObject(text: string): boolean {

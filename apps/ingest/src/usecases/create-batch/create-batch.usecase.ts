@@ -5,8 +5,8 @@ import { Clock, Database, Logger, Metrics, SERVICE_CONFIG, SERVICE_LOGGER, Servi
 import { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { Counter } from 'prom-client';
-import { ChunkPlanner } from '../../domain/chunk-planner';
 import { ColumnLayout, resolveColumnLayout } from '../../domain/column-layout';
+import { contactJson } from '../../domain/contact-json';
 import { ContactRowValidator, REPORTED_ISSUES } from '../../domain/contact-row';
 import { copyTextValue } from '../../domain/copy-text';
 import { isSupportedRegion } from '../../domain/phone-normalizer';
@@ -14,6 +14,7 @@ import { IngestEnv } from '../../ingest-env';
 import { inlinePhoneNormalizer, PhoneNormalizer, WorkerPhoneNormalizer } from '../../phones/phone-normalizer-pool';
 import { ContactTable } from '../../sources/contact-source';
 import { HandOverBatchUseCase } from '../hand-over-batch/hand-over-batch.usecase';
+import { HandOverSpool, SpooledChunks } from '../hand-over-batch/hand-over-spool';
 import { UploadReader } from './upload-reader';
 import { validatedRows } from './validated-rows';
 
@@ -62,14 +63,18 @@ export class CreateBatchUseCase implements OnModuleDestroy {
     const existing = await this.db.query(`SELECT 1 FROM ingest.batches WHERE batch_id = $1`, [command.batch_id]);
     if (existing.length > 0) throw new ServiceError('conflict', `batch ${command.batch_id} already exists`);
     const started = Date.now();
+    let spooled: SpooledChunks | undefined;
     try {
-      const report = await this.withTable(command, (table) => this.store(command, table));
+      const stored = await this.withTable(command, (table) => this.store(command, table));
+      spooled = stored.spooled;
+      const report = stored.outcome;
       this.rowsIngested.inc({ mode: 'create' }, report.total_rows + report.empty_rows);
       this.logger.info({ batch_id: command.batch_id, rows: report.total_rows, ms: Date.now() - started }, 'batch ingested');
-      await this.handOver.execute(command.batch_id);
+      await this.handOver.execute(command.batch_id, spooled);
       const { dialable, ...validation } = report;
       return { batch_id: command.batch_id, status: command.initial_status, ...this.estimates(command, validation, dialable) };
     } finally {
+      await spooled?.discard();
       await this.uploads.discard(command.upload);
     }
   }
@@ -140,44 +145,51 @@ export class CreateBatchUseCase implements OnModuleDestroy {
     return { ...counts, issues, dialable: validator.dialable };
   }
 
-  private async store(command: CreateBatchCommand, table: ContactTable): Promise<Outcome> {
+  private async store(command: CreateBatchCommand, table: ContactTable): Promise<{ outcome: Outcome; spooled: SpooledChunks }> {
     const { validator, layout } = await this.validatorFor(command, table);
-    const planner = new ChunkPlanner(this.config.INGEST_CHUNK_CONTACTS, CHUNK_MAX_BYTES);
+    const spool = await HandOverSpool.create(this.config.INGEST_SPOOL_DIR, command.batch_id, this.config.INGEST_CHUNK_CONTACTS, CHUNK_MAX_BYTES);
+    let spooled: SpooledChunks | undefined;
     const createdAt = this.clock.now();
 
-    return this.db.tx(async (client) => {
-      await this.copyContacts(client, command, table, validator, planner);
-      const outcome = this.outcome(command, validator);
-      await this.insertIssues(client, command.batch_id, validator);
-      const estimatedCost = round4(validator.dialable * this.config.ESTIMATED_CALL_MINUTES * this.config.COST_PER_MINUTE);
-      const { issues: _issues, dialable: _dialable, ...counts } = outcome;
-      await client.query(
-        `INSERT INTO ingest.batches (batch_id, org_id, name, agent_id, provider, from_number, initial_status, settings, variable_columns,
-           validation, total_contacts, dialable_contacts, estimated_cost, created_at, chunk_ends)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)`,
-        [
-          command.batch_id,
-          command.org_id,
-          command.name,
-          command.agent_id,
-          command.provider,
-          command.from_number,
-          command.initial_status,
-          JSON.stringify(command.settings),
-          JSON.stringify(layout.variableNames),
-          JSON.stringify(counts),
-          validator.stored,
-          validator.dialable,
-          estimatedCost,
-          createdAt,
-          planner.finish(),
-        ],
-      );
-      return outcome;
-    });
+    try {
+      return await this.db.tx(async (client) => {
+        await this.copyContacts(client, command, table, validator, spool);
+        spooled = await spool.finish();
+        const outcome = this.outcome(command, validator);
+        await this.insertIssues(client, command.batch_id, validator);
+        const estimatedCost = round4(validator.dialable * this.config.ESTIMATED_CALL_MINUTES * this.config.COST_PER_MINUTE);
+        const { issues: _issues, dialable: _dialable, ...counts } = outcome;
+        await client.query(
+          `INSERT INTO ingest.batches (batch_id, org_id, name, agent_id, provider, from_number, initial_status, settings, variable_columns,
+             validation, total_contacts, dialable_contacts, estimated_cost, created_at, chunk_ends)
+           VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)`,
+          [
+            command.batch_id,
+            command.org_id,
+            command.name,
+            command.agent_id,
+            command.provider,
+            command.from_number,
+            command.initial_status,
+            JSON.stringify(command.settings),
+            JSON.stringify(layout.variableNames),
+            JSON.stringify(counts),
+            validator.stored,
+            validator.dialable,
+            estimatedCost,
+            createdAt,
+            spooled.chunkEnds,
+          ],
+        );
+        return { outcome, spooled };
+      });
+    } catch (error) {
+      await (spooled ? spooled.discard() : spool.discard());
+      throw error;
+    }
   }
 
-  private async copyContacts(client: PoolClient, command: CreateBatchCommand, table: ContactTable, validator: ContactRowValidator, planner: ChunkPlanner): Promise<void> {
+  private async copyContacts(client: PoolClient, command: CreateBatchCommand, table: ContactTable, validator: ContactRowValidator, spool: HandOverSpool): Promise<void> {
     const copy = client.query(copyFrom(`COPY ingest.contacts (contact_id, batch_id, row, phone, name, timezone, priority, variables, status) FROM STDIN`));
     const finished = new Promise<void>((resolve, reject) => {
       copy.on('finish', resolve);
@@ -188,10 +200,12 @@ export class CreateBatchUseCase implements OnModuleDestroy {
     try {
       const rows = validatedRows(table, validator, this.normalizerFor(command), command.settings.default_region, this.limits());
       for await (const contact of rows) {
+        const contactId = randomUUID();
         const variables = JSON.stringify(contact.variables);
-        planner.add(contact.row, variables.length + contact.phone.length + 160);
+        const spoolFull = spool.add(contact.row, contactJson(contactId, contact, variables));
+        if (spoolFull) await spoolFull;
         pending +=
-          `${randomUUID()}\t${batchId}\t${contact.row}\t${copyTextValue(contact.phone)}\t${copyTextValue(contact.name)}\t` +
+          `${contactId}\t${batchId}\t${contact.row}\t${copyTextValue(contact.phone)}\t${copyTextValue(contact.name)}\t` +
           `${copyTextValue(contact.timezone)}\t${contact.priority}\t${copyTextValue(variables)}\t${contact.status}\n`;
         if (pending.length >= COPY_FLUSH_CHARS) {
           const ok = copy.write(pending);

@@ -1,5 +1,5 @@
 import { ServiceError } from '@outdial/service-runtime';
-import { ContactDraft, ContactRowValidator } from '../../domain/contact-row';
+import { ContactDraft, ContactRowValidator, isEmptyRow } from '../../domain/contact-row';
 import { decodePhoneResult } from '../../phones/phone-block';
 import { PhoneNormalizer } from '../../phones/phone-normalizer-pool';
 import { ContactTable } from '../../sources/contact-source';
@@ -63,7 +63,7 @@ export async function* validatedRows(
 
   for await (const cells of table.rows) {
     row++;
-    if (!isEmptyRecord(cells) && ++nonEmpty > limits.maxRows) {
+    if (!isEmptyRow(cells) && ++nonEmpty > limits.maxRows) {
       throw new ServiceError('too_many_rows', `the file has more than the limit of ${limits.maxRows} rows`, { limit_rows: limits.maxRows });
     }
     records.push(cells);
@@ -82,7 +82,3 @@ export async function* validatedRows(
   }
 }
 
-function isEmptyRecord(cells: string[]): boolean {
-  for (const cell of cells) if (cell.trim() !== '') return false;
-  return true;
-}

@@ -1,6 +1,8 @@
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { BatchIngestedEvent, ContactsChunkEvent, Subjects } from '@outdial/contracts';
-import { Database, EventPublisher, Logger, NatsBus, SERVICE_LOGGER } from '@outdial/service-runtime';
+import { Database, EventPublisher, Logger, NatsBus, SERVICE_CONFIG, SERVICE_LOGGER } from '@outdial/service-runtime';
+import { IngestEnv } from '../../ingest-env';
+import { HandOverSpool, SpooledChunks } from './hand-over-spool';
 
 interface BatchRow {
   batch_id: string;
@@ -19,6 +21,8 @@ interface BatchRow {
   chunk_ends: number[];
 }
 
+const CLOSE_BRACE = Buffer.from('}');
+
 /** Chunks published at once; JetStream acks them in order. */
 const PUBLISH_WINDOW = 8;
 /** Chunk queries running ahead of the publishing. */
@@ -35,11 +39,13 @@ export class HandOverBatchUseCase implements OnApplicationBootstrap {
     private readonly db: Database,
     private readonly publisher: EventPublisher,
     private readonly bus: NatsBus,
+    @Inject(SERVICE_CONFIG) private readonly config: IngestEnv,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
   ) {}
 
   /** Batches committed but not handed over (the process died in between) are handed over now. */
   onApplicationBootstrap(): void {
+    void HandOverSpool.removeStale(this.config.INGEST_SPOOL_DIR).catch((error) => this.logger.warn({ err: error }, 'removing stale hand-over spools failed'));
     void this.resumePending().catch((error) => this.logger.error({ err: error }, 'resuming hand-overs failed'));
   }
 
@@ -52,11 +58,26 @@ export class HandOverBatchUseCase implements OnApplicationBootstrap {
   }
 
   /** Publishes JSON text as is, with the event id as msgID (JetStream dedupe), like EventPublisher. */
-  private async publishRaw(subject: string, json: string, msgId: string): Promise<void> {
+  private async publishRaw(subject: string, json: Uint8Array, msgId: string): Promise<void> {
     await this.bus.js.publish(this.bus.subject(subject), json, { msgID: msgId, timeout: 10_000 });
   }
 
-  async execute(batchId: string): Promise<void> {
+  /**
+   * The contacts of chunk `index` as a JSON array, built by PostgreSQL (no parse and re-stringify
+   * here): the hand-over's source when there is no spool (resumed after a restart).
+   */
+  async contactsOfChunk(batchId: string, ends: number[], index: number): Promise<string> {
+    const rows = await this.db.query<{ contacts: string }>(
+      `SELECT coalesce(json_agg(json_strip_nulls(json_build_object('contact_id', contact_id::text, 'row', row, 'phone', phone, 'name', name,
+                'timezone', timezone, 'priority', priority, 'variables', variables, 'status', status)) ORDER BY row), '[]')::text AS contacts
+         FROM ingest.contacts WHERE batch_id = $1 AND row > $2 AND row <= $3`,
+      [batchId, index === 0 ? 0 : ends[index - 1], ends[index]],
+    );
+    return rows[0].contacts;
+  }
+
+  /** Hands a committed batch over; `spooled` is its contacts' JSON written during the ingest, if any. */
+  async execute(batchId: string, spooled?: SpooledChunks): Promise<void> {
     const started = Date.now();
     const [batch] = await this.db.query<BatchRow>(`SELECT * FROM ingest.batches WHERE batch_id = $1`, [batchId]);
     if (!batch) return;
@@ -81,18 +102,13 @@ export class HandOverBatchUseCase implements OnApplicationBootstrap {
 
     const inFlight: Promise<void>[] = [];
     const ends = batch.chunk_ends;
-    // PostgreSQL builds the contacts' JSON (no parse and re-stringify of every row here); the next
-    // chunks' queries run while the current one is published.
-    const fetchChunk = (index: number) =>
-      this.db
-        .query<{ contacts: string }>(
-          `SELECT coalesce(json_agg(json_strip_nulls(json_build_object('contact_id', contact_id::text, 'row', row, 'phone', phone, 'name', name,
-                    'timezone', timezone, 'priority', priority, 'variables', variables, 'status', status)) ORDER BY row), '[]')::text AS contacts
-             FROM ingest.contacts WHERE batch_id = $1 AND row > $2 AND row <= $3`,
-          [batch.batch_id, index === 0 ? 0 : ends[index - 1], ends[index]],
-        )
-        .then((rows) => rows[0].contacts);
-    const prefetched: Promise<string>[] = [];
+    // The spool written during the ingest has the messages' contacts already; without it (a
+    // hand-over resumed after a restart), PostgreSQL builds their JSON. The next chunks are read
+    // while the current one is published.
+    const fromSpool = spooled !== undefined && spooled.chunkEnds.length === ends.length && spooled.chunkEnds.every((end, i) => end === ends[i]);
+    if (spooled && !fromSpool) this.logger.warn({ batch_id: batch.batch_id }, 'hand-over spool does not match the stored chunks; reading from the database');
+    const fetchChunk = fromSpool ? (index: number) => spooled.read(index) : (index: number) => this.contactsOfChunk(batch.batch_id, ends, index);
+    const prefetched: Promise<Buffer | string>[] = [];
     for (let index = 0; index < Math.min(PREFETCH_CHUNKS, ends.length); index++) prefetched.push(fetchChunk(index));
     prefetched.forEach((p) => p.catch(() => undefined));
     for (let index = 0; index < ends.length; index++) {
@@ -109,7 +125,7 @@ export class HandOverBatchUseCase implements OnApplicationBootstrap {
         chunk_index: index,
         chunk_count: ends.length,
       };
-      const message = `${JSON.stringify(chunk).slice(0, -1)},"contacts":${contacts}}`;
+      const message = Buffer.concat([Buffer.from(`${JSON.stringify(chunk).slice(0, -1)},"contacts":`), Buffer.from(contacts), CLOSE_BRACE]);
       inFlight.push(this.publishRaw(Subjects.contactsChunk, message, chunk.event_id));
       if (inFlight.length >= PUBLISH_WINDOW) await inFlight.shift();
     }
