@@ -3,14 +3,21 @@ import { pipeline } from 'node:stream/promises';
 import { ServiceError } from '@outdial/service-runtime';
 import { StrictUtf8Decoder } from './utf8-decoder';
 
-/** Feeds the buffers through a decoder, in memory; resolves with the text or rejects with the error. */
+let output: 'text' | 'bytes' = 'text';
+
+/**
+ * Feeds the buffers through a decoder, in memory; resolves with the text or rejects with the error.
+ * In bytes mode the checked bytes that came out are decoded here (a BOM is kept, as it came in).
+ */
 async function decode(chunks: Buffer[], maxBytes = 1_000_000): Promise<string> {
-  let out = '';
-  const decoder = new StrictUtf8Decoder(maxBytes);
-  await pipeline(Readable.from(chunks, { objectMode: false }), decoder, async (source: AsyncIterable<string>) => {
-    for await (const text of source) out += text;
+  const out: (string | Buffer)[] = [];
+  const decoder = new StrictUtf8Decoder(maxBytes, output);
+  await pipeline(Readable.from(chunks, { objectMode: false }), decoder, async (source: AsyncIterable<string | Buffer>) => {
+    for await (const piece of source) out.push(piece);
   });
-  return out;
+  if (output === 'text') return out.join('');
+  expect(out.every((piece) => Buffer.isBuffer(piece))).toBe(true);
+  return Buffer.concat(out as Buffer[]).toString('utf8');
 }
 
 async function decodeError(chunks: Buffer[], maxBytes = 1_000_000): Promise<ServiceError> {
@@ -25,7 +32,11 @@ async function decodeError(chunks: Buffer[], maxBytes = 1_000_000): Promise<Serv
 
 const b = (s: string) => Buffer.from(s, 'utf8');
 
-describe('StrictUtf8Decoder', () => {
+describe.each(['text', 'bytes'] as const)('StrictUtf8Decoder, output %s', (mode) => {
+  beforeAll(() => {
+    output = mode;
+  });
+
   it('passes ASCII and multi-byte UTF-8 through', async () => {
     expect(await decode([b('phone,name\n+12025550100,Zoë 東京 🚀\n')])).toBe('phone,name\n+12025550100,Zoë 東京 🚀\n');
   });
@@ -53,8 +64,8 @@ describe('StrictUtf8Decoder', () => {
     expect(await decode([...b(text)].map((byte) => Buffer.from([byte])))).toBe(text);
   });
 
-  it('strips a UTF-8 BOM', async () => {
-    expect(await decode([Buffer.from([0xef, 0xbb, 0xbf]), b('phone\n')])).toBe('phone\n');
+  it('strips a UTF-8 BOM from text, passes it on as bytes', async () => {
+    expect(await decode([Buffer.from([0xef, 0xbb, 0xbf]), b('phone\n')])).toBe(mode === 'text' ? 'phone\n' : '\uFEFFphone\n');
   });
 
   it('fails on an invalid byte with invalid_utf8 and its line', async () => {

@@ -85,7 +85,7 @@ export class CreateBatchUseCase implements OnModuleDestroy {
     try {
       const report = await this.withTable(command, async (table) => {
         const { validator } = await this.validatorFor(command, table);
-        for await (const contact of validatedRows(table, validator, this.normalizerFor(command), command.settings.default_region, this.limits())) void contact;
+        for await (const contacts of validatedRows(table, validator, this.normalizerFor(command), command.settings.default_region, this.limits())) void contacts;
         return this.outcome(command, validator);
       });
       this.rowsIngested.inc({ mode: 'validate' }, report.total_rows + report.empty_rows);
@@ -199,18 +199,20 @@ export class CreateBatchUseCase implements OnModuleDestroy {
     let pending = '';
     try {
       const rows = validatedRows(table, validator, this.normalizerFor(command), command.settings.default_region, this.limits());
-      for await (const contact of rows) {
-        const contactId = randomUUID();
-        const variables = JSON.stringify(contact.variables);
-        const spoolFull = spool.add(contact.row, contactJson(contactId, contact, variables));
-        if (spoolFull) await spoolFull;
-        pending +=
-          `${contactId}\t${batchId}\t${contact.row}\t${copyTextValue(contact.phone)}\t${copyTextValue(contact.name)}\t` +
-          `${copyTextValue(contact.timezone)}\t${contact.priority}\t${copyTextValue(variables)}\t${contact.status}\n`;
-        if (pending.length >= COPY_FLUSH_CHARS) {
-          const ok = copy.write(pending);
-          pending = '';
-          if (!ok) await new Promise((resolve) => copy.once('drain', resolve));
+      for await (const contacts of rows) {
+        for (const contact of contacts) {
+          const contactId = randomUUID();
+          const variables = JSON.stringify(contact.variables);
+          const spoolFull = spool.add(contact.row, contactJson(contactId, contact, variables));
+          if (spoolFull) await spoolFull;
+          pending +=
+            `${contactId}\t${batchId}\t${contact.row}\t${copyTextValue(contact.phone)}\t${copyTextValue(contact.name)}\t` +
+            `${copyTextValue(contact.timezone)}\t${contact.priority}\t${copyTextValue(variables)}\t${contact.status}\n`;
+          if (pending.length >= COPY_FLUSH_CHARS) {
+            const ok = copy.write(pending);
+            pending = '';
+            if (!ok) await new Promise((resolve) => copy.once('drain', resolve));
+          }
         }
       }
     } catch (error) {

@@ -23,9 +23,9 @@ interface Block {
 }
 
 /**
- * The stream of contacts to store, in row order: records are read, their phone cells normalized a
- * block at a time (in worker threads when the normalizer has them), then each row is validated.
- * Limits are checked while streaming: more data rows than `maxRows` stops the read at once.
+ * The contacts to store, in row order, a block at a time: records are read, their phone cells
+ * normalized a block at a time (in worker threads when the normalizer has them), then each row is
+ * validated. Limits are checked while streaming: more data rows than `maxRows` stops the read at once.
  */
 export async function* validatedRows(
   table: ContactTable,
@@ -33,7 +33,7 @@ export async function* validatedRows(
   normalizer: PhoneNormalizer,
   region: string,
   limits: RowLimits,
-): AsyncGenerator<ValidatedRow> {
+): AsyncGenerator<ValidatedRow[]> {
   if (table.headers.length > limits.maxColumns) {
     throw new ServiceError('invalid_file', `the file has ${table.headers.length} columns; at most ${limits.maxColumns} are accepted`, {
       columns: table.headers.length,
@@ -54,31 +54,32 @@ export async function* validatedRows(
     records = [];
     firstRow = row + 1;
   };
-  function* drain(block: Block, phones: string[]): Generator<ValidatedRow> {
+  const drain = (block: Block, phones: string[]): ValidatedRow[] => {
+    const contacts: ValidatedRow[] = [];
     for (let i = 0; i < block.records.length; i++) {
       const contact = validator.accept(block.records[i], block.firstRow + i, decodePhoneResult(phones[i]));
-      if (contact) yield contact;
+      if (contact) contacts.push(contact);
     }
-  }
+    return contacts;
+  };
 
-  for await (const cells of table.rows) {
-    row++;
-    if (!isEmptyRow(cells) && ++nonEmpty > limits.maxRows) {
-      throw new ServiceError('too_many_rows', `the file has more than the limit of ${limits.maxRows} rows`, { limit_rows: limits.maxRows });
-    }
-    records.push(cells);
-    if (records.length >= BLOCK_ROWS) {
-      send();
-      if (queue.length >= BLOCKS_IN_FLIGHT) {
-        const block = queue.shift()!;
-        yield* drain(block, await block.phones);
+  for await (const batch of table.rows) {
+    for (const cells of batch) {
+      row++;
+      if (!isEmptyRow(cells) && ++nonEmpty > limits.maxRows) {
+        throw new ServiceError('too_many_rows', `the file has more than the limit of ${limits.maxRows} rows`, { limit_rows: limits.maxRows });
       }
+      records.push(cells);
+      if (records.length >= BLOCK_ROWS) send();
+    }
+    while (queue.length >= BLOCKS_IN_FLIGHT) {
+      const block = queue.shift()!;
+      yield drain(block, await block.phones);
     }
   }
   if (records.length > 0) send();
   while (queue.length > 0) {
     const block = queue.shift()!;
-    yield* drain(block, await block.phones);
+    yield drain(block, await block.phones);
   }
 }
-

@@ -115,9 +115,11 @@ export class SuppressionUseCase {
         };
         let row = 0;
         if (headerIsData) take(table.headers[phoneIndex], ++row);
-        for await (const cells of table.rows) {
-          take(cells[phoneIndex] ?? '', ++row);
-          if (block.length >= INSERT_BLOCK) await flush();
+        for await (const batch of table.rows) {
+          for (const cells of batch) {
+            take(cells[phoneIndex] ?? '', ++row);
+            if (block.length >= INSERT_BLOCK) await flush();
+          }
         }
         await flush();
       } finally {
