@@ -23,10 +23,12 @@ export type CellValue = string | number | null | undefined;
 
 export function csvCell(value: CellValue): string {
   if (value === null || value === undefined) return '';
-  return quoteCsv(neutralizeFormula(String(value)));
+  return quoteCsv(neutralizeFormula(typeof value === 'string' ? value : String(value)));
 }
 
 /** One record, CRLF-terminated (RFC 4180), so pages concatenate into one valid file. */
 export function csvLine(values: readonly CellValue[]): string {
-  return `${values.map(csvCell).join(',')}\r\n`;
+  let line = '';
+  for (let i = 0; i < values.length; i++) line += i === 0 ? csvCell(values[i]) : `,${csvCell(values[i])}`;
+  return `${line}\r\n`;
 }

@@ -12,6 +12,26 @@ describe('wireBytes', () => {
     expect(wireBytes('\u0001')).toBe(6);
     expect(wireBytes('')).toBe(0);
   });
+
+  it('equals the size of the JSON-escaped UTF-8 text for every kind of character', () => {
+    const reference = (text: string) => Buffer.byteLength(JSON.stringify(text), 'utf8') - 2;
+    const samples = [
+      'plain,csv,record\r\n',
+      'back\\slash "quoted" tab\t bell\u0007 nul\u0000 del\u007f ff\f bs\b',
+      'é ß ñ \u07ff \u0800 € 日本語 \uffff',
+      '😀 pair, then lone high \ud83d, lone low \ude00, high at the end \ud83d',
+      '\ude00\ud83d reversed pair',
+    ];
+    for (const sample of samples) expect(wireBytes(sample)).toBe(reference(sample));
+    // every UTF-16 code unit, alone and next to its neighbours
+    let all = '';
+    for (let c = 0; c <= 0xffff; c++) {
+      const one = String.fromCharCode(c);
+      expect(wireBytes(one)).toBe(reference(one));
+      all += one;
+    }
+    expect(wireBytes(all)).toBe(reference(all));
+  });
 });
 
 describe('ResultsPageBuilder', () => {
@@ -65,5 +85,15 @@ describe('ResultsPageBuilder', () => {
     expect(page.tryAdd(3, 'x')).toBe(false); // 13
     expect(page.recordCount).toBe(2);
     expect(page.lastRow).toBe(2);
+  });
+
+  it('counts the bytes of the page and of its records apart from the header', () => {
+    const page = new ResultsPageBuilder(100, 'head\r\n');
+    expect(page.byteCount).toBe(8);
+    expect(page.recordBytes).toBe(0);
+    page.tryAdd(1, line(1));
+    page.tryAdd(2, line(2, 20));
+    expect(page.byteCount).toBe(38);
+    expect(page.recordBytes).toBe(30);
   });
 });

@@ -1,5 +1,5 @@
 import { ContactReadModel } from './contact-read-model';
-import { resultsHeaderLine, resultsRecordLine, resultsRecordValues } from './results-row';
+import { ResultsTuple, exportedVariableColumns, resultsHeaderLine, resultsRecordLine, resultsRecordValues, resultsTupleLine } from './results-row';
 
 const contact = (over: Partial<ContactReadModel> = {}): ContactReadModel => ({
   row: 1,
@@ -69,5 +69,44 @@ describe('exportedVariableColumns', () => {
     const { exportedVariableColumns } = require('./results-row');
     expect(exportedVariableColumns(['name', 'email', 'Phone', 'note', 'status'])).toEqual(['email', 'note']);
     expect(exportedVariableColumns([])).toEqual([]);
+  });
+});
+
+describe('resultsTupleLine', () => {
+  /** The contact as the export query reads it (timestamp formatted, variables projected). */
+  const tuple = (c: ContactReadModel, variableColumns: string[]): ResultsTuple => [
+    c.row ?? 0,
+    c.phone,
+    c.name,
+    c.status,
+    c.final,
+    c.attempts,
+    c.last_outcome,
+    c.last_attempt_at ? c.last_attempt_at.toISOString() : null,
+    c.duration_seconds,
+    c.failure_reason,
+    c.call_id,
+    c.recording_url,
+    c.transcript,
+    ...exportedVariableColumns(variableColumns).map((column) => (c.variables && Object.prototype.hasOwnProperty.call(c.variables, column) ? c.variables[column] : null)),
+  ];
+
+  it('renders the same bytes as resultsRecordLine', () => {
+    const cases: [Partial<ContactReadModel>, string[]][] = [
+      [{}, ['city', 'plan']],
+      [{}, []],
+      [{}, ['name', 'plan', 'Phone', 'city']],
+      [{ status: 'suppressed', final: true, attempts: 0, call_id: null, duration_seconds: null, recording_url: null, transcript: null, last_outcome: null, last_attempt_at: null }, ['plan', 'city']],
+      [{ status: 'failed', last_outcome: 'busy', name: 'Bob "B", Jr.', transcript: 'one\ntwo', variables: { plan: "=cmd|' /C calc'!A0" } }, ['plan']],
+      [{ status: 'failed', failure_reason: 'carrier said no', final: true }, ['plan']],
+      [{ status: 'failed', failure_reason: '', final: true, last_outcome: null }, ['plan']],
+      [{ status: 'queued', final: false, failure_reason: null, phone: null, name: null, variables: null }, ['plan', 'city']],
+      [{ duration_seconds: 12.75, attempts: -1, name: '-2+3', transcript: '@SUM(A1)', recording_url: '\t=1', call_id: '\r=1' }, []],
+      [{ phone: '+1 202 555 0100', name: 'ééé 😀', variables: { plan: '+', city: '-3.5' } }, ['plan', 'city']],
+    ];
+    for (const [over, columns] of cases) {
+      const c = contact(over);
+      expect(resultsTupleLine(tuple(c, columns))).toBe(resultsRecordLine(c, columns));
+    }
   });
 });
