@@ -14,7 +14,12 @@ export interface ContactTable {
 
 export const MAX_ROW_BYTES = 512 * 1024;
 /** Rows handed on per batch. */
-const ROW_BATCH = 1000;
+const ROW_BATCH = 500;
+/**
+ * The parser is fed at most this many bytes at a time: it turns a whole piece into records at once,
+ * and records that wait long get promoted to the old generation (GC work and memory).
+ */
+const PARSER_PIECE_BYTES = 16 * 1024;
 
 export function isJsonUpload(filename: string, contentType: string): boolean {
   return /json/i.test(contentType) || /\.json$/i.test(filename);
@@ -50,11 +55,11 @@ export async function openCsv(bytes: Readable, maxBytes: number): Promise<Contac
   });
   const source = Readable.from(
     (async function* () {
-      yield head;
+      for (let i = 0; i < head.length; i += PARSER_PIECE_BYTES) yield head.subarray(i, i + PARSER_PIECE_BYTES);
       for (;;) {
         const next = await iterator.next();
         if (next.done) return;
-        yield next.value;
+        for (let i = 0; i < next.value.length; i += PARSER_PIECE_BYTES) yield next.value.subarray(i, i + PARSER_PIECE_BYTES);
       }
     })(),
   );

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { CreateBatchCommand, CreateBatchResult, ValidateBatchResult, ValidationReport } from '@outdial/contracts';
 import { Clock, Database, Logger, Metrics, SERVICE_CONFIG, SERVICE_LOGGER, ServiceError } from '@outdial/service-runtime';
@@ -6,6 +6,7 @@ import { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { Counter } from 'prom-client';
 import { ColumnLayout, resolveColumnLayout } from '../../domain/column-layout';
+import { ContactIdSequence } from '../../domain/contact-ids';
 import { contactJson } from '../../domain/contact-json';
 import { ContactRowValidator, REPORTED_ISSUES } from '../../domain/contact-row';
 import { copyTextValue } from '../../domain/copy-text';
@@ -21,7 +22,7 @@ import { validatedRows } from './validated-rows';
 /** Largest JSON of one hand-over message; NATS refuses payloads over 1 MB. */
 const CHUNK_MAX_BYTES = 768 * 1024;
 /** COPY data is sent to PostgreSQL in pieces of about this size (fewer, larger writes). */
-const COPY_FLUSH_CHARS = 256 * 1024;
+const COPY_FLUSH_CHARS = 64 * 1024;
 
 type Outcome = ValidationReport & { dialable: number };
 
@@ -196,12 +197,13 @@ export class CreateBatchUseCase implements OnModuleDestroy {
       copy.on('error', reject);
     });
     const batchId = copyTextValue(command.batch_id);
+    const contactIds = new ContactIdSequence(this.clock.now().getTime(), randomBytes(16));
     let pending = '';
     try {
       const rows = validatedRows(table, validator, this.normalizerFor(command), command.settings.default_region, this.limits());
       for await (const contacts of rows) {
         for (const contact of contacts) {
-          const contactId = randomUUID();
+          const contactId = contactIds.next();
           const variables = JSON.stringify(contact.variables);
           const spoolFull = spool.add(contact.row, contactJson(contactId, contact, variables));
           if (spoolFull) await spoolFull;

@@ -5,9 +5,9 @@ import { PhoneNormalizer } from '../../phones/phone-normalizer-pool';
 import { ContactTable } from '../../sources/contact-source';
 
 /** Rows normalized together: big enough to make a worker round trip cheap, small enough to stream. */
-const BLOCK_ROWS = 2000;
+const BLOCK_ROWS = 500;
 /** Blocks in flight at once: the parser runs ahead while the workers normalize. */
-const BLOCKS_IN_FLIGHT = 4;
+const BLOCKS_IN_FLIGHT = 2;
 
 export interface RowLimits {
   maxRows: number;

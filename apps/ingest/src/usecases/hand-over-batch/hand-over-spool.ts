@@ -8,7 +8,7 @@ import { ChunkPlanner } from '../../domain/chunk-planner';
 const STALE_SPOOL_MS = 60 * 60 * 1000;
 const SPOOL_PREFIX = 'handover-';
 /** Text is written to the file in pieces of about this size. */
-const WRITE_CHARS = 256 * 1024;
+const WRITE_CHARS = 64 * 1024;
 
 /** The `contacts` arrays of a batch's hand-over messages, written while its rows were stored. */
 export interface SpooledChunks {
