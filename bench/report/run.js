@@ -5,6 +5,13 @@
 // and peak memory (gateway and reporting RSS) to stream the full results CSV. Not a test; it drops
 // its database and streams afterwards.
 // Usage: node bench/report/run.js [contacts=1000000] [seconds=10]
+// Diagnostics (off by default; see memory-probe.js, preloaded into every service when one is set):
+//   BENCH_MEMORY_DIR=<dir>   heap/external/arrayBuffers breakdown and GC events of each service over
+//                            time, plus the phase times (load, export, done) on stderr
+//   BENCH_MEMORY_GC=1        with NODE_OPTIONS=--expose-gc: before the export, log live vs garbage
+//   BENCH_CPU_PROF=<dir>     CPU profiles of gateway and reporting over the export
+//   BENCH_HEAP_SAMPLE=<dir>  allocation profiles of gateway and reporting over the load phase, of
+//                            what survived a scavenge (what grows the old space)
 const fs = require('node:fs');
 const { randomBytes } = require('node:crypto');
 const { Client } = require('pg');
@@ -86,6 +93,14 @@ async function main() {
   await admin.query(`CREATE DATABASE ${dbName}`);
   // The per-token API rate limit is off: the bench measures latency under load, not the limiter.
   const env = { DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${dbName}`, NATS_PREFIX: `bench${id}`, LOG_LEVEL: 'error', GATEWAY_RATE_LIMIT_PER_SECOND: '0' };
+  const probing = Boolean(process.env.BENCH_MEMORY_DIR || process.env.BENCH_CPU_PROF || process.env.BENCH_HEAP_SAMPLE);
+  if (probing) env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --require ${require.resolve('./memory-probe')}`.trim();
+  const phase = (name) => process.env.BENCH_MEMORY_DIR && console.error(JSON.stringify({ phase: name, t: Date.now() }));
+  /** Tells the probes of gateway and reporting to start or stop (a SIGUSR2 toggles them), then lets them settle. */
+  const signalProbes = async () => {
+    for (const p of platform.processes) if (['gateway', 'reporting'].includes(p.service)) process.kill(p.child.pid, 'SIGUSR2');
+    await new Promise((r) => setTimeout(r, 1000));
+  };
   const token = `bench-${id}`;
   let platform;
   const db = new Client({ connectionString: env.DATABASE_URL });
@@ -101,6 +116,8 @@ async function main() {
     if (check.status !== 200) throw new Error(`status ${check.status}: ${await check.text()}`);
 
     // One client (the latency of a request) and ten at once (under load, on a machine shared by all five services).
+    phase('load');
+    if (process.env.BENCH_HEAP_SAMPLE) await signalProbes();
     const status1 = await cannon(base, token, 1);
     const status = await cannon(base, token);
     const contactsUrl = `${base}/contacts?status=failed,voicemail&page=3&page_size=50`;
@@ -115,6 +132,8 @@ async function main() {
     const sampler = setInterval(() => {
       for (const [name, pid] of Object.entries(pids)) peak[name] = Math.max(peak[name], rssMb(pid));
     }, 50);
+    if (probing && (process.env.BENCH_MEMORY_GC || process.env.BENCH_CPU_PROF || process.env.BENCH_HEAP_SAMPLE)) await signalProbes();
+    phase('export');
     const t0 = Date.now();
     const response = await fetch(`${base}/results?filter=all`, { headers });
     let bytes = 0;
@@ -124,6 +143,8 @@ async function main() {
       for (let i = 0; i < chunk.length; i++) if (chunk[i] === 10) lines++;
     }
     const exportMs = Date.now() - t0;
+    phase('done');
+    if (process.env.BENCH_CPU_PROF) await signalProbes();
     clearInterval(sampler);
     const rows = lines - 1;
     const result = {
