@@ -6,6 +6,7 @@ import { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { Counter } from 'prom-client';
 import { ColumnLayout, resolveColumnLayout } from '../../domain/column-layout';
+import { ByteAccumulator } from '../../domain/byte-accumulator';
 import { ContactIdSequence } from '../../domain/contact-ids';
 import { contactJson } from '../../domain/contact-json';
 import { ContactRowValidator, REPORTED_ISSUES } from '../../domain/contact-row';
@@ -21,8 +22,9 @@ import { validatedRows } from './validated-rows';
 
 /** Largest JSON of one hand-over message; NATS refuses payloads over 1 MB. */
 const CHUNK_MAX_BYTES = 768 * 1024;
-/** COPY data is sent to PostgreSQL in pieces of about this size (fewer, larger writes). */
-const COPY_FLUSH_CHARS = 64 * 1024;
+/** COPY data is sent to PostgreSQL in pieces of this size (fewer, larger writes). */
+const COPY_WRITE_BYTES = 64 * 1024;
+const NEWLINE = 0x0a;
 
 type Outcome = ValidationReport & { dialable: number };
 
@@ -198,7 +200,7 @@ export class CreateBatchUseCase implements OnModuleDestroy {
     });
     const batchId = copyTextValue(command.batch_id);
     const contactIds = new ContactIdSequence(this.clock.now().getTime(), randomBytes(16));
-    let pending = '';
+    const pending = new ByteAccumulator(COPY_WRITE_BYTES);
     try {
       const rows = validatedRows(table, validator, this.normalizerFor(command), command.settings.default_region, this.limits());
       for await (const contacts of rows) {
@@ -207,14 +209,12 @@ export class CreateBatchUseCase implements OnModuleDestroy {
           const variables = JSON.stringify(contact.variables);
           const spoolFull = spool.add(contact.row, contactJson(contactId, contact, variables));
           if (spoolFull) await spoolFull;
-          pending +=
+          const line =
             `${contactId}\t${batchId}\t${contact.row}\t${copyTextValue(contact.phone)}\t${copyTextValue(contact.name)}\t` +
-            `${copyTextValue(contact.timezone)}\t${contact.priority}\t${copyTextValue(variables)}\t${contact.status}\n`;
-          if (pending.length >= COPY_FLUSH_CHARS) {
-            const ok = copy.write(pending);
-            pending = '';
-            if (!ok) await new Promise((resolve) => copy.once('drain', resolve));
-          }
+            `${copyTextValue(contact.timezone)}\t${contact.priority}\t${copyTextValue(variables)}\t${contact.status}`;
+          if (pending.length > 0 && !pending.fits(line, 1) && !copy.write(pending.take())) await new Promise((resolve) => copy.once('drain', resolve));
+          pending.append(line);
+          pending.appendAscii(NEWLINE);
         }
       }
     } catch (error) {
@@ -222,7 +222,7 @@ export class CreateBatchUseCase implements OnModuleDestroy {
       await finished.catch(() => undefined);
       throw error;
     }
-    if (pending) copy.write(pending);
+    if (pending.length > 0) copy.write(pending.take());
     copy.end();
     await finished;
   }

@@ -2,18 +2,22 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream, WriteStream } from 'node:fs';
 import { mkdir, open, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ByteAccumulator } from '../../domain/byte-accumulator';
 import { ChunkPlanner } from '../../domain/chunk-planner';
 
 /** Spool files older than this were left by a process that died mid-ingest. */
 const STALE_SPOOL_MS = 60 * 60 * 1000;
 const SPOOL_PREFIX = 'handover-';
-/** Text is written to the file in pieces of about this size. */
-const WRITE_CHARS = 64 * 1024;
+/** Bytes are written to the file in pieces of this size. */
+const WRITE_BYTES = 64 * 1024;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const COMMA = 0x2c;
 
 /** The `contacts` arrays of a batch's hand-over messages, written while its rows were stored. */
 export interface SpooledChunks {
   chunkEnds: number[];
-  /** Chunk i is bytes [offsets[i], offsets[i + 1]) of the file: a JSON array of contacts. */
+  /** The JSON array of chunk `index`'s contacts. */
   read(index: number): Promise<Buffer>;
   discard(): Promise<void>;
 }
@@ -26,10 +30,10 @@ export interface SpooledChunks {
  */
 export class HandOverSpool {
   private readonly planner: ChunkPlanner;
+  /** Chunk i is bytes [offsets[i], offsets[i + 1]) of the file: "[" and its contacts, without the "]". */
   private readonly offsets: number[] = [];
-  private pending = '';
+  private readonly pending = new ByteAccumulator(WRITE_BYTES);
   private flushedBytes = 0;
-  private chunkOpen = false;
   private failure: Error | null = null;
 
   private constructor(
@@ -71,29 +75,28 @@ export class HandOverSpool {
   /** Adds a contact's JSON; resolves when the file can take more (backpressure), else returns nothing. */
   add(row: number, json: string): Promise<void> | undefined {
     if (this.failure) throw this.failure;
-    if (this.planner.add(row, Buffer.byteLength(json) + 1)) {
-      if (this.chunkOpen) this.pending += ']';
-      this.offsets.push(this.flushedBytes + Buffer.byteLength(this.pending));
-      this.pending += '[';
-      this.chunkOpen = true;
+    const flushed = this.pending.length === 0 || this.pending.fits(json, 1) ? undefined : this.flush();
+    // The separator is known once the contact's size in bytes is: "[" opens a chunk, "," follows a contact.
+    const separatorAt = this.pending.reserve();
+    const bytes = this.pending.append(json);
+    if (this.planner.add(row, bytes + 1)) {
+      this.pending.setAscii(separatorAt, OPEN_BRACKET);
+      this.offsets.push(this.flushedBytes + separatorAt);
     } else {
-      this.pending += ',';
+      this.pending.setAscii(separatorAt, COMMA);
     }
-    this.pending += json;
-    return this.pending.length >= WRITE_CHARS ? this.flush() : undefined;
+    return flushed;
   }
 
   private flush(): Promise<void> | undefined {
-    const text = this.pending;
-    this.pending = '';
-    this.flushedBytes += Buffer.byteLength(text);
-    if (this.out.write(text)) return undefined;
+    const bytes = this.pending.take();
+    this.flushedBytes += bytes.length;
+    if (this.out.write(bytes)) return undefined;
     return new Promise((resolve) => this.out.once('drain', resolve));
   }
 
   /** Closes the file; the chunks can then be read back in any order. */
   async finish(): Promise<SpooledChunks> {
-    if (this.chunkOpen) this.pending += ']';
     this.flush();
     this.offsets.push(this.flushedBytes);
     await new Promise<void>((resolve, reject) => {
@@ -108,9 +111,11 @@ export class HandOverSpool {
       chunkEnds,
       async read(index: number): Promise<Buffer> {
         const start = offsets[index];
-        const buffer = Buffer.allocUnsafe(offsets[index + 1] - start);
-        const { bytesRead } = await file.read(buffer, 0, buffer.length, start);
-        if (bytesRead !== buffer.length) throw new Error(`hand-over spool ${path} is shorter than expected`);
+        const length = offsets[index + 1] - start;
+        const buffer = Buffer.allocUnsafe(length + 1);
+        const { bytesRead } = await file.read(buffer, 0, length, start);
+        if (bytesRead !== length) throw new Error(`hand-over spool ${path} is shorter than expected`);
+        buffer[length] = CLOSE_BRACKET;
         return buffer;
       },
       async discard(): Promise<void> {
