@@ -10,6 +10,7 @@ const { randomBytes } = require('node:crypto');
 const net = require('node:net');
 const path = require('node:path');
 const { Client } = require('pg');
+const { deleteStreams } = require('../support/nats-cleanup');
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const requests = Number(process.argv[2] || 3000);
@@ -54,7 +55,7 @@ async function run(replicas) {
   const env = { ...process.env, DATABASE_URL: dbUrl.toString(), NATS_URL, NATS_PREFIX: prefix, LOG_LEVEL: 'error', SIM_TIME_SCALE: '0.0001', DIALER_ADMISSION_RETRY_MS: '20' };
   const children = [];
   const { connect } = await import('@nats-io/transport-node');
-  const { jetstream, jetstreamManager } = await import('@nats-io/jetstream');
+  const { jetstream } = await import('@nats-io/jetstream');
   const nc = await connect({ servers: NATS_URL });
   const db = new Client({ connectionString: dbUrl.toString() });
   try {
@@ -128,9 +129,8 @@ async function run(replicas) {
     for (const child of children) child.kill('SIGTERM');
     await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r() : c.once('exit', r)))));
     await db.end().catch(() => undefined);
-    const jsm = await jetstreamManager(nc);
-    for await (const name of jsm.streams.names()) if (name.startsWith(`${prefix.toUpperCase()}_`)) await jsm.streams.delete(name).catch(() => undefined);
     await nc.close();
+    await deleteStreams(prefix);
     await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
     await admin.end();
   }

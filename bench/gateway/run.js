@@ -9,6 +9,7 @@ const { randomBytes } = require('node:crypto');
 const { Client } = require('pg');
 const autocannon = require('autocannon');
 const { launchPlatform, bootstrapDefaultOrg } = require('../../scripts/platform-launcher');
+const { deleteStreams } = require('../support/nats-cleanup');
 const { NatsBus, RpcClient, createLogger } = require('../../packages/service-runtime/dist');
 const { Subjects } = require('../../packages/contracts/dist');
 
@@ -110,15 +111,11 @@ async function main() {
       }),
     );
   } finally {
-    // Leave no streams of this run behind.
-    const streamPrefix = `${prefix.toUpperCase()}_`;
-    const names = [];
-    for await (const name of bus.jsm.streams.names()) names.push(name);
-    for (const name of names) if (name.startsWith(streamPrefix) || name === `OBJ_${prefix}_uploads`) await bus.jsm.streams.delete(name).catch(() => undefined);
     await bus.close();
     await platform.stop();
     await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
     await admin.end();
+    await deleteStreams(prefix);
   }
 }
 

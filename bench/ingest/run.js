@@ -13,6 +13,7 @@ const { Client } = require('pg');
 const { parse } = require('csv-parse');
 const { generate } = require('./generate');
 const { launchPlatform, bootstrapDefaultOrg } = require('../../scripts/platform-launcher');
+const { deleteStreams } = require('../support/nats-cleanup');
 
 const rows = Number(process.argv[2] || 1_000_000);
 const runs = Number(process.argv[3] || 1);
@@ -111,6 +112,7 @@ async function main() {
     await platform.stop();
     await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
     await admin.end();
+    await deleteStreams(env.NATS_PREFIX);
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -17,6 +17,7 @@ const { randomBytes } = require('node:crypto');
 const { Client } = require('pg');
 const autocannon = require('autocannon');
 const { launchPlatform, bootstrapDefaultOrg } = require('../../scripts/platform-launcher');
+const { deleteStreams } = require('../support/nats-cleanup');
 
 const contacts = Number(process.argv[2] || 1_000_000);
 const seconds = Number(process.argv[3] || 10);
@@ -189,19 +190,6 @@ async function main() {
   }
 }
 
-async function deleteStreams(prefix) {
-  const { connect } = await import('@nats-io/transport-node');
-  const { jetstreamManager } = await import('@nats-io/jetstream');
-  const nc = await connect({ servers: process.env.NATS_URL || 'nats://127.0.0.1:4222' });
-  try {
-    const jsm = await jetstreamManager(nc);
-    const names = [];
-    for await (const name of jsm.streams.names()) names.push(name);
-    for (const name of names) if (name.startsWith(`${prefix.toUpperCase()}_`) || name === `OBJ_${prefix}_uploads`) await jsm.streams.delete(name).catch(() => undefined);
-  } finally {
-    await nc.close();
-  }
-}
 
 main().catch((error) => {
   console.error(error);

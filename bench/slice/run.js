@@ -5,6 +5,7 @@
 const { randomBytes } = require('node:crypto');
 const { Client } = require('pg');
 const { launchPlatform, bootstrapDefaultOrg } = require('../../scripts/platform-launcher');
+const { deleteStreams } = require('../support/nats-cleanup');
 
 const contacts = Number(process.argv[2] || 2000);
 const concurrency = Number(process.argv[3] || 50);
@@ -69,6 +70,7 @@ async function main() {
     await platform.stop();
     await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
     await admin.end();
+    await deleteStreams(env.NATS_PREFIX);
   }
 }
 
