@@ -19,6 +19,15 @@ describe('ContactIdSequence', () => {
     list.forEach((id) => expect(id).toMatch(UUID_V7));
   });
 
+  it('agrees with plain hex formatting across the 4,096 boundaries of its digit table', () => {
+    const random = new Uint8Array(16);
+    random[9] = 0xfe; // counter starts at 0xfe: crosses 0x1000 and 0x2000 within 8,192 ids
+    const ids = new ContactIdSequence(0, random);
+    for (let counter = 0xfe; counter < 0xfe + 8192; counter++) {
+      expect(ids.next().slice(-12)).toBe(counter.toString(16).padStart(12, '0'));
+    }
+  });
+
   it('does not carry out of the counter field even from the largest start', () => {
     const random = new Uint8Array(16).fill(0xff);
     const ids = new ContactIdSequence(0, random);

@@ -5,9 +5,14 @@
  * and ascending within a batch, so PostgreSQL appends to the right edge of every index on them
  * instead of touching a random page per row (~20% less COPY time than random v4 ids).
  */
+/** "000".."fff": the counter's last three hex digits come from here (one string concat per id). */
+const HEX3 = Array.from({ length: 4096 }, (_, i) => i.toString(16).padStart(3, '0'));
+
 export class ContactIdSequence {
   private readonly prefix: string;
   private counter: number;
+  /** The prefix and the counter's first nine hex digits; changes every 4,096 ids. */
+  private head = '';
 
   /** `random` gives 16 random bytes (injected so tests are deterministic). */
   constructor(nowMs: number, random: Uint8Array) {
@@ -23,6 +28,9 @@ export class ContactIdSequence {
   }
 
   next(): string {
-    return this.prefix + (this.counter++).toString(16).padStart(12, '0');
+    const low = this.counter % 4096;
+    if (low === 0 || this.head === '') this.head = this.prefix + Math.floor(this.counter / 4096).toString(16).padStart(9, '0');
+    this.counter++;
+    return this.head + HEX3[low];
   }
 }

@@ -7,7 +7,9 @@ import { ContactDraft } from './contact-row';
  * UUID) and the status (a fixed word) need no escaping; every other string is escaped.
  */
 export function contactJson(contactId: string, contact: ContactDraft, variablesJson: string): string {
-  let json = `{"contact_id":"${contactId}","row":${contact.row},"phone":${JSON.stringify(contact.phone)}`;
+  // A stored number is E.164 ("+" and digits) unless kept as written (invalid_number).
+  const phone = contact.status === 'invalid_number' ? JSON.stringify(contact.phone) : `"${contact.phone}"`;
+  let json = `{"contact_id":"${contactId}","row":${contact.row},"phone":${phone}`;
   if (contact.name !== undefined) json += `,"name":${JSON.stringify(contact.name)}`;
   if (contact.timezone !== undefined) json += `,"timezone":${JSON.stringify(contact.timezone)}`;
   return `${json},"priority":${contact.priority},"variables":${variablesJson},"status":"${contact.status}"}`;

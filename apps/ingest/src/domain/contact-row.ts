@@ -67,12 +67,15 @@ export class ContactRowValidator {
     const raw = this.rawPhone(cells);
     const variables: Record<string, string> = {};
     for (const { index, name } of this.layout.variables) variables[name] = cells[index] ?? '';
-    const base = {
+    // One object per row, built once (the status and phone are settled below): this runs for every row.
+    const base: ContactDraft = {
       row,
+      phone: raw,
       name: this.nameOf(cells),
       timezone: this.cell(cells, this.layout.timezone) || undefined,
       priority: 0,
       variables,
+      status: 'pending',
     };
     if (base.timezone && !isValidTimeZone(base.timezone)) {
       this.issue(row, raw, 'invalid_value', `timezone "${base.timezone}" is not an IANA time zone; the number's zone is used`);
@@ -98,7 +101,8 @@ export class ContactRowValidator {
       this.issue(row, raw, raw === '' ? 'missing_phone' : 'invalid_phone', raw === '' ? 'no phone number' : `${phone.reason}: "${raw}"`);
       if (this.policy.invalidPhoneHandling === 'use_as_is' && raw !== '') {
         this.stored++;
-        return { ...base, phone: raw, status: 'invalid_number' };
+        base.status = 'invalid_number';
+        return base;
       }
       return null;
     }
@@ -113,11 +117,14 @@ export class ContactRowValidator {
       this.counts.suppressed_rows++;
       this.issue(row, phone.e164, 'suppressed', 'on the do-not-call list; kept as suppressed and never dialed');
       this.stored++;
-      return { ...base, phone: phone.e164, status: 'suppressed' };
+      base.phone = phone.e164;
+      base.status = 'suppressed';
+      return base;
     }
     this.dialable++;
     this.stored++;
-    return { ...base, phone: phone.e164, status: 'pending' };
+    base.phone = phone.e164;
+    return base;
   }
 
   private cell(cells: string[], index: number | undefined): string {

@@ -210,8 +210,8 @@ export class CreateBatchUseCase implements OnModuleDestroy {
           const spoolFull = spool.add(contact.row, contactJson(contactId, contact, variables));
           if (spoolFull) await spoolFull;
           const line =
-            `${contactId}\t${batchId}\t${contact.row}\t${copyTextValue(contact.phone)}\t${copyTextValue(contact.name)}\t` +
-            `${copyTextValue(contact.timezone)}\t${contact.priority}\t${copyTextValue(variables)}\t${contact.status}`;
+            `${contactId}\t${batchId}\t${contact.row}\t${contact.status === 'invalid_number' ? copyTextValue(contact.phone) : contact.phone}\t` +
+            `${copyTextValue(contact.name)}\t${copyTextValue(contact.timezone)}\t${contact.priority}\t${copyTextValue(variables)}\t${contact.status}`;
           if (pending.length > 0 && !pending.fits(line, 1) && !copy.write(pending.take())) await new Promise((resolve) => copy.once('drain', resolve));
           pending.append(line);
           pending.appendAscii(NEWLINE);
