@@ -19,6 +19,7 @@ class ProbeHandlers {
   @RpcHandler(Subjects.reportingGetBatch)
   async get(@Payload() query: BatchQuery): Promise<object> {
     if (query.batch_id === 'missing') throw new ServiceError('not_found', 'no such batch');
+    if (query.batch_id === 'slow') await new Promise((resolve) => setTimeout(resolve, 600));
     return { batch_id: query.batch_id, org: query.org_id };
   }
 }
@@ -112,6 +113,15 @@ describe('JetStream transport against the real NATS server', () => {
   it('answers request/reply, with service errors carried by code', async () => {
     await expect(running.runtime.rpc.request(Subjects.reportingGetBatch, { org_id: 'o', batch_id: 'b' })).resolves.toEqual({ batch_id: 'b', org: 'o' });
     await expect(running.runtime.rpc.request(Subjects.reportingGetBatch, { org_id: 'o', batch_id: 'missing' })).rejects.toMatchObject({ code: 'not_found' });
+  });
+
+  it('tells a request nobody serves (upstream_unavailable) from one answered too late (upstream_timeout)', async () => {
+    const { rpc } = running.runtime;
+    await expect(rpc.request(Subjects.reportingSystemCounts, { org_id: 'o' }, 2000)).rejects.toMatchObject({ code: 'upstream_unavailable' });
+    await expect(rpc.request(Subjects.reportingGetBatch, { org_id: 'o', batch_id: 'slow' }, 150)).rejects.toMatchObject({
+      code: 'upstream_timeout',
+      message: `${Subjects.reportingGetBatch} did not answer within 150 ms`,
+    });
   });
 
   it('serves health and metrics', async () => {
