@@ -43,8 +43,11 @@ if (dir) {
 // BENCH_HEAP_SAMPLE=<dir>: SIGUSR2 starts the sampling heap profiler, counting objects that a
 //   scavenge left alive but a mark-compact collected (what a request leaves in the old space); the
 //   next SIGUSR2 writes the profile to <dir>.
-const heapDir = process.env.BENCH_HEAP_SAMPLE;
-if (heapDir) {
+/**
+ * SIGUSR2 toggles an inspector profiler: the first starts it, the next stops it and writes the
+ * profile to <dir>/<service>-<pid>.<extension>.
+ */
+function profileOnSignal(dir, domain, start, stop, extension) {
   const inspector = require('node:inspector');
   const session = new inspector.Session();
   session.connect();
@@ -52,31 +55,21 @@ if (heapDir) {
   process.on('SIGUSR2', () => {
     if (!running) {
       running = true;
-      session.post('HeapProfiler.enable', () => session.post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: false }));
+      session.post(`${domain}.enable`, () => session.post(start.method, start.params));
       return;
     }
     running = false;
-    session.post('HeapProfiler.stopSampling', (error, result) => {
-      if (!error) fs.writeFileSync(path.join(heapDir, `${name}-${process.pid}.heapprofile`), JSON.stringify(result.profile));
+    session.post(stop, (error, result) => {
+      if (!error) fs.writeFileSync(path.join(dir, `${name}-${process.pid}.${extension}`), JSON.stringify(result.profile));
     });
   });
 }
 
-const profDir = process.env.BENCH_CPU_PROF;
-if (profDir) {
-  const inspector = require('node:inspector');
-  const session = new inspector.Session();
-  session.connect();
-  let running = false;
-  process.on('SIGUSR2', () => {
-    if (!running) {
-      running = true;
-      session.post('Profiler.enable', () => session.post('Profiler.start'));
-      return;
-    }
-    running = false;
-    session.post('Profiler.stop', (error, result) => {
-      if (!error) fs.writeFileSync(path.join(profDir, `${name}-${process.pid}.cpuprofile`), JSON.stringify(result.profile));
-    });
-  });
+const heapDir = process.env.BENCH_HEAP_SAMPLE;
+if (heapDir) {
+  const params = { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: false };
+  profileOnSignal(heapDir, 'HeapProfiler', { method: 'HeapProfiler.startSampling', params }, 'HeapProfiler.stopSampling', 'heapprofile');
 }
+
+const profDir = process.env.BENCH_CPU_PROF;
+if (profDir) profileOnSignal(profDir, 'Profiler', { method: 'Profiler.start' }, 'Profiler.stop', 'cpuprofile');
