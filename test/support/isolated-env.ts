@@ -9,6 +9,8 @@ export interface IsolatedEnv {
   databaseUrl: string;
   natsUrl: string;
   prefix: string;
+  /** The environment a service under test needs to use this run's database and prefix, quietly, on a free port. */
+  serviceEnv(): Record<string, string>;
   /** Drops the database and the run's streams. */
   cleanup(): Promise<void>;
 }
@@ -30,6 +32,9 @@ export async function createIsolatedEnv(label: string): Promise<IsolatedEnv> {
     databaseUrl: url.toString(),
     natsUrl: TEST_NATS_URL,
     prefix,
+    serviceEnv() {
+      return { DATABASE_URL: url.toString(), NATS_URL: TEST_NATS_URL, NATS_PREFIX: prefix, LOG_LEVEL: 'silent', HTTP_PORT: '0' };
+    },
     async cleanup() {
       const client = new Client({ connectionString: BASE_DATABASE_URL });
       await client.connect();

@@ -12,12 +12,7 @@ describe('dialer admission', () => {
 
   beforeAll(async () => {
     env = await createIsolatedEnv('admission');
-    Object.assign(process.env, {
-      DATABASE_URL: env.databaseUrl,
-      NATS_URL: env.natsUrl,
-      NATS_PREFIX: env.prefix,
-      LOG_LEVEL: 'silent',
-      HTTP_PORT: '0',
+    Object.assign(process.env, env.serviceEnv(), {
       SIM_TIME_SCALE: '0.01',
       DIALER_REAPER_INTERVAL_MS: '100',
       DIALER_LEASE_GRACE_SECONDS: '0',

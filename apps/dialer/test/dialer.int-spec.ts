@@ -14,12 +14,7 @@ describe('dialer against the real PostgreSQL and NATS', () => {
 
   beforeAll(async () => {
     env = await createIsolatedEnv('dialer');
-    Object.assign(process.env, {
-      DATABASE_URL: env.databaseUrl,
-      NATS_URL: env.natsUrl,
-      NATS_PREFIX: env.prefix,
-      LOG_LEVEL: 'silent',
-      HTTP_PORT: '0',
+    Object.assign(process.env, env.serviceEnv(), {
       SIM_TIME_SCALE: String(SCALE),
       DIALER_REAPER_INTERVAL_MS: '100',
       DIALER_LEASE_GRACE_SECONDS: '0',

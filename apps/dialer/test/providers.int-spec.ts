@@ -42,11 +42,7 @@ describe('http and twilio providers through the gateway', () => {
     await Promise.all([twilio.start(), agent.start()]);
     const gatewayPort = await freePort();
     gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
-    Object.assign(process.env, {
-      DATABASE_URL: env.databaseUrl,
-      NATS_URL: env.natsUrl,
-      NATS_PREFIX: env.prefix,
-      LOG_LEVEL: 'silent',
+    Object.assign(process.env, env.serviceEnv(), {
       PUBLIC_BASE_URL: gatewayUrl,
       HTTP_PROVIDER_SIGNING_SECRET: SIGNING_SECRET,
       TWILIO_ACCOUNT_SID: ACCOUNT_SID,

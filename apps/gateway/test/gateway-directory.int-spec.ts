@@ -64,12 +64,7 @@ describe('gateway directory, roles, errors and OpenAPI', () => {
 
   beforeAll(async () => {
     env = await createIsolatedEnv('gwdir');
-    Object.assign(process.env, {
-      DATABASE_URL: env.databaseUrl,
-      NATS_URL: env.natsUrl,
-      NATS_PREFIX: env.prefix,
-      LOG_LEVEL: 'silent',
-      HTTP_PORT: '0',
+    Object.assign(process.env, env.serviceEnv(), {
       HTTP_HOST: '127.0.0.1',
       // Generous burst so the suite never trips it, except the test that means to.
       GATEWAY_RATE_LIMIT_PER_SECOND: '2',

@@ -29,12 +29,7 @@ describe('ingest service', () => {
 
   beforeAll(async () => {
     env = await createIsolatedEnv('ingest');
-    Object.assign(process.env, {
-      DATABASE_URL: env.databaseUrl,
-      NATS_URL: env.natsUrl,
-      NATS_PREFIX: env.prefix,
-      LOG_LEVEL: 'silent',
-      HTTP_PORT: '0',
+    Object.assign(process.env, env.serviceEnv(), {
       INGEST_MAX_ROWS: String(MAX_ROWS),
       INGEST_MAX_FILE_BYTES: String(MAX_BYTES),
       INGEST_MAX_COLUMNS: '1000',
