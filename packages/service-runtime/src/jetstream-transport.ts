@@ -8,7 +8,7 @@ import { lastValueFrom, Observable, throwError } from 'rxjs';
 import type { Logger } from 'pino';
 import { NatsBus } from './nats-bus';
 import { decideSettlement, Settlement } from './settlement';
-import { ServiceError } from './errors';
+import { ServiceError, TransientError } from './errors';
 import { Metrics } from './metrics';
 
 export interface JetStreamConsumerOptions {
@@ -78,6 +78,8 @@ export class JetStreamTransport extends Server implements CustomTransportStrateg
     private readonly log: Logger,
     private readonly metrics: Metrics,
     private readonly defaults = { maxDeliver: 10, ackWaitMs: 30_000, concurrency: 8 },
+    /** How long `close()` waits for the handlers already running (SHUTDOWN_TIMEOUT_MS leaves room for the rest). */
+    private readonly drainTimeoutMs = 10_000,
   ) {
     super();
   }
@@ -145,21 +147,39 @@ export class JetStreamTransport extends Server implements CustomTransportStrateg
     await this.settle(subject, message, settlement, error);
   }
 
+  /**
+   * Acks, naks or terminates the message. Log levels follow what an operator must do: a
+   * `TransientError` is an expected race (a batch not registered yet, an attempt not recorded yet)
+   * and is a `debug` line, counted in `outdial_messages_handled_total{settlement="nak"}`; any other
+   * handler failure that is redelivered is one `warn` line without a stack; a terminated message is
+   * an `error` with its stack. A message is only terminated once its dead letter is stored: when the
+   * dead-letter publish fails, the message is nak'ed and comes back (never lost).
+   */
   private async settle(subject: string, message: JsMsg, settlement: Settlement, error: unknown): Promise<void> {
-    this.metrics.messagesHandled.inc({ subject, settlement: settlement.kind });
     switch (settlement.kind) {
       case 'ack':
+        this.metrics.messagesHandled.inc({ subject, settlement: settlement.kind });
         message.ack();
         return;
-      case 'nak':
-        this.log.warn({ subject, seq: message.seq, delivery: message.info.deliveryCount, err: error, delayMs: settlement.delayMs }, 'handler failed; redelivering later');
+      case 'nak': {
+        this.metrics.messagesHandled.inc({ subject, settlement: settlement.kind });
+        const fields = { subject, seq: message.seq, delivery: message.info.deliveryCount, reason: errorMessage(error), delayMs: settlement.delayMs };
+        if (error instanceof TransientError) this.log.debug(fields, 'not applicable yet; redelivering later');
+        else this.log.warn(fields, 'handler failed; redelivering later');
         message.nak(settlement.delayMs);
         return;
+      }
       case 'term':
-        this.log.error({ subject, seq: message.seq, reason: settlement.reason }, 'message terminated and dead-lettered');
-        await this.deadLetter(subject, message, settlement.reason).catch((dlqError) =>
-          this.log.error({ err: dlqError, subject }, 'dead-letter publish failed'),
-        );
+        try {
+          await this.deadLetter(subject, message, settlement.reason);
+        } catch (dlqError) {
+          this.metrics.messagesHandled.inc({ subject, settlement: 'nak' });
+          this.log.error({ err: dlqError, subject, seq: message.seq }, 'dead-letter publish failed; the message is redelivered instead of terminated');
+          message.nak(DEAD_LETTER_RETRY_MS);
+          return;
+        }
+        this.metrics.messagesHandled.inc({ subject, settlement: settlement.kind });
+        this.log.error({ subject, seq: message.seq, reason: settlement.reason, err: error }, 'message terminated and dead-lettered');
         message.term(settlement.reason.slice(0, 200));
         return;
     }
@@ -225,8 +245,15 @@ export class JetStreamTransport extends Server implements CustomTransportStrateg
     for (const consumer of this.consumers) {
       await consumer.messages.close().catch(() => undefined);
     }
-    await Promise.race([Promise.allSettled([...this.inFlight]), sleep(10_000)]);
+    await Promise.race([Promise.allSettled([...this.inFlight]), sleep(this.drainTimeoutMs)]);
   }
+}
+
+/** Delay before a message whose dead letter could not be stored comes back. */
+const DEAD_LETTER_RETRY_MS = 5_000;
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function decodeJson(subject: string, data: Uint8Array): unknown {

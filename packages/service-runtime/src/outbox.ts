@@ -3,6 +3,9 @@ import { Database, SqlClient } from './database';
 import { EventPublisher } from './event-publisher';
 import { Metrics } from './metrics';
 
+/** How often the pending-events gauge is refreshed. */
+const GAUGE_SAMPLE_MS = 5_000;
+
 export interface OutboxEvent {
   subject: string;
   payload: { event_id: string } & object;
@@ -51,7 +54,14 @@ export class Outbox {
 
   start(): void {
     this.stopped = false;
-    this.timer = setInterval(() => this.kick(), this.intervalMs);
+    let ticks = 0;
+    this.timer = setInterval(() => {
+      this.kick();
+      // The gauge `outdial_outbox_pending` (dashboard: "outbox pending"): sampled every ~5 s.
+      if (++ticks % Math.max(1, Math.round(GAUGE_SAMPLE_MS / this.intervalMs)) === 0) {
+        this.pendingCount().catch((error) => this.logger.debug({ reason: (error as Error).message }, 'outbox gauge not sampled'));
+      }
+    }, this.intervalMs);
     this.kick();
   }
 
@@ -97,8 +107,9 @@ export class Outbox {
     });
   }
 
+  /** Counts the events not yet published and sets the `outdial_outbox_pending` gauge to it. */
   async pendingCount(): Promise<number> {
-    const rows = await this.db.query<{ n: number }>(`SELECT count(*) AS n FROM ${this.table}`);
+    const rows = await this.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${this.table}`);
     this.metrics.outboxPending.set(rows[0].n);
     return rows[0].n;
   }

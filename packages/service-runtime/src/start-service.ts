@@ -77,7 +77,9 @@ export async function startService<Env extends BaseServiceEnv>(definition: Servi
     { module: class AppRootModule {}, imports: [RuntimeModule.forRuntime(runtime as ServiceRuntime), root] } as unknown as Type<unknown>,
     { logger: new NestPinoLogger(logger.child({ component: 'nest' })), bodyParser: false },
   );
-  const transport = new JetStreamTransport(bus, definition.name, logger.child({ component: 'transport' }), metrics);
+  // Handlers get two thirds of the shutdown budget; the rest closes HTTP, the outbox and connections.
+  const drainTimeoutMs = Math.floor((config.SHUTDOWN_TIMEOUT_MS * 2) / 3);
+  const transport = new JetStreamTransport(bus, definition.name, logger.child({ component: 'transport' }), metrics, undefined, drainTimeoutMs);
   // Deferred so the filter is in place before Nest wires the handlers.
   const microservice = app.connectMicroservice({ strategy: transport }, { deferInitialization: true });
   microservice.useGlobalFilters(new RethrowRpcErrorsFilter());

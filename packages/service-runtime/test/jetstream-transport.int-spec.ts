@@ -102,6 +102,27 @@ describe('JetStream transport against the real NATS server', () => {
     expect(letter.reason).toMatch(/gave up after 4 deliveries/);
   });
 
+  it('keeps a message whose dead letter cannot be stored: redelivered, dead-lettered once the DLQ is back', async () => {
+    const { bus } = running.runtime;
+    const dlq = prefixedStreamName(env.prefix, 'DLQ');
+    await bus.jsm.streams.delete(dlq);
+    const bad = { event_id: 'e-dlq-down', org_id: 'org-1', status: 'not-a-status', at: 'yesterday' };
+    await running.runtime.publisher.publish(Subjects.batchStatusChanged, bad, 'e-dlq-down');
+    // Terminated only after its dead letter is stored: while the DLQ stream is missing, the message
+    // stays in its consumer (nak'ed, redelivered later) instead of being lost.
+    await new Promise((r) => setTimeout(r, 1500));
+    const durable = `probe-${Subjects.batchStatusChanged.replace(/[^a-zA-Z0-9_-]/g, '_')}`;
+    const stream = prefixedStreamName(env.prefix, 'BATCH');
+    const consumer = await bus.jsm.consumers.info(stream, durable).catch(async () => {
+      const names = [];
+      for await (const s of bus.jsm.streams.list()) names.push(s.config.name);
+      throw new Error(`consumer ${durable} not found on ${stream}; streams: ${names.join(', ')}`);
+    });
+    expect(consumer.num_ack_pending + consumer.num_pending).toBeGreaterThanOrEqual(1);
+    await bus.provisionStreams();
+    await waitFor(async () => (await deadLetters()).some((d) => d.data.includes('e-dlq-down')), 20_000);
+  }, 30_000);
+
   it('drops a duplicate publish with the same msgID', async () => {
     await running.runtime.publisher.publish(Subjects.batchStatusChanged, event('e-dup', 'ok'), 'e-dup');
     await running.runtime.publisher.publish(Subjects.batchStatusChanged, event('e-dup', 'ok'), 'e-dup');
