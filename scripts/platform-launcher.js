@@ -26,15 +26,19 @@ async function freePort() {
   });
 }
 
-/** Fixed ports for `npm start`; free ones for tests. */
+/**
+ * Fixed ports for `npm start`, after the gateway's (8010: ingest 8011, scheduler 8012, reporting
+ * 8014, dialer replicas from 8020), so a second platform on another GATEWAY_PORT does not collide;
+ * free ones for tests.
+ */
 async function assignPorts(dialerReplicas, fixed, gatewayPort) {
   if (fixed) {
     return {
       gateway: gatewayPort,
-      ingest: 8011,
-      scheduler: 8012,
-      reporting: 8014,
-      dialers: Array.from({ length: dialerReplicas }, (_, i) => 8020 + i),
+      ingest: gatewayPort + 1,
+      scheduler: gatewayPort + 2,
+      reporting: gatewayPort + 4,
+      dialers: Array.from({ length: dialerReplicas }, (_, i) => gatewayPort + 10 + i),
     };
   }
   const ports = { gateway: await freePort(), ingest: await freePort(), scheduler: await freePort(), reporting: await freePort(), dialers: [] };
@@ -45,7 +49,7 @@ async function assignPorts(dialerReplicas, fixed, gatewayPort) {
 async function waitReady(url, child, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${url} exited with code ${child.exitCode} before it was ready`);
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${url} exited (${child.signalCode || `code ${child.exitCode}`}) before it was ready`);
     try {
       const response = await fetch(url);
       if (response.status === 200) return;
@@ -69,6 +73,15 @@ function heapArgs(env) {
   return heapMb > 0 ? [`--max-old-space-size=${heapMb}`] : [];
 }
 
+/** Supervision defaults: restart after 0.5 s, doubling up to 10 s; give up after 5 exits in 60 s. */
+const SUPERVISE_DEFAULTS = {
+  backoffMs: 500,
+  maxBackoffMs: 10_000,
+  maxCrashes: 5,
+  windowMs: 60_000,
+  onEvent: () => undefined,
+};
+
 /**
  * @param {object} options
  * @param {Record<string,string>} [options.env] environment for every service (DATABASE_URL, NATS_PREFIX, SIM_TIME_SCALE, ...)
@@ -77,6 +90,9 @@ function heapArgs(env) {
  * @param {number} [options.gatewayPort]
  * @param {'inherit'|'ignore'|'pipe'} [options.stdio]
  * @param {(service: string, line: string) => void} [options.onLog] with stdio 'pipe'
+ * @param {boolean|{backoffMs?: number, maxBackoffMs?: number, maxCrashes?: number, windowMs?: number,
+ *   onEvent?: (event: {type: 'restarting'|'restarted'|'restart-failed'|'give-up', name: string}) => void}} [options.supervise]
+ *   restart crashed processes (npm start); off by default so fault tests keep the processes they kill down
  */
 async function launchPlatform(options = {}) {
   const env = { ...process.env, ...(options.env || {}) };
@@ -86,13 +102,20 @@ async function launchPlatform(options = {}) {
   if (!env.PUBLIC_BASE_URL) env.PUBLIC_BASE_URL = `http://127.0.0.1:${ports.gateway}`;
   const processes = [];
 
-  const start = (service, port, replicaId) => {
-    const child = spawn(process.execPath, [...heapArgs(env), entryOf(service)], {
+  const supervise = options.supervise ? { ...SUPERVISE_DEFAULTS, ...(options.supervise === true ? {} : options.supervise) } : undefined;
+  let stopping = false;
+
+  const spawnChild = (handle) => {
+    const child = spawn(process.execPath, [...heapArgs(env), entryOf(handle.service)], {
       cwd: ROOT,
-      env: { ...env, HTTP_PORT: String(port), REPLICA_ID: String(replicaId ?? 0), ...(service === 'gateway' ? {} : { HTTP_HOST: env.SERVICE_HTTP_HOST || '127.0.0.1' }) },
+      env: {
+        ...env,
+        HTTP_PORT: String(handle.port),
+        REPLICA_ID: String(handle.replicaId ?? 0),
+        ...(handle.service === 'gateway' ? {} : { HTTP_HOST: env.SERVICE_HTTP_HOST || '127.0.0.1' }),
+      },
       stdio: ['ignore', options.stdio === 'inherit' ? 'inherit' : 'pipe', options.stdio === 'inherit' ? 'inherit' : 'pipe'],
     });
-    const name = replicaId === undefined ? service : `${service}-${replicaId}`;
     if (options.stdio !== 'inherit') {
       for (const stream of [child.stdout, child.stderr]) {
         let buffered = '';
@@ -102,25 +125,73 @@ async function launchPlatform(options = {}) {
           while ((nl = buffered.indexOf('\n')) >= 0) {
             const line = buffered.slice(0, nl);
             buffered = buffered.slice(nl + 1);
-            if (options.onLog) options.onLog(name, line);
+            if (options.onLog) options.onLog(handle.name, line);
           }
         });
       }
     }
-    const handle = { name, service, port, child, url: `http://127.0.0.1:${port}` };
+    handle.child = child;
+    handle.pid = child.pid;
+    child.once('exit', (code, signal) => onExit(handle, child, code, signal));
+    return child;
+  };
+
+  /**
+   * Supervision (`options.supervise`): a service process that exits while the platform is not
+   * stopping is started again on the same port after a backoff (0.5 s, 1 s, 2 s, ... capped), while
+   * the others keep serving; after `maxCrashes` exits within `windowMs` it is given up on and
+   * `onGiveUp` decides (npm start stops the platform). Processes stopped with `stopOne` stay down.
+   */
+  const onExit = (handle, child, code, signal) => {
+    if (stopping || handle.stoppedOnPurpose || handle.child !== child || !supervise || !handle.ready) return;
+    const now = Date.now();
+    handle.crashes = (handle.crashes || []).filter((t) => now - t < supervise.windowMs);
+    handle.crashes.push(now);
+    const reason = signal || `code ${code}`;
+    if (handle.crashes.length > supervise.maxCrashes) {
+      supervise.onEvent({ type: 'give-up', name: handle.name, reason, crashes: handle.crashes.length, windowMs: supervise.windowMs });
+      return;
+    }
+    const delayMs = Math.min(supervise.maxBackoffMs, supervise.backoffMs * 2 ** (handle.crashes.length - 1));
+    supervise.onEvent({ type: 'restarting', name: handle.name, reason, delayMs, crashes: handle.crashes.length, windowMs: supervise.windowMs });
+    handle.restartTimer = setTimeout(async () => {
+      handle.restartTimer = undefined;
+      if (stopping || handle.stoppedOnPurpose) return;
+      const started = Date.now();
+      const next = spawnChild(handle);
+      try {
+        await waitReady(`${handle.url}/health/ready`, next, 60_000);
+        supervise.onEvent({ type: 'restarted', name: handle.name, pid: next.pid, readyMs: Date.now() - started });
+      } catch (error) {
+        if (handle.child === next && next.exitCode === null && next.signalCode === null) next.kill('SIGKILL');
+        supervise.onEvent({ type: 'restart-failed', name: handle.name, reason: error.message });
+      }
+    }, delayMs);
+  };
+
+  const start = (service, port, replicaId) => {
+    const name = replicaId === undefined ? service : `${service}-${replicaId}`;
+    const handle = { name, service, port, replicaId, url: `http://127.0.0.1:${port}`, ready: false };
+    spawnChild(handle);
     processes.push(handle);
     return handle;
+  };
+
+  const whenReady = async (handle) => {
+    await waitReady(`${handle.url}/health/ready`, handle.child, 60_000);
+    handle.ready = true;
   };
 
   // Ingest first alone: the first start creates the database and provisions the streams.
   try {
     const first = start('ingest', ports.ingest);
-    await waitReady(`${first.url}/health/ready`, first.child, 60_000);
+    await whenReady(first);
     const rest = [start('scheduler', ports.scheduler), start('reporting', ports.reporting)];
     ports.dialers.forEach((port, i) => rest.push(start('dialer', port, i)));
     rest.push(start('gateway', ports.gateway));
-    await Promise.all(rest.map((p) => waitReady(`${p.url}/health/ready`, p.child, 60_000)));
+    await Promise.all(rest.map((p) => whenReady(p)));
   } catch (error) {
+    stopping = true;
     // A service that cannot start takes the others down with it: no orphan processes left behind.
     for (const p of processes) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
     throw error;
@@ -128,6 +199,8 @@ async function launchPlatform(options = {}) {
 
   const stopOne = (handle, signal = 'SIGTERM', timeoutMs = 20_000) =>
     new Promise((resolve) => {
+      handle.stoppedOnPurpose = true;
+      if (handle.restartTimer) clearTimeout(handle.restartTimer);
       if (handle.child.exitCode !== null || handle.child.signalCode !== null) return resolve();
       const timer = setTimeout(() => handle.child.kill('SIGKILL'), timeoutMs);
       handle.child.once('exit', () => {
@@ -144,12 +217,14 @@ async function launchPlatform(options = {}) {
     /** Starts one more replica of a service (e.g. a dialer) and waits until it is ready. */
     async startReplica(service, replicaId) {
       const handle = start(service, await freePort(), replicaId);
-      await waitReady(`${handle.url}/health/ready`, handle.child, 60_000);
+      await whenReady(handle);
       return handle;
     },
     stopOne,
     /** Stops the gateway first (no new requests), then the rest together, each draining its work. */
     async stop() {
+      stopping = true;
+      for (const p of processes) if (p.restartTimer) clearTimeout(p.restartTimer);
       await Promise.all(processes.filter((p) => p.service === 'gateway').map((p) => stopOne(p)));
       await Promise.all(processes.filter((p) => p.service !== 'gateway').map((p) => stopOne(p)));
     },

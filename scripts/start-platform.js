@@ -16,13 +16,37 @@ async function main() {
   const gatewayPort = Number(process.env.GATEWAY_PORT || 8010);
   const started = Date.now();
   const bootstrap = bootstrapDefaultOrg(env, process.env.OUTDIAL_BOOTSTRAP_TOKEN);
-  const platform = await launchPlatform({ env, dialerReplicas: replicas, fixedPorts: true, gatewayPort, stdio: 'inherit' });
+  let stop = async () => undefined;
+  const platform = await launchPlatform({
+    env,
+    dialerReplicas: replicas,
+    fixedPorts: true,
+    gatewayPort,
+    stdio: 'inherit',
+    // A crashed service is restarted while the others keep serving; only a process that keeps
+    // crashing (more than 5 exits in 60 s) stops the platform.
+    supervise: {
+      onEvent(event) {
+        const at = new Date().toISOString();
+        if (event.type === 'restarting') {
+          console.error(`[launcher ${at}] ${event.name} exited (${event.reason}); restarting in ${(event.delayMs / 1000).toFixed(1)} s (exit ${event.crashes} in the last ${event.windowMs / 1000} s)`);
+        } else if (event.type === 'restarted') {
+          console.error(`[launcher ${at}] ${event.name} is back (pid ${event.pid}, ready in ${(event.readyMs / 1000).toFixed(1)} s)`);
+        } else if (event.type === 'restart-failed') {
+          console.error(`[launcher ${at}] ${event.name} did not come back: ${event.reason}`);
+        } else if (event.type === 'give-up') {
+          console.error(`[launcher ${at}] ${event.name} exited ${event.crashes} times in ${event.windowMs / 1000} s (last: ${event.reason}); giving up and stopping the platform`);
+          void stop(1);
+        }
+      },
+    },
+  });
   const token = process.env.OUTDIAL_BOOTSTRAP_TOKEN || bootstrap.token;
   const lines = [
     '',
     `Outdial is running (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`,
     `  API            ${platform.gatewayUrl}   (org "default", agent "agent-demo", number +12025550100)`,
-    ...platform.processes.map((p) => `  ${p.name.padEnd(14)} ${p.url}/health/ready  ${p.url}/metrics`),
+    ...platform.processes.map((p) => `  ${p.name.padEnd(14)} ${p.url}/health/ready  ${p.url}/metrics  (pid ${p.pid})`),
     `  database       ${env.DATABASE_URL}`,
     `  NATS           ${env.NATS_URL}`,
     token
@@ -39,7 +63,7 @@ async function main() {
   console.log(lines.join('\n'));
 
   let stopping = false;
-  const stop = async (code) => {
+  stop = async (code) => {
     if (stopping) return;
     stopping = true;
     console.log('stopping Outdial...');
@@ -48,13 +72,6 @@ async function main() {
   };
   process.on('SIGINT', () => stop(0));
   process.on('SIGTERM', () => stop(0));
-  for (const p of platform.processes) {
-    p.child.on('exit', (code, signal) => {
-      if (stopping) return;
-      console.error(`${p.name} exited (${signal || code}); stopping the platform`);
-      stop(1);
-    });
-  }
 }
 
 main().catch((error) => {
