@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { DIAL_DECLINE_REASONS } from '@outdial/contracts';
 import { Database, Metrics } from '@outdial/service-runtime';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import { AttemptsRepository } from './persistence/attempts.repository';
@@ -69,5 +70,8 @@ export class DialerMetrics {
       labelNames: ['reason'],
       registers,
     });
+    // Every decline reason is a series from the start (at 0), so dashboards and alerts see a rate
+    // of 0 instead of no data before the first decline.
+    for (const reason of DIAL_DECLINE_REASONS) this.declined.inc({ reason }, 0);
   }
 }

@@ -22,9 +22,11 @@ export interface AttemptEnding {
 @Injectable()
 export class AttemptsRepository {
   private readonly table: string;
+  private readonly orgBudgetsTable: string;
 
   constructor(db: Database) {
     this.table = `${quoteIdent(db.schema)}.attempts`;
+    this.orgBudgetsTable = `${quoteIdent(db.schema)}.org_budgets`;
   }
 
   get tableName(): string {
@@ -203,9 +205,16 @@ export class AttemptsRepository {
   }
 
   /** Open attempts per org (the whole cluster's, from the source of truth). */
+  /**
+   * Open attempts per org, with 0 for every org the dialer has limits for (so the
+   * `outdial_active_calls` series exists, at 0, while an org has no call in progress).
+   */
   async countOpenByOrg(client: SqlClient): Promise<{ org_id: string; open: number }[]> {
     const result = await client.query<{ org_id: string; open: number }>(
-      `SELECT org_id, count(*) AS open FROM ${this.table} WHERE status <> 'ended' GROUP BY org_id`,
+      `SELECT org_id, sum(open)::int AS open FROM (
+         SELECT org_id, count(*) AS open FROM ${this.table} WHERE status <> 'ended' GROUP BY org_id
+         UNION ALL SELECT org_id, 0 FROM ${this.orgBudgetsTable}
+       ) per_org GROUP BY org_id`,
     );
     return result.rows;
   }

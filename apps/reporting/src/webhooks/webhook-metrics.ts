@@ -2,6 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { Metrics } from '@outdial/service-runtime';
 import { Counter, Histogram } from 'prom-client';
 
+/** The `result` label values of the webhook metrics. */
+export const WEBHOOK_RESULTS = ['delivered', 'retry', 'failed'] as const;
+
 /** Webhook delivery metrics (SPEC §10), on the service's registry. */
 @Injectable()
 export class WebhookMetrics {
@@ -22,5 +25,10 @@ export class WebhookMetrics {
       buckets: [0.01, 0.05, 0.1, 0.5, 1, 2, 5, 10, 30],
       registers: [metrics.registry],
     });
+    // Each result is a series from the start (at 0): "no webhook failed" reads as 0, not as no data.
+    for (const result of WEBHOOK_RESULTS) {
+      this.deliveries.inc({ result }, 0);
+      this.latency.zero({ result });
+    }
   }
 }
