@@ -3,6 +3,7 @@ import { SERVICE_CONFIG } from '@outdial/service-runtime';
 import { ReportingHandlers } from './handlers/reporting.handlers';
 import { ProgressNotifier } from './progress/progress-notifier';
 import { QueueDepthSampler } from './progress/queue-depth-sampler';
+import { StalledBatchesSampler } from './progress/stalled-batches-sampler';
 import { ReportingEnv } from './reporting-env';
 import { GetBatchStatusUseCase } from './usecases/get-batch-status/get-batch-status.usecase';
 import { GetCallsPageUseCase } from './usecases/get-calls-page/get-calls-page.usecase';
@@ -30,6 +31,7 @@ import { WebhookMetrics } from './webhooks/webhook-metrics';
     { provide: ReportingEnv, useFactory: (config: ReportingEnv) => config, inject: [SERVICE_CONFIG] },
     ProgressNotifier,
     QueueDepthSampler,
+    StalledBatchesSampler,
     WebhookMetrics,
     WebhookDispatcher,
     RecordBatchIngestedUseCase,
