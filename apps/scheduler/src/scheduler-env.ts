@@ -12,4 +12,12 @@ export class SchedulerEnv extends BaseServiceEnv {
   /** Extra time, past a batch's call timeout, before a released contact that never reported back is recovered. */
   @EnvInt() @IsInt() @Min(0) @Max(3600)
   SCHEDULER_RELEASE_GRACE_SECONDS: number = 60;
+
+  /**
+   * How long a contacts chunk of a batch this scheduler has not registered is retried (with
+   * backoff) before it is dead-lettered as never applicable (its batch_ingested was lost, the
+   * database was restored, or the message was forged).
+   */
+  @EnvInt() @IsInt() @Min(1) @Max(86_400)
+  SCHEDULER_UNKNOWN_BATCH_MAX_AGE_SECONDS: number = 600;
 }

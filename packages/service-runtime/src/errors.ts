@@ -30,6 +30,23 @@ export class TransientError extends Error {
   }
 }
 
+/**
+ * The message refers to something this service does not know yet (a batch whose registration
+ * travels on another stream). Redelivered with exponential backoff (250 ms, 500 ms, ... 30 s) so
+ * it never crowds out other work on its consumer, and dead-lettered with this message as the
+ * reason once it is older than `maxAgeMs` (then it can never apply: its batch was lost, or the
+ * message was forged).
+ */
+export class NotKnownYetError extends TransientError {
+  constructor(
+    message: string,
+    readonly maxAgeMs: number,
+  ) {
+    super(message);
+    this.name = 'NotKnownYetError';
+  }
+}
+
 /** The message can never be handled (not a payload problem): terminate and dead-letter it. */
 export class PoisonMessageError extends Error {
   constructor(message: string) {

@@ -143,7 +143,8 @@ export class JetStreamTransport extends Server implements CustomTransportStrateg
     } finally {
       timer();
     }
-    const settlement = decideSettlement({ error, deliveryCount, maxDeliver });
+    const ageMs = Date.now() - Number(BigInt(message.info.timestampNanos) / 1_000_000n);
+    const settlement = decideSettlement({ error, deliveryCount, maxDeliver, ageMs });
     await this.settle(subject, message, settlement, error);
   }
 

@@ -18,6 +18,7 @@ import {
   StreamDefinition,
   STREAMS,
   streamForSubject,
+  Subjects,
   uploadsBucketName,
 } from '@outdial/contracts';
 import type { Logger } from 'pino';
@@ -127,6 +128,23 @@ export class NatsBus {
       await this.jsm.consumers.add(stream, config);
     }
     return stream;
+  }
+
+  /**
+   * Dead letters stored (DLQ stream, SPEC §10): the total and per service that gave up on them.
+   * Zeros when the stream does not exist yet.
+   */
+  async deadLetterCounts(): Promise<{ total: number; by_service: Record<string, number> }> {
+    const stream = this.streamNameForSubject(Subjects.deadLetter + '.any');
+    const prefix = this.subject(Subjects.deadLetter) + '.';
+    try {
+      const info = await this.jsm.streams.info(stream, { subjects_filter: `${prefix}>` });
+      const by_service: Record<string, number> = {};
+      for (const [subject, count] of Object.entries(info.state.subjects ?? {})) by_service[subject.slice(prefix.length)] = count;
+      return { total: info.state.messages, by_service };
+    } catch {
+      return { total: 0, by_service: {} };
+    }
   }
 
   async uploads(): Promise<ObjectStore> {

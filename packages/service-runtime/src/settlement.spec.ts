@@ -1,5 +1,5 @@
 import { InvalidPayloadError } from '@outdial/contracts';
-import { PoisonMessageError, ServiceError, TransientError } from './errors';
+import { NotKnownYetError, PoisonMessageError, ServiceError, TransientError } from './errors';
 import { BACKOFF_BASE_MS, BACKOFF_MAX_MS, decideSettlement, redeliveryDelayMs } from './settlement';
 
 const MAX = 5;
@@ -110,5 +110,22 @@ describe('decideSettlement', () => {
 
   it('terminates at once with maxDeliver 1', () => {
     expect(decideSettlement({ error: new Error('e'), deliveryCount: 1, maxDeliver: 1 })).toEqual({ kind: 'term', reason: 'gave up after 1 deliveries: e' });
+  });
+});
+
+describe('decideSettlement for a message that refers to something not known yet', () => {
+  const error = () => new NotKnownYetError('batch b-1 not registered yet', 60_000);
+
+  it('backs off exponentially while younger than its bound, whatever max_deliver says', () => {
+    expect(decideSettlement({ error: error(), deliveryCount: 1, maxDeliver: MAX, ageMs: 10 })).toEqual({ kind: 'nak', delayMs: 250 });
+    expect(decideSettlement({ error: error(), deliveryCount: 4, maxDeliver: MAX, ageMs: 5_000 })).toEqual({ kind: 'nak', delayMs: 2000 });
+    expect(decideSettlement({ error: error(), deliveryCount: 40, maxDeliver: MAX, ageMs: 59_999 })).toEqual({ kind: 'nak', delayMs: 30_000 });
+  });
+
+  it('dead-letters it with its reason once it is as old as its bound', () => {
+    expect(decideSettlement({ error: error(), deliveryCount: 2, maxDeliver: MAX, ageMs: 60_000 })).toEqual({
+      kind: 'term',
+      reason: 'never applicable: batch b-1 not registered yet after 60 s (limit 60 s)',
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { InvalidPayloadError } from '@outdial/contracts';
-import { PoisonMessageError, TransientError } from './errors';
+import { NotKnownYetError, PoisonMessageError, TransientError } from './errors';
 
 export type Settlement =
   | { kind: 'ack' }
@@ -12,6 +12,8 @@ export interface SettlementInput {
   /** 1 on the first delivery. */
   deliveryCount: number;
   maxDeliver: number;
+  /** Time since the message was first stored in its stream (ms); needed for NotKnownYetError. */
+  ageMs?: number;
 }
 
 export const BACKOFF_BASE_MS = 250;
@@ -26,10 +28,17 @@ export function redeliveryDelayMs(deliveryCount: number): number {
 /**
  * How a JetStream message is settled after its handler ran: ack on success; term (and
  * dead-letter) on a payload that can never be valid, or once the delivery budget is spent;
- * otherwise nak with a delay, so the message comes back later.
+ * otherwise nak with a delay, so the message comes back later. A `NotKnownYetError` is bounded by
+ * the message's age, not by deliveries: backoff until `maxAgeMs`, then term.
  */
-export function decideSettlement({ error, deliveryCount, maxDeliver }: SettlementInput): Settlement {
+export function decideSettlement({ error, deliveryCount, maxDeliver, ageMs }: SettlementInput): Settlement {
   if (error === undefined) return { kind: 'ack' };
+  if (error instanceof NotKnownYetError) {
+    if ((ageMs ?? 0) >= error.maxAgeMs) {
+      return { kind: 'term', reason: `never applicable: ${error.message} after ${Math.round((ageMs ?? 0) / 1000)} s (limit ${Math.round(error.maxAgeMs / 1000)} s)` };
+    }
+    return { kind: 'nak', delayMs: redeliveryDelayMs(deliveryCount) };
+  }
   if (error instanceof InvalidPayloadError) return { kind: 'term', reason: `invalid payload: ${error.message}` };
   if (error instanceof PoisonMessageError) return { kind: 'term', reason: `poison message: ${error.message}` };
   const message = error instanceof Error ? error.message : String(error);

@@ -17,7 +17,7 @@ interface QueueInfo {
 
 /**
  * SPEC §8 system status: the org's active batches and calls, the platform's queues (every
- * JetStream consumer's backlog), and this machine's CPU, memory and disk.
+ * JetStream consumer's backlog), the dead letters, and this machine's CPU, memory and disk.
  */
 @Controller('api/system')
 export class SystemStatusController {
@@ -28,9 +28,10 @@ export class SystemStatusController {
 
   @Get('status')
   async status(@Auth() auth: AuthContext) {
-    const [counts, queues, disk] = await Promise.all([
+    const [counts, queues, deadLetters, disk] = await Promise.all([
       this.rpc.request<ReportingSystemCounts>(Subjects.reportingSystemCounts, { org_id: auth.org_id }),
       this.queues(),
+      this.bus.deadLetterCounts(),
       statfs('/').catch(() => null),
     ]);
     const memory = process.memoryUsage();
@@ -42,6 +43,8 @@ export class SystemStatusController {
       webhooks: { pending_deliveries: counts.webhook_deliveries_pending, failed_deliveries: counts.webhook_deliveries_failed },
       queues,
       queue_total_pending: queues.reduce((n, q) => n + q.pending + q.ack_pending, 0),
+      // Messages that could never be applied (platform-wide), per service that gave up on them.
+      dead_letters: deadLetters,
       cpu: { cores: os.cpus().length, load_average: os.loadavg().map((l) => Math.round(l * 100) / 100) },
       memory: {
         total_bytes: os.totalmem(),

@@ -155,7 +155,7 @@ export const ROUTE_DOCS: Record<string, Record<string, any>> = {
   'GET /api/batch-calls/{id}/events': { summary: 'Live progress (Server-Sent Events)', parameters: [batchId], responses: { '200': { description: 'text/event-stream of progress snapshots', content: { 'text/event-stream': { schema: str() } } } } },
   'GET /api/system/status': {
     summary: 'System status',
-    responses: { '200': json({ type: 'object', properties: { active_batches: int(), active_calls: int(), queue_size: int(), cpu_usage: { type: 'number' }, memory_usage: { type: 'number' }, disk_usage: { type: 'number' } }, additionalProperties: true }) },
+    responses: { '200': json({ type: 'object', properties: { active_batches: int(), active_calls: int(), queue_size: int(), cpu_usage: { type: 'number' }, memory_usage: { type: 'number' }, disk_usage: { type: 'number' }, dead_letters: { type: 'object', description: 'Messages no service could ever apply (DLQ stream): total, and per service that gave up on them', properties: { total: int(), by_service: { type: 'object', additionalProperties: int() } } } }, additionalProperties: true }) },
   },
   'GET /api/batch-calls/{id}/issues.csv': {
     summary: 'Validation issues of the upload, as CSV (row, phone, code, message)',

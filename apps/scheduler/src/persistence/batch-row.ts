@@ -1,5 +1,5 @@
 import { BatchSettings, BatchStatus, ProviderName } from '@outdial/contracts';
-import { OutboxEvent, TransientError } from '@outdial/service-runtime';
+import { NotKnownYetError, OutboxEvent } from '@outdial/service-runtime';
 import { PoolClient } from 'pg';
 import { batchStatusChanged, ContactState, contactUpdated } from '../domain/scheduler-events';
 
@@ -40,7 +40,7 @@ export async function lockAttemptContact(
   const batch = await lockBatch(client, event.batch_id);
   if (!batch) {
     if (await isDeletedBatch(client, event.batch_id)) return null;
-    throw new TransientError(`batch ${event.batch_id} unknown`, 500);
+    throw new NotKnownYetError(`batch ${event.batch_id} unknown`, UNKNOWN_BATCH_EVENT_MAX_AGE_MS);
   }
   const rows = await client.query<ContactState & { zone_key: string }>(
     `SELECT ${CONTACT_STATE_COLUMNS}, zone_key FROM scheduler.contacts
@@ -49,6 +49,9 @@ export async function lockAttemptContact(
   );
   return { batch, contact: rows.rows[0] };
 }
+
+/** How long a call event of a batch this scheduler does not know is retried before it is dead-lettered. */
+const UNKNOWN_BATCH_EVENT_MAX_AGE_MS = 10 * 60_000;
 
 export async function isDeletedBatch(client: PoolClient, batchId: string): Promise<boolean> {
   return ((await client.query(`SELECT 1 FROM scheduler.deleted_batches WHERE batch_id = $1`, [batchId])).rowCount ?? 0) > 0;

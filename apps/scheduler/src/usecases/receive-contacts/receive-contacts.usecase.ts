@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { BatchSettings, ContactsChunkEvent } from '@outdial/contracts';
-import { Database, TransientError } from '@outdial/service-runtime';
+import { Database, NotKnownYetError, SERVICE_CONFIG } from '@outdial/service-runtime';
+import { SchedulerEnv } from '../../scheduler-env';
 import { isDeletedBatch } from '../../persistence/batch-row';
 import { CallingWindows } from '../../windows/calling-windows';
 
@@ -13,6 +14,7 @@ export class ReceiveContactsUseCase {
   constructor(
     private readonly db: Database,
     private readonly windows: CallingWindows,
+    @Inject(SERVICE_CONFIG) private readonly env: SchedulerEnv,
   ) {}
 
   async execute(chunk: ContactsChunkEvent): Promise<void> {
@@ -20,7 +22,8 @@ export class ReceiveContactsUseCase {
       const batch = await client.query<{ settings: BatchSettings }>(`SELECT settings FROM scheduler.batches WHERE batch_id = $1 FOR UPDATE`, [chunk.batch_id]);
       if (batch.rowCount === 0) {
         if (await isDeletedBatch(client, chunk.batch_id)) return;
-        throw new TransientError(`batch ${chunk.batch_id} not registered yet`, 250);
+        // Backoff, then dead letter: a chunk whose batch never arrives must not hold up other batches' chunks.
+        throw new NotKnownYetError(`batch ${chunk.batch_id} not registered yet`, this.env.SCHEDULER_UNKNOWN_BATCH_MAX_AGE_SECONDS * 1000);
       }
       const settings = batch.rows[0].settings;
       const c = chunk.contacts;
