@@ -17,6 +17,13 @@ export class GatewayEnv extends BaseServiceEnv {
   @EnvInt() @IsInt() @Min(1024)
   GATEWAY_MAX_JSON_BYTES: number = 20 * 1024 * 1024;
 
+  /**
+   * Read-your-writes bound: how long a batch write (create, pause, resume, cancel, reschedule,
+   * delete) waits for the read model to show it before it is answered anyway (0 = do not wait).
+   */
+  @EnvInt() @IsInt() @Min(0) @Max(30_000)
+  GATEWAY_READ_YOUR_WRITES_MS: number = 5_000;
+
   /** How long a create may take (a 1M-row file is ingested within it). */
   @EnvInt() @IsInt() @Min(1000)
   GATEWAY_CREATE_TIMEOUT_MS: number = 300_000;

@@ -13,9 +13,10 @@ import { DirectoryModule } from './directory/directory.module';
 import { BolnaCompatController, TrilletCompatController } from './compat/compat.controller';
 import { BatchReportsModule } from './batch-reports/batch-reports.module';
 import { ProviderEventsModule } from './provider-events/provider-events.module';
+import { ReadYourWritesModule } from './read-your-writes/read-your-writes.module';
 
 @Module({
-  imports: [BatchLifecycleModule, DirectoryModule, SuppressionModule, BatchReportsModule, ProviderEventsModule],
+  imports: [ReadYourWritesModule, BatchLifecycleModule, DirectoryModule, SuppressionModule, BatchReportsModule, ProviderEventsModule],
   controllers: [BatchCallsController, BolnaCompatController, TrilletCompatController],
   providers: [CreateBatchUseCase, UploadIntake, IdempotencyStore, { provide: APP_GUARD, useClass: AuthGuard }, { provide: APP_FILTER, useClass: ErrorBodyFilter }, { provide: APP_INTERCEPTOR, useClass: RateLimitInterceptor }],
 })

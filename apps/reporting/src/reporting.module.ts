@@ -5,6 +5,7 @@ import { ProgressNotifier } from './progress/progress-notifier';
 import { QueueDepthSampler } from './progress/queue-depth-sampler';
 import { StalledBatchesSampler } from './progress/stalled-batches-sampler';
 import { ReportingEnv } from './reporting-env';
+import { AwaitReadModelUseCase } from './usecases/await-read-model/await-read-model.usecase';
 import { GetBatchStatusUseCase } from './usecases/get-batch-status/get-batch-status.usecase';
 import { GetCallsPageUseCase } from './usecases/get-calls-page/get-calls-page.usecase';
 import { GetContactsPageUseCase } from './usecases/get-contacts-page/get-contacts-page.usecase';
@@ -43,6 +44,7 @@ import { WebhookMetrics } from './webhooks/webhook-metrics';
     RecordCallDeclinedUseCase,
     RecordBatchDeletedUseCase,
     GetBatchStatusUseCase,
+    AwaitReadModelUseCase,
     GetResultsPageUseCase,
     ListBatchesUseCase,
     GetContactsPageUseCase,

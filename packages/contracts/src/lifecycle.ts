@@ -22,6 +22,8 @@ export interface BatchActionResult {
   status: BatchStatus | 'deleted';
   previous_status: BatchStatus;
   scheduled_start_time?: string | null;
+  /** The `at` of the status change this action produced (its BatchStatusChangedEvent); absent for delete. */
+  status_at?: string;
 }
 
 /** The scheduler deleted a batch: every service removes the batch's data. */

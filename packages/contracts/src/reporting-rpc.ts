@@ -1,4 +1,4 @@
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { BATCH_STATUSES, CALL_OUTCOMES, CONTACT_STATUSES } from './statuses';
 import { BatchQuery, BatchStatusView } from './rpc';
 
@@ -226,3 +226,27 @@ export function progressSubject(batchId: string): string {
 
 /** Ids that are safe as one NATS subject token. */
 export const SUBJECT_TOKEN_PATTERN = /^[A-Za-z0-9_-]{1,200}$/;
+
+/** Longest a write may wait for the read model to show it (ms). */
+export const MAX_READ_MODEL_WAIT_MS = 30_000;
+
+/**
+ * Gateway -> reporting: wait (bounded) until the read model shows a write the API just
+ * acknowledged, so the next read through any gateway sees it (read-your-writes). Exactly one of
+ * the conditions is given: the batch's status change at `status_at` (or a later one) applied,
+ * the batch gone (`deleted`), or every contact of a new batch received (`all_contacts`).
+ */
+export class AwaitReadModelQuery {
+  @IsString() @IsNotEmpty() org_id: string;
+  @IsString() @IsNotEmpty() batch_id: string;
+  @IsOptional() @IsISO8601() status_at?: string;
+  @IsOptional() @IsBoolean() deleted?: boolean;
+  @IsOptional() @IsBoolean() all_contacts?: boolean;
+  @IsInt() @Min(0) @Max(MAX_READ_MODEL_WAIT_MS) timeout_ms: number;
+}
+
+export interface AwaitReadModelResult {
+  /** false when `timeout_ms` passed first (the write stands; the read model is behind). */
+  applied: boolean;
+  waited_ms: number;
+}

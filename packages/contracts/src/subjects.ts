@@ -27,6 +27,7 @@ export const Subjects = {
   ingestSuppressionImport: 'v1.rpc.ingest.suppression_import',
   ingestSuppressionRemove: 'v1.rpc.ingest.suppression_remove',
   reportingGetBatch: 'v1.rpc.reporting.get_batch',
+  reportingAwaitReadModel: 'v1.rpc.reporting.await_read_model',
   reportingResultsPage: 'v1.rpc.reporting.results_page',
   reportingListBatches: 'v1.rpc.reporting.list_batches',
   reportingContactsPage: 'v1.rpc.reporting.contacts_page',

@@ -5,6 +5,7 @@ import { Database, NatsBus, RpcClient, SERVICE_CONFIG, ServiceError } from '@out
 import { DateTime } from 'luxon';
 import { AuthContext } from '../auth/auth-context';
 import { GatewayEnv } from '../gateway-env';
+import { ReadModelBarrier } from '../read-your-writes/read-model-barrier';
 import { CreateBatchRequest } from './create-batch-request';
 
 /**
@@ -17,6 +18,7 @@ export class CreateBatchUseCase {
     private readonly db: Database,
     private readonly rpc: RpcClient,
     private readonly bus: NatsBus,
+    private readonly readModel: ReadModelBarrier,
     @Inject(SERVICE_CONFIG) private readonly config: GatewayEnv,
   ) {}
 
@@ -24,7 +26,8 @@ export class CreateBatchUseCase {
   async execute(auth: AuthContext, raw: Record<string, unknown>, upload: UploadReference, options: { initialStatus?: 'pending' } = {}): Promise<CreateBatchResult> {
     const command = await this.prepare(auth, raw, upload, options);
     const result = await this.rpc.request<CreateBatchResult>(Subjects.ingestCreateBatch, command, this.config.GATEWAY_CREATE_TIMEOUT_MS);
-    await this.untilReadable(auth.org_id, result.batch_id);
+    // Read-your-writes: the 201 goes out once reporting has the batch and every contact of it.
+    await this.readModel.wait(auth.org_id, result.batch_id, { all_contacts: true }, result.validation.total_rows);
     return result;
   }
 
@@ -62,24 +65,6 @@ export class CreateBatchUseCase {
   async discard(upload: UploadReference): Promise<void> {
     const store = await this.bus.uploads();
     await store.delete(upload.object_name).catch(() => undefined);
-  }
-
-  /**
-   * Read-your-writes: the 201 goes out once reporting (fed by events) answers for the batch, so a
-   * status request right after the create never gets a 404. Bounded: at worst the create answers
-   * anyway and the status appears moments later.
-   */
-  private async untilReadable(orgId: string, batchId: string): Promise<void> {
-    const deadline = Date.now() + 3000;
-    for (let wait = 5; Date.now() < deadline; wait = Math.min(wait * 2, 200)) {
-      try {
-        await this.rpc.request(Subjects.reportingGetBatch, { org_id: orgId, batch_id: batchId }, 1000);
-        return;
-      } catch (error) {
-        if ((error as ServiceError).code !== 'not_found') return;
-      }
-      await new Promise((resolve) => setTimeout(resolve, wait));
-    }
   }
 
   private async agent(orgId: string, agentId: string): Promise<{ kind: string; provider: ProviderName }> {

@@ -3,6 +3,7 @@ import type { Request } from 'express';
 import { BatchAction, BatchActionCommand, BatchActionResult, InvalidPayloadError, Subjects, toValidatedInstance } from '@outdial/contracts';
 import { RpcClient, SERVICE_CONFIG, ServiceError } from '@outdial/service-runtime';
 import { readJsonBody } from '../batch-calls/multipart-upload';
+import { ReadModelBarrier } from '../read-your-writes/read-model-barrier';
 import { GatewayEnv } from '../gateway-env';
 import { Auth, AuthContext } from '../auth/auth-context';
 import { Roles } from '../auth/auth.guard';
@@ -18,6 +19,7 @@ export class BatchLifecycleController {
   constructor(
     private readonly rpc: RpcClient,
     @Inject(SERVICE_CONFIG) private readonly config: GatewayEnv,
+    private readonly readModel: ReadModelBarrier,
   ) {}
 
   @Post(':id/pause')
@@ -54,9 +56,13 @@ export class BatchLifecycleController {
     return this.act(auth, batchId, 'delete');
   }
 
-  private act(auth: AuthContext, batchId: string, action: BatchAction, extra: Partial<BatchActionCommand> = {}): Promise<BatchActionResult> {
+  /** Applies the action in the scheduler, then answers once the read model shows it (read-your-writes). */
+  private async act(auth: AuthContext, batchId: string, action: BatchAction, extra: Partial<BatchActionCommand> = {}): Promise<BatchActionResult> {
     const command: BatchActionCommand = { org_id: auth.org_id, batch_id: batchId, action, ...extra };
-    return this.rpc.request<BatchActionResult>(Subjects.schedulerBatchAction, command);
+    const result = await this.rpc.request<BatchActionResult>(Subjects.schedulerBatchAction, command);
+    if (action === 'delete') await this.readModel.wait(auth.org_id, batchId, { deleted: true });
+    else if (result.status_at) await this.readModel.wait(auth.org_id, batchId, { status_at: result.status_at });
+    return result;
   }
 }
 

@@ -1,6 +1,8 @@
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import {
+  AwaitReadModelQuery,
+  AwaitReadModelResult,
   BatchDeletedEvent,
   BatchIngestedEvent,
   BatchListItem,
@@ -34,6 +36,7 @@ import {
   WebhookQuery,
 } from '@outdial/contracts';
 import { JetStreamEvent, RpcHandler } from '@outdial/service-runtime';
+import { AwaitReadModelUseCase } from '../usecases/await-read-model/await-read-model.usecase';
 import { GetBatchStatusUseCase } from '../usecases/get-batch-status/get-batch-status.usecase';
 import { GetCallsPageUseCase } from '../usecases/get-calls-page/get-calls-page.usecase';
 import { GetContactsPageUseCase } from '../usecases/get-contacts-page/get-contacts-page.usecase';
@@ -67,6 +70,7 @@ export class ReportingHandlers {
     private readonly callDeclined: RecordCallDeclinedUseCase,
     private readonly batchDeleted: RecordBatchDeletedUseCase,
     private readonly getBatchStatus: GetBatchStatusUseCase,
+    private readonly awaitReadModelUseCase: AwaitReadModelUseCase,
     private readonly getResultsPage: GetResultsPageUseCase,
     private readonly listBatchesUseCase: ListBatchesUseCase,
     private readonly contactsPageUseCase: GetContactsPageUseCase,
@@ -114,6 +118,11 @@ export class ReportingHandlers {
   @JetStreamEvent(Subjects.batchDeleted)
   onBatchDeleted(@Payload() event: BatchDeletedEvent): Promise<void> {
     return this.batchDeleted.execute(event);
+  }
+
+  @RpcHandler(Subjects.reportingAwaitReadModel)
+  awaitReadModel(@Payload() query: AwaitReadModelQuery): Promise<AwaitReadModelResult> {
+    return this.awaitReadModelUseCase.execute(query);
   }
 
   @RpcHandler(Subjects.reportingGetBatch)

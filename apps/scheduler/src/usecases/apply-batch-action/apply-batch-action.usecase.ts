@@ -70,6 +70,8 @@ export class ApplyBatchActionUseCase {
         }
       }
       await this.outbox.enqueue(client, events);
+      // The gateway waits until reporting's read model has applied this change (read-your-writes).
+      if (command.action !== 'delete') base.status_at = now.toISOString();
       return base;
     });
     this.outbox.kick();

@@ -1,0 +1,24 @@
+import { ReadModelState } from '../persistence/read-model-state';
+
+/** The condition a write waits for (one of them). */
+export interface ReadModelCondition {
+  /** The status change made at this instant (or a later one) is applied. */
+  statusAt?: Date;
+  /** The batch is gone. */
+  deleted?: boolean;
+  /** Every contact the batch announced has arrived. */
+  allContacts?: boolean;
+}
+
+/**
+ * Whether the read model shows the write (read-your-writes, issue "operations you can trust"):
+ * `state` undefined means the batch is not in the read model. A status change counts as applied
+ * when the last applied change is at least as recent (a later change also hides the earlier one).
+ */
+export function readModelShows(state: ReadModelState | undefined, condition: ReadModelCondition): boolean {
+  if (condition.deleted) return state === undefined;
+  if (state === undefined) return false;
+  if (condition.statusAt && (state.status_at === null || state.status_at.getTime() < condition.statusAt.getTime())) return false;
+  if (condition.allContacts && state.contacts < state.total_calls) return false;
+  return true;
+}
