@@ -15,7 +15,6 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
   const program = buildProgram(io, (code) => {
     exitCode = code;
   });
-  program.exitOverride();
   const json = argv.includes('--json');
   const fail = (code: string, message: string, status: number | undefined, details: unknown, exit: number) => {
     io.stderr.write(json ? `${JSON.stringify({ error: { code, message, details: details ?? null, status } })}\n` : `${formatError(code, message, details)}\n`);

@@ -51,6 +51,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--no-color', 'no colours (also without a terminal, or with NO_COLOR set)')
     .option('--profile <name>', 'use this saved profile (default: OUTDIAL_URL/OUTDIAL_TOKEN, else profile "default")')
     .showHelpAfterError('(outdial --help lists the commands)')
+    .exitOverride()
+    .configureHelp({ showGlobalOptions: true })
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
 
   const context = (command: Command): Context => {
@@ -163,9 +165,9 @@ function settingsOptions(command: Command, forCreate: boolean): Command {
 
 function addBatchCommands(parent: Command, action: Action, shortcut: boolean): void {
   const named = (name: string) => parent.command(name);
-  const describe = (text: string) => (shortcut ? `${text} (= batches ${text.split(' ')[0]})` : text);
+  const describe = (name: string, text: string) => (shortcut ? `${text} (= batches ${name})` : text);
 
-  settingsOptions(named('create').argument('<file>', 'CSV or JSON contact list').description(shortcut ? 'create a batch (= batches create)' : 'create a batch from a contact list: upload, validation report, optionally watch it to the end'), true)
+  settingsOptions(named('create').argument('<file>', 'CSV or JSON contact list').description(describe('create', 'create a batch from a contact list: upload, validation report, optionally watch it to the end')), true)
     .option('-w, --watch', 'follow the batch until it is final; exit 0 when completed, 10 failed, 11 cancelled')
     .action(
       action(async (ctx, file: string, opts: SettingsFlags & { watch?: boolean; idempotencyKey?: string }) => {
@@ -188,7 +190,7 @@ function addBatchCommands(parent: Command, action: Action, shortcut: boolean): v
 
   named('validate')
     .argument('<file>', 'CSV or JSON contact list')
-    .description(describe('validate a contact list without creating anything (dry run); exit 5 when no row can be called'))
+    .description(describe('validate', 'validate a contact list without creating anything (dry run); exit 5 when no row can be called'))
     .option('--agent <id>', 'voice agent id (default: agent-demo)', 'agent-demo')
     .option('--region <cc>', 'default region for numbers without +')
     .option('--map <field=Column>', 'column mapping, repeatable', mappingOption)
@@ -213,7 +215,7 @@ function addBatchCommands(parent: Command, action: Action, shortcut: boolean): v
     );
 
   named('list')
-    .description(describe('list batches, newest first'))
+    .description(describe('list', 'list batches, newest first'))
     .addOption(new Option('--status <status>', 'only this status').choices(BATCH_STATUSES as unknown as string[]))
     .option('--search <text>', 'name or id contains')
     .option('--limit <n>', 'at most this many (default 50; 0 = all)', intOption(0, 1_000_000), 50)
@@ -233,7 +235,7 @@ function addBatchCommands(parent: Command, action: Action, shortcut: boolean): v
 
   named('get')
     .argument('<id>', 'batch id')
-    .description(describe('show a batch\'s status and counts'))
+    .description(describe('get', 'show a batch\'s status and counts'))
     .action(
       action(async (ctx, id: string) => {
         const batch = await (await ctx.client()).getBatch(id);
@@ -244,12 +246,12 @@ function addBatchCommands(parent: Command, action: Action, shortcut: boolean): v
 
   named('watch')
     .argument('<id>', 'batch id')
-    .description(describe('follow a batch live until it is final; exit 0 when completed, 10 failed, 11 cancelled'))
+    .description(describe('watch', 'follow a batch live until it is final; exit 0 when completed, 10 failed, 11 cancelled'))
     .action(action(async (ctx, id: string) => watchBatch(ctx, id)));
 
   named('contacts')
     .argument('<id>', 'batch id')
-    .description(describe('list a batch\'s contacts'))
+    .description(describe('contacts', 'list a batch\'s contacts'))
     .option('--status <statuses>', `only these statuses, comma-separated (${CONTACT_STATUSES.join(', ')})`, listOption(CONTACT_STATUSES))
     .option('--search <text>', 'phone or name contains')
     .option('--limit <n>', 'at most this many (default 100; 0 = all)', intOption(0, 10_000_000), 100)
@@ -272,7 +274,7 @@ function addBatchCommands(parent: Command, action: Action, shortcut: boolean): v
     const text = { pause: 'pause a running batch', resume: 'resume a paused batch', cancel: 'cancel a batch (irreversible)', delete: 'delete a batch and its data' }[verb];
     named(verb)
       .argument('<id>', 'batch id')
-      .description(describe(text))
+      .description(describe(verb, text))
       .action(
         action(async (ctx, id: string) => {
           const client = await ctx.client();
@@ -285,7 +287,7 @@ function addBatchCommands(parent: Command, action: Action, shortcut: boolean): v
 
   named('reschedule')
     .argument('<id>', 'batch id')
-    .description(describe('move the start of a pending or scheduled batch'))
+    .description(describe('reschedule', 'move the start of a pending or scheduled batch'))
     .requiredOption('--at <iso>', 'new start, ISO 8601 (without offset: read in --timezone)')
     .option('--timezone <iana>', 'zone of --at')
     .action(
@@ -299,7 +301,7 @@ function addBatchCommands(parent: Command, action: Action, shortcut: boolean): v
   settingsOptions(
     named('redial')
       .argument('<id>', 'the original batch id')
-      .description(describe('a new batch with the contacts of a batch that ended in the given statuses'))
+      .description(describe('redial', 'a new batch with the contacts of a batch that ended in the given statuses'))
       .requiredOption('--statuses <statuses>', 'final contact statuses or last outcomes to call again, e.g. busy,no_answer', listOption(FINAL_CONTACT_STATUSES)),
     false,
   )
@@ -316,7 +318,7 @@ function addBatchCommands(parent: Command, action: Action, shortcut: boolean): v
 
   named('export')
     .argument('<id>', 'batch id')
-    .description(describe('download the results CSV (streamed)'))
+    .description(describe('export', 'download the results CSV (streamed)'))
     .addOption(new Option('--filter <which>', 'which contacts').choices(['all', 'successful', 'failed']).default('all'))
     .option('-o, --output <file>', 'write here (default: stdout)')
     .action(
@@ -340,7 +342,7 @@ function addBatchCommands(parent: Command, action: Action, shortcut: boolean): v
 
   named('report')
     .argument('<id>', 'batch id')
-    .description(describe('the batch report: summary, outcomes, cost, timing'))
+    .description(describe('report', 'the batch report: summary, outcomes, cost, timing'))
     .addOption(new Option('--format <format>', 'json or pdf').choices(['json', 'pdf']).default('json'))
     .option('-o, --output <file>', 'write here (required for pdf; json default: stdout)')
     .action(
