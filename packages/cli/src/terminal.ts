@@ -1,4 +1,4 @@
-import { SingleBar } from 'cli-progress';
+import { Format, SingleBar } from 'cli-progress';
 import { createColors } from 'picocolors';
 import { formatBytes, formatCounts } from './format';
 
@@ -57,7 +57,9 @@ export class Terminal {
     const bar = new SingleBar(
       {
         stream: this.io.stderr as NodeJS.WritableStream,
-        format: `${label} [{bar}] {percentage}% | {done} / {size}`,
+        // A stream of unknown length (a streamed export) counts bytes instead of drawing a bar.
+        format: (options, params, payload) =>
+          Format.Formatter({ ...options, format: payload.size === '?' ? `${label} | {done}` : `${label} [{bar}] {percentage}% | {done} / {size}` }, params, payload),
         barCompleteChar: '█',
         barIncompleteChar: '░',
         hideCursor: true,
