@@ -130,11 +130,16 @@ describe('the outdial CLI against the platform', () => {
 
     const watch = await outdial(['watch', completedBatchId, '--json']);
     expect(watch.code).toBe(0);
-    // Watching a batch that is already final: the stream's first message says so, and the watch ends.
-    expect(jsonLines(watch.stdout)).toEqual([expect.objectContaining({ batch: expect.objectContaining({ batch_id: completedBatchId, status: 'completed' }) })]);
+    // Watching a batch that is already final: its state, the final message, then the settled summary.
+    const completed = expect.objectContaining({ batch_id: completedBatchId, status: 'completed', completed: 3, failed: 3, pending: 0 });
+    expect(jsonLines(watch.stdout)).toEqual([
+      { type: 'status', batch: completed },
+      { type: 'final', batch: completed },
+      { type: 'summary', batch: completed },
+    ]);
   });
 
-  it('a batch cancelled while watched ends the watch with exit 11 (and --json lines up to the final one)', async () => {
+  it('a batch cancelled while watched ends the watch with exit 11 (--json: created, progress, final, summary)', async () => {
     // 6 contacts, one at a time, each talking 3 s (150 s scaled by 0.02): minutes of work left when cancelled.
     const file = writeCsv('slow.csv', `phone,sim_outcomes,sim_duration_seconds\n${[11, 12, 13, 14, 15, 16].map((n) => `+141555502${n},completed,150`).join('\n')}\n`);
     const child = spawn(process.execPath, [BIN, 'create', file, '--agent', 'agent-demo', '--concurrency', '1', '--max-attempts', '1', '--bypass-call-guardrails', '--watch', '--json'], { cwd: dir, env });
@@ -158,7 +163,8 @@ describe('the outdial CLI against the platform', () => {
     expect(await exited).toBe(11);
     const messages = jsonLines(stdout);
     expect(messages[0]).toMatchObject({ type: 'created', batch_id: id, status: 'running' });
-    expect(messages[messages.length - 1]).toMatchObject({ type: 'final', batch: { status: 'cancelled' } });
+    expect(messages[messages.length - 2]).toMatchObject({ type: 'final', batch: { status: 'cancelled' } });
+    expect(messages[messages.length - 1]).toMatchObject({ type: 'summary', batch: { batch_id: id, status: 'cancelled' } });
     expect(stderr).toBe('');
   });
 
@@ -252,7 +258,7 @@ describe('the outdial CLI against the platform', () => {
     const run = await outdial(['redial', completedBatchId, '--statuses', 'busy,no_answer,voicemail', '--max-attempts', '1', '--bypass-call-guardrails', '--watch', '--json']);
     const messages = jsonLines(run.stdout);
     expect(messages[0]).toMatchObject({ type: 'created', validation: { valid_rows: 3 } });
-    expect(messages[messages.length - 1]).toMatchObject({ type: 'final', batch: { status: 'completed', total_calls: 3 } });
+    expect(messages[messages.length - 1]).toMatchObject({ type: 'summary', batch: { status: 'completed', total_calls: 3, pending: 0 } });
     expect(run.code).toBe(0);
   });
 });

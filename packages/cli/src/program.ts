@@ -499,11 +499,29 @@ async function watchBatch(ctx: Context, id: string): Promise<void> {
     bar.stop();
   }
   if (!last || !FINAL_BATCH_STATUSES.has(String(last.status))) last = await client.getBatch(id);
+  last = await settledCounts(client, id, last);
+  ctx.out.record({ type: 'summary', batch: last });
   const status = String(last.status);
   const c = ctx.out.colors;
   const colour = status === 'completed' ? c.green : c.red;
   ctx.out.line(colour(formatFinalSummary(last)));
   ctx.setExit(exitCodeForFinalStatus(status));
+}
+
+/**
+ * The batch as read after it became final, once its counts settled: the final progress message can
+ * be sent before the last outcomes are counted (seen: `completed` with `pending` 1 and
+ * `in_progress` 1), and calls still in progress finish after a cancel (SPEC §4). Re-reads for up to
+ * 5 s while contacts are not final; returns the last read either way.
+ */
+async function settledCounts(client: Outdial, id: string, batch: BatchStatus): Promise<BatchStatus> {
+  let current = batch;
+  const deadline = Date.now() + 5000;
+  while ((current.pending ?? 0) > 0 && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 200));
+    current = await client.getBatch(id);
+  }
+  return current;
 }
 
 async function writeFileStreamed(path: string, text: string): Promise<void> {

@@ -268,15 +268,19 @@ export class Outdial {
           if (!(error instanceof OutdialApiError) || error.status !== 0 || options.signal?.aborted) throw error;
         }
         if (body) {
+          let lastStatus: string | undefined;
           try {
             for await (const message of readProgressStream<BatchStatus>(body)) {
               failures = 0;
+              lastStatus = String(message.batch.status);
               yield message;
-              if (message.type === 'final' || FINAL_BATCH_STATUSES.has(String(message.batch.status))) return;
+              if (message.type === 'final') return;
             }
           } catch (error) {
             if (options.signal?.aborted || error instanceof SyntaxError) throw error;
           }
+          // The server ends the stream after `final`; one that ended on a final status is done too.
+          if (lastStatus && FINAL_BATCH_STATUSES.has(lastStatus)) return;
         }
       } finally {
         options.signal?.removeEventListener('abort', onAbort);
