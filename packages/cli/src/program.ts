@@ -191,7 +191,7 @@ function addBatchCommands(parent: Command, action: Action, shortcut: boolean): v
   named('validate')
     .argument('<file>', 'CSV or JSON contact list')
     .description(describe('validate', 'validate a contact list without creating anything (dry run); exit 5 when no row can be called'))
-    .option('--agent <id>', 'voice agent id (default: agent-demo)', 'agent-demo')
+    .requiredOption('--agent <id>', 'voice agent id the list is meant for (agent_id)')
     .option('--region <cc>', 'default region for numbers without +')
     .option('--map <field=Column>', 'column mapping, repeatable', mappingOption)
     .addOption(new Option('--invalid-phones <mode>', 'skip or use_as_is').choices(['skip', 'use_as_is']))
