@@ -36,7 +36,9 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
     if (error instanceof CliError) return fail(error.code, error.message, undefined, undefined, error.exitCode);
     const code = (error as NodeJS.ErrnoException)?.code;
     if (code === 'ENOENT' || code === 'EISDIR' || code === 'EACCES') {
-      return fail(code.toLowerCase(), (error as Error).message, undefined, undefined, ExitCode.usage);
+      const path = (error as NodeJS.ErrnoException).path ?? '';
+      const why = { ENOENT: 'no such file', EISDIR: 'is a directory', EACCES: 'permission denied' }[code];
+      return fail('file_unreadable', `${path ? `${path}: ` : ''}${why}`, undefined, undefined, ExitCode.usage);
     }
     return fail('internal', error instanceof Error ? error.message : String(error), undefined, undefined, ExitCode.apiError);
   }
