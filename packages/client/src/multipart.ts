@@ -40,7 +40,7 @@ export function formFields(settings: Record<string, unknown>): Record<string, st
  */
 export async function fileUpload(filePath: string, fields: Record<string, string>, fileField = 'file'): Promise<MultipartUpload> {
   const stat = await fs.stat(filePath);
-  if (!stat.isFile()) throw Object.assign(new Error(`${filePath} is not a file`), { code: 'EISDIR' });
+  if (!stat.isFile()) throw Object.assign(new Error(`${filePath} is not a file`), { code: 'EISDIR', path: filePath });
   const build = () => {
     const form = new FormData();
     for (const [key, value] of Object.entries(fields)) form.append(key, value);
