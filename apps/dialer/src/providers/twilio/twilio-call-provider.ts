@@ -5,6 +5,7 @@ import { DialerEnv } from '../../dialer-env';
 import { CallProvider, CallProviderError, PlaceCallRequest, ProviderUnavailableError } from '../call-provider';
 import { providerRequest, retryAfterMs } from '../provider-request';
 import { classifyCreateFailure } from './twilio-create-errors';
+import { MachineDetectionConfigError, machineDetectionParams, machineDetectionSettings } from './twilio-machine-detection';
 
 /** In-process tries of one create before the admission is given back (each retry is a provable non-call). */
 const CREATE_TRIES = 3;
@@ -14,9 +15,17 @@ const BACKOFF_MS = [250, 1000];
 export const TWILIO_STATUS_EVENTS = ['initiated', 'ringing', 'answered', 'completed'];
 
 /**
+ * The query parameter of Twilio callback URLs that says the call was placed with asynchronous AMD:
+ * the gateway then marks a `completed` without `AnsweredBy` as awaiting the verdict. It is part of
+ * the signed URL, so a callback cannot add it.
+ */
+export const ASYNC_AMD_QUERY = 'amd=async';
+
+/**
  * The `twilio` provider: Programmable Voice "create call" (POST /2010-04-01/Accounts/{Sid}/Calls.json,
- * form-encoded, basic auth) with status callbacks to the gateway and answering-machine detection
- * (`MachineDetection=Enable`: callbacks carry `AnsweredBy`, machine_* becomes `voicemail`). What the
+ * form-encoded, basic auth) with status callbacks to the gateway and asynchronous answering-machine
+ * detection as the agent's `machine_detection` config says (see twilio-machine-detection.ts: the
+ * verdict callback goes to the same gateway route; machine_* and fax become `voicemail`). What the
  * call does once answered comes from the agent's config: `twiml_url` (Url) or `twiml` (inline TwiML).
  */
 @Injectable()
@@ -38,10 +47,18 @@ export class TwilioCallProvider implements CallProvider {
     if (typeof config.twiml_url === 'string' && config.twiml_url !== '') form.set('Url', config.twiml_url);
     else if (typeof config.twiml === 'string' && config.twiml !== '') form.set('Twiml', config.twiml);
     else throw new CallProviderError(`agent ${request.agent_id} has neither twiml_url nor twiml for twilio`, 'agent_error');
-    form.set('StatusCallback', `${this.env.PUBLIC_BASE_URL}/api/provider-events/twilio?attempt_id=${encodeURIComponent(request.attempt_id)}`);
+    let amd;
+    try {
+      amd = machineDetectionSettings(config);
+    } catch (error) {
+      if (error instanceof MachineDetectionConfigError) throw new CallProviderError(`agent ${request.agent_id}: ${error.message}`, 'agent_error');
+      throw error;
+    }
+    const callbackUrl = `${this.env.PUBLIC_BASE_URL}/api/provider-events/twilio?attempt_id=${encodeURIComponent(request.attempt_id)}${amd.mode === 'off' ? '' : `&${ASYNC_AMD_QUERY}`}`;
+    form.set('StatusCallback', callbackUrl);
     form.set('StatusCallbackMethod', 'POST');
     for (const event of TWILIO_STATUS_EVENTS) form.append('StatusCallbackEvent', event);
-    form.set('MachineDetection', 'Enable');
+    for (const [name, value] of machineDetectionParams(amd, callbackUrl)) form.set(name, value);
 
     const url = `${this.env.TWILIO_API_BASE_URL.replace(/\/$/, '')}/2010-04-01/Accounts/${encodeURIComponent(sid)}/Calls.json`;
     const headers = { Authorization: `Basic ${Buffer.from(`${sid}:${token}`).toString('base64')}`, 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' };
