@@ -13,6 +13,9 @@ export class DialerMetrics {
   readonly admissions: Counter<'result' | 'limit'>;
   readonly admissionLatency: Histogram;
   readonly declined: Counter<'reason'>;
+  readonly providerEventsIgnored: Counter<'kind' | 'reason'>;
+  readonly reportsHeld: Counter;
+  readonly reportsSettled: Counter<'by' | 'revised'>;
 
   constructor(metrics: Metrics, db: Database, attempts: AttemptsRepository) {
     const registers = [metrics.registry];
@@ -67,6 +70,23 @@ export class DialerMetrics {
       name: 'outdial_dial_declined_total',
       help: 'Dial requests declined right before dialing (nothing dialed, nothing recorded), by reason',
       labelNames: ['reason'],
+      registers,
+    });
+    this.providerEventsIgnored = new Counter({
+      name: 'outdial_provider_events_ignored_total',
+      help: 'Provider events that changed nothing (repeated, stale, after the end, or an AMD verdict too late to count), by kind and reason',
+      labelNames: ['kind', 'reason'],
+      registers,
+    });
+    this.reportsHeld = new Counter({
+      name: 'outdial_call_reports_held_total',
+      help: 'Answered calls whose call-finished was held for an asynchronous AMD verdict',
+      registers,
+    });
+    this.reportsSettled = new Counter({
+      name: 'outdial_call_reports_settled_total',
+      help: 'Held call-finished reports released: by the verdict or by the end of the wait; revised = the verdict changed the outcome',
+      labelNames: ['by', 'revised'],
       registers,
     });
   }
