@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ProviderName } from '@outdial/contracts';
+import { MachineDetectionConfigError, machineDetectionSettings, ProviderName } from '@outdial/contracts';
 import { Clock, SERVICE_CONFIG } from '@outdial/service-runtime';
 import { DialerEnv } from '../../dialer-env';
 import { CallProvider, CallProviderError, PlaceCallRequest, ProviderUnavailableError } from '../call-provider';
 import { providerRequest, retryAfterMs } from '../provider-request';
 import { classifyCreateFailure } from './twilio-create-errors';
-import { MachineDetectionConfigError, machineDetectionParams, machineDetectionSettings } from './twilio-machine-detection';
+import { machineDetectionParams } from './twilio-machine-detection';
 
 /** In-process tries of one create before the admission is given back (each retry is a provable non-call). */
 const CREATE_TRIES = 3;

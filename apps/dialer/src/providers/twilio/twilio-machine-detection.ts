@@ -1,65 +1,13 @@
+import { MachineDetectionSettings } from '@outdial/contracts';
+
 /**
- * The agent's answering-machine detection (AMD) settings for the `twilio` provider, and the create-
- * call parameters they become. Source: Twilio, "Answering Machine Detection"
- * (https://www.twilio.com/docs/voice/answering-machine-detection): `MachineDetection` = `Enable` |
- * `DetectMessageEnd`, `AsyncAmd` = `true`, `AsyncAmdStatusCallback` (+ `AsyncAmdStatusCallbackMethod`
- * POST), `MachineDetectionTimeout` 3-59 s (Twilio's default 30).
+ * Twilio create-call parameters for an agent's AMD settings (`machineDetectionSettings` in
+ * @outdial/contracts reads them from the agent config). Source: Twilio, "Answering Machine
+ * Detection" (https://www.twilio.com/docs/voice/answering-machine-detection). Detection is always
+ * asynchronous (`AsyncAmd=true`): the agent's TwiML starts at once, with no silence for a human,
+ * and the verdict comes to its own callback, possibly after the call ended (see the late-event
+ * table in domain/attempt-transitions.ts).
  *
- * Agent config (`config` of a twilio agent; no secrets there):
- * - `machine_detection`: `"detect"` (default) asks Twilio to say who answered as soon as it knows;
- *   `"detect_message_end"` waits for the end of a machine's greeting (verdicts `machine_end_beep`,
- *   `machine_end_silence`, `machine_end_other`), for agents that leave a message after the beep;
- *   `"off"` asks for no detection (a machine-answered call then ends `completed`).
- * - `machine_detection_timeout_seconds`: 3-59, Twilio's `MachineDetectionTimeout`.
- *
- * Detection is always asynchronous: the call's TwiML (the agent) starts at once, with no silence for
- * a human, and the verdict arrives in a callback of its own, possibly after the call has ended (see
- * the late-event table in `domain/attempt-transitions.ts`).
- */
-
-export const MACHINE_DETECTION_MODES = ['off', 'detect', 'detect_message_end'] as const;
-export type MachineDetectionMode = (typeof MACHINE_DETECTION_MODES)[number];
-
-export interface MachineDetectionSettings {
-  mode: MachineDetectionMode;
-  /** Twilio's MachineDetectionTimeout in seconds; undefined: Twilio's default (30). */
-  timeoutSeconds?: number;
-}
-
-export const MACHINE_DETECTION_TIMEOUT_RANGE = { min: 3, max: 59 } as const;
-
-/** The agent config is wrong: the attempt ends `agent_error` with this message. */
-export class MachineDetectionConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'MachineDetectionConfigError';
-  }
-}
-
-/**
- * Reads `machine_detection` and `machine_detection_timeout_seconds` from a twilio agent's config.
- * Absent: `detect` with Twilio's timeout. Throws MachineDetectionConfigError naming the key on a
- * value outside the lists above.
- */
-export function machineDetectionSettings(config: Record<string, unknown>): MachineDetectionSettings {
-  const rawMode = config.machine_detection;
-  let mode: MachineDetectionMode = 'detect';
-  if (rawMode !== undefined && rawMode !== null) {
-    if (typeof rawMode !== 'string' || !(MACHINE_DETECTION_MODES as readonly string[]).includes(rawMode)) {
-      throw new MachineDetectionConfigError(`agent config machine_detection must be one of ${MACHINE_DETECTION_MODES.join(', ')} (got ${JSON.stringify(rawMode)})`);
-    }
-    mode = rawMode as MachineDetectionMode;
-  }
-  const rawTimeout = config.machine_detection_timeout_seconds;
-  if (rawTimeout === undefined || rawTimeout === null) return { mode };
-  const { min, max } = MACHINE_DETECTION_TIMEOUT_RANGE;
-  if (typeof rawTimeout !== 'number' || !Number.isInteger(rawTimeout) || rawTimeout < min || rawTimeout > max) {
-    throw new MachineDetectionConfigError(`agent config machine_detection_timeout_seconds must be an integer from ${min} to ${max} (got ${JSON.stringify(rawTimeout)})`);
-  }
-  return { mode, timeoutSeconds: rawTimeout };
-}
-
-/**
  * The create-call form parameters for these settings; `callbackUrl` is where the verdict goes
  * (the gateway's Twilio callback route). Nothing for `off`.
  */
