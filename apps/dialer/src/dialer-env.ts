@@ -62,8 +62,8 @@ export class DialerEnv extends BaseServiceEnv {
   /**
    * How long an answered call's `completed` waits for its asynchronous answering-machine verdict
    * before it is reported as it is (Twilio posts the verdict to its own callback, in no order with
-   * the status callbacks; it comes within seconds of the end). Bounded well below the scheduler's
-   * release grace (SCHEDULER_RELEASE_GRACE_SECONDS, 60) so a held report never looks lost.
+   * the status callbacks; it comes within seconds of the end). Never held past the attempt's lease
+   * either (see reportHeldUntil), so the scheduler hears of every attempt before its own timeout.
    */
   @EnvInt() @IsInt() @Min(1) @Max(60)
   DIALER_AMD_VERDICT_WAIT_SECONDS: number = 20;

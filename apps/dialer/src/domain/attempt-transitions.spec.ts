@@ -5,6 +5,7 @@ import {
   decideTransition,
   MAX_DELIVERIES_AWAITING_DIAL_RECORD,
   outcomeWithVerdict,
+  reportHeldUntil,
   ProviderEventFacts,
   shouldAwaitDialRecord,
   StatusEventKind,
@@ -190,5 +191,18 @@ describe('outcomeWithVerdict', () => {
     expect(outcomeWithVerdict('completed', 'human')).toBe('completed');
     expect(outcomeWithVerdict('completed', null)).toBe('completed');
     expect(outcomeWithVerdict('busy', 'machine_start')).toBe('busy');
+  });
+});
+
+describe('reportHeldUntil', () => {
+  const now = Date.parse('2026-01-01T10:00:00Z');
+  it('waits the configured time from now', () => {
+    expect(reportHeldUntil(now, 20, new Date(now + 600_000)).toISOString()).toBe('2026-01-01T10:00:20.000Z');
+  });
+  it('never past the attempt\'s lease, so the scheduler hears of it before giving the release up', () => {
+    expect(reportHeldUntil(now, 20, new Date(now + 5_000)).toISOString()).toBe('2026-01-01T10:00:05.000Z');
+  });
+  it('no wait once the lease is over', () => {
+    expect(reportHeldUntil(now, 20, new Date(now - 1_000)).getTime()).toBe(now);
   });
 });

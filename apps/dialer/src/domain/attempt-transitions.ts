@@ -144,3 +144,14 @@ export function decideProviderEvent(attempt: AttemptState, event: ProviderEventF
   if (reported === 'completed' && !verdict && event.awaits_amd_verdict) return { kind: 'end', outcome: 'completed', hold: true };
   return { kind: 'end', outcome: outcomeWithVerdict(reported, verdict), hold: false };
 }
+
+/**
+ * Until when an ended attempt's report waits for its AMD verdict: `waitSeconds` from now, but never
+ * past the attempt's lease (admission + call timeout + DIALER_LEASE_GRACE_SECONDS), so the
+ * scheduler, which gives up on a release at timeout + SCHEDULER_RELEASE_GRACE_SECONDS (longer than
+ * the lease grace), always hears of the attempt before it would end it `timeout` itself. A lease
+ * already past means no wait at all (released by the next settle tick).
+ */
+export function reportHeldUntil(nowMs: number, waitSeconds: number, leaseExpiresAt: Date): Date {
+  return new Date(Math.max(nowMs, Math.min(nowMs + waitSeconds * 1000, leaseExpiresAt.getTime())));
+}

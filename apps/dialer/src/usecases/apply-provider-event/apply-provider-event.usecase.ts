@@ -4,7 +4,7 @@ import { Clock, Database, Logger, Outbox, SERVICE_CONFIG, SERVICE_LOGGER, Transi
 import { DialerEnv } from '../../dialer-env';
 import { callFinishedEvent, talkSeconds } from '../../domain/attempt-events';
 import { AttemptRecord } from '../../domain/attempt-record';
-import { decideProviderEvent, shouldAwaitDialRecord } from '../../domain/attempt-transitions';
+import { decideProviderEvent, reportHeldUntil, shouldAwaitDialRecord } from '../../domain/attempt-transitions';
 import { DialerMetrics } from '../../dialer-metrics';
 import { AttemptsRepository } from '../../persistence/attempts.repository';
 
@@ -84,7 +84,7 @@ export class ApplyProviderEventUseCase {
             transcript: event.transcript,
             answered_by: event.answered_by,
             // Measured from now, not from the provider's timestamp: the wait is for delivery.
-            report_held_until: decision.hold ? new Date(this.clock.nowMs() + this.env.DIALER_AMD_VERDICT_WAIT_SECONDS * 1000) : undefined,
+            report_held_until: decision.hold ? reportHeldUntil(this.clock.nowMs(), this.env.DIALER_AMD_VERDICT_WAIT_SECONDS, row.lease_expires_at) : undefined,
           });
           if (ended && !decision.hold) await this.outbox.enqueue(client, [callFinishedEvent(ended)]);
           return { outcome: decision.hold ? ('held' as const) : ('ended' as const), row: ended, log };
