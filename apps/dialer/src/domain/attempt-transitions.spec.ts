@@ -138,7 +138,7 @@ describe('late provider events: the table in attempt-transitions.ts, row by row'
     expect(decideProviderEvent(held, { kind: 'answered', answered_by: 'machine_start' })).toEqual({ kind: 'ignore', reason: 'stale' });
   });
 
-  // H5 (no verdict within the wait: report completed) is time, not an event: settle-held-outcomes.int-spec.
+  // H5 (no verdict within the wait: report completed) is time, not an event: twilio-async-amd.int-spec.
 
   it('F1: a verdict after the outcome was reported is too late, whatever it says', () => {
     for (const answeredBy of AMD_VERDICTS) {

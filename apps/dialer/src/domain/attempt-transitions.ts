@@ -82,7 +82,7 @@ export function shouldAwaitDialRecord(current: AttemptStatus, deliveryCount: num
 // | H2  | ended, report held                        | amd_verdict human / unknown              | confirm `completed`, report now                      |
 // | H3  | ended, report held                        | ended (a second completed, or any end)   | ignore (repeated: the first end wins)                |
 // | H4  | ended, report held                        | ringing / answered                       | ignore (stale)                                       |
-// | H5  | ended, report held                        | (none within the wait)                   | report `completed` (settle-held-outcomes use case)   |
+// | H5  | ended, report held                        | (none within the wait)                   | report `completed` (settle-held-reports use case)   |
 // | F1  | ended, reported                           | amd_verdict                              | ignore (too_late: the outcome was reported)          |
 // | F2  | ended, reported                           | ended (second completed, busy, ...)      | ignore (terminal: first end wins, also after a reaper timeout) |
 // | F3  | ended, reported                           | ringing / answered                       | ignore (terminal)                                    |
