@@ -78,7 +78,7 @@ describe('twilio asynchronous AMD: late verdicts', () => {
 
   const now = () => new Date().toISOString();
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-  const publish = (subject: string, payload: { event_id: string }) => dialer.runtime.publisher.publish(subject, payload, payload.event_id);
+  const publish = <T extends { event_id: string }>(subject: string, payload: T) => dialer.runtime.publisher.publish(subject, payload, payload.event_id);
   const query = <T = any>(sql: string, params: unknown[] = []) => dialer.runtime.db.query<T & object>(sql, params) as Promise<T[]>;
   async function waitFor(predicate: () => Promise<boolean>, timeoutMs = 15_000, what = 'condition'): Promise<void> {
     const deadline = Date.now() + timeoutMs;
