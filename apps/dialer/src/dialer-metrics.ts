@@ -16,6 +16,7 @@ export class DialerMetrics {
   readonly providerEventsIgnored: Counter<'kind' | 'reason'>;
   readonly reportsHeld: Counter;
   readonly reportsSettled: Counter<'by' | 'revised'>;
+  readonly machineHangups: Counter<'result'>;
 
   constructor(metrics: Metrics, db: Database, attempts: AttemptsRepository) {
     const registers = [metrics.registry];
@@ -87,6 +88,12 @@ export class DialerMetrics {
       name: 'outdial_call_reports_settled_total',
       help: 'Held call-finished reports released: by the verdict or by the end of the wait; revised = the verdict changed the outcome',
       labelNames: ['by', 'revised'],
+      registers,
+    });
+    this.machineHangups = new Counter({
+      name: 'outdial_machine_hangups_total',
+      help: 'Calls hung up on a machine verdict (agent hangup_on_machine): result done, or refused (the call had already ended, or the provider refused)',
+      labelNames: ['result'],
       registers,
     });
   }

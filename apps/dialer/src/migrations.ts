@@ -105,6 +105,8 @@ export const DIALER_MIGRATIONS: Migration[] = [
     sql: `
       -- Who answered, as answering-machine detection said (Twilio AnsweredBy), once known.
       ALTER TABLE {schema}.attempts ADD COLUMN answered_by text;
+      -- The agent asked to hang up on a machine (config hangup_on_machine): done at the verdict.
+      ALTER TABLE {schema}.attempts ADD COLUMN hangup_on_machine boolean NOT NULL DEFAULT false;
       -- An attempt ended 'completed' while its asynchronous AMD verdict was still owed: its
       -- call-finished is held until the verdict arrives or this instant passes (see the late-event
       -- table in domain/attempt-transitions.ts). NULL: nothing held.

@@ -61,6 +61,7 @@ describe('twilio asynchronous AMD: late verdicts', () => {
       ['agent-amd-off', { twiml_url: 'https://agents.example.com/twiml', machine_detection: 'off' }],
       ['agent-amd-beep', { twiml_url: 'https://agents.example.com/twiml', machine_detection: 'detect_message_end', machine_detection_timeout_seconds: 45 }],
       ['agent-amd-bad', { twiml_url: 'https://agents.example.com/twiml', machine_detection: 'hangup' }],
+      ['agent-amd-hangup', { twiml_url: 'https://agents.example.com/twiml', hangup_on_machine: true }],
     ];
     for (const [agentId, config] of agents) {
       await publish(Subjects.agentChanged, { event_id: `${agentId}-v1`, org_id: ORG, agent_id: agentId, name: agentId, kind: 'voice', provider: 'twilio', config, deleted: false, version: 1, at: now() });
@@ -248,6 +249,28 @@ describe('twilio asynchronous AMD: late verdicts', () => {
     expect(event).toMatchObject({ outcome: 'agent_error' });
     expect(event.failure_reason).toMatch(/machine_detection must be one of off, detect, detect_message_end/);
     expect(callTo('+14155550409')).toHaveLength(0);
+  });
+
+  it('hangup_on_machine: a machine verdict during the call hangs it up at Twilio; the call ends voicemail', async () => {
+    twilio.script('+14155550410', { final: 'completed', durationSeconds: 60, answeredBy: 'machine_start', machineDetectionMs: 1800, talkMs: 8000 });
+    const hangupsBefore = await metric('outdial_machine_hangups_total', 'result="done"');
+    const started = Date.now();
+    const request = await dial('+14155550410', 'agent-amd-hangup');
+    const { event, seenAt } = await reported(request.attempt_id);
+    expect(event.outcome).toBe('voicemail');
+    // Well before the 8 s the machine would have been talked to.
+    expect(seenAt - started).toBeLessThan(4000);
+    const sid = callTo('+14155550410')[0].sid;
+    expect(twilio.updates.filter((u) => u.sid === sid)).toEqual([{ sid, params: { Status: 'completed' }, status: 200 }]);
+    expect(await attemptRow(request.attempt_id)).toMatchObject({ hangup_on_machine: true, answered_by: 'machine_start' });
+    expect(await metric('outdial_machine_hangups_total', 'result="done"')).toBe(hangupsBefore + 1);
+  });
+
+  it('hangup_on_machine: a human is never hung up on', async () => {
+    twilio.script('+14155550411', { final: 'completed', durationSeconds: 20, answeredBy: 'human', talkMs: 300 });
+    const request = await dial('+14155550411', 'agent-amd-hangup');
+    expect((await reported(request.attempt_id)).event).toMatchObject({ outcome: 'completed', duration_seconds: 20 });
+    expect(twilio.updates.filter((u) => u.sid === callTo('+14155550411')[0].sid)).toEqual([]);
   });
 
   it('verifies the verdict callback\'s X-Twilio-Signature: a forged verdict is refused (401) and publishes nothing', async () => {

@@ -12,6 +12,9 @@
  *   `machine_end_silence`, `machine_end_other`), for agents that leave a message after the beep;
  *   `"off"` asks for no detection (a machine-answered call then ends `completed`).
  * - `machine_detection_timeout_seconds`: 3-59, Twilio's `MachineDetectionTimeout`.
+ * - `hangup_on_machine`: `true` hangs the call up as soon as a machine or fax verdict comes during
+ *   the call (the agent does not talk to voicemail; Twilio: update the call with `Status=completed`).
+ *   Needs detection on.
  *
  * Detection is always asynchronous: the call's TwiML (the agent) starts at once, with no silence for
  * a human, and the verdict arrives in a callback of its own, possibly after the call has ended (see
@@ -25,6 +28,8 @@ export interface MachineDetectionSettings {
   mode: MachineDetectionMode;
   /** Twilio's MachineDetectionTimeout in seconds; undefined: Twilio's default (30). */
   timeoutSeconds?: number;
+  /** Hang up when a machine or fax answered (default false). */
+  hangupOnMachine: boolean;
 }
 
 export const MACHINE_DETECTION_TIMEOUT_RANGE = { min: 3, max: 59 } as const;
@@ -33,7 +38,7 @@ export const MACHINE_DETECTION_TIMEOUT_RANGE = { min: 3, max: 59 } as const;
 export class MachineDetectionConfigError extends Error {
   constructor(
     message: string,
-    readonly field: 'machine_detection' | 'machine_detection_timeout_seconds',
+    readonly field: 'machine_detection' | 'machine_detection_timeout_seconds' | 'hangup_on_machine',
   ) {
     super(message);
     this.name = 'MachineDetectionConfigError';
@@ -41,9 +46,9 @@ export class MachineDetectionConfigError extends Error {
 }
 
 /**
- * Reads `machine_detection` and `machine_detection_timeout_seconds` from a twilio agent's config.
- * Absent: `detect` with Twilio's timeout. Throws MachineDetectionConfigError naming the key on a
- * value outside the lists above.
+ * Reads `machine_detection`, `machine_detection_timeout_seconds` and `hangup_on_machine` from a
+ * twilio agent's config. Absent: `detect` with Twilio's timeout, no hang-up. Throws
+ * MachineDetectionConfigError naming the key on a value outside the lists above.
  */
 export function machineDetectionSettings(config: Record<string, unknown>): MachineDetectionSettings {
   const rawMode = config.machine_detection;
@@ -54,11 +59,18 @@ export function machineDetectionSettings(config: Record<string, unknown>): Machi
     }
     mode = rawMode as MachineDetectionMode;
   }
+  const rawHangup = config.hangup_on_machine;
+  if (rawHangup !== undefined && rawHangup !== null && typeof rawHangup !== 'boolean') {
+    throw new MachineDetectionConfigError(`agent config hangup_on_machine must be true or false (got ${JSON.stringify(rawHangup)})`, 'hangup_on_machine');
+  }
+  const hangupOnMachine = rawHangup === true;
+  if (hangupOnMachine && mode === 'off') throw new MachineDetectionConfigError('agent config hangup_on_machine needs machine_detection detect or detect_message_end (it is off)', 'hangup_on_machine');
+  const settings: MachineDetectionSettings = { mode, hangupOnMachine };
   const rawTimeout = config.machine_detection_timeout_seconds;
-  if (rawTimeout === undefined || rawTimeout === null) return { mode };
+  if (rawTimeout === undefined || rawTimeout === null) return settings;
   const { min, max } = MACHINE_DETECTION_TIMEOUT_RANGE;
   if (typeof rawTimeout !== 'number' || !Number.isInteger(rawTimeout) || rawTimeout < min || rawTimeout > max) {
     throw new MachineDetectionConfigError(`agent config machine_detection_timeout_seconds must be an integer from ${min} to ${max} (got ${JSON.stringify(rawTimeout)})`, 'machine_detection_timeout_seconds');
   }
-  return { mode, timeoutSeconds: rawTimeout };
+  return { ...settings, timeoutSeconds: rawTimeout };
 }

@@ -14,7 +14,10 @@ import { json, listen, sleep } from './http-server';
  * - asynchronous AMD (`AsyncAmd=true`): the status callbacks carry no AnsweredBy; the verdict is
  *   POSTed, signed the same way, to AsyncAmdStatusCallback with only AccountSid, CallSid,
  *   AnsweredBy and MachineDetectionDuration (no CallStatus), before or after the `completed`
- *   callback as the script says (Twilio orders nothing between the two callbacks).
+ *   callback as the script says (Twilio orders nothing between the two callbacks);
+ * - POST /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}.json with `Status=completed` hangs a
+ *   live call up (its `completed` callback follows at once); 400/21220 when the call is not in
+ *   progress, 404/20404 for an unknown call.
  */
 export interface TwilioCallScript {
   /** Final CallStatus: completed | busy | no-answer | failed | canceled. */
@@ -28,6 +31,8 @@ export interface TwilioCallScript {
   machineDetectionMs?: number;
   /** Async AMD: the verdict callback is delivered twice (as a retried webhook would be). */
   duplicateVerdict?: boolean;
+  /** Real time between the answer (and a verdict sent then) and the completed callback, in ms; a hang-up cuts it short. */
+  talkMs?: number;
 }
 
 export interface ReceivedTwilioCall {
@@ -41,6 +46,9 @@ export class FakeTwilio {
   /** Scripts per number: one per call placed to it, the last one repeating. */
   private readonly scripts = new Map<string, TwilioCallScript[]>();
   private readonly callsPerNumber = new Map<string, number>();
+  /** Update requests (`Calls/{sid}.json`) received, in order. */
+  readonly updates: { sid: string; params: Record<string, string>; status: number }[] = [];
+  private readonly live = new Map<string, { answeredAt?: number; hangUp?: () => void; ended: boolean }>();
   private readonly failures: { status: number; code: number; message: string; headers?: Record<string, string> }[] = [];
   private server?: Server;
   url = '';
@@ -70,9 +78,14 @@ export class FakeTwilio {
   async start(): Promise<void> {
     const { server, url } = await listen((request, body, response) => {
       const path = new URL(request.url ?? '/', 'http://x').pathname;
+      const expected = `Basic ${Buffer.from(`${this.accountSid}:${this.authToken}`).toString('base64')}`;
+      const update = /^\/2010-04-01\/Accounts\/([^/]+)\/Calls\/(CA[0-9a-f]{32})\.json$/.exec(path);
+      if (request.method === 'POST' && update) {
+        if (request.headers.authorization !== expected || update[1] !== this.accountSid) return json(response, 401, { code: 20003, message: 'Authenticate', more_info: 'https://www.twilio.com/docs/errors/20003', status: 401 });
+        return this.updateCall(update[2], Object.fromEntries(new URLSearchParams(body)), response);
+      }
       const match = /^\/2010-04-01\/Accounts\/([^/]+)\/Calls\.json$/.exec(path);
       if (request.method !== 'POST' || !match) return json(response, 404, { code: 20404, message: 'The requested resource was not found', more_info: 'https://www.twilio.com/docs/errors/20404', status: 404 });
-      const expected = `Basic ${Buffer.from(`${this.accountSid}:${this.authToken}`).toString('base64')}`;
       if (request.headers.authorization !== expected) return json(response, 401, { code: 20003, message: 'Authenticate', more_info: 'https://www.twilio.com/docs/errors/20003', status: 401 });
       if (match[1] !== this.accountSid) return json(response, 404, { code: 20404, message: `The requested resource /2010-04-01/Accounts/${match[1]}/Calls.json was not found`, more_info: 'https://www.twilio.com/docs/errors/20404', status: 404 });
       const failure = this.failures.shift();
@@ -95,6 +108,19 @@ export class FakeTwilio {
     // Keep-alive connections from the dialer would hold close() open.
     this.server?.closeAllConnections();
     await new Promise((resolve) => this.server?.close(resolve));
+  }
+
+  /** "Update a Call resource": only `Status=completed` (hang up) is played. */
+  private updateCall(sid: string, params: Record<string, string>, response: import('node:http').ServerResponse): void {
+    const call = this.live.get(sid);
+    const answer = (status: number, body: object) => {
+      this.updates.push({ sid, params, status });
+      json(response, status, body);
+    };
+    if (!this.calls.some((c) => c.sid === sid)) return answer(404, { code: 20404, message: `The requested resource /Calls/${sid}.json was not found`, more_info: 'https://www.twilio.com/docs/errors/20404', status: 404 });
+    if (params.Status !== 'completed' || !call || call.ended || !call.hangUp) return answer(400, { code: 21220, message: 'Call is not in-progress. Cannot redirect.', more_info: 'https://www.twilio.com/docs/errors/21220', status: 400 });
+    call.hangUp();
+    answer(200, { sid, account_sid: this.accountSid, status: 'completed' });
   }
 
   /** Plays the call: the asked-for status callbacks in order, a little apart, and the async AMD verdict. */
@@ -123,9 +149,27 @@ export class FakeTwilio {
       const form = { AccountSid: this.accountSid, CallSid: sid, AnsweredBy: script.answeredBy ?? 'human', MachineDetectionDuration: String(script.machineDetectionMs ?? 2000) };
       for (let i = 0; i < (script.duplicateVerdict ? 2 : 1); i++) await this.post(amdUrl, form);
     };
+    const state: { answeredAt?: number; hangUp?: () => void; ended: boolean } = { ended: false };
+    this.live.set(sid, state);
     let sequence = 0;
     for (const step of steps) {
-      if (step.event === 'completed' && asyncAmd && answered && script.verdictAfterCompletedMs === undefined) await verdict();
+      if (step.event === 'completed') {
+        if (asyncAmd && answered && script.verdictAfterCompletedMs === undefined) await verdict();
+        if (answered && script.talkMs) {
+          // Talk time, which a hang-up (update Status=completed) cuts short.
+          const hungUp = await new Promise<boolean>((resolve) => {
+            const timer = setTimeout(() => resolve(false), script.talkMs);
+            state.hangUp = () => {
+              clearTimeout(timer);
+              resolve(true);
+            };
+          });
+          state.hangUp = undefined;
+          if (hungUp) step.extra = { ...step.extra, CallDuration: String(Math.round((Date.now() - (state.answeredAt ?? Date.now())) / 1000)) };
+        }
+        state.ended = true;
+      }
+      if (step.event === 'answered') state.answeredAt = Date.now();
       if (!wanted.has(step.event)) continue;
       await sleep(20);
       await this.post(callbackUrl, {

@@ -25,6 +25,7 @@ const base: AttemptRecord = {
   admitted_by: null,
   admitted_at: null,
   answered_by: null,
+  hangup_on_machine: false,
   report_held_until: null,
 };
 

@@ -29,6 +29,8 @@ export interface AttemptRecord {
   admitted_at: Date | null;
   /** The answering-machine detection verdict, once known (Twilio AnsweredBy). */
   answered_by: AmdVerdict | null;
+  /** Hang the call up when a machine or fax verdict comes during it (the agent's `hangup_on_machine`). */
+  hangup_on_machine: boolean;
   /** Set while the attempt's call-finished is held for an AMD verdict: released at the latest then. */
   report_held_until: Date | null;
 }

@@ -8,6 +8,7 @@ import {
   reportHeldUntil,
   ProviderEventFacts,
   shouldAwaitDialRecord,
+  shouldHangUpOnVerdict,
   StatusEventKind,
 } from './attempt-transitions';
 
@@ -204,5 +205,23 @@ describe('reportHeldUntil', () => {
   });
   it('no wait once the lease is over', () => {
     expect(reportHeldUntil(now, 20, new Date(now - 1_000)).getTime()).toBe(now);
+  });
+});
+
+describe('shouldHangUpOnVerdict (agent config hangup_on_machine)', () => {
+  const wants = { hangup_on_machine: true, answered_by: null };
+  const verdict = (answered_by: ProviderEventFacts['answered_by']): ProviderEventFacts => ({ kind: 'amd_verdict', answered_by });
+  it('hangs up on the first machine or fax verdict during the call', () => {
+    expect(shouldHangUpOnVerdict(wants, verdict('machine_start'), { kind: 'record_verdict' })).toBe(true);
+    expect(shouldHangUpOnVerdict(wants, verdict('fax'), { kind: 'record_verdict' })).toBe(true);
+    expect(shouldHangUpOnVerdict(wants, { kind: 'answered', answered_by: 'machine_start' }, { kind: 'advance', to: 'in_progress' })).toBe(true);
+  });
+  it('not for a human or unknown verdict, not when the agent did not ask, not twice, not after the end', () => {
+    expect(shouldHangUpOnVerdict(wants, verdict('human'), { kind: 'record_verdict' })).toBe(false);
+    expect(shouldHangUpOnVerdict(wants, verdict('unknown'), { kind: 'record_verdict' })).toBe(false);
+    expect(shouldHangUpOnVerdict({ hangup_on_machine: false, answered_by: null }, verdict('machine_start'), { kind: 'record_verdict' })).toBe(false);
+    expect(shouldHangUpOnVerdict({ hangup_on_machine: true, answered_by: 'machine_start' }, verdict('machine_start'), { kind: 'ignore', reason: 'repeated' })).toBe(false);
+    expect(shouldHangUpOnVerdict(wants, verdict('machine_end_beep'), { kind: 'settle', outcome: 'voicemail' })).toBe(false);
+    expect(shouldHangUpOnVerdict(wants, verdict('machine_end_beep'), { kind: 'ignore', reason: 'too_late' })).toBe(false);
   });
 });

@@ -155,3 +155,14 @@ export function decideProviderEvent(attempt: AttemptState, event: ProviderEventF
 export function reportHeldUntil(nowMs: number, waitSeconds: number, leaseExpiresAt: Date): Date {
   return new Date(Math.max(nowMs, Math.min(nowMs + waitSeconds * 1000, leaseExpiresAt.getTime())));
 }
+
+/**
+ * Whether applying this event should hang the call up: the agent asked for it
+ * (`hangup_on_machine`), this is the call's first verdict, it says machine or fax, and the call is
+ * still open (the verdict is being recorded, rows O1/O3). A repeated verdict is O4 and never hangs
+ * up twice; a verdict after the end has nothing left to hang up.
+ */
+export function shouldHangUpOnVerdict(attempt: { hangup_on_machine: boolean; answered_by: AmdVerdict | null }, event: ProviderEventFacts, decision: ProviderEventDecision): boolean {
+  if (!attempt.hangup_on_machine || attempt.answered_by !== null || !isMachineVerdict(event.answered_by)) return false;
+  return decision.kind === 'record_verdict' || decision.kind === 'advance';
+}

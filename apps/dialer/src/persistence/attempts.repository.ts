@@ -132,15 +132,16 @@ export class AttemptsRepository {
    * Records that the provider accepted the call. Provider events may already have moved the
    * attempt on (or ended it), so the status only moves from `admitted` and nothing is overwritten.
    */
-  async recordDialing(client: SqlClient, attemptId: string, providerCallId: string, startedAt: Date): Promise<AttemptRecord | null> {
+  async recordDialing(client: SqlClient, attemptId: string, providerCallId: string, startedAt: Date, hangupOnMachine = false): Promise<AttemptRecord | null> {
     const result = await client.query<AttemptRecord>(
       `UPDATE ${this.table}
           SET provider_call_id = COALESCE(provider_call_id, $2),
               started_at = COALESCE(started_at, $3),
-              status = CASE WHEN status = 'admitted' THEN 'dialing' ELSE status END
+              status = CASE WHEN status = 'admitted' THEN 'dialing' ELSE status END,
+              hangup_on_machine = $4
         WHERE attempt_id = $1
         RETURNING *`,
-      [attemptId, providerCallId, startedAt],
+      [attemptId, providerCallId, startedAt, hangupOnMachine],
     );
     return result.rows[0] ?? null;
   }

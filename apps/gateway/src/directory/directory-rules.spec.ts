@@ -14,6 +14,9 @@ describe('directory rules', () => {
     const problems = agentConfigProblems('twilio', { machine_detection: 'Enable', machine_detection_timeout_seconds: 90 });
     expect(problems.map((p) => p.field)).toEqual(['config.machine_detection', 'config.machine_detection_timeout_seconds']);
     expect(problems[0].problems[0]).toMatch(/must be one of off, detect, detect_message_end/);
+    expect(agentConfigProblems('twilio', { machine_detection: 'off', hangup_on_machine: true }).map((p) => p.field)).toEqual(['config.hangup_on_machine']);
+    expect(agentConfigProblems('twilio', { machine_detection: 'Enable', hangup_on_machine: true }).map((p) => p.field)).toEqual(['config.machine_detection']);
+    expect(agentConfigProblems('twilio', { hangup_on_machine: true })).toEqual([]);
     // Only twilio reads them.
     expect(agentConfigProblems('simulated', { machine_detection: 'Enable' })).toEqual([]);
   });

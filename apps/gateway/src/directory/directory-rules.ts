@@ -43,13 +43,13 @@ export function agentConfigProblems(provider: string, config: Record<string, unk
   return problems;
 }
 
-/** A twilio agent's answering-machine detection settings (`machine_detection`, `machine_detection_timeout_seconds`). */
+/** A twilio agent's answering-machine detection settings (`machine_detection`, `machine_detection_timeout_seconds`, `hangup_on_machine`). */
 function machineDetectionProblems(config: Record<string, unknown>): FieldError[] {
   const problems: FieldError[] = [];
-  // Each key on its own, so both are named when both are wrong.
-  for (const key of ['machine_detection', 'machine_detection_timeout_seconds'] as const) {
+  // Each key on its own (with the mode, which hangup_on_machine depends on), so every wrong key is named.
+  for (const key of ['machine_detection', 'machine_detection_timeout_seconds', 'hangup_on_machine'] as const) {
     try {
-      machineDetectionSettings({ [key]: config[key] });
+      machineDetectionSettings({ [key]: config[key], ...(key === 'hangup_on_machine' && config.machine_detection === 'off' ? { machine_detection: 'off' } : {}) });
     } catch (error) {
       if (!(error instanceof MachineDetectionConfigError)) throw error;
       problems.push({ field: `config.${error.field}`, problems: [error.message] });

@@ -2,9 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { MachineDetectionConfigError, machineDetectionSettings, ProviderName } from '@outdial/contracts';
 import { Clock, SERVICE_CONFIG } from '@outdial/service-runtime';
 import { DialerEnv } from '../../dialer-env';
-import { CallProvider, CallProviderError, PlaceCallRequest, ProviderUnavailableError } from '../call-provider';
+import { CallProvider, CallProviderError, PlacedCall, PlaceCallRequest, ProviderUnavailableError } from '../call-provider';
 import { providerRequest, retryAfterMs } from '../provider-request';
-import { classifyCreateFailure } from './twilio-create-errors';
+import { classifyCreateFailure, twilioError } from './twilio-create-errors';
 import { machineDetectionParams } from './twilio-machine-detection';
 
 /** In-process tries of one create before the admission is given back (each retry is a provable non-call). */
@@ -38,7 +38,7 @@ export class TwilioCallProvider implements CallProvider {
     private readonly clock: Clock,
   ) {}
 
-  async placeCall(request: PlaceCallRequest): Promise<{ provider_call_id: string }> {
+  async placeCall(request: PlaceCallRequest): Promise<PlacedCall> {
     const sid = this.env.TWILIO_ACCOUNT_SID;
     const token = this.env.TWILIO_AUTH_TOKEN;
     if (!sid || !token) throw new CallProviderError('twilio is not configured (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN)', 'failed');
@@ -60,8 +60,8 @@ export class TwilioCallProvider implements CallProvider {
     for (const event of TWILIO_STATUS_EVENTS) form.append('StatusCallbackEvent', event);
     for (const [name, value] of machineDetectionParams(amd, callbackUrl)) form.set(name, value);
 
-    const url = `${this.env.TWILIO_API_BASE_URL.replace(/\/$/, '')}/2010-04-01/Accounts/${encodeURIComponent(sid)}/Calls.json`;
-    const headers = { Authorization: `Basic ${Buffer.from(`${sid}:${token}`).toString('base64')}`, 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' };
+    const url = this.callsUrl(sid);
+    const headers = this.headers(sid, token);
     let lastReason = '';
     let wait = 0;
     for (let attempt = 1; attempt <= CREATE_TRIES; attempt++) {
@@ -70,7 +70,7 @@ export class TwilioCallProvider implements CallProvider {
       if (result.kind === 'response' && result.status >= 200 && result.status < 300) {
         const sidOfCall = (JSON.parse(result.text) as { sid?: string }).sid;
         if (!sidOfCall) throw new CallProviderError('twilio accepted the call without a sid', 'carrier_error');
-        return { provider_call_id: sidOfCall };
+        return { provider_call_id: sidOfCall, hangup_on_machine: amd.hangupOnMachine };
       }
       if (result.kind === 'not_sent') {
         lastReason = `twilio unreachable: ${result.error}`;
@@ -85,5 +85,29 @@ export class TwilioCallProvider implements CallProvider {
       else break;
     }
     throw new ProviderUnavailableError(lastReason, Math.max(wait, 2000));
+  }
+
+  /**
+   * Hangs up a call in progress: Twilio "Update a Call resource", POST
+   * /2010-04-01/Accounts/{Sid}/Calls/{CallSid}.json with `Status=completed`. Throws
+   * CallProviderError with Twilio's code and message when it refuses (21220: the call is not in
+   * progress any more, e.g. it just ended).
+   */
+  async hangUp(providerCallId: string): Promise<void> {
+    const sid = this.env.TWILIO_ACCOUNT_SID;
+    const token = this.env.TWILIO_AUTH_TOKEN;
+    if (!sid || !token) throw new CallProviderError('twilio is not configured (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN)');
+    const url = `${this.callsUrl(sid).replace(/\.json$/, '')}/${encodeURIComponent(providerCallId)}.json`;
+    const result = await providerRequest(url, { method: 'POST', headers: this.headers(sid, token), body: new URLSearchParams({ Status: 'completed' }).toString() }, this.env.PROVIDER_REQUEST_TIMEOUT_MS);
+    if (result.kind !== 'response') throw new CallProviderError(`twilio hang-up not answered: ${result.error}`);
+    if (result.status < 200 || result.status >= 300) throw new CallProviderError(`hang-up refused: ${twilioError(result.status, result.text).reason}`);
+  }
+
+  private callsUrl(sid: string): string {
+    return `${this.env.TWILIO_API_BASE_URL.replace(/\/$/, '')}/2010-04-01/Accounts/${encodeURIComponent(sid)}/Calls.json`;
+  }
+
+  private headers(sid: string, token: string): Record<string, string> {
+    return { Authorization: `Basic ${Buffer.from(`${sid}:${token}`).toString('base64')}`, 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' };
   }
 }

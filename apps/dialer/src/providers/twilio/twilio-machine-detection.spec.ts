@@ -4,7 +4,7 @@ const URL = 'https://outdial.example.com/api/provider-events/twilio?attempt_id=a
 
 describe('machineDetectionParams (Twilio "Answering Machine Detection" API parameters)', () => {
   it('asks for asynchronous AMD with its own callback', () => {
-    expect(machineDetectionParams({ mode: 'detect' }, URL)).toEqual([
+    expect(machineDetectionParams({ mode: 'detect', hangupOnMachine: false }, URL)).toEqual([
       ['MachineDetection', 'Enable'],
       ['AsyncAmd', 'true'],
       ['AsyncAmdStatusCallback', URL],
@@ -13,10 +13,10 @@ describe('machineDetectionParams (Twilio "Answering Machine Detection" API param
   });
 
   it('waits for the end of the greeting with detect_message_end, and passes the timeout', () => {
-    expect(Object.fromEntries(machineDetectionParams({ mode: 'detect_message_end', timeoutSeconds: 10 }, URL))).toMatchObject({ MachineDetection: 'DetectMessageEnd', MachineDetectionTimeout: '10', AsyncAmd: 'true' });
+    expect(Object.fromEntries(machineDetectionParams({ mode: 'detect_message_end', timeoutSeconds: 10, hangupOnMachine: true }, URL))).toMatchObject({ MachineDetection: 'DetectMessageEnd', MachineDetectionTimeout: '10', AsyncAmd: 'true' });
   });
 
   it('asks for nothing when off', () => {
-    expect(machineDetectionParams({ mode: 'off' }, URL)).toEqual([]);
+    expect(machineDetectionParams({ mode: 'off', hangupOnMachine: false }, URL)).toEqual([]);
   });
 });

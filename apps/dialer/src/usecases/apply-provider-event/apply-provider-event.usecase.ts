@@ -4,9 +4,10 @@ import { Clock, Database, Logger, Outbox, SERVICE_CONFIG, SERVICE_LOGGER, Transi
 import { DialerEnv } from '../../dialer-env';
 import { callFinishedEvent, talkSeconds } from '../../domain/attempt-events';
 import { AttemptRecord } from '../../domain/attempt-record';
-import { decideProviderEvent, reportHeldUntil, shouldAwaitDialRecord } from '../../domain/attempt-transitions';
+import { decideProviderEvent, reportHeldUntil, shouldAwaitDialRecord, shouldHangUpOnVerdict } from '../../domain/attempt-transitions';
 import { DialerMetrics } from '../../dialer-metrics';
 import { AttemptsRepository } from '../../persistence/attempts.repository';
+import { CallProviderRegistry } from '../../providers/call-provider.registry';
 
 /** Redelivery delay while the dialer that placed the call records the dial. */
 const AWAIT_DIAL_RECORD_MS = 25;
@@ -35,6 +36,7 @@ export class ApplyProviderEventUseCase {
     private readonly outbox: Outbox,
     private readonly clock: Clock,
     private readonly metrics: DialerMetrics,
+    private readonly providers: CallProviderRegistry,
     @Inject(SERVICE_CONFIG) private readonly env: DialerEnv,
     @Inject(SERVICE_LOGGER) logger: Logger,
   ) {
@@ -62,11 +64,11 @@ export class ApplyProviderEventUseCase {
             answered_at: event.kind === 'answered' ? new Date(event.at) : undefined,
             answered_by: event.answered_by,
           });
-          return { outcome: 'applied' as const };
+          return { outcome: 'applied' as const, hangUp: shouldHangUpOnVerdict(row, event, decision), log };
         case 'record_verdict':
           await this.attempts.recordVerdict(client, row.attempt_id, event.answered_by!, event.provider_call_id);
           log.debug({ answered_by: event.answered_by, machine_detection_ms: event.machine_detection_ms }, 'AMD verdict kept for the end of the call');
-          return { outcome: 'applied' as const };
+          return { outcome: 'applied' as const, hangUp: shouldHangUpOnVerdict(row, event, decision), log };
         case 'settle': {
           const settled = await this.attempts.settleHeld(client, row.attempt_id, decision.outcome, event.answered_by);
           if (settled) await this.outbox.enqueue(client, [callFinishedEvent(settled)]);
@@ -91,6 +93,7 @@ export class ApplyProviderEventUseCase {
         }
       }
     });
+    if (result.outcome === 'applied' && result.hangUp) await this.hangUp(event, result.log);
     if (result.outcome === 'ignored' || result.outcome === 'applied') return result.outcome;
     // Under the row lock nobody else ends or settles it in between; null would only mean it vanished (batch deleted).
     if (!result.row) return 'ignored';
@@ -109,6 +112,26 @@ export class ApplyProviderEventUseCase {
     }
     result.log.info({ outcome: row.outcome, duration_seconds: row.duration_seconds }, 'call finished');
     return 'ended';
+  }
+
+  /**
+   * The agent asked to hang up on machines (`hangup_on_machine`) and one answered: end the call at
+   * the provider, after the verdict is committed. The call's own `completed` callback then ends the
+   * attempt `voicemail` (row O5). A refusal leaves the call to end by itself, with the same
+   * outcome: counted, at debug when the call had already ended (Twilio 21220), else warn.
+   */
+  private async hangUp(event: ProviderCallEvent, log: Logger): Promise<void> {
+    const provider = this.providers.get(event.provider);
+    if (!provider?.hangUp) return;
+    try {
+      await provider.hangUp(event.provider_call_id);
+      this.metrics.machineHangups.inc({ result: 'done' });
+      log.debug({ answered_by: event.answered_by }, 'hung up on a machine');
+    } catch (error) {
+      this.metrics.machineHangups.inc({ result: 'refused' });
+      const ended = error instanceof Error && /\(21220\)/.test(error.message);
+      log[ended ? 'debug' : 'warn']({ err: error, answered_by: event.answered_by }, 'could not hang up on a machine; the call ends by itself');
+    }
   }
 
   /** An event for another provider's call of this attempt id is someone else's; it must not end ours. */
