@@ -59,6 +59,15 @@ export class DialerEnv extends BaseServiceEnv {
   @EnvInt() @IsInt() @Min(0) @Max(86_400)
   DIALER_LEASE_GRACE_SECONDS: number = 30;
 
+  /**
+   * How long an answered call's `completed` waits for its asynchronous answering-machine verdict
+   * before it is reported as it is (Twilio posts the verdict to its own callback, in no order with
+   * the status callbacks; it comes within seconds of the end). Never held past the attempt's lease
+   * either (see reportHeldUntil), so the scheduler hears of every attempt before its own timeout.
+   */
+  @EnvInt() @IsInt() @Min(1) @Max(60)
+  DIALER_AMD_VERDICT_WAIT_SECONDS: number = 20;
+
   /** Redelivery delay of a dial request refused for lack of a slot (jittered +-50%); a rate refusal waits exactly for its token. */
   @EnvInt() @IsInt() @Min(10) @Max(60_000)
   DIALER_ADMISSION_RETRY_MS: number = 250;

@@ -14,6 +14,10 @@ export class DialerMetrics {
   readonly admissions: Counter<'result' | 'limit'>;
   readonly admissionLatency: Histogram;
   readonly declined: Counter<'reason'>;
+  readonly providerEventsIgnored: Counter<'kind' | 'reason'>;
+  readonly reportsHeld: Counter;
+  readonly reportsSettled: Counter<'by' | 'revised'>;
+  readonly machineHangups: Counter<'result'>;
 
   constructor(metrics: Metrics, db: Database, attempts: AttemptsRepository) {
     const registers = [metrics.registry];
@@ -68,6 +72,29 @@ export class DialerMetrics {
       name: 'outdial_dial_declined_total',
       help: 'Dial requests declined right before dialing (nothing dialed, nothing recorded), by reason',
       labelNames: ['reason'],
+      registers,
+    });
+    this.providerEventsIgnored = new Counter({
+      name: 'outdial_provider_events_ignored_total',
+      help: 'Provider events that changed nothing (repeated, stale, after the end, or an AMD verdict too late to count), by kind and reason',
+      labelNames: ['kind', 'reason'],
+      registers,
+    });
+    this.reportsHeld = new Counter({
+      name: 'outdial_call_reports_held_total',
+      help: 'Answered calls whose call-finished was held for an asynchronous AMD verdict',
+      registers,
+    });
+    this.reportsSettled = new Counter({
+      name: 'outdial_call_reports_settled_total',
+      help: 'Held call-finished reports released: by the verdict or by the end of the wait; revised = the verdict changed the outcome',
+      labelNames: ['by', 'revised'],
+      registers,
+    });
+    this.machineHangups = new Counter({
+      name: 'outdial_machine_hangups_total',
+      help: 'Calls hung up on a machine verdict (agent hangup_on_machine): result done, or refused (the call had already ended, or the provider refused)',
+      labelNames: ['result'],
       registers,
     });
     // Every decline reason is a series from the start (at 0), so dashboards and alerts see a rate

@@ -19,6 +19,8 @@ import { PlaceCallUseCase } from './usecases/place-call/place-call.usecase';
 import { TrackOrgStateUseCase } from './usecases/track-org-state/track-org-state.usecase';
 import { ExpiredAttemptsReaper } from './usecases/reap-expired-attempts/expired-attempts-reaper';
 import { ReapExpiredAttemptsUseCase } from './usecases/reap-expired-attempts/reap-expired-attempts.usecase';
+import { HeldReportsSettler } from './usecases/settle-held-reports/held-reports-settler';
+import { SettleHeldReportsUseCase } from './usecases/settle-held-reports/settle-held-reports.usecase';
 
 /** The dialer: call attempts, providers, the reaper. Runtime pieces come from the global RuntimeModule. */
 @Module({
@@ -36,6 +38,8 @@ import { ReapExpiredAttemptsUseCase } from './usecases/reap-expired-attempts/rea
     ApplyProviderEventUseCase,
     ReapExpiredAttemptsUseCase,
     ExpiredAttemptsReaper,
+    SettleHeldReportsUseCase,
+    HeldReportsSettler,
     CallProviderRegistry,
     SimulatedCallProvider,
     HttpCallProvider,

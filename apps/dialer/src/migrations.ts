@@ -100,4 +100,18 @@ export const DIALER_MIGRATIONS: Migration[] = [
         deleted_at timestamptz NOT NULL
       );`,
   },
+  {
+    id: '004_amd_verdicts',
+    sql: `
+      -- Who answered, as answering-machine detection said (Twilio AnsweredBy), once known.
+      ALTER TABLE {schema}.attempts ADD COLUMN answered_by text;
+      -- The agent asked to hang up on a machine (config hangup_on_machine): done at the verdict.
+      ALTER TABLE {schema}.attempts ADD COLUMN hangup_on_machine boolean NOT NULL DEFAULT false;
+      -- An attempt ended 'completed' while its asynchronous AMD verdict was still owed: its
+      -- call-finished is held until the verdict arrives or this instant passes (see the late-event
+      -- table in domain/attempt-transitions.ts). NULL: nothing held.
+      ALTER TABLE {schema}.attempts ADD COLUMN report_held_until timestamptz;
+      ALTER TABLE {schema}.attempts ADD CONSTRAINT attempts_held_only_when_ended CHECK (report_held_until IS NULL OR status = 'ended');
+      CREATE INDEX attempts_report_held_idx ON {schema}.attempts (report_held_until) WHERE report_held_until IS NOT NULL;`,
+  },
 ];

@@ -175,12 +175,17 @@ describe('http and twilio providers through the gateway', () => {
         To: '+14155550301',
         From: '+12025550100',
         Url: 'https://agents.example.com/twiml',
-        StatusCallback: `${gatewayUrl}/api/provider-events/twilio?attempt_id=${encodeURIComponent(request.attempt_id)}`,
+        StatusCallback: `${gatewayUrl}/api/provider-events/twilio?attempt_id=${encodeURIComponent(request.attempt_id)}&amd=async`,
         StatusCallbackMethod: 'POST',
         MachineDetection: 'Enable',
+        AsyncAmd: 'true',
+        AsyncAmdStatusCallback: `${gatewayUrl}/api/provider-events/twilio?attempt_id=${encodeURIComponent(request.attempt_id)}&amd=async`,
+        AsyncAmdStatusCallbackMethod: 'POST',
       });
       expect(call.params.getAll('StatusCallbackEvent')).toEqual(['initiated', 'ringing', 'answered', 'completed']);
-      expect(twilio.callbacks.filter((c) => c.params.CallSid === call.sid).map((c) => c.status)).toEqual([204, 204, 204, 204]);
+      // Four status callbacks and the AMD verdict, all accepted.
+      expect(twilio.callbacks.filter((c) => c.params.CallSid === call.sid).map((c) => c.status)).toEqual([204, 204, 204, 204, 204]);
+      expect(row.answered_by).toBe('human');
     });
 
     it('maps answering machines to voicemail and the other final statuses to SPEC outcomes', async () => {

@@ -139,8 +139,21 @@ export class ContactUpdatedEvent extends DomainEvent {
   @IsISO8601() at: string;
 }
 
-export const PROVIDER_EVENT_KINDS = ['ringing', 'answered', 'ended'] as const;
+/**
+ * `amd_verdict`: an answering-machine verdict that travels apart from the call's status (Twilio's
+ * asynchronous AMD posts it to its own callback, possibly after the call ended).
+ */
+export const PROVIDER_EVENT_KINDS = ['ringing', 'answered', 'ended', 'amd_verdict'] as const;
 export type ProviderEventKind = (typeof PROVIDER_EVENT_KINDS)[number];
+
+/** Who answered, as answering-machine detection says (Twilio's `AnsweredBy` values). */
+export const AMD_VERDICTS = ['human', 'machine_start', 'machine_end_beep', 'machine_end_silence', 'machine_end_other', 'fax', 'unknown'] as const;
+export type AmdVerdict = (typeof AMD_VERDICTS)[number];
+
+/** A machine or a fax answered: the attempt's outcome is `voicemail` (SPEC §7, twilio). */
+export function isMachineVerdict(verdict: string | null | undefined): boolean {
+  return verdict === 'fax' || (typeof verdict === 'string' && verdict.startsWith('machine_'));
+}
 
 /** A provider's status callback, verified and normalized to SPEC §5 outcomes. */
 export class ProviderCallEvent {
@@ -155,4 +168,13 @@ export class ProviderCallEvent {
   @IsOptional() @IsString() failure_reason?: string;
   @IsOptional() @IsString() recording_url?: string;
   @IsOptional() @IsString() transcript?: string;
+  /** The AMD verdict: required on `amd_verdict` events, present on others when the provider sent it. */
+  @IsOptional() @IsIn(AMD_VERDICTS as unknown as string[]) answered_by?: AmdVerdict;
+  /** How long detection took (Twilio's MachineDetectionDuration), in milliseconds. */
+  @IsOptional() @IsNumber() @Min(0) machine_detection_ms?: number;
+  /**
+   * On an `ended` event: the call was placed with asynchronous AMD and this event carries no
+   * verdict, so the verdict may still come (the dialer holds a `completed` outcome for it).
+   */
+  @IsOptional() @IsBoolean() awaits_amd_verdict?: boolean;
 }

@@ -9,4 +9,5 @@ export * from './rpc';
 export * from './ingest-rpc';
 export * from './reporting-rpc';
 export * from './lifecycle';
+export * from './machine-detection';
 export * from './payload-registry';

@@ -22,6 +22,11 @@ const base: AttemptRecord = {
   transcript: null,
   lease_expires_at: new Date('2025-01-01T10:10:30Z'),
   timeout_seconds: 600,
+  admitted_by: null,
+  admitted_at: null,
+  answered_by: null,
+  hangup_on_machine: false,
+  report_held_until: null,
 };
 
 describe('callStartedEvent', () => {
@@ -93,6 +98,12 @@ describe('callFinishedEvent', () => {
 
   it('refuses an attempt that has not ended', () => {
     expect(() => callFinishedEvent({ ...base, status: 'in_progress' })).toThrow(/not ended/);
+  });
+
+  it('refuses an attempt whose report is held for its AMD verdict', () => {
+    const ended = { ...base, status: 'ended' as const, outcome: 'completed' as const, ended_at: new Date('2025-01-01T10:00:20Z'), duration_seconds: 18 };
+    expect(() => callFinishedEvent({ ...ended, report_held_until: new Date('2025-01-01T10:00:40Z') })).toThrow(/held for its AMD verdict/);
+    expect(callFinishedEvent(ended).payload.outcome).toBe('completed');
   });
 });
 

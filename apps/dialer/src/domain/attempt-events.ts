@@ -35,9 +35,14 @@ export function callStartedEvent(row: AttemptRecord): SubjectEvent<CallStartedEv
   };
 }
 
-/** The call-finished event of an ended attempt; optional fields are left out when unknown. */
+/**
+ * The call-finished event of an ended attempt; optional fields are left out when unknown. Throws
+ * for an attempt not ended, or ended with its report held for an AMD verdict (it is reported once,
+ * when it settles).
+ */
 export function callFinishedEvent(row: AttemptRecord): SubjectEvent<CallFinishedEvent> {
   if (row.status !== 'ended' || !row.outcome || !row.ended_at) throw new Error(`attempt ${row.attempt_id} has not ended`);
+  if (row.report_held_until) throw new Error(`attempt ${row.attempt_id} is held for its AMD verdict`);
   const payload: CallFinishedEvent = {
     event_id: callFinishedEventId(row.attempt_id),
     ...attemptFields(row),

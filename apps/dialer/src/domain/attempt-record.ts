@@ -1,4 +1,4 @@
-import { AttemptStatus, CallOutcome, ProviderName } from '@outdial/contracts';
+import { AmdVerdict, AttemptStatus, CallOutcome, ProviderName } from '@outdial/contracts';
 
 /** One attempt (call) as the dialer stores it: a row of `dialer.attempts`. */
 export interface AttemptRecord {
@@ -27,4 +27,10 @@ export interface AttemptRecord {
   /** The replica (REPLICA_ID) that admitted the attempt, and when. */
   admitted_by: string | null;
   admitted_at: Date | null;
+  /** The answering-machine detection verdict, once known (Twilio AnsweredBy). */
+  answered_by: AmdVerdict | null;
+  /** Hang the call up when a machine or fax verdict comes during it (the agent's `hangup_on_machine`). */
+  hangup_on_machine: boolean;
+  /** Set while the attempt's call-finished is held for an AMD verdict: released at the latest then. */
+  report_held_until: Date | null;
 }

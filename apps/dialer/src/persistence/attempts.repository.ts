@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { CallOutcome } from '@outdial/contracts';
+import { AmdVerdict, CallOutcome } from '@outdial/contracts';
 import { Database, quoteIdent, SqlClient } from '@outdial/service-runtime';
 import { AttemptRecord } from '../domain/attempt-record';
 
@@ -16,6 +16,10 @@ export interface AttemptEnding {
   provider_call_id?: string;
   recording_url?: string;
   transcript?: string;
+  /** The AMD verdict the end came with (kept if one was recorded before). */
+  answered_by?: AmdVerdict;
+  /** Hold the call-finished until the AMD verdict arrives, at the latest until this instant. */
+  report_held_until?: Date;
 }
 
 /** Typed SQL over `dialer.attempts`; every method runs inside the caller's transaction. */
@@ -130,15 +134,16 @@ export class AttemptsRepository {
    * Records that the provider accepted the call. Provider events may already have moved the
    * attempt on (or ended it), so the status only moves from `admitted` and nothing is overwritten.
    */
-  async recordDialing(client: SqlClient, attemptId: string, providerCallId: string, startedAt: Date): Promise<AttemptRecord | null> {
+  async recordDialing(client: SqlClient, attemptId: string, providerCallId: string, startedAt: Date, hangupOnMachine = false): Promise<AttemptRecord | null> {
     const result = await client.query<AttemptRecord>(
       `UPDATE ${this.table}
           SET provider_call_id = COALESCE(provider_call_id, $2),
               started_at = COALESCE(started_at, $3),
-              status = CASE WHEN status = 'admitted' THEN 'dialing' ELSE status END
+              status = CASE WHEN status = 'admitted' THEN 'dialing' ELSE status END,
+              hangup_on_machine = $4
         WHERE attempt_id = $1
         RETURNING *`,
-      [attemptId, providerCallId, startedAt],
+      [attemptId, providerCallId, startedAt, hangupOnMachine],
     );
     return result.rows[0] ?? null;
   }
@@ -149,16 +154,59 @@ export class AttemptsRepository {
     return result.rows[0] ?? null;
   }
 
-  /** Moves an open attempt to ringing or in_progress. */
-  async advance(client: SqlClient, attemptId: string, status: 'ringing' | 'in_progress', fields: { answered_at?: Date; provider_call_id?: string }): Promise<void> {
+  /** Moves an open attempt to ringing or in_progress (an answer may carry the AMD verdict). */
+  async advance(client: SqlClient, attemptId: string, status: 'ringing' | 'in_progress', fields: { answered_at?: Date; provider_call_id?: string; answered_by?: AmdVerdict }): Promise<void> {
     await client.query(
       `UPDATE ${this.table}
           SET status = $2,
               answered_at = COALESCE(answered_at, $3),
-              provider_call_id = COALESCE(provider_call_id, $4)
+              provider_call_id = COALESCE(provider_call_id, $4),
+              answered_by = COALESCE(answered_by, $5)
         WHERE attempt_id = $1 AND status <> 'ended'`,
-      [attemptId, status, fields.answered_at ?? null, fields.provider_call_id ?? null],
+      [attemptId, status, fields.answered_at ?? null, fields.provider_call_id ?? null, fields.answered_by ?? null],
     );
+  }
+
+  /** Keeps the AMD verdict of an open attempt (the first one wins); it decides the outcome when the call ends. */
+  async recordVerdict(client: SqlClient, attemptId: string, answeredBy: AmdVerdict, providerCallId: string): Promise<void> {
+    await client.query(
+      `UPDATE ${this.table}
+          SET answered_by = COALESCE(answered_by, $2),
+              provider_call_id = COALESCE(provider_call_id, $3)
+        WHERE attempt_id = $1 AND status <> 'ended'`,
+      [attemptId, answeredBy, providerCallId],
+    );
+  }
+
+  /**
+   * Releases an attempt whose report was held for its AMD verdict, with its final outcome (revised
+   * by the verdict, or as it ended when none came). Null when it was not held (any more): released
+   * once, whoever comes first.
+   */
+  async settleHeld(client: SqlClient, attemptId: string, outcome: CallOutcome, answeredBy?: AmdVerdict): Promise<AttemptRecord | null> {
+    const result = await client.query<AttemptRecord>(
+      `UPDATE ${this.table}
+          SET outcome = $2,
+              answered_by = COALESCE(answered_by, $3),
+              report_held_until = NULL
+        WHERE attempt_id = $1 AND report_held_until IS NOT NULL
+        RETURNING *`,
+      [attemptId, outcome, answeredBy ?? null],
+    );
+    return result.rows[0] ?? null;
+  }
+
+  /** Held attempts whose verdict wait is over, locked; rows another replica is settling are skipped. */
+  async claimHeldDue(client: SqlClient, now: Date, limit: number): Promise<AttemptRecord[]> {
+    const result = await client.query<AttemptRecord>(
+      `SELECT * FROM ${this.table}
+        WHERE report_held_until IS NOT NULL AND report_held_until <= $1
+        ORDER BY report_held_until
+        LIMIT $2
+        FOR UPDATE SKIP LOCKED`,
+      [now, limit],
+    );
+    return result.rows;
   }
 
   /** Ends an open attempt; null when it had already ended (someone else reported it first). */
@@ -173,7 +221,9 @@ export class AttemptsRepository {
               answered_at = COALESCE(answered_at, $6),
               provider_call_id = COALESCE(provider_call_id, $7),
               recording_url = $8,
-              transcript = $9
+              transcript = $9,
+              answered_by = COALESCE(answered_by, $10),
+              report_held_until = $11
         WHERE attempt_id = $1 AND status <> 'ended'
         RETURNING *`,
       [
@@ -186,6 +236,8 @@ export class AttemptsRepository {
         ending.provider_call_id ?? null,
         ending.recording_url ?? null,
         ending.transcript ?? null,
+        ending.answered_by ?? null,
+        ending.report_held_until ?? null,
       ],
     );
     return result.rows[0] ?? null;

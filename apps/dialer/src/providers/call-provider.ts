@@ -23,7 +23,15 @@ export interface CallProvider {
   readonly name: ProviderName;
   /** Whether placing a call needs the agent's config (`v1.org.agent_changed`). */
   readonly needsAgentConfig?: boolean;
-  placeCall(request: PlaceCallRequest): Promise<{ provider_call_id: string }>;
+  /** `hangup_on_machine`: the agent wants the call hung up on a machine verdict (see `hangUp`). */
+  placeCall(request: PlaceCallRequest): Promise<PlacedCall>;
+  /** Ends a call in progress (providers that can); throws CallProviderError when the provider refuses. */
+  hangUp?(providerCallId: string): Promise<void>;
+}
+
+export interface PlacedCall {
+  provider_call_id: string;
+  hangup_on_machine?: boolean;
 }
 
 /** A provider refused the call and said how the attempt ends (other errors end it `failed`). */

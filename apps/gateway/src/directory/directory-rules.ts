@@ -1,4 +1,4 @@
-import { FieldError } from '@outdial/contracts';
+import { FieldError, MachineDetectionConfigError, machineDetectionSettings } from '@outdial/contracts';
 import { ServiceError } from '@outdial/service-runtime';
 
 /** Directory rules as pure functions: shared by the API, the admin CLI and their tests. */
@@ -37,6 +37,22 @@ export function agentConfigProblems(provider: string, config: Record<string, unk
     const url = config.endpoint_url;
     if (typeof url !== 'string' || !isHttpUrl(url)) {
       problems.push({ field: 'config.endpoint_url', problems: ['an http agent needs config.endpoint_url, an http(s) URL'] });
+    }
+  }
+  if (provider === 'twilio') problems.push(...machineDetectionProblems(config));
+  return problems;
+}
+
+/** A twilio agent's answering-machine detection settings (`machine_detection`, `machine_detection_timeout_seconds`, `hangup_on_machine`). */
+function machineDetectionProblems(config: Record<string, unknown>): FieldError[] {
+  const problems: FieldError[] = [];
+  // Each key on its own (with the mode, which hangup_on_machine depends on), so every wrong key is named.
+  for (const key of ['machine_detection', 'machine_detection_timeout_seconds', 'hangup_on_machine'] as const) {
+    try {
+      machineDetectionSettings({ [key]: config[key], ...(key === 'hangup_on_machine' && config.machine_detection === 'off' ? { machine_detection: 'off' } : {}) });
+    } catch (error) {
+      if (!(error instanceof MachineDetectionConfigError)) throw error;
+      problems.push({ field: `config.${error.field}`, problems: [error.message] });
     }
   }
   return problems;

@@ -39,9 +39,48 @@ describe('twilioCallbackToEvent', () => {
     expect(() => twilioCallbackToEvent('c1:1', new Map([['CallStatus', 'ringing']]), at)).toThrow(CallbackFormatError);
     expect(() => twilio({ CallStatus: 'exploded' })).toThrow(/unknown CallStatus exploded/);
   });
+
+  describe('asynchronous AMD (issue 12 §4)', () => {
+    const asyncAmd = (params: Record<string, string>) => twilioCallbackToEvent('c1:1', new Map(Object.entries({ CallSid: 'CA1', AccountSid: 'AC1', ...params })), at, { asyncAmd: true });
+
+    it('marks the completed of an async-AMD call without AnsweredBy as awaiting the verdict', () => {
+      const completed = asyncAmd({ CallStatus: 'completed', CallDuration: '18' });
+      expect(completed).toMatchObject({ kind: 'ended', outcome: 'completed', duration_seconds: 18, awaits_amd_verdict: true });
+      expect(() => valid(completed)).not.toThrow();
+      expect(twilio({ CallStatus: 'completed', CallDuration: '18' })).not.toHaveProperty('awaits_amd_verdict');
+      expect(asyncAmd({ CallStatus: 'completed', CallDuration: '18', AnsweredBy: 'human' })).not.toHaveProperty('awaits_amd_verdict');
+      expect(asyncAmd({ CallStatus: 'busy' })).not.toHaveProperty('awaits_amd_verdict');
+    });
+
+    it('turns the verdict callback (no CallStatus) into an amd_verdict event, one id per call', () => {
+      const verdict = asyncAmd({ AnsweredBy: 'machine_end_beep', MachineDetectionDuration: '2300' });
+      expect(verdict).toEqual({ event_id: 'twilio:CA1:amd', provider: 'twilio', provider_call_id: 'CA1', attempt_id: 'c1:1', kind: 'amd_verdict', answered_by: 'machine_end_beep', machine_detection_ms: 2300, at: at.toISOString() });
+      expect(() => valid(verdict)).not.toThrow();
+      expect(asyncAmd({ AnsweredBy: 'human' })).toMatchObject({ kind: 'amd_verdict', answered_by: 'human' });
+    });
+
+    it('keeps AnsweredBy on answered and completed callbacks', () => {
+      expect(twilio({ CallStatus: 'in-progress', AnsweredBy: 'machine_start' })).toMatchObject({ kind: 'answered', answered_by: 'machine_start' });
+      expect(twilio({ CallStatus: 'completed', AnsweredBy: 'fax' })).toMatchObject({ outcome: 'voicemail', answered_by: 'fax' });
+    });
+
+    it('does not refuse an AnsweredBy value Twilio may add later', () => {
+      expect(asyncAmd({ AnsweredBy: 'machine_end_voicebox' })).toMatchObject({ answered_by: 'machine_end_other' });
+      expect(twilio({ CallStatus: 'completed', AnsweredBy: 'robot' })).toMatchObject({ outcome: 'completed', answered_by: 'unknown' });
+    });
+
+    it('refuses a callback with neither CallStatus nor AnsweredBy, and a bad MachineDetectionDuration', () => {
+      expect(() => asyncAmd({})).toThrow(/CallStatus is missing/);
+      expect(() => asyncAmd({ AnsweredBy: 'human', MachineDetectionDuration: 'soon' })).toThrow(expect.objectContaining({ field: 'MachineDetectionDuration' }));
+    });
+  });
 });
 
 describe('httpCallbackToEvent', () => {
+  it('accepts only status events from http platforms', () => {
+    expect(() => httpCallbackToEvent({ call_id: 'c1:1', event: 'amd_verdict' }, at)).toThrow(/event must be one of ringing, answered, ended/);
+  });
+
   it('maps an ended event with its outcome and details', () => {
     const event = httpCallbackToEvent({ call_id: 'c1:1', event: 'ended', outcome: 'voicemail', duration_seconds: 7.5, transcript: 'hi', at: '2025-01-01T10:01:00Z' }, at);
     expect(event).toEqual({

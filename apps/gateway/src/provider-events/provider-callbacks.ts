@@ -1,4 +1,4 @@
-import { CallOutcome, isCallOutcome, PROVIDER_EVENT_KINDS, ProviderCallEvent, ProviderEventKind } from '@outdial/contracts';
+import { AMD_VERDICTS, AmdVerdict, CallOutcome, isCallOutcome, isMachineVerdict, ProviderCallEvent, ProviderEventKind } from '@outdial/contracts';
 
 /** A callback that is well signed but cannot be understood: 400, nothing published. */
 export class CallbackFormatError extends Error {
@@ -20,26 +20,52 @@ function outcomeOfSip(code: string | undefined): CallOutcome | undefined {
   return undefined;
 }
 
+/** What the callback URL (which Twilio signs) says about the call. */
+export interface TwilioCallbackContext {
+  /** The call was placed with asynchronous AMD (`amd=async` in the callback URL): a verdict may follow its `completed`. */
+  asyncAmd: boolean;
+}
+
 /**
- * A Twilio status callback as a provider event normalized to SPEC §5; null for statuses that change
- * nothing (queued, initiated). Answering-machine detection: `AnsweredBy` machine_* or fax on a
- * completed call is `voicemail`.
+ * A Twilio callback as a provider event normalized to SPEC §5; null for statuses that change
+ * nothing (queued, initiated). Two kinds of callback reach the same URL:
+ * - status callbacks (`CallStatus`): ringing, in-progress -> answered, completed -> `completed`
+ *   (`voicemail` when `AnsweredBy` is machine_* or fax), busy, no-answer, failed (SIP codes
+ *   refine it), canceled;
+ * - the asynchronous AMD verdict (Twilio "Answering Machine Detection", AsyncAmdStatusCallback:
+ *   `CallSid`, `AccountSid`, `AnsweredBy`, `MachineDetectionDuration`, and no `CallStatus`) ->
+ *   an `amd_verdict` event, which may come after the `completed` (the dialer's late-event table
+ *   decides what it still changes).
+ * A `completed` without `AnsweredBy` of an async-AMD call is marked `awaits_amd_verdict`.
+ * Throws CallbackFormatError naming the field when the callback cannot be understood.
  */
-export function twilioCallbackToEvent(attemptId: string, params: Map<string, string>, receivedAt: Date): ProviderCallEvent | null {
+export function twilioCallbackToEvent(attemptId: string, params: Map<string, string>, receivedAt: Date, context: TwilioCallbackContext = { asyncAmd: false }): ProviderCallEvent | null {
   const callSid = params.get('CallSid');
   const status = params.get('CallStatus');
   if (!callSid) throw new CallbackFormatError('CallSid is missing', 'CallSid');
-  if (!status) throw new CallbackFormatError('CallStatus is missing', 'CallStatus');
+  const answeredBy = amdVerdict(params.get('AnsweredBy'));
   const at = parseTwilioTimestamp(params.get('Timestamp')) ?? receivedAt;
-  const sequence = params.get('SequenceNumber');
   const base = {
     provider: 'twilio' as const,
     provider_call_id: callSid,
     attempt_id: attemptId,
     at: at.toISOString(),
   };
-  const id = (kind: string) => `twilio:${callSid}:${kind}${sequence ? `:${sequence}` : ''}`;
-  const answeredBy = params.get('AnsweredBy') ?? '';
+  if (!status) {
+    if (!answeredBy) throw new CallbackFormatError('CallStatus is missing (and AnsweredBy too: neither a status callback nor an AMD verdict)', 'CallStatus');
+    // One verdict per call: its id makes a retried verdict callback a duplicate everywhere.
+    const verdict: ProviderCallEvent = { ...base, event_id: `twilio:${callSid}:amd`, kind: 'amd_verdict', answered_by: answeredBy };
+    const detectionMs = params.get('MachineDetectionDuration');
+    if (detectionMs !== undefined && detectionMs !== '') {
+      const ms = Number(detectionMs);
+      if (!Number.isFinite(ms) || ms < 0) throw new CallbackFormatError('MachineDetectionDuration must be milliseconds >= 0', 'MachineDetectionDuration');
+      verdict.machine_detection_ms = ms;
+    }
+    return verdict;
+  }
+  const sequence = params.get('SequenceNumber');
+  const id = (kind: ProviderEventKind | 'ended') => `twilio:${callSid}:${kind}${sequence ? `:${sequence}` : ''}`;
+  const withVerdict = (event: ProviderCallEvent): ProviderCallEvent => (answeredBy ? { ...event, answered_by: answeredBy } : event);
   switch (status) {
     case 'queued':
     case 'initiated':
@@ -47,10 +73,11 @@ export function twilioCallbackToEvent(attemptId: string, params: Map<string, str
     case 'ringing':
       return { ...base, event_id: id('ringing'), kind: 'ringing' };
     case 'in-progress':
-      return { ...base, event_id: id('answered'), kind: 'answered' };
+      return withVerdict({ ...base, event_id: id('answered'), kind: 'answered' });
     case 'completed': {
-      const machine = answeredBy.startsWith('machine') || answeredBy === 'fax';
-      return { ...base, event_id: id('ended'), kind: 'ended', outcome: machine ? 'voicemail' : 'completed', duration_seconds: seconds(params.get('CallDuration')) };
+      const event = withVerdict({ ...base, event_id: id('ended'), kind: 'ended', outcome: isMachineVerdict(answeredBy) ? 'voicemail' : 'completed', duration_seconds: seconds(params.get('CallDuration')) });
+      if (context.asyncAmd && !answeredBy) event.awaits_amd_verdict = true;
+      return event;
     }
     default: {
       const outcome = TWILIO_FINAL[status];
@@ -61,6 +88,17 @@ export function twilioCallbackToEvent(attemptId: string, params: Map<string, str
       return event;
     }
   }
+}
+
+/**
+ * Twilio's AnsweredBy as an AMD verdict. A value Twilio may add later is not refused (a refused
+ * status callback would lose the call's end): a machine_* one counts as machine_end_other, any
+ * other as unknown. Empty: no verdict.
+ */
+export function amdVerdict(value: string | undefined): AmdVerdict | undefined {
+  if (value === undefined || value === '') return undefined;
+  if ((AMD_VERDICTS as readonly string[]).includes(value)) return value as AmdVerdict;
+  return value.startsWith('machine') ? 'machine_end_other' : 'unknown';
 }
 
 function seconds(value: string | undefined): number {
@@ -74,6 +112,9 @@ function parseTwilioTimestamp(value: string | undefined): Date | undefined {
   const ms = Date.parse(value);
   return Number.isNaN(ms) ? undefined : new Date(ms);
 }
+
+/** The events an `http` platform sends (its `ended` outcome already says whether a machine answered). */
+const HTTP_EVENT_KINDS: readonly ProviderEventKind[] = ['ringing', 'answered', 'ended'];
 
 /**
  * An `http` platform's status event: `{call_id, event: ringing|answered|ended, outcome?, at?,
@@ -95,7 +136,7 @@ export function httpCallbackToEvent(body: unknown, receivedAt: Date): ProviderCa
   };
   const callId = text('call_id', true)!;
   const kind = text('event', true)! as ProviderEventKind;
-  if (!(PROVIDER_EVENT_KINDS as readonly string[]).includes(kind)) throw new CallbackFormatError(`event must be one of ${PROVIDER_EVENT_KINDS.join(', ')}`, 'event');
+  if (!(HTTP_EVENT_KINDS as readonly string[]).includes(kind)) throw new CallbackFormatError(`event must be one of ${HTTP_EVENT_KINDS.join(', ')}`, 'event');
   const outcome = text('outcome');
   if (outcome !== undefined && !isCallOutcome(outcome)) throw new CallbackFormatError(`outcome ${outcome} is not an Outdial outcome`, 'outcome');
   if (kind === 'ended' && !outcome) throw new CallbackFormatError('an ended event needs an outcome', 'outcome');

@@ -66,7 +66,9 @@ export class ProviderEventsController {
     this.require(verifyTwilioSignature(token, url, params, header(request, 'x-twilio-signature')), 'twilio');
     const attemptId = typeof request.query.attempt_id === 'string' ? request.query.attempt_id : '';
     if (!attemptId) throw new ServiceError('validation_failed', 'the callback URL has no attempt_id', [{ field: 'attempt_id', problems: ['required in the query'] }]);
-    return this.normalized(() => twilioCallbackToEvent(attemptId, new Map(params), this.clock.now()));
+    // `amd=async` is in the URL the dialer gave Twilio (and signed with it): the call has async AMD.
+    const asyncAmd = request.query.amd === 'async';
+    return this.normalized(() => twilioCallbackToEvent(attemptId, new Map(params), this.clock.now(), { asyncAmd }));
   }
 
   private require(check: SignatureCheck, provider: string): void {

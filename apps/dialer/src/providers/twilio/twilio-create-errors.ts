@@ -17,6 +17,16 @@ export type TwilioCreateFailure =
  * the person twice, so the attempt ends `carrier_error` instead.
  */
 export function classifyCreateFailure(status: number, body: string): TwilioCreateFailure {
+  const { code, reason } = twilioError(status, body);
+  if (status === 429 || code === 20429 || status === 503) return { kind: 'retry', reason };
+  if (code !== undefined && INVALID_NUMBER_CODES.has(code)) return { kind: 'end', outcome: 'invalid_number', reason };
+  if (code !== undefined && BLOCKED_CODES.has(code)) return { kind: 'end', outcome: 'blocked', reason };
+  if (status >= 500) return { kind: 'end', outcome: 'carrier_error', reason: `${reason} (not retried: the call may have been created)` };
+  return { kind: 'end', outcome: 'failed', reason };
+}
+
+/** Twilio's error answer (`{code, message, more_info, status}`) as its code and a one-line reason. */
+export function twilioError(status: number, body: string): { code?: number; reason: string } {
   let code: number | undefined;
   let message = body.slice(0, 200);
   try {
@@ -26,10 +36,5 @@ export function classifyCreateFailure(status: number, body: string): TwilioCreat
   } catch {
     /* not JSON: keep the text */
   }
-  const reason = `twilio ${status}${code ? ` (${code})` : ''}: ${message}`;
-  if (status === 429 || code === 20429 || status === 503) return { kind: 'retry', reason };
-  if (code !== undefined && INVALID_NUMBER_CODES.has(code)) return { kind: 'end', outcome: 'invalid_number', reason };
-  if (code !== undefined && BLOCKED_CODES.has(code)) return { kind: 'end', outcome: 'blocked', reason };
-  if (status >= 500) return { kind: 'end', outcome: 'carrier_error', reason: `${reason} (not retried: the call may have been created)` };
-  return { kind: 'end', outcome: 'failed', reason };
+  return { code, reason: `twilio ${status}${code ? ` (${code})` : ''}: ${message}` };
 }

@@ -1,23 +1,30 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ProviderCallEvent } from '@outdial/contracts';
-import { Database, Logger, Outbox, SERVICE_LOGGER, TransientError } from '@outdial/service-runtime';
+import { Clock, Database, Logger, Outbox, SERVICE_CONFIG, SERVICE_LOGGER, TransientError } from '@outdial/service-runtime';
+import { DialerEnv } from '../../dialer-env';
 import { callFinishedEvent, talkSeconds } from '../../domain/attempt-events';
 import { AttemptRecord } from '../../domain/attempt-record';
-import { decideTransition, shouldAwaitDialRecord } from '../../domain/attempt-transitions';
+import { decideProviderEvent, reportHeldUntil, shouldAwaitDialRecord, shouldHangUpOnVerdict } from '../../domain/attempt-transitions';
 import { DialerMetrics } from '../../dialer-metrics';
 import { AttemptsRepository } from '../../persistence/attempts.repository';
+import { CallProviderRegistry } from '../../providers/call-provider.registry';
 
 /** Redelivery delay while the dialer that placed the call records the dial. */
 const AWAIT_DIAL_RECORD_MS = 25;
 /** Redelivery delay for an event about an attempt this dialer does not know (yet). */
 const UNKNOWN_ATTEMPT_RETRY_MS = 2000;
 
-export type ApplyResult = 'applied' | 'ended' | 'ignored';
+/** applied: moved on or verdict kept; ended: reported; held: ended, report held for the AMD verdict; settled: a held report released. */
+export type ApplyResult = 'applied' | 'ended' | 'held' | 'settled' | 'ignored';
 
 /**
  * Applies one provider status event to its attempt, under the attempt's row lock. Any replica can
- * do it. Repeated, late and out-of-order events change nothing and are acknowledged; an `ended`
- * event ends the attempt and enqueues call-finished in the same transaction.
+ * do it. What each event does, late ones included, is the table of `decideProviderEvent`
+ * (domain/attempt-transitions.ts): repeated, stale and too-late events change nothing and are
+ * acknowledged (debug log + `outdial_provider_events_ignored_total`); an `ended` event ends the
+ * attempt and enqueues call-finished in the same transaction, unless the call's AMD verdict is
+ * still owed, in which case call-finished waits for the verdict (or DIALER_AMD_VERDICT_WAIT_SECONDS,
+ * see SettleHeldReportsUseCase).
  */
 @Injectable()
 export class ApplyProviderEventUseCase {
@@ -27,7 +34,10 @@ export class ApplyProviderEventUseCase {
     private readonly db: Database,
     private readonly attempts: AttemptsRepository,
     private readonly outbox: Outbox,
+    private readonly clock: Clock,
     private readonly metrics: DialerMetrics,
+    private readonly providers: CallProviderRegistry,
+    @Inject(SERVICE_CONFIG) private readonly env: DialerEnv,
     @Inject(SERVICE_LOGGER) logger: Logger,
   ) {
     this.log = logger.child({ component: 'apply-provider-event' });
@@ -42,37 +52,86 @@ export class ApplyProviderEventUseCase {
       if (shouldAwaitDialRecord(row.status, deliveryCount)) {
         throw new TransientError(`attempt ${row.attempt_id} is not recorded as dialing yet`, AWAIT_DIAL_RECORD_MS);
       }
-      const decision = decideTransition(row.status, event.kind);
-      if (decision.kind === 'ignore') {
-        log.debug({ status: row.status, reason: decision.reason }, 'provider event changes nothing');
-        return { outcome: 'ignored' as const };
+      const decision = decideProviderEvent({ status: row.status, outcome: row.outcome, answered_by: row.answered_by, report_held: row.report_held_until !== null }, event);
+      switch (decision.kind) {
+        case 'ignore':
+          this.metrics.providerEventsIgnored.inc({ kind: event.kind, reason: decision.reason });
+          log.debug({ status: row.status, outcome: row.outcome, answered_by: event.answered_by, reason: decision.reason }, 'provider event changes nothing');
+          return { outcome: 'ignored' as const };
+        case 'advance':
+          await this.attempts.advance(client, row.attempt_id, decision.to, {
+            provider_call_id: event.provider_call_id,
+            answered_at: event.kind === 'answered' ? new Date(event.at) : undefined,
+            answered_by: event.answered_by,
+          });
+          return { outcome: 'applied' as const, hangUp: shouldHangUpOnVerdict(row, event, decision), log };
+        case 'record_verdict':
+          await this.attempts.recordVerdict(client, row.attempt_id, event.answered_by!, event.provider_call_id);
+          log.debug({ answered_by: event.answered_by, machine_detection_ms: event.machine_detection_ms }, 'AMD verdict kept for the end of the call');
+          return { outcome: 'applied' as const, hangUp: shouldHangUpOnVerdict(row, event, decision), log };
+        case 'settle': {
+          const settled = await this.attempts.settleHeld(client, row.attempt_id, decision.outcome, event.answered_by);
+          if (settled) await this.outbox.enqueue(client, [callFinishedEvent(settled)]);
+          return { outcome: 'settled' as const, row: settled, log, revised: decision.outcome !== row.outcome };
+        }
+        case 'end': {
+          const endedAt = new Date(event.at);
+          const ended = await this.attempts.end(client, row.attempt_id, {
+            outcome: decision.outcome,
+            ended_at: endedAt,
+            duration_seconds: event.duration_seconds ?? talkSeconds(row.answered_at, endedAt),
+            failure_reason: event.failure_reason ?? (event.outcome ? undefined : 'provider reported an end without an outcome'),
+            provider_call_id: event.provider_call_id,
+            recording_url: event.recording_url,
+            transcript: event.transcript,
+            answered_by: event.answered_by,
+            // Measured from now, not from the provider's timestamp: the wait is for delivery.
+            report_held_until: decision.hold ? reportHeldUntil(this.clock.nowMs(), this.env.DIALER_AMD_VERDICT_WAIT_SECONDS, row.lease_expires_at) : undefined,
+          });
+          if (ended && !decision.hold) await this.outbox.enqueue(client, [callFinishedEvent(ended)]);
+          return { outcome: decision.hold ? ('held' as const) : ('ended' as const), row: ended, log };
+        }
       }
-      if (decision.to !== 'ended') {
-        await this.attempts.advance(client, row.attempt_id, decision.to, {
-          provider_call_id: event.provider_call_id,
-          answered_at: event.kind === 'answered' ? new Date(event.at) : undefined,
-        });
-        return { outcome: 'applied' as const };
-      }
-      const endedAt = new Date(event.at);
-      const ended = await this.attempts.end(client, row.attempt_id, {
-        outcome: event.outcome ?? 'failed',
-        ended_at: endedAt,
-        duration_seconds: event.duration_seconds ?? talkSeconds(row.answered_at, endedAt),
-        failure_reason: event.failure_reason ?? (event.outcome ? undefined : 'provider reported an end without an outcome'),
-        provider_call_id: event.provider_call_id,
-        recording_url: event.recording_url,
-        transcript: event.transcript,
-      });
-      if (ended) await this.outbox.enqueue(client, [callFinishedEvent(ended)]);
-      return { outcome: 'ended' as const, row: ended, log };
     });
-    if (result.outcome === 'ended' && result.row) {
-      this.outbox.kick();
-      this.metrics.callsFinished.inc({ outcome: result.row.outcome! });
-      result.log.info({ outcome: result.row.outcome, duration_seconds: result.row.duration_seconds }, 'call finished');
+    if (result.outcome === 'applied' && result.hangUp) await this.hangUp(event, result.log);
+    if (result.outcome === 'ignored' || result.outcome === 'applied') return result.outcome;
+    // Under the row lock nobody else ends or settles it in between; null would only mean it vanished (batch deleted).
+    if (!result.row) return 'ignored';
+    const row = result.row;
+    if (result.outcome === 'held') {
+      this.metrics.reportsHeld.inc();
+      result.log.debug({ duration_seconds: row.duration_seconds, held_until: row.report_held_until }, 'call ended; outcome held for its AMD verdict');
+      return 'held';
     }
-    return result.outcome;
+    this.outbox.kick();
+    this.metrics.callsFinished.inc({ outcome: row.outcome! });
+    if (result.outcome === 'settled') {
+      this.metrics.reportsSettled.inc({ by: 'verdict', revised: String(result.revised) });
+      result.log.info({ outcome: row.outcome, answered_by: row.answered_by, duration_seconds: row.duration_seconds }, 'call finished (outcome settled by its AMD verdict)');
+      return 'settled';
+    }
+    result.log.info({ outcome: row.outcome, duration_seconds: row.duration_seconds }, 'call finished');
+    return 'ended';
+  }
+
+  /**
+   * The agent asked to hang up on machines (`hangup_on_machine`) and one answered: end the call at
+   * the provider, after the verdict is committed. The call's own `completed` callback then ends the
+   * attempt `voicemail` (row O5). A refusal leaves the call to end by itself, with the same
+   * outcome: counted, at debug when the call had already ended (Twilio 21220), else warn.
+   */
+  private async hangUp(event: ProviderCallEvent, log: Logger): Promise<void> {
+    const provider = this.providers.get(event.provider);
+    if (!provider?.hangUp) return;
+    try {
+      await provider.hangUp(event.provider_call_id);
+      this.metrics.machineHangups.inc({ result: 'done' });
+      log.debug({ answered_by: event.answered_by }, 'hung up on a machine');
+    } catch (error) {
+      this.metrics.machineHangups.inc({ result: 'refused' });
+      const ended = error instanceof Error && /\(21220\)/.test(error.message);
+      log[ended ? 'debug' : 'warn']({ err: error, answered_by: event.answered_by }, 'could not hang up on a machine; the call ends by itself');
+    }
   }
 
   /** An event for another provider's call of this attempt id is someone else's; it must not end ours. */

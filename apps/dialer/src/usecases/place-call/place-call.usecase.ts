@@ -79,8 +79,9 @@ export class PlaceCallUseCase {
 
     const startedAt = this.clock.now();
     let providerCallId: string;
+    let hangupOnMachine: boolean | undefined;
     try {
-      ({ provider_call_id: providerCallId } = await provider.placeCall({
+      ({ provider_call_id: providerCallId, hangup_on_machine: hangupOnMachine } = await provider.placeCall({
         attempt_id: request.attempt_id,
         batch_id: request.batch_id,
         contact_id: request.contact_id,
@@ -100,7 +101,7 @@ export class PlaceCallUseCase {
     this.metrics.dialLatency.observe(Math.max(0, this.clock.nowMs() - Date.parse(request.requested_at)) / 1000);
 
     await this.db.tx(async (client) => {
-      const row = await this.attempts.recordDialing(client, request.attempt_id, providerCallId, startedAt);
+      const row = await this.attempts.recordDialing(client, request.attempt_id, providerCallId, startedAt, hangupOnMachine === true);
       // The row was just admitted; only a deletion of its batch could make it vanish.
       if (row) await this.outbox.enqueue(client, [callStartedEvent(row)]);
     });
