@@ -1,6 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { BatchStatusChangedEvent } from '@outdial/contracts';
-import { Clock, Database } from '@outdial/service-runtime';
+import { Clock, Database, Logger, NotKnownYetError, SERVICE_LOGGER } from '@outdial/service-runtime';
 import { applyStatusChange, BatchLifecycle } from '../../domain/batch-status-change';
 import { claimBatchEvent } from '../../persistence/processed-events';
 import { ReportingTables, reportingTables } from '../../persistence/reporting-tables';
@@ -8,6 +8,9 @@ import { ProgressNotifier } from '../../progress/progress-notifier';
 import { batchWebhookType } from '../../webhooks/webhook-events';
 import { WebhookDispatcher } from '../../webhooks/webhook-dispatcher';
 import { enqueueWebhookEvent } from '../../webhooks/webhook-outbox';
+
+/** How long a batch's `completed` waits for its last contact updates before it is applied anyway. */
+const COMPLETION_WAIT_MS = 60_000;
 
 interface StoredBatch extends BatchLifecycle {
   name: string;
@@ -24,6 +27,9 @@ interface StoredBatch extends BatchLifecycle {
  * A batch lifecycle change: status, first start time, completion time; and its webhook
  * (`batch.started`, `.paused`, `.resumed`, `.completed`, `.failed`, `.cancelled`). The webhook
  * follows the change itself (with the status it left), even when a newer change arrived first.
+ * `completed` is applied only once every contact is final in the read model (bounded wait), so the
+ * batch never says completed beside waiting contacts, and the `batch.completed` webhook carries
+ * the final counts.
  */
 @Injectable()
 export class RecordBatchStatusUseCase {
@@ -34,6 +40,7 @@ export class RecordBatchStatusUseCase {
     private readonly clock: Clock,
     private readonly progress: ProgressNotifier,
     private readonly webhooks: WebhookDispatcher,
+    @Inject(SERVICE_LOGGER) private readonly logger: Logger,
   ) {
     this.tables = reportingTables(db);
   }
@@ -49,6 +56,19 @@ export class RecordBatchStatusUseCase {
         [event.batch_id],
       );
       const batch = current.rows[0];
+      if (event.status === 'completed' && batch.final_count < batch.total_calls) {
+        // The scheduler completes a batch when every contact is final there; the contact updates
+        // that say so travel on another stream and may not be applied here yet. Showing
+        // `completed` beside waiting contacts would contradict itself: wait for them (bounded).
+        const ageMs = now.getTime() - new Date(event.at).getTime();
+        if (ageMs < COMPLETION_WAIT_MS) {
+          throw new NotKnownYetError(`batch ${event.batch_id} completed, ${batch.total_calls - batch.final_count} contact(s) not final here yet`, 2 * COMPLETION_WAIT_MS);
+        }
+        this.logger.warn(
+          { batch_id: event.batch_id, final: batch.final_count, total: batch.total_calls },
+          'batch completed while contacts are still not final in the read model after the wait; applying it (contact updates lost or far behind)',
+        );
+      }
       const next = applyStatusChange(batch, { status: event.status, at: new Date(event.at) });
       await client.query(
         `UPDATE ${this.tables.batches} SET status = $2, status_at = $3, start_time = $4, completed_at = $5, updated_at = $6 WHERE batch_id = $1`,
