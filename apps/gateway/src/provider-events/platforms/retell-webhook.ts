@@ -46,22 +46,23 @@ export const RETELL_END_REASONS: EndReasonTable = {
  * (the call connected), `call_ended` (disconnection_reason, duration_ms, transcript, recording_url,
  * call_cost.combined_cost in cents) and `call_analyzed` (post-call analysis: changes nothing here).
  * Signed in `x-retell-signature: v=<unix ms>,d=<hex HMAC-SHA256(api key, raw body + timestamp)>`
- * with the agent's API key (or its `webhook_secret`, a webhook-enabled key); a timestamp outside
+ * with the agent's API key (or its `webhook_secret`, another webhook-enabled key of the account); a timestamp outside
  * the tolerance is refused as a replay.
  */
 export const retellWebhook: PlatformWebhook = {
   platform: 'retell',
 
   verify(request: WebhookRequest, secrets: WebhookSecrets): SignatureCheck {
-    const key = secrets.webhook_secret ?? secrets.api_key;
-    if (!key) return { ok: false, reason: 'no api_key for retell' };
+    const keys = [secrets.api_key, secrets.webhook_secret].filter((k): k is string => !!k);
+    if (keys.length === 0) return { ok: false, reason: 'no api_key for retell' };
     const header = request.headers['x-retell-signature'];
     if (!header) return { ok: false, reason: 'missing x-retell-signature' };
     const match = /^v=(\d+),d=([0-9a-f]+)$/i.exec(header.trim());
     if (!match) return { ok: false, reason: 'x-retell-signature must be v=<timestamp>,d=<hex>' };
     const timestamp = Number(match[1]);
     if (Math.abs(request.nowMs - timestamp) > request.toleranceSeconds * 1000) return { ok: false, reason: `stale signature timestamp (more than ${request.toleranceSeconds} s away)` };
-    return sameText(match[2].toLowerCase(), hmacHex(key, request.rawBody + match[1])) ? { ok: true } : { ok: false, reason: 'x-retell-signature does not match' };
+    const digest = match[2].toLowerCase();
+    return keys.some((key) => sameText(digest, hmacHex(key, request.rawBody + match[1]))) ? { ok: true } : { ok: false, reason: 'x-retell-signature does not match' };
   },
 
   toEvent(body: unknown, receivedAt: Date): ProviderCallEvent | null {
