@@ -185,6 +185,11 @@ describe('voice-agent platforms end to end', () => {
       expect(platformCalls.every((i: any) => i.provider === name)).toBe(true);
       expect(new Set(platformCalls.map((i: any) => i.provider_call_id)).size).toBe(platformCalls.length);
       expect(f.webhooks.filter((w) => w.status >= 300)).toEqual([]);
+      // The platform's own cost of a call, where its webhook carries one, is the call's cost (USD).
+      const platformCost: Partial<Record<Platform, number>> = { vapi: 12 * 0.002, retell: (12 * 0.2) / 100, bland: 12 * 0.0015 };
+      const first = calls.body.items.find((i: any) => i.phone === phoneOf(name, '01'));
+      if (platformCost[name] !== undefined) expect(Number(first.cost)).toBeCloseTo(platformCost[name]!, 4);
+      else expect(Number(first.cost)).toBeGreaterThan(0);
 
       const results = await call(`/api/batch-calls/${batchId}/results?filter=all`);
       expect(results.status).toBe(200);

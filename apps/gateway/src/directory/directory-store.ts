@@ -170,7 +170,8 @@ export class DirectoryStore {
       const provider = changes.provider ?? before.provider;
       // Secrets are never returned, so a config sent back without them keeps the stored ones
       // (of the same provider); sending a secret replaces it.
-      const kept = provider === before.provider ? this.openSecrets(before) : {};
+      const stored = this.openSecrets(before);
+      const kept = provider === before.provider ? stored : {};
       const prepared = changes.config !== undefined || provider !== before.provider ? this.prepareConfig(provider, changes.config ?? before.config, kept) : { config: before.config, sealed: before.sealed_secrets ?? null, secrets: kept };
       const next = {
         name: changes.name ?? before.name,
@@ -179,7 +180,7 @@ export class DirectoryStore {
         variables: changes.variables ?? before.variables,
         config: prepared.config,
       };
-      const secretsChanged = JSON.stringify(prepared.secrets) !== JSON.stringify(kept);
+      const secretsChanged = JSON.stringify(prepared.secrets) !== JSON.stringify(stored);
       if (!secretsChanged && JSON.stringify(next) === JSON.stringify({ name: before.name, kind: before.kind, provider: before.provider, variables: before.variables, config: before.config })) {
         return before;
       }
