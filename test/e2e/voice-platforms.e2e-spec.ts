@@ -69,6 +69,8 @@ describe('voice-agent platforms end to end', () => {
   beforeAll(async () => {
     await Promise.all(PLATFORMS.map((p) => fakes[p].start()));
     platform = await startPlatform('voice-platforms', {
+      // Two dialer replicas: the agent's concurrency limit and at-most-once dialing hold across them.
+      dialerReplicas: 2,
       env: {
         LOG_LEVEL: 'debug',
         OUTDIAL_SECRETS_KEY: randomBytes(32).toString('base64'),
