@@ -1,5 +1,5 @@
 import { IsInt, IsNotEmpty, IsNumber, IsOptional, IsPositive, IsString, IsUrl, Max, Min, Validate, ValidationArguments, ValidatorConstraint, ValidatorConstraintInterface } from 'class-validator';
-import { BaseServiceEnv, EnvInt, EnvNumber } from '@outdial/service-runtime';
+import { BaseServiceEnv, EnvInt, EnvNumber, IsSecretsKey } from '@outdial/service-runtime';
 import { parseOutcomeWeights } from './domain/sim-outcome-distribution';
 import { SimTimings } from './domain/sim-call-plan';
 
@@ -93,6 +93,30 @@ export class DialerEnv extends BaseServiceEnv {
 
   @IsString() @IsUrl({ require_tld: false, require_protocol: true })
   TWILIO_API_BASE_URL: string = 'https://api.twilio.com';
+
+  /** Voice-agent platforms' API base URLs (their public APIs by default; point them at a local server to test). */
+  @IsString() @IsUrl({ require_tld: false, require_protocol: true })
+  VAPI_API_BASE_URL: string = 'https://api.vapi.ai';
+
+  @IsString() @IsUrl({ require_tld: false, require_protocol: true })
+  RETELL_API_BASE_URL: string = 'https://api.retellai.com';
+
+  @IsString() @IsUrl({ require_tld: false, require_protocol: true })
+  ELEVENLABS_API_BASE_URL: string = 'https://api.elevenlabs.io';
+
+  @IsString() @IsUrl({ require_tld: false, require_protocol: true })
+  BLAND_API_BASE_URL: string = 'https://api.bland.ai';
+
+  @IsString() @IsUrl({ require_tld: false, require_protocol: true })
+  BOLNA_API_BASE_URL: string = 'https://api.bolna.ai';
+
+  /** `production` makes OUTDIAL_SECRETS_KEY mandatory. */
+  @IsOptional() @IsString()
+  NODE_ENV?: string;
+
+  /** Opens agents' sealed provider secrets: the same value as the gateway's (32 bytes, base64). */
+  @IsSecretsKey()
+  OUTDIAL_SECRETS_KEY?: string;
 
   /** Timeout of one request to a provider's API. */
   @EnvInt() @IsInt() @Min(100) @Max(120_000)

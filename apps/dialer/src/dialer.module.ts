@@ -8,6 +8,9 @@ import { OrgBudgetsRepository } from './persistence/org-budgets.repository';
 import { CallProviderRegistry } from './providers/call-provider.registry';
 import { HttpCallProvider } from './providers/http/http-call-provider';
 import { TwilioCallProvider } from './providers/twilio/twilio-call-provider';
+import { VOICE_AGENT_PLATFORM_PROVIDERS } from './providers/voice-agent-platform-providers';
+import { DEV_SECRETS_KEY_NOTE, Logger, SecretBox, SERVICE_CONFIG, SERVICE_LOGGER } from '@outdial/service-runtime';
+import { DialerEnv } from './dialer-env';
 import { SimCallsRepository } from './providers/simulated/sim-calls.repository';
 import { SimulatedCallProvider } from './providers/simulated/simulated-call-provider';
 import { SimulatedCarrier } from './providers/simulated/simulated-carrier';
@@ -44,6 +47,15 @@ import { SettleHeldReportsUseCase } from './usecases/settle-held-reports/settle-
     SimulatedCallProvider,
     HttpCallProvider,
     TwilioCallProvider,
+    ...VOICE_AGENT_PLATFORM_PROVIDERS,
+    {
+      provide: SecretBox,
+      useFactory: (env: DialerEnv, logger: Logger) => {
+        if (SecretBox.usesDevKey(env.OUTDIAL_SECRETS_KEY)) logger.warn(DEV_SECRETS_KEY_NOTE);
+        return new SecretBox(env.OUTDIAL_SECRETS_KEY);
+      },
+      inject: [SERVICE_CONFIG, SERVICE_LOGGER],
+    },
     SimulatedCarrier,
     SimulatedCarrierSweeper,
     SimCallsRepository,

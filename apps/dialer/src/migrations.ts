@@ -114,4 +114,16 @@ export const DIALER_MIGRATIONS: Migration[] = [
       ALTER TABLE {schema}.attempts ADD CONSTRAINT attempts_held_only_when_ended CHECK (report_held_until IS NULL OR status = 'ended');
       CREATE INDEX attempts_report_held_idx ON {schema}.attempts (report_held_until) WHERE report_held_until IS NOT NULL;`,
   },
+  {
+    id: '005_voice_agent_platforms',
+    sql: `
+      -- Agents' provider secrets as the gateway sealed them (AES-256-GCM, OUTDIAL_SECRETS_KEY); opened only to dial.
+      ALTER TABLE {schema}.agents ADD COLUMN sealed_secrets text;
+      -- The agent of an attempt (its per-agent max_concurrent_calls counts open attempts), and the
+      -- platform's own cost of the call when its webhook says.
+      ALTER TABLE {schema}.attempts ADD COLUMN agent_id text, ADD COLUMN cost numeric;
+      CREATE INDEX attempts_open_agent_idx ON {schema}.attempts (org_id, agent_id) WHERE status <> 'ended';
+      -- Webhooks that do not name the attempt (ElevenLabs' initiation failures) find it by the platform's call id.
+      CREATE INDEX attempts_provider_call_idx ON {schema}.attempts (provider, provider_call_id) WHERE provider_call_id IS NOT NULL;`,
+  },
 ];

@@ -174,7 +174,7 @@ describe('http and twilio providers through the gateway', () => {
       expect(Object.fromEntries(call.params)).toMatchObject({
         To: '+14155550301',
         From: '+12025550100',
-        Url: 'https://agents.example.com/twiml',
+        Url: 'https://agents.example.com/twiml?name=Ada', // the contact's variables reach the agent (issue 17)
         StatusCallback: `${gatewayUrl}/api/provider-events/twilio?attempt_id=${encodeURIComponent(request.attempt_id)}&amd=async`,
         StatusCallbackMethod: 'POST',
         MachineDetection: 'Enable',

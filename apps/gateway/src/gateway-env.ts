@@ -1,5 +1,5 @@
 import { IsBoolean, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
-import { BaseServiceEnv, EnvBool, EnvInt, EnvNumber } from '@outdial/service-runtime';
+import { BaseServiceEnv, EnvBool, EnvInt, EnvNumber, IsSecretsKey } from '@outdial/service-runtime';
 
 export class GatewayEnv extends BaseServiceEnv {
   /** SPEC §11: the gateway listens on 8010 (GATEWAY_PORT). */
@@ -67,4 +67,29 @@ export class GatewayEnv extends BaseServiceEnv {
   /** How far a signed callback's timestamp may be from now (replay protection). */
   @EnvInt() @IsInt() @Min(1) @Max(3600)
   PROVIDER_CALLBACK_TOLERANCE_SECONDS: number = 300;
+
+  /** `production` makes OUTDIAL_SECRETS_KEY mandatory. */
+  @IsOptional() @IsString()
+  NODE_ENV?: string;
+
+  /**
+   * AES-256-GCM key sealing agents' provider secrets (32 bytes, base64: `openssl rand -base64 32`);
+   * the same value on the gateway and every dialer. Unset: a fixed development key, refused when
+   * NODE_ENV=production.
+   */
+  @IsSecretsKey()
+  OUTDIAL_SECRETS_KEY?: string;
+
+  /** Platform-wide webhook secrets, used for agents without their own `config.webhook_secret`. */
+  @IsOptional() @IsString()
+  VAPI_WEBHOOK_SECRET?: string;
+
+  @IsOptional() @IsString()
+  ELEVENLABS_WEBHOOK_SECRET?: string;
+
+  @IsOptional() @IsString()
+  BLAND_WEBHOOK_SECRET?: string;
+
+  @IsOptional() @IsString()
+  BOLNA_WEBHOOK_SECRET?: string;
 }

@@ -78,4 +78,10 @@ export const GATEWAY_MIGRATIONS: Migration[] = [
         PRIMARY KEY (org_id, key)
       );`,
   },
+  {
+    // Voice-agent platform agents (issue 17): their API key and webhook secret, sealed with
+    // AES-256-GCM under OUTDIAL_SECRETS_KEY; never returned by the API.
+    id: '011_agent_sealed_secrets',
+    sql: `ALTER TABLE {schema}.agents ADD COLUMN sealed_secrets text, ADD COLUMN secret_names jsonb NOT NULL DEFAULT '[]';`,
+  },
 ];

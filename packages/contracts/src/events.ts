@@ -123,6 +123,8 @@ export class CallFinishedEvent extends AttemptEvent {
   @IsOptional() @IsString() failure_reason?: string;
   @IsOptional() @IsString() recording_url?: string;
   @IsOptional() @IsString() transcript?: string;
+  /** What the voice-agent platform itself charged for the call (its own currency, usually USD), when it says. */
+  @IsOptional() @IsNumber() @Min(0) cost?: number;
 }
 
 /** The scheduler's decision about a contact; `version` orders the updates of one contact. */
@@ -160,7 +162,11 @@ export class ProviderCallEvent {
   @IsString() @IsNotEmpty() event_id: string;
   @IsIn(PROVIDERS as unknown as string[]) provider: ProviderName;
   @IsString() @IsNotEmpty() provider_call_id: string;
-  @IsString() @IsNotEmpty() attempt_id: string;
+  /**
+   * The attempt the callback is about; empty when the platform's callback does not name it (e.g.
+   * ElevenLabs' call-initiation failure): the dialer then finds it by (provider, provider_call_id).
+   */
+  @IsString() attempt_id: string;
   @IsIn(PROVIDER_EVENT_KINDS as unknown as string[]) kind: ProviderEventKind;
   @IsOptional() @IsIn(CALL_OUTCOMES as unknown as string[]) outcome?: CallOutcome;
   @IsISO8601() at: string;
@@ -177,4 +183,6 @@ export class ProviderCallEvent {
    * verdict, so the verdict may still come (the dialer holds a `completed` outcome for it).
    */
   @IsOptional() @IsBoolean() awaits_amd_verdict?: boolean;
+  /** The platform's own cost of the call, when its callback carries one. */
+  @IsOptional() @IsNumber() @Min(0) cost?: number;
 }

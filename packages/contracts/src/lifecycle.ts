@@ -75,6 +75,12 @@ export class AgentChangedEvent extends DomainEvent {
   @IsIn(['voice', 'text']) kind: 'voice' | 'text';
   @IsString() @IsNotEmpty() provider: string;
   @IsObject() config: Record<string, unknown>;
+  /**
+   * The agent's provider secrets (api_key, webhook_secret) sealed with AES-256-GCM under
+   * OUTDIAL_SECRETS_KEY (`v1.<iv>.<tag>.<ciphertext>`, base64url): only services holding that key
+   * can open it; the plaintext never travels.
+   */
+  @IsOptional() @IsString() sealed_secrets?: string;
   @IsBoolean() deleted: boolean;
   @IsInt() @Min(1) version: number;
   @IsISO8601() at: string;

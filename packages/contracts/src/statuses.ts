@@ -86,5 +86,13 @@ export type MemberRole = (typeof MEMBER_ROLES)[number];
 export const AGENT_KINDS = ['voice', 'text'] as const;
 export type AgentKind = (typeof AGENT_KINDS)[number];
 
-export const PROVIDERS = ['simulated', 'http', 'twilio'] as const;
+/** The voice-agent platforms Outdial calls through their own outbound-call APIs (SPEC §7). */
+export const VOICE_AGENT_PLATFORMS = ['vapi', 'retell', 'elevenlabs', 'bland', 'bolna'] as const;
+export type VoiceAgentPlatform = (typeof VOICE_AGENT_PLATFORMS)[number];
+
+export const PROVIDERS = ['simulated', 'http', 'twilio', ...VOICE_AGENT_PLATFORMS] as const;
 export type ProviderName = (typeof PROVIDERS)[number];
+
+export function isVoiceAgentPlatform(value: string): value is VoiceAgentPlatform {
+  return (VOICE_AGENT_PLATFORMS as readonly string[]).includes(value);
+}

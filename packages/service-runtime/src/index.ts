@@ -16,3 +16,4 @@ export * from './runtime';
 export * from './runtime.module';
 export * from './ops.controller';
 export * from './start-service';
+export * from './secret-box';

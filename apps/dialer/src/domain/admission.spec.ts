@@ -25,6 +25,12 @@ describe('decideAdmission', () => {
     expect(decideAdmission({ ...base, orgOpen: 5 })).toEqual({ kind: 'refuse', limit: 'org' });
   });
 
+  it('refuses at the agent\'s max_concurrent_calls (its platform plan) across batches, before the org limit', () => {
+    expect(decideAdmission({ ...base, agentMaxConcurrentCalls: 2, agentOpen: 1, orgOpen: 1 }).kind).toBe('admit');
+    expect(decideAdmission({ ...base, agentMaxConcurrentCalls: 2, agentOpen: 2, orgOpen: 2 })).toEqual({ kind: 'refuse', limit: 'agent' });
+    expect(decideAdmission({ ...base, agentOpen: 9, orgOpen: 2 }).kind).toBe('admit');
+  });
+
   it('ignores the batch limit when the request does not carry it', () => {
     expect(decideAdmission({ ...base, batchConcurrency: undefined, batchOpen: 4, orgOpen: 4 }).kind).toBe('admit');
   });

@@ -1,6 +1,6 @@
 import { takeToken, TokenBucketState } from './org-token-bucket';
 
-export type AdmissionLimit = 'batch' | 'org' | 'rate';
+export type AdmissionLimit = 'batch' | 'agent' | 'org' | 'rate';
 
 export interface AdmissionInput {
   /** Open attempts (calls holding a slot) of the org, across every replica. */
@@ -8,6 +8,9 @@ export interface AdmissionInput {
   /** Open attempts of the request's batch. */
   batchOpen: number;
   maxConcurrentCalls: number;
+  /** Open attempts of the request's agent, and its `max_concurrent_calls` (the platform plan's limit) when set. */
+  agentOpen?: number;
+  agentMaxConcurrentCalls?: number;
   /** The batch's `concurrency`; undefined when the request does not carry it. */
   batchConcurrency: number | undefined;
   callsPerSecond: number;
@@ -22,11 +25,13 @@ export type AdmissionDecision =
 
 /**
  * Whether one more call may start now: a slot under the batch's concurrency, a slot under the
- * org's max_concurrent_calls, and a token from the org's rate bucket. Slots are checked first so a
+ * agent's max_concurrent_calls (its voice-agent platform's plan limit, across all batches), a slot
+ * under the org's max_concurrent_calls, and a token from the org's rate bucket. Slots are checked first so a
  * call that cannot start never spends a token.
  */
 export function decideAdmission(input: AdmissionInput): AdmissionDecision {
   if (input.batchConcurrency !== undefined && input.batchOpen >= input.batchConcurrency) return { kind: 'refuse', limit: 'batch' };
+  if (input.agentMaxConcurrentCalls !== undefined && (input.agentOpen ?? 0) >= input.agentMaxConcurrentCalls) return { kind: 'refuse', limit: 'agent' };
   if (input.orgOpen >= input.maxConcurrentCalls) return { kind: 'refuse', limit: 'org' };
   const token = takeToken(input.bucket, input.callsPerSecond, input.nowMs);
   if (!token.granted) return { kind: 'refuse', limit: 'rate', retryAfterMs: token.waitMs };

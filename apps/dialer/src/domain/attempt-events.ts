@@ -56,6 +56,7 @@ export function callFinishedEvent(row: AttemptRecord): SubjectEvent<CallFinished
   if (row.failure_reason) payload.failure_reason = row.failure_reason;
   if (row.recording_url) payload.recording_url = row.recording_url;
   if (row.transcript) payload.transcript = row.transcript;
+  if (row.cost !== null && row.cost !== undefined && Number.isFinite(Number(row.cost))) payload.cost = Number(row.cost);
   return { subject: Subjects.callFinished, payload };
 }
 

@@ -21,6 +21,10 @@ export interface AttemptRecord {
   /** Passed through from providers that record or transcribe (not the simulator). */
   recording_url: string | null;
   transcript: string | null;
+  /** The agent the attempt dials with (null for attempts admitted before it was recorded). */
+  agent_id?: string | null;
+  /** The voice-agent platform's own cost of the call (numeric from PostgreSQL: a string), when it said. */
+  cost?: number | string | null;
   /** After this the reaper ends the attempt as `timeout`. */
   lease_expires_at: Date;
   timeout_seconds: number;

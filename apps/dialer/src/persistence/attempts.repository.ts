@@ -5,7 +5,7 @@ import { AttemptRecord } from '../domain/attempt-record';
 
 /** The columns an attempt is admitted with; the rest fill in as the call goes on. */
 export type NewAttempt = Pick<AttemptRecord, 'attempt_id' | 'contact_id' | 'attempt' | 'batch_id' | 'org_id' | 'provider' | 'requested_at' | 'lease_expires_at' | 'timeout_seconds'> &
-  Partial<Pick<AttemptRecord, 'admitted_by' | 'admitted_at'>>;
+  Partial<Pick<AttemptRecord, 'admitted_by' | 'admitted_at' | 'agent_id'>>;
 
 export interface AttemptEnding {
   outcome: CallOutcome;
@@ -20,6 +20,8 @@ export interface AttemptEnding {
   answered_by?: AmdVerdict;
   /** Hold the call-finished until the AMD verdict arrives, at the latest until this instant. */
   report_held_until?: Date;
+  /** The platform's own cost of the call, when it said. */
+  cost?: number;
 }
 
 /** Typed SQL over `dialer.attempts`; every method runs inside the caller's transaction. */
@@ -45,8 +47,8 @@ export class AttemptsRepository {
     const result = await client.query<AttemptRecord>(
       `INSERT INTO ${this.table}
          (attempt_id, contact_id, attempt, batch_id, org_id, provider, status, requested_at, lease_expires_at, timeout_seconds,
-          outcome, ended_at, duration_seconds, failure_reason, admitted_by, admitted_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+          outcome, ended_at, duration_seconds, failure_reason, admitted_by, admitted_at, agent_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
        ON CONFLICT DO NOTHING
        RETURNING *`,
       [
@@ -66,6 +68,7 @@ export class AttemptsRepository {
         ending?.failure_reason ?? null,
         attempt.admitted_by ?? null,
         attempt.admitted_at ?? null,
+        attempt.agent_id ?? null,
       ],
     );
     return result.rows[0] ?? null;
@@ -85,20 +88,22 @@ export class AttemptsRepository {
    * for this attempt id or (contact, attempt), the slots in use (open attempts of the org and of the
    * batch, from the partial index), and the batch's latest known status.
    */
-  async admissionView(client: SqlClient, batchStatesTable: string, request: { attempt_id: string; contact_id: string; attempt: number; org_id: string; batch_id: string }): Promise<{
+  async admissionView(client: SqlClient, batchStatesTable: string, request: { attempt_id: string; contact_id: string; attempt: number; org_id: string; batch_id: string; agent_id?: string }): Promise<{
     existing: AttemptRecord | null;
     org_open: number;
     batch_open: number;
+    agent_open: number;
     batch_status: string | null;
     batch_changed_at: Date | null;
   }> {
     const result = await client.query(
       `SELECT (SELECT to_jsonb(a) FROM ${this.table} a WHERE a.attempt_id = $1 OR (a.contact_id = $2 AND a.attempt = $3) LIMIT 1) AS existing,
-              o.org_open, o.batch_open, b.status AS batch_status, b.changed_at AS batch_changed_at
-         FROM (SELECT count(*)::int AS org_open, (count(*) FILTER (WHERE batch_id = $5))::int AS batch_open
+              o.org_open, o.batch_open, o.agent_open, b.status AS batch_status, b.changed_at AS batch_changed_at
+         FROM (SELECT count(*)::int AS org_open, (count(*) FILTER (WHERE batch_id = $5))::int AS batch_open,
+                      (count(*) FILTER (WHERE agent_id = $6))::int AS agent_open
                  FROM ${this.table} WHERE org_id = $4 AND status <> 'ended') o
          LEFT JOIN ${batchStatesTable} b ON b.batch_id = $5`,
-      [request.attempt_id, request.contact_id, request.attempt, request.org_id, request.batch_id],
+      [request.attempt_id, request.contact_id, request.attempt, request.org_id, request.batch_id, request.agent_id ?? null],
     );
     const row = result.rows[0];
     return { ...row, existing: row.existing ? (row.existing as AttemptRecord) : null };
@@ -223,7 +228,8 @@ export class AttemptsRepository {
               recording_url = $8,
               transcript = $9,
               answered_by = COALESCE(answered_by, $10),
-              report_held_until = $11
+              report_held_until = $11,
+              cost = $12
         WHERE attempt_id = $1 AND status <> 'ended'
         RETURNING *`,
       [
@@ -238,8 +244,17 @@ export class AttemptsRepository {
         ending.transcript ?? null,
         ending.answered_by ?? null,
         ending.report_held_until ?? null,
+        ending.cost ?? null,
       ],
     );
+    return result.rows[0] ?? null;
+  }
+
+  /**
+   * The attempt of a platform call, locked (for webhooks that name only the platform's call id).
+   */
+  async lockByProviderCall(client: SqlClient, provider: string, providerCallId: string): Promise<AttemptRecord | null> {
+    const result = await client.query<AttemptRecord>(`SELECT * FROM ${this.table} WHERE provider = $1 AND provider_call_id = $2 LIMIT 1 FOR UPDATE`, [provider, providerCallId]);
     return result.rows[0] ?? null;
   }
 

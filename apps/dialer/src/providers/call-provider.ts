@@ -13,6 +13,8 @@ export interface PlaceCallRequest {
   variables: Record<string, string>;
   /** The agent's non-secret provider config as the gateway announced it (e.g. `endpoint_url`); undefined when unknown. */
   agent_config?: Record<string, unknown>;
+  /** The agent's opened provider secrets (`api_key`, `webhook_secret`) for voice-agent platforms; never logged. */
+  agent_secrets?: Record<string, string>;
 }
 
 /**

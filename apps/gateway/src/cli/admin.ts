@@ -1,5 +1,6 @@
 import { MEMBER_ROLES, MemberRole } from '@outdial/contracts';
-import { BaseServiceEnv, createPool, Database, ensureDatabaseExists, loadConfig, runMigrations, ServiceError } from '@outdial/service-runtime';
+import { BaseServiceEnv, createPool, Database, ensureDatabaseExists, IsSecretsKey, loadConfig, runMigrations, SecretBox, ServiceError } from '@outdial/service-runtime';
+import { IsOptional, IsString } from 'class-validator';
 import { ensureDefaultOrg } from '../directory/default-org';
 import { CreateAgentBody, CreatePhoneNumberBody, UpdateAgentBody, UpdateOrgBody } from '../directory/directory.dto';
 import { agentView, orgView, phoneNumberView, tokenView } from '../directory/directory.views';
@@ -17,9 +18,13 @@ const USAGE = `usage: npm run admin -- <command> [options]
   create-token --org ID --role owner|admin|member [--name NAME]     prints the token once
   list-tokens --org ID
   revoke-token --org ID --id TOKEN_ID
-  create-agent --org ID [--id AGENT] --name NAME [--kind voice|text] [--provider simulated|http|twilio]
+  create-agent --org ID [--id AGENT] --name NAME [--kind voice|text]
+               [--provider simulated|http|twilio|vapi|retell|elevenlabs|bland|bolna]
                [--endpoint-url URL] [--variables a,b,c] [--config JSON]
+               [--api-key-env VAR] [--webhook-secret-env VAR]   (the platform's secrets, read from
+               these environment variables so they stay out of shell history; stored encrypted)
   update-agent --org ID --id AGENT [--name N] [--kind K] [--provider P] [--endpoint-url URL] [--variables a,b] [--config JSON]
+               [--api-key-env VAR] [--webhook-secret-env VAR]
   delete-agent --org ID --id AGENT
   list-agents --org ID
   add-number --org ID --number +E164 [--provider P] [--inbound-only]
@@ -39,8 +44,8 @@ const COMMAND_OPTIONS: Record<string, string[]> = {
   'create-token': ['org', 'role', 'name'],
   'list-tokens': ['org'],
   'revoke-token': ['org', 'id'],
-  'create-agent': ['org', 'id', 'name', 'kind', 'provider', 'endpoint-url', 'variables', 'config'],
-  'update-agent': ['org', 'id', 'name', 'kind', 'provider', 'endpoint-url', 'variables', 'config'],
+  'create-agent': ['org', 'id', 'name', 'kind', 'provider', 'endpoint-url', 'variables', 'config', 'api-key-env', 'webhook-secret-env'],
+  'update-agent': ['org', 'id', 'name', 'kind', 'provider', 'endpoint-url', 'variables', 'config', 'api-key-env', 'webhook-secret-env'],
   'delete-agent': ['org', 'id'],
   'list-agents': ['org'],
   'add-number': ['org', 'number', 'provider', 'inbound-only'],
@@ -100,6 +105,12 @@ function agentFields(opts: Record<string, string>): Record<string, unknown> {
     }
   }
   if (opts['endpoint-url'] !== undefined) config = { ...((config as object) ?? {}), endpoint_url: opts['endpoint-url'] };
+  for (const [option, field] of [['api-key-env', 'api_key'], ['webhook-secret-env', 'webhook_secret']] as const) {
+    if (opts[option] === undefined) continue;
+    const value = process.env[opts[option]];
+    if (!value) throw new UsageError(`--${option} names ${opts[option]}, which is not set in the environment`);
+    config = { ...((config as object) ?? {}), [field]: value };
+  }
   return defined({
     name: opts.name,
     kind: opts.kind,
@@ -107,6 +118,15 @@ function agentFields(opts: Record<string, string>): Record<string, unknown> {
     variables: opts.variables !== undefined ? opts.variables.split(',').map((v) => v.trim()).filter(Boolean) : undefined,
     config,
   });
+}
+
+/** The CLI's settings: the database, and the key that seals agents' provider secrets (as the gateway's). */
+class AdminEnv extends BaseServiceEnv {
+  @IsOptional() @IsString()
+  NODE_ENV?: string;
+
+  @IsSecretsKey()
+  OUTDIAL_SECRETS_KEY?: string;
 }
 
 const ALL = { page: 1, page_size: 1_000_000 } as unknown as { page: number; page_size: number };
@@ -118,10 +138,10 @@ export async function runAdmin(argv: string[]): Promise<string> {
   if (!command || command === 'help' || command === '--help' || command === '-h') return USAGE;
   if (!COMMAND_OPTIONS[command]) throw new UsageError(`unknown command "${command}"`);
   const opts = options(command, rest);
-  const config = loadConfig(BaseServiceEnv);
+  const config = loadConfig(AdminEnv);
   await ensureDatabaseExists(config.DATABASE_URL);
   const db = new Database(createPool(config.DATABASE_URL, 2), 'gateway');
-  const directory = new DirectoryStore(db);
+  const directory = new DirectoryStore(db, undefined, new SecretBox(config.OUTDIAL_SECRETS_KEY));
   try {
     await runMigrations(db, GATEWAY_MIGRATIONS);
     const out = await run(command, opts, db, directory);
@@ -172,7 +192,7 @@ async function run(command: string, opts: Record<string, string>, db: Database, 
       await directory.deleteAgent(required(opts, 'org'), required(opts, 'id'));
       return { agent_id: opts.id, deleted: true };
     case 'list-agents':
-      return (await directory.listAgents(required(opts, 'org'), ALL)).items.map(agentView);
+      return (await directory.listAgents(required(opts, 'org'), ALL)).items.map((row) => agentView(row));
     case 'add-number': {
       const body = validateBody(CreatePhoneNumberBody, defined({ number: required(opts, 'number'), provider: opts.provider }));
       return phoneNumberView(await directory.addNumber(required(opts, 'org'), body.number, opts['inbound-only'] !== 'true', body.provider ?? 'simulated'));

@@ -20,6 +20,10 @@ export interface AgentRow {
   provider: string;
   variables: string[];
   config: Record<string, unknown>;
+  /** The provider secrets, sealed (SecretBox); null when the agent has none. Never returned by the API. */
+  sealed_secrets?: string | null;
+  /** Names of the sealed secrets (e.g. ["api_key"]): what the API may say about them. */
+  secret_names?: string[];
   version: number;
   created_at: Date;
   updated_at: Date;
@@ -54,7 +58,7 @@ export function orgSettingsEvent(row: OrgRow): OutboxEvent {
 }
 
 export function agentEvent(row: AgentRow): OutboxEvent {
-  return agentChanged(row, { config: row.config ?? {}, deleted: false, at: row.updated_at });
+  return agentChanged(row, { config: row.config ?? {}, deleted: false, at: row.updated_at, sealed_secrets: row.sealed_secrets ?? undefined });
 }
 
 /** A deleted agent keeps its version sequence: its tombstone is announced like any other change. */
@@ -64,7 +68,7 @@ export function agentDeletedEvent(row: AgentTombstoneRow): OutboxEvent {
 
 function agentChanged(
   row: Pick<AgentRow, 'org_id' | 'agent_id' | 'name' | 'kind' | 'provider' | 'version'>,
-  state: { config: Record<string, unknown>; deleted: boolean; at: Date },
+  state: { config: Record<string, unknown>; deleted: boolean; at: Date; sealed_secrets?: string },
 ): OutboxEvent {
   const payload: AgentChangedEvent = {
     event_id: `agent:${row.org_id}:${row.agent_id}:v${row.version}`,
@@ -78,5 +82,6 @@ function agentChanged(
     version: row.version,
     at: new Date(state.at).toISOString(),
   };
+  if (state.sealed_secrets) payload.sealed_secrets = state.sealed_secrets;
   return { subject: Subjects.agentChanged, payload };
 }

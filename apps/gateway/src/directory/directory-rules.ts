@@ -1,4 +1,4 @@
-import { FieldError, MachineDetectionConfigError, machineDetectionSettings } from '@outdial/contracts';
+import { FieldError, isVoiceAgentPlatform, MachineDetectionConfigError, machineDetectionSettings } from '@outdial/contracts';
 import { ServiceError } from '@outdial/service-runtime';
 
 /** Directory rules as pure functions: shared by the API, the admin CLI and their tests. */
@@ -25,7 +25,7 @@ const SECRET_KEY = /(secret|password|passwd|token|api[_-]?key|private[_-]?key|cr
  * AgentChangedEvent to every dialer), and what the provider needs (`http`: an http(s)
  * `endpoint_url`).
  */
-export function agentConfigProblems(provider: string, config: Record<string, unknown>): FieldError[] {
+export function agentConfigProblems(provider: string, config: Record<string, unknown>, platformProblems?: (config: Record<string, unknown>) => FieldError[]): FieldError[] {
   const problems: FieldError[] = [];
   if (Buffer.byteLength(JSON.stringify(config), 'utf8') > AGENT_CONFIG_MAX_BYTES) {
     problems.push({ field: 'config', problems: [`must be at most ${AGENT_CONFIG_MAX_BYTES} bytes of JSON`] });
@@ -33,6 +33,7 @@ export function agentConfigProblems(provider: string, config: Record<string, unk
   for (const path of secretLookingKeys(config, 'config')) {
     problems.push({ field: path, problems: ['looks like a secret; keep secrets in the service environment, not in agent config'] });
   }
+  if (isVoiceAgentPlatform(provider) && platformProblems) problems.push(...platformProblems(config));
   if (provider === 'http') {
     const url = config.endpoint_url;
     if (typeof url !== 'string' || !isHttpUrl(url)) {

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { MemberRole } from '@outdial/contracts';
-import { Database, OutboxEvent, quoteIdent, ServiceError } from '@outdial/service-runtime';
+import { isVoiceAgentPlatform } from '@outdial/contracts';
+import { Database, OutboxEvent, quoteIdent, SecretBox, ServiceError } from '@outdial/service-runtime';
 import type { PoolClient } from 'pg';
 import { hashToken, newToken } from '../auth/token-hash';
 import { TOKEN_CACHE } from '../auth/token-cache';
 import { AgentRow, AgentTombstoneRow, agentDeletedEvent, agentEvent, OrgRow, orgSettingsEvent } from './directory-events';
 import { agentConfigProblems, PageParams, throwIfProblems } from './directory-rules';
+import { AgentSecrets, platformConfigProblems, splitAgentConfig } from './platform-config';
 
 export interface Page<T> {
   items: T[];
@@ -64,6 +66,8 @@ export class DirectoryStore {
     private readonly db: Database,
     /** Called after a commit that wrote events (the gateway kicks its outbox relay). */
     private readonly onEvents: () => void = () => undefined,
+    /** Seals and opens agents' provider secrets (OUTDIAL_SECRETS_KEY). */
+    private readonly secretBox: SecretBox = new SecretBox(undefined),
   ) {
     this.schema = quoteIdent(db.schema);
   }
@@ -138,8 +142,7 @@ export class DirectoryStore {
   async createAgent(orgId: string, input: AgentInput): Promise<AgentRow> {
     const agentId = input.agent_id ?? `agent_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
     const provider = input.provider ?? 'simulated';
-    const config = input.config ?? {};
-    throwIfProblems(agentConfigProblems(provider, config));
+    const { config, sealed, secrets } = this.prepareConfig(provider, input.config ?? {}, {});
     return this.tx(async (client, events) => {
       await this.lockOrg(client, orgId);
       // A re-created agent continues the version of the deleted one, so consumers see it as newer.
@@ -149,9 +152,9 @@ export class DirectoryStore {
       );
       const version = (tomb.rows[0]?.version ?? 0) + 1;
       const inserted = await client.query<AgentRow>(
-        `INSERT INTO ${this.schema}.agents (org_id, agent_id, name, kind, provider, variables, config, version)
-         VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8) ON CONFLICT (org_id, agent_id) DO NOTHING RETURNING *`,
-        [orgId, agentId, input.name, input.kind ?? 'voice', provider, JSON.stringify(input.variables ?? []), JSON.stringify(config), version],
+        `INSERT INTO ${this.schema}.agents (org_id, agent_id, name, kind, provider, variables, config, version, sealed_secrets, secret_names)
+         VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9, $10::jsonb) ON CONFLICT (org_id, agent_id) DO NOTHING RETURNING *`,
+        [orgId, agentId, input.name, input.kind ?? 'voice', provider, JSON.stringify(input.variables ?? []), JSON.stringify(config), version, sealed, JSON.stringify(Object.keys(secrets).sort())],
       );
       if (inserted.rows.length === 0) throw new ServiceError('conflict', `agent ${agentId} already exists`, { field: 'agent_id' });
       events.push(agentEvent(inserted.rows[0]));
@@ -164,25 +167,59 @@ export class DirectoryStore {
       const current = await client.query<AgentRow>(`SELECT * FROM ${this.schema}.agents WHERE org_id = $1 AND agent_id = $2 FOR UPDATE`, [orgId, agentId]);
       if (current.rows.length === 0) throw new ServiceError('not_found', `agent ${agentId} not found`);
       const before = current.rows[0];
+      const provider = changes.provider ?? before.provider;
+      // Secrets are never returned, so a config sent back without them keeps the stored ones
+      // (of the same provider); sending a secret replaces it.
+      const stored = this.openSecrets(before);
+      const kept = provider === before.provider ? stored : {};
+      const prepared = changes.config !== undefined || provider !== before.provider ? this.prepareConfig(provider, changes.config ?? before.config, kept) : { config: before.config, sealed: before.sealed_secrets ?? null, secrets: kept };
       const next = {
         name: changes.name ?? before.name,
         kind: changes.kind ?? before.kind,
-        provider: changes.provider ?? before.provider,
+        provider,
         variables: changes.variables ?? before.variables,
-        config: changes.config ?? before.config,
+        config: prepared.config,
       };
-      throwIfProblems(agentConfigProblems(next.provider, next.config));
-      if (JSON.stringify(next) === JSON.stringify({ name: before.name, kind: before.kind, provider: before.provider, variables: before.variables, config: before.config })) {
+      const secretsChanged = JSON.stringify(prepared.secrets) !== JSON.stringify(stored);
+      if (!secretsChanged && JSON.stringify(next) === JSON.stringify({ name: before.name, kind: before.kind, provider: before.provider, variables: before.variables, config: before.config })) {
         return before;
       }
+      const sealed = secretsChanged ? prepared.sealed : (before.sealed_secrets ?? null);
       const updated = await client.query<AgentRow>(
-        `UPDATE ${this.schema}.agents SET name = $3, kind = $4, provider = $5, variables = $6::jsonb, config = $7::jsonb,
+        `UPDATE ${this.schema}.agents SET name = $3, kind = $4, provider = $5, variables = $6::jsonb, config = $7::jsonb, sealed_secrets = $8, secret_names = $9::jsonb,
            version = version + 1, updated_at = now() WHERE org_id = $1 AND agent_id = $2 RETURNING *`,
-        [orgId, agentId, next.name, next.kind, next.provider, JSON.stringify(next.variables), JSON.stringify(next.config)],
+        [orgId, agentId, next.name, next.kind, next.provider, JSON.stringify(next.variables), JSON.stringify(next.config), sealed, JSON.stringify(Object.keys(prepared.secrets).sort())],
       );
       events.push(agentEvent(updated.rows[0]));
       return updated.rows[0];
     });
+  }
+
+  /**
+   * An agent's provider and opened secrets, for verifying its platform's webhooks. Throws
+   * not_found for an unknown agent; secrets are {} when none are stored.
+   */
+  async agentSecrets(orgId: string, agentId: string): Promise<{ provider: string; secrets: AgentSecrets }> {
+    const row = await this.getAgent(orgId, agentId);
+    return { provider: row.provider, secrets: this.openSecrets(row) };
+  }
+
+  private openSecrets(row: AgentRow): AgentSecrets {
+    return row.sealed_secrets ? (this.secretBox.open(row.sealed_secrets) as AgentSecrets) : {};
+  }
+
+  /**
+   * Validates a submitted config (400 naming each field) and splits it: the stored and published
+   * part, and the secrets (merged over `kept`) sealed for storage. Non-platform providers keep the
+   * old rule: no secret-looking keys at all.
+   */
+  private prepareConfig(provider: string, submitted: Record<string, unknown>, kept: AgentSecrets): { config: Record<string, unknown>; sealed: string | null; secrets: AgentSecrets } {
+    const { config, secrets, secretProblems } = splitAgentConfig(provider, submitted);
+    const merged: AgentSecrets = { ...kept, ...secrets };
+    const problems = [...secretProblems, ...agentConfigProblems(provider, config, isVoiceAgentPlatform(provider) ? (c) => platformConfigProblems(provider, c, merged) : undefined)];
+    throwIfProblems(problems);
+    const hasSecrets = Object.keys(merged).length > 0;
+    return { config, secrets: merged, sealed: hasSecrets ? this.secretBox.seal(merged as Record<string, string>) : null };
   }
 
   async deleteAgent(orgId: string, agentId: string): Promise<void> {

@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Auth, AuthContext } from '../auth/auth-context';
 import { Roles } from '../auth/auth.guard';
@@ -22,7 +22,9 @@ import {
 import { agentView, orgView, phoneNumberView, tokenView } from './directory.views';
 import { DirectoryStore } from './directory-store';
 import { E164_PATTERN, pageParams } from './directory-rules';
-import { ServiceError } from '@outdial/service-runtime';
+import { SERVICE_CONFIG, ServiceError } from '@outdial/service-runtime';
+import { GatewayEnv } from '../gateway-env';
+import { AgentRow } from './directory-events';
 
 const PAGE_QUERIES = [
   ApiQuery({ name: 'page', required: false, schema: { type: 'integer', minimum: 1, default: 1 } }),
@@ -35,7 +37,12 @@ const applyAll = (decorators: MethodDecorator[]): MethodDecorator => (target, ke
 @ApiTags('agents')
 @Controller('api/agents')
 export class AgentsController {
-  constructor(private readonly directory: DirectoryStore) {}
+  constructor(
+    private readonly directory: DirectoryStore,
+    @Inject(SERVICE_CONFIG) private readonly env: GatewayEnv,
+  ) {}
+
+  private view = (row: AgentRow): AgentView => agentView(row, this.env.PUBLIC_BASE_URL);
 
   @Get()
   @ApiOperation({ summary: 'List the org\'s agents' })
@@ -43,14 +50,14 @@ export class AgentsController {
   @ApiOkResponse({ type: AgentList })
   async list(@Auth() auth: AuthContext, @Query() query: Record<string, unknown>): Promise<AgentList> {
     const page = await this.directory.listAgents(auth.org_id, pageParams(query));
-    return { ...page, items: page.items.map(agentView) };
+    return { ...page, items: page.items.map(this.view) };
   }
 
   @Get(':agent_id')
   @ApiOperation({ summary: 'One agent' })
   @ApiOkResponse({ type: AgentView })
   async get(@Auth() auth: AuthContext, @Param('agent_id') agentId: string): Promise<AgentView> {
-    return agentView(await this.directory.getAgent(auth.org_id, agentId));
+    return this.view(await this.directory.getAgent(auth.org_id, agentId));
   }
 
   @Post()
@@ -60,7 +67,7 @@ export class AgentsController {
   @ApiBody({ type: CreateAgentBody })
   @ApiCreatedResponse({ type: AgentView })
   async create(@Auth() auth: AuthContext, @JsonBody(CreateAgentBody) body: CreateAgentBody): Promise<AgentView> {
-    return agentView(await this.directory.createAgent(auth.org_id, body));
+    return this.view(await this.directory.createAgent(auth.org_id, body));
   }
 
   @Patch(':agent_id')
@@ -69,7 +76,7 @@ export class AgentsController {
   @ApiBody({ type: UpdateAgentBody })
   @ApiOkResponse({ type: AgentView })
   async update(@Auth() auth: AuthContext, @Param('agent_id') agentId: string, @JsonBody(UpdateAgentBody) body: UpdateAgentBody): Promise<AgentView> {
-    return agentView(await this.directory.updateAgent(auth.org_id, agentId, body));
+    return this.view(await this.directory.updateAgent(auth.org_id, agentId, body));
   }
 
   @Delete(':agent_id')

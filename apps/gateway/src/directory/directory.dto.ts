@@ -43,8 +43,9 @@ export class CreateAgentBody {
   @ApiPropertyOptional({
     type: 'object',
     additionalProperties: true,
-    description: 'Provider config without secrets (secrets stay in the services\' env). `http` agents need `endpoint_url`.',
-    example: { endpoint_url: 'https://agent.example.com/calls' },
+    description:
+      'Provider config. `http` agents need `endpoint_url` (no secrets). Voice-agent platforms need `api_key` plus their own ids: vapi `assistant_id`, `phone_number_id`; retell `agent_id` (`from_number` optional); elevenlabs `agent_id`, `agent_phone_number_id`; bland `pathway_id` or `task` (`voice` optional); bolna `agent_id`. Optional for all platforms: `webhook_secret`, `max_concurrent_calls`. `api_key` and `webhook_secret` are stored encrypted and never returned.',
+    example: { assistant_id: 'asst_123', phone_number_id: 'pn_456', api_key: 'vapi-private-key', max_concurrent_calls: 10 },
   })
   @IsOptional() @IsObject()
   config?: Record<string, unknown>;
@@ -67,7 +68,7 @@ export class UpdateAgentBody {
   @IsOptional() @IsString({ each: true }) @Matches(VARIABLE_NAME_PATTERN, { each: true, message: 'each variable must be an identifier (letters, digits, _), at most 64 characters' }) @ArrayMaxSize(100) @ArrayUnique()
   variables?: string[];
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Replaces the whole config.' })
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Replaces the whole config; stored secrets (api_key, webhook_secret) are kept unless given again.' })
   @IsOptional() @IsObject()
   config?: Record<string, unknown>;
 }
@@ -78,7 +79,9 @@ export class AgentView {
   @ApiProperty({ enum: AGENT_KINDS }) kind: 'voice' | 'text';
   @ApiProperty({ enum: PROVIDERS }) provider: string;
   @ApiProperty({ type: [String] }) variables: string[];
-  @ApiProperty({ type: 'object', additionalProperties: true }) config: Record<string, unknown>;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'The provider config without its secrets.' }) config: Record<string, unknown>;
+  @ApiProperty({ type: [String], description: 'Which provider secrets are stored (api_key, webhook_secret); their values are never returned.', example: ['api_key'] }) secrets_set: string[];
+  @ApiPropertyOptional({ description: 'Voice-agent platforms: the URL to register as the platform\'s webhook / server URL for this agent.' }) webhook_url?: string;
   @ApiProperty({ description: 'Grows by one on every change.' }) version: number;
   @ApiProperty({ format: 'date-time' }) created_at: string;
   @ApiProperty({ format: 'date-time' }) updated_at: string;

@@ -1,5 +1,7 @@
 import { Inject, Injectable, Module, OnApplicationBootstrap } from '@nestjs/common';
-import { Database, Logger, Outbox, SERVICE_LOGGER } from '@outdial/service-runtime';
+import { Database, Logger, Outbox, SecretBox, SERVICE_CONFIG, SERVICE_LOGGER } from '@outdial/service-runtime';
+import { DEV_SECRETS_KEY_NOTE } from '@outdial/service-runtime';
+import { GatewayEnv } from '../gateway-env';
 import { AgentsController, OrgController, PhoneNumbersController, TokensController } from './directory.controller';
 import { DirectoryStore } from './directory-store';
 
@@ -28,9 +30,17 @@ export class DirectoryReconciler implements OnApplicationBootstrap {
 @Module({
   controllers: [AgentsController, PhoneNumbersController, TokensController, OrgController],
   providers: [
-    { provide: DirectoryStore, useFactory: (db: Database, outbox: Outbox) => new DirectoryStore(db, () => outbox.kick()), inject: [Database, Outbox] },
+    {
+      provide: SecretBox,
+      useFactory: (env: GatewayEnv, logger: Logger) => {
+        if (SecretBox.usesDevKey(env.OUTDIAL_SECRETS_KEY)) logger.warn(DEV_SECRETS_KEY_NOTE);
+        return new SecretBox(env.OUTDIAL_SECRETS_KEY);
+      },
+      inject: [SERVICE_CONFIG, SERVICE_LOGGER],
+    },
+    { provide: DirectoryStore, useFactory: (db: Database, outbox: Outbox, box: SecretBox) => new DirectoryStore(db, () => outbox.kick(), box), inject: [Database, Outbox, SecretBox] },
     DirectoryReconciler,
   ],
-  exports: [DirectoryStore],
+  exports: [DirectoryStore, SecretBox],
 })
 export class DirectoryModule {}

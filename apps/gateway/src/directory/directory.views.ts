@@ -2,10 +2,16 @@ import { MemberRole } from '@outdial/contracts';
 import { AgentView, OrgView, PhoneNumberView, TokenView } from './directory.dto';
 import { AgentRow, OrgRow } from './directory-events';
 import { PhoneNumberRow, TokenRow } from './directory-store';
+import { agentWebhookUrl } from './platform-config';
 
 const iso = (d: Date | null): string | null => (d ? new Date(d).toISOString() : null);
 
-export function agentView(row: AgentRow): AgentView {
+/**
+ * An agent as the API shows it: never its secrets (only which are set), plus, for voice-agent
+ * platforms, the webhook URL to register at the platform when `publicBaseUrl` is given.
+ */
+export function agentView(row: AgentRow, publicBaseUrl?: string): AgentView {
+  const webhookUrl = publicBaseUrl ? agentWebhookUrl(publicBaseUrl, row.provider, row.org_id, row.agent_id) : undefined;
   return {
     agent_id: row.agent_id,
     name: row.name,
@@ -13,6 +19,8 @@ export function agentView(row: AgentRow): AgentView {
     provider: row.provider,
     variables: row.variables ?? [],
     config: row.config ?? {},
+    secrets_set: row.sealed_secrets ? (row.secret_names ?? []) : [],
+    ...(webhookUrl ? { webhook_url: webhookUrl } : {}),
     version: row.version,
     created_at: iso(row.created_at)!,
     updated_at: iso(row.updated_at)!,

@@ -1,11 +1,14 @@
 import { Controller, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
-import { ProviderCallEvent, Subjects } from '@outdial/contracts';
+import { isVoiceAgentPlatform, ProviderCallEvent, Subjects, VoiceAgentPlatform } from '@outdial/contracts';
 import { Clock, EventPublisher, Logger, SERVICE_CONFIG, SERVICE_LOGGER, ServiceError } from '@outdial/service-runtime';
 import type { Request } from 'express';
 import { Public } from '../auth/auth.guard';
 import { GatewayEnv } from '../gateway-env';
 import { SignatureCheck, verifyOutdialSignature, verifyTwilioSignature } from './callback-signatures';
 import { CallbackFormatError, httpCallbackToEvent, twilioCallbackToEvent } from './provider-callbacks';
+import { DirectoryStore } from '../directory/directory-store';
+import { PLATFORM_WEBHOOKS } from './platforms/platform-webhooks';
+import { WebhookSecrets } from './platforms/platform-webhook';
 
 /** Callbacks are small; anything larger is not a provider's status event. */
 const MAX_CALLBACK_BYTES = 64 * 1024;
@@ -24,6 +27,7 @@ export class ProviderEventsController {
     private readonly clock: Clock,
     @Inject(SERVICE_CONFIG) private readonly config: GatewayEnv,
     @Inject(SERVICE_LOGGER) logger: Logger,
+    private readonly directory: DirectoryStore,
   ) {
     this.log = logger.child({ component: 'provider-events' });
   }
@@ -32,9 +36,10 @@ export class ProviderEventsController {
   @HttpCode(204)
   @Public()
   async receive(@Param('provider') provider: string, @Req() request: Request): Promise<void> {
-    if (provider !== 'http' && provider !== 'twilio') throw new ServiceError('not_found', `no provider ${provider}: callbacks are accepted for http and twilio`);
+    const platform = isVoiceAgentPlatform(provider) ? provider : undefined;
+    if (provider !== 'http' && provider !== 'twilio' && !platform) throw new ServiceError('not_found', `no provider ${provider}: callbacks are accepted for http, twilio, vapi, retell, elevenlabs, bland and bolna`);
     const raw = await readRawBody(request);
-    const event = provider === 'http' ? this.httpEvent(request, raw) : this.twilioEvent(request, raw);
+    const event = platform ? await this.platformEvent(platform, request, raw) : provider === 'http' ? this.httpEvent(request, raw) : this.twilioEvent(request, raw);
     if (!event) return;
     await this.publisher.publish(Subjects.providerEvent, event, event.event_id);
     this.log.debug({ provider, attempt_id: event.attempt_id, kind: event.kind, outcome: event.outcome }, 'provider event published');
@@ -71,6 +76,53 @@ export class ProviderEventsController {
     return this.normalized(() => twilioCallbackToEvent(attemptId, new Map(params), this.clock.now(), { asyncAmd }));
   }
 
+  /**
+   * A voice-agent platform's webhook. The URL names the agent (`?org_id=&agent_id=`, shown as the
+   * agent's `webhook_url`), whose secrets (or the platform's env secret) authenticate it; nothing is
+   * read from the body before that check passes.
+   */
+  private async platformEvent(platform: VoiceAgentPlatform, request: Request, raw: Buffer): Promise<ProviderCallEvent | null> {
+    const webhook = PLATFORM_WEBHOOKS[platform];
+    const query = queryOf(request);
+    if (!query.org_id || !query.agent_id) {
+      throw new ServiceError('validation_failed', 'the webhook URL must name the agent: ?org_id=...&agent_id=... (the agent\'s webhook_url)', [{ field: 'org_id', problems: ['required in the query, with agent_id'] }]);
+    }
+    let secrets: WebhookSecrets = {};
+    try {
+      const agent = await this.directory.agentSecrets(query.org_id, query.agent_id);
+      if (agent.provider === platform) secrets = { ...agent.secrets };
+    } catch (error) {
+      if (!(error instanceof ServiceError && error.code === 'not_found')) throw error;
+    }
+    secrets.webhook_secret ??= this.platformSecret(platform);
+    const headers: Record<string, string | undefined> = {};
+    for (const [name, value] of Object.entries(request.headers)) headers[name] = Array.isArray(value) ? value[0] : value;
+    const body = raw.toString('utf8');
+    this.require(webhook.verify({ rawBody: body, headers, query, nowMs: this.clock.nowMs(), toleranceSeconds: this.config.PROVIDER_CALLBACK_TOLERANCE_SECONDS }, secrets), platform);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      throw new ServiceError('validation_failed', 'the webhook body is not JSON', [{ field: '(body)', problems: ['must be JSON'] }]);
+    }
+    return this.normalized(() => webhook.toEvent(parsed, this.clock.now()));
+  }
+
+  private platformSecret(platform: VoiceAgentPlatform): string | undefined {
+    switch (platform) {
+      case 'vapi':
+        return this.config.VAPI_WEBHOOK_SECRET;
+      case 'elevenlabs':
+        return this.config.ELEVENLABS_WEBHOOK_SECRET;
+      case 'bland':
+        return this.config.BLAND_WEBHOOK_SECRET;
+      case 'bolna':
+        return this.config.BOLNA_WEBHOOK_SECRET;
+      case 'retell':
+        return undefined;
+    }
+  }
+
   private require(check: SignatureCheck, provider: string): void {
     if (check.ok) return;
     this.log.warn({ provider, reason: check.reason }, 'provider callback refused');
@@ -90,6 +142,12 @@ export class ProviderEventsController {
 function header(request: Request, name: string): string | undefined {
   const value = request.headers[name];
   return Array.isArray(value) ? value[0] : value;
+}
+
+function queryOf(request: Request): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [key, value] of Object.entries(request.query)) out[key] = typeof value === 'string' ? value : Array.isArray(value) && typeof value[0] === 'string' ? value[0] : undefined;
+  return out;
 }
 
 /** The exact bytes received (the global body parser is off): signatures are over them. */

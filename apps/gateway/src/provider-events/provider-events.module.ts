@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
+import { DirectoryModule } from '../directory/directory.module';
 import { ProviderEventsController } from './provider-events.controller';
 
 /** POST /api/provider-events/{provider}: signed provider callbacks in, provider events out. */
-@Module({ controllers: [ProviderEventsController] })
+@Module({ imports: [DirectoryModule], controllers: [ProviderEventsController] })
 export class ProviderEventsModule {}

@@ -6,6 +6,7 @@ import { CallProvider, CallProviderError, PlacedCall, PlaceCallRequest, Provider
 import { providerRequest, retryAfterMs } from '../provider-request';
 import { classifyCreateFailure, twilioError } from './twilio-create-errors';
 import { machineDetectionParams } from './twilio-machine-detection';
+import { twimlUrlWithVariables, twimlWithStreamParameters } from './twiml-variables';
 
 /** In-process tries of one create before the admission is given back (each retry is a provable non-call). */
 const CREATE_TRIES = 3;
@@ -44,8 +45,8 @@ export class TwilioCallProvider implements CallProvider {
     if (!sid || !token) throw new CallProviderError('twilio is not configured (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN)', 'failed');
     const form = new URLSearchParams({ To: request.to, From: request.from });
     const config = request.agent_config ?? {};
-    if (typeof config.twiml_url === 'string' && config.twiml_url !== '') form.set('Url', config.twiml_url);
-    else if (typeof config.twiml === 'string' && config.twiml !== '') form.set('Twiml', config.twiml);
+    if (typeof config.twiml_url === 'string' && config.twiml_url !== '') form.set('Url', twimlUrlWithVariables(config.twiml_url, request.variables));
+    else if (typeof config.twiml === 'string' && config.twiml !== '') form.set('Twiml', twimlWithStreamParameters(config.twiml, request.variables));
     else throw new CallProviderError(`agent ${request.agent_id} has neither twiml_url nor twiml for twilio`, 'agent_error');
     let amd;
     try {

@@ -45,8 +45,9 @@ export class ApplyProviderEventUseCase {
 
   async execute(event: ProviderCallEvent, deliveryCount: number): Promise<ApplyResult> {
     const result = await this.db.tx(async (client) => {
-      const row = await this.attempts.lock(client, event.attempt_id);
-      if (!row) throw new TransientError(`attempt ${event.attempt_id} is not known (yet)`, UNKNOWN_ATTEMPT_RETRY_MS);
+      // Some platform webhooks name only their own call id (e.g. ElevenLabs' initiation failures).
+      const row = event.attempt_id ? await this.attempts.lock(client, event.attempt_id) : await this.attempts.lockByProviderCall(client, event.provider, event.provider_call_id);
+      if (!row) throw new TransientError(`attempt ${event.attempt_id || `of ${event.provider} call ${event.provider_call_id}`} is not known (yet)`, UNKNOWN_ATTEMPT_RETRY_MS);
       const log = this.log.child({ batch_id: row.batch_id, contact_id: row.contact_id, attempt_id: row.attempt_id, event_id: event.event_id, kind: event.kind });
       if (!this.concernsThisCall(row, event, log)) return { outcome: 'ignored' as const };
       if (shouldAwaitDialRecord(row.status, deliveryCount)) {
@@ -85,6 +86,7 @@ export class ApplyProviderEventUseCase {
             recording_url: event.recording_url,
             transcript: event.transcript,
             answered_by: event.answered_by,
+            cost: event.cost,
             // Measured from now, not from the provider's timestamp: the wait is for delivery.
             report_held_until: decision.hold ? reportHeldUntil(this.clock.nowMs(), this.env.DIALER_AMD_VERDICT_WAIT_SECONDS, row.lease_expires_at) : undefined,
           });

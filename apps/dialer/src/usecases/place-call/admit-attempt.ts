@@ -41,7 +41,8 @@ export class AdmitAttempt {
     @Inject(SERVICE_CONFIG) private readonly env: DialerEnv,
   ) {}
 
-  execute(request: DialRequest): Promise<AdmissionResult> {
+  /** @param agentMaxConcurrentCalls the agent's own concurrency limit (config.max_concurrent_calls), when set. */
+  execute(request: DialRequest, agentMaxConcurrentCalls?: number): Promise<AdmissionResult> {
     return this.db.tx(async (client): Promise<AdmissionResult> => {
       const budget = await this.budgets.lock(client, request.org_id, this.clock.now());
       // The time is read after the lock is granted, so admissions of one org are in time order.
@@ -65,6 +66,8 @@ export class AdmitAttempt {
         orgOpen: view.org_open,
         batchOpen: view.batch_open,
         maxConcurrentCalls: budget.max_concurrent_calls,
+        agentOpen: view.agent_open,
+        agentMaxConcurrentCalls,
         batchConcurrency: request.batch_concurrency,
         callsPerSecond: budget.calls_per_second,
         bucket: { tokens: budget.tokens, refilledAtMs: budget.refilled_at.getTime() },
@@ -100,6 +103,7 @@ export class AdmitAttempt {
       batch_id: request.batch_id,
       org_id: request.org_id,
       provider: request.provider,
+      agent_id: request.agent_id,
       requested_at: new Date(request.requested_at),
       // The slot is a lease: the reaper takes it back (attempt `timeout`) if no result came by then.
       lease_expires_at: new Date(now.getTime() + (request.timeout_seconds + this.env.DIALER_LEASE_GRACE_SECONDS) * 1000),

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DialRequest } from '@outdial/contracts';
-import { Clock, Database, Logger, Outbox, SERVICE_CONFIG, SERVICE_LOGGER, TransientError } from '@outdial/service-runtime';
+import { Clock, Database, Logger, Outbox, SecretBox, SERVICE_CONFIG, SERVICE_LOGGER, TransientError } from '@outdial/service-runtime';
 import { DialerEnv } from '../../dialer-env';
 import { callFinishedEvent, callStartedEvent } from '../../domain/attempt-events';
 import { DialerMetrics } from '../../dialer-metrics';
@@ -41,6 +41,7 @@ export class PlaceCallUseCase {
     private readonly metrics: DialerMetrics,
     @Inject(SERVICE_CONFIG) private readonly env: DialerEnv,
     @Inject(SERVICE_LOGGER) logger: Logger,
+    private readonly secretBox: SecretBox,
   ) {
     this.log = logger.child({ component: 'place-call' });
   }
@@ -49,9 +50,10 @@ export class PlaceCallUseCase {
     const log = this.log.child({ batch_id: request.batch_id, contact_id: request.contact_id, attempt_id: request.attempt_id, attempt: request.attempt });
     const provider = this.providers.get(request.provider);
     if (!provider) return this.endWithoutDialing(request, log);
-    const agentConfig = await this.agentConfig(request, provider, deliveryCount);
+    const agent = await this.agentConfig(request, provider, deliveryCount);
+    const agentConfig = agent?.config;
 
-    const admission = await this.admit.execute(request);
+    const admission = await this.admit.execute(request, agentMaxConcurrentCalls(agentConfig));
     switch (admission.kind) {
       case 'reconciled':
         log.info({ existing_attempt_id: admission.existing.attempt_id, status: admission.existing.status }, 'reconciled, not dialing');
@@ -92,6 +94,7 @@ export class PlaceCallUseCase {
         to: request.phone,
         variables: request.variables,
         agent_config: agentConfig,
+        agent_secrets: this.openSecrets(agent?.sealed_secrets ?? null, log),
       }));
     } catch (error) {
       if (error instanceof ProviderUnavailableError) return this.giveBackAdmission(request.attempt_id, error, log);
@@ -111,16 +114,27 @@ export class PlaceCallUseCase {
     return 'dialed';
   }
 
-  /** The agent's announced config, for providers that need it; waits a few deliveries for a just-created agent. */
-  private async agentConfig(request: DialRequest, provider: CallProvider, deliveryCount: number): Promise<Record<string, unknown> | undefined> {
+  /** The agent's announced config (and sealed secrets), for providers that need it; waits a few deliveries for a just-created agent. */
+  private async agentConfig(request: DialRequest, provider: CallProvider, deliveryCount: number): Promise<{ config: Record<string, unknown>; sealed_secrets: string | null } | undefined> {
     if (!provider.needsAgentConfig) return undefined;
     const agent = await this.agents.find(request.org_id, request.agent_id);
-    if (agent && !agent.deleted) return agent.config;
+    if (agent && !agent.deleted) return { config: agent.config, sealed_secrets: agent.sealed_secrets };
     if (!agent && deliveryCount < this.env.DIALER_AGENT_WAIT_DELIVERIES) {
       throw new AdmissionRefusedError(`agent ${request.agent_id} not announced yet`, 1000);
     }
     // The provider ends the attempt agent_error, naming what is missing.
     return undefined;
+  }
+
+  /** The agent's secrets, opened only for this dial; a key mismatch leaves them out (the provider then ends the attempt agent_error). */
+  private openSecrets(sealed: string | null, log: Logger): Record<string, string> | undefined {
+    if (!sealed) return undefined;
+    try {
+      return this.secretBox.open(sealed);
+    } catch (error) {
+      log.warn({ reason: (error as Error).message }, 'agent secrets cannot be opened: is OUTDIAL_SECRETS_KEY the gateway\'s?');
+      return undefined;
+    }
   }
 
   /** No adapter for this provider: admitted and ended `failed` in one transaction, nothing dialed. */
@@ -175,4 +189,10 @@ export class PlaceCallUseCase {
     this.metrics.callsFinished.inc({ outcome });
     log.warn({ err: error, outcome }, 'provider did not place the call; attempt ended');
   }
+}
+
+/** The agent's `max_concurrent_calls` (its platform plan's limit), when set. */
+export function agentMaxConcurrentCalls(config: Record<string, unknown> | undefined): number | undefined {
+  const max = config?.max_concurrent_calls;
+  return typeof max === 'number' && Number.isInteger(max) && max >= 1 ? max : undefined;
 }

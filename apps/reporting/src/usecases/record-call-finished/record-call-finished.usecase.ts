@@ -30,7 +30,8 @@ export class RecordCallFinishedUseCase {
 
   async execute(event: CallFinishedEvent): Promise<void> {
     const now = this.clock.now();
-    const cost = attemptCost(event.duration_seconds, this.rates.rateFor(event.provider));
+    // A voice-agent platform's own cost of the call, when its webhook said, wins over the per-minute estimate.
+    const cost = event.cost ?? attemptCost(event.duration_seconds, this.rates.rateFor(event.provider));
     const applied = await this.db.tx(async (client) => {
       if (!(await claimBatchEvent(client, this.tables, event, now))) return false;
       const ended = await client.query<{ started_at: Date | null; inserted: boolean }>(

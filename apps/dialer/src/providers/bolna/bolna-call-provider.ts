@@ -1,0 +1,52 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ProviderName } from '@outdial/contracts';
+import { Clock, SERVICE_CONFIG } from '@outdial/service-runtime';
+import { DialerEnv } from '../../dialer-env';
+import { CallProvider, PlaceCallRequest } from '../call-provider';
+import { ATTEMPT_KEY, baseUrl, createPlatformCall, optionalConfig, requireApiKey, requireConfig } from '../platform-call';
+
+/**
+ * The body of Bolna's "Make Call" (POST /call, https://www.bolna.ai/docs/api-reference/calls/make):
+ * `agent_id`, `recipient_phone_number`, `from_phone_number` when configured, and the contact's
+ * variables as `user_data` (the prompt's {variables}), plus `outdial_attempt_id`, which the
+ * execution webhook echoes in `context_details.recipient_data`.
+ */
+export function bolnaMakeCallBody(request: PlaceCallRequest): Record<string, unknown> {
+  const body: Record<string, unknown> = {
+    agent_id: requireConfig('bolna', request, 'agent_id'),
+    recipient_phone_number: request.to,
+    user_data: { ...request.variables, [ATTEMPT_KEY]: request.attempt_id },
+  };
+  const from = optionalConfig(request, 'from_number');
+  if (from) body.from_phone_number = from;
+  return body;
+}
+
+/**
+ * The `bolna` provider: Make Call with `Authorization: Bearer <API key>`; `execution_id` is the
+ * provider call id. The execution webhook is the agent's webhook URL at Bolna (with
+ * `&token=<webhook_secret>`). API base: BOLNA_API_BASE_URL.
+ */
+@Injectable()
+export class BolnaCallProvider implements CallProvider {
+  readonly name: ProviderName = 'bolna';
+  readonly needsAgentConfig = true;
+
+  constructor(
+    @Inject(SERVICE_CONFIG) private readonly env: DialerEnv,
+    private readonly clock: Clock,
+  ) {}
+
+  placeCall(request: PlaceCallRequest): Promise<{ provider_call_id: string }> {
+    const key = requireApiKey('bolna', request);
+    return createPlatformCall({
+      platform: 'bolna',
+      url: `${baseUrl(this.env.BOLNA_API_BASE_URL)}/call`,
+      headers: { Authorization: `Bearer ${key}` },
+      body: bolnaMakeCallBody(request),
+      timeoutMs: this.env.PROVIDER_REQUEST_TIMEOUT_MS,
+      nowMs: this.clock.nowMs(),
+      callId: (json) => (typeof json.execution_id === 'string' ? json.execution_id : undefined),
+    });
+  }
+}

@@ -1,0 +1,52 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ProviderName } from '@outdial/contracts';
+import { Clock, SERVICE_CONFIG } from '@outdial/service-runtime';
+import { DialerEnv } from '../../dialer-env';
+import { CallProvider, PlaceCallRequest } from '../call-provider';
+import { baseUrl, createPlatformCall, optionalConfig, outdialMetadata, requireApiKey, requireConfig } from '../platform-call';
+
+/**
+ * The body of Retell's "Create Phone Call" (POST /v2/create-phone-call,
+ * https://docs.retellai.com/api-references/create-phone-call): `from_number` (the agent's
+ * config.from_number, else the batch's caller number; it must be a number of the Retell account),
+ * `to_number`, `override_agent_id` (the agent's Retell agent), the contact's variables as
+ * `retell_llm_dynamic_variables`, and Outdial's ids as `metadata` (echoed in webhooks as `call.metadata`).
+ */
+export function retellCreateCallBody(request: PlaceCallRequest): Record<string, unknown> {
+  return {
+    from_number: optionalConfig(request, 'from_number') ?? request.from,
+    to_number: request.to,
+    override_agent_id: requireConfig('retell', request, 'agent_id'),
+    retell_llm_dynamic_variables: request.variables,
+    metadata: outdialMetadata(request),
+  };
+}
+
+/**
+ * The `retell` provider: Create Phone Call with `Authorization: Bearer <API key>`; `call_id` is
+ * the provider call id. Webhooks (the agent's webhook URL at Retell) are signed with the API key.
+ * API base: RETELL_API_BASE_URL.
+ */
+@Injectable()
+export class RetellCallProvider implements CallProvider {
+  readonly name: ProviderName = 'retell';
+  readonly needsAgentConfig = true;
+
+  constructor(
+    @Inject(SERVICE_CONFIG) private readonly env: DialerEnv,
+    private readonly clock: Clock,
+  ) {}
+
+  placeCall(request: PlaceCallRequest): Promise<{ provider_call_id: string }> {
+    const key = requireApiKey('retell', request);
+    return createPlatformCall({
+      platform: 'retell',
+      url: `${baseUrl(this.env.RETELL_API_BASE_URL)}/v2/create-phone-call`,
+      headers: { Authorization: `Bearer ${key}` },
+      body: retellCreateCallBody(request),
+      timeoutMs: this.env.PROVIDER_REQUEST_TIMEOUT_MS,
+      nowMs: this.clock.nowMs(),
+      callId: (json) => (typeof json.call_id === 'string' ? json.call_id : undefined),
+    });
+  }
+}
