@@ -60,7 +60,8 @@ export class RecordBatchStatusUseCase {
         // The scheduler completes a batch when every contact is final there; the contact updates
         // that say so travel on another stream and may not be applied here yet. Showing
         // `completed` beside waiting contacts would contradict itself: wait for them (bounded).
-        const ageMs = now.getTime() - new Date(event.at).getTime();
+        // Real time, not the service clock: the wait is for event delivery.
+        const ageMs = Date.now() - new Date(event.at).getTime();
         if (ageMs < COMPLETION_WAIT_MS) {
           throw new NotKnownYetError(`batch ${event.batch_id} completed, ${batch.total_calls - batch.final_count} contact(s) not final here yet`, 2 * COMPLETION_WAIT_MS);
         }
