@@ -84,4 +84,9 @@ export const GATEWAY_MIGRATIONS: Migration[] = [
     id: '011_agent_sealed_secrets',
     sql: `ALTER TABLE {schema}.agents ADD COLUMN sealed_secrets text, ADD COLUMN secret_names jsonb NOT NULL DEFAULT '[]';`,
   },
+  {
+    id: '012_org_circuit_breaker',
+    // The org's auto-pause rule (CircuitBreakerSettings); NULL = the defaults.
+    sql: `ALTER TABLE {schema}.orgs ADD COLUMN circuit_breaker jsonb;`,
+  },
 ];

@@ -80,4 +80,12 @@ export const SCHEDULER_MIGRATIONS: Migration[] = [
         deleted_at timestamptz NOT NULL
       );`,
   },
+  {
+    id: '010_circuit_breaker',
+    sql: `
+      -- The org's auto-pause rule (CircuitBreakerSettings) from its settings event; NULL = defaults.
+      ALTER TABLE {schema}.orgs ADD COLUMN circuit_breaker jsonb;
+      -- Each batch's recent attempt results (domain/circuit-breaker.ts BreakerState), updated with its outcomes.
+      ALTER TABLE {schema}.batches ADD COLUMN breaker jsonb NOT NULL DEFAULT '{"buckets": [], "agent_error_run": 0}';`,
+  },
 ];

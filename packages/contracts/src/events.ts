@@ -74,6 +74,8 @@ export class BatchStatusChangedEvent extends DomainEvent {
   @IsIn(BATCH_STATUSES as unknown as string[]) status: BatchStatus;
   @IsOptional() @IsIn(BATCH_STATUSES as unknown as string[]) previous_status?: BatchStatus;
   @IsOptional() @IsString() reason?: string;
+  /** Who made the change: an API token (`token <id> (<role>)`) or `circuit breaker`; absent for the scheduler's own changes. */
+  @IsOptional() @IsString() actor?: string;
   /** Set when the batch was (re)scheduled: its new start. */
   @IsOptional() @IsISO8601() scheduled_start_time?: string;
   @IsISO8601() at: string;

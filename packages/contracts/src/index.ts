@@ -10,4 +10,5 @@ export * from './ingest-rpc';
 export * from './reporting-rpc';
 export * from './lifecycle';
 export * from './machine-detection';
+export * from './circuit-breaker';
 export * from './payload-registry';

@@ -1,4 +1,6 @@
-import { IsBoolean, IsIn, IsObject, IsInt, IsISO8601, IsNotEmpty, IsNumber, IsOptional, IsString, Min } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsObject, IsInt, IsISO8601, IsNotEmpty, IsNumber, IsOptional, IsString, Min, ValidateNested } from 'class-validator';
+import { CircuitBreakerSettings } from './circuit-breaker';
 import { DomainEvent } from './events';
 import { BatchStatus } from './statuses';
 
@@ -15,6 +17,8 @@ export class BatchActionCommand {
   @IsOptional() @IsString() scheduled_start_time?: string;
   /** reschedule only: IANA zone for an offset-less `scheduled_start_time` (default UTC). */
   @IsOptional() @IsString() timezone?: string;
+  /** Who asked (the API token's id and role), for the batch's activity log. */
+  @IsOptional() @IsString() actor?: string;
 }
 
 export interface BatchActionResult {
@@ -60,6 +64,8 @@ export class OrgSettingsChangedEvent extends DomainEvent {
   @IsNumber() @Min(0.001) calls_per_second: number;
   /** 08:00-21:00 local-time guard on calling windows (SPEC §3); false only when the org disabled it. */
   @IsBoolean() compliance_guard: boolean;
+  /** When batches pause themselves (SPEC §4 auto-pause); absent from older publishers: the defaults. */
+  @IsOptional() @ValidateNested() @Type(() => CircuitBreakerSettings) circuit_breaker?: CircuitBreakerSettings;
   @IsInt() @Min(1) version: number;
   @IsISO8601() at: string;
 }

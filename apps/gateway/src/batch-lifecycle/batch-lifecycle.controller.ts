@@ -58,7 +58,7 @@ export class BatchLifecycleController {
 
   /** Applies the action in the scheduler, then answers once the read model shows it (read-your-writes). */
   private async act(auth: AuthContext, batchId: string, action: BatchAction, extra: Partial<BatchActionCommand> = {}): Promise<BatchActionResult> {
-    const command: BatchActionCommand = { org_id: auth.org_id, batch_id: batchId, action, ...extra };
+    const command: BatchActionCommand = { org_id: auth.org_id, batch_id: batchId, action, actor: `token ${auth.token_id} (${auth.role})`, ...extra };
     const result = await this.rpc.request<BatchActionResult>(Subjects.schedulerBatchAction, command);
     if (action === 'delete') await this.readModel.wait(auth.org_id, batchId, { deleted: true });
     else if (result.status_at) await this.readModel.wait(auth.org_id, batchId, { status_at: result.status_at });

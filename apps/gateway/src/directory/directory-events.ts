@@ -1,4 +1,4 @@
-import { AgentChangedEvent, OrgSettingsChangedEvent, Subjects } from '@outdial/contracts';
+import { AgentChangedEvent, CIRCUIT_BREAKER_DEFAULTS, CircuitBreakerSettings, OrgSettingsChangedEvent, Subjects } from '@outdial/contracts';
 import type { OutboxEvent } from '@outdial/service-runtime';
 
 export interface OrgRow {
@@ -7,9 +7,16 @@ export interface OrgRow {
   max_concurrent_calls: number;
   calls_per_second: string | number;
   compliance_guard: boolean;
+  /** The org's auto-pause rule; null = CIRCUIT_BREAKER_DEFAULTS. */
+  circuit_breaker?: Partial<CircuitBreakerSettings> | null;
   version: number;
   created_at: Date;
   updated_at: Date;
+}
+
+/** The org's effective auto-pause rule: its stored settings over the defaults. */
+export function circuitBreakerOf(row: Pick<OrgRow, 'circuit_breaker'>): CircuitBreakerSettings {
+  return { ...CIRCUIT_BREAKER_DEFAULTS, ...(row.circuit_breaker ?? {}) };
 }
 
 export interface AgentRow {
@@ -51,6 +58,7 @@ export function orgSettingsEvent(row: OrgRow): OutboxEvent {
     max_concurrent_calls: row.max_concurrent_calls,
     calls_per_second: Number(row.calls_per_second),
     compliance_guard: row.compliance_guard,
+    circuit_breaker: circuitBreakerOf(row),
     version: row.version,
     at: new Date(row.updated_at).toISOString(),
   };

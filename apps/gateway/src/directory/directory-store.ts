@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { MemberRole } from '@outdial/contracts';
-import { isVoiceAgentPlatform } from '@outdial/contracts';
+import { CircuitBreakerSettings, isVoiceAgentPlatform, MemberRole } from '@outdial/contracts';
 import { Database, OutboxEvent, quoteIdent, SecretBox, ServiceError } from '@outdial/service-runtime';
 import type { PoolClient } from 'pg';
 import { hashToken, newToken } from '../auth/token-hash';
 import { TOKEN_CACHE } from '../auth/token-cache';
-import { AgentRow, AgentTombstoneRow, agentDeletedEvent, agentEvent, OrgRow, orgSettingsEvent } from './directory-events';
+import { AgentRow, AgentTombstoneRow, agentDeletedEvent, agentEvent, circuitBreakerOf, OrgRow, orgSettingsEvent } from './directory-events';
 import { agentConfigProblems, PageParams, throwIfProblems } from './directory-rules';
 import { AgentSecrets, platformConfigProblems, splitAgentConfig } from './platform-config';
 
@@ -21,6 +20,8 @@ export interface OrgChanges {
   max_concurrent_calls?: number;
   calls_per_second?: number;
   compliance_guard?: boolean;
+  /** Merged over the org's current auto-pause rule. */
+  circuit_breaker?: Partial<CircuitBreakerSettings>;
 }
 
 export interface AgentInput {
@@ -110,17 +111,19 @@ export class DirectoryStore {
         max_concurrent_calls: changes.max_concurrent_calls ?? before.max_concurrent_calls,
         calls_per_second: changes.calls_per_second ?? Number(before.calls_per_second),
         compliance_guard: changes.compliance_guard ?? before.compliance_guard,
+        circuit_breaker: { ...circuitBreakerOf(before), ...(changes.circuit_breaker ?? {}) },
       };
       const changed =
         next.name !== before.name ||
         next.max_concurrent_calls !== before.max_concurrent_calls ||
         next.calls_per_second !== Number(before.calls_per_second) ||
-        next.compliance_guard !== before.compliance_guard;
+        next.compliance_guard !== before.compliance_guard ||
+        JSON.stringify(next.circuit_breaker) !== JSON.stringify(circuitBreakerOf(before));
       if (!changed) return before;
       const updated = await client.query<OrgRow>(
         `UPDATE ${this.schema}.orgs SET name = $2, max_concurrent_calls = $3, calls_per_second = $4, compliance_guard = $5,
-           version = version + 1, updated_at = now() WHERE org_id = $1 RETURNING *`,
-        [orgId, next.name, next.max_concurrent_calls, next.calls_per_second, next.compliance_guard],
+           circuit_breaker = $6, version = version + 1, updated_at = now() WHERE org_id = $1 RETURNING *`,
+        [orgId, next.name, next.max_concurrent_calls, next.calls_per_second, next.compliance_guard, JSON.stringify(next.circuit_breaker)],
       );
       events.push(orgSettingsEvent(updated.rows[0]));
       return updated.rows[0];

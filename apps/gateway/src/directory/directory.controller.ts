@@ -208,8 +208,8 @@ export class OrgController {
   @ApiOkResponse({ type: OrgView })
   async update(@Auth() auth: AuthContext, @JsonBody(UpdateOrgBody) body: UpdateOrgBody): Promise<OrgView> {
     if (Object.values(body).every((value) => value === undefined)) {
-      throw new ServiceError('validation_failed', 'nothing to change: send name, max_concurrent_calls, calls_per_second or compliance_guard', [
-        { field: '(body)', problems: ['must contain at least one of name, max_concurrent_calls, calls_per_second, compliance_guard'] },
+      throw new ServiceError('validation_failed', 'nothing to change: send name, max_concurrent_calls, calls_per_second, compliance_guard or circuit_breaker', [
+        { field: '(body)', problems: ['must contain at least one of name, max_concurrent_calls, calls_per_second, compliance_guard, circuit_breaker'] },
       ]);
     }
     return orgView(await this.directory.updateOrg(auth.org_id, body), auth.role);

@@ -1,6 +1,6 @@
 import { MemberRole } from '@outdial/contracts';
 import { AgentView, OrgView, PhoneNumberView, TokenView } from './directory.dto';
-import { AgentRow, OrgRow } from './directory-events';
+import { AgentRow, circuitBreakerOf, OrgRow } from './directory-events';
 import { PhoneNumberRow, TokenRow } from './directory-store';
 import { agentWebhookUrl } from './platform-config';
 
@@ -42,6 +42,7 @@ export function orgView(row: OrgRow, role: MemberRole): OrgView {
     max_concurrent_calls: row.max_concurrent_calls,
     calls_per_second: Number(row.calls_per_second),
     compliance_guard: row.compliance_guard,
+    circuit_breaker: circuitBreakerOf(row),
     version: row.version,
     created_at: iso(row.created_at)!,
     updated_at: iso(row.updated_at)!,

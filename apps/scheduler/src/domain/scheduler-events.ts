@@ -39,6 +39,7 @@ export function batchStatusChanged(
   at: Date,
   reason?: string,
   scheduledStartTime?: Date,
+  actor?: string,
 ): OutboxEvent {
   const payload: BatchStatusChangedEvent = {
     event_id: `batch:${batch.batch_id}:${status}:${at.getTime()}`,
@@ -47,6 +48,7 @@ export function batchStatusChanged(
     status,
     ...(previous ? { previous_status: previous } : {}),
     ...(reason ? { reason } : {}),
+    ...(actor ? { actor } : {}),
     ...(scheduledStartTime ? { scheduled_start_time: scheduledStartTime.toISOString() } : {}),
     at: at.toISOString(),
   };

@@ -1,6 +1,7 @@
 import { BatchSettings, BatchStatus, ProviderName } from '@outdial/contracts';
 import { NotKnownYetError, OutboxEvent } from '@outdial/service-runtime';
 import { PoolClient } from 'pg';
+import { BreakerState } from '../domain/circuit-breaker';
 import { batchStatusChanged, ContactState, contactUpdated } from '../domain/scheduler-events';
 
 export interface BatchRow {
@@ -21,6 +22,8 @@ export interface BatchRow {
   started_at: Date | null;
   completed_at: Date | null;
   last_release_at: Date | null;
+  /** Recent attempt results for the auto-pause rule (domain/circuit-breaker.ts). */
+  breaker: BreakerState;
 }
 
 export async function lockBatch(client: PoolClient, batchId: string): Promise<BatchRow | undefined> {

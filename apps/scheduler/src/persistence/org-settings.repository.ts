@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ORG_LIMIT_DEFAULTS, OrgSettingsChangedEvent } from '@outdial/contracts';
+import { CIRCUIT_BREAKER_DEFAULTS, CircuitBreakerSettings, ORG_LIMIT_DEFAULTS, OrgSettingsChangedEvent } from '@outdial/contracts';
 import { Database } from '@outdial/service-runtime';
 import { PoolClient } from 'pg';
 
@@ -16,12 +16,13 @@ export class OrgSettingsRepository {
   /** Keeps the highest version; an older or repeated event changes nothing. */
   async apply(event: OrgSettingsChangedEvent): Promise<void> {
     await this.db.query(
-      `INSERT INTO scheduler.orgs (org_id, max_concurrent_calls, calls_per_second, compliance_guard, version)
-       VALUES ($1, $2, $3, $4, $5)
+      `INSERT INTO scheduler.orgs (org_id, max_concurrent_calls, calls_per_second, compliance_guard, circuit_breaker, version)
+       VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (org_id) DO UPDATE SET max_concurrent_calls = EXCLUDED.max_concurrent_calls,
-         calls_per_second = EXCLUDED.calls_per_second, compliance_guard = EXCLUDED.compliance_guard, version = EXCLUDED.version
+         calls_per_second = EXCLUDED.calls_per_second, compliance_guard = EXCLUDED.compliance_guard,
+         circuit_breaker = EXCLUDED.circuit_breaker, version = EXCLUDED.version
        WHERE scheduler.orgs.version < EXCLUDED.version`,
-      [event.org_id, event.max_concurrent_calls, event.calls_per_second, event.compliance_guard, event.version],
+      [event.org_id, event.max_concurrent_calls, event.calls_per_second, event.compliance_guard, event.circuit_breaker ? JSON.stringify(event.circuit_breaker) : null, event.version],
     );
   }
 
@@ -30,6 +31,12 @@ export class OrgSettingsRepository {
     const rows = client ? (await client.query<OrgLimits & { org_id: string }>(sql, [orgIds])).rows : await this.db.query<OrgLimits & { org_id: string }>(sql, [orgIds]);
     const found = new Map(rows.map((r) => [r.org_id, { max_concurrent_calls: r.max_concurrent_calls, compliance_guard: r.compliance_guard }]));
     return new Map(orgIds.map((id) => [id, found.get(id) ?? { max_concurrent_calls: ORG_LIMIT_DEFAULTS.max_concurrent_calls, compliance_guard: ORG_LIMIT_DEFAULTS.compliance_guard }]));
+  }
+
+  /** The org's auto-pause rule (SPEC §4), the defaults until its settings event arrives. */
+  async circuitBreaker(orgId: string, client: PoolClient): Promise<CircuitBreakerSettings> {
+    const rows = await client.query<{ circuit_breaker: Partial<CircuitBreakerSettings> | null }>(`SELECT circuit_breaker FROM scheduler.orgs WHERE org_id = $1`, [orgId]);
+    return { ...CIRCUIT_BREAKER_DEFAULTS, ...(rows.rows[0]?.circuit_breaker ?? {}) };
   }
 
   async complianceGuard(orgId: string, client?: PoolClient): Promise<boolean> {

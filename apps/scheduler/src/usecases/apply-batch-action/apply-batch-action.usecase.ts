@@ -38,8 +38,14 @@ export class ApplyBatchActionUseCase {
         case 'resume':
         case 'cancel': {
           const next = decision.next as 'paused' | 'running' | 'cancelled';
-          await client.query(`UPDATE scheduler.batches SET status = $2, previous_status = $3, updated_at = $4 WHERE batch_id = $1`, [batch.batch_id, next, batch.status, now]);
-          events.push(batchStatusChanged(batch, next, batch.status, now));
+          // A resume starts the auto-pause window afresh: the failures that paused it are the user's to have fixed.
+          await client.query(
+            `UPDATE scheduler.batches SET status = $2, previous_status = $3, updated_at = $4,
+                    breaker = CASE WHEN $2 = 'running' THEN '{"buckets": [], "agent_error_run": 0}'::jsonb ELSE breaker END
+              WHERE batch_id = $1`,
+            [batch.batch_id, next, batch.status, now],
+          );
+          events.push(batchStatusChanged(batch, next, batch.status, now, undefined, undefined, command.actor));
           if (next === 'cancelled') await completeIfDone(client, batch.batch_id, now, events);
           break;
         }
@@ -52,7 +58,7 @@ export class ApplyBatchActionUseCase {
               WHERE batch_id = $1`,
             [batch.batch_id, start.at, batch.status, start.at.toISOString(), now],
           );
-          events.push(batchStatusChanged(batch, 'scheduled', batch.status, now, 'rescheduled', start.at));
+          events.push(batchStatusChanged(batch, 'scheduled', batch.status, now, 'rescheduled', start.at, command.actor));
           base.scheduled_start_time = start.at.toISOString();
           break;
         }

@@ -3,10 +3,14 @@ import { CallOutcome, ContactStatus } from '@outdial/contracts';
 import { Clock, Database, Logger, Outbox, OutboxEvent, SERVICE_LOGGER } from '@outdial/service-runtime';
 import { decideAfterOutcome } from '../../domain/retry-policy';
 import { planRetry } from '../../domain/retry-schedule';
-import { ContactState, contactUpdated } from '../../domain/scheduler-events';
+import { recordAttemptResult } from '../../domain/circuit-breaker';
+import { batchStatusChanged, ContactState, contactUpdated } from '../../domain/scheduler-events';
 import { completeIfDone, lockAttemptContact } from '../../persistence/batch-row';
 import { OrgSettingsRepository } from '../../persistence/org-settings.repository';
 import { CallingWindows } from '../../windows/calling-windows';
+
+/** The actor of an auto-pause in the batch's events and activity log. */
+export const CIRCUIT_BREAKER_ACTOR = 'circuit breaker';
 
 export interface AttemptOutcome {
   batch_id: string;
@@ -19,6 +23,7 @@ export interface AttemptOutcome {
  * An attempt ended: the contact becomes final or is queued for a retry (retry policy, landing
  * inside the contact's calling hours and before the batch's end_time), the batch frees the slot,
  * and the batch completes when its last contact is final (exactly once, under the batch row lock).
+ * A batch whose recent attempts fail for system reasons pauses itself here (domain/circuit-breaker).
  */
 @Injectable()
 export class RecordCallOutcomeUseCase {
@@ -62,10 +67,19 @@ export class RecordCallOutcomeUseCase {
         [contact.contact_id, status, updated.version, result.outcome, nextRetryAt, now],
       );
       const events: OutboxEvent[] = [contactUpdated(updated, now)];
+      // Auto-pause (SPEC §4): the batch's recent results, under the same batch row lock.
+      const breaker = recordAttemptResult(batch.breaker, result.outcome, now.getTime(), await this.orgs.circuitBreaker(batch.org_id, client));
+      const autoPause = breaker.verdict.trip && batch.status === 'running';
       await client.query(
-        `UPDATE scheduler.batches SET inflight = GREATEST(inflight - 1, 0), final_count = final_count + $2, updated_at = $3 WHERE batch_id = $1`,
-        [batch.batch_id, status === 'queued' ? 0 : 1, now],
+        `UPDATE scheduler.batches SET inflight = GREATEST(inflight - 1, 0), final_count = final_count + $2, updated_at = $3, breaker = $4,
+                status = CASE WHEN $5 THEN 'paused' ELSE status END, previous_status = CASE WHEN $5 THEN status ELSE previous_status END
+          WHERE batch_id = $1`,
+        [batch.batch_id, status === 'queued' ? 0 : 1, now, JSON.stringify(breaker.state), autoPause],
       );
+      if (autoPause && breaker.verdict.trip) {
+        events.push(batchStatusChanged(batch, 'paused', 'running', now, breaker.verdict.reason, undefined, CIRCUIT_BREAKER_ACTOR));
+        this.logger.warn({ batch_id: batch.batch_id, org_id: batch.org_id, attempts: breaker.verdict.attempts, system_failures: breaker.verdict.system_failures, agent_error_run: breaker.verdict.agent_error_run }, breaker.verdict.reason);
+      }
       if (status !== 'queued') await completeIfDone(client, batch.batch_id, now, events);
       await this.outbox.enqueue(client, events);
       return true;
