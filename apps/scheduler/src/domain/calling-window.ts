@@ -33,6 +33,11 @@ export function resolveWindowPolicy(timing: CallTiming | undefined, complianceGu
   return { startHour, endHour, weekdays };
 }
 
+/** The window as the dial request carries it, for the dialer's own check right before dialing. */
+export function dialCallingWindow(policy: WindowPolicy, zones: readonly string[]): { start_hour: number; end_hour: number; weekdays: number[]; zones: string[] } {
+  return { start_hour: policy.startHour, end_hour: policy.endHour, weekdays: [...policy.weekdays].sort(), zones: [...zones] };
+}
+
 /** A stable key for caching window answers per policy. */
 export function windowPolicyKey(policy: WindowPolicy): string {
   return `${policy.startHour}-${policy.endHour}-${[...policy.weekdays].sort().join('')}`;
