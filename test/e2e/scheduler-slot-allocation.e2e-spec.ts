@@ -8,9 +8,10 @@ import { ServiceClock, serviceClockFrom } from '../support/service-clock';
  * contacts are all outside their calling window.
  */
 
-async function contactOf(platform: RunningPlatform, batchId: string): Promise<{ status: string; attempts: number }> {
+/** The batch's one contact as the scheduler has it (undefined until its contacts arrived). */
+async function contactOf(platform: RunningPlatform, batchId: string): Promise<{ status: string; attempts: number } | undefined> {
   const result = await platform.db.query(`SELECT status, attempts FROM scheduler.contacts WHERE batch_id = $1`, [batchId]);
-  expect(result.rows).toHaveLength(1);
+  expect(result.rows.length).toBeLessThanOrEqual(1);
   return result.rows[0];
 }
 
@@ -60,7 +61,7 @@ describe('slot allocation: a batch that cannot call now does not starve the org\
     await until('P to run', async () => (await api(platform, `/api/batch-calls/${p}`)).body?.status === 'running');
     const q = await bypassBatch('+14155550191');
 
-    await until('Q to be dialed and complete', async () => (await contactOf(platform, q)).status === 'completed', 15_000);
+    await until('Q to be dialed and complete', async () => (await contactOf(platform, q))?.status === 'completed', 15_000);
     expect(await contactOf(platform, p)).toEqual({ status: 'pending', attempts: 0 });
     expect((await api(platform, `/api/batch-calls/${p}`)).body.status).toBe('running');
     const tokyoCalls = await platform.db.query(`SELECT 1 FROM dialer.sim_calls WHERE to_phone = '+81312345678'`);
@@ -72,7 +73,7 @@ describe('slot allocation: a batch that cannot call now does not starve the org\
     const idle: string[] = [];
     for (let i = 0; i < 5; i++) idle.push(await tokyoBatch(`+8131234567${i}`, String(10 - i)));
     const q = await bypassBatch('+14155550192');
-    await until('the sixth batch to be dialed and complete', async () => (await contactOf(platform, q)).status === 'completed', 15_000);
+    await until('the sixth batch to be dialed and complete', async () => (await contactOf(platform, q))?.status === 'completed', 15_000);
     for (const id of idle) expect(await contactOf(platform, id)).toEqual({ status: 'pending', attempts: 0 });
   });
 });
