@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BATCH_LIMITS } from '@outdial/contracts';
-import { Clock, Database, Logger, Outbox, OutboxEvent, SERVICE_CONFIG, SERVICE_LOGGER } from '@outdial/service-runtime';
+import { Clock, Database, Logger, Metrics, Outbox, OutboxEvent, SERVICE_CONFIG, SERVICE_LOGGER } from '@outdial/service-runtime';
+import { Counter } from 'prom-client';
 import { PoolClient } from 'pg';
 import { dialCallingWindow, WindowPolicy } from '../../domain/calling-window';
 import { zonesOfKey } from '../../domain/contact-zone';
@@ -36,7 +37,16 @@ export class ReleaseContactsUseCase {
     private readonly recordOutcome: RecordCallOutcomeUseCase,
     @Inject(SERVICE_CONFIG) private readonly config: SchedulerEnv,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
-  ) {}
+    metrics: Metrics,
+  ) {
+    this.shortfalls = new Counter({
+      name: 'outdial_scheduler_release_shortfalls_total',
+      help: 'Times a batch released fewer contacts than the pass surveyed (another replica took them, or the window closed in between); the rest went to the next batch',
+      registers: [metrics.registry],
+    });
+  }
+
+  private readonly shortfalls: Counter;
 
   async tick(): Promise<number> {
     const due = await this.db.query<{ batch_id: string }>(
@@ -161,6 +171,7 @@ export class ReleaseContactsUseCase {
         if (released > 0) candidate.last_release_at = now;
         if (released < allowed) {
           // Expected race: another replica released them, or the window closed in between.
+          this.shortfalls.inc();
           this.logger.debug({ batch_id: candidate.batch_id, allowed, released }, 'batch released fewer contacts than surveyed; offering the rest to the next batch');
           candidate.callable = 0;
         } else candidate.callable -= released;
