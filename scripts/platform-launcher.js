@@ -94,8 +94,23 @@ const SUPERVISE_DEFAULTS = {
  *   onEvent?: (event: {type: 'restarting'|'restarted'|'restart-failed'|'give-up', name: string}) => void}} [options.supervise]
  *   restart crashed processes (npm start); off by default so fault tests keep the processes they kill down
  */
+/**
+ * CLOCK_START_AT (an ISO instant with Z or an offset) becomes one CLOCK_OFFSET_MS for every
+ * process: started one after another, each would otherwise start its clock at that instant at a
+ * different real moment, and a restarted process would go back in time.
+ */
+function shareClock(env) {
+  if (!env.CLOCK_START_AT) return;
+  if (env.CLOCK_OFFSET_MS && env.CLOCK_OFFSET_MS !== '0') throw new Error('set CLOCK_START_AT or CLOCK_OFFSET_MS, not both');
+  const at = /(Z|[+-]\d{2}:?\d{2})$/.test(env.CLOCK_START_AT) ? Date.parse(env.CLOCK_START_AT) : Number.NaN;
+  if (Number.isNaN(at)) throw new Error(`CLOCK_START_AT must be an ISO 8601 instant with Z or a UTC offset, not "${env.CLOCK_START_AT}"`);
+  env.CLOCK_OFFSET_MS = String(at - Date.now());
+  delete env.CLOCK_START_AT;
+}
+
 async function launchPlatform(options = {}) {
   const env = { ...process.env, ...(options.env || {}) };
+  shareClock(env);
   const dialerReplicas = options.dialerReplicas ?? 1;
   const ports = await assignPorts(dialerReplicas, options.fixedPorts ?? false, options.gatewayPort ?? 8010);
   // Providers call back through the gateway: unless told otherwise, its address here.
@@ -239,4 +254,4 @@ function bootstrapDefaultOrg(env, token) {
   return JSON.parse(out.trim().split('\n').pop());
 }
 
-module.exports = { launchPlatform, bootstrapDefaultOrg, SERVICES };
+module.exports = { launchPlatform, bootstrapDefaultOrg, shareClock, SERVICES };

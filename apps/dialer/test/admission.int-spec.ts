@@ -146,6 +146,31 @@ describe('dialer admission', () => {
     expect(await query(`SELECT attempt_id FROM dialer.attempts WHERE org_id = 'org-d'`)).toEqual([{ attempt_id: 'd-paused:1' }]);
   });
 
+  // Issue 12 §1, defence in depth: the dialer computes the contact's window itself at admission,
+  // and declines even when the scheduler's not_after (from a wrong cached answer) said open.
+  it('declines a request whose calling window is closed now by its own check, though not_after says open; dials one whose window is open', async () => {
+    const hourIn = (zone: string) => Number(new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', hourCycle: 'h23' }).format(new Date()));
+    const zone = 'America/St_Johns';
+    const hour = hourIn(zone);
+    // A one-hour window that closed an hour ago (or is yet to come) in St. John's, and one open now.
+    const closedWindow = hour >= 2 ? { start_hour: hour - 2, end_hour: hour - 1 } : { start_hour: hour + 2, end_hour: hour + 3 };
+    const openWindow = { start_hour: hour, end_hour: hour + 1 };
+    const farAhead = new Date(Date.now() + 86_400_000).toISOString(); // the stale "open until tomorrow" of the issue
+    const closed = dialRequest('org-w', 'batch-w', 'w-closed', { not_after: farAhead, calling_window: { ...closedWindow, weekdays: [1, 2, 3, 4, 5, 6, 7], zones: [zone] } });
+    const open = dialRequest('org-w', 'batch-w', 'w-open', { not_after: farAhead, calling_window: { ...openWindow, weekdays: [1, 2, 3, 4, 5, 6, 7], zones: [zone] } });
+    await publish(Subjects.dialRequested, closed);
+    await publish(Subjects.dialRequested, open);
+
+    let declined: CallDeclinedEvent[] = [];
+    await waitFor(async () => (declined = (await callStream(Subjects.callDeclined)).map((e) => parsePayload<CallDeclinedEvent>(Subjects.callDeclined, e)).filter((e) => e.org_id === 'org-w')).length >= 1);
+    expect(declined.map((e) => [e.contact_id, e.reason])).toEqual([['w-closed', 'outside_window']]);
+    await allEnded('org-w', 1);
+    expect(await query(`SELECT attempt_id FROM dialer.attempts WHERE org_id = 'org-w'`)).toEqual([{ attempt_id: 'w-open:1' }]);
+    expect(await query(`SELECT 1 FROM dialer.sim_calls WHERE to_phone = $1`, [closed.phone])).toHaveLength(0);
+    const text = await (await fetch(`http://127.0.0.1:${dialer.port}/metrics`)).text();
+    expect(text).toMatch(/outdial_dial_declined_total\{[^}]*reason="outside_window_guard"[^}]*\} 1/);
+  });
+
   it('ends a request that found no slot within its call timeout as timeout, without dialing', async () => {
     await setLimits('org-t', { max_concurrent_calls: 1, calls_per_second: 1000 }, 1);
     const long = dialRequest('org-t', 'batch-t', 't-long', { variables: { sim_outcomes: 'completed', sim_duration_seconds: '300' } }); // 3 s

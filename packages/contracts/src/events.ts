@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
 import {
+  ArrayNotEmpty,
   IsArray,
   IsBoolean,
   IsIn,
@@ -10,6 +11,7 @@ import {
   IsObject,
   IsOptional,
   IsString,
+  Max,
   Min,
   ValidateNested,
 } from 'class-validator';
@@ -81,6 +83,20 @@ export class BatchStatusChangedEvent extends DomainEvent {
   @IsISO8601() at: string;
 }
 
+/**
+ * The contact's calling window as the dialer re-checks it right before dialing (SPEC §3): open
+ * from `start_hour` to `end_hour` (exclusive; 24 = midnight) local time on `weekdays`, in EVERY
+ * zone of `zones` (a number that may be in several zones is called only while all are open).
+ */
+export class DialCallingWindow {
+  @IsInt() @Min(0) @Max(24) start_hour: number;
+  @IsInt() @Min(0) @Max(24) end_hour: number;
+  /** ISO weekdays, 1 = Monday ... 7 = Sunday. */
+  @IsArray() @IsInt({ each: true }) @Min(1, { each: true }) @Max(7, { each: true }) weekdays: number[];
+  /** IANA zones, at least one. */
+  @IsArray() @ArrayNotEmpty() @IsString({ each: true }) @IsNotEmpty({ each: true }) zones: string[];
+}
+
 export class DialRequest extends DomainEvent {
   @IsString() @IsNotEmpty() attempt_id: string;
   @IsString() @IsNotEmpty() batch_id: string;
@@ -100,6 +116,11 @@ export class DialRequest extends DomainEvent {
    * batch's `end_time`). Absent: no window applies (e.g. `bypass_call_guardrails`).
    */
   @IsOptional() @IsISO8601() not_after?: string;
+  /**
+   * The window the dialer checks again itself at the instant it dials (defence in depth beside
+   * `not_after`). Absent: no window applies (`bypass_call_guardrails`, or an older scheduler).
+   */
+  @IsOptional() @ValidateNested() @Type(() => DialCallingWindow) calling_window?: DialCallingWindow;
 }
 
 export abstract class AttemptEvent extends DomainEvent {

@@ -223,6 +223,11 @@ describe('parsePayload', () => {
     expect(parsePayload<DialRequest>(Subjects.dialRequested, raw)).toBeInstanceOf(DialRequest);
     const error = invalid(() => parsePayload(Subjects.dialRequested, { ...raw, timeout_seconds: 0, variables: 'x' }));
     expect(fields(error.fieldErrors)).toEqual(['timeout_seconds', 'variables']);
+    // The calling window the dialer re-checks itself (issue 12 §1): optional, validated when present.
+    const windowed = parsePayload<DialRequest>(Subjects.dialRequested, { ...raw, calling_window: { start_hour: 8, end_hour: 16, weekdays: [1, 2, 3, 4, 5], zones: ['America/St_Johns'] } });
+    expect(windowed.calling_window).toEqual({ start_hour: 8, end_hour: 16, weekdays: [1, 2, 3, 4, 5], zones: ['America/St_Johns'] });
+    const badWindow = invalid(() => parsePayload(Subjects.dialRequested, { ...raw, calling_window: { start_hour: 25, end_hour: 16, weekdays: [0], zones: [] } }));
+    expect(fields(badWindow.fieldErrors)).toEqual(['calling_window.start_hour', 'calling_window.weekdays', 'calling_window.zones']);
   });
 
   it('validates the create_batch rpc command with nested upload and settings', () => {

@@ -36,6 +36,7 @@ describe('loadConfig(BaseServiceEnv)', () => {
       LOG_LEVEL: 'info',
       SHUTDOWN_TIMEOUT_MS: 15_000,
       REPLICA_ID: '0',
+      CLOCK_OFFSET_MS: 0,
     });
   });
 
@@ -119,7 +120,7 @@ describe('loadConfig(BaseServiceEnv)', () => {
   it('ignores unrelated environment variables', () => {
     const config = loadConfig(BaseServiceEnv, { PATH: '/usr/bin', HOME: '/root', FEATURE_ENABLED: 'maybe', RATE: 'x' });
     expect(Object.keys(config).sort()).toEqual(
-      ['DATABASE_URL', 'HTTP_HOST', 'HTTP_PORT', 'LOG_LEVEL', 'NATS_PREFIX', 'NATS_URL', 'REPLICA_ID', 'SHUTDOWN_TIMEOUT_MS'].sort(),
+      ['CLOCK_OFFSET_MS', 'CLOCK_START_AT', 'DATABASE_URL', 'HTTP_HOST', 'HTTP_PORT', 'LOG_LEVEL', 'NATS_PREFIX', 'NATS_URL', 'REPLICA_ID', 'SHUTDOWN_TIMEOUT_MS'].sort(),
     );
     expect((config as unknown as Record<string, unknown>).PATH).toBeUndefined();
   });

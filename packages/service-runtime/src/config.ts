@@ -1,5 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { getMetadataStorage, IsIn, IsInt, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import { getMetadataStorage, IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
 import { flattenValidationErrors } from '@outdial/contracts';
 
 /** Parses an environment string as an integer (NaN stays invalid so the validator names it). */
@@ -55,6 +55,22 @@ export class BaseServiceEnv {
   /** Replica index, for logs and metrics (several dialers). */
   @IsString()
   REPLICA_ID: string = '0';
+
+  /**
+   * Start the service clock at this instant (ISO 8601 with `Z` or an offset, e.g.
+   * `2026-11-23T19:33:00Z`); it then runs at real speed. For demos and tests of time-dependent
+   * rules (calling windows, schedules, retries). Every decision on time (windows, retries,
+   * schedules, leases, admission) reads this clock. The launcher turns it into one
+   * CLOCK_OFFSET_MS for all its processes, so they share one timeline and restarts keep it.
+   */
+  @IsOptional()
+  @IsISO8601({ strict: true, strictSeparator: true })
+  @Matches(/(Z|[+-]\d{2}:?\d{2})$/, { message: 'CLOCK_START_AT must be an instant: end with Z or a UTC offset such as +02:00' })
+  CLOCK_START_AT?: string;
+
+  /** The service clock runs this many ms ahead of real time (negative: behind). 0 = real time. Not with CLOCK_START_AT. */
+  @EnvInt() @IsInt() @Min(-100 * 365 * 86_400_000) @Max(100 * 365 * 86_400_000)
+  CLOCK_OFFSET_MS: number = 0;
 }
 
 export class ConfigError extends Error {

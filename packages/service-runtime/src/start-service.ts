@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { BaseServiceEnv, ConfigError, loadConfig } from './config';
-import { Clock, SystemClock } from './clock';
+import { Clock, clockFromConfig } from './clock';
 import { createPool, Database, ensureDatabaseExists, Migration, runMigrations } from './database';
 import { EventPublisher } from './event-publisher';
 import { JetStreamTransport, RethrowRpcErrorsFilter } from './jetstream-transport';
@@ -41,8 +41,14 @@ export interface RunningService<Env extends BaseServiceEnv> {
  */
 export async function startService<Env extends BaseServiceEnv>(definition: ServiceDefinition<Env>): Promise<RunningService<Env>> {
   let config: Env;
+  let clock: Clock;
   try {
     config = loadConfig(definition.env);
+    try {
+      clock = definition.clock ?? clockFromConfig(config);
+    } catch (error) {
+      throw new ConfigError([(error as Error).message]);
+    }
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${definition.name}: ${error.message}\n`);
@@ -69,7 +75,7 @@ export async function startService<Env extends BaseServiceEnv>(definition: Servi
     outbox: new Outbox(db, publisher, logger.child({ component: 'outbox' }), metrics),
     rpc: new RpcClient(bus),
     metrics,
-    clock: definition.clock ?? new SystemClock(),
+    clock,
   };
 
   const root = definition.module(runtime);
@@ -90,6 +96,7 @@ export async function startService<Env extends BaseServiceEnv>(definition: Servi
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.HTTP_PORT;
   logger.info({ port, prefix: config.NATS_PREFIX }, `${definition.name} ready on http://${config.HTTP_HOST}:${port}`);
+  if (clock.nowMs() - Date.now() > 1000 || Date.now() - clock.nowMs() > 1000) logger.warn({ clock: clock.now().toISOString() }, 'service clock is not real time (CLOCK_START_AT / CLOCK_OFFSET_MS)');
   installGracefulShutdown(app, transport, config.SHUTDOWN_TIMEOUT_MS, logger);
   return { app, runtime, port };
 }

@@ -1,3 +1,4 @@
+import { CallingWindowRule, callingWindowOpenAt } from './calling-window-guard';
 import { takeToken, TokenBucketState } from './org-token-bucket';
 
 export type AdmissionLimit = 'batch' | 'agent' | 'org' | 'rate';
@@ -57,4 +58,18 @@ export function batchAllowsDial(state: BatchStateView | undefined, requestedAtMs
 /** The contact's calling window (or the batch's end_time) is closed at `nowMs`. */
 export function pastNotAfter(notAfter: string | undefined, nowMs: number): boolean {
   return notAfter !== undefined && nowMs >= Date.parse(notAfter);
+}
+
+/**
+ * Whether the contact may be called at `nowMs` as far as time goes:
+ * - `open`: yes;
+ * - `past_not_after`: the window close (or batch end) the scheduler stated has passed - an expected
+ *   race (the request waited in the queue or for a slot);
+ * - `closed_by_guard`: `not_after` says open, but the dialer's own check of the window says closed
+ *   - the scheduler released a contact outside its window, which an operator must look at.
+ */
+export function dialTimeVerdict(request: { not_after?: string; calling_window?: CallingWindowRule }, nowMs: number): 'open' | 'past_not_after' | 'closed_by_guard' {
+  if (pastNotAfter(request.not_after, nowMs)) return 'past_not_after';
+  if (request.calling_window && !callingWindowOpenAt(request.calling_window, new Date(nowMs))) return 'closed_by_guard';
+  return 'open';
 }

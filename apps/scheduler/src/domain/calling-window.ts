@@ -33,6 +33,11 @@ export function resolveWindowPolicy(timing: CallTiming | undefined, complianceGu
   return { startHour, endHour, weekdays };
 }
 
+/** The window as the dial request carries it, for the dialer's own check right before dialing. */
+export function dialCallingWindow(policy: WindowPolicy, zones: readonly string[]): { start_hour: number; end_hour: number; weekdays: number[]; zones: string[] } {
+  return { start_hour: policy.startHour, end_hour: policy.endHour, weekdays: [...policy.weekdays].sort(), zones: [...zones] };
+}
+
 /** A stable key for caching window answers per policy. */
 export function windowPolicyKey(policy: WindowPolicy): string {
   return `${policy.startHour}-${policy.endHour}-${[...policy.weekdays].sort().join('')}`;
@@ -100,6 +105,46 @@ export function windowStateAt(policy: WindowPolicy, zones: readonly string[], at
     if (interval.start > from) return { open: false, opensAt: new Date(interval.start) };
   }
   return { open: false, opensAt: null };
+}
+
+/** The window state at `at`, and until when that same answer holds. */
+export interface WindowStateSpan {
+  state: WindowState;
+  /**
+   * Epoch ms, exclusive: for every instant t in [at, validUntil), `windowStateAt(policy, zones, t)`
+   * returns exactly `state` (same `open`, same `closesAt` / `opensAt`). Always > at.
+   */
+  validUntil: number;
+}
+
+/**
+ * `windowStateAt` plus the range of instants the answer is valid for, so a cache can answer for
+ * an instant only when that instant lies in [at, validUntil) (issue 12 §1: an answer computed for a
+ * future instant must never be served for the present one).
+ *
+ * Why these bounds are exact (H = the look-ahead horizon, every open stretch starting before at+H
+ * is seen by the computation at `at`):
+ * - open until C, C < at+H: C is a real end (a stretch touching it would have been merged), so the
+ *   answer holds on [at, C).
+ * - open until C, C >= at+H (always-open windows): the stretch may continue past the horizon; a
+ *   later instant t sees the next stretch once C < t+H, so the answer holds for t <= C-H.
+ * - closed, opens at O: nothing opens in [at, O), so the answer holds on [at, O).
+ * - closed, never within the horizon: a later t sees openings that start before t+H; with O2 the
+ *   first opening at or after at+H, the answer holds for t <= O2-H (for t < at+H when none).
+ */
+export function windowStateSpanAt(policy: WindowPolicy, zones: readonly string[], at: Date): WindowStateSpan {
+  const from = at.getTime();
+  const horizon = HORIZON_DAYS * 24 * 3600 * 1000;
+  const state = windowStateAt(policy, zones, at);
+  if (state.open) {
+    const closes = state.closesAt.getTime();
+    return { state, validUntil: closes < from + horizon ? closes : closes - horizon + 1 };
+  }
+  if (state.opensAt !== null) return { state, validUntil: state.opensAt.getTime() };
+  const beyond = windowStateAt(policy, zones, new Date(from + horizon));
+  if (beyond.open) return { state, validUntil: from + 1 };
+  if (beyond.opensAt === null) return { state, validUntil: from + horizon + 1 };
+  return { state, validUntil: beyond.opensAt.getTime() - horizon + 1 };
 }
 
 /** The first instant at or after `at` when the window is open; null when it never opens. */

@@ -1,4 +1,4 @@
-import { BatchDeletedEvent, BatchStatus, BatchStatusChangedEvent, ContactStatus, ContactUpdatedEvent, DialRequest, isFinalContactStatus, ProviderName, Subjects } from '@outdial/contracts';
+import { BatchDeletedEvent, BatchStatus, DialCallingWindow, BatchStatusChangedEvent, ContactStatus, ContactUpdatedEvent, DialRequest, isFinalContactStatus, ProviderName, Subjects } from '@outdial/contracts';
 import { OutboxEvent } from '@outdial/service-runtime';
 
 export interface ContactState {
@@ -79,8 +79,9 @@ export interface BatchDialSettings {
  * on. The event id also carries the contact version: an attempt the dialer declined (nothing dialed)
  * is released again under the same attempt id, and must not be dropped as a duplicate publish.
  * `notAfter`: the dialer must not start the call at or after it (window close, batch end_time).
+ * `callingWindow`: the contact's window, which the dialer checks again itself right before dialing.
  */
-export function dialRequested(batch: BatchDialSettings, contact: ReleasedContact, at: Date, notAfter?: Date | null): OutboxEvent {
+export function dialRequested(batch: BatchDialSettings, contact: ReleasedContact, at: Date, notAfter?: Date | null, callingWindow?: DialCallingWindow): OutboxEvent {
   const attemptId = `${contact.contact_id}:${contact.attempts}`;
   const payload: DialRequest = {
     event_id: `dial:${attemptId}:v${contact.version}`,
@@ -98,6 +99,7 @@ export function dialRequested(batch: BatchDialSettings, contact: ReleasedContact
     requested_at: at.toISOString(),
     batch_concurrency: batch.concurrency,
     ...(notAfter ? { not_after: notAfter.toISOString() } : {}),
+    ...(callingWindow ? { calling_window: callingWindow } : {}),
   };
   return { subject: Subjects.dialRequested, payload };
 }

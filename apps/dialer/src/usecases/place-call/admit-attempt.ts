@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CallDeclinedEvent, DialDeclineReason, DialRequest, Subjects } from '@outdial/contracts';
 import { Clock, Database, Outbox, SERVICE_CONFIG } from '@outdial/service-runtime';
 import { DialerEnv } from '../../dialer-env';
-import { AdmissionLimit, batchAllowsDial, decideAdmission, pastNotAfter } from '../../domain/admission';
+import { AdmissionLimit, batchAllowsDial, decideAdmission, dialTimeVerdict } from '../../domain/admission';
 import { callFinishedEvent } from '../../domain/attempt-events';
 import { AttemptRecord } from '../../domain/attempt-record';
 import { AttemptsRepository, NewAttempt } from '../../persistence/attempts.repository';
@@ -14,8 +14,11 @@ export type AdmissionResult =
   | { kind: 'admitted'; attempt: AttemptRecord }
   /** This (contact, attempt) was admitted before: never dial it again. */
   | { kind: 'reconciled'; existing: AttemptRecord }
-  /** The batch is not running or the window closed: nothing recorded, call-declined enqueued. */
-  | { kind: 'declined'; reason: DialDeclineReason }
+  /**
+   * The batch is not running or the window closed: nothing recorded, call-declined enqueued.
+   * `byGuard`: the window was closed by the dialer's own check although `not_after` said open.
+   */
+  | { kind: 'declined'; reason: DialDeclineReason; byGuard: boolean }
   /** No slot or no token now: nothing recorded; try again after retryAfterMs. */
   | { kind: 'refused'; limit: AdmissionLimit; retryAfterMs: number }
   /** Refused for longer than the call timeout: recorded as ended `timeout` (the scheduler would give up on it next). */
@@ -52,14 +55,16 @@ export class AdmitAttempt {
 
       const requestedAtMs = Date.parse(request.requested_at);
       const batchState = view.batch_status && view.batch_changed_at ? { status: view.batch_status, changedAtMs: new Date(view.batch_changed_at).getTime() } : undefined;
+      // The window is checked here, at the instant of admission, by the dialer itself (SPEC §3).
+      const timeVerdict = dialTimeVerdict(request, now.getTime());
       const reason: DialDeclineReason | undefined = !batchAllowsDial(batchState, requestedAtMs)
         ? 'batch_not_running'
-        : pastNotAfter(request.not_after, now.getTime())
+        : timeVerdict !== 'open'
           ? 'outside_window'
           : undefined;
       if (reason) {
         await this.outbox.enqueue(client, [declinedEvent(request, reason, now)]);
-        return { kind: 'declined', reason };
+        return { kind: 'declined', reason, byGuard: reason === 'outside_window' && timeVerdict === 'closed_by_guard' };
       }
 
       const decision = decideAdmission({

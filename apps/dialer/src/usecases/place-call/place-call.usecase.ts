@@ -60,8 +60,11 @@ export class PlaceCallUseCase {
         return 'reconciled';
       case 'declined':
         this.outbox.kick();
-        this.metrics.declined.inc({ reason: admission.reason });
-        log.info({ reason: admission.reason }, 'declined right before dialing; nothing recorded');
+        this.metrics.declined.inc({ reason: admission.byGuard ? 'outside_window_guard' : admission.reason });
+        if (admission.byGuard) {
+          // The scheduler released a contact whose window is closed now: a fault an operator must see.
+          log.warn({ reason: admission.reason, calling_window: request.calling_window, not_after: request.not_after }, "declined by the dialer's own calling-window check although the scheduler released it as open");
+        } else log.info({ reason: admission.reason }, 'declined right before dialing; nothing recorded');
         return 'declined';
       case 'refused':
         this.metrics.admissions.inc({ result: 'refused', limit: admission.limit });
