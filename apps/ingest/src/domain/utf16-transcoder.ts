@@ -1,4 +1,5 @@
 import { Transform, TransformCallback } from 'node:stream';
+import { TextDecoder } from 'node:util';
 import { ServiceError } from '@outdial/service-runtime';
 
 export type DetectedEncoding = 'utf-8' | 'utf-16le' | 'utf-16be';
