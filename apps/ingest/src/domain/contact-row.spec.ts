@@ -226,4 +226,11 @@ describe('ContactRowValidator', () => {
     expect(v.accept(['+1 415 555 O101'], 1)).toBeNull();
     expect(v.issues).toEqual([{ row: 1, phone: '+1 415 555 O101', code: 'invalid_phone', message: 'contains U+004F "O", which is not part of a phone number: "+1 415 555 O101"' }]);
   });
+
+  it('a phone cell of invisible characters only is a missing phone, not stored even with use_as_is', () => {
+    const v = validator({ invalidPhoneHandling: 'use_as_is' }, ['phone', 'name']);
+    expect(v.accept(['\u200B\u202C', 'Ann'], 1)).toBeNull();
+    expect(v.issues).toEqual([{ row: 1, phone: '\u200B\u202C', code: 'missing_phone', message: 'no phone number' }]);
+    expect(v.stored).toBe(0);
+  });
 });

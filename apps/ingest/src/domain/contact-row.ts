@@ -1,7 +1,7 @@
 import { ContactRecord, RowIssue, ValidationCounts } from '@outdial/contracts';
 import { ColumnLayout } from './column-layout';
 import { FirstRowTable } from './first-row-table';
-import { normalizePhone, PhoneResult } from './phone-normalizer';
+import { EMPTY_PHONE_REASON, normalizePhone, PhoneResult } from './phone-normalizer';
 import { normalizeSpreadsheetText, trimInvisibleEdges } from './spreadsheet-text';
 
 export interface RowPolicy {
@@ -100,8 +100,10 @@ export class ContactRowValidator {
     const phone = normalized ?? normalizePhone(raw, this.policy.defaultRegion);
     if (!phone.ok) {
       this.counts.invalid_rows++;
-      this.issue(row, raw, raw === '' ? 'missing_phone' : 'invalid_phone', raw === '' ? 'no phone number' : `${phone.reason}: "${raw}"`);
-      if (this.policy.invalidPhoneHandling === 'use_as_is' && raw !== '') {
+      // A cell of invisible characters only (a zero-width space, bidi marks) holds no number either.
+      const missing = raw === '' || phone.reason === EMPTY_PHONE_REASON;
+      this.issue(row, raw, missing ? 'missing_phone' : 'invalid_phone', missing ? 'no phone number' : `${phone.reason}: "${raw}"`);
+      if (this.policy.invalidPhoneHandling === 'use_as_is' && !missing) {
         this.stored++;
         base.status = 'invalid_number';
         return base;

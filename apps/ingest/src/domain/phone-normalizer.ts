@@ -34,7 +34,9 @@ const DIGIT_ZEROS = [0x0660, 0x06f0, 0x07c0, 0x0966, 0x09e6, 0x0a66, 0x0ae6, 0x0
 
 export type PhoneResult = { ok: true; e164: string } | { ok: false; reason: string };
 
-const EMPTY: PhoneResult = { ok: false, reason: 'empty phone number' };
+/** The reason of a cell that holds nothing once cleaned (blank, or invisible characters only). */
+export const EMPTY_PHONE_REASON = 'empty phone number';
+const EMPTY: PhoneResult = { ok: false, reason: EMPTY_PHONE_REASON };
 const NO_DIGITS: PhoneResult = { ok: false, reason: 'no digits' };
 
 export function isSupportedRegion(region: string): boolean {
