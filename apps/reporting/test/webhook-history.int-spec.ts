@@ -132,6 +132,33 @@ describe('webhook delivery history', () => {
     }
   });
 
+  it('a try whose sender died mid-try shows as interrupted, and the retry after its lease expired as the next try', async () => {
+    const receiver = await startReceiver([200]);
+    try {
+      const endpoint = await createEndpoint(receiver.url);
+      const db = running.runtime.db;
+      const tables = reportingTables(db);
+      // As a crashed replica leaves it: claimed (try 1 on record, no result), lease already over.
+      const now = new Date();
+      await db.tx(async (client) => {
+        await enqueueWebhookEvent(client, tables, { orgId: ORG, batchId: 'batch-crash', callbackUrl: null, type: 'batch.started', causeId: 'cause-crash', createdAt: now, data: {} }, now);
+        const { rows } = await client.query<{ delivery_id: string }>(
+          `UPDATE ${tables.webhookDeliveries} SET attempts = 1, next_attempt_at = $2 WHERE webhook_id = $1 RETURNING delivery_id`,
+          [endpoint.webhook_id, new Date(now.getTime() - 1000)],
+        );
+        await client.query(`INSERT INTO ${tables.webhookDeliveryAttempts} (delivery_id, attempt, started_at) VALUES ($1, 1, $2)`, [rows[0].delivery_id, new Date(now.getTime() - 60_000)]);
+      });
+      const page = await until(endpoint.webhook_id, (p) => p.items[0]?.status === 'delivered');
+      expect(page.items[0].attempt_history.map(({ attempt, status_code, duration_ms, error, result }) => ({ attempt, status_code, duration_ms, error, result }))).toEqual([
+        { attempt: 1, status_code: null, duration_ms: null, error: 'no result recorded: the sender stopped during this try', result: 'interrupted' },
+        { attempt: 2, status_code: 200, duration_ms: expect.any(Number), error: null, result: 'succeeded' },
+      ]);
+      expect(receiver.hits).toHaveLength(1);
+    } finally {
+      await receiver.close();
+    }
+  });
+
   it('lists deliveries newest first, paged, each with its own tries; another org sees none', async () => {
     const receiver = await startReceiver([200]);
     try {
