@@ -147,7 +147,7 @@ describe('normalizePhone: text as spreadsheets and other apps write it (issue 12
 
   it('keeps refusing what is not a number once cleaned', () => {
     expect(normalizePhone('1.5', 'US').ok).toBe(false);
-    expect(normalizePhone('1.41555E+2', 'US').ok).toBe(false);
+    expect(normalizePhone('1.41555E+2', 'US')).toEqual({ ok: false, reason: '"1.41555E+2" is a decimal number, not a phone number' });
     expect(normalizePhone('tel:', 'US')).toEqual({ ok: false, reason: 'empty phone number' });
     expect(normalizePhone('=SUM(A1)', 'US')).toMatchObject({ ok: false, reason: expect.stringContaining('U+003D "="') });
   });

@@ -99,7 +99,8 @@ function normalizeUnusualPhone(cell: string, defaultRegion: string): PhoneResult
   const scientific = SCIENTIFIC.exec(text);
   if (scientific) {
     const [, whole, fraction = '', exponent] = scientific;
-    if (fraction.length !== Number(exponent)) {
+    if (fraction.length > Number(exponent)) return { ok: false, reason: `"${text}" is a decimal number, not a phone number` };
+    if (fraction.length < Number(exponent)) {
       return {
         ok: false,
         reason:
