@@ -97,6 +97,50 @@ describe('ingest through the public API', () => {
     expect(noPhone.body.error.code).toBe('missing_phone_column');
   });
 
+  it('spreadsheet text (issue 12 §3): the four inputs and a U+200B name header, in a CSV, a UTF-16 file and JSON calls, give the right E.164 and names (phone worker threads)', async () => {
+    const inputs = ["'+14155550151", '\u200B+14155550154', '\u202A+14155550155\u202C', '＋１４１５５５５０１５６'];
+    const expected = [
+      { phone: '+14155550151', name: 'Ann' },
+      { phone: '+14155550154', name: 'Ben' },
+      { phone: '+14155550155', name: 'Cy' },
+      { phone: '+14155550156', name: 'Di' },
+    ];
+    const names = expected.map((e) => e.name);
+    const csv = `phone,\u200Bname\r\n${inputs.map((phone, i) => `${phone},${names[i]}`).join('\r\n')}\r\n`;
+    // Reporting learns the contacts from the hand-over events: wait until it has all of them.
+    const contactsOf = async (batchId: string) => {
+      const deadline = Date.now() + 30_000;
+      let items: any[] = [];
+      while (Date.now() < deadline) {
+        items = (await api(platform, `/api/batch-calls/${batchId}/contacts?page_size=100`)).body.items ?? [];
+        if (items.length >= inputs.length) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      return items.sort((a: any, b: any) => a.row - b.row).map((c: any) => ({ phone: c.phone, name: c.name, variables: c.variables }));
+    };
+    const fromCsv = await uploadCsv(platform, csv, { agent_id: 'agent-demo', scheduled_start_time: '2099-01-01T00:00:00Z' });
+    expect(fromCsv.status).toBe(201);
+    expect(fromCsv.body.validation).toMatchObject({ total_rows: 4, valid_rows: 4, invalid_rows: 0 });
+    expect(await contactsOf(fromCsv.body.batch_id)).toEqual(expected.map((e) => ({ ...e, variables: { name: e.name } })));
+
+    // Excel "Unicode text": UTF-16 LE with a BOM, tab-separated.
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(csv.replace(/,/g, '\t'), 'utf16le')]);
+    const form = new FormData();
+    form.append('file', new Blob([utf16], { type: 'text/plain' }), 'contacts.txt');
+    form.append('agent_id', 'agent-demo');
+    form.append('scheduled_start_time', '2099-01-01T00:00:00Z');
+    const fromUtf16 = await api(platform, '/api/batch-calls', { method: 'POST', body: form });
+    expect(fromUtf16.status).toBe(201);
+    expect(await contactsOf(fromUtf16.body.batch_id)).toEqual(expected.map((e) => ({ ...e, variables: { name: e.name } })));
+
+    const fromJson = await json('/api/batch-calls', { agent_id: 'agent-demo', scheduled_start_time: '2099-01-01T00:00:00Z', calls: inputs.map((phone, i) => ({ phone_number: phone, '\u200Bname': names[i] })) });
+    expect(fromJson.status).toBe(201);
+    expect((await contactsOf(fromJson.body.batch_id)).map(({ phone, name }: any) => ({ phone, name }))).toEqual(expected);
+
+    const rounded = await uploadCsv(platform, 'phone,name\n1.41555E+10,Ed\n+14155550157,Flo\n', { agent_id: 'agent-demo', scheduled_start_time: '2099-01-01T00:00:00Z' });
+    expect(rounded.body.validation.issues).toEqual([{ row: 1, phone: '1.41555E+10', code: 'invalid_phone', message: expect.stringContaining('format the phone column as Text') }]);
+  });
+
   it('template.csv: phone, name and the agent variables; 404 for an unknown or another org\'s agent', async () => {
     const template = await api(platform, '/api/batch-calls/template.csv?agent_id=survey-bot');
     expect(template.status).toBe(200);

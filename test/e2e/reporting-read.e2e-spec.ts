@@ -433,6 +433,16 @@ describe('reporting through the public API', () => {
     expect(log.status).toBe(200);
     expect(log.body.total).toBe(expectedTotal);
     expect(log.body.items.every((d: any) => d.status === 'delivered' && d.attempts === 4 && d.last_status_code === 204)).toBe(true);
+    // Every try is listed (issue 12 §5): 500, 500, 500, then 204, each with its time and duration.
+    for (const d of log.body.items) {
+      expect(d.attempt_history.map((a: any) => [a.attempt, a.status_code, a.result])).toEqual([
+        [1, 500, 'failed'],
+        [2, 500, 'failed'],
+        [3, 500, 'failed'],
+        [4, 204, 'succeeded'],
+      ]);
+      expect(d.attempt_history.every((a: any) => typeof a.duration_ms === 'number' && !Number.isNaN(Date.parse(a.started_at)))).toBe(true);
+    }
     const plainLog = await api(platform, `/api/webhooks/${plainHook.webhook_id}/deliveries?status=delivered&page_size=5`);
     expect(plainLog.body).toMatchObject({ total: expectedTotal, page_size: 5 });
     expect(plainLog.body.items[0]).toMatchObject({ attempts: 1, status: 'delivered', url: plain.url });

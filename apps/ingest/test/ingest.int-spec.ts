@@ -256,6 +256,62 @@ describe('ingest service', () => {
       expect(badMapping.details).toMatchObject({ field: 'column_mapping.phone' });
     });
 
+    it('spreadsheet text (issue 12 §3): the four inputs and a U+200B name header give the right E.164 and names; still-refused cells name the cause', async () => {
+      const csv = [
+        'phone,\u200Bname',
+        "'+14155550151,Ann",
+        '\u200B+14155550154,Ben',
+        '\u202A+14155550155\u202C,Cy',
+        '＋１４１５５５５０１５６,Di',
+        '1.41555E+10,Ed',
+        '+1 415 555 O157,Flo',
+        '14155550158.0,Gus',
+      ].join('\r\n');
+      const c = await command(csv);
+      const result = await create(c);
+      expect(result.validation).toMatchObject({ total_rows: 7, valid_rows: 5, invalid_rows: 2 });
+      const rows = await sql<{ row: number; phone: string; name: string; variables: Record<string, string> }>(
+        `SELECT row, phone, name, variables FROM ingest.contacts WHERE batch_id = $1 ORDER BY row`,
+        [c.batch_id],
+      );
+      expect(rows).toEqual([
+        { row: 1, phone: '+14155550151', name: 'Ann', variables: { name: 'Ann' } },
+        { row: 2, phone: '+14155550154', name: 'Ben', variables: { name: 'Ben' } },
+        { row: 3, phone: '+14155550155', name: 'Cy', variables: { name: 'Cy' } },
+        { row: 4, phone: '+14155550156', name: 'Di', variables: { name: 'Di' } },
+        { row: 7, phone: '+14155550158', name: 'Gus', variables: { name: 'Gus' } },
+      ]);
+      const [batch] = await sql<{ variable_columns: string[] }>(`SELECT variable_columns FROM ingest.batches WHERE batch_id = $1`, [c.batch_id]);
+      expect(batch.variable_columns).toEqual(['name']);
+      expect(result.validation.issues).toEqual([
+        { row: 5, phone: '1.41555E+10', code: 'invalid_phone', message: expect.stringMatching(/^"1\.41555E\+10" is a number a spreadsheet wrote in scientific notation, and its last digits are lost: format the phone column as Text/) },
+        { row: 6, phone: '+1 415 555 O157', code: 'invalid_phone', message: 'contains U+004F "O", which is not part of a phone number: "+1 415 555 O157"' },
+      ]);
+    });
+
+    it('a UTF-16 file (Excel "Unicode text", with or without BOM) is read; a Windows-1252 file is refused saying to save as CSV UTF-8', async () => {
+      const text = 'Phone\tName\r\n+14155550161\tZoë\r\n(415) 555-0162\t東京\r\n';
+      for (const bytes of [Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]), Buffer.from(text, 'utf16le')]) {
+        const c = await command(bytes, { filename: 'contacts.txt', contentType: 'text/plain' });
+        expect((await create(c)).validation).toMatchObject({ total_rows: 2, valid_rows: 2 });
+        const rows = await sql<{ phone: string; name: string }>(`SELECT phone, name FROM ingest.contacts WHERE batch_id = $1 ORDER BY row`, [c.batch_id]);
+        expect(rows).toEqual([
+          { phone: '+14155550161', name: 'Zoë' },
+          { phone: '+14155550162', name: '東京' },
+        ]);
+      }
+      const latin = Buffer.concat([Buffer.from('phone,name\n+14155550163,Zo'), Buffer.from([0xeb]), Buffer.from('\n')]);
+      const error = await expectRefused(await command(latin), 'invalid_utf8');
+      expect(error.message).toMatch(/not valid UTF-8 at line 2 \(data row 1\).*Windows-1252.*save it as "CSV UTF-8"/);
+    });
+
+    it('JSON keys get the same header cleaning', async () => {
+      const c = await command(JSON.stringify([{ '\u200Bphone_number': '\u200B+14155550164', '\u200Bname': 'Ada' }]), { filename: 'c.json', contentType: 'application/json' });
+      expect((await create(c)).validation).toMatchObject({ total_rows: 1, valid_rows: 1 });
+      const rows = await sql<{ phone: string; name: string }>(`SELECT phone, name FROM ingest.contacts WHERE batch_id = $1`, [c.batch_id]);
+      expect(rows).toEqual([{ phone: '+14155550164', name: 'Ada' }]);
+    });
+
     it('invalid_phone_handling use_as_is keeps invalid numbers as invalid_number (never dialable)', async () => {
       const c = await command('phone,name\n+14155550101,Ada\n12345,Bad\n,NoPhone\n', { settings: { invalid_phone_handling: 'use_as_is' } });
       const result = await create(c);

@@ -187,4 +187,24 @@ export const migrations: Migration[] = [
       CREATE INDEX webhook_deliveries_endpoint_idx ON {schema}.webhook_deliveries (webhook_id, delivery_id DESC);
       CREATE INDEX webhook_deliveries_batch_idx ON {schema}.webhook_deliveries (batch_id);`,
   },
+  {
+    id: '007_webhook_delivery_attempts',
+    sql: `
+      -- Every try of a delivery (issue 12 §5, SPEC §10): written when the dispatcher claims the
+      -- delivery, completed when the receiver answered or the try failed. A try whose result never
+      -- came (the sender stopped mid-try) keeps a null duration.
+      CREATE TABLE {schema}.webhook_delivery_attempts (
+        delivery_id bigint NOT NULL REFERENCES {schema}.webhook_deliveries (delivery_id) ON DELETE CASCADE,
+        attempt int NOT NULL,
+        started_at timestamptz NOT NULL,
+        duration_ms int,
+        status_code int,
+        error text,
+        PRIMARY KEY (delivery_id, attempt)
+      );
+      -- When a delivery reached delivered or failed: the retention period counts from here.
+      ALTER TABLE {schema}.webhook_deliveries ADD COLUMN finished_at timestamptz;
+      UPDATE {schema}.webhook_deliveries SET finished_at = coalesce(delivered_at, next_attempt_at) WHERE status <> 'pending';
+      CREATE INDEX webhook_deliveries_finished_idx ON {schema}.webhook_deliveries (finished_at) WHERE finished_at IS NOT NULL;`,
+  },
 ];

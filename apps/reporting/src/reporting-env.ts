@@ -44,4 +44,12 @@ export class ReportingEnv extends BaseServiceEnv {
   /** How often the dispatcher looks for due deliveries when nothing woke it. */
   @EnvInt() @IsInt() @Min(10) @Max(60_000)
   WEBHOOK_POLL_MS: number = 500;
+
+  /** Finished webhook deliveries and their tries are kept this long, then pruned (issue 12 §5). */
+  @EnvInt() @IsInt() @Min(1) @Max(3650)
+  WEBHOOK_HISTORY_RETENTION_DAYS: number = 7;
+
+  /** How often the delivery history is pruned (the first prune runs at start). */
+  @EnvInt() @IsInt() @Min(1000) @Max(86_400_000)
+  WEBHOOK_HISTORY_PRUNE_INTERVAL_MS: number = 3_600_000;
 }

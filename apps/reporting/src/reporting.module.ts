@@ -22,7 +22,9 @@ import { RecordCallFinishedUseCase } from './usecases/record-call-finished/recor
 import { RecordCallStartedUseCase } from './usecases/record-call-started/record-call-started.usecase';
 import { RecordContactUpdateUseCase } from './usecases/record-contact-update/record-contact-update.usecase';
 import { RecordContactsChunkUseCase } from './usecases/record-contacts-chunk/record-contacts-chunk.usecase';
+import { PruneWebhookHistoryUseCase } from './usecases/prune-webhook-history/prune-webhook-history.usecase';
 import { WebhookDispatcher } from './webhooks/webhook-dispatcher';
+import { WebhookHistoryPruner } from './webhooks/webhook-history-pruner';
 import { WebhookMetrics } from './webhooks/webhook-metrics';
 
 @Module({
@@ -35,6 +37,8 @@ import { WebhookMetrics } from './webhooks/webhook-metrics';
     StalledBatchesSampler,
     WebhookMetrics,
     WebhookDispatcher,
+    PruneWebhookHistoryUseCase,
+    WebhookHistoryPruner,
     RecordBatchIngestedUseCase,
     RecordContactsChunkUseCase,
     RecordContactUpdateUseCase,

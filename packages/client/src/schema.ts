@@ -780,7 +780,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Recent deliveries of a webhook endpoint */
+        /**
+         * Deliveries of a webhook endpoint, newest first, each with every try
+         * @description Each delivery lists every try in `attempt_history` (time, HTTP status or network error, duration), so a receiver that answered 500, 500, then 200 shows three tries. Finished deliveries are kept for `WEBHOOK_HISTORY_RETENTION_DAYS` (reporting setting, default 7) after they finished, then pruned; pending ones are kept until they finish.
+         */
         get: operations["Webhooks_deliveries"];
         put?: never;
         post?: never;
@@ -4965,6 +4968,7 @@ export interface operations {
     Webhooks_deliveries: {
         parameters: {
             query?: {
+                status?: "pending" | "delivered" | "failed";
                 page?: number;
                 page_size?: number;
             };
@@ -4987,7 +4991,37 @@ export interface operations {
                 content: {
                     "application/json": {
                         items?: {
-                            [key: string]: unknown;
+                            delivery_id?: string;
+                            event_id?: string;
+                            type?: string;
+                            batch_id?: string | null;
+                            url?: string;
+                            /** @enum {string} */
+                            status?: "pending" | "delivered" | "failed";
+                            /** @description Number of tries so far */
+                            attempts?: number;
+                            last_status_code?: number | null;
+                            last_error?: string | null;
+                            /** Format: date-time */
+                            next_attempt_at?: string | null;
+                            /** Format: date-time */
+                            created_at?: string;
+                            /** Format: date-time */
+                            delivered_at?: string | null;
+                            /** @description Every try, oldest first */
+                            attempt_history?: {
+                                attempt?: number;
+                                /** Format: date-time */
+                                started_at?: string;
+                                /** @description null while the try is under way, or when its result was never recorded */
+                                duration_ms?: number | null;
+                                /** @description The receiver's HTTP status; null when no answer came */
+                                status_code?: number | null;
+                                /** @description e.g. `HTTP 500`, `fetch failed (ECONNREFUSED)`, `no answer within 10000 ms` */
+                                error?: string | null;
+                                /** @enum {string} */
+                                result?: "succeeded" | "failed" | "in_progress" | "interrupted";
+                            }[];
                         }[];
                         total?: number;
                         page?: number;

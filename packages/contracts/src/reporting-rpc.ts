@@ -189,6 +189,23 @@ export interface CreatedWebhookEndpoint extends WebhookEndpointView {
   secret: string;
 }
 
+/**
+ * One try of a webhook delivery (issue 12 §5, SPEC §10 "every attempt"): when it started, how
+ * long it took (ms; null while under way or when its result never came), the receiver's HTTP
+ * status (null when no answer came) or the network error.
+ * `result`: `succeeded` (2xx), `failed` (other status, network error, timeout), `in_progress`
+ * (the delivery's latest try, not finished yet), `interrupted` (no result was recorded: the
+ * sender stopped during the try, which was then retried).
+ */
+export interface WebhookDeliveryAttemptView {
+  attempt: number;
+  started_at: string;
+  duration_ms: number | null;
+  status_code: number | null;
+  error: string | null;
+  result: 'succeeded' | 'failed' | 'in_progress' | 'interrupted';
+}
+
 export interface WebhookDeliveryView {
   delivery_id: string;
   event_id: string;
@@ -202,6 +219,8 @@ export interface WebhookDeliveryView {
   next_attempt_at: string | null;
   created_at: string;
   delivered_at: string | null;
+  /** Every try, oldest first (kept for WEBHOOK_HISTORY_RETENTION_DAYS after the delivery finished). */
+  attempt_history: WebhookDeliveryAttemptView[];
 }
 
 /** Reporting's part of `GET /api/system/status`. */

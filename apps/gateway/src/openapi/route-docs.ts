@@ -95,6 +95,28 @@ const batchStatus = {
   additionalProperties: true,
 };
 
+const webhookAttempt = {
+  type: 'object',
+  properties: {
+    attempt: int({ minimum: 1 }),
+    started_at: str({ format: 'date-time' }),
+    duration_ms: int({ nullable: true, description: 'null while the try is under way, or when its result was never recorded' }),
+    status_code: int({ nullable: true, description: "The receiver's HTTP status; null when no answer came" }),
+    error: str({ nullable: true, description: 'e.g. `HTTP 500`, `fetch failed (ECONNREFUSED)`, `no answer within 10000 ms`' }),
+    result: str({ enum: ['succeeded', 'failed', 'in_progress', 'interrupted'] }),
+  },
+};
+
+const webhookDelivery = {
+  type: 'object',
+  properties: {
+    delivery_id: str(), event_id: str(), type: str(), batch_id: str({ nullable: true }), url: str(), status: str({ enum: ['pending', 'delivered', 'failed'] }),
+    attempts: int({ description: 'Number of tries so far' }), last_status_code: int({ nullable: true }), last_error: str({ nullable: true }),
+    next_attempt_at: time, created_at: str({ format: 'date-time' }), delivered_at: time,
+    attempt_history: { type: 'array', items: webhookAttempt, description: 'Every try, oldest first' },
+  },
+};
+
 const actionResult = json({ type: 'object', properties: { batch_id: str(), status: str(), previous_status: str(), scheduled_start_time: time } });
 const batchId = { name: 'id', in: 'path', required: true, schema: str(), description: 'Batch id' };
 const page = [
@@ -197,7 +219,18 @@ export const ROUTE_DOCS: Record<string, Record<string, any>> = {
   'GET /api/webhooks': { summary: 'The org\'s webhook endpoints', responses: { '200': json(listOf({ type: 'object', additionalProperties: true })) } },
   'GET /api/webhooks/callback-secret': { summary: 'Secret for verifying provider callbacks of this org', responses: { '200': json({ type: 'object', additionalProperties: true }) } },
   'DELETE /api/webhooks/{id}': { summary: 'Delete a webhook endpoint (owner, admin)', responses: { '200': json({ type: 'object', additionalProperties: true }) } },
-  'GET /api/webhooks/{id}/deliveries': { summary: 'Recent deliveries of a webhook endpoint', parameters: page, responses: { '200': json(listOf({ type: 'object', additionalProperties: true })) } },
+  'GET /api/webhooks/{id}/deliveries': {
+    summary: 'Deliveries of a webhook endpoint, newest first, each with every try',
+    description:
+      'Each delivery lists every try in `attempt_history` (time, HTTP status or network error, duration), so a receiver that answered 500, 500, then 200 shows three tries. ' +
+      'Finished deliveries are kept for `WEBHOOK_HISTORY_RETENTION_DAYS` (reporting setting, default 7) after they finished, then pruned; pending ones are kept until they finish.',
+    parameters: [
+      { name: 'id', in: 'path', required: true, schema: str(), description: 'Webhook endpoint id' },
+      { name: 'status', in: 'query', required: false, schema: str({ enum: ['pending', 'delivered', 'failed'] }) },
+      ...page,
+    ],
+    responses: { '200': json(listOf(webhookDelivery)) },
+  },
   'POST /api/provider-events/{provider}': {
     summary: 'Provider call status callback (signed; no token)',
     description: 'The signature is verified before anything is published; unsigned or badly signed callbacks are refused.',

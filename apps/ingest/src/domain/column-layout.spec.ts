@@ -132,4 +132,15 @@ describe('resolveColumnLayout', () => {
   it('trims variable names', () => {
     expect(resolveColumnLayout([' phone ', ' first name ']).variableNames).toEqual(['first name']);
   });
+
+  it('reads headers as the user sees them: a header U+200B + "name" is the name column (issue 12 §3)', () => {
+    const layout = resolveColumnLayout(['\u200Bphone', '\u200Bname', '\u202Acity\u202C', 'ｔｉｍｅｚｏｎｅ', '\uFEFFpriority']);
+    expect(layout).toMatchObject({ phone: 0, name: 1, timezone: 3, priority: 4 });
+    expect(layout.variableNames).toEqual(['name', 'city', 'timezone', 'priority']);
+    expect(layout.variableNames).not.toContain('\u200bname');
+  });
+
+  it('matches column_mapping names the same way', () => {
+    expect(resolveColumnLayout(['Kunde', '\u200BTelefon'], { phone: 'telefon\u00A0', name: 'ＫＵＮＤＥ' })).toMatchObject({ phone: 1, name: 0 });
+  });
 });

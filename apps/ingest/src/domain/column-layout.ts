@@ -1,4 +1,5 @@
 import { ServiceError } from '@outdial/service-runtime';
+import { normalizeSpreadsheetText } from './spreadsheet-text';
 
 /** Headers recognised as the phone column, case-insensitive (SPEC §2). */
 export const PHONE_HEADERS = ['phone', 'phone_number', 'contact_number', 'number', 'to', 'to_number', 'mobile', 'msisdn'];
@@ -28,15 +29,19 @@ export interface ColumnLayout {
 }
 
 function normalizeHeader(header: string): string {
-  return header.trim().toLowerCase();
+  return normalizeSpreadsheetText(header).toLowerCase();
 }
 
 /**
  * Finds the phone column (by `column_mapping.phone`, else by the known headers) and the reserved
  * columns. No phone column: `missing_phone_column` naming the headers found.
+ *
+ * Headers (and the names in `column_mapping`) are compared as the user sees them: NFKC, invisible
+ * format characters dropped, spaces of any kind trimmed (issue 12 §3: a header `U+200B name` is
+ * the name column, not a variable `\u200bname`). Variables are named by these cleaned headers.
  */
 export function resolveColumnLayout(rawHeaders: string[], columnMapping: Record<string, string> = {}): ColumnLayout {
-  const headers = rawHeaders.map((h) => h.trim());
+  const headers = rawHeaders.map(normalizeSpreadsheetText);
   const lower = headers.map(normalizeHeader);
   const indexOf = (name: string): number | undefined => {
     const i = lower.indexOf(normalizeHeader(name));

@@ -201,4 +201,36 @@ describe('ContactRowValidator', () => {
   it('reports at most the configured number of issues in the response (constant)', () => {
     expect(REPORTED_ISSUES).toBe(100);
   });
+
+  it('the four inputs of issue 12 §3 and a header U+200B + "name" give contacts with the right number and name', () => {
+    const v = validator({}, ['phone', '\u200Bname']);
+    const inputs = ["'+14155550151", '\u200B+14155550154', '\u202A+14155550155\u202C', '＋１４１５５５５０１５６'];
+    const contacts = inputs.map((phone, i) => v.accept([phone, `Name ${i}`], i + 1));
+    expect(contacts.map((c) => c?.phone)).toEqual(['+14155550151', '+14155550154', '+14155550155', '+14155550156']);
+    expect(contacts.map((c) => c?.name)).toEqual(['Name 0', 'Name 1', 'Name 2', 'Name 3']);
+    expect(contacts[0]?.variables).toEqual({ name: 'Name 0' });
+    expect(v.counts).toMatchObject({ total_rows: 4, valid_rows: 4, invalid_rows: 0 });
+    expect(v.issues).toEqual([]);
+  });
+
+  it('time zone and priority cells are read through NFKC without format characters; names lose invisible edges only', () => {
+    const v = validator();
+    const contact = v.accept(row('+12025550100', { tz: 'Europe/Paris\u200B', priority: '７', first: '\u200BAnn', last: 'Lee\u00A0' }), 1);
+    expect(contact).toMatchObject({ timezone: 'Europe/Paris', priority: 7, name: 'Ann Lee' });
+    expect(contact?.variables).toMatchObject({ first_name: 'Ann', last_name: 'Lee' });
+    expect(v.issues).toEqual([]);
+  });
+
+  it('a refused phone cell names the character in the issue', () => {
+    const v = validator({}, ['phone']);
+    expect(v.accept(['+1 415 555 O101'], 1)).toBeNull();
+    expect(v.issues).toEqual([{ row: 1, phone: '+1 415 555 O101', code: 'invalid_phone', message: 'contains U+004F "O", which is not part of a phone number: "+1 415 555 O101"' }]);
+  });
+
+  it('a phone cell of invisible characters only is a missing phone, not stored even with use_as_is', () => {
+    const v = validator({ invalidPhoneHandling: 'use_as_is' }, ['phone', 'name']);
+    expect(v.accept(['\u200B\u202C', 'Ann'], 1)).toBeNull();
+    expect(v.issues).toEqual([{ row: 1, phone: '\u200B\u202C', code: 'missing_phone', message: 'no phone number' }]);
+    expect(v.stored).toBe(0);
+  });
 });

@@ -1,7 +1,8 @@
 import { ContactRecord, RowIssue, ValidationCounts } from '@outdial/contracts';
 import { ColumnLayout } from './column-layout';
 import { FirstRowTable } from './first-row-table';
-import { normalizePhone, PhoneResult } from './phone-normalizer';
+import { EMPTY_PHONE_REASON, normalizePhone, PhoneResult } from './phone-normalizer';
+import { normalizeSpreadsheetText, trimInvisibleEdges } from './spreadsheet-text';
 
 export interface RowPolicy {
   defaultRegion: string;
@@ -66,13 +67,14 @@ export class ContactRowValidator {
     this.counts.total_rows++;
     const raw = this.rawPhone(cells);
     const variables: Record<string, string> = {};
-    for (const { index, name } of this.layout.variables) variables[name] = cells[index] ?? '';
+    // Free text keeps its inside; only invisible characters at its ends go (issue 12 §3).
+    for (const { index, name } of this.layout.variables) variables[name] = trimInvisibleEdges(cells[index] ?? '');
     // One object per row, built once (the status and phone are settled below): this runs for every row.
     const base: ContactDraft = {
       row,
       phone: raw,
       name: this.nameOf(cells),
-      timezone: this.cell(cells, this.layout.timezone) || undefined,
+      timezone: this.field(cells, this.layout.timezone) || undefined,
       priority: 0,
       variables,
       status: 'pending',
@@ -81,7 +83,7 @@ export class ContactRowValidator {
       this.issue(row, raw, 'invalid_value', `timezone "${base.timezone}" is not an IANA time zone; the number's zone is used`);
       base.timezone = undefined;
     }
-    const priorityCell = this.cell(cells, this.layout.priority);
+    const priorityCell = this.field(cells, this.layout.priority);
     if (priorityCell) {
       if (/^-?\d{1,9}$/.test(priorityCell)) base.priority = Number(priorityCell);
       else this.issue(row, raw, 'invalid_value', `priority "${priorityCell}" is not an integer; 0 is used`);
@@ -98,8 +100,10 @@ export class ContactRowValidator {
     const phone = normalized ?? normalizePhone(raw, this.policy.defaultRegion);
     if (!phone.ok) {
       this.counts.invalid_rows++;
-      this.issue(row, raw, raw === '' ? 'missing_phone' : 'invalid_phone', raw === '' ? 'no phone number' : `${phone.reason}: "${raw}"`);
-      if (this.policy.invalidPhoneHandling === 'use_as_is' && raw !== '') {
+      // A cell of invisible characters only (a zero-width space, bidi marks) holds no number either.
+      const missing = raw === '' || phone.reason === EMPTY_PHONE_REASON;
+      this.issue(row, raw, missing ? 'missing_phone' : 'invalid_phone', missing ? 'no phone number' : `${phone.reason}: "${raw}"`);
+      if (this.policy.invalidPhoneHandling === 'use_as_is' && !missing) {
         this.stored++;
         base.status = 'invalid_number';
         return base;
@@ -128,7 +132,12 @@ export class ContactRowValidator {
   }
 
   private cell(cells: string[], index: number | undefined): string {
-    return index === undefined ? '' : (cells[index] ?? '').trim();
+    return index === undefined ? '' : trimInvisibleEdges((cells[index] ?? '').trim());
+  }
+
+  /** A cell whose characters carry no meaning of their own (time zone, priority): NFKC, no Cf. */
+  private field(cells: string[], index: number | undefined): string {
+    return index === undefined ? '' : normalizeSpreadsheetText(cells[index] ?? '');
   }
 
   private nameOf(cells: string[]): string | undefined {

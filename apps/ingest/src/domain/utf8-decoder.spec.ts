@@ -72,7 +72,9 @@ describe.each(['text', 'bytes'] as const)('StrictUtf8Decoder, output %s', (mode)
     const error = await decodeError([Buffer.concat([b('phone,name\n+12025550100,Ann\n+12025550101,'), Buffer.from([0xff]), b('\n')])]);
     expect(error.code).toBe('invalid_utf8');
     expect(error.httpStatus).toBe(400);
-    expect(error.message).toBe('the file is not valid UTF-8 at line 3 (data row 2)');
+    expect(error.message).toBe(
+      'the file is not valid UTF-8 at line 3 (data row 2): it is probably in another encoding (Excel\'s "CSV (Comma delimited)" writes Windows-1252); save it as "CSV UTF-8" (or UTF-16 "Unicode Text") and upload it again',
+    );
     expect(error.details).toEqual({ line: 3, row: 2 });
   });
 
@@ -97,7 +99,7 @@ describe.each(['text', 'bytes'] as const)('StrictUtf8Decoder, output %s', (mode)
   it('fails on a truncated sequence at the end of the file', async () => {
     const error = await decodeError([b('phone\n+1\n'), Buffer.from([0xf0, 0x9f])]);
     expect(error.code).toBe('invalid_utf8');
-    expect(error.message).toBe('the file is not valid UTF-8 at its end (line 3)');
+    expect(error.message).toMatch(/^the file is not valid UTF-8 at its end \(line 3\): .* save it as "CSV UTF-8"/);
     expect(error.details).toEqual({ line: 3 });
   });
 

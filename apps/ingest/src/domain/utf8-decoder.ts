@@ -3,6 +3,13 @@ import { Transform, TransformCallback } from 'node:stream';
 import { ServiceError } from '@outdial/service-runtime';
 
 /**
+ * Why a file is not UTF-8 and what to do. Not guessed and converted: Windows-1252, Latin-1 and Mac
+ * Roman cannot be told apart from the bytes, and a wrong guess silently garbles every name.
+ */
+const OTHER_ENCODING_HINT =
+  ': it is probably in another encoding (Excel\'s "CSV (Comma delimited)" writes Windows-1252); save it as "CSV UTF-8" (or UTF-16 "Unicode Text") and upload it again';
+
+/**
  * Checks a byte stream is strict UTF-8; invalid bytes fail with `invalid_utf8` naming the line
  * (1-based, header = line 1). Counts bytes, failing with `payload_too_large` past the limit.
  * Output `text` decodes (and drops a BOM); output `bytes` passes the checked bytes on unchanged,
@@ -70,7 +77,7 @@ export class StrictUtf8Decoder extends Transform {
 
   override _flush(callback: TransformCallback): void {
     if (this.output === 'bytes') {
-      if (this.carry.length > 0) callback(new ServiceError('invalid_utf8', `the file is not valid UTF-8 at its end (line ${this.line})`, { line: this.line }));
+      if (this.carry.length > 0) callback(new ServiceError('invalid_utf8', `the file is not valid UTF-8 at its end (line ${this.line})${OTHER_ENCODING_HINT}`, { line: this.line }));
       else callback();
       return;
     }
@@ -78,13 +85,13 @@ export class StrictUtf8Decoder extends Transform {
       const rest = this.decoder.decode();
       callback(null, rest);
     } catch {
-      callback(new ServiceError('invalid_utf8', `the file is not valid UTF-8 at its end (line ${this.line})`, { line: this.line }));
+      callback(new ServiceError('invalid_utf8', `the file is not valid UTF-8 at its end (line ${this.line})${OTHER_ENCODING_HINT}`, { line: this.line }));
     }
   }
 
   /** Valid UTF-8 but no text file has NUL characters: a binary file (spreadsheet, image, ...). */
   private binary(line: number): ServiceError {
-    return new ServiceError('invalid_file', `the file contains a NUL byte at line ${line}: it is binary, not CSV or JSON text (save a spreadsheet as CSV)`, { line });
+    return new ServiceError('invalid_file', `the file contains a NUL byte at line ${line}: it is binary, not CSV or JSON text (save a spreadsheet as "CSV UTF-8")`, { line });
   }
 
   /** Finds the line of the first bad byte in a chunk that failed to decode. */
@@ -101,7 +108,7 @@ export class StrictUtf8Decoder extends Transform {
         break;
       }
     }
-    return new ServiceError('invalid_utf8', `the file is not valid UTF-8 at line ${line} (data row ${Math.max(1, line - 1)})`, { line, row: Math.max(1, line - 1) });
+    return new ServiceError('invalid_utf8', `the file is not valid UTF-8 at line ${line} (data row ${Math.max(1, line - 1)})${OTHER_ENCODING_HINT}`, { line, row: Math.max(1, line - 1) });
   }
 }
 

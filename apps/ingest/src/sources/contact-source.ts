@@ -4,6 +4,7 @@ import { ServiceError } from '@outdial/service-runtime';
 import { detectSeparator } from '../domain/csv-dialect';
 import { JsonArraySplitter } from '../domain/json-array-splitter';
 import { StrictUtf8Decoder } from '../domain/utf8-decoder';
+import { Utf16Transcoder } from '../domain/utf16-transcoder';
 
 /** An upload as a header and a stream of rows of cells, read a batch of rows at a time. */
 export interface ContactTable {
@@ -26,12 +27,24 @@ export function isJsonUpload(filename: string, contentType: string): boolean {
 }
 
 /**
- * Reads a CSV upload: strict UTF-8, BOM, CRLF, quoted fields, separator detected from the header.
- * The parser works on the checked bytes directly (no decode to text and back).
+ * The upload's bytes as checked UTF-8 (`bytes`) or text: a UTF-16 file (Excel "Unicode text") is
+ * transcoded first, anything else must be strict UTF-8. Errors of any stage end the returned stream.
+ */
+function checkedUtf8(bytes: Readable, maxBytes: number, output: 'text' | 'bytes'): StrictUtf8Decoder {
+  const transcoder = new Utf16Transcoder();
+  const checked = new StrictUtf8Decoder(maxBytes, output);
+  bytes.on('error', (error) => checked.destroy(error));
+  transcoder.on('error', (error) => checked.destroy(error));
+  bytes.pipe(transcoder).pipe(checked);
+  return checked;
+}
+
+/**
+ * Reads a CSV upload: strict UTF-8 (or UTF-16, transcoded), BOM, CRLF, quoted fields, separator
+ * detected from the header. The parser works on the checked bytes directly (no decode to text and back).
  */
 export async function openCsv(bytes: Readable, maxBytes: number): Promise<ContactTable> {
-  const checked = bytes.pipe(new StrictUtf8Decoder(maxBytes, 'bytes'));
-  bytes.on('error', (error) => checked.destroy(error));
+  const checked = checkedUtf8(bytes, maxBytes, 'bytes');
   const iterator = checked[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   // The separator is detected from the first line. Each checked piece ends on a whole character.
   const headPieces: Buffer[] = [];
@@ -164,8 +177,7 @@ export async function openJsonArray(open: ByteSource, maxBytes: number): Promise
 }
 
 async function* jsonItems(bytes: Readable, maxBytes: number): AsyncGenerator<Record<string, string>> {
-  const text = bytes.pipe(new StrictUtf8Decoder(maxBytes));
-  bytes.on('error', (error) => text.destroy(error));
+  const text = checkedUtf8(bytes, maxBytes, 'text');
   const splitter = new JsonArraySplitter(MAX_ROW_BYTES);
   let index = 0;
   try {

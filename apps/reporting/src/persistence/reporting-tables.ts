@@ -10,6 +10,7 @@ export interface ReportingTables {
   deletedBatches: string;
   webhookEndpoints: string;
   webhookDeliveries: string;
+  webhookDeliveryAttempts: string;
   callbackSecrets: string;
 }
 
@@ -24,6 +25,7 @@ export function reportingTables(db: Database): ReportingTables {
     deletedBatches: `${schema}.deleted_batches`,
     webhookEndpoints: `${schema}.webhook_endpoints`,
     webhookDeliveries: `${schema}.webhook_deliveries`,
+    webhookDeliveryAttempts: `${schema}.webhook_delivery_attempts`,
     callbackSecrets: `${schema}.callback_secrets`,
   };
 }

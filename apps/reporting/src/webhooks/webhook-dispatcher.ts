@@ -102,16 +102,25 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
           ORDER BY next_attempt_at
           LIMIT $2
           FOR UPDATE SKIP LOCKED
+       ),
+       claimed AS (
+         UPDATE ${this.tables.webhookDeliveries} d
+            SET attempts = d.attempts + 1, next_attempt_at = $3
+           FROM due
+          WHERE d.delivery_id = due.delivery_id
+         RETURNING d.delivery_id, d.event_id, d.url, d.body, d.attempts, d.type,
+           CASE WHEN d.webhook_id IS NULL
+                THEN (SELECT secret FROM ${this.tables.callbackSecrets} s WHERE s.org_id = d.org_id)
+                ELSE (SELECT secret FROM ${this.tables.webhookEndpoints} e WHERE e.webhook_id = d.webhook_id AND e.deleted_at IS NULL)
+           END AS secret
+       ),
+       -- The try is on record from its start: one whose sender dies mid-try still shows.
+       tried AS (
+         INSERT INTO ${this.tables.webhookDeliveryAttempts} (delivery_id, attempt, started_at)
+         SELECT delivery_id, attempts, $1 FROM claimed
+         ON CONFLICT DO NOTHING
        )
-       UPDATE ${this.tables.webhookDeliveries} d
-          SET attempts = d.attempts + 1, next_attempt_at = $3
-         FROM due
-        WHERE d.delivery_id = due.delivery_id
-       RETURNING d.delivery_id, d.event_id, d.url, d.body, d.attempts, d.type,
-         CASE WHEN d.webhook_id IS NULL
-              THEN (SELECT secret FROM ${this.tables.callbackSecrets} s WHERE s.org_id = d.org_id)
-              ELSE (SELECT secret FROM ${this.tables.webhookEndpoints} e WHERE e.webhook_id = d.webhook_id AND e.deleted_at IS NULL)
-         END AS secret`,
+       SELECT * FROM claimed`,
       [now, limit, leaseUntil],
     );
     return result;
@@ -119,7 +128,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
 
   private async deliver(delivery: ClaimedDelivery): Promise<void> {
     if (delivery.secret === null) {
-      await this.record(delivery, { ok: false, final: true, statusCode: null, error: 'endpoint deleted' });
+      await this.record(delivery, { ok: false, final: true, statusCode: null, error: 'endpoint deleted (not sent)', durationMs: 0 });
       return;
     }
     const timestamp = Math.floor(Date.now() / 1000);
@@ -151,20 +160,28 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
     const ok = error === null;
     const final = ok || delivery.attempts >= this.env.WEBHOOK_MAX_ATTEMPTS;
     const result = ok ? 'delivered' : final ? 'failed' : 'retry';
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     this.metrics.deliveries.inc({ result });
-    this.metrics.latency.observe({ result }, Number(process.hrtime.bigint() - started) / 1e9);
-    await this.record(delivery, { ok, final, statusCode, error });
+    this.metrics.latency.observe({ result }, seconds);
+    await this.record(delivery, { ok, final, statusCode, error, durationMs: Math.round(seconds * 1000) });
   }
 
-  private async record(delivery: ClaimedDelivery, outcome: { ok: boolean; final: boolean; statusCode: number | null; error: string | null }): Promise<void> {
+  /** The delivery's new state and the try's outcome, in one statement (one commit). */
+  private async record(delivery: ClaimedDelivery, outcome: { ok: boolean; final: boolean; statusCode: number | null; error: string | null; durationMs: number }): Promise<void> {
     const now = this.clock.now();
     const next = outcome.final ? now : new Date(now.getTime() + retryDelayMs(delivery.attempts, this.env.WEBHOOK_RETRY_BASE_MS, this.env.WEBHOOK_RETRY_MAX_MS));
     const status = outcome.ok ? 'delivered' : outcome.final ? 'failed' : 'pending';
+    const error = outcome.error?.slice(0, MAX_ERROR_LENGTH) ?? null;
     await this.db.query(
-      `UPDATE ${this.tables.webhookDeliveries}
-          SET status = $2, next_attempt_at = $3, last_status_code = $4, last_error = $5, delivered_at = $6
-        WHERE delivery_id = $1`,
-      [delivery.delivery_id, status, next, outcome.statusCode, outcome.error?.slice(0, MAX_ERROR_LENGTH) ?? null, outcome.ok ? now : null],
+      `WITH delivery AS (
+         UPDATE ${this.tables.webhookDeliveries}
+            SET status = $2, next_attempt_at = $3, last_status_code = $4, last_error = $5, delivered_at = $6, finished_at = $7
+          WHERE delivery_id = $1
+       )
+       UPDATE ${this.tables.webhookDeliveryAttempts}
+          SET duration_ms = $8, status_code = $4, error = $5
+        WHERE delivery_id = $1 AND attempt = $9`,
+      [delivery.delivery_id, status, next, outcome.statusCode, error, outcome.ok ? now : null, outcome.final ? now : null, outcome.durationMs, delivery.attempts],
     );
     if (!outcome.ok) this.logger.warn({ delivery_id: delivery.delivery_id, url: delivery.url, attempt: delivery.attempts, error: outcome.error, status }, 'webhook delivery failed');
   }

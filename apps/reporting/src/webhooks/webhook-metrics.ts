@@ -10,6 +10,7 @@ export const WEBHOOK_RESULTS = ['delivered', 'retry', 'failed'] as const;
 export class WebhookMetrics {
   readonly deliveries: Counter<'result'>;
   readonly latency: Histogram<'result'>;
+  readonly historyPruned: Counter;
 
   constructor(metrics: Metrics) {
     this.deliveries = new Counter({
@@ -23,6 +24,11 @@ export class WebhookMetrics {
       help: 'Time a webhook receiver took to answer one try',
       labelNames: ['result'],
       buckets: [0.01, 0.05, 0.1, 0.5, 1, 2, 5, 10, 30],
+      registers: [metrics.registry],
+    });
+    this.historyPruned = new Counter({
+      name: 'outdial_webhook_history_pruned_total',
+      help: 'Finished webhook deliveries (with their tries) deleted after WEBHOOK_HISTORY_RETENTION_DAYS',
       registers: [metrics.registry],
     });
     // Each result is a series from the start (at 0): "no webhook failed" reads as 0, not as no data.

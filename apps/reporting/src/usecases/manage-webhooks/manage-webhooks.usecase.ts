@@ -11,6 +11,7 @@ import {
 } from '@outdial/contracts';
 import { Clock, Database, ServiceError } from '@outdial/service-runtime';
 import { randomBytes } from 'node:crypto';
+import { attemptView, WebhookAttemptRow } from '../../domain/webhook-attempts';
 import { ReportingTables, reportingTables } from '../../persistence/reporting-tables';
 import { newWebhookSecret } from '../../webhooks/webhook-secret';
 
@@ -34,7 +35,10 @@ const toView = (row: EndpointRow): WebhookEndpointView => ({
 });
 
 
-/** Org webhook endpoints (SPEC §9 `/api/webhooks`) and their delivery log. */
+/**
+ * Org webhook endpoints (SPEC §9 `/api/webhooks`) and their delivery log: each delivery with every
+ * try (time, HTTP status or network error, duration; issue 12 §5), newest delivery first, paged.
+ */
 @Injectable()
 export class ManageWebhooksUseCase {
   private readonly tables: ReportingTables;
@@ -84,8 +88,8 @@ export class ManageWebhooksUseCase {
       );
       if (deleted.rowCount === 0) throw new ServiceError('not_found', 'webhook endpoint not found');
       await client.query(
-        `UPDATE ${this.tables.webhookDeliveries} SET status = 'failed', last_error = 'endpoint deleted' WHERE webhook_id = $1 AND status = 'pending'`,
-        [query.webhook_id],
+        `UPDATE ${this.tables.webhookDeliveries} SET status = 'failed', last_error = 'endpoint deleted', finished_at = $2 WHERE webhook_id = $1 AND status = 'pending'`,
+        [query.webhook_id, now],
       );
       return { webhook_id: query.webhook_id, deleted: true as const };
     });
@@ -120,6 +124,7 @@ export class ManageWebhooksUseCase {
         ORDER BY delivery_id DESC LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
       [...params, query.page_size, (query.page - 1) * query.page_size],
     );
+    const tries = await this.attemptsOf(rows.map((r) => r.delivery_id));
     return {
       items: rows.map((r) => ({
         delivery_id: String(r.delivery_id),
@@ -134,11 +139,30 @@ export class ManageWebhooksUseCase {
         next_attempt_at: r.status === 'pending' ? r.next_attempt_at.toISOString() : null,
         created_at: r.created_at.toISOString(),
         delivered_at: r.delivered_at?.toISOString() ?? null,
+        attempt_history: (tries.get(Number(r.delivery_id)) ?? []).map((attempt, i, all) => attemptView(attempt, i === all.length - 1, r.status)),
       })),
       total,
       page: query.page,
       page_size: query.page_size,
     };
+  }
+
+  /** The tries of the given deliveries, oldest first, by delivery id (one query for a page). */
+  private async attemptsOf(deliveryIds: (number | string)[]): Promise<Map<number, WebhookAttemptRow[]>> {
+    const byDelivery = new Map<number, WebhookAttemptRow[]>();
+    if (deliveryIds.length === 0) return byDelivery;
+    const rows = await this.db.query<WebhookAttemptRow & { delivery_id: string }>(
+      `SELECT delivery_id, attempt, started_at, duration_ms, status_code, error FROM ${this.tables.webhookDeliveryAttempts}
+        WHERE delivery_id = ANY($1::bigint[]) ORDER BY delivery_id, attempt`,
+      [deliveryIds.map(String)],
+    );
+    for (const { delivery_id, ...attempt } of rows) {
+      const id = Number(delivery_id);
+      const list = byDelivery.get(id);
+      if (list) list.push(attempt);
+      else byDelivery.set(id, [attempt]);
+    }
+    return byDelivery;
   }
 
   /** The secret batch `callback_url` deliveries are signed with; made on first ask (or first use). */
