@@ -171,6 +171,27 @@ export class TokenList {
 
 // ---------- org ----------
 
+/**
+ * The org's auto-pause rule (SPEC §4): a batch pauses itself when `failure_ratio` or more of at
+ * least `min_attempts` attempts ended in the last `window_seconds` failed for system reasons
+ * (agent_error, carrier_error), or after `consecutive_agent_errors` agent errors in a row.
+ */
+export class CircuitBreakerPatch {
+  @ApiPropertyOptional({ description: 'false: batches never pause themselves' }) @IsOptional() @IsBoolean() enabled?: boolean;
+  @ApiPropertyOptional({ minimum: 1, maximum: 10_000, default: 20 }) @IsOptional() @IsInt() @Min(1) @Max(10_000) min_attempts?: number;
+  @ApiPropertyOptional({ minimum: 0.01, maximum: 1, default: 0.5 }) @IsOptional() @IsNumber() @Min(0.01) @Max(1) failure_ratio?: number;
+  @ApiPropertyOptional({ minimum: 10, maximum: 86_400, default: 120 }) @IsOptional() @IsInt() @Min(10) @Max(86_400) window_seconds?: number;
+  @ApiPropertyOptional({ minimum: 1, maximum: 10_000, default: 10 }) @IsOptional() @IsInt() @Min(1) @Max(10_000) consecutive_agent_errors?: number;
+}
+
+export class CircuitBreakerView {
+  @ApiProperty() enabled: boolean;
+  @ApiProperty() min_attempts: number;
+  @ApiProperty() failure_ratio: number;
+  @ApiProperty() window_seconds: number;
+  @ApiProperty() consecutive_agent_errors: number;
+}
+
 export class UpdateOrgBody {
   @ApiPropertyOptional({ minLength: 1, maxLength: 200 })
   @IsOptional() @IsString() @Length(1, 200)
@@ -191,27 +212,6 @@ export class UpdateOrgBody {
   @ApiPropertyOptional({ type: () => CircuitBreakerPatch, description: 'When batches pause themselves (SPEC §4 auto-pause); the fields sent replace the current ones.' })
   @IsOptional() @ValidateNested() @Type(() => CircuitBreakerPatch)
   circuit_breaker?: CircuitBreakerPatch;
-}
-
-/**
- * The org's auto-pause rule (SPEC §4): a batch pauses itself when `failure_ratio` or more of at
- * least `min_attempts` attempts ended in the last `window_seconds` failed for system reasons
- * (agent_error, carrier_error), or after `consecutive_agent_errors` agent errors in a row.
- */
-export class CircuitBreakerPatch {
-  @ApiPropertyOptional({ description: 'false: batches never pause themselves' }) @IsOptional() @IsBoolean() enabled?: boolean;
-  @ApiPropertyOptional({ minimum: 1, maximum: 10_000, default: 20 }) @IsOptional() @IsInt() @Min(1) @Max(10_000) min_attempts?: number;
-  @ApiPropertyOptional({ minimum: 0.01, maximum: 1, default: 0.5 }) @IsOptional() @IsNumber() @Min(0.01) @Max(1) failure_ratio?: number;
-  @ApiPropertyOptional({ minimum: 10, maximum: 86_400, default: 120 }) @IsOptional() @IsInt() @Min(10) @Max(86_400) window_seconds?: number;
-  @ApiPropertyOptional({ minimum: 1, maximum: 10_000, default: 10 }) @IsOptional() @IsInt() @Min(1) @Max(10_000) consecutive_agent_errors?: number;
-}
-
-export class CircuitBreakerView {
-  @ApiProperty() enabled: boolean;
-  @ApiProperty() min_attempts: number;
-  @ApiProperty() failure_ratio: number;
-  @ApiProperty() window_seconds: number;
-  @ApiProperty() consecutive_agent_errors: number;
 }
 
 export class OrgView {
