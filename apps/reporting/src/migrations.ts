@@ -207,4 +207,24 @@ export const migrations: Migration[] = [
       UPDATE {schema}.webhook_deliveries SET finished_at = coalesce(delivered_at, next_attempt_at) WHERE status <> 'pending';
       CREATE INDEX webhook_deliveries_finished_idx ON {schema}.webhook_deliveries (finished_at) WHERE finished_at IS NOT NULL;`,
   },
+  {
+    id: '008_batch_activity',
+    sql: `
+      -- A batch's activity log (GET /api/batch-calls/{id}/activity): created, status changes with who
+      -- or why, and retries scheduled, counted per minute (one row per batch and minute, not per contact).
+      CREATE TABLE {schema}.batch_activity (
+        id bigserial PRIMARY KEY,
+        batch_id text NOT NULL,
+        org_id text NOT NULL,
+        at timestamptz NOT NULL,
+        kind text NOT NULL,
+        actor text,
+        message text NOT NULL,
+        data jsonb NOT NULL DEFAULT '{}',
+        -- retries_scheduled rows: the minute they count, so each minute has one row
+        minute timestamptz
+      );
+      CREATE INDEX batch_activity_batch_idx ON {schema}.batch_activity (batch_id, at, id);
+      CREATE UNIQUE INDEX batch_activity_retries_idx ON {schema}.batch_activity (batch_id, minute) WHERE kind = 'retries_scheduled';`,
+  },
 ];

@@ -6,6 +6,7 @@ import { QueueDepthSampler } from './progress/queue-depth-sampler';
 import { StalledBatchesSampler } from './progress/stalled-batches-sampler';
 import { ReportingEnv } from './reporting-env';
 import { AwaitReadModelUseCase } from './usecases/await-read-model/await-read-model.usecase';
+import { GetBatchActivityUseCase } from './usecases/get-batch-activity/get-batch-activity.usecase';
 import { GetBatchStatusUseCase } from './usecases/get-batch-status/get-batch-status.usecase';
 import { GetCallsPageUseCase } from './usecases/get-calls-page/get-calls-page.usecase';
 import { GetContactsPageUseCase } from './usecases/get-contacts-page/get-contacts-page.usecase';
@@ -49,6 +50,7 @@ import { WebhookMetrics } from './webhooks/webhook-metrics';
     RecordBatchDeletedUseCase,
     GetBatchStatusUseCase,
     AwaitReadModelUseCase,
+    GetBatchActivityUseCase,
     GetResultsPageUseCase,
     ListBatchesUseCase,
     GetContactsPageUseCase,

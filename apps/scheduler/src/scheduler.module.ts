@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { SchedulerHandlers } from './handlers/scheduler.handlers';
 import { OrgSettingsRepository } from './persistence/org-settings.repository';
 import { ApplyBatchActionUseCase } from './usecases/apply-batch-action/apply-batch-action.usecase';
+import { FailBatchesOfDeletedAgentUseCase } from './usecases/fail-batches-of-deleted-agent/fail-batches-of-deleted-agent.usecase';
 import { MarkCallStartedUseCase } from './usecases/mark-call-started/mark-call-started.usecase';
 import { ReceiveContactsUseCase } from './usecases/receive-contacts/receive-contacts.usecase';
 import { RecordCallOutcomeUseCase } from './usecases/record-call-outcome/record-call-outcome.usecase';
@@ -24,6 +25,7 @@ import { CallingWindows } from './windows/calling-windows';
     ApplyBatchActionUseCase,
     ReleaseContactsUseCase,
     ReleaseLoop,
+    FailBatchesOfDeletedAgentUseCase,
   ],
 })
 export class SchedulerModule {}

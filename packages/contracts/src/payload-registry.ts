@@ -13,7 +13,7 @@ import {
 import { BatchQuery, CreateBatchCommand, ResultsPageQuery } from './rpc';
 import { Subjects } from './subjects';
 import { IssuesPageQuery, SuppressionAddCommand, SuppressionImportCommand, SuppressionListQuery, SuppressionRemoveCommand } from './ingest-rpc';
-import { AwaitReadModelQuery, CallsPageQuery, ContactsPageQuery, CreateWebhookCommand, ListBatchesQuery, OrgQuery, ReportQuery, WebhookDeliveriesQuery, WebhookQuery } from './reporting-rpc';
+import { AwaitReadModelQuery, BatchActivityQuery, CallsPageQuery, ContactsPageQuery, CreateWebhookCommand, ListBatchesQuery, OrgQuery, ReportQuery, WebhookDeliveriesQuery, WebhookQuery } from './reporting-rpc';
 import { AgentChangedEvent, BatchActionCommand, BatchDeletedEvent, CallDeclinedEvent, OrgSettingsChangedEvent } from './lifecycle';
 
 type PayloadClass = new () => object;
@@ -42,6 +42,7 @@ export const PAYLOAD_CLASSES: Record<string, PayloadClass> = {
   [Subjects.ingestSuppressionRemove]: SuppressionRemoveCommand as unknown as PayloadClass,
   [Subjects.reportingGetBatch]: BatchQuery as unknown as PayloadClass,
   [Subjects.reportingAwaitReadModel]: AwaitReadModelQuery as unknown as PayloadClass,
+  [Subjects.reportingBatchActivity]: BatchActivityQuery as unknown as PayloadClass,
   [Subjects.reportingResultsPage]: ResultsPageQuery as unknown as PayloadClass,
   [Subjects.reportingListBatches]: ListBatchesQuery as unknown as PayloadClass,
   [Subjects.reportingContactsPage]: ContactsPageQuery as unknown as PayloadClass,

@@ -269,3 +269,20 @@ export interface AwaitReadModelResult {
   applied: boolean;
   waited_ms: number;
 }
+
+/** Gateway -> reporting: a page of a batch's activity log, oldest first. */
+export class BatchActivityQuery extends BatchQuery {
+  @IsInt() @Min(1) page: number;
+  @IsInt() @Min(1) @Max(MAX_LIST_PAGE_SIZE) page_size: number;
+}
+
+/** One entry of a batch's activity log (GET /api/batch-calls/{id}/activity). */
+export interface BatchActivityItem {
+  at: string;
+  /** created, started, paused, auto_paused, resumed, scheduled, rescheduled, cancelled, completed, failed, retries_scheduled */
+  kind: string;
+  /** Who: an API token (`token <id> (<role>)`), `circuit breaker`, `agent deleted`; null for the platform's own steps. */
+  actor: string | null;
+  message: string;
+  data: Record<string, unknown>;
+}

@@ -28,6 +28,7 @@ export const Subjects = {
   ingestSuppressionRemove: 'v1.rpc.ingest.suppression_remove',
   reportingGetBatch: 'v1.rpc.reporting.get_batch',
   reportingAwaitReadModel: 'v1.rpc.reporting.await_read_model',
+  reportingBatchActivity: 'v1.rpc.reporting.batch_activity',
   reportingResultsPage: 'v1.rpc.reporting.results_page',
   reportingListBatches: 'v1.rpc.reporting.list_batches',
   reportingContactsPage: 'v1.rpc.reporting.contacts_page',

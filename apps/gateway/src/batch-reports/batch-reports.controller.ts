@@ -5,6 +5,7 @@ import {
   BatchReport,
   BatchStatusView,
   CALL_OUTCOMES,
+  BatchActivityItem,
   CallItem,
   CONTACT_PAGE_SIZES,
   CONTACT_STATUSES,
@@ -82,6 +83,18 @@ export class BatchReportsController {
       batch_id: batchId,
       outcome: listParam('outcome', query.outcome, CALL_OUTCOMES),
       contact_id: textParam('contact_id', query.contact_id, 200),
+      page: page(query),
+      page_size: intParam('page_size', query.page_size, { min: 1, max: MAX_LIST_PAGE_SIZE, default: DEFAULT_LIST_PAGE_SIZE }),
+    });
+  }
+
+  /** The batch's activity log (issue "operations you can trust"): who or what changed it, and why. */
+  @Get(':id/activity')
+  activity(@Auth() auth: AuthContext, @Param('id') batchId: string, @Query() query: Query): Promise<ListPage<BatchActivityItem>> {
+    rejectUnknownParams(query, ['page', 'page_size']);
+    return this.rpc.request(Subjects.reportingBatchActivity, {
+      org_id: auth.org_id,
+      batch_id: batchId,
       page: page(query),
       page_size: intParam('page_size', query.page_size, { min: 1, max: MAX_LIST_PAGE_SIZE, default: DEFAULT_LIST_PAGE_SIZE }),
     });

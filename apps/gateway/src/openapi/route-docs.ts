@@ -154,6 +154,13 @@ export const ROUTE_DOCS: Record<string, Record<string, any>> = {
     responses: { '200': json(listOf(contactItem)) },
   },
   'GET /api/batch-calls/{id}/calls': { summary: 'Attempts (calls) of a batch', parameters: [batchId, ...page], responses: { '200': json(listOf(attemptItem)) } },
+  'GET /api/batch-calls/{id}/activity': {
+    summary: 'Activity log of a batch: created, started, paused (by which token, or auto-paused with the numbers that tripped it), resumed, retries scheduled per minute, completed, failed',
+    parameters: [batchId, ...page],
+    responses: {
+      '200': json(listOf({ type: 'object', required: ['at', 'kind', 'message'], properties: { at: time, kind: str(), actor: str({ nullable: true }), message: str(), data: { type: 'object', additionalProperties: true } } })),
+    },
+  },
   'POST /api/batch-calls/{id}/pause': { summary: 'Pause a running batch (owner, admin)', parameters: [batchId], responses: { '200': actionResult } },
   'POST /api/batch-calls/{id}/resume': { summary: 'Resume a paused batch (owner, admin)', parameters: [batchId], responses: { '200': actionResult } },
   'POST /api/batch-calls/{id}/cancel': { summary: 'Cancel a batch (owner, admin)', parameters: [batchId], responses: { '200': actionResult } },

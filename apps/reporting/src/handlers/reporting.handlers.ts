@@ -2,6 +2,8 @@ import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import {
   AwaitReadModelQuery,
+  BatchActivityItem,
+  BatchActivityQuery,
   AwaitReadModelResult,
   BatchDeletedEvent,
   BatchIngestedEvent,
@@ -37,6 +39,7 @@ import {
 } from '@outdial/contracts';
 import { JetStreamEvent, RpcHandler } from '@outdial/service-runtime';
 import { AwaitReadModelUseCase } from '../usecases/await-read-model/await-read-model.usecase';
+import { GetBatchActivityUseCase } from '../usecases/get-batch-activity/get-batch-activity.usecase';
 import { GetBatchStatusUseCase } from '../usecases/get-batch-status/get-batch-status.usecase';
 import { GetCallsPageUseCase } from '../usecases/get-calls-page/get-calls-page.usecase';
 import { GetContactsPageUseCase } from '../usecases/get-contacts-page/get-contacts-page.usecase';
@@ -71,6 +74,7 @@ export class ReportingHandlers {
     private readonly batchDeleted: RecordBatchDeletedUseCase,
     private readonly getBatchStatus: GetBatchStatusUseCase,
     private readonly awaitReadModelUseCase: AwaitReadModelUseCase,
+    private readonly batchActivityUseCase: GetBatchActivityUseCase,
     private readonly getResultsPage: GetResultsPageUseCase,
     private readonly listBatchesUseCase: ListBatchesUseCase,
     private readonly contactsPageUseCase: GetContactsPageUseCase,
@@ -123,6 +127,11 @@ export class ReportingHandlers {
   @RpcHandler(Subjects.reportingAwaitReadModel)
   awaitReadModel(@Payload() query: AwaitReadModelQuery): Promise<AwaitReadModelResult> {
     return this.awaitReadModelUseCase.execute(query);
+  }
+
+  @RpcHandler(Subjects.reportingBatchActivity)
+  batchActivity(@Payload() query: BatchActivityQuery): Promise<ListPage<BatchActivityItem>> {
+    return this.batchActivityUseCase.execute(query);
   }
 
   @RpcHandler(Subjects.reportingGetBatch)

@@ -12,6 +12,7 @@ export interface ReportingTables {
   webhookDeliveries: string;
   webhookDeliveryAttempts: string;
   callbackSecrets: string;
+  batchActivity: string;
 }
 
 export function reportingTables(db: Database): ReportingTables {
@@ -27,5 +28,6 @@ export function reportingTables(db: Database): ReportingTables {
     webhookDeliveries: `${schema}.webhook_deliveries`,
     webhookDeliveryAttempts: `${schema}.webhook_delivery_attempts`,
     callbackSecrets: `${schema}.callback_secrets`,
+    batchActivity: `${schema}.batch_activity`,
   };
 }

@@ -1,6 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import {
+  AgentChangedEvent,
   BatchActionCommand,
   BatchActionResult,
   BatchIngestedEvent,
@@ -14,6 +15,7 @@ import {
 import { JetStreamEvent, RpcHandler } from '@outdial/service-runtime';
 import { OrgSettingsRepository } from '../persistence/org-settings.repository';
 import { ApplyBatchActionUseCase } from '../usecases/apply-batch-action/apply-batch-action.usecase';
+import { FailBatchesOfDeletedAgentUseCase } from '../usecases/fail-batches-of-deleted-agent/fail-batches-of-deleted-agent.usecase';
 import { MarkCallStartedUseCase } from '../usecases/mark-call-started/mark-call-started.usecase';
 import { ReceiveContactsUseCase } from '../usecases/receive-contacts/receive-contacts.usecase';
 import { RecordCallOutcomeUseCase } from '../usecases/record-call-outcome/record-call-outcome.usecase';
@@ -32,6 +34,7 @@ export class SchedulerHandlers {
     private readonly applyBatchAction: ApplyBatchActionUseCase,
     private readonly orgSettings: OrgSettingsRepository,
     private readonly releaseLoop: ReleaseLoop,
+    private readonly failBatchesOfDeletedAgent: FailBatchesOfDeletedAgentUseCase,
   ) {}
 
   @JetStreamEvent(Subjects.batchIngested, { maxDeliver: 50 })
@@ -66,6 +69,12 @@ export class SchedulerHandlers {
   async onOrgSettingsChanged(@Payload() event: OrgSettingsChangedEvent): Promise<void> {
     await this.orgSettings.apply(event);
     this.releaseLoop.kick();
+  }
+
+  /** SPEC §4: a deleted agent's unfinished batches end `failed`. */
+  @JetStreamEvent(Subjects.agentChanged)
+  async onAgentChanged(@Payload() event: AgentChangedEvent): Promise<void> {
+    await this.failBatchesOfDeletedAgent.execute(event);
   }
 
   @RpcHandler(Subjects.schedulerBatchAction)

@@ -29,6 +29,7 @@ export class RecordBatchDeletedUseCase {
       await client.query(`DELETE FROM ${this.tables.contacts} WHERE batch_id = $1`, [event.batch_id]);
       await client.query(`DELETE FROM ${this.tables.statusCounts} WHERE batch_id = $1`, [event.batch_id]);
       await client.query(`DELETE FROM ${this.tables.webhookDeliveries} WHERE batch_id = $1`, [event.batch_id]);
+      await client.query(`DELETE FROM ${this.tables.batchActivity} WHERE batch_id = $1`, [event.batch_id]);
       await client.query(`DELETE FROM ${this.tables.batches} WHERE batch_id = $1`, [event.batch_id]);
     });
   }

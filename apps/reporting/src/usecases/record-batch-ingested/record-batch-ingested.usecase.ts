@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { BatchIngestedEvent } from '@outdial/contracts';
 import { Clock, Database } from '@outdial/service-runtime';
+import { appendActivity } from '../../persistence/batch-activity';
 import { isDeletedBatch } from '../../persistence/batch-lock';
 import { markEventProcessed } from '../../persistence/processed-events';
 import { ReportingTables, reportingTables } from '../../persistence/reporting-tables';
@@ -32,7 +33,7 @@ export class RecordBatchIngestedUseCase {
       const startTime = event.initial_status === 'running' ? event.created_at : null;
       // On conflict (ingest re-announcing the batch) the metadata is refreshed, but the counters,
       // the org and any status a status change already set are kept.
-      await client.query(
+      const upsert = await client.query<{ inserted: boolean }>(
         `INSERT INTO ${this.tables.batches} AS b
            (batch_id, org_id, name, status, agent_id, from_number, concurrency, max_attempts, total_calls,
             estimated_cost, variable_columns, created_at, scheduled_start_time, start_time, updated_at, provider, callback_url)
@@ -52,7 +53,8 @@ export class RecordBatchIngestedUseCase {
            start_time = LEAST(b.start_time, EXCLUDED.start_time),
            updated_at = EXCLUDED.updated_at,
            provider = EXCLUDED.provider,
-           callback_url = EXCLUDED.callback_url`,
+           callback_url = EXCLUDED.callback_url
+         RETURNING (xmax = 0) AS inserted`,
         [
           event.batch_id,
           event.org_id,
@@ -73,6 +75,17 @@ export class RecordBatchIngestedUseCase {
           event.settings.callback_url ?? null,
         ],
       );
+      const inserted = upsert.rows[0]?.inserted === true;
+      if (inserted) {
+        await appendActivity(client, this.tables, {
+          batchId: event.batch_id,
+          orgId: event.org_id,
+          at: new Date(event.created_at),
+          kind: 'created',
+          message: `created with ${event.total_contacts} contact(s)${event.initial_status === 'running' ? ', started at once' : `, ${event.initial_status}`}`,
+          data: { total_contacts: event.total_contacts, initial_status: event.initial_status, agent_id: event.agent_id },
+        });
+      }
       // Created running: the batch started now (one `batch.started` per batch, however announced).
       if (event.initial_status === 'running') {
         await enqueueWebhookEvent(

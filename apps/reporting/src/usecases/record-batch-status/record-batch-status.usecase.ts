@@ -1,7 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BatchStatusChangedEvent } from '@outdial/contracts';
 import { Clock, Database, Logger, NotKnownYetError, SERVICE_LOGGER } from '@outdial/service-runtime';
+import { statusActivity } from '../../domain/batch-activity';
 import { applyStatusChange, BatchLifecycle } from '../../domain/batch-status-change';
+import { appendActivity } from '../../persistence/batch-activity';
 import { claimBatchEvent } from '../../persistence/processed-events';
 import { ReportingTables, reportingTables } from '../../persistence/reporting-tables';
 import { ProgressNotifier } from '../../progress/progress-notifier';
@@ -80,6 +82,23 @@ export class RecordBatchStatusUseCase {
         await client.query(`UPDATE ${this.tables.batches} SET scheduled_start_time = $2 WHERE batch_id = $1`, [event.batch_id, event.scheduled_start_time]);
       }
       const previous = event.previous_status ?? batch.status;
+      const activity = statusActivity(previous, event.status, event.reason, event.actor);
+      await appendActivity(client, this.tables, {
+        batchId: event.batch_id,
+        orgId: event.org_id,
+        at: new Date(event.at),
+        kind: activity.kind,
+        actor: event.actor,
+        message: activity.message,
+        data: {
+          previous_status: previous,
+          status: event.status,
+          ...(event.reason ? { reason: event.reason } : {}),
+          ...(event.status === 'completed' || event.status === 'cancelled' || event.status === 'failed' || activity.kind === 'auto_paused'
+            ? { total_calls: batch.total_calls, completed: batch.completed_count, failed: batch.failed_count, in_progress: batch.in_progress_count }
+            : {}),
+        },
+      });
       const type = batchWebhookType(previous, event.status);
       if (type) {
         await enqueueWebhookEvent(

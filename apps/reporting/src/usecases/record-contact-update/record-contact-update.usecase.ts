@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ContactUpdatedEvent } from '@outdial/contracts';
 import { Clock, Database } from '@outdial/service-runtime';
+import { countRetryScheduled } from '../../persistence/batch-activity';
 import { CounterState, counterDelta } from '../../domain/contact-counters';
 import { isNewerVersion } from '../../domain/contact-versions';
 import { statusCountDelta } from '../../domain/status-counts';
@@ -76,6 +77,10 @@ export class RecordContactUpdateUseCase {
           event.last_attempt_at ?? null,
         ],
       );
+      // A retry planned (SPEC §6): counted in the batch's activity log, per minute.
+      if (event.status === 'queued' && event.next_retry_at && before.status !== 'queued') {
+        await countRetryScheduled(client, this.tables, event.batch_id, event.org_id, new Date(event.at), event.last_outcome ?? 'unknown');
+      }
       const after = { status: event.status, final: event.final, attempts: event.attempts, row: before.row };
       await applyCounterDelta(client, this.tables, event.batch_id, counterDelta([before], [after]), now);
       await applyStatusCountDelta(client, this.tables, event.batch_id, statusCountDelta([before], [after]));
