@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { AuthGuard } from './auth/auth.guard';
 import { BatchCallsController } from './batch-calls/batch-calls.controller';
+import { BatchRedialController } from './batch-redial/batch-redial.controller';
+import { RedialBatchUseCase } from './batch-redial/redial-batch.usecase';
 import { BatchLifecycleModule } from './batch-lifecycle/batch-lifecycle.module';
 import { CreateBatchUseCase } from './batch-calls/create-batch.usecase';
 import { IdempotencyStore } from './batch-calls/idempotency';
@@ -16,7 +18,7 @@ import { ProviderEventsModule } from './provider-events/provider-events.module';
 
 @Module({
   imports: [BatchLifecycleModule, DirectoryModule, SuppressionModule, BatchReportsModule, ProviderEventsModule],
-  controllers: [BatchCallsController, BolnaCompatController, TrilletCompatController],
-  providers: [CreateBatchUseCase, UploadIntake, IdempotencyStore, { provide: APP_GUARD, useClass: AuthGuard }, { provide: APP_FILTER, useClass: ErrorBodyFilter }, { provide: APP_INTERCEPTOR, useClass: RateLimitInterceptor }],
+  controllers: [BatchCallsController, BatchRedialController, BolnaCompatController, TrilletCompatController],
+  providers: [CreateBatchUseCase, RedialBatchUseCase, UploadIntake, IdempotencyStore, { provide: APP_GUARD, useClass: AuthGuard }, { provide: APP_FILTER, useClass: ErrorBodyFilter }, { provide: APP_INTERCEPTOR, useClass: RateLimitInterceptor }],
 })
 export class GatewayModule {}

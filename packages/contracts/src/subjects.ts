@@ -26,6 +26,7 @@ export const Subjects = {
   ingestSuppressionAdd: 'v1.rpc.ingest.suppression_add',
   ingestSuppressionImport: 'v1.rpc.ingest.suppression_import',
   ingestSuppressionRemove: 'v1.rpc.ingest.suppression_remove',
+  ingestBatchSettings: 'v1.rpc.ingest.batch_settings',
   reportingGetBatch: 'v1.rpc.reporting.get_batch',
   reportingResultsPage: 'v1.rpc.reporting.results_page',
   reportingListBatches: 'v1.rpc.reporting.list_batches',
