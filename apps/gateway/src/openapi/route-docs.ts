@@ -85,7 +85,7 @@ const contactItem = {
   type: 'object',
   properties: {
     contact_id: str(), row: int(), phone: str(), name: str({ nullable: true }), variables: { type: 'object', additionalProperties: true }, status: str(), last_outcome: str({ nullable: true }),
-    attempts: int(), max_attempts: int(), last_attempt_at: time, next_retry_at: time, duration_seconds: int({ nullable: true }), failure_reason: str({ nullable: true }), call_id: str({ nullable: true }), recording_url: str({ nullable: true }),
+    attempts: int(), max_attempts: int(), last_attempt_at: time, next_retry_at: time, duration_seconds: int({ nullable: true }), failure_reason: str({ nullable: true }), call_id: str({ nullable: true }), recording_url: str({ nullable: true }), transcript: str({ nullable: true }),
   },
 };
 
@@ -156,7 +156,16 @@ export const ROUTE_DOCS: Record<string, Record<string, any>> = {
     ],
     responses: { '200': json(listOf(contactItem)) },
   },
-  'GET /api/batch-calls/{id}/calls': { summary: 'Attempts (calls) of a batch', parameters: [batchId, ...page], responses: { '200': json(listOf(attemptItem)) } },
+  'GET /api/batch-calls/{id}/calls': {
+    summary: 'Attempts (calls) of a batch',
+    parameters: [
+      batchId,
+      { name: 'outcome', in: 'query', required: false, schema: str(), description: 'Comma-separated attempt outcomes' },
+      { name: 'contact_id', in: 'query', required: false, schema: str(), description: 'Only this contact\'s attempts' },
+      ...page,
+    ],
+    responses: { '200': json(listOf(attemptItem)) },
+  },
   'POST /api/batch-calls/{id}/pause': { summary: 'Pause a running batch (owner, admin)', parameters: [batchId], responses: { '200': actionResult } },
   'POST /api/batch-calls/{id}/resume': { summary: 'Resume a paused batch (owner, admin)', parameters: [batchId], responses: { '200': actionResult } },
   'POST /api/batch-calls/{id}/cancel': { summary: 'Cancel a batch (owner, admin)', parameters: [batchId], responses: { '200': actionResult } },
