@@ -35,8 +35,9 @@ export class RedialBatchUseCase {
   ) {}
 
   async execute(auth: AuthContext, batchId: string, body: Record<string, unknown>): Promise<RedialResult> {
-    const { statuses, overrides } = parseRedialBody(body);
+    // The batch first: another org's batch is a 404 whatever the body says.
     const original = await this.rpc.request<BatchSettingsView>(Subjects.ingestBatchSettings, { org_id: auth.org_id, batch_id: batchId });
+    const { statuses, overrides } = parseRedialBody(body);
     const contacts = await this.matchingContacts(auth.org_id, batchId, statuses);
     if (contacts.length === 0) {
       throw new ServiceError('unprocessable', `no contact of ${batchId} ended in ${statuses.join(', ')}`, { statuses });
