@@ -64,7 +64,11 @@ export function BatchPage() {
       onmessage(message) {
         if (!message.data) return;
         dispatch({ type: 'snapshot', batch: JSON.parse(message.data) as BatchStatus, at: Date.now(), source: 'stream' });
-        if (message.event === 'final') dispatch({ type: 'ended' });
+        if (message.event === 'final') {
+          dispatch({ type: 'ended' });
+          // The stream ends here: one more read picks up counters that landed after the final status.
+          setTimeout(() => void refresh(), 700);
+        }
       },
       onclose() {
         // The server ends the stream after the final status; otherwise reconnect.

@@ -141,16 +141,18 @@ export function NewBatchPage() {
 
   const chooseFile = async (chosen: File | null) => {
     droppedAt.current = performance.now();
-    setFile(chosen);
     setReport(null);
     setValidateError(null);
     if (!chosen) {
+      setFile(null);
       setParsed(null);
       return;
     }
+    // File, preview and suggested mapping land in one render: one validation request, not two.
+    const sample = await parseSample(chosen);
+    setFile(chosen);
     setFileUrl('');
     if (!name) setName(chosen.name.replace(/\.[^.]+$/, ''));
-    const sample = await parseSample(chosen);
     setParsed(sample);
     const suggestion = suggestMapping(sample.headers, agent?.variables ?? []);
     setRoles(suggestion.roles);
@@ -198,8 +200,10 @@ export function NewBatchPage() {
       setValidating(true);
       setValidateError(null);
       try {
+        const sentAt = performance.now();
         const result = unwrap(await api.POST('/api/batch-calls/validate', { body: settingsForm() as never, bodySerializer: (b: unknown) => b as FormData }));
         if (seq !== validateSeq.current) return;
+        document.documentElement.dataset.lastValidateMs = String(Math.round(performance.now() - sentAt));
         setReport(result as unknown as ValidateResult);
         if (droppedAt.current !== null) {
           const ms = Math.round(performance.now() - droppedAt.current);
