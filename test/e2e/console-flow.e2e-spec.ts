@@ -50,6 +50,29 @@ describe('web console in a browser', () => {
     await platform?.stop();
   });
 
+  it('is served under /app/ with / redirecting there, and shadows no API or compatibility route', async () => {
+    const root = await fetch(`${platform.gatewayUrl}/`, { redirect: 'manual' });
+    expect([root.status, root.headers.get('location')]).toEqual([302, '/app/']);
+    const bare = await fetch(`${platform.gatewayUrl}/app`, { redirect: 'manual' });
+    expect([bare.status, bare.headers.get('location')]).toEqual([301, '/app/']);
+    for (const deepLink of ['/app/', '/app/batches/batch_x', '/app/dnc']) {
+      const response = await fetch(`${platform.gatewayUrl}${deepLink}`);
+      expect([deepLink, response.status, response.headers.get('content-type')]).toEqual([deepLink, 200, expect.stringContaining('text/html')]);
+      expect(await response.text()).toContain('<div id="root">');
+    }
+    const missing = await fetch(`${platform.gatewayUrl}/app/assets/missing.js`);
+    expect(missing.status).toBe(404);
+    // The API and compatibility routes keep their own answers (401 without a token, JSON).
+    for (const route of ['/api/batch-calls', '/batches/agent-demo/batch_x', '/v1/api/batch-calls']) {
+      const response = await fetch(`${platform.gatewayUrl}${route}`, { method: route.startsWith('/v1') ? 'POST' : 'GET' });
+      expect([route, response.status, (await response.json()).error.code]).toEqual([route, 401, 'unauthorized']);
+    }
+    expect((await fetch(`${platform.gatewayUrl}/health/live`)).status).toBe(200);
+    expect((await fetch(`${platform.gatewayUrl}/docs-json`)).headers.get('content-type')).toContain('application/json');
+    // A POST to / is not redirected into the console.
+    expect((await fetch(`${platform.gatewayUrl}/`, { method: 'POST', redirect: 'manual' })).status).toBe(401);
+  });
+
   it('an owner uploads, maps, validates, launches, watches, filters, exports and redials', async () => {
     await page.goto(`${platform.gatewayUrl}/app/`);
     await checkA11y('sign in');
@@ -115,8 +138,11 @@ describe('web console in a browser', () => {
     await page.getByTestId('card-successful').filter({ hasText: /^Successful3/ }).waitFor({ timeout: 5000 });
     await page.getByTestId('card-failed').filter({ hasText: /^Failed3/ }).waitFor({ timeout: 5000 });
     await page.getByTestId('contacts-total').filter({ hasText: 'of 6 contacts' }).waitFor();
+    // The server ended the stream after the final status: the page does not try to reconnect.
+    await page.waitForTimeout(1500);
+    expect(await page.getByTestId('updated-ago').textContent()).not.toContain('reconnecting');
     await checkA11y('batch page');
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'batch-live.png'), fullPage: true });
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'batch-completed.png'), fullPage: true });
 
     // Filter the contacts table: the failed ones only.
     const contacts = page.locator('[data-testid="contacts-table"] tbody tr');
@@ -165,6 +191,8 @@ describe('web console in a browser', () => {
     expect(slow.status).toBe(201);
     await page.goto(`${platform.gatewayUrl}/app/batches/${slow.body.batch_id}`);
     await page.getByTestId('batch-status').filter({ hasText: 'running' }).waitFor();
+    await page.getByTestId('updated-ago').filter({ hasText: 'live' }).waitFor();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'batch-live.png') });
     await page.getByRole('button', { name: 'Pause' }).click();
     const dialog = page.getByRole('alertdialog');
     await expect(dialog.textContent()).resolves.toContain('You can undo this later.');

@@ -53,6 +53,7 @@ export function BatchPage() {
   useEffect(() => {
     void refresh();
     const controller = new AbortController();
+    let finished = false;
     void fetchEventSource(`/api/batch-calls/${encodeURIComponent(id)}/events`, {
       headers: { Authorization: `Bearer ${readToken() ?? ''}` },
       signal: controller.signal,
@@ -65,18 +66,19 @@ export function BatchPage() {
         if (!message.data) return;
         dispatch({ type: 'snapshot', batch: JSON.parse(message.data) as BatchStatus, at: Date.now(), source: 'stream' });
         if (message.event === 'final') {
+          finished = true;
           dispatch({ type: 'ended' });
           // The stream ends here: one more read picks up counters that landed after the final status.
           setTimeout(() => void refresh(), 700);
         }
       },
       onclose() {
-        // The server ends the stream after the final status; otherwise reconnect.
-        dispatch({ type: 'ended' });
-        throw new Error('stream closed');
+        // The server ends the stream after the final status: done. Any other end: reconnect.
+        if (finished) return;
+        throw new Error('the live stream closed');
       },
       onerror(error) {
-        if (controller.signal.aborted) throw error;
+        if (controller.signal.aborted || finished) throw error;
         dispatch({ type: 'reconnecting', error: String((error as Error)?.message ?? error) });
         return 2000;
       },
