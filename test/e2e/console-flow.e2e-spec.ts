@@ -70,7 +70,7 @@ describe('web console in a browser', () => {
     expect((await fetch(`${platform.gatewayUrl}/health/live`)).status).toBe(200);
     expect((await fetch(`${platform.gatewayUrl}/docs-json`)).headers.get('content-type')).toContain('application/json');
     // A POST to / is not redirected into the console.
-    expect((await fetch(`${platform.gatewayUrl}/`, { method: 'POST', redirect: 'manual' })).status).toBe(401);
+    expect((await fetch(`${platform.gatewayUrl}/`, { method: 'POST', redirect: 'manual' })).status).toBe(404);
   });
 
   it('an owner uploads, maps, validates, launches, watches, filters, exports and redials', async () => {

@@ -4452,6 +4452,7 @@ export interface operations {
                             failure_reason?: string | null;
                             call_id?: string | null;
                             recording_url?: string | null;
+                            transcript?: string | null;
                         }[];
                         total?: number;
                         page?: number;
@@ -4511,6 +4512,10 @@ export interface operations {
     BatchReports_calls: {
         parameters: {
             query?: {
+                /** @description Comma-separated attempt outcomes */
+                outcome?: string;
+                /** @description Only this contact's attempts */
+                contact_id?: string;
                 page?: number;
                 page_size?: number;
             };
