@@ -19,6 +19,16 @@ describe('web console in a browser', () => {
   const axe: Record<string, string[]> = {};
   let memberToken: string;
 
+  /** A batch's contacts once reporting has them all (they arrive in chunks after the 201). */
+  async function contactsOf(batchId: string, count: number): Promise<any[]> {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const items = (await api(platform, `/api/batch-calls/${batchId}/contacts`)).body.items;
+      if (items.length >= count || Date.now() > deadline) return items;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
   async function checkA11y(name: string): Promise<void> {
     axe[name] = await axeViolations(page);
   }
@@ -177,8 +187,37 @@ describe('web console in a browser', () => {
     await page.getByRole('heading', { name: 'Console launch (redial)', level: 1 }).waitFor();
     const redialId = new URL(page.url()).pathname.split('/').pop()!;
     expect(redialId).not.toBe(batchId);
-    const redial = await api(platform, `/api/batch-calls/${redialId}/contacts`);
-    expect(redial.body.items.map((c: any) => c.phone).sort()).toEqual(['+14155550102', '+14155550104', '+14155550105']);
+    const redial = await contactsOf(redialId, 3);
+    expect(redial.map((c: any) => c.phone).sort()).toEqual(['+14155550102', '+14155550104', '+14155550105']);
+  });
+
+  it('redial over the API: the original\'s settings unless overridden, errors in the API\'s words', async () => {
+    const created = await uploadCsv(platform, 'phone,name,sim_outcomes,plan\n+14155550301,Ann,busy,gold\n+14155550302,Bob,completed,silver\n+14155550303,Cy,no_answer,bronze\n', {
+      agent_id: 'agent-demo',
+      name: 'API redial',
+      max_attempts: '1',
+      concurrency: '3',
+    });
+    expect(created.status).toBe(201);
+    const original = created.body.batch_id;
+    const post = (id: string, body: unknown) => api(platform, `/api/batch-calls/${id}/redial`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    // Nothing final yet, or nothing that ended that way: 422 with the reason.
+    const none = await post(original, { statuses: ['expired'] });
+    expect([none.status, none.body.error.code]).toEqual([422, 'unprocessable']);
+    const bogus = await post(original, { statuses: ['nope'] });
+    expect([bogus.status, bogus.body.error.code, bogus.body.error.details[0].field]).toEqual([400, 'validation_failed', 'statuses']);
+    expect((await post('batch_unknown', { statuses: ['busy'] })).status).toBe(404);
+    const deadline = Date.now() + 60_000;
+    while ((await api(platform, `/api/batch-calls/${original}`)).body.status !== 'completed' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+
+    const redial = await post(original, { statuses: ['busy'], concurrency: 2, name: 'Busy again' });
+    expect(redial.status).toBe(201);
+    expect(redial.body).toMatchObject({ name: 'Busy again', redial_of: original, redialed_contacts: 1, validation: { total_rows: 1, valid_rows: 1 } });
+    const status = (await api(platform, `/api/batch-calls/${redial.body.batch_id}`)).body;
+    // concurrency overridden, max_attempts inherited.
+    expect(status).toMatchObject({ concurrency: 2, max_attempts: 1, total_calls: 1 });
+    const contacts = await contactsOf(redial.body.batch_id, 1);
+    expect(contacts.map((c: any) => [c.phone, c.name, c.variables.plan])).toEqual([['+14155550301', 'Ann', 'gold']]);
   });
 
   it('pauses and resumes another batch through the confirm dialog', async () => {
