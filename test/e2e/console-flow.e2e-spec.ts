@@ -29,6 +29,13 @@ describe('web console in a browser', () => {
     }
   }
 
+  /** Each test can run alone (`-t`): sign the shared page in unless an earlier test did. */
+  async function ensureSignedIn(): Promise<void> {
+    await page.goto(`${platform.gatewayUrl}/app/batches`);
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    if ((await page.getByLabel('API token').count()) > 0) await signIn(page, platform.token);
+  }
+
   async function checkA11y(name: string): Promise<void> {
     axe[name] = await axeViolations(page);
   }
@@ -228,6 +235,7 @@ describe('web console in a browser', () => {
       concurrency: '1',
     });
     expect(slow.status).toBe(201);
+    await ensureSignedIn();
     await page.goto(`${platform.gatewayUrl}/app/batches/${slow.body.batch_id}`);
     await page.getByTestId('batch-status').filter({ hasText: 'running' }).waitFor();
     await page.getByTestId('updated-ago').filter({ hasText: 'live' }).waitFor();
@@ -250,6 +258,7 @@ describe('web console in a browser', () => {
   });
 
   it('the other pages pass axe and say what to do when empty', async () => {
+    await ensureSignedIn();
     for (const [link, heading] of [
       ['Batches', 'Batches'],
       ['Do-not-call', 'Do-not-call list'],
@@ -276,8 +285,14 @@ describe('web console in a browser', () => {
       const nav = member.getByRole('navigation', { name: 'Main' });
       expect(await nav.getByRole('link', { name: 'New batch' }).count()).toBe(0);
       expect(await nav.getByRole('link', { name: 'API tokens' }).count()).toBe(0);
-      await member.getByRole('link', { name: 'Console launch', exact: true }).click();
-      await member.getByRole('heading', { name: 'Console launch', level: 1 }).waitFor();
+      // A paused batch: every write action (resume, cancel, delete, redial, duplicate) would apply.
+      const batch = await uploadCsv(platform, 'phone,sim_duration_seconds\n+14155550401,3000\n+14155550402,3000\n', { agent_id: 'agent-demo', name: 'Member view', concurrency: '1' });
+      expect(batch.status).toBe(201);
+      expect((await api(platform, `/api/batch-calls/${batch.body.batch_id}/pause`, { method: 'POST' })).status).toBe(200);
+      await member.getByRole('link', { name: 'Batches', exact: true }).click();
+      await member.getByRole('link', { name: 'Member view', exact: true }).click();
+      await member.getByRole('heading', { name: 'Member view', level: 1 }).waitFor();
+      await member.getByTestId('batch-status').filter({ hasText: 'paused' }).waitFor();
       for (const name of ['Pause', 'Resume', 'Cancel batch', 'Delete', 'Reschedule', 'Redial…']) expect(await member.getByRole('button', { name }).count()).toBe(0);
       expect(await member.getByRole('link', { name: 'Duplicate settings' }).count()).toBe(0);
       // Reading and exporting stay available.
@@ -297,6 +312,7 @@ describe('web console in a browser', () => {
     for (let i = 0; i < 100_000; i++) lines.push(`+1202${200 + Math.floor(i / 10_000)}${String(i % 10_000).padStart(4, '0')},Contact ${i},Springfield`);
     const file = path.join(os.tmpdir(), `console-e2e-100k-${process.pid}.csv`);
     writeFileSync(file, lines.join('\n') + '\n');
+    await ensureSignedIn();
     await page.goto(`${platform.gatewayUrl}/app/batches/new`);
     await page.getByRole('heading', { name: 'New batch' }).waitFor();
     await page.getByLabel('Agent').locator('option').first().waitFor({ state: 'attached' });
