@@ -99,10 +99,19 @@ export function BatchPage() {
     return () => clearTimeout(timer);
   }, [doneCount, batch?.status]);
 
+  /**
+   * After an action: read now, and again shortly, since the read model can lag the acknowledged
+   * write by a moment (seen for reschedule) and the live stream only pushes progress.
+   */
+  const refreshAfterWrite = useCallback(async () => {
+    await refresh();
+    for (const delay of [1000, 3000]) setTimeout(() => void refresh(), delay);
+  }, [refresh]);
+
   const act = async (action: 'pause' | 'resume' | 'cancel') => {
     const path = `/api/batch-calls/{id}/${action}` as const;
     unwrap(await api.POST(path as '/api/batch-calls/{id}/pause', { params: { path: { id } } }));
-    await refresh();
+    await refreshAfterWrite();
   };
 
   const remove = async () => {
@@ -217,7 +226,7 @@ export function BatchPage() {
             <ConfirmAction label="Pause" title="Pause this batch?" description="Calls in progress finish; no new call starts until you resume." onConfirm={() => act('pause')} />
           ) : null}
           {allowed('resume') ? <ConfirmAction label="Resume" title="Resume this batch?" description="Calling continues where it stopped." onConfirm={() => act('resume')} /> : null}
-          {allowed('reschedule') ? <RescheduleButton id={id} current={batch.scheduled_start_time as string | null} onDone={refresh} /> : null}
+          {allowed('reschedule') ? <RescheduleButton id={id} current={batch.scheduled_start_time as string | null} onDone={refreshAfterWrite} /> : null}
           {allowed('cancel') ? (
             <ConfirmAction
               label="Cancel batch"
