@@ -194,8 +194,17 @@ describe('web console in a browser', () => {
     await page.getByRole('heading', { name: 'Console launch (redial)', level: 1 }).waitFor();
     const redialId = new URL(page.url()).pathname.split('/').pop()!;
     expect(redialId).not.toBe(batchId);
+    await page.getByTestId('redial-of').getByRole('link', { name: batchId }).waitFor();
     const redial = await contactsOf(redialId, 3);
     expect(redial.map((c: any) => c.phone).sort()).toEqual(['+14155550102', '+14155550104', '+14155550105']);
+
+    // Duplicate the original's settings into the New batch form.
+    await page.getByTestId('redial-of').getByRole('link', { name: batchId }).click();
+    await page.getByRole('link', { name: 'Duplicate settings' }).click();
+    await page.getByTestId('duplicated-from').waitFor();
+    expect(await page.getByLabel('Batch name').inputValue()).toBe('Console launch (copy)');
+    expect(await page.getByLabel('Max attempts (1–10)').inputValue()).toBe('1');
+    expect(await page.getByLabel('Ignore calling hours (internal test lists only)').isChecked()).toBe(true);
   });
 
   it('redial over the API: the original\'s settings unless overridden, errors in the API\'s words', async () => {
@@ -223,6 +232,8 @@ describe('web console in a browser', () => {
     const status = (await api(platform, `/api/batch-calls/${redial.body.batch_id}`)).body;
     // concurrency overridden, max_attempts inherited.
     expect(status).toMatchObject({ concurrency: 2, max_attempts: 1, total_calls: 1 });
+    const settings = (await api(platform, `/api/batch-calls/${redial.body.batch_id}/settings`)).body;
+    expect(settings).toMatchObject({ name: 'Busy again', agent_id: 'agent-demo', settings: { concurrency: 2, max_attempts: 1, metadata: { redial_of: original } } });
     const contacts = await contactsOf(redial.body.batch_id, 1);
     expect(contacts.map((c: any) => [c.phone, c.name, c.variables.plan])).toEqual([['+14155550301', 'Ann', 'gold']]);
   });

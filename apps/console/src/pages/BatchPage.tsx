@@ -86,6 +86,16 @@ export function BatchPage() {
     return () => controller.abort();
   }, [id, refresh]);
 
+  // A redial links to its original (settings.metadata.redial_of).
+  const [redialOf, setRedialOf] = useState<string | null>(null);
+  useEffect(() => {
+    setRedialOf(null);
+    api.GET('/api/batch-calls/{id}/settings', { params: { path: { id } } }).then(
+      (result) => setRedialOf(((result.data?.settings as { metadata?: { redial_of?: unknown } } | undefined)?.metadata?.redial_of as string | undefined) ?? null),
+      () => undefined,
+    );
+  }, [id]);
+
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), 1000);
     return () => clearInterval(timer);
@@ -168,6 +178,11 @@ export function BatchPage() {
           <p className="muted small">
             {batch.batch_id} · agent {batch.agent_id} · from {batch.from_number} · concurrency {batch.concurrency} · max attempts {batch.max_attempts}
           </p>
+          {redialOf ? (
+            <p className="small" data-testid="redial-of">
+              Redial of <Link to={`/batches/${redialOf}`}>{redialOf}</Link>
+            </p>
+          ) : null}
         </div>
         <div className="status-line">
           <span data-testid="batch-status">

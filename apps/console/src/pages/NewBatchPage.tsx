@@ -103,6 +103,7 @@ export function NewBatchPage() {
   const [startZone, setStartZone] = useState(Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC');
   const [window, setWindow] = useState<CallingWindow>(DEFAULT_WINDOW);
   const [bypass, setBypass] = useState(false);
+  const [duplicatedFrom, setDuplicatedFrom] = useState<string | null>(null);
 
   const [validating, setValidating] = useState(false);
   const [report, setReport] = useState<ValidateResult | null>(null);
@@ -122,12 +123,23 @@ export function NewBatchPage() {
         setNumbers(n.items.filter((x) => x.outbound_enabled));
         const duplicate = params.get('duplicate');
         if (duplicate) {
-          const original = unwrap(await api.GET('/api/batch-calls/{id}', { params: { path: { id: duplicate } } }));
+          // Every setting the original was created with (its start time excepted: that is for now).
+          const original = unwrap(await api.GET('/api/batch-calls/{id}/settings', { params: { path: { id: duplicate } } }));
+          const settings = original.settings as Record<string, any>;
           setAgentId(original.agent_id ?? voice[0]?.agent_id ?? '');
           setFromNumber(original.from_number ?? '');
           setName(`${original.name} (copy)`);
-          if (original.concurrency) setConcurrency(original.concurrency);
-          if (original.max_attempts) setMaxAttempts(original.max_attempts);
+          if (typeof settings.description === 'string') setDescription(settings.description);
+          if (settings.concurrency) setConcurrency(settings.concurrency);
+          if (settings.max_attempts) setMaxAttempts(settings.max_attempts);
+          if (settings.retry_policy) {
+            const policy = settings.retry_policy as { retry_on?: string[]; delays_seconds?: number[]; retry_on_voicemail?: boolean };
+            setRetryOn([...(policy.retry_on ?? []), ...(policy.retry_on_voicemail ? ['voicemail'] : [])]);
+            if (policy.delays_seconds?.length) setDelays(policy.delays_seconds.join(', '));
+          }
+          if (settings.call_timing) setWindow({ ...DEFAULT_WINDOW, ...(settings.call_timing as Partial<CallingWindow>) });
+          if (settings.bypass_call_guardrails) setBypass(true);
+          setDuplicatedFrom(duplicate);
         } else {
           setAgentId(voice[0]?.agent_id ?? '');
         }
@@ -255,6 +267,11 @@ export function NewBatchPage() {
   return (
     <section>
       <h1 tabIndex={-1}>New batch</h1>
+      {duplicatedFrom ? (
+        <p className="notice info" role="status" data-testid="duplicated-from">
+          Settings copied from {duplicatedFrom}: add a contact list.
+        </p>
+      ) : null}
       <ErrorNotice error={loadError} title="Could not load agents and numbers" />
       <form onSubmit={create} className="stack">
         <fieldset className="card">

@@ -178,6 +178,18 @@ export const ROUTE_DOCS: Record<string, Record<string, any>> = {
     },
     responses: { '200': actionResult },
   },
+  'GET /api/batch-calls/{id}/settings': {
+    summary: 'The settings a batch was created with',
+    description: 'SPEC §3 settings as stored at create time (times in UTC): what "Duplicate settings" copies. A redial carries `settings.metadata.redial_of`.',
+    parameters: [batchId],
+    responses: {
+      '200': json({
+        type: 'object',
+        required: ['batch_id', 'name', 'agent_id', 'from_number', 'settings'],
+        properties: { batch_id: str(), name: str(), agent_id: str(), from_number: str(), settings: { type: 'object', additionalProperties: true } },
+      }),
+    },
+  },
   'POST /api/batch-calls/{id}/redial': {
     summary: 'Redial: a new batch from the contacts that ended in the given statuses (owner, admin)',
     description:
