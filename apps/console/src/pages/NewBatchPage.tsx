@@ -547,7 +547,7 @@ export function NewBatchPage() {
                 {bypass ? 'Calling hours are ignored for this batch. ' : ''}
                 Open now for {windowPreview.openPercent} % of contacts
                 {windowPreview.nextOpening ? `; next opening at ${formatTime(windowPreview.nextOpening)} (${DateTime.fromISO(windowPreview.nextOpening).toUTC().toFormat('HH:mm')} UTC)` : ''}
-                {windowPreview.unknown > 0 ? `; ${windowPreview.unknown} contacts with a zone the console cannot tell (the scheduler decides)` : ''}. Estimated from the first{' '}
+                {windowPreview.unknown > 0 ? `; ${windowPreview.unknown} ${windowPreview.unknown === 1 ? 'contact' : 'contacts'} with a zone the console cannot tell (the scheduler decides)` : ''}. Estimated from the first{' '}
                 {Math.min(parsed?.rows.length ?? 0, SAMPLE_ROWS)} rows.
               </p>
             ) : null}
