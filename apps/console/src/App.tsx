@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { Navigate, NavLink, Route, Routes, useLocation } from 'react-router-dom';
+import { ErrorBoundary } from './components/ErrorBoundary';
 import { canWrite } from './lib/session';
 import { BatchPage } from './pages/BatchPage';
 import { BatchesPage } from './pages/BatchesPage';
@@ -74,6 +75,7 @@ function Shell() {
         </div>
       </header>
       <main id="main">
+        <ErrorBoundary resetKey={location.pathname}>
         {signedIn ? (
           <Routes>
             <Route path="/" element={<Navigate to="/batches" replace />} />
@@ -90,6 +92,7 @@ function Shell() {
         ) : (
           <SignInPage />
         )}
+        </ErrorBoundary>
       </main>
     </>
   );
