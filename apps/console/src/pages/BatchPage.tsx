@@ -106,7 +106,15 @@ export function BatchPage() {
   const doneCount = batch ? Number(batch.completed) + Number(batch.failed) : 0;
   useEffect(() => {
     const timer = setTimeout(() => setContactsVersion((v) => v + 1), 500);
-    return () => clearTimeout(timer);
+    // Contacts reach the read model in chunks, apart from the counters: re-read now and then, and
+    // once more a moment after the batch ends.
+    const final = ['completed', 'failed', 'cancelled'].includes(String(batch?.status));
+    const again = final ? setTimeout(() => setContactsVersion((v) => v + 1), 2000) : setInterval(() => setContactsVersion((v) => v + 1), 5000);
+    return () => {
+      clearTimeout(timer);
+      clearTimeout(again);
+      clearInterval(again);
+    };
   }, [doneCount, batch?.status]);
 
   /**
