@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -18,6 +18,7 @@ describe('web console in a browser', () => {
   let page: Page;
   const axe: Record<string, string[]> = {};
   let memberToken: string;
+  const tempFiles: string[] = [];
 
   /** A batch's contacts once reporting has them all (they arrive in chunks after the 201). */
   async function contactsOf(batchId: string, count: number): Promise<any[]> {
@@ -63,6 +64,7 @@ describe('web console in a browser', () => {
   }, 120_000);
 
   afterAll(async () => {
+    for (const file of tempFiles) rmSync(file, { force: true });
     await browser?.close();
     await platform?.stop();
   });
@@ -116,6 +118,7 @@ describe('web console in a browser', () => {
     ].join('\n');
     const file = path.join(os.tmpdir(), `console-e2e-${process.pid}.csv`);
     writeFileSync(file, csv + '\n');
+    tempFiles.push(file);
     await page.setInputFiles('#contacts-file', file);
     // Before the mapping the API refuses the file, and the console says why in the API's words.
     const refusal = page.getByRole('alert').filter({ hasText: 'missing_phone_column' });
@@ -349,6 +352,7 @@ describe('web console in a browser', () => {
     for (let i = 0; i < 100_000; i++) lines.push(`+1202${200 + Math.floor(i / 10_000)}${String(i % 10_000).padStart(4, '0')},Contact ${i},Springfield`);
     const file = path.join(os.tmpdir(), `console-e2e-100k-${process.pid}.csv`);
     writeFileSync(file, lines.join('\n') + '\n');
+    tempFiles.push(file);
     await ensureSignedIn();
     await page.goto(`${platform.gatewayUrl}/app/batches/new`);
     await page.getByRole('heading', { name: 'New batch' }).waitFor();
