@@ -45,7 +45,8 @@ async function main() {
   const lines = [
     '',
     `Outdial is running (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`,
-    `  API            ${platform.gatewayUrl}   (org "default", agent "agent-demo", number +12025550100)`,
+    `  Console        ${platform.gatewayUrl}/app/   (sign in with the owner token below)`,
+    `  API            ${platform.gatewayUrl}   (org "default", agent "agent-demo", number +12025550100; docs at ${platform.gatewayUrl}/docs)`,
     ...platform.processes.map((p) => `  ${p.name.padEnd(14)} ${p.url}/health/ready  ${p.url}/metrics  (pid ${p.pid})`),
     `  database       ${env.DATABASE_URL}`,
     `  NATS           ${env.NATS_URL}`,

@@ -2,6 +2,9 @@ import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { AuthGuard } from './auth/auth.guard';
 import { BatchCallsController } from './batch-calls/batch-calls.controller';
+import { BatchSettingsController } from './batch-settings/batch-settings.controller';
+import { BatchRedialController } from './batch-redial/batch-redial.controller';
+import { RedialBatchUseCase } from './batch-redial/redial-batch.usecase';
 import { BatchLifecycleModule } from './batch-lifecycle/batch-lifecycle.module';
 import { CreateBatchUseCase } from './batch-calls/create-batch.usecase';
 import { IdempotencyStore } from './batch-calls/idempotency';
@@ -17,7 +20,7 @@ import { ReadYourWritesModule } from './read-your-writes/read-your-writes.module
 
 @Module({
   imports: [ReadYourWritesModule, BatchLifecycleModule, DirectoryModule, SuppressionModule, BatchReportsModule, ProviderEventsModule],
-  controllers: [BatchCallsController, BolnaCompatController, TrilletCompatController],
-  providers: [CreateBatchUseCase, UploadIntake, IdempotencyStore, { provide: APP_GUARD, useClass: AuthGuard }, { provide: APP_FILTER, useClass: ErrorBodyFilter }, { provide: APP_INTERCEPTOR, useClass: RateLimitInterceptor }],
+  controllers: [BatchCallsController, BatchRedialController, BatchSettingsController, BolnaCompatController, TrilletCompatController],
+  providers: [CreateBatchUseCase, RedialBatchUseCase, UploadIntake, IdempotencyStore, { provide: APP_GUARD, useClass: AuthGuard }, { provide: APP_FILTER, useClass: ErrorBodyFilter }, { provide: APP_INTERCEPTOR, useClass: RateLimitInterceptor }],
 })
 export class GatewayModule {}

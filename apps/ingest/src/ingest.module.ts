@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { IngestHandlers } from './handlers/ingest.handlers';
+import { BatchSettingsUseCase } from './usecases/batch-settings/batch-settings.usecase';
 import { IssuesPageUseCase } from './usecases/batch-issues/issues-page.usecase';
 import { CreateBatchUseCase } from './usecases/create-batch/create-batch.usecase';
 import { UploadReader } from './usecases/create-batch/upload-reader';
@@ -9,6 +10,6 @@ import { SuppressionUseCase } from './usecases/suppression/suppression.usecase';
 
 @Module({
   controllers: [IngestHandlers],
-  providers: [CreateBatchUseCase, HandOverBatchUseCase, UploadReader, IssuesPageUseCase, SuppressionUseCase, DeleteBatchUseCase],
+  providers: [CreateBatchUseCase, HandOverBatchUseCase, UploadReader, IssuesPageUseCase, SuppressionUseCase, DeleteBatchUseCase, BatchSettingsUseCase],
 })
 export class IngestModule {}

@@ -170,6 +170,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/batch-calls/{id}/redial": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Redial: a new batch from the contacts that ended in the given statuses (owner, admin)
+         * @description SPEC §4 "Redial". `statuses` lists final contact statuses (`failed`, `voicemail`, `cancelled`, `expired`, …) and/or attempt outcomes (`busy`, `no_answer`, `timeout`: contacts whose retries ran out on that outcome). Every other field is a create setting that overrides the original's (by default the new batch has the original's settings, without its start and end times, and the name "<original> (redial)"). The new batch carries `metadata.redial_of` = the original's id. 422 `unprocessable` when no contact matches. `Idempotency-Key` is not supported.
+         *
+         *     Roles: owner, admin.
+         */
+        post: operations["BatchRedial_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/batch-calls/{id}/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The settings a batch was created with
+         * @description SPEC §3 settings as stored at create time (times in UTC): what "Duplicate settings" copies. A redial carries `settings.metadata.redial_of`.
+         */
+        get: operations["BatchSettings_settings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/batches": {
         parameters: {
             query?: never;
@@ -1125,6 +1167,11 @@ export interface operations {
                             pending?: number;
                             in_progress?: number;
                             progress_percent?: number;
+                            success_rate?: number;
+                            avg_duration_seconds?: number | null;
+                            cost_so_far?: number;
+                            /** Format: date-time */
+                            created_at?: string | null;
                             /** Format: date-time */
                             estimated_completion?: string | null;
                             /** Format: date-time */
@@ -1134,7 +1181,10 @@ export interface operations {
                             /** Format: date-time */
                             scheduled_start_time?: string | null;
                             errors?: {
-                                [key: string]: unknown;
+                                row?: number;
+                                phone?: string | null;
+                                error?: string;
+                                retry_count?: number;
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -1617,6 +1667,11 @@ export interface operations {
                         pending?: number;
                         in_progress?: number;
                         progress_percent?: number;
+                        success_rate?: number;
+                        avg_duration_seconds?: number | null;
+                        cost_so_far?: number;
+                        /** Format: date-time */
+                        created_at?: string | null;
                         /** Format: date-time */
                         estimated_completion?: string | null;
                         /** Format: date-time */
@@ -1626,7 +1681,10 @@ export interface operations {
                         /** Format: date-time */
                         scheduled_start_time?: string | null;
                         errors?: {
-                            [key: string]: unknown;
+                            row?: number;
+                            phone?: string | null;
+                            error?: string;
+                            retry_count?: number;
                         }[];
                     } & {
                         [key: string]: unknown;
@@ -1855,6 +1913,239 @@ export interface operations {
                 };
                 content: {
                     "text/csv": string;
+                };
+            };
+            /** @description Validation failed: `details` lists each field with its problems */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token's role may not do this, or x-workspace-id names another org */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found (also for other orgs' objects) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Rate limited: retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    BatchRedial_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The org id; when sent it must match the token's org */
+                "x-workspace-id"?: components["parameters"]["WorkspaceId"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    statuses: string[];
+                    /** @description A voice agent of the org */
+                    agent_id?: string;
+                    name?: string;
+                    description?: string;
+                    /** @description E.164, an outbound-enabled number of the org (default: the first) */
+                    from_number?: string;
+                    campaign_id?: string;
+                    concurrency?: number;
+                    max_attempts?: number;
+                    /** @description {retry_on, delays_seconds, backoff_multiplier?, retry_on_voicemail?} */
+                    retry_policy?: {
+                        [key: string]: unknown;
+                    };
+                    /** @description ISO 8601; without offset read in `timezone` */
+                    scheduled_start_time?: string;
+                    /** @description IANA zone (default UTC) */
+                    timezone?: string;
+                    end_time?: string;
+                    /** @description {start_hour, end_hour, days, skip_weekends, timezone, delay_between_calls_seconds} */
+                    call_timing?: {
+                        [key: string]: unknown;
+                    };
+                    callback_url?: string;
+                    /** @description ISO 3166 alpha-2 for national-format numbers */
+                    default_region?: string;
+                    /** @enum {string} */
+                    invalid_phone_handling?: "skip" | "use_as_is";
+                    metadata?: {
+                        [key: string]: unknown;
+                    };
+                    bypass_call_guardrails?: boolean;
+                    priority?: number;
+                    timeout_per_call_seconds?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Created, like a create, with the validation report */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example batch_0f3c… */
+                        batch_id?: string;
+                        /** @enum {string} */
+                        status?: "pending" | "scheduled" | "running";
+                        name?: string;
+                        validation?: {
+                            total_rows?: number;
+                            valid_rows?: number;
+                            invalid_rows?: number;
+                            duplicate_rows?: number;
+                            empty_rows?: number;
+                            suppressed_rows?: number;
+                            issues?: {
+                                row?: number;
+                                phone?: string;
+                                code?: string;
+                                message?: string;
+                            }[];
+                        };
+                        estimated_cost?: number;
+                        estimated_duration_seconds?: number;
+                        redial_of?: string;
+                        redialed_contacts?: number;
+                    };
+                };
+            };
+            /** @description Validation failed: `details` lists each field with its problems */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token's role may not do this, or x-workspace-id names another org */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found (also for other orgs' objects) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Body or upload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unsupported Content-Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Rate limited: retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    BatchSettings_settings: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The org id; when sent it must match the token's org */
+                "x-workspace-id"?: components["parameters"]["WorkspaceId"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        batch_id: string;
+                        name: string;
+                        agent_id: string;
+                        from_number: string;
+                        settings: {
+                            [key: string]: unknown;
+                        };
+                    };
                 };
             };
             /** @description Validation failed: `details` lists each field with its problems */
@@ -4211,10 +4502,20 @@ export interface operations {
     BatchReports_contacts: {
         parameters: {
             query?: {
+                /** @description Comma-separated contact statuses */
                 status?: string;
+                /** @description Exactly this many attempts */
+                attempts?: number;
+                min_attempts?: number;
+                max_attempts?: number;
+                /** @description Last attempt at or after */
+                from?: string;
+                /** @description Last attempt before */
+                to?: string;
+                /** @description Part of the phone number or of the name */
                 search?: string;
                 page?: number;
-                page_size?: number;
+                page_size?: 25 | 50 | 100;
             };
             header?: {
                 /** @description The org id; when sent it must match the token's org */
@@ -4254,6 +4555,7 @@ export interface operations {
                             failure_reason?: string | null;
                             call_id?: string | null;
                             recording_url?: string | null;
+                            transcript?: string | null;
                         }[];
                         total?: number;
                         page?: number;
@@ -4313,6 +4615,10 @@ export interface operations {
     BatchReports_calls: {
         parameters: {
             query?: {
+                /** @description Comma-separated attempt outcomes */
+                outcome?: string;
+                /** @description Only this contact's attempts */
+                contact_id?: string;
                 page?: number;
                 page_size?: number;
             };

@@ -98,3 +98,18 @@ export interface SuppressionRemoveResult {
   phone: string;
   removed: true;
 }
+
+/** The settings a batch was created with (for a redial, SPEC §4: "the original's settings unless overridden"). */
+export class BatchSettingsQuery {
+  @IsString() @IsNotEmpty() org_id: string;
+  @IsString() @IsNotEmpty() batch_id: string;
+}
+
+export interface BatchSettingsView {
+  batch_id: string;
+  name: string;
+  agent_id: string;
+  from_number: string;
+  /** The stored BatchSettings (SPEC §3) as JSON: times in UTC. */
+  settings: Record<string, unknown>;
+}

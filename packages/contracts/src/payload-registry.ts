@@ -12,7 +12,7 @@ import {
 } from './events';
 import { BatchQuery, CreateBatchCommand, ResultsPageQuery } from './rpc';
 import { Subjects } from './subjects';
-import { IssuesPageQuery, SuppressionAddCommand, SuppressionImportCommand, SuppressionListQuery, SuppressionRemoveCommand } from './ingest-rpc';
+import { BatchSettingsQuery, IssuesPageQuery, SuppressionAddCommand, SuppressionImportCommand, SuppressionListQuery, SuppressionRemoveCommand } from './ingest-rpc';
 import { AwaitReadModelQuery, BatchActivityQuery, CallsPageQuery, ContactsPageQuery, CreateWebhookCommand, ListBatchesQuery, OrgQuery, ReportQuery, WebhookDeliveriesQuery, WebhookQuery } from './reporting-rpc';
 import { AgentChangedEvent, BatchActionCommand, BatchDeletedEvent, CallDeclinedEvent, OrgSettingsChangedEvent } from './lifecycle';
 
@@ -40,6 +40,7 @@ export const PAYLOAD_CLASSES: Record<string, PayloadClass> = {
   [Subjects.ingestSuppressionAdd]: SuppressionAddCommand as unknown as PayloadClass,
   [Subjects.ingestSuppressionImport]: SuppressionImportCommand as unknown as PayloadClass,
   [Subjects.ingestSuppressionRemove]: SuppressionRemoveCommand as unknown as PayloadClass,
+  [Subjects.ingestBatchSettings]: BatchSettingsQuery as unknown as PayloadClass,
   [Subjects.reportingGetBatch]: BatchQuery as unknown as PayloadClass,
   [Subjects.reportingAwaitReadModel]: AwaitReadModelQuery as unknown as PayloadClass,
   [Subjects.reportingBatchActivity]: BatchActivityQuery as unknown as PayloadClass,

@@ -26,6 +26,7 @@ export const Subjects = {
   ingestSuppressionAdd: 'v1.rpc.ingest.suppression_add',
   ingestSuppressionImport: 'v1.rpc.ingest.suppression_import',
   ingestSuppressionRemove: 'v1.rpc.ingest.suppression_remove',
+  ingestBatchSettings: 'v1.rpc.ingest.batch_settings',
   reportingGetBatch: 'v1.rpc.reporting.get_batch',
   reportingAwaitReadModel: 'v1.rpc.reporting.await_read_model',
   reportingBatchActivity: 'v1.rpc.reporting.batch_activity',

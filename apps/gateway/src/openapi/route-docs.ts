@@ -55,6 +55,18 @@ const settingsFields = {
   metadata: str({ description: 'JSON text in multipart' }),
 };
 
+/** The settings as a JSON body carries them: objects as objects, booleans as booleans. */
+const { column_mapping: _mapping, ...plainSettings } = settingsFields;
+const jsonSettingsFields = {
+  ...plainSettings,
+  retry_policy: { type: 'object', additionalProperties: true, description: '{retry_on, delays_seconds, backoff_multiplier?, retry_on_voicemail?}' },
+  call_timing: { type: 'object', additionalProperties: true, description: '{start_hour, end_hour, days, skip_weekends, timezone, delay_between_calls_seconds}' },
+  metadata: { type: 'object', additionalProperties: true },
+  bypass_call_guardrails: { type: 'boolean' },
+  priority: int(),
+  timeout_per_call_seconds: int(),
+};
+
 const uploadBody = (extra: Record<string, object> = {}, required = ['file', 'agent_id']) => ({
   required: true,
   content: {
@@ -73,7 +85,7 @@ const contactItem = {
   type: 'object',
   properties: {
     contact_id: str(), row: int(), phone: str(), name: str({ nullable: true }), variables: { type: 'object', additionalProperties: true }, status: str(), last_outcome: str({ nullable: true }),
-    attempts: int(), max_attempts: int(), last_attempt_at: time, next_retry_at: time, duration_seconds: int({ nullable: true }), failure_reason: str({ nullable: true }), call_id: str({ nullable: true }), recording_url: str({ nullable: true }),
+    attempts: int(), max_attempts: int(), last_attempt_at: time, next_retry_at: time, duration_seconds: int({ nullable: true }), failure_reason: str({ nullable: true }), call_id: str({ nullable: true }), recording_url: str({ nullable: true }), transcript: str({ nullable: true }),
   },
 };
 
@@ -90,7 +102,9 @@ const batchStatus = {
   properties: {
     batch_id: str(), name: str(), status: str({ enum: ['pending', 'scheduled', 'running', 'paused', 'completed', 'failed', 'cancelled'] }), agent_id: str(), from_number: str(),
     concurrency: int(), max_attempts: int(), total_calls: int(), completed: int(), failed: int(), pending: int(), in_progress: int(), progress_percent: { type: 'number' },
-    estimated_completion: time, start_time: time, completed_at: time, scheduled_start_time: time, errors: { type: 'array', items: { type: 'object', additionalProperties: true } },
+    success_rate: { type: 'number' }, avg_duration_seconds: { type: 'number', nullable: true }, cost_so_far: { type: 'number' }, created_at: time,
+    estimated_completion: time, start_time: time, completed_at: time, scheduled_start_time: time,
+    errors: { type: 'array', items: { type: 'object', properties: { row: int(), phone: str({ nullable: true }), error: str(), retry_count: int() } } },
   },
   additionalProperties: true,
 };
@@ -150,10 +164,30 @@ export const ROUTE_DOCS: Record<string, Record<string, any>> = {
   'GET /api/batch-calls/{id}': { summary: 'Batch status and progress (SPEC §8)', parameters: [batchId], responses: { '200': json(batchStatus) } },
   'GET /api/batch-calls/{id}/contacts': {
     summary: 'Contacts of a batch',
-    parameters: [batchId, { name: 'status', in: 'query', required: false, schema: str() }, { name: 'search', in: 'query', required: false, schema: str() }, ...page],
+    parameters: [
+      batchId,
+      { name: 'status', in: 'query', required: false, schema: str(), description: 'Comma-separated contact statuses' },
+      { name: 'attempts', in: 'query', required: false, schema: int({ minimum: 0 }), description: 'Exactly this many attempts' },
+      { name: 'min_attempts', in: 'query', required: false, schema: int({ minimum: 0 }) },
+      { name: 'max_attempts', in: 'query', required: false, schema: int({ minimum: 0 }) },
+      { name: 'from', in: 'query', required: false, schema: str({ format: 'date-time' }), description: 'Last attempt at or after' },
+      { name: 'to', in: 'query', required: false, schema: str({ format: 'date-time' }), description: 'Last attempt before' },
+      { name: 'search', in: 'query', required: false, schema: str(), description: 'Part of the phone number or of the name' },
+      { name: 'page', in: 'query', required: false, schema: int({ minimum: 1, default: 1 }) },
+      { name: 'page_size', in: 'query', required: false, schema: int({ enum: [25, 50, 100], default: 50 }) },
+    ],
     responses: { '200': json(listOf(contactItem)) },
   },
-  'GET /api/batch-calls/{id}/calls': { summary: 'Attempts (calls) of a batch', parameters: [batchId, ...page], responses: { '200': json(listOf(attemptItem)) } },
+  'GET /api/batch-calls/{id}/calls': {
+    summary: 'Attempts (calls) of a batch',
+    parameters: [
+      batchId,
+      { name: 'outcome', in: 'query', required: false, schema: str(), description: 'Comma-separated attempt outcomes' },
+      { name: 'contact_id', in: 'query', required: false, schema: str(), description: 'Only this contact\'s attempts' },
+      ...page,
+    ],
+    responses: { '200': json(listOf(attemptItem)) },
+  },
   'GET /api/batch-calls/{id}/activity': {
     summary: 'Activity log of a batch: created, started, paused (by which token, or auto-paused with the numbers that tripped it), resumed, retries scheduled per minute, completed, failed',
     parameters: [batchId, ...page],
@@ -172,6 +206,40 @@ export const ROUTE_DOCS: Record<string, Record<string, any>> = {
       content: { 'application/json': { schema: { type: 'object', required: ['scheduled_start_time'], properties: { scheduled_start_time: str({ format: 'date-time' }), timezone: str() } } } },
     },
     responses: { '200': actionResult },
+  },
+  'GET /api/batch-calls/{id}/settings': {
+    summary: 'The settings a batch was created with',
+    description: 'SPEC §3 settings as stored at create time (times in UTC): what "Duplicate settings" copies. A redial carries `settings.metadata.redial_of`.',
+    parameters: [batchId],
+    responses: {
+      '200': json({
+        type: 'object',
+        required: ['batch_id', 'name', 'agent_id', 'from_number', 'settings'],
+        properties: { batch_id: str(), name: str(), agent_id: str(), from_number: str(), settings: { type: 'object', additionalProperties: true } },
+      }),
+    },
+  },
+  'POST /api/batch-calls/{id}/redial': {
+    summary: 'Redial: a new batch from the contacts that ended in the given statuses (owner, admin)',
+    description:
+      'SPEC §4 "Redial". `statuses` lists final contact statuses (`failed`, `voicemail`, `cancelled`, `expired`, …) and/or attempt outcomes ' +
+      '(`busy`, `no_answer`, `timeout`: contacts whose retries ran out on that outcome). Every other field is a create setting that overrides the ' +
+      'original\'s (by default the new batch has the original\'s settings, without its start and end times, and the name "<original> (redial)"). ' +
+      'The new batch carries `metadata.redial_of` = the original\'s id. 422 `unprocessable` when no contact matches. `Idempotency-Key` is not supported.',
+    parameters: [batchId],
+    requestBody: {
+      required: true,
+      content: {
+        'application/json': {
+          schema: {
+            type: 'object',
+            required: ['statuses'],
+            properties: { statuses: { type: 'array', minItems: 1, items: str({ example: 'no_answer' }) }, ...jsonSettingsFields },
+          },
+        },
+      },
+    },
+    responses: { '201': json({ ...createResult, properties: { ...createResult.properties, redial_of: str(), redialed_contacts: int() } }, 'Created, like a create, with the validation report') },
   },
   'DELETE /api/batch-calls/{id}': { summary: 'Delete a batch and its data (owner, admin)', parameters: [batchId], responses: { '200': actionResult } },
   'GET /api/batch-calls/{id}/results': {

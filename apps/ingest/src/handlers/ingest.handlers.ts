@@ -2,6 +2,8 @@ import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import {
   BatchDeletedEvent,
+  BatchSettingsQuery,
+  BatchSettingsView,
   CallFinishedEvent,
   CreateBatchCommand,
   CreateBatchResult,
@@ -19,6 +21,7 @@ import {
   ValidateBatchResult,
 } from '@outdial/contracts';
 import { JetStreamEvent, RpcHandler } from '@outdial/service-runtime';
+import { BatchSettingsUseCase } from '../usecases/batch-settings/batch-settings.usecase';
 import { IssuesPageUseCase } from '../usecases/batch-issues/issues-page.usecase';
 import { CreateBatchUseCase } from '../usecases/create-batch/create-batch.usecase';
 import { DeleteBatchUseCase } from '../usecases/delete-batch/delete-batch.usecase';
@@ -31,6 +34,7 @@ export class IngestHandlers {
     private readonly issues: IssuesPageUseCase,
     private readonly suppression: SuppressionUseCase,
     private readonly deleteBatch: DeleteBatchUseCase,
+    private readonly batchSettings: BatchSettingsUseCase,
   ) {}
 
   @RpcHandler(Subjects.ingestCreateBatch)
@@ -46,6 +50,12 @@ export class IngestHandlers {
   @RpcHandler(Subjects.ingestIssuesPage)
   issuesPage(@Payload() query: IssuesPageQuery): Promise<IssuesPage> {
     return this.issues.execute(query);
+  }
+
+  /** The settings a batch was created with (a redial starts from them). */
+  @RpcHandler(Subjects.ingestBatchSettings)
+  settings(@Payload() query: BatchSettingsQuery): Promise<BatchSettingsView> {
+    return this.batchSettings.execute(query);
   }
 
   @RpcHandler(Subjects.ingestSuppressionList)
