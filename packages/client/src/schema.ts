@@ -686,6 +686,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/batch-calls/{id}/activity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Activity log of a batch: created, started, paused (by which token, or auto-paused with the numbers that tripped it), resumed, retries scheduled per minute, completed, failed */
+        get: operations["BatchReports_activity"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/batch-calls/{id}/report.json": {
         parameters: {
             query?: never;
@@ -865,11 +882,21 @@ export interface components {
             /** @enum {string} */
             kind: "voice" | "text";
             /** @enum {string} */
-            provider: "simulated" | "http" | "twilio";
+            provider: "simulated" | "http" | "twilio" | "vapi" | "retell" | "elevenlabs" | "bland" | "bolna";
             variables: string[];
+            /** @description The provider config without its secrets. */
             config: {
                 [key: string]: unknown;
             };
+            /**
+             * @description Which provider secrets are stored (api_key, webhook_secret); their values are never returned.
+             * @example [
+             *       "api_key"
+             *     ]
+             */
+            secrets_set: string[];
+            /** @description Voice-agent platforms: the URL to register as the platform's webhook / server URL for this agent. */
+            webhook_url?: string;
             /** @description Grows by one on every change. */
             version: number;
             /** Format: date-time */
@@ -901,7 +928,7 @@ export interface components {
              * @default simulated
              * @enum {string}
              */
-            provider: "simulated" | "http" | "twilio";
+            provider: "simulated" | "http" | "twilio" | "vapi" | "retell" | "elevenlabs" | "bland" | "bolna";
             /**
              * @description Variables the agent expects (contact columns).
              * @example [
@@ -911,9 +938,12 @@ export interface components {
              */
             variables?: string[];
             /**
-             * @description Provider config without secrets (secrets stay in the services' env). `http` agents need `endpoint_url`.
+             * @description Provider config. `http` agents need `endpoint_url` (no secrets). Voice-agent platforms need `api_key` plus their own ids: vapi `assistant_id`, `phone_number_id`; retell `agent_id` (`from_number` optional); elevenlabs `agent_id`, `agent_phone_number_id`; bland `pathway_id` or `task` (`voice` optional); bolna `agent_id`. Optional for all platforms: `webhook_secret`, `max_concurrent_calls`. `api_key` and `webhook_secret` are stored encrypted and never returned.
              * @example {
-             *       "endpoint_url": "https://agent.example.com/calls"
+             *       "assistant_id": "asst_123",
+             *       "phone_number_id": "pn_456",
+             *       "api_key": "vapi-private-key",
+             *       "max_concurrent_calls": 10
              *     }
              */
             config?: {
@@ -925,9 +955,9 @@ export interface components {
             /** @enum {string} */
             kind?: "voice" | "text";
             /** @enum {string} */
-            provider?: "simulated" | "http" | "twilio";
+            provider?: "simulated" | "http" | "twilio" | "vapi" | "retell" | "elevenlabs" | "bland" | "bolna";
             variables?: string[];
-            /** @description Replaces the whole config. */
+            /** @description Replaces the whole config; stored secrets (api_key, webhook_secret) are kept unless given again. */
             config?: {
                 [key: string]: unknown;
             };
@@ -937,7 +967,7 @@ export interface components {
             number: string;
             outbound_enabled: boolean;
             /** @enum {string} */
-            provider: "simulated" | "http" | "twilio";
+            provider: "simulated" | "http" | "twilio" | "vapi" | "retell" | "elevenlabs" | "bland" | "bolna";
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
@@ -961,12 +991,12 @@ export interface components {
              * @default simulated
              * @enum {string}
              */
-            provider: "simulated" | "http" | "twilio";
+            provider: "simulated" | "http" | "twilio" | "vapi" | "retell" | "elevenlabs" | "bland" | "bolna";
         };
         UpdatePhoneNumberBody: {
             outbound_enabled?: boolean;
             /** @enum {string} */
-            provider?: "simulated" | "http" | "twilio";
+            provider?: "simulated" | "http" | "twilio" | "vapi" | "retell" | "elevenlabs" | "bland" | "bolna";
         };
         TokenView: {
             token_id: string;
@@ -1009,12 +1039,20 @@ export interface components {
             /** @description The secret. Shown only in this response; only its hash is stored. */
             token: string;
         };
+        CircuitBreakerView: {
+            enabled: boolean;
+            min_attempts: number;
+            failure_ratio: number;
+            window_seconds: number;
+            consecutive_agent_errors: number;
+        };
         OrgView: {
             org_id: string;
             name: string;
             max_concurrent_calls: number;
             calls_per_second: number;
             compliance_guard: boolean;
+            circuit_breaker: components["schemas"]["CircuitBreakerView"];
             /** @description Grows by one on every change. */
             version: number;
             /** Format: date-time */
@@ -1027,6 +1065,18 @@ export interface components {
              */
             your_role: "owner" | "admin" | "member";
         };
+        CircuitBreakerPatch: {
+            /** @description false: batches never pause themselves */
+            enabled?: boolean;
+            /** @default 20 */
+            min_attempts: number;
+            /** @default 0.5 */
+            failure_ratio: number;
+            /** @default 120 */
+            window_seconds: number;
+            /** @default 10 */
+            consecutive_agent_errors: number;
+        };
         UpdateOrgBody: {
             name?: string;
             /** @description Calls in progress at once across all batches of the org. */
@@ -1035,6 +1085,8 @@ export interface components {
             calls_per_second?: number;
             /** @description Only call 08:00-21:00 in the contact's local time (SPEC §3). */
             compliance_guard?: boolean;
+            /** @description When batches pause themselves (SPEC §4 auto-pause); the fields sent replace the current ones. */
+            circuit_breaker?: components["schemas"]["CircuitBreakerPatch"];
         };
         ErrorBody: {
             error: {
@@ -4713,6 +4765,95 @@ export interface operations {
             };
         };
     };
+    BatchReports_activity: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+            };
+            header?: {
+                /** @description The org id; when sent it must match the token's org */
+                "x-workspace-id"?: components["parameters"]["WorkspaceId"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items?: {
+                            /** Format: date-time */
+                            at: string | null;
+                            kind: string;
+                            actor?: string | null;
+                            message: string;
+                            data?: {
+                                [key: string]: unknown;
+                            };
+                        }[];
+                        total?: number;
+                        page?: number;
+                        page_size?: number;
+                    };
+                };
+            };
+            /** @description Validation failed: `details` lists each field with its problems */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token's role may not do this, or x-workspace-id names another org */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found (also for other orgs' objects) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Rate limited: retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     BatchReports_reportJson: {
         parameters: {
             query?: never;
@@ -4956,6 +5097,13 @@ export interface operations {
                         cpu_usage?: number;
                         memory_usage?: number;
                         disk_usage?: number;
+                        /** @description Messages no service could ever apply (DLQ stream): total, and per service that gave up on them */
+                        dead_letters?: {
+                            total?: number;
+                            by_service?: {
+                                [key: string]: number;
+                            };
+                        };
                     } & {
                         [key: string]: unknown;
                     };
