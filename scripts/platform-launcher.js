@@ -31,17 +31,21 @@ async function freePort() {
  * 8014, dialer replicas from 8020), so a second platform on another GATEWAY_PORT does not collide;
  * free ones for tests.
  */
-async function assignPorts(dialerReplicas, fixed, gatewayPort) {
+async function assignPorts(dialerReplicas, fixed, gatewayPort, schedulerReplicas = 1) {
   if (fixed) {
+    const schedulers = Array.from({ length: schedulerReplicas }, (_, i) => (i === 0 ? gatewayPort + 2 : gatewayPort + 30 + i));
     return {
       gateway: gatewayPort,
       ingest: gatewayPort + 1,
-      scheduler: gatewayPort + 2,
+      scheduler: schedulers[0],
+      schedulers,
       reporting: gatewayPort + 4,
       dialers: Array.from({ length: dialerReplicas }, (_, i) => gatewayPort + 10 + i),
     };
   }
-  const ports = { gateway: await freePort(), ingest: await freePort(), scheduler: await freePort(), reporting: await freePort(), dialers: [] };
+  const ports = { gateway: await freePort(), ingest: await freePort(), schedulers: [], reporting: await freePort(), dialers: [] };
+  for (let i = 0; i < schedulerReplicas; i++) ports.schedulers.push(await freePort());
+  ports.scheduler = ports.schedulers[0];
   for (let i = 0; i < dialerReplicas; i++) ports.dialers.push(await freePort());
   return ports;
 }
@@ -86,6 +90,8 @@ const SUPERVISE_DEFAULTS = {
  * @param {object} options
  * @param {Record<string,string>} [options.env] environment for every service (DATABASE_URL, NATS_PREFIX, SIM_TIME_SCALE, ...)
  * @param {number} [options.dialerReplicas]
+ * @param {number} [options.schedulerReplicas] scheduler processes (default 1; names scheduler-0… when more): releases,
+ *   completions and lifecycle actions are exact across replicas (batch row locks, SKIP LOCKED claims, RPC queue group)
  * @param {boolean} [options.fixedPorts] use 8010-8014/8020+ (npm start) instead of free ports (tests)
  * @param {number} [options.gatewayPort]
  * @param {'inherit'|'ignore'|'pipe'} [options.stdio]
@@ -112,7 +118,8 @@ async function launchPlatform(options = {}) {
   const env = { ...process.env, ...(options.env || {}) };
   shareClock(env);
   const dialerReplicas = options.dialerReplicas ?? 1;
-  const ports = await assignPorts(dialerReplicas, options.fixedPorts ?? false, options.gatewayPort ?? 8010);
+  const schedulerReplicas = options.schedulerReplicas ?? 1;
+  const ports = await assignPorts(dialerReplicas, options.fixedPorts ?? false, options.gatewayPort ?? 8010, schedulerReplicas);
   // Providers call back through the gateway: unless told otherwise, its address here.
   if (!env.PUBLIC_BASE_URL) env.PUBLIC_BASE_URL = `http://127.0.0.1:${ports.gateway}`;
   const processes = [];
@@ -201,7 +208,8 @@ async function launchPlatform(options = {}) {
   try {
     const first = start('ingest', ports.ingest);
     await whenReady(first);
-    const rest = [start('scheduler', ports.scheduler), start('reporting', ports.reporting)];
+    const rest = ports.schedulers.map((port, i) => start('scheduler', port, schedulerReplicas > 1 ? i : undefined));
+    rest.push(start('reporting', ports.reporting));
     ports.dialers.forEach((port, i) => rest.push(start('dialer', port, i)));
     rest.push(start('gateway', ports.gateway));
     await Promise.all(rest.map((p) => whenReady(p)));

@@ -13,6 +13,11 @@ async function main() {
     console.error(`DIALER_REPLICAS must be an integer from 1 to 32 (got ${process.env.DIALER_REPLICAS})`);
     process.exit(78);
   }
+  const schedulerReplicas = Number(process.env.SCHEDULER_REPLICAS || 1);
+  if (!Number.isInteger(schedulerReplicas) || schedulerReplicas < 1 || schedulerReplicas > 8) {
+    console.error(`SCHEDULER_REPLICAS must be an integer from 1 to 8 (got ${process.env.SCHEDULER_REPLICAS})`);
+    process.exit(78);
+  }
   const gatewayPort = Number(process.env.GATEWAY_PORT || 8010);
   const started = Date.now();
   const bootstrap = bootstrapDefaultOrg(env, process.env.OUTDIAL_BOOTSTRAP_TOKEN);
@@ -20,6 +25,7 @@ async function main() {
   const platform = await launchPlatform({
     env,
     dialerReplicas: replicas,
+    schedulerReplicas,
     fixedPorts: true,
     gatewayPort,
     stdio: 'inherit',

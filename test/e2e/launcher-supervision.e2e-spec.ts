@@ -50,6 +50,7 @@ describe('npm start supervises its processes', () => {
         NATS_PREFIX: env.prefix,
         GATEWAY_PORT: String(gatewayPort),
         DIALER_REPLICAS: '2',
+        SCHEDULER_REPLICAS: '2',
         OUTDIAL_BOOTSTRAP_TOKEN: token,
         SIM_TIME_SCALE: '0.05',
         DIALER_LEASE_GRACE_SECONDS: '2',
@@ -77,7 +78,7 @@ describe('npm start supervises its processes', () => {
     await env?.cleanup();
   });
 
-  it('kill -9 of a dialer replica and of the scheduler mid-batch: API answers, both come back, the batch completes, nothing dialed twice', async () => {
+  it('kill -9 of a dialer replica and of a scheduler replica mid-batch (2 of each): API answers, both come back, the batch completes, nothing dialed twice', async () => {
     const lines = ['phone,name,sim_outcomes,sim_duration_seconds'];
     for (let i = 0; i < 80; i++) lines.push(`+1415558${String(i).padStart(4, '0')},Contact ${i},completed,20`);
     const form = new FormData();
@@ -89,7 +90,7 @@ describe('npm start supervises its processes', () => {
     await waitFor('calls in progress', async () => (await db.query(`SELECT count(*)::int AS n FROM dialer.attempts WHERE batch_id = $1`, [batchId])).rows[0].n >= 10, 60_000);
 
     const dialerPid = pidOf('dialer-0');
-    const schedulerPid = pidOf('scheduler');
+    const schedulerPid = pidOf('scheduler-0');
     process.kill(dialerPid, 'SIGKILL');
     process.kill(schedulerPid, 'SIGKILL');
     const killedAt = Date.now();
@@ -100,7 +101,7 @@ describe('npm start supervises its processes', () => {
     expect(launcher.exitCode).toBeNull();
 
     await waitFor('dialer-0 back', () => /dialer-0 is back \(pid \d+/.test(output), 30_000);
-    await waitFor('scheduler back', () => /scheduler is back \(pid \d+/.test(output), 30_000);
+    await waitFor('scheduler-0 back', () => /scheduler-0 is back \(pid \d+/.test(output), 30_000);
     const backWithinMs = Date.now() - killedAt;
     expect(output).toMatch(/dialer-0 exited \(SIGKILL\); restarting in/);
     const newDialerPid = Number(/dialer-0 is back \(pid (\d+)/.exec(output)![1]);

@@ -52,6 +52,9 @@ describe('scheduler recovery', () => {
   it('a release whose attempt never reports back ends `timeout` after timeout_per_call_seconds (the contact fails with last_outcome timeout)', async () => {
     // With no dialer running, nothing answers the release.
     for (const dialer of platform.processes.filter((p) => p.service === 'dialer')) await platform.stopOne(dialer, 'SIGKILL');
+    // The release can come before the 201 (the create answers once the read model has the
+    // contacts, by when the scheduler may have released them): measure from before the create.
+    const releasedAt = Date.now();
     const created = await uploadCsv(platform, `phone,sim_outcomes\n${phone(100)},completed\n`, {
       agent_id: 'agent-demo',
       max_attempts: '1',
@@ -59,7 +62,6 @@ describe('scheduler recovery', () => {
     });
     expect(created.status).toBe(201);
     const batchId = created.body.batch_id;
-    const releasedAt = Date.now();
     const status = await waitForBatch(platform, batchId, 'completed', 30_000);
     expect(Date.now() - releasedAt).toBeGreaterThanOrEqual(10_000);
     expect(status.failed).toBe(1);

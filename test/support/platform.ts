@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { createIsolatedEnv, IsolatedEnv } from './isolated-env';
 
@@ -29,7 +30,7 @@ export interface RunningPlatform {
  * the simulated provider sped up. Tests talk to it through the public HTTP API only (plus the
  * simulated carrier's own log, read from its table, to measure what the "carrier" saw).
  */
-export async function startPlatform(label: string, options: { env?: Record<string, string>; dialerReplicas?: number } = {}): Promise<RunningPlatform> {
+export async function startPlatform(label: string, options: { env?: Record<string, string>; dialerReplicas?: number; schedulerReplicas?: number } = {}): Promise<RunningPlatform> {
   const env = await createIsolatedEnv(label);
   const token = `od_test_${label}_${Date.now()}`;
   const serviceEnv = {
@@ -38,6 +39,8 @@ export async function startPlatform(label: string, options: { env?: Record<strin
     NATS_PREFIX: env.prefix,
     LOG_LEVEL: 'warn',
     SIM_TIME_SCALE: '0.02',
+    // A key of the run's own, as a deployment has (without one the services warn about the development key).
+    OUTDIAL_SECRETS_KEY: randomBytes(32).toString('base64'),
     ...options.env,
   };
   bootstrapDefaultOrg(serviceEnv, token);
@@ -45,6 +48,7 @@ export async function startPlatform(label: string, options: { env?: Record<strin
   const platform = await launchPlatform({
     env: serviceEnv,
     dialerReplicas: options.dialerReplicas ?? 1,
+    schedulerReplicas: options.schedulerReplicas ?? 1,
     stdio: 'pipe',
     onLog: (service: string, line: string) => {
       logs.push(`${service}: ${line}`);
