@@ -161,6 +161,10 @@ describe('web console in a browser', () => {
     // The server ended the stream after the final status: the page does not try to reconnect.
     await page.waitForTimeout(1500);
     expect(await page.getByTestId('updated-ago').textContent()).not.toContain('reconnecting');
+    // The activity log says what happened, newest status included, without a reload.
+    const activity = page.getByRole('list', { name: 'Batch activity' });
+    await activity.filter({ hasText: 'completed: every contact is final' }).waitFor({ timeout: 5000 });
+    expect(await activity.textContent()).toContain('created with 6 contact(s)');
     await checkA11y('batch page');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'batch-completed.png'), fullPage: true });
 

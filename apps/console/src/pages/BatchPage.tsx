@@ -13,6 +13,7 @@ import { formatDuration, formatMoney, formatTime, percent } from '../lib/format'
 import { BatchStatus, initialLiveState, liveReducer, updatedAgo } from '../lib/live-status';
 import { canWrite, readToken } from '../lib/session';
 import { useSession } from '../session-context';
+import { ActivityLog } from './ActivityLog';
 import { ContactsTable } from './ContactsTable';
 
 /** SPEC §4: where each action is allowed. */
@@ -282,6 +283,7 @@ export function BatchPage() {
       </div>
 
       <ContactsTable batchId={id} version={contactsVersion} />
+      <ActivityLog batchId={id} status={String(batch.status)} />
     </section>
   );
 }

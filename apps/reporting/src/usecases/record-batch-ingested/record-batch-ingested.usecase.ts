@@ -82,7 +82,7 @@ export class RecordBatchIngestedUseCase {
           orgId: event.org_id,
           at: new Date(event.created_at),
           kind: 'created',
-          message: `created with ${event.total_contacts} contact(s)${event.initial_status === 'running' ? ', started at once' : `, ${event.initial_status}`}`,
+          message: `created with ${event.total_contacts} contact(s)${event.initial_status === 'running' ? '' : `, ${event.initial_status}`}`,
           data: { total_contacts: event.total_contacts, initial_status: event.initial_status, agent_id: event.agent_id },
         });
       }
