@@ -61,9 +61,9 @@ describe('every batch write is visible on the next read', () => {
     expect((await api(platform, `/api/batch-calls/${a.body.batch_id}`)).status).toBe(404);
   }, 120_000);
 
-  it('right after creating a 20,000-row batch, its contacts list counts every contact', async () => {
+  it('right after creating a 100,000-row batch, its contacts list counts every contact', async () => {
     const lines = ['phone,name'];
-    for (let i = 0; i < 20_000; i++) lines.push(`+1646${String(2000000 + i).padStart(7, '0')},Contact ${i}`);
+    for (let i = 0; i < 100_000; i++) lines.push(`+1646${String(2000000 + i).padStart(7, '0')},Contact ${i}`);
     const created = await uploadCsv(platform, lines.join('\n') + '\n', {
       agent_id: 'agent-demo',
       scheduled_start_time: new Date(Date.now() + 3_600_000).toISOString(),
@@ -71,6 +71,9 @@ describe('every batch write is visible on the next read', () => {
     expect(created.status).toBe(201);
     const contacts = await api(platform, `/api/batch-calls/${created.body.batch_id}/contacts?page_size=25`);
     expect(contacts.status).toBe(200);
-    expect(contacts.body.total).toBe(20_000);
+    expect(contacts.body.total).toBe(100_000);
+    const pending = await api(platform, `/api/batch-calls/${created.body.batch_id}/contacts?status=pending&page_size=25`);
+    expect(pending.body.total).toBe(100_000);
+    expect((await api(platform, `/api/batch-calls/${created.body.batch_id}`)).body.total_calls).toBe(100_000);
   }, 300_000);
 });

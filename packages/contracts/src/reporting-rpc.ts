@@ -253,7 +253,8 @@ export const MAX_READ_MODEL_WAIT_MS = 30_000;
  * Gateway -> reporting: wait (bounded) until the read model shows a write the API just
  * acknowledged, so the next read through any gateway sees it (read-your-writes). Exactly one of
  * the conditions is given: the batch's status change at `status_at` (or a later one) applied,
- * the batch gone (`deleted`), or every contact of a new batch received (`all_contacts`).
+ * the batch gone (`deleted`), the batch readable (`exists`), or every contact of a new batch
+ * received (`all_contacts`).
  */
 export class AwaitReadModelQuery {
   @IsString() @IsNotEmpty() org_id: string;
@@ -261,6 +262,8 @@ export class AwaitReadModelQuery {
   @IsOptional() @IsISO8601() status_at?: string;
   @IsOptional() @IsBoolean() deleted?: boolean;
   @IsOptional() @IsBoolean() all_contacts?: boolean;
+  /** The batch is in the read model (its status and totals readable). */
+  @IsOptional() @IsBoolean() exists?: boolean;
   @IsInt() @Min(0) @Max(MAX_READ_MODEL_WAIT_MS) timeout_ms: number;
 }
 

@@ -5,7 +5,7 @@ import { Counter } from 'prom-client';
 import { GatewayEnv } from '../gateway-env';
 
 /** What a write waits for before the API acknowledges it (one of them). */
-export type ReadModelCondition = { status_at: string } | { deleted: true } | { all_contacts: true };
+export type ReadModelCondition = { status_at: string } | { deleted: true } | { exists: true } | { all_contacts: true };
 
 /**
  * Read-your-writes for every batch write (create, pause, resume, cancel, reschedule, delete,
@@ -34,15 +34,10 @@ export class ReadModelBarrier {
     for (const result of ['applied', 'late', 'unavailable']) this.outcomes.inc({ result }, 0);
   }
 
-  /**
-   * Waits (bounded) until the read model shows `condition` for the batch; never throws.
-   * `contacts`: for a new batch, its number of contacts: the bound grows by 1 s per 5,000 of them
-   * (reporting applies them at well over that rate), up to MAX_READ_MODEL_WAIT_MS.
-   */
-  async wait(orgId: string, batchId: string, condition: ReadModelCondition, contacts = 0): Promise<void> {
-    const base = this.config.GATEWAY_READ_YOUR_WRITES_MS;
-    if (base === 0) return;
-    const timeoutMs = Math.min(MAX_READ_MODEL_WAIT_MS, base + Math.ceil(contacts / 5));
+  /** Waits (bounded by GATEWAY_READ_YOUR_WRITES_MS) until the read model shows `condition` for the batch; never throws. */
+  async wait(orgId: string, batchId: string, condition: ReadModelCondition): Promise<void> {
+    const timeoutMs = Math.min(MAX_READ_MODEL_WAIT_MS, this.config.GATEWAY_READ_YOUR_WRITES_MS);
+    if (timeoutMs === 0) return;
     const query: AwaitReadModelQuery = { org_id: orgId, batch_id: batchId, timeout_ms: timeoutMs, ...condition };
     try {
       const result = await this.rpc.request<AwaitReadModelResult>(Subjects.reportingAwaitReadModel, query, timeoutMs + 2000);

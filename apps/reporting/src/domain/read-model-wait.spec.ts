@@ -18,6 +18,11 @@ describe('readModelShows', () => {
     expect(readModelShows(state(null, 0, 0), { deleted: true })).toBe(false);
   });
 
+  it('a batch exists once its row is there, whatever its contacts', () => {
+    expect(readModelShows(undefined, { exists: true })).toBe(false);
+    expect(readModelShows(state(null, 1_000_000, 0), { exists: true })).toBe(true);
+  });
+
   it('a new batch is shown once every announced contact arrived', () => {
     expect(readModelShows(undefined, { allContacts: true })).toBe(false);
     expect(readModelShows(state(null, 1_000_000, 999_000), { allContacts: true })).toBe(false);

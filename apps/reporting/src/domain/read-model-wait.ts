@@ -8,6 +8,8 @@ export interface ReadModelCondition {
   deleted?: boolean;
   /** Every contact the batch announced has arrived. */
   allContacts?: boolean;
+  /** The batch is there. */
+  exists?: boolean;
 }
 
 /**
@@ -18,6 +20,7 @@ export interface ReadModelCondition {
 export function readModelShows(state: ReadModelState | undefined, condition: ReadModelCondition): boolean {
   if (condition.deleted) return state === undefined;
   if (state === undefined) return false;
+  if (condition.exists) return true;
   if (condition.statusAt && (state.status_at === null || state.status_at.getTime() < condition.statusAt.getTime())) return false;
   if (condition.allContacts && state.contacts < state.total_calls) return false;
   return true;

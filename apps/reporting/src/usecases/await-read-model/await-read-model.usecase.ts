@@ -24,7 +24,7 @@ export class AwaitReadModelUseCase {
 
   async execute(query: AwaitReadModelQuery): Promise<AwaitReadModelResult> {
     const started = Date.now();
-    const condition = { statusAt: query.status_at ? new Date(query.status_at) : undefined, deleted: query.deleted, allContacts: query.all_contacts };
+    const condition = { statusAt: query.status_at ? new Date(query.status_at) : undefined, deleted: query.deleted, allContacts: query.all_contacts, exists: query.exists };
     for (;;) {
       const state = await loadReadModelState(this.db.pool, this.tables, query.org_id, query.batch_id);
       const waited = Date.now() - started;

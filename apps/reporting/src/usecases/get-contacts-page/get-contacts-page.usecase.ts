@@ -25,7 +25,9 @@ interface ContactRow {
 /**
  * SPEC §8 contacts list, in upload order. Fast on a million contacts: each filter has its index,
  * and the total of an unfiltered or status-filtered list is a sum over the per-status counts
- * rather than a count of the rows (other filters count what matches).
+ * rather than a count of the rows (other filters count what matches). Right after a large create,
+ * contacts still on their way to the read model count as `pending` in that total (their rows
+ * appear on the pages moments later).
  */
 @Injectable()
 export class GetContactsPageUseCase {
@@ -83,11 +85,17 @@ export class GetContactsPageUseCase {
   private async total(query: ContactsPageQuery, filter: ReturnType<typeof contactsFilter>): Promise<number> {
     if (filter.statusOnly) {
       const statuses = query.status && query.status.length > 0 ? query.status : null;
+      // Contacts the batch announced that have not reached the read model yet (right after a
+      // large create) are waiting, i.e. `pending`: counted so the total is right at once.
       const [row] = await this.db.query<{ total: number }>(
-        `SELECT coalesce(sum(count), 0) AS total FROM ${this.tables.statusCounts} WHERE batch_id = $1 AND ($2::text[] IS NULL OR status = ANY($2::text[]))`,
+        `SELECT (SELECT coalesce(sum(count), 0) FROM ${this.tables.statusCounts} WHERE batch_id = $1 AND ($2::text[] IS NULL OR status = ANY($2::text[])))
+              + CASE WHEN $2::text[] IS NULL OR 'pending' = ANY($2::text[]) THEN
+                  greatest(0, coalesce((SELECT total_calls FROM ${this.tables.batches} WHERE batch_id = $1), 0)
+                              - (SELECT coalesce(sum(count), 0) FROM ${this.tables.statusCounts} WHERE batch_id = $1))
+                ELSE 0 END AS total`,
         [query.batch_id, statuses],
       );
-      return row.total;
+      return Number(row.total);
     }
     const [row] = await this.db.query<{ total: number }>(`SELECT count(*) AS total FROM ${this.tables.contacts} WHERE ${filter.where}`, filter.params);
     return row.total;
