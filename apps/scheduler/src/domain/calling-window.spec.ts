@@ -1,4 +1,4 @@
-import { intersectIntervals, nextCallableAt, resolveWindowPolicy, windowStateAt, zoneOpenIntervals } from './calling-window';
+import { intersectIntervals, nextCallableAt, resolveWindowPolicy, windowStateAt, windowStateSpanAt, zoneOpenIntervals } from './calling-window';
 
 const utc = (iso: string) => new Date(iso);
 const defaults = resolveWindowPolicy(undefined, true);
@@ -106,5 +106,16 @@ describe('interval helpers', () => {
   it('lists one interval per allowed local day', () => {
     const days = zoneOpenIntervals(defaults, 'UTC', utc('2026-11-23T00:00:00Z').getTime(), utc('2026-11-25T23:00:00Z').getTime());
     expect(days.map((d) => new Date(d.start).toISOString())).toEqual(['2026-11-23T09:00:00.000Z', '2026-11-24T09:00:00.000Z', '2026-11-25T09:00:00.000Z']);
+  });
+});
+
+describe('windowStateSpanAt in a zone whose DST change is at midnight (regression found by the property test)', () => {
+  it('America/Havana, 00-24 every day, asked 9 days before the spring-forward midnight: the span is exact to its last instant', () => {
+    const policy = { startHour: 0, endHour: 24, weekdays: new Set([1, 2, 3, 4, 5, 6, 7]) };
+    const at = new Date(1740801600001); // 2025-03-01T04:00:00.001Z, 9 days before 2025-03-09 00:00 local (no such hour)
+    const { state, validUntil } = windowStateSpanAt(policy, ['America/Havana'], at);
+    expect(state.open).toBe(true);
+    expect(validUntil).toBeGreaterThan(at.getTime());
+    expect(windowStateAt(policy, ['America/Havana'], new Date(validUntil - 1))).toEqual(state);
   });
 });

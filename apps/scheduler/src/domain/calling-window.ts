@@ -54,7 +54,11 @@ export function zoneOpenIntervals(policy: WindowPolicy, zone: string, from: numb
   const intervals: Interval[] = [];
   let day = DateTime.fromMillis(from, { zone }).startOf('day').minus({ days: 1 });
   const last = DateTime.fromMillis(to, { zone }).startOf('day');
-  while (day <= last) {
+  // Compared by calendar date: in a zone whose DST change is at midnight (America/Havana) a day
+  // starts at 01:00, and `plus({days: 1})` keeps that time, so comparing instants would skip the
+  // last day (found by the property test in windows/calling-windows.spec.ts).
+  const lastDate = last.toISODate()!;
+  while (day.toISODate()! <= lastDate) {
     if (policy.weekdays.has(day.weekday)) {
       // fromObject resolves a local hour inside a DST gap forward and an ambiguous one to its first occurrence.
       const start = DateTime.fromObject({ year: day.year, month: day.month, day: day.day, hour: policy.startHour }, { zone }).toMillis();
