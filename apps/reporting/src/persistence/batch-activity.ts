@@ -28,12 +28,13 @@ export async function appendActivity(client: SqlClient, tables: ReportingTables,
 
 /**
  * Counts one retry scheduled in the minute of `at`: one row per batch and minute
- * (`retries_scheduled`, data `{count, by_outcome}`), so a million retries stay a few rows.
+ * (`retries_scheduled`, data `{count, by_outcome}`), so a million retries stay a few rows. The
+ * row's `at` is the minute's first retry (not the minute's start), so the log stays in order.
  */
 export async function countRetryScheduled(client: SqlClient, tables: ReportingTables, batchId: string, orgId: string, at: Date, outcome: string): Promise<void> {
   await client.query(
     `INSERT INTO ${tables.batchActivity} AS a (batch_id, org_id, at, kind, message, data, minute)
-     VALUES ($1, $2, date_trunc('minute', $3::timestamptz), 'retries_scheduled', '', jsonb_build_object('count', 1, 'by_outcome', jsonb_build_object($4::text, 1)), date_trunc('minute', $3::timestamptz))
+     VALUES ($1, $2, $3::timestamptz, 'retries_scheduled', '', jsonb_build_object('count', 1, 'by_outcome', jsonb_build_object($4::text, 1)), date_trunc('minute', $3::timestamptz))
      ON CONFLICT (batch_id, minute) WHERE kind = 'retries_scheduled' DO UPDATE SET data = jsonb_build_object(
        'count', (a.data->>'count')::int + 1,
        'by_outcome', a.data->'by_outcome' || jsonb_build_object($4::text, coalesce((a.data->'by_outcome'->>$4)::int, 0) + 1))`,
