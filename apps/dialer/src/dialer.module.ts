@@ -9,7 +9,7 @@ import { CallProviderRegistry } from './providers/call-provider.registry';
 import { HttpCallProvider } from './providers/http/http-call-provider';
 import { TwilioCallProvider } from './providers/twilio/twilio-call-provider';
 import { VOICE_AGENT_PLATFORM_PROVIDERS } from './providers/voice-agent-platform-providers';
-import { DEV_SECRETS_KEY_NOTE, Logger, SecretBox, SERVICE_CONFIG, SERVICE_LOGGER } from '@outdial/service-runtime';
+import { Logger, SecretBox, SERVICE_CONFIG, SERVICE_LOGGER } from '@outdial/service-runtime';
 import { DialerEnv } from './dialer-env';
 import { SimCallsRepository } from './providers/simulated/sim-calls.repository';
 import { SimulatedCallProvider } from './providers/simulated/simulated-call-provider';
@@ -50,10 +50,7 @@ import { SettleHeldReportsUseCase } from './usecases/settle-held-reports/settle-
     ...VOICE_AGENT_PLATFORM_PROVIDERS,
     {
       provide: SecretBox,
-      useFactory: (env: DialerEnv, logger: Logger) => {
-        if (SecretBox.usesDevKey(env.OUTDIAL_SECRETS_KEY)) logger.warn(DEV_SECRETS_KEY_NOTE);
-        return new SecretBox(env.OUTDIAL_SECRETS_KEY);
-      },
+      useFactory: (env: DialerEnv, logger: Logger) => SecretBox.forService(env.OUTDIAL_SECRETS_KEY, logger),
       inject: [SERVICE_CONFIG, SERVICE_LOGGER],
     },
     SimulatedCarrier,

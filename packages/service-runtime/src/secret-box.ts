@@ -22,6 +22,16 @@ export class SecretBox {
     this.key = keyBase64 ? decodeKey(keyBase64) : createHash('sha256').update('outdial-development-secrets-key').digest();
   }
 
+  /**
+   * The service's box from its OUTDIAL_SECRETS_KEY, saying at `info` when it is the development key:
+   * production (NODE_ENV=production) already refuses to start without a key, so on a development
+   * platform this is no operator action and no `warn` line.
+   */
+  static forService(keyBase64: string | undefined, logger: { info: (msg: string) => void }): SecretBox {
+    if (SecretBox.usesDevKey(keyBase64)) logger.info(DEV_SECRETS_KEY_NOTE);
+    return new SecretBox(keyBase64);
+  }
+
   /** Whether this box runs on the development key. */
   static usesDevKey(keyBase64: string | undefined): boolean {
     return !keyBase64;

@@ -1,6 +1,5 @@
 import { Inject, Injectable, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { Database, Logger, Outbox, SecretBox, SERVICE_CONFIG, SERVICE_LOGGER } from '@outdial/service-runtime';
-import { DEV_SECRETS_KEY_NOTE } from '@outdial/service-runtime';
 import { GatewayEnv } from '../gateway-env';
 import { AgentsController, OrgController, PhoneNumbersController, TokensController } from './directory.controller';
 import { DirectoryStore } from './directory-store';
@@ -32,10 +31,7 @@ export class DirectoryReconciler implements OnApplicationBootstrap {
   providers: [
     {
       provide: SecretBox,
-      useFactory: (env: GatewayEnv, logger: Logger) => {
-        if (SecretBox.usesDevKey(env.OUTDIAL_SECRETS_KEY)) logger.warn(DEV_SECRETS_KEY_NOTE);
-        return new SecretBox(env.OUTDIAL_SECRETS_KEY);
-      },
+      useFactory: (env: GatewayEnv, logger: Logger) => SecretBox.forService(env.OUTDIAL_SECRETS_KEY, logger),
       inject: [SERVICE_CONFIG, SERVICE_LOGGER],
     },
     { provide: DirectoryStore, useFactory: (db: Database, outbox: Outbox, box: SecretBox) => new DirectoryStore(db, () => outbox.kick(), box), inject: [Database, Outbox, SecretBox] },
