@@ -1,6 +1,4 @@
 import { runService } from '@outdial/service-runtime';
-import { SCHEDULER_MIGRATIONS } from './migrations';
-import { SchedulerEnv } from './scheduler-env';
-import { SchedulerModule } from './scheduler.module';
+import { schedulerService } from './scheduler-service';
 
-runService({ name: 'scheduler', env: SchedulerEnv, migrations: SCHEDULER_MIGRATIONS, module: () => SchedulerModule });
+runService(schedulerService);

@@ -1,5 +1,5 @@
 import { BATCH_STATUSES, BatchStatus } from '@outdial/contracts';
-import { ACTION_MATRIX, decideAction, isFinalBatchStatus, releasesContacts } from './batch-lifecycle';
+import { ACTION_MATRIX, BatchProgress, completionStep, decideAction, isFinalBatchStatus, releasesContacts } from './batch-lifecycle';
 
 // SPEC §4, row by row: the status each action leads to, or null where it is not allowed.
 const EXPECTED: Record<string, Record<BatchStatus, string | null>> = {
@@ -35,5 +35,34 @@ describe('batch lifecycle action matrix (SPEC §4)', () => {
 
   it('completed, failed and cancelled are final', () => {
     expect(BATCH_STATUSES.filter(isFinalBatchStatus)).toEqual(['completed', 'failed', 'cancelled']);
+  });
+});
+
+describe('completionStep: what a batch whose contacts are all final needs', () => {
+  const done = (status: BatchStatus, over: Partial<BatchProgress> = {}): BatchProgress => ({
+    status,
+    completed_at: null,
+    total_contacts: 3,
+    contacts_received: 3,
+    final_count: 3,
+    ...over,
+  });
+
+  it.each(['running', 'paused', 'scheduled'] as BatchStatus[])('a %s batch becomes completed', (status) => {
+    expect(completionStep(done(status))).toBe('completed');
+  });
+  it.each(['cancelled', 'failed', 'completed'] as BatchStatus[])('a %s batch keeps its status and is drained', (status) => {
+    expect(completionStep(done(status))).toBe('drained');
+  });
+  it('a pending batch waits until it is scheduled or cancelled', () => {
+    expect(completionStep(done('pending'))).toBe('none');
+  });
+  it('nothing while contacts are still arriving or not final, or once stamped', () => {
+    expect(completionStep(done('running', { contacts_received: 2, final_count: 2 }))).toBe('none');
+    expect(completionStep(done('running', { final_count: 2 }))).toBe('none');
+    expect(completionStep(done('cancelled', { completed_at: new Date(0) }))).toBe('none');
+  });
+  it('an empty batch (0 contacts) is done at once', () => {
+    expect(completionStep(done('running', { total_contacts: 0, contacts_received: 0, final_count: 0 }))).toBe('completed');
   });
 });

@@ -45,3 +45,29 @@ export function releasesContacts(status: BatchStatus): boolean {
 export function isFinalBatchStatus(status: BatchStatus): boolean {
   return status === 'completed' || status === 'failed' || status === 'cancelled';
 }
+
+/** The counters and status `completionStep` looks at. */
+export interface BatchProgress {
+  status: BatchStatus;
+  completed_at: Date | null;
+  total_contacts: number;
+  contacts_received: number;
+  final_count: number;
+}
+
+/**
+ * What a batch's end needs once every contact is final: `completed` for a running, paused or
+ * scheduled batch (the status changes, exactly once), `drained` for a cancelled, failed or
+ * (already) completed one (it keeps its status; only `completed_at` is stamped), `none` while
+ * contacts are still arriving or waiting, once it was stamped, or for a `pending` batch (not
+ * started: it stays until it is scheduled or cancelled).
+ */
+export function completionStep(batch: BatchProgress): 'none' | 'drained' | 'completed' {
+  if (batch.completed_at || batch.contacts_received < batch.total_contacts || batch.final_count < batch.total_contacts) return 'none';
+  if (batch.status === 'cancelled' || batch.status === 'failed' || batch.status === 'completed') return 'drained';
+  if (batch.status === 'pending') return 'none';
+  return 'completed';
+}
+
+/** How long a call event of a batch this scheduler does not know is retried before it is dead-lettered (ms). */
+export const UNKNOWN_BATCH_EVENT_MAX_AGE_MS = 10 * 60_000;

@@ -1,5 +1,5 @@
 import { BatchDeletedEvent, BatchStatus, DialCallingWindow, BatchStatusChangedEvent, ContactStatus, ContactUpdatedEvent, DialRequest, isFinalContactStatus, ProviderName, Subjects } from '@outdial/contracts';
-import { OutboxEvent } from '@outdial/service-runtime';
+import type { OutboxEvent } from '@outdial/service-runtime';
 
 export interface ContactState {
   contact_id: string;

@@ -4,19 +4,24 @@ import { Clock, Database, Logger, Outbox, OutboxEvent, SERVICE_LOGGER, ServiceEr
 import { decideAction } from '../../domain/batch-lifecycle';
 import { parseFutureStartTime } from '../../domain/schedule-time';
 import { batchDeleted, batchStatusChanged } from '../../domain/scheduler-events';
-import { completeIfDone, lockBatch } from '../../persistence/batch-row';
+import { BatchesRepository } from '../../persistence/batches.repository';
+import { ContactsRepository } from '../../persistence/contacts.repository';
 
 /**
  * A user's lifecycle action (SPEC §4), applied under the batch row lock so it cannot interleave
  * with a release pass or a call result. Pause stops new releases (calls in progress finish, and the
  * dialer declines what was released but not yet dialed); cancel ends every waiting contact
  * `cancelled` (drained by the release pass in chunks); delete removes the batch here and tells every
- * other service to remove theirs.
+ * other service to remove theirs. Throws `ServiceError` `not_found` (unknown batch, or another
+ * org's), `invalid_transition` (SPEC §4 action matrix, domain/batch-lifecycle.ts) or
+ * `validation_failed` (a reschedule time that is not in the future).
  */
 @Injectable()
 export class ApplyBatchActionUseCase {
   constructor(
     private readonly db: Database,
+    private readonly batches: BatchesRepository,
+    private readonly contacts: ContactsRepository,
     private readonly outbox: Outbox,
     private readonly clock: Clock,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
@@ -24,7 +29,7 @@ export class ApplyBatchActionUseCase {
 
   async execute(command: BatchActionCommand): Promise<BatchActionResult> {
     const result = await this.db.tx(async (client) => {
-      const batch = await lockBatch(client, command.batch_id);
+      const batch = await this.batches.lock(client, command.batch_id);
       // Another org's batch is indistinguishable from a missing one.
       if (!batch || batch.org_id !== command.org_id) throw new ServiceError('not_found', `batch ${command.batch_id} not found`);
       const decision = decideAction(batch.status, command.action);
@@ -38,39 +43,25 @@ export class ApplyBatchActionUseCase {
         case 'resume':
         case 'cancel': {
           const next = decision.next as 'paused' | 'running' | 'cancelled';
-          // A resume starts the auto-pause window afresh: the failures that paused it are the user's to have fixed.
-          await client.query(
-            `UPDATE scheduler.batches SET status = $2, previous_status = $3, updated_at = $4,
-                    breaker = CASE WHEN $2 = 'running' THEN '{"buckets": [], "agent_error_run": 0}'::jsonb ELSE breaker END
-              WHERE batch_id = $1`,
-            [batch.batch_id, next, batch.status, now],
-          );
+          await this.batches.setStatus(client, batch.batch_id, next, batch.status, now);
           events.push(batchStatusChanged(batch, next, batch.status, now, undefined, undefined, command.actor));
-          if (next === 'cancelled') await completeIfDone(client, batch.batch_id, now, events);
+          if (next === 'cancelled') {
+            const completed = await this.batches.completeIfDone(client, batch.batch_id, now);
+            if (completed) events.push(batchStatusChanged(completed, 'completed', completed.status, now));
+          }
           break;
         }
         case 'reschedule': {
           const start = parseFutureStartTime(command.scheduled_start_time, command.timezone, now);
           if (!start.ok) throw new ServiceError('validation_failed', start.message, [{ field: start.field, problems: [start.message] }]);
-          await client.query(
-            `UPDATE scheduler.batches SET status = 'scheduled', scheduled_start_time = $2, previous_status = $3,
-                    settings = settings || jsonb_build_object('scheduled_start_time', $4::text), updated_at = $5
-              WHERE batch_id = $1`,
-            [batch.batch_id, start.at, batch.status, start.at.toISOString(), now],
-          );
+          await this.batches.reschedule(client, batch.batch_id, start.at, batch.status, now);
           events.push(batchStatusChanged(batch, 'scheduled', batch.status, now, 'rescheduled', start.at, command.actor));
           base.scheduled_start_time = start.at.toISOString();
           break;
         }
         case 'delete': {
-          await client.query(`INSERT INTO scheduler.deleted_batches (batch_id, org_id, deleted_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [
-            batch.batch_id,
-            batch.org_id,
-            now,
-          ]);
-          await client.query(`DELETE FROM scheduler.contacts WHERE batch_id = $1`, [batch.batch_id]);
-          await client.query(`DELETE FROM scheduler.batch_zones WHERE batch_id = $1`, [batch.batch_id]);
-          await client.query(`DELETE FROM scheduler.batches WHERE batch_id = $1`, [batch.batch_id]);
+          await this.contacts.deleteOfBatch(client, batch.batch_id);
+          await this.batches.delete(client, batch, now);
           events.push(batchDeleted(batch, now));
           break;
         }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { BatchSettings } from '@outdial/contracts';
 import { resolveWindowPolicy, WindowPolicy, windowPolicyKey, WindowState, windowStateSpanAt } from '../domain/calling-window';
 import { contactZoneKey, zonesOfKey } from '../domain/contact-zone';
-import { PhoneZoneMap } from '../zones/phone-zone-map';
+import { PhoneZoneMap } from './phone-zone-map';
 
 /** Distinct (policy, zone key) pairs kept; past it the cache starts over. */
 const CACHE_LIMIT = 10_000;
@@ -20,14 +20,16 @@ interface CachedSpan {
 const ALWAYS_OPEN: WindowState = { open: true, closesAt: new Date(8.64e15) };
 
 /**
- * Calling-window answers for contacts: which zones a contact is called in, and whether the window
+ * Calling-window answers for contacts, over the pure window math of domain/calling-window.ts and
+ * the shipped phone-prefix zone map (adapters/phone-zone-map.ts, read from disk on first use):
+ * which zones a contact is called in, and whether the window
  * is open for a zone key at an instant. Answers are cached per (policy, zone key) together with the
  * range of instants they hold for (`windowStateSpanAt`), and served only for an instant inside that
  * range: an answer computed for a future instant (a retry being planned) is never served for the
  * present, nor the other way round (issue 12 §1). So a cached answer always equals a fresh one.
  */
 @Injectable()
-export class CallingWindows {
+export class CallingWindowCache {
   private zoneMapLoaded?: PhoneZoneMap;
   private readonly cache = new Map<string, CachedSpan[]>();
 

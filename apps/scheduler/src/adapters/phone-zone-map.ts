@@ -3,7 +3,8 @@ import { join } from 'node:path';
 
 /**
  * E.164 prefix -> IANA zones, from libphonenumber's timezone map (Apache-2.0; attribution and
- * license in apps/scheduler/data/phone-timezones). Longest matching prefix wins.
+ * license in apps/scheduler/data/phone-timezones). Longest matching prefix wins. An adapter: the
+ * shipped map is a data file read from disk (`loadShipped`); `parse` and `zonesFor` are pure.
  */
 export class PhoneZoneMap {
   private readonly longestPrefix: number;
@@ -45,5 +46,5 @@ export class PhoneZoneMap {
   }
 }
 
-// src/zones and dist/zones both sit two levels below the package root.
+// src/adapters and dist/adapters both sit two levels below the package root.
 export const SHIPPED_MAP_PATH = join(__dirname, '..', '..', 'data', 'phone-timezones', 'map_data.txt');

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { WEEKDAYS } from '@outdial/contracts';
 import { resolveWindowPolicy, WindowPolicy, windowStateAt, windowStateSpanAt } from '../domain/calling-window';
 import { zonesOfKey } from '../domain/contact-zone';
-import { CallingWindows } from './calling-windows';
+import { CallingWindowCache } from './calling-window-cache';
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
@@ -50,7 +50,7 @@ const queryArb = fc.record({
   future: fc.option(fc.oneof(fc.constantFrom(60_000, 7200_000, 86_400_000), fc.integer({ min: 1, max: 12 * DAY })), { nil: undefined }),
 });
 
-describe('CallingWindows cache (issue 12 §1: a cached answer is valid only for the instant asked about)', () => {
+describe('CallingWindowCache (issue 12 §1: a cached answer is valid only for the instant asked about)', () => {
   it('property: for random policies, zones (DST ones included) and present/future query sequences, every cached answer equals a fresh computation', () => {
     fc.assert(
       fc.property(
@@ -58,7 +58,7 @@ describe('CallingWindows cache (issue 12 §1: a cached answer is valid only for 
         fc.integer({ min: FROM, max: TO }),
         fc.array(fc.record({ which: fc.nat(), query: queryArb }), { minLength: 1, maxLength: 40 }),
         (keys, start, queries) => {
-          const windows = new CallingWindows();
+          const windows = new CallingWindowCache();
           let now = start;
           for (const { which, query } of queries) {
             now += query.step;
@@ -89,7 +89,7 @@ describe('CallingWindows cache (issue 12 §1: a cached answer is valid only for 
 
   // The first instance of issue 12 §1, with its exact inputs.
   it('St_Johns 08:00-16:00: a retry planned a day ahead while open does not make 16:03 local look open', () => {
-    const windows = new CallingWindows();
+    const windows = new CallingWindowCache();
     const policy = resolveWindowPolicy({ start_hour: 8, end_hour: 16 }, true);
     // Mon 23 Nov 2026, Newfoundland standard time (UTC-3:30): 15:30 local = 19:00Z.
     const whileOpen = new Date('2026-11-23T19:00:00Z');
@@ -103,7 +103,7 @@ describe('CallingWindows cache (issue 12 §1: a cached answer is valid only for 
 
   // The other direction of issue 12 §1, with its exact inputs.
   it('Los_Angeles 08:00-13:00 at 11:01: a retry planned into the closed hours does not make the open present look closed', () => {
-    const windows = new CallingWindows();
+    const windows = new CallingWindowCache();
     const policy = resolveWindowPolicy({ start_hour: 8, end_hour: 13 }, true);
     // Mon 23 Nov 2026, PST (UTC-8): 11:01 local = 19:01Z.
     const now = new Date('2026-11-23T19:01:00Z');
@@ -113,6 +113,6 @@ describe('CallingWindows cache (issue 12 §1: a cached answer is valid only for 
   });
 
   it('no window at all (bypass_call_guardrails) is always open', () => {
-    expect(new CallingWindows().stateFor(null, 'Asia/Tokyo', new Date('2026-11-23T19:01:00Z')).open).toBe(true);
+    expect(new CallingWindowCache().stateFor(null, 'Asia/Tokyo', new Date('2026-11-23T19:01:00Z')).open).toBe(true);
   });
 });
