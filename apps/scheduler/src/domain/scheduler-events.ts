@@ -1,5 +1,13 @@
 import { BatchDeletedEvent, BatchStatus, DialCallingWindow, BatchStatusChangedEvent, ContactStatus, ContactUpdatedEvent, DialRequest, isFinalContactStatus, ProviderName, Subjects } from '@outdial/contracts';
-import type { OutboxEvent } from '@outdial/service-runtime';
+
+/**
+ * An event the scheduler publishes, as its use cases hand it to the outbox (structurally the
+ * runtime's `OutboxEvent`, declared here so the domain imports nothing from the runtime).
+ */
+export interface OutboxEvent {
+  subject: string;
+  payload: { event_id: string } & object;
+}
 
 export interface ContactState {
   contact_id: string;
