@@ -17,3 +17,5 @@ export * from './runtime.module';
 export * from './ops.controller';
 export * from './start-service';
 export * from './secret-box';
+export * from './background-tasks';
+export * from './upload-store';

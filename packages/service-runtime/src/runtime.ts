@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { BackgroundTasks } from './background-tasks';
 import { BaseServiceEnv } from './config';
 import { Clock } from './clock';
 import { Database } from './database';
@@ -7,6 +8,7 @@ import { Metrics } from './metrics';
 import { NatsBus } from './nats-bus';
 import { Outbox } from './outbox';
 import { RpcClient } from './rpc-client';
+import { UploadStore } from './upload-store';
 
 /** Everything a service gets from the runtime, built once before Nest starts. */
 export interface ServiceRuntime<Env extends BaseServiceEnv = BaseServiceEnv> {
@@ -20,6 +22,12 @@ export interface ServiceRuntime<Env extends BaseServiceEnv = BaseServiceEnv> {
   rpc: RpcClient;
   metrics: Metrics;
   clock: Clock;
+  /** Periodic background loops: started after bootstrap, stopped before the consumers drain. */
+  tasks: BackgroundTasks;
+  /** The uploads object store (gateway -> ingest). */
+  uploads: UploadStore;
+  /** Producers validate payloads (NODE_ENV !== 'production' in the env the service started with). */
+  validatePayloads: boolean;
 }
 
 /** DI tokens for the values that are not classes. */
