@@ -85,7 +85,8 @@ describe('JetStream transport against the real NATS server', () => {
 
   it('terminates an invalid payload without calling the handler, and dead-letters it', async () => {
     const bad = { event_id: 'e-bad', org_id: 'org-1', status: 'not-a-status', at: 'yesterday' };
-    await running.runtime.publisher.publish(Subjects.batchStatusChanged, bad, 'e-bad');
+    // A broken producer elsewhere: skip the producer-side validation so the consumer sees it.
+    await running.runtime.bus.publishSerialized(Subjects.batchStatusChanged, JSON.stringify(bad), 'e-bad', { validate: false });
     await waitFor(async () => (await deadLetters()).some((d) => d.data.includes('e-bad')));
     const letter = (await deadLetters()).find((d) => d.data.includes('e-bad'))!;
     expect(letter.subject).toBe(Subjects.batchStatusChanged);
@@ -107,7 +108,8 @@ describe('JetStream transport against the real NATS server', () => {
     const dlq = prefixedStreamName(env.prefix, 'DLQ');
     await bus.jsm.streams.delete(dlq);
     const bad = { event_id: 'e-dlq-down', org_id: 'org-1', status: 'not-a-status', at: 'yesterday' };
-    await running.runtime.publisher.publish(Subjects.batchStatusChanged, bad, 'e-dlq-down');
+    // A broken producer elsewhere: skip the producer-side validation so the consumer sees it.
+    await running.runtime.bus.publishSerialized(Subjects.batchStatusChanged, JSON.stringify(bad), 'e-dlq-down', { validate: false });
     // Terminated only after its dead letter is stored: while the DLQ stream is missing, the message
     // stays in its consumer (nak'ed, redelivered later) instead of being lost.
     await new Promise((r) => setTimeout(r, 1500));
