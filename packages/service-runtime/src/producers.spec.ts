@@ -157,3 +157,17 @@ describe('RpcClient', () => {
     await expect(rpc.request(Subjects.reportingGetBatch, { org_id: 'o', batch_id: 'b' }, 5)).rejects.toMatchObject({ code: 'upstream_timeout' });
   });
 });
+
+describe('compile-time typing of producers', () => {
+  it('rejects a wrong payload for a typed subject (ts-expect-error lines fail the build if they compile)', () => {
+    const { bus } = fakeBus();
+    const publisher = new EventPublisher(bus, false);
+    const check = () => {
+      // @ts-expect-error provider_call_id missing, attempt a string
+      void publisher.publish(Subjects.callStarted, { ...callStarted(), attempt: '1', provider_call_id: undefined });
+      // @ts-expect-error a payload of another subject
+      void publisher.publish(Subjects.callFinished, callStarted());
+    };
+    expect(typeof check).toBe('function');
+  });
+});
