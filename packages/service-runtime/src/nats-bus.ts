@@ -197,6 +197,20 @@ export class NatsBus {
     return this.uploadStore;
   }
 
+  /**
+   * @internal The raw clients, for the runtime's own transport and its tests only. Apps use the
+   * ports; this stays when `nc/js/jsm` become private.
+   */
+  connections(): { nc: NatsConnection; js: JetStreamClient; jsm: JetStreamManager } {
+    return { nc: this.nc, js: this.js, jsm: this.jsm };
+  }
+
+  /** Health: resolves when the server answered a round trip; rejects when closed or unreachable. */
+  async ping(): Promise<void> {
+    if (this.nc.isClosed()) throw new Error('nats connection closed');
+    await this.nc.flush();
+  }
+
   // ---- broker ports (apps never touch nc/js/jsm) ----
 
   /**

@@ -66,10 +66,10 @@ describe('JetStream transport against the real NATS server', () => {
   async function deadLetters(): Promise<{ subject: string; reason: string; data: string }[]> {
     const { bus } = running.runtime;
     const stream = prefixedStreamName(env.prefix, 'DLQ');
-    const info = await bus.jsm.streams.info(stream);
+    const info = await bus.connections().jsm.streams.info(stream);
     const out = [];
     for (let seq = info.state.first_seq; seq <= info.state.last_seq && info.state.messages > 0; seq++) {
-      const m = await bus.jsm.streams.getMessage(stream, { seq });
+      const m = await bus.connections().jsm.streams.getMessage(stream, { seq });
       if (!m) continue;
       out.push({ subject: m.header.get('Outdial-Original-Subject'), reason: m.header.get('Outdial-Reason'), data: new TextDecoder().decode(m.data) });
     }
@@ -106,7 +106,7 @@ describe('JetStream transport against the real NATS server', () => {
   it('keeps a message whose dead letter cannot be stored: redelivered, dead-lettered once the DLQ is back', async () => {
     const { bus } = running.runtime;
     const dlq = prefixedStreamName(env.prefix, 'DLQ');
-    await bus.jsm.streams.delete(dlq);
+    await bus.connections().jsm.streams.delete(dlq);
     const bad = { event_id: 'e-dlq-down', org_id: 'org-1', status: 'not-a-status', at: 'yesterday' };
     // A broken producer elsewhere: skip the producer-side validation so the consumer sees it.
     await running.runtime.bus.publishSerialized(Subjects.batchStatusChanged, JSON.stringify(bad), 'e-dlq-down', { validate: false });
@@ -115,9 +115,9 @@ describe('JetStream transport against the real NATS server', () => {
     await new Promise((r) => setTimeout(r, 1500));
     const durable = `probe-${Subjects.batchStatusChanged.replace(/[^a-zA-Z0-9_-]/g, '_')}`;
     const stream = prefixedStreamName(env.prefix, 'BATCH');
-    const consumer = await bus.jsm.consumers.info(stream, durable).catch(async () => {
+    const consumer = await bus.connections().jsm.consumers.info(stream, durable).catch(async () => {
       const names = [];
-      for await (const s of bus.jsm.streams.list()) names.push(s.config.name);
+      for await (const s of bus.connections().jsm.streams.list()) names.push(s.config.name);
       throw new Error(`consumer ${durable} not found on ${stream}; streams: ${names.join(', ')}`);
     });
     expect(consumer.num_ack_pending + consumer.num_pending).toBeGreaterThanOrEqual(1);

@@ -61,7 +61,7 @@ describe('reading uploads from the object store with backpressure', () => {
       // Earlier reads' ephemeral consumers may linger a while: look at the one reading this object.
       const { nuid } = (await (await bus.uploads()).info(name))!;
       const delivered: number[] = [];
-      for await (const consumer of bus.jsm.consumers.list(`OBJ_${uploadsBucketName(env.prefix)}`)) {
+      for await (const consumer of bus.connections().jsm.consumers.list(`OBJ_${uploadsBucketName(env.prefix)}`)) {
         if (consumer.config.filter_subject?.endsWith(nuid)) delivered.push(consumer.delivered.consumer_seq);
       }
       expect(delivered.length).toBe(1);
