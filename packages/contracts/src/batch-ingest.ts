@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsArray, IsIn, IsInt, IsISO8601, IsNotEmpty, IsNumber, IsObject, IsOptional, IsString, Min, ValidateNested } from 'class-validator';
+
 import { BatchSettings } from './batch-settings';
 import { DomainEvent } from './common';
 import { BatchStatus, ProviderName, PROVIDERS } from './statuses';

@@ -1,4 +1,5 @@
 import { IsBoolean, IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, Min } from 'class-validator';
+
 import { DomainEvent } from './common';
 import { BATCH_STATUSES, BatchStatus, CALL_OUTCOMES, CallOutcome, CONTACT_STATUSES, ContactStatus } from './statuses';
 

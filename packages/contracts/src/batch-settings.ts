@@ -11,12 +11,13 @@ import {
   IsString,
   Max,
   Min,
+  Validate,
   ValidateNested,
   ValidationArguments,
   ValidatorConstraint,
   ValidatorConstraintInterface,
-  Validate,
 } from 'class-validator';
+
 import { CALL_OUTCOMES, CallOutcome, DEFAULT_RETRY_ON } from './statuses';
 
 export const BATCH_LIMITS = {

@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
 import { ArrayNotEmpty, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsNotEmpty, IsNumber, IsObject, IsOptional, IsString, Max, Min, ValidateNested } from 'class-validator';
+
 import { DomainEvent } from './common';
 import { CALL_OUTCOMES, CallOutcome, ProviderName, PROVIDERS } from './statuses';
 

@@ -1,7 +1,8 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
+
 import { FieldError } from './error-codes';
-import { EventPayload, EventSubject, EVENTS, PayloadClass, RpcRequest, RPCS, RpcSubject } from './subject-map';
+import { EventPayload, EVENTS, EventSubject, PayloadClass, RpcRequest, RPCS, RpcSubject } from './subject-map';
 
 function buildPayloadClasses(): Record<string, PayloadClass> {
   const classes: Record<string, PayloadClass> = {};

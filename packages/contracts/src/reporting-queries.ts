@@ -1,4 +1,5 @@
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+
 import { BatchQuery, CONTACT_PAGE_SIZES, DEFAULT_CONTACT_PAGE_SIZE, DEFAULT_LIST_PAGE_SIZE, MAX_LIST_PAGE_SIZE, MAX_SEARCH_LENGTH } from './common';
 import { BATCH_STATUSES, CALL_OUTCOMES, CONTACT_STATUSES } from './statuses';
 

@@ -1,4 +1,5 @@
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+
 import { DEFAULT_LIST_PAGE_SIZE, MAX_LIST_PAGE_SIZE, OrgQuery } from './common';
 
 /** Webhook endpoints and deliveries (served by reporting, SPEC §8, §10). */

@@ -1,6 +1,6 @@
+import { flattenValidationErrors } from '@outdial/contracts';
 import { plainToInstance, Transform } from 'class-transformer';
 import { getMetadataStorage, IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
-import { flattenValidationErrors } from '@outdial/contracts';
 
 /** Parses an environment string as an integer (NaN stays invalid so the validator names it). */
 export function EnvInt(): PropertyDecorator {

@@ -1,4 +1,5 @@
 import { EventPayload, EventSubject, InvalidPayloadError, parsePayload } from '@outdial/contracts';
+
 import { NatsBus } from './nats-bus';
 
 /**

@@ -1,15 +1,16 @@
-import { ArgumentsHost, Catch, RpcExceptionFilter } from '@nestjs/common';
-import { BaseRpcContext, CustomTransportStrategy, EventPattern, MessageHandler, MessagePattern, Server } from '@nestjs/microservices';
 import type { ConsumerMessages, JsMsg } from '@nats-io/jetstream';
 import type { Msg, Subscription } from '@nats-io/transport-node';
 import { headers as natsHeaders } from '@nats-io/transport-node';
+import { ArgumentsHost, Catch, RpcExceptionFilter } from '@nestjs/common';
+import { BaseRpcContext, CustomTransportStrategy, EventPattern, MessageHandler, MessagePattern, Server } from '@nestjs/microservices';
 import { InvalidPayloadError, parsePayload, Subjects } from '@outdial/contracts';
-import { lastValueFrom, Observable, throwError } from 'rxjs';
 import type { Logger } from 'pino';
-import { NatsBus } from './nats-bus';
-import { decideSettlement, Settlement } from './settlement';
+import { lastValueFrom, Observable, throwError } from 'rxjs';
+
 import { ServiceError, TransientError } from './errors';
 import { Metrics } from './metrics';
+import { NatsBus } from './nats-bus';
+import { decideSettlement, Settlement } from './settlement';
 
 export interface JetStreamConsumerOptions {
   /** Durable consumer name; default `<service>-<subject>`. */

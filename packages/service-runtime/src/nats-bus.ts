@@ -1,29 +1,31 @@
-import { connect, NatsConnection } from '@nats-io/transport-node';
+import { Readable } from 'node:stream';
+
 import {
   AckPolicy,
   DeliverPolicy,
   jetstream,
   JetStreamClient,
-  jetstreamManager,
   JetStreamManager,
+  jetstreamManager,
   RetentionPolicy,
   StorageType,
 } from '@nats-io/jetstream';
-import { Objm, ObjectStore } from '@nats-io/obj';
-import { readObjectStream } from './object-stream';
+import { ObjectStore,Objm } from '@nats-io/obj';
+import { connect, NatsConnection } from '@nats-io/transport-node';
 import {
   assertValidPrefix,
   prefixedStreamName,
   prefixedSubject,
   StreamDefinition,
-  STREAMS,
   streamForSubject,
+  STREAMS,
   Subjects,
   uploadsBucketName,
 } from '@outdial/contracts';
 import type { Logger } from 'pino';
-import { Readable } from 'node:stream';
+
 import { validateOutgoingJson } from './event-publisher';
+import { readObjectStream } from './object-stream';
 import { NatsUploadStore, UploadStore } from './upload-store';
 
 /** One durable consumer's backlog, as `consumerStats()` lists it. */

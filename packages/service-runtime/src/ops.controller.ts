@@ -1,4 +1,5 @@
 import { Controller, Get, Header, HttpException, Inject } from '@nestjs/common';
+
 import { Database } from './database';
 import { Metrics } from './metrics';
 import { NatsBus } from './nats-bus';

@@ -1,5 +1,6 @@
 import type { TypedEvent } from '@outdial/contracts';
 import type { Logger } from 'pino';
+
 import { Database, SqlClient } from './database';
 import { EventPublisher, validateOutgoing } from './event-publisher';
 import { Metrics } from './metrics';

@@ -1,7 +1,9 @@
 import 'reflect-metadata';
+
 import { InvalidPayloadError, Subjects } from '@outdial/contracts';
-import { producerValidationEnabled, EventPublisher } from './event-publisher';
+
 import { ServiceError } from './errors';
+import { EventPublisher,producerValidationEnabled } from './event-publisher';
 import { NatsBus } from './nats-bus';
 import { Outbox } from './outbox';
 import { RpcClient, serviceErrorFromReply } from './rpc-client';

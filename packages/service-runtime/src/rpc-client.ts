@@ -1,8 +1,9 @@
 import { BatchReport, ErrorCode, ErrorDetails, isErrorCode, PdfReport, ReportQuery, RpcReply as RpcReplyOf, RpcRequest, RpcSubject, Subjects } from '@outdial/contracts';
 import type { Logger } from 'pino';
-import { NatsBus } from './nats-bus';
+
 import { ServiceError } from './errors';
 import { validateOutgoing } from './event-publisher';
+import { NatsBus } from './nats-bus';
 
 /** The JSON envelope of every RPC answer on the wire. */
 export interface RpcEnvelope<T> {

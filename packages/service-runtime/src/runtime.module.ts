@@ -1,4 +1,5 @@
 import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+
 import { BackgroundTasks } from './background-tasks';
 import { Clock } from './clock';
 import { Database } from './database';
@@ -8,8 +9,8 @@ import { NatsBus } from './nats-bus';
 import { OpsController } from './ops.controller';
 import { Outbox } from './outbox';
 import { RpcClient } from './rpc-client';
-import { UploadStore } from './upload-store';
 import { SERVICE_CONFIG, SERVICE_LOGGER, SERVICE_NAME, ServiceRuntime } from './runtime';
+import { UploadStore } from './upload-store';
 
 const RUNTIME = Symbol('RUNTIME');
 

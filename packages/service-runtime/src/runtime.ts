@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
+
 import { BackgroundTasks } from './background-tasks';
-import { BaseServiceEnv } from './config';
 import { Clock } from './clock';
+import { BaseServiceEnv } from './config';
 import { Database } from './database';
 import { EventPublisher } from './event-publisher';
 import { Metrics } from './metrics';

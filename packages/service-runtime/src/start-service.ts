@@ -1,9 +1,11 @@
 import 'reflect-metadata';
+
 import { INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+
 import { BackgroundTasks } from './background-tasks';
-import { BaseServiceEnv, ConfigError, loadConfig } from './config';
 import { Clock, clockFromConfig } from './clock';
+import { BaseServiceEnv, ConfigError, loadConfig } from './config';
 import { createPool, Database, ensureDatabaseExists, Migration, runMigrations } from './database';
 import { EventPublisher, producerValidationEnabled } from './event-publisher';
 import { JetStreamTransport, RethrowRpcErrorsFilter } from './jetstream-transport';

@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+
 import type { ObjectInfo, ObjectStore } from '@nats-io/obj';
 
 /** What the uploads store knows about one object. */

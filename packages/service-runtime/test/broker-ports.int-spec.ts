@@ -1,7 +1,10 @@
 import 'reflect-metadata';
+
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
+
 import { InvalidPayloadError, Subjects } from '@outdial/contracts';
+
 import { createIsolatedEnv, IsolatedEnv } from '../../../test/support/isolated-env';
 import { NatsBus } from '../src';
 

@@ -1,6 +1,7 @@
 import { Controller, Module } from '@nestjs/common';
-import { Payload, Ctx } from '@nestjs/microservices';
-import { BatchStatusChangedEvent, BatchQuery, Subjects, prefixedStreamName } from '@outdial/contracts';
+import { Ctx,Payload } from '@nestjs/microservices';
+import { BatchQuery, BatchStatusChangedEvent, prefixedStreamName,Subjects } from '@outdial/contracts';
+
 import { createIsolatedEnv, IsolatedEnv } from '../../../test/support/isolated-env';
 import { BaseServiceEnv, JetStreamContext, JetStreamEvent, RpcHandler, RunningService, ServiceError, startService, TransientError } from '../src';
 

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { createIsolatedEnv, IsolatedEnv } from '../../../test/support/isolated-env';
+
 import { uploadsBucketName } from '@outdial/contracts';
+
+import { createIsolatedEnv, IsolatedEnv } from '../../../test/support/isolated-env';
 import { NatsBus } from '../src';
 
 async function readAll(stream: Readable): Promise<Buffer> {
