@@ -1,5 +1,5 @@
-import { IsInt, Max, Min } from 'class-validator';
 import { BaseServiceEnv, EnvInt } from '@outdial/service-runtime';
+import { IsInt, Max, Min } from 'class-validator';
 
 export class SchedulerEnv extends BaseServiceEnv {
   @EnvInt() @IsInt() @Min(0) @Max(65535)

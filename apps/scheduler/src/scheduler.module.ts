@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+
 import { CallingWindowCache } from './adapters/calling-window-cache';
 import { SchedulerBatchActionHandler } from './handlers/batch-action.handler';
 import { SchedulerBatchEventsHandler } from './handlers/batch-events.handler';

@@ -1,4 +1,5 @@
 import { Database } from '@outdial/service-runtime';
+
 import { BatchesRepository } from '../src/persistence/batches.repository';
 import { ContactsRepository } from '../src/persistence/contacts.repository';
 import { batchIngested, contact, contactsChunk, createSchedulerDatabase, SchedulerDatabase } from './support/scheduler-database';

@@ -1,5 +1,6 @@
 import { ContactStatus } from '@outdial/contracts';
 import { Database } from '@outdial/service-runtime';
+
 import { BatchesRepository } from '../src/persistence/batches.repository';
 import { ClaimedContact, ContactsRepository } from '../src/persistence/contacts.repository';
 import { batchIngested, contact, contactsChunk, createSchedulerDatabase, SchedulerDatabase } from './support/scheduler-database';

@@ -1,5 +1,6 @@
 import { CIRCUIT_BREAKER_DEFAULTS, ORG_LIMIT_DEFAULTS, OrgSettingsChangedEvent } from '@outdial/contracts';
 import { Database } from '@outdial/service-runtime';
+
 import { OrgSettingsRepository } from '../src/persistence/org-settings.repository';
 import { createSchedulerDatabase, SchedulerDatabase } from './support/scheduler-database';
 

@@ -1,7 +1,8 @@
-import { jetstreamManager, JetStreamManager } from '@nats-io/jetstream';
+import { JetStreamManager,jetstreamManager } from '@nats-io/jetstream';
 import { connect, NatsConnection } from '@nats-io/transport-node';
-import { BatchActionResult, CallFinishedEvent, DialRequest, OrgSettingsChangedEvent, parsePayload, prefixedStreamName, prefixedSubject, Subjects } from '@outdial/contracts';
+import { BatchActionResult, CallFinishedEvent, DialRequest, EventPayload, EventSubject, OrgSettingsChangedEvent, parsePayload, prefixedStreamName, prefixedSubject, Subjects } from '@outdial/contracts';
 import { RunningService, startService } from '@outdial/service-runtime';
+
 import { createIsolatedEnv, IsolatedEnv } from '../../../test/support/isolated-env';
 import { SchedulerEnv } from '../src/scheduler-env';
 import { schedulerService } from '../src/scheduler-service';
@@ -21,8 +22,7 @@ describe('scheduler against the real PostgreSQL and NATS', () => {
 
   beforeAll(async () => {
     env = await createIsolatedEnv('scheduler');
-    Object.assign(process.env, env.serviceEnv(), { SCHEDULER_TICK_MS: '50' });
-    scheduler = await startService(schedulerService);
+    scheduler = await startService(schedulerService, { env: { ...process.env, ...env.serviceEnv(), SCHEDULER_TICK_MS: '50' } });
     nc = await connect({ servers: env.natsUrl });
     jsm = await jetstreamManager(nc);
     // The tests are about the batch's own limit (concurrency 1), not the org's (defaults: 5 calls).
@@ -39,8 +39,9 @@ describe('scheduler against the real PostgreSQL and NATS', () => {
 
   // ---- helpers ------------------------------------------------------------------------------
 
-  async function publish(subject: string, payload: { event_id: string }): Promise<void> {
-    await scheduler.runtime.publisher.publish(subject, payload, payload.event_id);
+  /** Publishes as the other services would (validated against the subject's payload class outside production). */
+  async function publish<S extends EventSubject>(subject: S, payload: EventPayload<S>): Promise<void> {
+    await scheduler.runtime.publisher.publish(subject, payload);
   }
 
   function query<R extends object = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<R[]> {
@@ -55,7 +56,7 @@ describe('scheduler against the real PostgreSQL and NATS', () => {
     for (let seq = info.state.first_seq; seq <= info.state.last_seq && info.state.messages > 0; seq++) {
       const message = await jsm.streams.getMessage(stream, { seq }).catch(() => null);
       if (!message || message.subject !== prefixedSubject(env.prefix, Subjects.dialRequested)) continue;
-      const request = parsePayload<DialRequest>(Subjects.dialRequested, message.json());
+      const request = parsePayload(Subjects.dialRequested, message.json());
       if (request.batch_id === batchId) found.push(request);
     }
     return found;
@@ -88,7 +89,7 @@ describe('scheduler against the real PostgreSQL and NATS', () => {
   }
 
   async function batchAction(batchId: string, action: 'pause' | 'resume' | 'cancel'): Promise<BatchActionResult> {
-    return scheduler.runtime.rpc.request<BatchActionResult>(Subjects.schedulerBatchAction, { org_id: 'org-1', batch_id: batchId, action, actor: 'test' });
+    return scheduler.runtime.rpc.request(Subjects.schedulerBatchAction, { org_id: 'org-1', batch_id: batchId, action, actor: 'test' });
   }
 
   const contactRow = async (contactId: string) => (await query<{ status: string; attempts: number; last_outcome: string | null }>(`SELECT status, attempts, last_outcome FROM scheduler.contacts WHERE contact_id = $1`, [contactId]))[0];

@@ -1,5 +1,6 @@
-import fc from 'fast-check';
 import { WEEKDAYS } from '@outdial/contracts';
+import fc from 'fast-check';
+
 import { resolveWindowPolicy, WindowPolicy, windowStateAt, windowStateSpanAt } from '../domain/calling-window';
 import { zonesOfKey } from '../domain/contact-zone';
 import { CallingWindowCache } from './calling-window-cache';

@@ -1,4 +1,5 @@
 import { BATCH_STATUSES, BatchStatus } from '@outdial/contracts';
+
 import { ACTION_MATRIX, BatchProgress, completionStep, decideAction, isFinalBatchStatus, releasesContacts } from './batch-lifecycle';
 
 // SPEC §4, row by row: the status each action leads to, or null where it is not allowed.

@@ -1,4 +1,5 @@
 import { CIRCUIT_BREAKER_DEFAULTS } from '@outdial/contracts';
+
 import { BreakerState, EMPTY_BREAKER, recordAttemptResult } from './circuit-breaker';
 
 const T0 = Date.UTC(2026, 10, 29, 12, 0, 0);

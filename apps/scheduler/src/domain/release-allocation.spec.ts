@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+
 import { allocateReleases, fairnessOrder, ReleaseCandidate, usableNow } from './release-allocation';
 
 const now = new Date('2026-11-23T12:00:00Z');

@@ -1,4 +1,5 @@
 import { RetryPolicy } from '@outdial/contracts';
+
 import { decideAfterOutcome, retryDelaySeconds } from './retry-policy';
 
 const policy = (overrides: Partial<RetryPolicy> = {}): RetryPolicy => ({ ...new RetryPolicy(), ...overrides });

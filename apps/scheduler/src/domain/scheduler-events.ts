@@ -1,13 +1,4 @@
-import { BatchDeletedEvent, BatchStatus, DialCallingWindow, BatchStatusChangedEvent, ContactStatus, ContactUpdatedEvent, DialRequest, isFinalContactStatus, ProviderName, Subjects } from '@outdial/contracts';
-
-/**
- * An event the scheduler publishes, as its use cases hand it to the outbox (structurally the
- * runtime's `OutboxEvent`, declared here so the domain imports nothing from the runtime).
- */
-export interface OutboxEvent {
-  subject: string;
-  payload: { event_id: string } & object;
-}
+import { BatchDeletedEvent, BatchStatus, BatchStatusChangedEvent, ContactStatus, ContactUpdatedEvent, DialCallingWindow, DialRequest, isFinalContactStatus, ProviderName, Subjects, TypedEvent } from '@outdial/contracts';
 
 export interface ContactState {
   contact_id: string;
@@ -22,7 +13,7 @@ export interface ContactState {
 }
 
 /** The scheduler's decision about a contact, for reporting; `version` orders one contact's updates. */
-export function contactUpdated(contact: ContactState, at: Date): OutboxEvent {
+export function contactUpdated(contact: ContactState, at: Date): TypedEvent {
   const payload: ContactUpdatedEvent = {
     event_id: `contact:${contact.contact_id}:v${contact.version}`,
     org_id: contact.org_id,
@@ -48,7 +39,7 @@ export function batchStatusChanged(
   reason?: string,
   scheduledStartTime?: Date,
   actor?: string,
-): OutboxEvent {
+): TypedEvent {
   const payload: BatchStatusChangedEvent = {
     event_id: `batch:${batch.batch_id}:${status}:${at.getTime()}`,
     org_id: batch.org_id,
@@ -89,7 +80,7 @@ export interface BatchDialSettings {
  * `notAfter`: the dialer must not start the call at or after it (window close, batch end_time).
  * `callingWindow`: the contact's window, which the dialer checks again itself right before dialing.
  */
-export function dialRequested(batch: BatchDialSettings, contact: ReleasedContact, at: Date, notAfter?: Date | null, callingWindow?: DialCallingWindow): OutboxEvent {
+export function dialRequested(batch: BatchDialSettings, contact: ReleasedContact, at: Date, notAfter?: Date | null, callingWindow?: DialCallingWindow): TypedEvent {
   const attemptId = `${contact.contact_id}:${contact.attempts}`;
   const payload: DialRequest = {
     event_id: `dial:${attemptId}:v${contact.version}`,
@@ -112,7 +103,7 @@ export function dialRequested(batch: BatchDialSettings, contact: ReleasedContact
   return { subject: Subjects.dialRequested, payload };
 }
 
-export function batchDeleted(batch: { batch_id: string; org_id: string }, at: Date): OutboxEvent {
+export function batchDeleted(batch: { batch_id: string; org_id: string }, at: Date): TypedEvent {
   const payload: BatchDeletedEvent = { event_id: `batch:${batch.batch_id}:deleted`, org_id: batch.org_id, batch_id: batch.batch_id, at: at.toISOString() };
   return { subject: Subjects.batchDeleted, payload };
 }

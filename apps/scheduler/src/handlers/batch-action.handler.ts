@@ -1,7 +1,8 @@
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
-import { BatchActionCommand, BatchActionResult, Subjects } from '@outdial/contracts';
+import { BatchActionCommand, RpcReply, Subjects } from '@outdial/contracts';
 import { RpcHandler } from '@outdial/service-runtime';
+
 import { ApplyBatchActionUseCase } from '../usecases/apply-batch-action/apply-batch-action.usecase';
 import { ReleaseLoop } from './release-loop';
 
@@ -14,7 +15,7 @@ export class SchedulerBatchActionHandler {
   ) {}
 
   @RpcHandler(Subjects.schedulerBatchAction)
-  async onBatchAction(@Payload() command: BatchActionCommand): Promise<BatchActionResult> {
+  async onBatchAction(@Payload() command: BatchActionCommand): Promise<RpcReply<typeof Subjects.schedulerBatchAction>> {
     const result = await this.applyBatchAction.execute(command);
     this.releaseLoop.kick();
     return result;

@@ -2,6 +2,7 @@ import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { BatchIngestedEvent, ContactsChunkEvent, Subjects } from '@outdial/contracts';
 import { JetStreamEvent } from '@outdial/service-runtime';
+
 import { ReceiveContactsUseCase } from '../usecases/receive-contacts/receive-contacts.usecase';
 import { RegisterBatchUseCase } from '../usecases/register-batch/register-batch.usecase';
 import { ReleaseLoop } from './release-loop';

@@ -2,6 +2,7 @@ import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { AgentChangedEvent, OrgSettingsChangedEvent, Subjects } from '@outdial/contracts';
 import { JetStreamEvent } from '@outdial/service-runtime';
+
 import { FailBatchesOfDeletedAgentUseCase } from '../usecases/fail-batches-of-deleted-agent/fail-batches-of-deleted-agent.usecase';
 import { UpdateOrgSchedulingRulesUseCase } from '../usecases/update-org-scheduling-rules/update-org-scheduling-rules.usecase';
 import { ReleaseLoop } from './release-loop';

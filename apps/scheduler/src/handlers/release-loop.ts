@@ -1,5 +1,6 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { Logger, SERVICE_CONFIG, SERVICE_LOGGER } from '@outdial/service-runtime';
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { BackgroundTasks, Logger, SERVICE_CONFIG, SERVICE_LOGGER } from '@outdial/service-runtime';
+
 import { SchedulerEnv } from '../scheduler-env';
 import { ExpireNeverCallableContactsUseCase } from '../usecases/expire-never-callable-contacts/expire-never-callable-contacts.usecase';
 import { HousekeepBatchesUseCase } from '../usecases/housekeep-batches/housekeep-batches.usecase';
@@ -12,15 +13,15 @@ const FINALIZE_CHUNK = 5000;
 const LOST_RELEASES_PER_PASS = 100;
 
 /**
- * Runs the scheduler's pass every SCHEDULER_TICK_MS, and at once when a slot frees up (`kick`, from
+ * Runs the scheduler's pass every SCHEDULER_TICK_MS (a runtime background task: started after
+ * bootstrap, stopped before the consumers drain), and at once when a slot frees up (`kick`, from
  * the handlers): housekeeping (start, expiry, cancel drain, completion), the release of contacts,
  * the expiry of never-callable contacts the release found, the recovery of lost releases. One pass
  * at a time: a kick during a pass runs another right after it. A failed pass is logged and retried
  * on the next tick.
  */
 @Injectable()
-export class ReleaseLoop implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer?: NodeJS.Timeout;
+export class ReleaseLoop implements OnApplicationShutdown {
   private running?: Promise<void>;
   private again = false;
   private stopped = false;
@@ -31,19 +32,24 @@ export class ReleaseLoop implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly releaseContacts: ReleaseContactsUseCase,
     private readonly expireNeverCallable: ExpireNeverCallableContactsUseCase,
     private readonly recoverLostReleases: RecoverLostReleasesUseCase,
-    @Inject(SERVICE_CONFIG) private readonly config: SchedulerEnv,
+    @Inject(SERVICE_CONFIG) config: SchedulerEnv,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => this.kick(), this.config.SCHEDULER_TICK_MS);
+    tasks: BackgroundTasks,
+  ) {
+    tasks.every('release-pass', config.SCHEDULER_TICK_MS, () => this.run());
   }
 
+  /** A pass now, or right after the one under way (a slot freed up, contacts arrived, a batch resumed). */
   kick(): void {
-    if (this.stopped) return;
+    void this.run();
+  }
+
+  /** Starts passes unless they are running (then one more follows); resolves when no pass is pending. Never rejects. */
+  private run(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
     if (this.running) {
       this.again = true;
-      return;
+      return this.running;
     }
     this.running = (async () => {
       do {
@@ -57,6 +63,7 @@ export class ReleaseLoop implements OnApplicationBootstrap, OnApplicationShutdow
     })().finally(() => {
       this.running = undefined;
     });
+    return this.running;
   }
 
   /** One pass: its four steps in order. */
@@ -69,8 +76,8 @@ export class ReleaseLoop implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   async onApplicationShutdown(): Promise<void> {
+    // The periodic task is stopped by the runtime; kicks from handlers still draining stop here.
     this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
     await this.running;
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { BatchIngestedEvent, BatchSettings, BatchStatus, ProviderName } from '@outdial/contracts';
 import { Database, quoteIdent, SqlClient } from '@outdial/service-runtime';
+
 import { completionStep } from '../domain/batch-lifecycle';
 import { BreakerState } from '../domain/circuit-breaker';
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ContactsChunkEvent, ContactStatus } from '@outdial/contracts';
 import { Database, quoteIdent, SqlClient } from '@outdial/service-runtime';
+
 import { ContactState } from '../domain/scheduler-events';
 
 /** The columns of `ContactState`, in a SELECT or RETURNING list. */

@@ -1,5 +1,6 @@
 import { BatchIngestedEvent, BatchSettings, ContactRecord, ContactsChunkEvent } from '@outdial/contracts';
 import { createPool, Database, runMigrations } from '@outdial/service-runtime';
+
 import { createIsolatedEnv, IsolatedEnv } from '../../../../test/support/isolated-env';
 import { SCHEDULER_MIGRATIONS } from '../../src/persistence/migrations';
 

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BatchActionCommand, BatchActionResult } from '@outdial/contracts';
 import { Clock, Database, Logger, Outbox, OutboxEvent, SERVICE_LOGGER, ServiceError } from '@outdial/service-runtime';
+
 import { decideAction } from '../../domain/batch-lifecycle';
 import { parseFutureStartTime } from '../../domain/schedule-time';
 import { batchDeleted, batchStatusChanged } from '../../domain/scheduler-events';

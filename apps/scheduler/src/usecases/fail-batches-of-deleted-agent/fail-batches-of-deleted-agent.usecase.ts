@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AgentChangedEvent, BatchStatus } from '@outdial/contracts';
 import { Clock, Database, Logger, Outbox, OutboxEvent, SERVICE_LOGGER } from '@outdial/service-runtime';
+
 import { batchStatusChanged } from '../../domain/scheduler-events';
 import { BatchesRepository } from '../../persistence/batches.repository';
 

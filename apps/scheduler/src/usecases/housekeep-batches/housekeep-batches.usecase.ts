@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock, Database, Logger, Outbox, OutboxEvent, SERVICE_LOGGER } from '@outdial/service-runtime';
+
 import { batchStatusChanged, contactUpdated } from '../../domain/scheduler-events';
 import { BatchesRepository } from '../../persistence/batches.repository';
 import { ContactsRepository } from '../../persistence/contacts.repository';

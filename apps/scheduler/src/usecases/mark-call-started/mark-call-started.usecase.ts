@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { CallStartedEvent } from '@outdial/contracts';
 import { Clock, Database, Outbox } from '@outdial/service-runtime';
+
 import { contactUpdated } from '../../domain/scheduler-events';
 import { ContactsRepository } from '../../persistence/contacts.repository';
 

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ContactsChunkEvent } from '@outdial/contracts';
 import { Database, NotKnownYetError, SERVICE_CONFIG } from '@outdial/service-runtime';
+
 import { CallingWindowCache } from '../../adapters/calling-window-cache';
 import { BatchesRepository } from '../../persistence/batches.repository';
 import { ContactsRepository } from '../../persistence/contacts.repository';

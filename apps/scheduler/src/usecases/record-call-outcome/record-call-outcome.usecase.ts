@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ContactStatus } from '@outdial/contracts';
 import { Clock, Database, Logger, NotKnownYetError, Outbox, OutboxEvent, SERVICE_LOGGER } from '@outdial/service-runtime';
+
 import { CallingWindowCache } from '../../adapters/calling-window-cache';
 import { UNKNOWN_BATCH_EVENT_MAX_AGE_MS } from '../../domain/batch-lifecycle';
 import { recordAttemptResult } from '../../domain/circuit-breaker';

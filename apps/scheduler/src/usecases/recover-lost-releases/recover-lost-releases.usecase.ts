@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BATCH_LIMITS } from '@outdial/contracts';
 import { Clock, Logger, SERVICE_CONFIG, SERVICE_LOGGER } from '@outdial/service-runtime';
+
 import { ContactsRepository } from '../../persistence/contacts.repository';
 import { SchedulerEnv } from '../../scheduler-env';
 import { RecordCallOutcomeUseCase } from '../record-call-outcome/record-call-outcome.usecase';

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { BatchIngestedEvent } from '@outdial/contracts';
 import { Clock } from '@outdial/service-runtime';
+
 import { BatchesRepository } from '../../persistence/batches.repository';
 
 /**

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock, Database, Logger, Outbox, OutboxEvent, SERVICE_LOGGER, SqlClient } from '@outdial/service-runtime';
+
 import { CallingWindowCache } from '../../adapters/calling-window-cache';
 import { dialCallingWindow, WindowPolicy } from '../../domain/calling-window';
 import { zonesOfKey } from '../../domain/contact-zone';

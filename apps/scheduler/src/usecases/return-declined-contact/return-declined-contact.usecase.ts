@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { CallDeclinedEvent } from '@outdial/contracts';
 import { Clock, Database, NotKnownYetError, Outbox, OutboxEvent } from '@outdial/service-runtime';
+
 import { CallingWindowCache } from '../../adapters/calling-window-cache';
 import { UNKNOWN_BATCH_EVENT_MAX_AGE_MS } from '../../domain/batch-lifecycle';
 import { batchStatusChanged, ContactState, contactUpdated } from '../../domain/scheduler-events';

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { OrgSettingsChangedEvent } from '@outdial/contracts';
+
 import { OrgSettingsRepository } from '../../persistence/org-settings.repository';
 
 /**
