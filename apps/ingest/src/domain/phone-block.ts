@@ -1,5 +1,14 @@
-import { normalizePhone, PhoneResult } from '../domain/phone-normalizer';
+import { normalizePhone, PhoneResult } from './phone-normalizer';
 
+/**
+ * Normalizes blocks of raw phone cells; results are encoded as in `encodePhoneResults`. Implemented
+ * inline or by a pool of worker threads (`adapters/phones/phone-normalizer-pool.ts`).
+ */
+export interface PhoneNormalizer {
+  normalize(raws: string[], region: string): Promise<string[]>;
+}
+
+/** One block of raw phone cells sent to a phone worker thread (`id` matches the answer to it). */
 export interface PhoneBlockRequest {
   id: number;
   raws: string[];
@@ -19,6 +28,7 @@ export function encodePhoneResults(raws: string[], region: string): string[] {
   return out;
 }
 
+/** The inverse of one `encodePhoneResults` entry. */
 export function decodePhoneResult(encoded: string): PhoneResult {
   return encoded.charCodeAt(0) === 0 ? { ok: false, reason: encoded.slice(1) } : { ok: true, e164: encoded };
 }

@@ -1,14 +1,14 @@
 import { ServiceError } from '@outdial/service-runtime';
-import { ContactDraft, ContactRowValidator, isEmptyRow } from '../../domain/contact-row';
-import { decodePhoneResult } from '../../phones/phone-block';
-import { PhoneNormalizer } from '../../phones/phone-normalizer-pool';
-import { ContactTable } from '../../sources/contact-source';
+import { ContactDraft, ContactRowValidator, isEmptyRow } from './contact-row';
+import { ContactTable } from './contact-table';
+import { decodePhoneResult, PhoneNormalizer } from './phone-block';
 
 /** Rows normalized together: big enough to make a worker round trip cheap, small enough to stream. */
 const BLOCK_ROWS = 500;
 /** Blocks in flight at once: the parser runs ahead while the workers normalize. */
 const BLOCKS_IN_FLIGHT = 2;
 
+/** The upload limits checked while streaming (SPEC §2; `INGEST_MAX_ROWS`, `INGEST_MAX_COLUMNS`). */
 export interface RowLimits {
   maxRows: number;
   maxColumns: number;
@@ -26,6 +26,7 @@ interface Block {
  * The contacts to store, in row order, a block at a time: records are read, their phone cells
  * normalized a block at a time (in worker threads when the normalizer has them), then each row is
  * validated. Limits are checked while streaming: more data rows than `maxRows` stops the read at once.
+ * Throws `ServiceError` `invalid_file` (more columns than `maxColumns`) or `too_many_rows`.
  */
 export async function* validatedRows(
   table: ContactTable,

@@ -1,17 +1,13 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { encodePhoneResults } from './phone-block';
+import { encodePhoneResults, PhoneNormalizer } from '../../domain/phone-block';
 
 const WORKER_YOUNG_GENERATION_MB = 4;
 /** Far above the worker's needs; a worker that reaches it is restarted (and its blocks fail). */
 const WORKER_OLD_GENERATION_MB = 96;
 
-/** Normalizes blocks of raw phone cells; results are encoded as in `encodePhoneResults`. */
-export interface PhoneNormalizer {
-  normalize(raws: string[], region: string): Promise<string[]>;
-}
-
+/** Normalizes on the calling thread (small uploads, or no worker threads configured). */
 export const inlinePhoneNormalizer: PhoneNormalizer = {
   normalize: (raws, region) => Promise.resolve(encodePhoneResults(raws, region)),
 };

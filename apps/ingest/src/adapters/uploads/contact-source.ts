@@ -1,17 +1,11 @@
 import { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import { ServiceError } from '@outdial/service-runtime';
-import { detectSeparator } from '../domain/csv-dialect';
-import { JsonArraySplitter } from '../domain/json-array-splitter';
-import { StrictUtf8Decoder } from '../domain/utf8-decoder';
-import { Utf16Transcoder } from '../domain/utf16-transcoder';
-
-/** An upload as a header and a stream of rows of cells, read a batch of rows at a time. */
-export interface ContactTable {
-  headers: string[];
-  /** Batches of rows in file order (a batch, not a row, per await: a million awaits cost seconds). */
-  rows: AsyncIterable<string[][]>;
-}
+import { ContactTable } from '../../domain/contact-table';
+import { detectSeparator } from '../../domain/csv-dialect';
+import { JsonArraySplitter } from '../../domain/json-array-splitter';
+import { StrictUtf8Decoder } from '../../domain/utf8-decoder';
+import { Utf16Transcoder } from '../../domain/utf16-transcoder';
 
 export const MAX_ROW_BYTES = 512 * 1024;
 /** Rows handed on per batch. */

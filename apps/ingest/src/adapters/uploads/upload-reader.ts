@@ -1,15 +1,34 @@
 import { Readable } from 'node:stream';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { UploadReference } from '@outdial/contracts';
-import { NatsBus, ServiceError } from '@outdial/service-runtime';
-import { ContactTable, isJsonUpload, openCsv, openJsonArray } from '../../sources/contact-source';
+import { NatsBus, SERVICE_CONFIG, ServiceError } from '@outdial/service-runtime';
+import { ContactTable } from '../../domain/contact-table';
+import { IngestEnv } from '../../ingest-env';
+import { isJsonUpload, openCsv, openJsonArray } from './contact-source';
 
 /** Opens an upload from the JetStream object store as a contact table, streaming. */
 @Injectable()
 export class UploadReader {
-  constructor(private readonly bus: NatsBus) {}
+  constructor(
+    private readonly bus: NatsBus,
+    @Inject(SERVICE_CONFIG) private readonly config: IngestEnv,
+  ) {}
 
-  async open(upload: UploadReference, maxBytes: number): Promise<{ table: ContactTable; close: () => void }> {
+  /**
+   * Runs `fn` on the upload read as a contact table (CSV, or a JSON array by name or content type),
+   * then closes the upload's streams. Throws `ServiceError` `payload_too_large` (over
+   * `INGEST_MAX_FILE_BYTES`), `not_found` (no such object), or the file errors of `contact-source`.
+   */
+  async withTable<T>(upload: UploadReference, fn: (table: ContactTable) => Promise<T>): Promise<T> {
+    const { table, close } = await this.open(upload, this.config.INGEST_MAX_FILE_BYTES);
+    try {
+      return await fn(table);
+    } finally {
+      close();
+    }
+  }
+
+  private async open(upload: UploadReference, maxBytes: number): Promise<{ table: ContactTable; close: () => void }> {
     if (upload.size > maxBytes) {
       throw new ServiceError('payload_too_large', `the file is larger than the limit of ${maxBytes} bytes`, { limit_bytes: maxBytes });
     }
@@ -33,6 +52,7 @@ export class UploadReader {
     }
   }
 
+  /** Deletes the upload from the object store (read once: created, validated or refused). Never throws. */
   async discard(upload: UploadReference): Promise<void> {
     const store = await this.bus.uploads();
     await store.delete(upload.object_name).catch(() => undefined);

@@ -1,22 +1,31 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { BatchDeletedEvent } from '@outdial/contracts';
 import { Database, Logger, SERVICE_LOGGER } from '@outdial/service-runtime';
+import { BatchesRepository } from '../../persistence/batches.repository';
+import { ContactsRepository } from '../../persistence/contacts.repository';
+import { ValidationIssuesRepository } from '../../persistence/validation-issues.repository';
 
-/** SPEC §4: delete removes the batch and its data everywhere; here its contacts and issues. */
+/**
+ * SPEC §4: delete removes the batch and its data everywhere; here the batch row, its contacts and
+ * its issues, in one transaction. Idempotent: a batch already gone (or another org's) deletes nothing.
+ */
 @Injectable()
-export class DeleteBatchUseCase {
+export class DeleteIngestedBatchUseCase {
   constructor(
     private readonly db: Database,
+    private readonly batches: BatchesRepository,
+    private readonly contacts: ContactsRepository,
+    private readonly issues: ValidationIssuesRepository,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
   ) {}
 
-  /** Idempotent: a batch already gone (or another org's) deletes nothing. */
-  async execute(orgId: string, batchId: string): Promise<void> {
+  async execute(event: BatchDeletedEvent): Promise<void> {
+    const { org_id: orgId, batch_id: batchId } = event;
     await this.db.tx(async (client) => {
-      const owned = await client.query(`DELETE FROM ingest.batches WHERE batch_id = $1 AND org_id = $2 RETURNING batch_id`, [batchId, orgId]);
-      if (owned.rowCount === 0) return;
-      const contacts = await client.query(`DELETE FROM ingest.contacts WHERE batch_id = $1`, [batchId]);
-      await client.query(`DELETE FROM ingest.validation_issues WHERE batch_id = $1`, [batchId]);
-      this.logger.info({ batch_id: batchId, contacts: contacts.rowCount }, 'batch data deleted');
+      if (!(await this.batches.deleteOwned(client, batchId, orgId))) return;
+      const contacts = await this.contacts.deleteOfBatch(client, batchId);
+      await this.issues.deleteOfBatch(client, batchId);
+      this.logger.info({ batch_id: batchId, contacts }, 'batch data deleted');
     });
   }
 }
