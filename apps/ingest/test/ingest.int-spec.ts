@@ -59,7 +59,7 @@ describe('ingest service', () => {
     return { object_name: objectName, filename, content_type: contentType, size: declaredSize ?? bytes.length };
   }
 
-  async function command(content: string | Buffer, over: Partial<CreateBatchCommand> & { settings?: Record<string, unknown>; filename?: string; contentType?: string; declaredSize?: number } = {}): Promise<CreateBatchCommand> {
+  async function command(content: string | Buffer, over: Partial<Omit<CreateBatchCommand, 'settings'>> & { settings?: Record<string, unknown>; filename?: string; contentType?: string; declaredSize?: number } = {}): Promise<CreateBatchCommand> {
     const { filename, contentType, declaredSize, settings, ...rest } = over;
     return {
       org_id: ORG,
