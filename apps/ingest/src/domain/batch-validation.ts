@@ -1,5 +1,5 @@
 import { CreateBatchCommand, ValidateBatchResult, ValidationReport } from '@outdial/contracts';
-import { ServiceError } from '@outdial/service-runtime';
+import { IngestRefusal } from './ingest-refusal';
 import { ColumnLayout } from './column-layout';
 import { ContactRowValidator, REPORTED_ISSUES } from './contact-row';
 import { isSupportedRegion } from './phone-normalizer';
@@ -16,19 +16,19 @@ export interface CallEstimateSettings {
 }
 
 /**
- * The `default_region` of a command, upper-cased; throws `ServiceError('validation_failed')` with
+ * The `default_region` of a command, upper-cased; throws `IngestRefusal('validation_failed')` with
  * `{ field: 'default_region' }` when it is not an ISO country code libphonenumber supports.
  */
 export function checkedRegion(region: string): string {
   if (!isSupportedRegion(region)) {
-    throw new ServiceError('validation_failed', `default_region "${region}" is not a supported ISO country code`, { field: 'default_region' });
+    throw new IngestRefusal('validation_failed', `default_region "${region}" is not a supported ISO country code`, { field: 'default_region' });
   }
   return region.toUpperCase();
 }
 
 /**
  * The report of a validated file, or the error a file without any contact to store gets (create and
- * dry run alike): `ServiceError('unprocessable')` with the counts and the first `REPORTED_ISSUES` issues.
+ * dry run alike): `IngestRefusal('unprocessable')` with the counts and the first `REPORTED_ISSUES` issues.
  */
 export function validationOutcome(validator: ContactRowValidator): ValidationOutcome {
   const counts = validator.counts;
@@ -36,7 +36,7 @@ export function validationOutcome(validator: ContactRowValidator): ValidationOut
   const issues = validator.issues.slice(0, REPORTED_ISSUES);
   if (stored === 0) {
     const message = counts.total_rows === 0 ? 'the file has no contact rows (only a header, or empty rows)' : 'the file has no contact with a valid phone number';
-    throw new ServiceError('unprocessable', message, { validation: { ...counts, issues } });
+    throw new IngestRefusal('unprocessable', message, { validation: { ...counts, issues } });
   }
   return { ...counts, issues, dialable: validator.dialable };
 }

@@ -1,7 +1,7 @@
-import { ServiceError } from '@outdial/service-runtime';
 import { resolveColumnLayout } from './column-layout';
 import { ContactRowValidator } from './contact-row';
 import { ContactTable } from './contact-table';
+import { IngestRefusal } from './ingest-refusal';
 import { encodePhoneResults, PhoneNormalizer } from './phone-block';
 import { validatedRows } from './validated-rows';
 
@@ -44,10 +44,10 @@ describe('validatedRows', () => {
     const headers = ['phone'];
     const rows = [['+12025550100'], [''], ['+12025550101'], ['+12025550102']];
     await expect(collect(table(headers, [rows.slice(0, 3)]), validatorFor(headers), inline, { maxRows: 2, maxColumns: 10 })).resolves.toHaveLength(2);
-    const tooMany = await collect(table(headers, [rows]), validatorFor(headers), inline, { maxRows: 2, maxColumns: 10 }).catch((e: ServiceError) => e);
+    const tooMany = await collect(table(headers, [rows]), validatorFor(headers), inline, { maxRows: 2, maxColumns: 10 }).catch((e: IngestRefusal) => e);
     expect(tooMany).toMatchObject({ code: 'too_many_rows', details: { limit_rows: 2 } });
     const wide = ['phone', 'a', 'b'];
-    const tooWide = await collect(table(wide, []), validatorFor(wide), inline, { maxRows: 2, maxColumns: 2 }).catch((e: ServiceError) => e);
+    const tooWide = await collect(table(wide, []), validatorFor(wide), inline, { maxRows: 2, maxColumns: 2 }).catch((e: IngestRefusal) => e);
     expect(tooWide).toMatchObject({ code: 'invalid_file', details: { columns: 3, limit_columns: 2 } });
   });
 

@@ -1,4 +1,4 @@
-import { ServiceError } from '@outdial/service-runtime';
+import { IngestRefusal } from './ingest-refusal';
 import { ContactDraft, ContactRowValidator, isEmptyRow } from './contact-row';
 import { ContactTable } from './contact-table';
 import { decodePhoneResult, PhoneNormalizer } from './phone-block';
@@ -26,7 +26,7 @@ interface Block {
  * The contacts to store, in row order, a block at a time: records are read, their phone cells
  * normalized a block at a time (in worker threads when the normalizer has them), then each row is
  * validated. Limits are checked while streaming: more data rows than `maxRows` stops the read at once.
- * Throws `ServiceError` `invalid_file` (more columns than `maxColumns`) or `too_many_rows`.
+ * Throws `IngestRefusal` `invalid_file` (more columns than `maxColumns`) or `too_many_rows`.
  */
 export async function* validatedRows(
   table: ContactTable,
@@ -36,7 +36,7 @@ export async function* validatedRows(
   limits: RowLimits,
 ): AsyncGenerator<ValidatedRow[]> {
   if (table.headers.length > limits.maxColumns) {
-    throw new ServiceError('invalid_file', `the file has ${table.headers.length} columns; at most ${limits.maxColumns} are accepted`, {
+    throw new IngestRefusal('invalid_file', `the file has ${table.headers.length} columns; at most ${limits.maxColumns} are accepted`, {
       columns: table.headers.length,
       limit_columns: limits.maxColumns,
     });
@@ -68,7 +68,7 @@ export async function* validatedRows(
     for (const cells of batch) {
       row++;
       if (!isEmptyRow(cells) && ++nonEmpty > limits.maxRows) {
-        throw new ServiceError('too_many_rows', `the file has more than the limit of ${limits.maxRows} rows`, { limit_rows: limits.maxRows });
+        throw new IngestRefusal('too_many_rows', `the file has more than the limit of ${limits.maxRows} rows`, { limit_rows: limits.maxRows });
       }
       records.push(cells);
       if (records.length >= BLOCK_ROWS) send();

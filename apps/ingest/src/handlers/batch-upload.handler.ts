@@ -17,6 +17,7 @@ import { DeleteIngestedBatchUseCase } from '../usecases/delete-ingested-batch/de
 import { IngestBatchUseCase } from '../usecases/ingest-batch/ingest-batch.usecase';
 import { ValidateBatchUseCase } from '../usecases/validate-batch/validate-batch.usecase';
 import { ValidationIssuesPageUseCase } from '../usecases/validation-issues-page/validation-issues-page.usecase';
+import { refusalAsServiceError } from './refusals';
 
 /** Batch uploads: create and dry run (from the gateway), the issue list, the stored settings, deletion. */
 @Controller()
@@ -31,23 +32,23 @@ export class BatchUploadHandler {
 
   @RpcHandler(Subjects.ingestCreateBatch)
   create(@Payload() command: CreateBatchCommand): Promise<CreateBatchResult> {
-    return this.ingestBatch.execute(command);
+    return this.ingestBatch.execute(command).catch(refusalAsServiceError);
   }
 
   @RpcHandler(Subjects.ingestValidateBatch)
   validate(@Payload() command: CreateBatchCommand): Promise<ValidateBatchResult> {
-    return this.validateBatch.execute(command);
+    return this.validateBatch.execute(command).catch(refusalAsServiceError);
   }
 
   @RpcHandler(Subjects.ingestIssuesPage)
   issues(@Payload() query: IssuesPageQuery): Promise<IssuesPage> {
-    return this.issuesPage.execute(query);
+    return this.issuesPage.execute(query).catch(refusalAsServiceError);
   }
 
   /** The settings a batch was created with (a redial starts from them). */
   @RpcHandler(Subjects.ingestBatchSettings)
   settings(@Payload() query: BatchSettingsQuery): Promise<BatchSettingsView> {
-    return this.batchSettings.execute(query);
+    return this.batchSettings.execute(query).catch(refusalAsServiceError);
   }
 
   @JetStreamEvent(Subjects.batchDeleted, { durable: 'ingest-batch-deleted', concurrency: 2 })

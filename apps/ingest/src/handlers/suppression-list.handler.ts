@@ -18,6 +18,7 @@ import { ImportSuppressionUseCase } from '../usecases/import-suppression/import-
 import { ListSuppressionUseCase } from '../usecases/list-suppression/list-suppression.usecase';
 import { RecordOptOutUseCase } from '../usecases/record-opt-out/record-opt-out.usecase';
 import { RemoveSuppressionUseCase } from '../usecases/remove-suppression/remove-suppression.usecase';
+import { refusalAsServiceError } from './refusals';
 
 /** The org's do-not-call list: list, add, import, remove (from the gateway), and opt-outs (call events). */
 @Controller()
@@ -32,22 +33,22 @@ export class SuppressionListHandler {
 
   @RpcHandler(Subjects.ingestSuppressionList)
   list(@Payload() query: SuppressionListQuery): Promise<SuppressionListPage> {
-    return this.listSuppression.execute(query);
+    return this.listSuppression.execute(query).catch(refusalAsServiceError);
   }
 
   @RpcHandler(Subjects.ingestSuppressionAdd)
   add(@Payload() command: SuppressionAddCommand): Promise<SuppressionAddResult> {
-    return this.addSuppression.execute(command);
+    return this.addSuppression.execute(command).catch(refusalAsServiceError);
   }
 
   @RpcHandler(Subjects.ingestSuppressionImport)
   import(@Payload() command: SuppressionImportCommand): Promise<SuppressionImportResult> {
-    return this.importSuppression.execute(command);
+    return this.importSuppression.execute(command).catch(refusalAsServiceError);
   }
 
   @RpcHandler(Subjects.ingestSuppressionRemove)
   remove(@Payload() command: SuppressionRemoveCommand): Promise<SuppressionRemoveResult> {
-    return this.removeSuppression.execute(command);
+    return this.removeSuppression.execute(command).catch(refusalAsServiceError);
   }
 
   /** An opt-out outcome puts the number on the org's do-not-call list. */

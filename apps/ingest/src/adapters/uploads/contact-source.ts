@@ -3,9 +3,9 @@ import { parse } from 'csv-parse';
 import { ServiceError } from '@outdial/service-runtime';
 import { ContactTable } from '../../domain/contact-table';
 import { detectSeparator } from '../../domain/csv-dialect';
-import { JsonArraySplitter } from '../../domain/json-array-splitter';
-import { StrictUtf8Decoder } from '../../domain/utf8-decoder';
-import { Utf16Transcoder } from '../../domain/utf16-transcoder';
+import { JsonArraySplitter } from './json-array-splitter';
+import { StrictUtf8Decoder } from './utf8-decoder';
+import { Utf16Transcoder } from './utf16-transcoder';
 
 export const MAX_ROW_BYTES = 512 * 1024;
 /** Rows handed on per batch. */

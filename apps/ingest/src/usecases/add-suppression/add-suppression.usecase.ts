@@ -10,7 +10,7 @@ import { SuppressionRepository } from '../../persistence/suppression.repository'
  * Adds numbers to the org's do-not-call list (SPEC §2). Ingest owns the list because it consults it
  * on every upload: contacts on it are stored `suppressed` and never dialed. Numbers are normalized
  * to E.164 with the command's region; adding one already listed is not an error (idempotent).
- * Throws `ServiceError('validation_failed')` for an unsupported region or when no number is valid.
+ * Fails with `validation_failed` for an unsupported region or when no number is valid.
  */
 @Injectable()
 export class AddSuppressionUseCase {

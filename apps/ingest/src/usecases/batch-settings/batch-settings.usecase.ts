@@ -5,7 +5,7 @@ import { BatchesRepository } from '../../persistence/batches.repository';
 
 /**
  * The settings a batch was created with, as ingest stored them: what a redial starts from
- * (SPEC §4 "with the original's settings unless overridden"). Throws `ServiceError('not_found')`
+ * (SPEC §4 "with the original's settings unless overridden"). Fails with `not_found`
  * for another org's batch.
  */
 @Injectable()

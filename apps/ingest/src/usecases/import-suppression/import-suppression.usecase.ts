@@ -16,7 +16,7 @@ const INSERT_BLOCK = 5000;
 /**
  * Imports an uploaded CSV of numbers into the org's do-not-call list: a phone column as for
  * batches, or a single column of numbers without a header. Invalid rows are counted and reported
- * (the first `REPORTED_ISSUES`), the rest added; the upload is deleted either way. Throws the
+ * (the first `REPORTED_ISSUES`), the rest added; the upload is deleted either way. Fails with the
  * upload's errors, `too_many_rows` (over `INGEST_MAX_ROWS`), `validation_failed` (region).
  */
 @Injectable()

@@ -26,9 +26,9 @@ import { HandOverBatchUseCase } from '../hand-over-batch/hand-over-batch.usecase
  * Creates a batch from an upload (`v1.rpc.ingest.create_batch`, SPEC §2) in one transaction (the
  * batch with all its valid contacts, or nothing): stream the file, validate rows, COPY contacts,
  * then hand the batch over to the scheduler and reporting. The upload is deleted either way.
- * Throws `ServiceError`: `validation_failed` (region), `conflict` (batch id exists), the upload's
- * errors (`payload_too_large`, `not_found`, `invalid_utf8`, `invalid_file`, `too_many_rows`...),
- * `unprocessable` (no contact to store).
+ * Fails with (a `ServiceError`, or an `IngestRefusal` the handler turns into one): `validation_failed`
+ * (region), `conflict` (batch id exists), the upload's errors (`payload_too_large`, `not_found`,
+ * `invalid_utf8`, `invalid_file`, `too_many_rows`...), `unprocessable` (no contact to store).
  */
 @Injectable()
 export class IngestBatchUseCase {

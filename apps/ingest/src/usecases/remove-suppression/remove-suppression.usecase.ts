@@ -7,7 +7,7 @@ import { SuppressionRepository } from '../../persistence/suppression.repository'
 
 /**
  * Takes a number off the org's do-not-call list (normalized to E.164 with the command's region).
- * Throws `ServiceError` `validation_failed` (region or number) or `not_found` (not on the list).
+ * Fails with `validation_failed` (region or number) or `not_found` (not on the list).
  */
 @Injectable()
 export class RemoveSuppressionUseCase {

@@ -10,7 +10,7 @@ const ROWS_PER_PAGE = 2000;
 
 /**
  * The full validation issue list of a batch as CSV pages of whole rows, at most `max_bytes` each
- * (`v1.rpc.ingest.issues_page`). Throws `ServiceError('not_found')` for another org's batch.
+ * (`v1.rpc.ingest.issues_page`). Fails with `not_found` for another org's batch.
  */
 @Injectable()
 export class ValidationIssuesPageUseCase {
