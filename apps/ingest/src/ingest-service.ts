@@ -1,6 +1,7 @@
 import { ServiceDefinition } from '@outdial/service-runtime';
-import { IngestEnv } from './ingest-env';
+
 import { IngestModule } from './ingest.module';
+import { IngestEnv } from './ingest-env';
 import { INGEST_MIGRATIONS } from './persistence/migrations';
 
 /** The ingest service as `runService`/`startService` take it (also started in-process by tests). */

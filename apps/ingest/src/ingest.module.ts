@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+
 import { PhoneNormalizers } from './adapters/phones/phone-normalizers';
 import { HandOverSpools } from './adapters/spool/hand-over-spools';
 import { UploadReader } from './adapters/uploads/upload-reader';

@@ -1,4 +1,5 @@
 import { quoteIdent } from '@outdial/service-runtime';
+
 import { BatchesRepository, NewBatch } from '../src/persistence/batches.repository';
 import { batchCommand, insertBatch, openRepositoryDb, RepositoryDb } from './support/repository-db';
 

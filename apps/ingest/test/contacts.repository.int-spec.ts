@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+
 import { quoteIdent } from '@outdial/service-runtime';
+
 import { ContactDraft } from '../src/domain/contact-row';
 import { ContactsRepository } from '../src/persistence/contacts.repository';
 import { openRepositoryDb, RepositoryDb } from './support/repository-db';
@@ -81,7 +83,7 @@ describe('ContactsRepository', () => {
     await expect(
       repo.db.tx(async (client) => {
         const copyIn = contacts.copyIn(client, 'c-aborted');
-        copyIn.add(randomUUID(), draft(1), '{}');
+        void copyIn.add(randomUUID(), draft(1), '{}');
         const error = new Error('the file broke mid-way');
         await copyIn.abort(error);
         throw error;

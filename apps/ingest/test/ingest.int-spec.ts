@@ -2,9 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateBatchCommand, CreateBatchResult, IssuesPage, prefixedStreamName, Subjects, ValidateBatchResult } from '@outdial/contracts';
+
+import { JetStreamManager, jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { CallFinishedEvent, CallOutcome, CreateBatchCommand, prefixedStreamName, Subjects } from '@outdial/contracts';
 import { quoteIdent, RunningService, ServiceError, startService } from '@outdial/service-runtime';
 import { parse } from 'csv-parse/sync';
+
 import { createIsolatedEnv, IsolatedEnv } from '../../../test/support/isolated-env';
 import { IngestEnv } from '../src/ingest-env';
 import { ingestService } from '../src/ingest-service';
@@ -31,14 +35,17 @@ describe('ingest service', () => {
 
   beforeAll(async () => {
     env = await createIsolatedEnv('ingest');
-    Object.assign(process.env, env.serviceEnv(), {
-      INGEST_MAX_ROWS: String(MAX_ROWS),
-      INGEST_MAX_FILE_BYTES: String(MAX_BYTES),
-      INGEST_MAX_COLUMNS: '1000',
-      INGEST_CHUNK_CONTACTS: '10',
-      INGEST_SPOOL_DIR: spoolDir,
+    running = await startService(ingestService, {
+      env: {
+        ...process.env,
+        ...env.serviceEnv(),
+        INGEST_MAX_ROWS: String(MAX_ROWS),
+        INGEST_MAX_FILE_BYTES: String(MAX_BYTES),
+        INGEST_MAX_COLUMNS: '1000',
+        INGEST_CHUNK_CONTACTS: '10',
+        INGEST_SPOOL_DIR: spoolDir,
+      },
     });
-    running = await startService(ingestService);
     schema = quoteIdent(running.runtime.db.schema);
   });
 
@@ -53,9 +60,8 @@ describe('ingest service', () => {
 
   async function upload(content: string | Buffer, filename = 'contacts.csv', contentType = 'text/csv', declaredSize?: number) {
     const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
-    const store = await running.runtime.bus.uploads();
     const objectName = `test-${++counter}-${randomBytes(3).toString('hex')}`;
-    await store.putBlob({ name: objectName }, bytes);
+    await running.runtime.uploads.putBytes(objectName, bytes);
     return { object_name: objectName, filename, content_type: contentType, size: declaredSize ?? bytes.length };
   }
 
@@ -75,8 +81,8 @@ describe('ingest service', () => {
     };
   }
 
-  const create = (c: CreateBatchCommand) => running.runtime.rpc.request<CreateBatchResult>(Subjects.ingestCreateBatch, c, 60_000);
-  const validate = (c: CreateBatchCommand) => running.runtime.rpc.request<ValidateBatchResult>(Subjects.ingestValidateBatch, c, 60_000);
+  const create = (c: CreateBatchCommand) => running.runtime.rpc.request(Subjects.ingestCreateBatch, c, 60_000);
+  const validate = (c: CreateBatchCommand) => running.runtime.rpc.request(Subjects.ingestValidateBatch, c, 60_000);
 
   async function failure(promise: Promise<unknown>): Promise<ServiceError> {
     try {
@@ -88,9 +94,7 @@ describe('ingest service', () => {
   }
 
   async function uploadGone(objectName: string): Promise<boolean> {
-    const store = await running.runtime.bus.uploads();
-    const info = await store.info(objectName);
-    return info === null || info.deleted === true;
+    return (await running.runtime.uploads.info(objectName)) === null;
   }
 
   /** The create fails with `code`, stores nothing, and deletes its upload. */
@@ -171,7 +175,7 @@ describe('ingest service', () => {
       expect(result.validation).toMatchObject({ valid_rows: 1, invalid_rows: 1 });
       const [contact] = await sql<{ name: string }>(`SELECT name FROM ${schema}.contacts WHERE batch_id = $1`, [c.batch_id]);
       expect(contact.name).toBe(FORMULA);
-      const page = await running.runtime.rpc.request<IssuesPage>(Subjects.ingestIssuesPage, { org_id: ORG, batch_id: c.batch_id, after_row: 0, max_bytes: 4096 });
+      const page = await running.runtime.rpc.request(Subjects.ingestIssuesPage, { org_id: ORG, batch_id: c.batch_id, after_row: 0, max_bytes: 4096 });
       const records = parse(page.csv) as string[][];
       expect(records[0]).toEqual(['row', 'phone', 'code', 'message']);
       expect(records[1][1]).toBe(`'${FORMULA}`);
@@ -359,7 +363,7 @@ describe('ingest service', () => {
       let after = 0;
       let pages = 0;
       for (;;) {
-        const page = await running.runtime.rpc.request<IssuesPage>(Subjects.ingestIssuesPage, { org_id: ORG, batch_id: c.batch_id, after_row: after, max_bytes: 1024 });
+        const page = await running.runtime.rpc.request(Subjects.ingestIssuesPage, { org_id: ORG, batch_id: c.batch_id, after_row: after, max_bytes: 1024 });
         pages++;
         const records = parse(page.csv, { relax_column_count: true }) as string[][];
         all.push(...(after === 0 ? records.slice(1) : records));
@@ -378,7 +382,16 @@ describe('ingest service', () => {
   describe('hand-over', () => {
     /** The contacts of the batch's hand-over messages on the INGEST stream, by chunk index. */
     async function publishedChunks(batchId: string): Promise<Map<number, { chunk_count: number; contacts: Record<string, unknown>[] }>> {
-      const { jsm } = running.runtime.bus;
+      // Reading a stream's messages back is a test's need, not the service's: a client of its own.
+      const nc = await connect({ servers: env.natsUrl });
+      try {
+        return await readChunks(await jetstreamManager(nc), batchId);
+      } finally {
+        await nc.close();
+      }
+    }
+
+    async function readChunks(jsm: JetStreamManager, batchId: string): Promise<Map<number, { chunk_count: number; contacts: Record<string, unknown>[] }>> {
       const stream = prefixedStreamName(env.prefix, 'INGEST');
       const info = await jsm.streams.info(stream);
       const chunks = new Map<number, { chunk_count: number; contacts: Record<string, unknown>[] }>();
@@ -425,7 +438,7 @@ describe('ingest service', () => {
 
   describe('suppression list and events', () => {
     it('adds (normalized, idempotent), lists with search and pages, imports CSV, removes; suppressed contacts are stored suppressed', async () => {
-      const added = await running.runtime.rpc.request<{ added: number; already_present: number; invalid: number; numbers: (string | null)[] }>(Subjects.ingestSuppressionAdd, {
+      const added = await running.runtime.rpc.request(Subjects.ingestSuppressionAdd, {
         org_id: ORG,
         numbers: ['(415) 555-0199', '+14155550199', 'garbage'],
         reason: 'asked by phone',
@@ -434,18 +447,18 @@ describe('ingest service', () => {
       expect(added).toMatchObject({ added: 1, already_present: 0, invalid: 1, numbers: ['+14155550199', '+14155550199', null] });
       const again = await running.runtime.rpc.request(Subjects.ingestSuppressionAdd, { org_id: ORG, numbers: ['+1 415 555 0199'], default_region: 'US' });
       expect(again).toMatchObject({ added: 0, already_present: 1, invalid: 0 });
-      const imported = await running.runtime.rpc.request<{ added: number; total_rows: number; invalid_rows: number }>(Subjects.ingestSuppressionImport, {
+      const imported = await running.runtime.rpc.request(Subjects.ingestSuppressionImport, {
         org_id: ORG,
         upload: await upload('+14155550198\n4155550197\n\nnot-a-number\n+14155550199\n'),
         default_region: 'US',
       });
       expect(imported).toMatchObject({ total_rows: 4, added: 2, already_present: 1, invalid_rows: 1, empty_rows: 1 });
-      const page = await running.runtime.rpc.request<{ items: { phone: string }[]; total: number }>(Subjects.ingestSuppressionList, { org_id: ORG, page: 1, page_size: 2, search: '0198' });
+      const page = await running.runtime.rpc.request(Subjects.ingestSuppressionList, { org_id: ORG, page: 1, page_size: 2, search: '0198' });
       expect(page).toMatchObject({ total: 1, items: [{ phone: '+14155550198' }] });
-      const all = await running.runtime.rpc.request<{ items: { phone: string }[]; total: number }>(Subjects.ingestSuppressionList, { org_id: ORG, page: 2, page_size: 2 });
+      const all = await running.runtime.rpc.request(Subjects.ingestSuppressionList, { org_id: ORG, page: 2, page_size: 2 });
       expect(all.total).toBe(3);
       expect(all.items).toHaveLength(1);
-      expect((await running.runtime.rpc.request<{ total: number }>(Subjects.ingestSuppressionList, { org_id: OTHER_ORG, page: 1, page_size: 50 })).total).toBe(0);
+      expect((await running.runtime.rpc.request(Subjects.ingestSuppressionList, { org_id: OTHER_ORG, page: 1, page_size: 50 })).total).toBe(0);
 
       const c = await command('phone\n+14155550199\n+14155550101\n');
       const result = await create(c);
@@ -465,7 +478,7 @@ describe('ingest service', () => {
       const c = await command('phone\n+14155550177\n+14155550178\n');
       await create(c);
       const contacts = await sql<{ contact_id: string; phone: string }>(`SELECT contact_id::text, phone FROM ${schema}.contacts WHERE batch_id = $1 ORDER BY row`, [c.batch_id]);
-      const finished = (contactId: string, outcome: string, n: number) => ({
+      const finished = (contactId: string, outcome: CallOutcome, n: number): CallFinishedEvent => ({
         event_id: `finished-${contactId}-${n}`,
         org_id: ORG,
         attempt_id: `a-${contactId}-${n}`,
@@ -477,9 +490,9 @@ describe('ingest service', () => {
         ended_at: new Date().toISOString(),
         duration_seconds: 3,
       });
-      await running.runtime.publisher.publish(Subjects.callFinished, finished(contacts[0].contact_id, 'opted_out', 1), 'f1');
-      await running.runtime.publisher.publish(Subjects.callFinished, finished(contacts[0].contact_id, 'opted_out', 2), 'f2');
-      await running.runtime.publisher.publish(Subjects.callFinished, finished(contacts[1].contact_id, 'completed', 1), 'f3');
+      await running.runtime.publisher.publish(Subjects.callFinished, finished(contacts[0].contact_id, 'opted_out', 1));
+      await running.runtime.publisher.publish(Subjects.callFinished, finished(contacts[0].contact_id, 'opted_out', 2));
+      await running.runtime.publisher.publish(Subjects.callFinished, finished(contacts[1].contact_id, 'completed', 1));
       await waitFor(async () => (await sql(`SELECT 1 FROM ${schema}.suppressed_numbers WHERE org_id = $1 AND phone = '+14155550177'`, [ORG])).length === 1);
       await drained();
       const rows = await sql<{ phone: string; reason: string }>(`SELECT phone, reason FROM ${schema}.suppressed_numbers WHERE org_id = $1 AND phone IN ('+14155550177', '+14155550178')`, [ORG]);
@@ -489,8 +502,8 @@ describe('ingest service', () => {
     it('a deleted batch loses its contacts and issues; another org cannot delete it', async () => {
       const c = await command('phone\n+14155550181\nbad\n');
       await create(c);
-      await running.runtime.publisher.publish(Subjects.batchDeleted, { event_id: `del-other-${c.batch_id}`, org_id: OTHER_ORG, batch_id: c.batch_id, at: new Date().toISOString() }, `del-other-${c.batch_id}`);
-      await running.runtime.publisher.publish(Subjects.batchDeleted, { event_id: `del-${c.batch_id}`, org_id: ORG, batch_id: c.batch_id, at: new Date().toISOString() }, `del-${c.batch_id}`);
+      await running.runtime.publisher.publish(Subjects.batchDeleted, { event_id: `del-other-${c.batch_id}`, org_id: OTHER_ORG, batch_id: c.batch_id, at: new Date().toISOString() });
+      await running.runtime.publisher.publish(Subjects.batchDeleted, { event_id: `del-${c.batch_id}`, org_id: ORG, batch_id: c.batch_id, at: new Date().toISOString() });
       await waitFor(async () => (await count('batches', c.batch_id)) === 0);
       expect(await count('contacts', c.batch_id)).toBe(0);
       expect(await count('validation_issues', c.batch_id)).toBe(0);

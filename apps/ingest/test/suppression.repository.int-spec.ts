@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+
 import { ContactDraft } from '../src/domain/contact-row';
 import { ContactsRepository } from '../src/persistence/contacts.repository';
 import { SuppressionRepository } from '../src/persistence/suppression.repository';

@@ -1,4 +1,5 @@
 import { RowIssue } from '@outdial/contracts';
+
 import { ValidationIssuesRepository } from '../src/persistence/validation-issues.repository';
 import { openRepositoryDb, RepositoryDb } from './support/repository-db';
 

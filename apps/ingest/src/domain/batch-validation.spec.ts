@@ -1,4 +1,5 @@
 import { CreateBatchCommand } from '@outdial/contracts';
+
 import { batchEstimates, batchRowValidator, checkedRegion, estimatedCost, validationOutcome } from './batch-validation';
 import { resolveColumnLayout } from './column-layout';
 

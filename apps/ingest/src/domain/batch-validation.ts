@@ -1,7 +1,8 @@
 import { CreateBatchCommand, ValidateBatchResult, ValidationReport } from '@outdial/contracts';
-import { IngestRefusal } from './ingest-refusal';
+
 import { ColumnLayout } from './column-layout';
 import { ContactRowValidator, REPORTED_ISSUES } from './contact-row';
+import { IngestRefusal } from './ingest-refusal';
 import { isSupportedRegion } from './phone-normalizer';
 
 /** A validation report and the number of dialable contacts it counted (pending, not suppressed). */

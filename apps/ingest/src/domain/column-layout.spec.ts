@@ -1,5 +1,5 @@
-import { IngestRefusal } from './ingest-refusal';
 import { PHONE_HEADERS, resolveColumnLayout } from './column-layout';
+import { IngestRefusal } from './ingest-refusal';
 
 function refusal(fn: () => unknown): IngestRefusal {
   try {

@@ -1,18 +1,19 @@
-import { httpStatusForErrorCode } from '@outdial/contracts';
+import { ErrorCode, ErrorDetails, httpStatusForErrorCode } from '@outdial/contracts';
 
-/** The public error codes the domain refuses with (a subset of `@outdial/contracts`' error codes). */
-export type IngestRefusalCode = 'validation_failed' | 'missing_phone_column' | 'invalid_file' | 'too_many_rows' | 'unprocessable';
+/** The public error codes the domain refuses with (a subset of the contracts' `ErrorCode`). */
+export type IngestRefusalCode = Extract<ErrorCode, 'validation_failed' | 'missing_phone_column' | 'invalid_file' | 'too_many_rows' | 'unprocessable'>;
 
 /**
  * A file or a value the domain refuses (SPEC §2): what the caller is told, with a public error code
- * and its details. Thrown by pure code, which knows nothing of the runtime; the handlers turn it
- * into the runtime's `ServiceError` (same code, message and details) before it crosses the wire.
+ * and its details (`ErrorDetails<code>`). Thrown by pure code, which knows nothing of the runtime;
+ * the handlers turn it into the runtime's `ServiceError` (same code, message and details) before it
+ * crosses the wire.
  */
-export class IngestRefusal extends Error {
+export class IngestRefusal<C extends IngestRefusalCode = IngestRefusalCode> extends Error {
   constructor(
-    readonly code: IngestRefusalCode,
+    readonly code: C,
     message: string,
-    readonly details?: Record<string, unknown>,
+    readonly details?: ErrorDetails<C>,
   ) {
     super(message);
     this.name = 'IngestRefusal';

@@ -1,6 +1,6 @@
-import { IngestRefusal } from './ingest-refusal';
 import { ContactDraft, ContactRowValidator, isEmptyRow } from './contact-row';
 import { ContactTable } from './contact-table';
+import { IngestRefusal } from './ingest-refusal';
 import { decodePhoneResult, PhoneNormalizer } from './phone-block';
 
 /** Rows normalized together: big enough to make a worker round trip cheap, small enough to stream. */

@@ -12,6 +12,7 @@ import {
   ValidateBatchResult,
 } from '@outdial/contracts';
 import { JetStreamEvent, RpcHandler } from '@outdial/service-runtime';
+
 import { BatchSettingsUseCase } from '../usecases/batch-settings/batch-settings.usecase';
 import { DeleteIngestedBatchUseCase } from '../usecases/delete-ingested-batch/delete-ingested-batch.usecase';
 import { IngestBatchUseCase } from '../usecases/ingest-batch/ingest-batch.usecase';

@@ -1,5 +1,6 @@
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { Logger, SERVICE_LOGGER } from '@outdial/service-runtime';
+
 import { ResumeHandOversUseCase } from '../usecases/resume-hand-overs/resume-hand-overs.usecase';
 
 /**

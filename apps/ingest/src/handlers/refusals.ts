@@ -1,4 +1,5 @@
 import { ServiceError } from '@outdial/service-runtime';
+
 import { IngestRefusal } from '../domain/ingest-refusal';
 
 /**

@@ -13,6 +13,7 @@ import {
   SuppressionRemoveResult,
 } from '@outdial/contracts';
 import { JetStreamEvent, RpcHandler } from '@outdial/service-runtime';
+
 import { AddSuppressionUseCase } from '../usecases/add-suppression/add-suppression.usecase';
 import { ImportSuppressionUseCase } from '../usecases/import-suppression/import-suppression.usecase';
 import { ListSuppressionUseCase } from '../usecases/list-suppression/list-suppression.usecase';

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Database, quoteIdent, SqlClient } from '@outdial/service-runtime';
 import { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+
 import { ByteAccumulator } from '../domain/byte-accumulator';
 import { ContactDraft } from '../domain/contact-row';
 import { copyTextValue } from '../domain/copy-text';

@@ -1,5 +1,6 @@
 import { BatchSettings, CreateBatchCommand } from '@outdial/contracts';
 import { createPool, Database, runMigrations } from '@outdial/service-runtime';
+
 import { createIsolatedEnv, IsolatedEnv } from '../../../../test/support/isolated-env';
 import { BatchesRepository, NewBatch } from '../../src/persistence/batches.repository';
 import { INGEST_MIGRATIONS } from '../../src/persistence/migrations';

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+
 import { encodePhoneResults, PhoneNormalizer } from '../../domain/phone-block';
 
 const WORKER_YOUNG_GENERATION_MB = 4;

@@ -1,5 +1,6 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { SERVICE_CONFIG } from '@outdial/service-runtime';
+
 import { PhoneNormalizer } from '../../domain/phone-block';
 import { IngestEnv } from '../../ingest-env';
 import { inlinePhoneNormalizer, WorkerPhoneNormalizer } from './phone-normalizer-pool';

@@ -1,4 +1,5 @@
 import { parentPort } from 'node:worker_threads';
+
 import { encodePhoneResults, PhoneBlockRequest } from '../../domain/phone-block';
 
 // A worker thread that normalizes blocks of raw phone cells (libphonenumber is CPU-bound).

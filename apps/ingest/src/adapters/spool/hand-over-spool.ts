@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream, WriteStream } from 'node:fs';
 import { mkdir, open, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+
 import { ByteAccumulator } from '../../domain/byte-accumulator';
 import { ChunkPlanner } from '../../domain/chunk-planner';
 
@@ -97,7 +98,8 @@ export class HandOverSpool {
 
   /** Closes the file; the chunks can then be read back in any order. */
   async finish(): Promise<SpooledChunks> {
-    this.flush();
+    // No need to wait for 'drain': end() below resolves once everything written is flushed.
+    void this.flush();
     this.offsets.push(this.flushedBytes);
     await new Promise<void>((resolve, reject) => {
       this.out.end(() => (this.failure ? reject(this.failure) : resolve()));

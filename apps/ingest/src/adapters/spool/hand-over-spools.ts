@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SERVICE_CONFIG } from '@outdial/service-runtime';
+
 import { IngestEnv } from '../../ingest-env';
 import { HandOverSpool } from './hand-over-spool';
 

@@ -1,6 +1,8 @@
 import { Readable } from 'node:stream';
-import { parse } from 'csv-parse';
+
 import { ServiceError } from '@outdial/service-runtime';
+import { parse } from 'csv-parse';
+
 import { ContactTable } from '../../domain/contact-table';
 import { detectSeparator } from '../../domain/csv-dialect';
 import { JsonArraySplitter } from './json-array-splitter';

@@ -1,7 +1,9 @@
 import { Readable } from 'node:stream';
+
 import { Inject, Injectable } from '@nestjs/common';
 import { UploadReference } from '@outdial/contracts';
-import { NatsBus, SERVICE_CONFIG, ServiceError } from '@outdial/service-runtime';
+import { SERVICE_CONFIG, ServiceError, UploadStore } from '@outdial/service-runtime';
+
 import { ContactTable } from '../../domain/contact-table';
 import { IngestEnv } from '../../ingest-env';
 import { isJsonUpload, openCsv, openJsonArray } from './contact-source';
@@ -10,7 +12,7 @@ import { isJsonUpload, openCsv, openJsonArray } from './contact-source';
 @Injectable()
 export class UploadReader {
   constructor(
-    private readonly bus: NatsBus,
+    private readonly store: UploadStore,
     @Inject(SERVICE_CONFIG) private readonly config: IngestEnv,
   ) {}
 
@@ -35,7 +37,7 @@ export class UploadReader {
     const opened: Readable[] = [];
     const openBytes = async (): Promise<Readable> => {
       // Read with backpressure: the parser, not the network, sets the pace, so memory stays flat.
-      const bytes = await this.bus.readUpload(upload.object_name);
+      const bytes = await this.store.get(upload.object_name);
       if (!bytes) throw new ServiceError('not_found', `upload ${upload.object_name} not found`);
       opened.push(bytes);
       return bytes;
@@ -54,7 +56,6 @@ export class UploadReader {
 
   /** Deletes the upload from the object store (read once: created, validated or refused). Never throws. */
   async discard(upload: UploadReference): Promise<void> {
-    const store = await this.bus.uploads();
-    await store.delete(upload.object_name).catch(() => undefined);
+    await this.store.delete(upload.object_name).catch(() => undefined);
   }
 }

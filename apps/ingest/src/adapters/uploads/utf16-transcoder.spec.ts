@@ -1,6 +1,8 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+
 import { ServiceError } from '@outdial/service-runtime';
+
 import { detectEncoding, Utf16Transcoder } from './utf16-transcoder';
 
 async function transcode(chunks: Buffer[]): Promise<{ bytes: Buffer; transcoder: Utf16Transcoder }> {

@@ -1,5 +1,6 @@
 import { Transform, TransformCallback } from 'node:stream';
 import { TextDecoder } from 'node:util';
+
 import { ServiceError } from '@outdial/service-runtime';
 
 export type DetectedEncoding = 'utf-8' | 'utf-16le' | 'utf-16be';

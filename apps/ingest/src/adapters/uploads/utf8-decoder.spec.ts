@@ -1,6 +1,8 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+
 import { ServiceError } from '@outdial/service-runtime';
+
 import { StrictUtf8Decoder } from './utf8-decoder';
 
 let output: 'text' | 'bytes' = 'text';

@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { Transform, TransformCallback } from 'node:stream';
+
 import { ServiceError } from '@outdial/service-runtime';
 
 /**

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { RowIssue, SuppressionAddCommand, SuppressionAddResult } from '@outdial/contracts';
 import { ServiceError } from '@outdial/service-runtime';
+
 import { checkedRegion } from '../../domain/batch-validation';
 import { REPORTED_ISSUES } from '../../domain/contact-row';
 import { normalizePhone } from '../../domain/phone-normalizer';

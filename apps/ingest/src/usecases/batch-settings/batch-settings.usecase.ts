@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { BatchSettingsQuery, BatchSettingsView } from '@outdial/contracts';
 import { ServiceError } from '@outdial/service-runtime';
+
 import { BatchesRepository } from '../../persistence/batches.repository';
 
 /**

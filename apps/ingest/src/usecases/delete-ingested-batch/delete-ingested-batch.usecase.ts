@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BatchDeletedEvent } from '@outdial/contracts';
 import { Database, Logger, SERVICE_LOGGER } from '@outdial/service-runtime';
+
 import { BatchesRepository } from '../../persistence/batches.repository';
 import { ContactsRepository } from '../../persistence/contacts.repository';
 import { ValidationIssuesRepository } from '../../persistence/validation-issues.repository';

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SuppressionImportCommand, SuppressionImportResult } from '@outdial/contracts';
 import { Logger, SERVICE_CONFIG, SERVICE_LOGGER, ServiceError } from '@outdial/service-runtime';
+
 import { UploadReader } from '../../adapters/uploads/upload-reader';
 import { checkedRegion } from '../../domain/batch-validation';
 import { resolveColumnLayout } from '../../domain/column-layout';

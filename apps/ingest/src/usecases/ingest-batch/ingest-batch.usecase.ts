@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
+
 import { Inject, Injectable } from '@nestjs/common';
 import { CreateBatchCommand, CreateBatchResult } from '@outdial/contracts';
 import { Clock, Database, Logger, SERVICE_CONFIG, SERVICE_LOGGER, ServiceError } from '@outdial/service-runtime';
 import { PoolClient } from 'pg';
+
 import { PhoneNormalizers } from '../../adapters/phones/phone-normalizers';
 import { HandOverSpool, SpooledChunks } from '../../adapters/spool/hand-over-spool';
 import { HandOverSpools } from '../../adapters/spool/hand-over-spools';

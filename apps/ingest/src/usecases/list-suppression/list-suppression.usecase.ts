@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { SuppressionListPage, SuppressionListQuery } from '@outdial/contracts';
+
 import { SuppressionRepository } from '../../persistence/suppression.repository';
 
 /** One page of the org's do-not-call list, newest first; `search` keeps numbers containing its digits. */

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { CallFinishedEvent } from '@outdial/contracts';
+
 import { SuppressionRepository } from '../../persistence/suppression.repository';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { SuppressionRemoveCommand, SuppressionRemoveResult } from '@outdial/contracts';
 import { ServiceError } from '@outdial/service-runtime';
+
 import { checkedRegion } from '../../domain/batch-validation';
 import { normalizePhone } from '../../domain/phone-normalizer';
 import { SuppressionRepository } from '../../persistence/suppression.repository';

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Logger, SERVICE_LOGGER } from '@outdial/service-runtime';
+
 import { HandOverSpools } from '../../adapters/spool/hand-over-spools';
 import { BatchesRepository } from '../../persistence/batches.repository';
 import { HandOverBatchUseCase } from '../hand-over-batch/hand-over-batch.usecase';

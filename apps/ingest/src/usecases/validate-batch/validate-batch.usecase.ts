@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CreateBatchCommand, ValidateBatchResult } from '@outdial/contracts';
 import { SERVICE_CONFIG } from '@outdial/service-runtime';
+
 import { PhoneNormalizers } from '../../adapters/phones/phone-normalizers';
 import { UploadReader } from '../../adapters/uploads/upload-reader';
 import { batchEstimates, batchRowValidator, CallEstimateSettings, checkedRegion, validationOutcome } from '../../domain/batch-validation';

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { IssuesPage, IssuesPageQuery } from '@outdial/contracts';
 import { ServiceError } from '@outdial/service-runtime';
+
 import { issuesPage } from '../../domain/issues-csv';
 import { BatchesRepository } from '../../persistence/batches.repository';
 import { ValidationIssuesRepository } from '../../persistence/validation-issues.repository';
