@@ -1,7 +1,8 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { IsInt, IsNotEmpty, IsNumber, IsString, Max, Min } from 'class-validator';
+
 import { BaseServiceEnv, EnvInt, EnvNumber } from '@outdial/service-runtime';
+import { IsInt, IsNotEmpty, IsNumber, IsString, Max, Min } from 'class-validator';
 
 export class IngestEnv extends BaseServiceEnv {
   @EnvInt() @IsInt() @Min(0) @Max(65535)

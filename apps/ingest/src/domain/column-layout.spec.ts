@@ -1,14 +1,14 @@
-import { ServiceError } from '@outdial/service-runtime';
 import { PHONE_HEADERS, resolveColumnLayout } from './column-layout';
+import { IngestRefusal } from './ingest-refusal';
 
-function serviceError(fn: () => unknown): ServiceError {
+function refusal(fn: () => unknown): IngestRefusal {
   try {
     fn();
   } catch (error) {
-    expect(error).toBeInstanceOf(ServiceError);
-    return error as ServiceError;
+    expect(error).toBeInstanceOf(IngestRefusal);
+    return error as IngestRefusal;
   }
-  throw new Error('expected a ServiceError, nothing was thrown');
+  throw new Error('expected an IngestRefusal, nothing was thrown');
 }
 
 describe('resolveColumnLayout', () => {
@@ -26,7 +26,7 @@ describe('resolveColumnLayout', () => {
   });
 
   it('does not take a header that merely contains a phone alias', () => {
-    const error = serviceError(() => resolveColumnLayout(['phones', 'telephone', 'to_numbers', 'name']));
+    const error = refusal(() => resolveColumnLayout(['phones', 'telephone', 'to_numbers', 'name']));
     expect(error.code).toBe('missing_phone_column');
   });
 
@@ -96,7 +96,7 @@ describe('resolveColumnLayout', () => {
     ['name', { name: 'customer' }],
     ['timezone', { timezone: 'tz' }],
   ])('column_mapping.%s naming a missing column → validation_failed', (role, mapping) => {
-    const error = serviceError(() => resolveColumnLayout(['phone', 'Name', 'City'], mapping));
+    const error = refusal(() => resolveColumnLayout(['phone', 'Name', 'City'], mapping));
     expect(error.code).toBe('validation_failed');
     expect(error.httpStatus).toBe(400);
     expect(error.message).toBe(`column_mapping.${role} names a column "${Object.values(mapping)[0]}" that the file does not have`);
@@ -104,7 +104,7 @@ describe('resolveColumnLayout', () => {
   });
 
   it('no phone column → missing_phone_column with the headers found (trimmed)', () => {
-    const error = serviceError(() => resolveColumnLayout([' Name ', 'email', 'City']));
+    const error = refusal(() => resolveColumnLayout([' Name ', 'email', 'City']));
     expect(error.code).toBe('missing_phone_column');
     expect(error.httpStatus).toBe(400);
     expect(error.details).toEqual({ headers_found: ['Name', 'email', 'City'] });
@@ -113,7 +113,7 @@ describe('resolveColumnLayout', () => {
   });
 
   it('no headers at all → missing_phone_column', () => {
-    const error = serviceError(() => resolveColumnLayout([]));
+    const error = refusal(() => resolveColumnLayout([]));
     expect(error.code).toBe('missing_phone_column');
     expect(error.details).toEqual({ headers_found: [] });
   });

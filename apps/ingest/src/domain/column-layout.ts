@@ -1,4 +1,4 @@
-import { ServiceError } from '@outdial/service-runtime';
+import { IngestRefusal } from './ingest-refusal';
 import { normalizeSpreadsheetText } from './spreadsheet-text';
 
 /** Headers recognised as the phone column, case-insensitive (SPEC §2). */
@@ -52,7 +52,7 @@ export function resolveColumnLayout(rawHeaders: string[], columnMapping: Record<
     if (theirs === undefined) return undefined;
     const i = indexOf(theirs);
     if (i === undefined) {
-      throw new ServiceError('validation_failed', `column_mapping.${role} names a column "${theirs}" that the file does not have`, {
+      throw new IngestRefusal('validation_failed', `column_mapping.${role} names a column "${theirs}" that the file does not have`, {
         field: `column_mapping.${role}`,
         headers_found: headers,
       });
@@ -68,7 +68,7 @@ export function resolveColumnLayout(rawHeaders: string[], columnMapping: Record<
     }
   }
   if (phone === undefined) {
-    throw new ServiceError('missing_phone_column', `no phone column: name one of ${PHONE_HEADERS.join(', ')} or set column_mapping.phone`, {
+    throw new IngestRefusal('missing_phone_column', `no phone column: name one of ${PHONE_HEADERS.join(', ')} or set column_mapping.phone`, {
       headers_found: headers,
     });
   }

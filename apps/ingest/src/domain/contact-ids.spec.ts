@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+
 import { ContactIdSequence } from './contact-ids';
 
 const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;

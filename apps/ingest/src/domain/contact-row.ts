@@ -1,4 +1,5 @@
 import { ContactRecord, RowIssue, ValidationCounts } from '@outdial/contracts';
+
 import { ColumnLayout } from './column-layout';
 import { FirstRowTable } from './first-row-table';
 import { EMPTY_PHONE_REASON, normalizePhone, PhoneResult } from './phone-normalizer';

@@ -1,4 +1,4 @@
-import { csvField, issuesPage, ISSUES_CSV_HEADER } from './issues-csv';
+import { csvField, ISSUES_CSV_HEADER,issuesPage } from './issues-csv';
 
 const issue = (row: number, code = 'invalid_phone', phone = `p${row}`) => ({ row, phone, code, message: `m${row}` });
 

@@ -1,12 +1,13 @@
 import { CountryCode, isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+
 import { installLibphonenumberRegexpCache } from './libphonenumber-speedup';
 import { describeCharacter, hasNonAscii } from './spreadsheet-text';
 
 installLibphonenumberRegexpCache();
 
 /** ASCII only (JS `\s` would let Unicode spaces through to libphonenumber, which refuses some). */
-const PHONE_CHARACTERS = /^[+\d \t\r\n\f\v().\-\/]+$/;
-const PHONE_CHARACTER = /[+\d \t\r\n\f\v().\-\/]/;
+const PHONE_CHARACTERS = /^[+\d \t\r\n\f\v().\-/]+$/;
+const PHONE_CHARACTER = /[+\d \t\r\n\f\v().\-/]/;
 const EXTENSION = /\s*(?:ext\.?|x|#)\s*\d{1,6}$/i;
 /** Extensions as the slow path also reads them: `extension 12`, RFC 3966 `;ext=12`. */
 const ANY_EXTENSION = /\s*(?:;\s*ext=|ext(?:ension|n)?\.?:?|x|#)\s*\d{1,6}$/i;
@@ -145,7 +146,7 @@ function parsePhone(text: string, defaultRegion: string): PhoneResult {
  */
 function lostPlusHint(candidate: string): string {
   if (candidate.startsWith('+')) return '';
-  const digits = candidate.replace(/[\s().\-\/]/g, '');
+  const digits = candidate.replace(/[\s().\-/]/g, '');
   if (!/^\d{11,15}$/.test(digits)) return '';
   const international = parsePhoneNumberFromString(`+${digits}`);
   if (!international?.isValid()) return '';

@@ -1,25 +1,10 @@
-import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { BatchIngestedEvent, ContactsChunkEvent, Subjects } from '@outdial/contracts';
-import { Database, EventPublisher, Logger, NatsBus, SERVICE_CONFIG, SERVICE_LOGGER } from '@outdial/service-runtime';
-import { IngestEnv } from '../../ingest-env';
-import { HandOverSpool, SpooledChunks } from './hand-over-spool';
+import { EventPublisher, Logger, NatsBus, SERVICE_LOGGER } from '@outdial/service-runtime';
 
-interface BatchRow {
-  batch_id: string;
-  org_id: string;
-  name: string;
-  agent_id: string;
-  provider: BatchIngestedEvent['provider'];
-  from_number: string;
-  initial_status: BatchIngestedEvent['initial_status'];
-  settings: BatchIngestedEvent['settings'];
-  variable_columns: string[];
-  validation: BatchIngestedEvent['validation'];
-  total_contacts: number;
-  estimated_cost: number;
-  created_at: Date;
-  chunk_ends: number[];
-}
+import { BatchesRepository } from '../../persistence/batches.repository';
+import { ContactsRepository } from '../../persistence/contacts.repository';
+import { HandOverBatchCommand } from './hand-over-batch.command';
 
 const CLOSE_BRACE = Buffer.from('}');
 
@@ -29,57 +14,25 @@ const PUBLISH_WINDOW = 8;
 const PREFETCH_CHUNKS = 3;
 
 /**
- * Hands a stored batch to the scheduler and reporting: the batch event, then its contacts in
- * chunks (never one message per contact). Event ids are stable, so running it again after a crash
- * publishes nothing twice (JetStream dedupe) and consumers are idempotent anyway.
+ * Hands a stored batch to the scheduler and reporting: `v1.ingest.batch_ingested`, then its contacts in
+ * `v1.ingest.contacts_chunk` messages (never one message per contact), then marks it handed over. Event
+ * ids are stable, so running it again after a crash publishes nothing twice (JetStream dedupe) and
+ * consumers are idempotent anyway. A batch that does not exist (deleted meanwhile) is skipped.
  */
 @Injectable()
-export class HandOverBatchUseCase implements OnApplicationBootstrap {
+export class HandOverBatchUseCase {
   constructor(
-    private readonly db: Database,
+    private readonly batches: BatchesRepository,
+    private readonly contacts: ContactsRepository,
     private readonly publisher: EventPublisher,
     private readonly bus: NatsBus,
-    @Inject(SERVICE_CONFIG) private readonly config: IngestEnv,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
   ) {}
 
-  /** Batches committed but not handed over (the process died in between) are handed over now. */
-  onApplicationBootstrap(): void {
-    void HandOverSpool.removeStale(this.config.INGEST_SPOOL_DIR).catch((error) => this.logger.warn({ err: error }, 'removing stale hand-over spools failed'));
-    void this.resumePending().catch((error) => this.logger.error({ err: error }, 'resuming hand-overs failed'));
-  }
-
-  async resumePending(): Promise<void> {
-    const pending = await this.db.query<{ batch_id: string }>(`SELECT batch_id FROM ingest.batches WHERE handed_over_at IS NULL ORDER BY created_at`);
-    for (const { batch_id } of pending) {
-      this.logger.warn({ batch_id }, 'handing over a batch left behind by an earlier run');
-      await this.execute(batch_id);
-    }
-  }
-
-  /** Publishes JSON text as is, with the event id as msgID (JetStream dedupe), like EventPublisher. */
-  private async publishRaw(subject: string, json: Uint8Array, msgId: string): Promise<void> {
-    await this.bus.js.publish(this.bus.subject(subject), json, { msgID: msgId, timeout: 10_000 });
-  }
-
-  /**
-   * The contacts of chunk `index` as a JSON array, built by PostgreSQL (no parse and re-stringify
-   * here): the hand-over's source when there is no spool (resumed after a restart).
-   */
-  async contactsOfChunk(batchId: string, ends: number[], index: number): Promise<string> {
-    const rows = await this.db.query<{ contacts: string }>(
-      `SELECT coalesce(json_agg(json_strip_nulls(json_build_object('contact_id', contact_id::text, 'row', row, 'phone', phone, 'name', name,
-                'timezone', timezone, 'priority', priority, 'variables', variables, 'status', status)) ORDER BY row), '[]')::text AS contacts
-         FROM ingest.contacts WHERE batch_id = $1 AND row > $2 AND row <= $3`,
-      [batchId, index === 0 ? 0 : ends[index - 1], ends[index]],
-    );
-    return rows[0].contacts;
-  }
-
-  /** Hands a committed batch over; `spooled` is its contacts' JSON written during the ingest, if any. */
-  async execute(batchId: string, spooled?: SpooledChunks): Promise<void> {
+  async execute(command: HandOverBatchCommand): Promise<void> {
+    const { spooled } = command;
     const started = Date.now();
-    const [batch] = await this.db.query<BatchRow>(`SELECT * FROM ingest.batches WHERE batch_id = $1`, [batchId]);
+    const batch = await this.batches.find(command.batch_id);
     if (!batch) return;
     const event: BatchIngestedEvent = {
       event_id: `batch-ingested:${batch.batch_id}`,
@@ -98,7 +51,7 @@ export class HandOverBatchUseCase implements OnApplicationBootstrap {
       estimated_cost: batch.estimated_cost,
       created_at: batch.created_at.toISOString(),
     };
-    await this.publisher.publish(Subjects.batchIngested, event, event.event_id);
+    await this.publisher.publish(Subjects.batchIngested, event);
 
     const inFlight: Promise<void>[] = [];
     const ends = batch.chunk_ends;
@@ -107,7 +60,9 @@ export class HandOverBatchUseCase implements OnApplicationBootstrap {
     // while the current one is published.
     const fromSpool = spooled !== undefined && spooled.chunkEnds.length === ends.length && spooled.chunkEnds.every((end, i) => end === ends[i]);
     if (spooled && !fromSpool) this.logger.warn({ batch_id: batch.batch_id }, 'hand-over spool does not match the stored chunks; reading from the database');
-    const fetchChunk = fromSpool ? (index: number) => spooled.read(index) : (index: number) => this.contactsOfChunk(batch.batch_id, ends, index);
+    const fetchChunk = fromSpool
+      ? (index: number) => spooled.read(index)
+      : (index: number) => this.contacts.chunkJson(batch.batch_id, index === 0 ? 0 : ends[index - 1], ends[index]);
     const prefetched: Promise<Buffer | string>[] = [];
     for (let index = 0; index < Math.min(PREFETCH_CHUNKS, ends.length); index++) prefetched.push(fetchChunk(index));
     prefetched.forEach((p) => p.catch(() => undefined));
@@ -126,13 +81,16 @@ export class HandOverBatchUseCase implements OnApplicationBootstrap {
         chunk_count: ends.length,
       };
       const message = Buffer.concat([Buffer.from(`${JSON.stringify(chunk).slice(0, -1)},"contacts":`), Buffer.from(contacts), CLOSE_BRACE]);
-      inFlight.push(this.publishRaw(Subjects.contactsChunk, message, chunk.event_id));
+      // Outside production the first chunk of each batch is validated against ContactsChunkEvent:
+      // every chunk of a batch is built by the same code from the same source, and validating all
+      // of them (a JSON parse and a class-validator pass per contact) would add seconds per
+      // million contacts to the create's critical path; the consumers validate every chunk anyway.
+      const validate = index === 0 ? undefined : false;
+      inFlight.push(this.bus.publishSerialized(Subjects.contactsChunk, message, chunk.event_id, { validate }));
       if (inFlight.length >= PUBLISH_WINDOW) await inFlight.shift();
     }
     await Promise.all(inFlight);
-    await this.db.query(`UPDATE ingest.batches SET handed_over_at = now() WHERE batch_id = $1`, [batch.batch_id]);
+    await this.batches.markHandedOver(batch.batch_id);
     this.logger.info({ batch_id: batch.batch_id, chunks: batch.chunk_ends.length, ms: Date.now() - started }, 'batch handed over');
   }
 }
-
-
