@@ -1,4 +1,4 @@
-import { CallFinishedEvent, CallStartedEvent, Subjects } from '@outdial/contracts';
+import { CallDeclinedEvent, CallFinishedEvent, CallStartedEvent, DialDeclineReason, DialRequest, Subjects } from '@outdial/contracts';
 import { AttemptRecord } from './attempt-record';
 
 /** Event ids derive from the attempt, so a re-enqueued event is dropped by JetStream and consumers. */
@@ -64,4 +64,25 @@ export function callFinishedEvent(row: AttemptRecord): SubjectEvent<CallFinished
 export function talkSeconds(answeredAt: Date | null, endedAt: Date): number {
   if (!answeredAt) return 0;
   return Math.max(0, endedAt.getTime() - answeredAt.getTime()) / 1000;
+}
+
+/**
+ * The call-declined event of a request admission turned down (batch not running, window closed);
+ * nothing was recorded. Declines are per release (requested_at): the scheduler may release the
+ * same attempt again later, so the event id carries the release instant.
+ */
+export function callDeclinedEvent(request: DialRequest, reason: DialDeclineReason, at: Date): SubjectEvent<CallDeclinedEvent> {
+  return {
+    subject: Subjects.callDeclined,
+    payload: {
+      event_id: `call-declined:${request.attempt_id}:${Date.parse(request.requested_at)}`,
+      org_id: request.org_id,
+      attempt_id: request.attempt_id,
+      batch_id: request.batch_id,
+      contact_id: request.contact_id,
+      attempt: request.attempt,
+      reason,
+      at: at.toISOString(),
+    },
+  };
 }

@@ -1,5 +1,5 @@
 import { ProviderCallEvent, ProviderEventKind } from '@outdial/contracts';
-import { FAST_FAILURE_OUTCOMES } from '../../domain/sim-call-plan';
+import { FAST_FAILURE_OUTCOMES } from '../../../domain/sim-call-plan';
 import { SimCallRow } from './sim-call-row';
 
 export type SimStep = { kind: 'answer' | 'end'; dueAt: Date };

@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Logger, SERVICE_LOGGER } from '@outdial/service-runtime';
-import { PeriodicTask } from '../../support/periodic-task';
+import { PeriodicTask } from '../../../handlers/periodic-task';
 import { SimulatedCarrier } from './simulated-carrier';
 
 const SWEEP_INTERVAL_MS = 500;

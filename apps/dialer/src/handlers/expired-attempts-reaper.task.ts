@@ -1,8 +1,8 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Logger, SERVICE_CONFIG, SERVICE_LOGGER } from '@outdial/service-runtime';
-import { DialerEnv } from '../../dialer-env';
-import { PeriodicTask } from '../../support/periodic-task';
-import { ReapExpiredAttemptsUseCase } from './reap-expired-attempts.usecase';
+import { DialerEnv } from '../dialer-env';
+import { PeriodicTask } from './periodic-task';
+import { ReapExpiredAttemptsUseCase } from '../usecases/reap-expired-attempts/reap-expired-attempts.usecase';
 
 /** Runs the reaper every DIALER_REAPER_INTERVAL_MS while the service is up. */
 @Injectable()

@@ -3,9 +3,15 @@ import { Database, quoteIdent, SqlClient } from '@outdial/service-runtime';
 import { SimCallRow } from './sim-call-row';
 
 /**
- * Typed SQL over `dialer.sim_calls`. Every transition is one `UPDATE ... WHERE state = <expected>`:
+ * Typed SQL over the dialer schema's `sim_calls` (schema from `Database`): the simulated carrier's
+ * own state. It stands for an external system, so it lives with its adapter, not in persistence/,
+ * and is never joined with attempts. Every transition is one `UPDATE ... WHERE state = <expected>`:
  * when a local timer and a sweeper (or two sweepers) race, exactly one of them moves the call and
  * emits its event.
+ *
+ * Transactions and locks: every method takes the caller's `SqlClient` (inside the caller's
+ * transaction); the overdue claim locks rows `FOR UPDATE SKIP LOCKED` so sweepers of every replica
+ * share the work; the conditional updates need no other lock.
  */
 @Injectable()
 export class SimCallsRepository {

@@ -1,8 +1,8 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Logger, SERVICE_CONFIG, SERVICE_LOGGER } from '@outdial/service-runtime';
-import { DialerEnv } from '../../dialer-env';
-import { PeriodicTask } from '../../support/periodic-task';
-import { SettleHeldReportsUseCase } from './settle-held-reports.usecase';
+import { DialerEnv } from '../dialer-env';
+import { PeriodicTask } from './periodic-task';
+import { SettleHeldReportsUseCase } from '../usecases/settle-held-reports/settle-held-reports.usecase';
 
 /** Releases held call reports whose AMD verdict wait is over, every DIALER_REAPER_INTERVAL_MS. */
 @Injectable()

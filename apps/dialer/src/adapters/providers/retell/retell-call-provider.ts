@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ProviderName } from '@outdial/contracts';
 import { Clock, SERVICE_CONFIG } from '@outdial/service-runtime';
-import { DialerEnv } from '../../dialer-env';
+import { DialerEnv } from '../../../dialer-env';
 import { CallProvider, PlaceCallRequest } from '../call-provider';
 import { baseUrl, createPlatformCall, optionalConfig, outdialMetadata, requireApiKey, requireConfig } from '../platform-call';
 

@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ProviderName } from '@outdial/contracts';
 import { SERVICE_CONFIG } from '@outdial/service-runtime';
-import { DialerEnv, simTimings } from '../../dialer-env';
-import { planSimCall, SimTimings } from '../../domain/sim-call-plan';
-import { chooseOutcome, parseOutcomeWeights, WeightedOutcome } from '../../domain/sim-outcome-distribution';
-import { parseSimScript, scriptedOutcome, SimScript, SimScriptError } from '../../domain/sim-script';
+import { DialerEnv, simTimings } from '../../../dialer-env';
+import { planSimCall, SimTimings } from '../../../domain/sim-call-plan';
+import { chooseOutcome, parseOutcomeWeights, WeightedOutcome } from '../../../domain/sim-outcome-distribution';
+import { parseSimScript, scriptedOutcome, SimScript, SimScriptError } from '../../../domain/sim-script';
 import { CallProvider, CallProviderError, PlaceCallRequest } from '../call-provider';
 import { SimulatedCarrier } from './simulated-carrier';
 

@@ -1,13 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CallDeclinedEvent, DialDeclineReason, DialRequest, Subjects } from '@outdial/contracts';
+import { DialDeclineReason, DialRequest } from '@outdial/contracts';
 import { Clock, Database, Outbox, SERVICE_CONFIG } from '@outdial/service-runtime';
 import { DialerEnv } from '../../dialer-env';
 import { AdmissionLimit, batchAllowsDial, decideAdmission, dialTimeVerdict } from '../../domain/admission';
-import { callFinishedEvent } from '../../domain/attempt-events';
+import { callFinishedEvent, callDeclinedEvent } from '../../domain/attempt-events';
 import { AttemptRecord } from '../../domain/attempt-record';
 import { AttemptsRepository, NewAttempt } from '../../persistence/attempts.repository';
 import { BatchStatesRepository } from '../../persistence/batch-states.repository';
 import { OrgBudgetsRepository } from '../../persistence/org-budgets.repository';
+import { AdmitAttemptCommand } from './admit-attempt.command';
 
 export type AdmissionResult =
   /** The slot and token are taken and the attempt is recorded: dial it. */
@@ -29,11 +30,14 @@ export const NOT_ADMITTED_REASON = 'not admitted within the call timeout';
 /**
  * Admission of one attempt, in ONE transaction under the org's budget row lock (shared by every
  * replica): already admitted? -> reconcile; batch not running / window closed? -> decline; then
- * a batch slot, an org slot and a rate token, and the attempt row keyed by (contact, attempt).
- * Either all of it commits or none of it.
+ * a batch slot, an agent slot, an org slot and a rate token, and the attempt row keyed by
+ * (contact, attempt). Either all of it commits or none of it. In the common case the statements
+ * are the lock, ONE read of everything else (AttemptsRepository.admissionView), the bucket save and
+ * the insert: admission speed is what bench/dial measures, keep it that way.
+ * Called by PlaceCallUseCase before the provider is asked; never throws for a refusal (see AdmissionResult).
  */
 @Injectable()
-export class AdmitAttempt {
+export class AdmitAttemptUseCase {
   constructor(
     private readonly db: Database,
     private readonly attempts: AttemptsRepository,
@@ -44,8 +48,7 @@ export class AdmitAttempt {
     @Inject(SERVICE_CONFIG) private readonly env: DialerEnv,
   ) {}
 
-  /** @param agentMaxConcurrentCalls the agent's own concurrency limit (config.max_concurrent_calls), when set. */
-  execute(request: DialRequest, agentMaxConcurrentCalls?: number): Promise<AdmissionResult> {
+  execute({ request, agentMaxConcurrentCalls }: AdmitAttemptCommand): Promise<AdmissionResult> {
     return this.db.tx(async (client): Promise<AdmissionResult> => {
       const budget = await this.budgets.lock(client, request.org_id, this.clock.now());
       // The time is read after the lock is granted, so admissions of one org are in time order.
@@ -63,7 +66,7 @@ export class AdmitAttempt {
           ? 'outside_window'
           : undefined;
       if (reason) {
-        await this.outbox.enqueue(client, [declinedEvent(request, reason, now)]);
+        await this.outbox.enqueue(client, [callDeclinedEvent(request, reason, now)]);
         return { kind: 'declined', reason, byGuard: reason === 'outside_window' && timeVerdict === 'closed_by_guard' };
       }
 
@@ -124,21 +127,4 @@ export class AdmitAttempt {
     const base = this.env.DIALER_ADMISSION_RETRY_MS;
     return Math.round(base * (0.5 + Math.random()));
   }
-}
-
-/** Declines are per release (requested_at): the scheduler may release the same attempt again later. */
-export function declinedEvent(request: DialRequest, reason: DialDeclineReason, at: Date): { subject: string; payload: CallDeclinedEvent } {
-  return {
-    subject: Subjects.callDeclined,
-    payload: {
-      event_id: `call-declined:${request.attempt_id}:${Date.parse(request.requested_at)}`,
-      org_id: request.org_id,
-      attempt_id: request.attempt_id,
-      batch_id: request.batch_id,
-      contact_id: request.contact_id,
-      attempt: request.attempt,
-      reason,
-      at: at.toISOString(),
-    },
-  };
 }
