@@ -1,29 +1,22 @@
-import { CallDeclinedEvent, DialRequest, OrgSettingsChangedEvent, parsePayload, prefixedStreamName, Subjects } from '@outdial/contracts';
-import { RunningService, startService } from '@outdial/service-runtime';
-import { createIsolatedEnv, IsolatedEnv } from '../../../test/support/isolated-env';
+import { CallDeclinedEvent, DialRequest, OrgSettingsChangedEvent, parsePayload, Subjects } from '@outdial/contracts';
 import { maxOverlap } from '../../../test/support/platform';
-import { DialerEnv } from '../src/dialer-env';
-import { dialerService } from '../src/dialer-service';
+import { DialerHarness, sleep, startDialer, waitFor as waitForEvery } from './support/dialer-harness';
 
 /** Admission against the real PostgreSQL and NATS: limits, declines, waiting, batch deletion. */
 describe('dialer admission', () => {
-  let env: IsolatedEnv;
-  let dialer: RunningService<DialerEnv>;
+  let h: DialerHarness;
 
   beforeAll(async () => {
-    env = await createIsolatedEnv('admission');
-    Object.assign(process.env, env.serviceEnv(), {
+    h = await startDialer('admission', {
       SIM_TIME_SCALE: '0.01',
       DIALER_REAPER_INTERVAL_MS: '100',
       DIALER_LEASE_GRACE_SECONDS: '0',
       DIALER_ADMISSION_RETRY_MS: '50',
     });
-    dialer = await startService(dialerService);
   });
 
   afterAll(async () => {
-    await dialer?.app.close();
-    await env?.cleanup();
+    await h?.close();
   });
 
   let counter = 0;
@@ -47,17 +40,9 @@ describe('dialer admission', () => {
     };
   }
 
-  const publish = (subject: string, payload: { event_id: string }) => dialer.runtime.publisher.publish(subject, payload, payload.event_id);
-  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-  async function waitFor(predicate: () => Promise<boolean>, timeoutMs = 20_000, what = 'condition'): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      if (await predicate()) return;
-      await sleep(50);
-    }
-    throw new Error(`${what} not met within ${timeoutMs} ms`);
-  }
-  const query = <T = any>(sql: string, params: unknown[] = []) => dialer.runtime.db.query<T & object>(sql, params) as Promise<T[]>;
+  const publish = (subject: string, payload: { event_id: string }) => h.publish(subject, payload);
+  const waitFor = (predicate: () => Promise<boolean>, timeoutMs = 20_000, what = 'condition') => waitForEvery(predicate, timeoutMs, what);
+  const query = <T = any>(sql: string, params: unknown[] = []) => h.query<T>(sql, params);
 
   async function setLimits(org: string, limits: Partial<OrgSettingsChangedEvent>, version: number): Promise<void> {
     await publish(Subjects.orgSettingsChanged, { event_id: `${org}-v${version}`, org_id: org, max_concurrent_calls: 5, calls_per_second: 1, compliance_guard: true, version, at: new Date().toISOString(), ...limits });
@@ -77,15 +62,7 @@ describe('dialer admission', () => {
   }
 
   async function callStream(subject: string): Promise<Record<string, any>[]> {
-    const { bus } = dialer.runtime;
-    const stream = prefixedStreamName(env.prefix, 'CALL');
-    const info = await bus.jsm.streams.info(stream);
-    const out: Record<string, any>[] = [];
-    for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {
-      const message = await bus.jsm.streams.getMessage(stream, { seq }).catch(() => null);
-      if (message && bus.logicalSubject(message.subject) === subject) out.push(message.json());
-    }
-    return out;
+    return (await h.streamMessages('CALL')).filter((message) => message.subject === subject).map((message) => message.payload);
   }
 
   it('holds the org limit across batches and each batch its concurrency; refused requests wait and all get dialed once', async () => {
@@ -101,7 +78,7 @@ describe('dialer admission', () => {
     const interval = (c: { placed_at: Date; ended_at: Date | null }) => ({ start: c.placed_at, end: c.ended_at! });
     expect(maxOverlap(calls.map(interval))).toBe(3);
     expect(maxOverlap(calls.filter((c) => c.batch_id === 'batch-a1').map(interval))).toBeLessThanOrEqual(2);
-    const text = await (await fetch(`http://127.0.0.1:${dialer.port}/metrics`)).text();
+    const text = await (await fetch(`http://127.0.0.1:${h.dialer.port}/metrics`)).text();
     expect(text).toMatch(/outdial_dial_admissions_total\{[^}]*result="refused"[^}]*limit="org"[^}]*\} [1-9]/);
     expect(text).toMatch(/outdial_dial_admissions_total\{[^}]*result="granted"[^}]*\} [1-9]/);
   });
@@ -167,7 +144,7 @@ describe('dialer admission', () => {
     await allEnded('org-w', 1);
     expect(await query(`SELECT attempt_id FROM dialer.attempts WHERE org_id = 'org-w'`)).toEqual([{ attempt_id: 'w-open:1' }]);
     expect(await query(`SELECT 1 FROM dialer.sim_calls WHERE to_phone = $1`, [closed.phone])).toHaveLength(0);
-    const text = await (await fetch(`http://127.0.0.1:${dialer.port}/metrics`)).text();
+    const text = await (await fetch(`http://127.0.0.1:${h.dialer.port}/metrics`)).text();
     expect(text).toMatch(/outdial_dial_declined_total\{[^}]*reason="outside_window_guard"[^}]*\} 1/);
   });
 

@@ -1,11 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { AmdVerdict, CallOutcome } from '@outdial/contracts';
 import { Database, quoteIdent, SqlClient } from '@outdial/service-runtime';
-import { AttemptRecord } from '../domain/attempt-record';
+import { AttemptRecord, NewAttempt } from '../domain/attempt-record';
 
-/** The columns an attempt is admitted with; the rest fill in as the call goes on. */
-export type NewAttempt = Pick<AttemptRecord, 'attempt_id' | 'contact_id' | 'attempt' | 'batch_id' | 'org_id' | 'provider' | 'requested_at' | 'lease_expires_at' | 'timeout_seconds'> &
-  Partial<Pick<AttemptRecord, 'admitted_by' | 'admitted_at' | 'agent_id'>>;
+export type { NewAttempt } from '../domain/attempt-record';
 
 export interface AttemptEnding {
   outcome: CallOutcome;

@@ -4,8 +4,8 @@ import { Clock, Database, Outbox, SERVICE_CONFIG } from '@outdial/service-runtim
 import { DialerEnv } from '../../dialer-env';
 import { AdmissionLimit, batchAllowsDial, decideAdmission, dialTimeVerdict } from '../../domain/admission';
 import { callFinishedEvent, callDeclinedEvent } from '../../domain/attempt-events';
-import { AttemptRecord } from '../../domain/attempt-record';
-import { AttemptsRepository, NewAttempt } from '../../persistence/attempts.repository';
+import { AttemptRecord, NewAttempt, newAttempt } from '../../domain/attempt-record';
+import { AttemptsRepository } from '../../persistence/attempts.repository';
 import { BatchStatesRepository } from '../../persistence/batch-states.repository';
 import { OrgBudgetsRepository } from '../../persistence/org-budgets.repository';
 import { AdmitAttemptCommand } from './admit-attempt.command';
@@ -85,7 +85,7 @@ export class AdmitAttemptUseCase {
         if (now.getTime() < requestedAtMs + request.timeout_seconds * 1000) {
           return { kind: 'refused', limit: decision.limit, retryAfterMs: this.retryDelay(decision.retryAfterMs) };
         }
-        const ended = await this.attempts.insertIfAbsent(client, this.newAttempt(request, now), {
+        const ended = await this.attempts.insertIfAbsent(client, this.admissionOf(request, now), {
           outcome: 'timeout',
           ended_at: now,
           duration_seconds: 0,
@@ -96,29 +96,17 @@ export class AdmitAttemptUseCase {
       }
 
       await this.budgets.saveBucket(client, request.org_id, decision.bucket);
-      const admitted = await this.attempts.insertIfAbsent(client, this.newAttempt(request, now));
+      const admitted = await this.attempts.insertIfAbsent(client, this.admissionOf(request, now));
       // Unreachable while the org lock is held (the lookup above would have found it); kept as a guard.
       if (!admitted) throw new Error(`attempt ${request.attempt_id} appeared during its own admission`);
       return { kind: 'admitted', attempt: admitted };
     });
   }
 
-  private newAttempt(request: DialRequest, now: Date): NewAttempt {
-    return {
-      attempt_id: request.attempt_id,
-      contact_id: request.contact_id,
-      attempt: request.attempt,
-      batch_id: request.batch_id,
-      org_id: request.org_id,
-      provider: request.provider,
-      agent_id: request.agent_id,
-      requested_at: new Date(request.requested_at),
-      // The slot is a lease: the reaper takes it back (attempt `timeout`) if no result came by then.
-      lease_expires_at: new Date(now.getTime() + (request.timeout_seconds + this.env.DIALER_LEASE_GRACE_SECONDS) * 1000),
-      timeout_seconds: request.timeout_seconds,
-      admitted_by: this.env.REPLICA_ID,
-      admitted_at: now,
-    };
+  /** The slot is a lease: the reaper takes it back (attempt `timeout`) if no result came by then. */
+  private admissionOf(request: DialRequest, now: Date): NewAttempt {
+    const leaseExpiresAt = new Date(now.getTime() + (request.timeout_seconds + this.env.DIALER_LEASE_GRACE_SECONDS) * 1000);
+    return newAttempt(request, { admittedAt: now, admittedBy: this.env.REPLICA_ID, leaseExpiresAt });
   }
 
   /** Rate refusals wait for their token (+ a little jitter so waiters do not collide); slot refusals poll with jitter. */

@@ -4,9 +4,10 @@ import { Clock, Database, Logger, Outbox, SecretBox, SERVICE_CONFIG, SERVICE_LOG
 import { DialerEnv } from '../../dialer-env';
 import { agentMaxConcurrentCalls } from '../../domain/admission';
 import { callFinishedEvent, callStartedEvent } from '../../domain/attempt-events';
+import { newAttempt } from '../../domain/attempt-record';
 import { DialerMetrics } from '../../dialer-metrics';
 import { AgentsRepository } from '../../persistence/agents.repository';
-import { AttemptsRepository, NewAttempt } from '../../persistence/attempts.repository';
+import { AttemptsRepository } from '../../persistence/attempts.repository';
 import { CallProvider, CallProviderError, PROVIDER_NOT_AVAILABLE, ProviderUnavailableError } from '../../adapters/providers/call-provider';
 import { CallProviderRegistry } from '../../adapters/providers/call-provider.registry';
 import { AdmitAttemptUseCase } from '../admit-attempt/admit-attempt.usecase';
@@ -149,19 +150,8 @@ export class PlaceCallUseCase {
   /** No adapter for this provider: admitted and ended `failed` in one transaction, nothing dialed. */
   private async endWithoutDialing(request: DialRequest, log: Logger): Promise<PlaceCallOutcome> {
     const now = this.clock.now();
-    const attempt: NewAttempt = {
-      attempt_id: request.attempt_id,
-      contact_id: request.contact_id,
-      attempt: request.attempt,
-      batch_id: request.batch_id,
-      org_id: request.org_id,
-      provider: request.provider,
-      requested_at: new Date(request.requested_at),
-      lease_expires_at: now,
-      timeout_seconds: request.timeout_seconds,
-      admitted_by: this.env.REPLICA_ID,
-      admitted_at: now,
-    };
+    // Recorded already ended: its slot is never held.
+    const attempt = newAttempt(request, { admittedAt: now, admittedBy: this.env.REPLICA_ID, leaseExpiresAt: now });
     const ended = await this.db.tx(async (client) => {
       const row = await this.attempts.insertIfAbsent(client, attempt, { outcome: 'failed', ended_at: now, duration_seconds: 0, failure_reason: PROVIDER_NOT_AVAILABLE });
       if (row) await this.outbox.enqueue(client, [callFinishedEvent(row)]);

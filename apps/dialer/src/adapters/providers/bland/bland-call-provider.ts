@@ -1,10 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { ProviderName } from '@outdial/contracts';
-import { Clock, SERVICE_CONFIG } from '@outdial/service-runtime';
-import { DialerEnv } from '../../../dialer-env';
-import { CallProvider, PlaceCallRequest } from '../call-provider';
-import { agentWebhookUrl, baseUrl, createPlatformCall, optionalConfig, outdialMetadata, requireApiKey } from '../platform-call';
-import { CallProviderError } from '../call-provider';
+import { Injectable } from '@nestjs/common';
+import { CallProviderError, PlaceCallRequest } from '../call-provider';
+import { PlatformCallProvider, PlatformCreateCallRequest } from '../platform-call-provider';
+import { agentWebhookUrl, optionalConfig, outdialMetadata } from '../platform-call';
 
 /**
  * The body of Bland's "Send Call" (POST /v1/calls, https://docs.bland.ai/api-v1/post/calls):
@@ -36,26 +33,17 @@ export function blandSendCallBody(request: PlaceCallRequest, webhookUrl: string)
  * API base: BLAND_API_BASE_URL.
  */
 @Injectable()
-export class BlandCallProvider implements CallProvider {
-  readonly name: ProviderName = 'bland';
-  readonly needsAgentConfig = true;
+export class BlandCallProvider extends PlatformCallProvider {
+  readonly name = 'bland';
 
-  constructor(
-    @Inject(SERVICE_CONFIG) private readonly env: DialerEnv,
-    private readonly clock: Clock,
-  ) {}
-
-  placeCall(request: PlaceCallRequest): Promise<{ provider_call_id: string }> {
-    const key = requireApiKey('bland', request);
-    return createPlatformCall({
-      platform: 'bland',
-      url: `${baseUrl(this.env.BLAND_API_BASE_URL)}/v1/calls`,
-      headers: { authorization: key },
+  protected createCallRequest(request: PlaceCallRequest, apiKey: string): PlatformCreateCallRequest {
+    return {
+      apiBaseUrl: this.env.BLAND_API_BASE_URL,
+      path: '/v1/calls',
+      headers: { authorization: apiKey },
       body: blandSendCallBody(request, agentWebhookUrl(this.env.PUBLIC_BASE_URL, 'bland', request)),
-      timeoutMs: this.env.PROVIDER_REQUEST_TIMEOUT_MS,
-      nowMs: this.clock.nowMs(),
-      callId: (json) => (typeof json.call_id === 'string' ? json.call_id : undefined),
+      callIdField: 'call_id',
       refusal: (json) => (json.status === 'error' ? String(json.message ?? 'status: error') : undefined),
-    });
+    };
   }
 }

@@ -1,9 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { ProviderName } from '@outdial/contracts';
-import { Clock, SERVICE_CONFIG } from '@outdial/service-runtime';
-import { DialerEnv } from '../../../dialer-env';
-import { CallProvider, PlaceCallRequest } from '../call-provider';
-import { ATTEMPT_KEY, baseUrl, createPlatformCall, optionalConfig, requireApiKey, requireConfig } from '../platform-call';
+import { Injectable } from '@nestjs/common';
+import { PlaceCallRequest } from '../call-provider';
+import { PlatformCallProvider, PlatformCreateCallRequest } from '../platform-call-provider';
+import { ATTEMPT_KEY, optionalConfig, requireConfig } from '../platform-call';
 
 /**
  * The body of Bolna's "Make Call" (POST /call, https://www.bolna.ai/docs/api-reference/calls/make):
@@ -28,25 +26,16 @@ export function bolnaMakeCallBody(request: PlaceCallRequest): Record<string, unk
  * `&token=<webhook_secret>`). API base: BOLNA_API_BASE_URL.
  */
 @Injectable()
-export class BolnaCallProvider implements CallProvider {
-  readonly name: ProviderName = 'bolna';
-  readonly needsAgentConfig = true;
+export class BolnaCallProvider extends PlatformCallProvider {
+  readonly name = 'bolna';
 
-  constructor(
-    @Inject(SERVICE_CONFIG) private readonly env: DialerEnv,
-    private readonly clock: Clock,
-  ) {}
-
-  placeCall(request: PlaceCallRequest): Promise<{ provider_call_id: string }> {
-    const key = requireApiKey('bolna', request);
-    return createPlatformCall({
-      platform: 'bolna',
-      url: `${baseUrl(this.env.BOLNA_API_BASE_URL)}/call`,
-      headers: { Authorization: `Bearer ${key}` },
+  protected createCallRequest(request: PlaceCallRequest, apiKey: string): PlatformCreateCallRequest {
+    return {
+      apiBaseUrl: this.env.BOLNA_API_BASE_URL,
+      path: '/call',
+      headers: { Authorization: `Bearer ${apiKey}` },
       body: bolnaMakeCallBody(request),
-      timeoutMs: this.env.PROVIDER_REQUEST_TIMEOUT_MS,
-      nowMs: this.clock.nowMs(),
-      callId: (json) => (typeof json.execution_id === 'string' ? json.execution_id : undefined),
-    });
+      callIdField: 'execution_id',
+    };
   }
 }

@@ -1,9 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { ProviderName } from '@outdial/contracts';
-import { Clock, SERVICE_CONFIG } from '@outdial/service-runtime';
-import { DialerEnv } from '../../../dialer-env';
-import { CallProvider, PlaceCallRequest } from '../call-provider';
-import { ATTEMPT_KEY, baseUrl, createPlatformCall, optionalConfig, requireApiKey, requireConfig } from '../platform-call';
+import { Injectable } from '@nestjs/common';
+import { PlaceCallRequest } from '../call-provider';
+import { PlatformCallProvider, PlatformCreateCallRequest } from '../platform-call-provider';
+import { ATTEMPT_KEY, optionalConfig, requireConfig } from '../platform-call';
 
 /**
  * The body of ElevenLabs Agents' outbound call (POST /v1/convai/twilio/outbound-call,
@@ -31,26 +29,17 @@ export function elevenlabsOutboundCallPath(request: PlaceCallRequest): string {
  * `success: false` is a call that could not be placed. API base: ELEVENLABS_API_BASE_URL.
  */
 @Injectable()
-export class ElevenLabsCallProvider implements CallProvider {
-  readonly name: ProviderName = 'elevenlabs';
-  readonly needsAgentConfig = true;
+export class ElevenLabsCallProvider extends PlatformCallProvider {
+  readonly name = 'elevenlabs';
 
-  constructor(
-    @Inject(SERVICE_CONFIG) private readonly env: DialerEnv,
-    private readonly clock: Clock,
-  ) {}
-
-  placeCall(request: PlaceCallRequest): Promise<{ provider_call_id: string }> {
-    const key = requireApiKey('elevenlabs', request);
-    return createPlatformCall({
-      platform: 'elevenlabs',
-      url: `${baseUrl(this.env.ELEVENLABS_API_BASE_URL)}${elevenlabsOutboundCallPath(request)}`,
-      headers: { 'xi-api-key': key },
+  protected createCallRequest(request: PlaceCallRequest, apiKey: string): PlatformCreateCallRequest {
+    return {
+      apiBaseUrl: this.env.ELEVENLABS_API_BASE_URL,
+      path: elevenlabsOutboundCallPath(request),
+      headers: { 'xi-api-key': apiKey },
       body: elevenlabsOutboundCallBody(request),
-      timeoutMs: this.env.PROVIDER_REQUEST_TIMEOUT_MS,
-      nowMs: this.clock.nowMs(),
-      callId: (json) => (typeof json.conversation_id === 'string' ? json.conversation_id : undefined),
+      callIdField: 'conversation_id',
       refusal: (json) => (json.success === false ? String(json.message ?? 'success: false') : undefined),
-    });
+    };
   }
 }

@@ -1,9 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { ProviderName } from '@outdial/contracts';
-import { Clock, SERVICE_CONFIG } from '@outdial/service-runtime';
-import { DialerEnv } from '../../../dialer-env';
-import { CallProvider, PlaceCallRequest } from '../call-provider';
-import { baseUrl, createPlatformCall, optionalConfig, outdialMetadata, requireApiKey, requireConfig } from '../platform-call';
+import { Injectable } from '@nestjs/common';
+import { PlaceCallRequest } from '../call-provider';
+import { PlatformCallProvider, PlatformCreateCallRequest } from '../platform-call-provider';
+import { optionalConfig, outdialMetadata, requireConfig } from '../platform-call';
 
 /**
  * The body of Retell's "Create Phone Call" (POST /v2/create-phone-call,
@@ -28,25 +26,16 @@ export function retellCreateCallBody(request: PlaceCallRequest): Record<string, 
  * API base: RETELL_API_BASE_URL.
  */
 @Injectable()
-export class RetellCallProvider implements CallProvider {
-  readonly name: ProviderName = 'retell';
-  readonly needsAgentConfig = true;
+export class RetellCallProvider extends PlatformCallProvider {
+  readonly name = 'retell';
 
-  constructor(
-    @Inject(SERVICE_CONFIG) private readonly env: DialerEnv,
-    private readonly clock: Clock,
-  ) {}
-
-  placeCall(request: PlaceCallRequest): Promise<{ provider_call_id: string }> {
-    const key = requireApiKey('retell', request);
-    return createPlatformCall({
-      platform: 'retell',
-      url: `${baseUrl(this.env.RETELL_API_BASE_URL)}/v2/create-phone-call`,
-      headers: { Authorization: `Bearer ${key}` },
+  protected createCallRequest(request: PlaceCallRequest, apiKey: string): PlatformCreateCallRequest {
+    return {
+      apiBaseUrl: this.env.RETELL_API_BASE_URL,
+      path: '/v2/create-phone-call',
+      headers: { Authorization: `Bearer ${apiKey}` },
       body: retellCreateCallBody(request),
-      timeoutMs: this.env.PROVIDER_REQUEST_TIMEOUT_MS,
-      nowMs: this.clock.nowMs(),
-      callId: (json) => (typeof json.call_id === 'string' ? json.call_id : undefined),
-    });
+      callIdField: 'call_id',
+    };
   }
 }

@@ -1,9 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { ProviderName } from '@outdial/contracts';
-import { Clock, SERVICE_CONFIG } from '@outdial/service-runtime';
-import { DialerEnv } from '../../../dialer-env';
-import { CallProvider, PlaceCallRequest } from '../call-provider';
-import { baseUrl, createPlatformCall, outdialMetadata, requireApiKey, requireConfig } from '../platform-call';
+import { Injectable } from '@nestjs/common';
+import { PlaceCallRequest } from '../call-provider';
+import { PlatformCallProvider, PlatformCreateCallRequest } from '../platform-call-provider';
+import { outdialMetadata, requireConfig } from '../platform-call';
 
 /**
  * The body of Vapi's "Create Call" (POST /call, https://docs.vapi.ai/api-reference/calls/create):
@@ -30,25 +28,16 @@ export function vapiCreateCallBody(request: PlaceCallRequest): Record<string, un
  * server secret). API base: VAPI_API_BASE_URL.
  */
 @Injectable()
-export class VapiCallProvider implements CallProvider {
-  readonly name: ProviderName = 'vapi';
-  readonly needsAgentConfig = true;
+export class VapiCallProvider extends PlatformCallProvider {
+  readonly name = 'vapi';
 
-  constructor(
-    @Inject(SERVICE_CONFIG) private readonly env: DialerEnv,
-    private readonly clock: Clock,
-  ) {}
-
-  placeCall(request: PlaceCallRequest): Promise<{ provider_call_id: string }> {
-    const key = requireApiKey('vapi', request);
-    return createPlatformCall({
-      platform: 'vapi',
-      url: `${baseUrl(this.env.VAPI_API_BASE_URL)}/call`,
-      headers: { Authorization: `Bearer ${key}` },
+  protected createCallRequest(request: PlaceCallRequest, apiKey: string): PlatformCreateCallRequest {
+    return {
+      apiBaseUrl: this.env.VAPI_API_BASE_URL,
+      path: '/call',
+      headers: { Authorization: `Bearer ${apiKey}` },
       body: vapiCreateCallBody(request),
-      timeoutMs: this.env.PROVIDER_REQUEST_TIMEOUT_MS,
-      nowMs: this.clock.nowMs(),
-      callId: (json) => (typeof json.id === 'string' ? json.id : undefined),
-    });
+      callIdField: 'id',
+    };
   }
 }
