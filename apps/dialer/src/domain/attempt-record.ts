@@ -1,6 +1,6 @@
 import { AmdVerdict, AttemptStatus, CallOutcome, DialRequest, ProviderName } from '@outdial/contracts';
 
-/** One attempt (call) as the dialer stores it: a row of `dialer.attempts`. */
+/** One attempt (call) as the dialer stores it: a row of the dialer schema's `attempts`. */
 export interface AttemptRecord {
   attempt_id: string;
   contact_id: string;

@@ -2,7 +2,7 @@ import { CallOutcome } from '@outdial/contracts';
 
 export type SimCallState = 'ringing' | 'answered' | 'ended';
 
-/** One call of the simulated carrier: a row of `dialer.sim_calls`. */
+/** One call of the simulated carrier: a row of the dialer schema's `sim_calls`. */
 export interface SimCallRow {
   call_id: string;
   attempt_id: string;
