@@ -1,4 +1,6 @@
 import { createServer } from 'node:net';
+import { jetstreamManager, JetStreamManager } from '@nats-io/jetstream';
+import { connect, NatsConnection } from '@nats-io/transport-node';
 import { AgentChangedEvent, prefixedStreamName, Subjects } from '@outdial/contracts';
 import { RunningService, startService } from '@outdial/service-runtime';
 import { gatewayService } from '../../../gateway/src/gateway-service';
@@ -44,6 +46,9 @@ export interface StreamMessage {
 
 /** A running dialer (and maybe gateway) on an isolated env; see startDialer / startGatewayAndDialer. */
 export class DialerHarness {
+  /** The spec's own NATS connection, to read streams back (the service's broker stays behind its ports). */
+  private nats?: Promise<{ nc: NatsConnection; jsm: JetStreamManager }>;
+
   constructor(
     readonly env: IsolatedEnv,
     /** The running dialer; replaced by restartDialer(). */
@@ -64,20 +69,20 @@ export class DialerHarness {
 
   /** The messages of stream `name` (e.g. 'CALL', 'PROVIDER') from `fromSeq` on; a message gone meanwhile is skipped. */
   async streamMessages(name: string, fromSeq = 1): Promise<StreamMessage[]> {
-    const { bus } = this.dialer.runtime;
+    const jsm = await this.jsm();
     const stream = prefixedStreamName(this.env.prefix, name);
-    const info = await bus.jsm.streams.info(stream);
+    const info = await jsm.streams.info(stream);
     const out: StreamMessage[] = [];
     for (let seq = Math.max(fromSeq, info.state.first_seq); seq <= info.state.last_seq; seq++) {
-      const message = await bus.jsm.streams.getMessage(stream, { seq }).catch(() => null);
-      if (message) out.push({ seq, subject: bus.logicalSubject(message.subject), payload: message.json() });
+      const message = await jsm.streams.getMessage(stream, { seq }).catch(() => null);
+      if (message) out.push({ seq, subject: this.logicalSubject(message.subject), payload: message.json() });
     }
     return out;
   }
 
   /** The stream's last sequence number (0 when empty) and how many messages it holds now (work queues: not yet acknowledged). */
   async streamState(name: string): Promise<{ last_seq: number; messages: number }> {
-    const { state } = await this.dialer.runtime.bus.jsm.streams.info(prefixedStreamName(this.env.prefix, name));
+    const { state } = await (await this.jsm()).streams.info(prefixedStreamName(this.env.prefix, name));
     return { last_seq: state.last_seq, messages: state.messages };
   }
 
@@ -97,6 +102,16 @@ export class DialerHarness {
     );
   }
 
+  private async jsm(): Promise<JetStreamManager> {
+    this.nats ??= connect({ servers: this.env.natsUrl }).then(async (nc) => ({ nc, jsm: await jetstreamManager(nc) }));
+    return (await this.nats).jsm;
+  }
+
+  /** A wire subject without the run's prefix (`<prefix>.v1.call.finished` -> `v1.call.finished`). */
+  private logicalSubject(wire: string): string {
+    return wire.startsWith(`${this.env.prefix}.`) ? wire.slice(this.env.prefix.length + 1) : wire;
+  }
+
   /** Stops the dialer (its timers go with it) and starts a new instance on the same env. */
   async restartDialer(): Promise<RunningService<DialerEnv>> {
     await this.dialer.app.close();
@@ -105,6 +120,7 @@ export class DialerHarness {
   }
 
   async close(): Promise<void> {
+    if (this.nats) await (await this.nats).nc.close();
     await this.dialer.app.close();
     await this.stopOthers();
     await this.env.cleanup();
