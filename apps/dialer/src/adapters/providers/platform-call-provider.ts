@@ -27,7 +27,7 @@ export interface PlatformCreateCallRequest {
  * POST whose answer `createPlatformCall` turns into a call id or the right error (retried only when
  * provably not placed, see `classifyPlatformFailure`). A platform says only what differs:
  * `createCallRequest`. The missing api_key is checked before the body is built (the same error
- * order for every platform).
+ * order for every platform); `placeCall` never throws synchronously, every error is a rejection.
  */
 @Injectable()
 export abstract class PlatformCallProvider implements CallProvider {
@@ -42,7 +42,7 @@ export abstract class PlatformCallProvider implements CallProvider {
   /** The platform's create-call request for this call, authenticated with `apiKey`. */
   protected abstract createCallRequest(request: PlaceCallRequest, apiKey: string): PlatformCreateCallRequest;
 
-  placeCall(request: PlaceCallRequest): Promise<{ provider_call_id: string }> {
+  async placeCall(request: PlaceCallRequest): Promise<{ provider_call_id: string }> {
     const call = this.createCallRequest(request, requireApiKey(this.name, request));
     return createPlatformCall({
       platform: this.name,
