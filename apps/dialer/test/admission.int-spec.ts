@@ -1,4 +1,4 @@
-import { CallDeclinedEvent, DialRequest, OrgSettingsChangedEvent, parsePayload, Subjects } from '@outdial/contracts';
+import { CallDeclinedEvent, DialRequest, EventPayload, EventSubject, OrgSettingsChangedEvent, parsePayload, Subjects } from '@outdial/contracts';
 import { maxOverlap } from '../../../test/support/platform';
 import { DialerHarness, sleep, startDialer, waitFor as waitForEvery } from './support/dialer-harness';
 
@@ -40,7 +40,7 @@ describe('dialer admission', () => {
     };
   }
 
-  const publish = (subject: string, payload: { event_id: string }) => h.publish(subject, payload);
+  const publish = <S extends EventSubject>(subject: S, payload: EventPayload<S>) => h.publish(subject, payload);
   const waitFor = (predicate: () => Promise<boolean>, timeoutMs = 20_000, what = 'condition') => waitForEvery(predicate, timeoutMs, what);
   const query = <T = any>(sql: string, params: unknown[] = []) => h.query<T>(sql, params);
 
@@ -102,14 +102,14 @@ describe('dialer admission', () => {
   it('declines a request of a paused batch and one past its window: nothing dialed, nothing recorded', async () => {
     const pausedAt = new Date();
     const released = dialRequest('org-d', 'batch-paused', 'd-paused', { requested_at: new Date(pausedAt.getTime() - 10).toISOString() });
-    await publish(Subjects.batchStatusChanged, { event_id: 'bp-paused', org_id: 'org-d', batch_id: 'batch-paused', status: 'paused', previous_status: 'running', at: pausedAt.toISOString() } as never);
+    await publish(Subjects.batchStatusChanged, { event_id: 'bp-paused', org_id: 'org-d', batch_id: 'batch-paused', status: 'paused', previous_status: 'running', at: pausedAt.toISOString() });
     await waitFor(async () => (await query(`SELECT 1 FROM dialer.batch_states WHERE batch_id = 'batch-paused'`)).length > 0);
     await publish(Subjects.dialRequested, released);
     const late = dialRequest('org-d', 'batch-open', 'd-late', { not_after: new Date(Date.now() - 1).toISOString() });
     await publish(Subjects.dialRequested, late);
 
     let declined: CallDeclinedEvent[] = [];
-    await waitFor(async () => (declined = (await callStream(Subjects.callDeclined)).map((e) => parsePayload<CallDeclinedEvent>(Subjects.callDeclined, e))).length >= 2);
+    await waitFor(async () => (declined = (await callStream(Subjects.callDeclined)).map((e) => parsePayload(Subjects.callDeclined, e))).length >= 2);
     expect(declined.map((e) => [e.contact_id, e.reason, e.attempt, e.attempt_id]).sort()).toEqual([
       ['d-late', 'outside_window', 1, 'd-late:1'],
       ['d-paused', 'batch_not_running', 1, 'd-paused:1'],
@@ -139,7 +139,7 @@ describe('dialer admission', () => {
     await publish(Subjects.dialRequested, open);
 
     let declined: CallDeclinedEvent[] = [];
-    await waitFor(async () => (declined = (await callStream(Subjects.callDeclined)).map((e) => parsePayload<CallDeclinedEvent>(Subjects.callDeclined, e)).filter((e) => e.org_id === 'org-w')).length >= 1);
+    await waitFor(async () => (declined = (await callStream(Subjects.callDeclined)).map((e) => parsePayload(Subjects.callDeclined, e)).filter((e) => e.org_id === 'org-w')).length >= 1);
     expect(declined.map((e) => [e.contact_id, e.reason])).toEqual([['w-closed', 'outside_window']]);
     await allEnded('org-w', 1);
     expect(await query(`SELECT attempt_id FROM dialer.attempts WHERE org_id = 'org-w'`)).toEqual([{ attempt_id: 'w-open:1' }]);
@@ -165,7 +165,7 @@ describe('dialer admission', () => {
 
   it('applies only the highest version of an org\'s limits', async () => {
     await setLimits('org-v', { max_concurrent_calls: 7, calls_per_second: 2 }, 3);
-    await publish(Subjects.orgSettingsChanged, { event_id: 'org-v-v2', org_id: 'org-v', max_concurrent_calls: 1, calls_per_second: 1, compliance_guard: true, version: 2, at: new Date().toISOString() } as never);
+    await publish(Subjects.orgSettingsChanged, { event_id: 'org-v-v2', org_id: 'org-v', max_concurrent_calls: 1, calls_per_second: 1, compliance_guard: true, version: 2, at: new Date().toISOString() });
     await sleep(300);
     expect(await query(`SELECT max_concurrent_calls, calls_per_second, settings_version FROM dialer.org_budgets WHERE org_id = 'org-v'`)).toEqual([{ max_concurrent_calls: 7, calls_per_second: 2, settings_version: 3 }]);
   });
@@ -176,7 +176,7 @@ describe('dialer admission', () => {
     await Promise.all(requests.map((r) => publish(Subjects.dialRequested, r)));
     await allEnded('org-x', 3);
     const deletedAt = new Date();
-    await publish(Subjects.batchDeleted, { event_id: 'batch-x-deleted', org_id: 'org-x', batch_id: 'batch-x', at: deletedAt.toISOString() } as never);
+    await publish(Subjects.batchDeleted, { event_id: 'batch-x-deleted', org_id: 'org-x', batch_id: 'batch-x', at: deletedAt.toISOString() });
     await waitFor(async () => (await query(`SELECT 1 FROM dialer.attempts WHERE batch_id = 'batch-x'`)).length === 0, 10_000, 'attempts removed');
     const stale = dialRequest('org-x', 'batch-x', 'x-stale', { requested_at: new Date(deletedAt.getTime() - 5).toISOString() });
     await publish(Subjects.dialRequested, stale);

@@ -94,7 +94,7 @@ describe('AttemptsRepository', () => {
       const attempt = newAttempt({ org_id: 'org-tx' });
       const row = await r.db.tx(async (client) => {
         await budgets.lock(client, 'org-tx', t(0));
-        const view = await attempts.admissionView(client, batches.tableName, attempt);
+        const view = await attempts.admissionView(client, batches.tableName, { ...attempt, agent_id: attempt.agent_id ?? undefined });
         expect(view.org_open).toBe(0);
         return attempts.insertIfAbsent(client, attempt);
       });

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { DialRequest, Subjects } from '@outdial/contracts';
+import { DialRequest, EventPayload, EventSubject, Subjects } from '@outdial/contracts';
 import { FakeTwilio, signTwilio } from '../../../test/support/fake-providers/fake-twilio';
 import { FakeVoiceAgent } from '../../../test/support/fake-providers/fake-voice-agent';
 import { GatewayDialerHarness, sleep, startGatewayAndDialer, waitFor } from './support/dialer-harness';
@@ -42,7 +42,7 @@ describe('http and twilio providers through the gateway', () => {
   });
 
   const now = () => new Date().toISOString();
-  const publish = (subject: string, payload: { event_id: string }) => h.publish(subject, payload);
+  const publish = <S extends EventSubject>(subject: S, payload: EventPayload<S>) => h.publish(subject, payload);
   const query = <T = any>(sql: string, params: unknown[] = []) => h.query<T>(sql, params);
 
   let counter = 0;
@@ -73,6 +73,8 @@ describe('http and twilio providers through the gateway', () => {
     return row!;
   }
 
+  /** The body of an error answer: `{"error":{"code","message","details"}}`. */
+  const errorBody = async (response: Response) => (await response.json()) as { error: { code: string; message: string; details?: unknown } };
   const providerStreamLastSeq = async () => (await h.streamState('PROVIDER')).last_seq;
 
   describe('http', () => {
@@ -201,12 +203,12 @@ describe('http and twilio providers through the gateway', () => {
 
       const unsigned = await post('/api/provider-events/http', body, json);
       expect(unsigned.status).toBe(401);
-      expect((await unsigned.json()).error.code).toBe('unauthorized');
+      expect((await errorBody(unsigned)).error.code).toBe('unauthorized');
       expect((await post('/api/provider-events/http', body, { ...json, 'X-Outdial-Timestamp': ts, 'X-Outdial-Signature': sign('forged', ts) })).status).toBe(401);
       const old = String(Math.floor(Date.now() / 1000) - 301);
       const stale = await post('/api/provider-events/http', body, { ...json, 'X-Outdial-Timestamp': old, 'X-Outdial-Signature': sign(SIGNING_SECRET, old) });
       expect(stale.status).toBe(401);
-      expect((await stale.json()).error.message).toMatch(/stale/);
+      expect((await errorBody(stale)).error.message).toMatch(/stale/);
 
       const url = `${gatewayUrl}/api/provider-events/twilio?attempt_id=p-1%3A1`;
       const form = { CallSid: 'CAforged', CallStatus: 'completed', CallDuration: '5' };
@@ -214,7 +216,7 @@ describe('http and twilio providers through the gateway', () => {
       expect(forgedTwilio.status).toBe(401);
       const unknown = await post('/api/provider-events/vonage', body, json);
       expect(unknown.status).toBe(404);
-      expect((await unknown.json()).error.code).toBe('not_found');
+      expect((await errorBody(unknown)).error.code).toBe('not_found');
 
       await sleep(200);
       expect(await providerStreamLastSeq()).toBe(seqBefore);
@@ -228,7 +230,7 @@ describe('http and twilio providers through the gateway', () => {
       const bad = { CallSid: 'CAsigned', CallStatus: 'exploded' };
       const malformed = await post('/api/provider-events/twilio?attempt_id=p-none%3A1', new URLSearchParams(bad).toString(), { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Twilio-Signature': signTwilio(AUTH_TOKEN, url, bad) });
       expect(malformed.status).toBe(400);
-      expect((await malformed.json()).error).toMatchObject({ code: 'validation_failed', details: [{ field: 'CallStatus' }] });
+      expect((await errorBody(malformed)).error).toMatchObject({ code: 'validation_failed', details: [{ field: 'CallStatus' }] });
     });
   });
 });

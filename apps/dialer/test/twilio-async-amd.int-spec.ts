@@ -1,4 +1,4 @@
-import { CallFinishedEvent, DialRequest, parsePayload, Subjects } from '@outdial/contracts';
+import { CallFinishedEvent, DialRequest, EventPayload, EventSubject, parsePayload, Subjects } from '@outdial/contracts';
 import { FakeTwilio, signTwilio } from '../../../test/support/fake-providers/fake-twilio';
 import { GatewayDialerHarness, sleep, startGatewayAndDialer, waitFor as waitForEvery } from './support/dialer-harness';
 
@@ -46,7 +46,7 @@ describe('twilio asynchronous AMD: late verdicts', () => {
   });
 
   const now = () => new Date().toISOString();
-  const publish = <T extends { event_id: string }>(subject: string, payload: T) => h.publish(subject, payload);
+  const publish = <S extends EventSubject>(subject: S, payload: EventPayload<S>) => h.publish(subject, payload);
   const query = <T = any>(sql: string, params: unknown[] = []) => h.query<T>(sql, params);
   // Polled every 25 ms: some tests measure how soon a report is seen.
   const waitFor = (predicate: () => Promise<boolean>, timeoutMs = 15_000, what = 'condition') => waitForEvery(predicate, timeoutMs, what, 25);
@@ -79,7 +79,7 @@ describe('twilio asynchronous AMD: late verdicts', () => {
     const out: { event: CallFinishedEvent; seenAt: number }[] = [];
     for (const message of await h.streamMessages('CALL')) {
       if (message.subject !== Subjects.callFinished) continue;
-      const event = parsePayload<CallFinishedEvent>(Subjects.callFinished, message.payload);
+      const event = parsePayload(Subjects.callFinished, message.payload);
       if (event.attempt_id !== attemptId) continue;
       if (!seenAt.has(message.seq)) seenAt.set(message.seq, Date.now());
       out.push({ event, seenAt: seenAt.get(message.seq)! });

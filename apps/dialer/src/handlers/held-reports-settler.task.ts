@@ -1,23 +1,16 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { Logger, SERVICE_CONFIG, SERVICE_LOGGER } from '@outdial/service-runtime';
+import { Inject, Injectable } from '@nestjs/common';
+import { BackgroundTasks, SERVICE_CONFIG } from '@outdial/service-runtime';
 import { DialerEnv } from '../dialer-env';
-import { PeriodicTask } from './periodic-task';
 import { SettleHeldReportsUseCase } from '../usecases/settle-held-reports/settle-held-reports.usecase';
 
-/** Releases held call reports whose AMD verdict wait is over, every DIALER_REAPER_INTERVAL_MS. */
+/**
+ * Releases held call reports whose AMD verdict wait is over, every DIALER_REAPER_INTERVAL_MS (a
+ * runtime background task: started once after bootstrap, never overlapping itself, stopped before
+ * the consumers drain).
+ */
 @Injectable()
-export class HeldReportsSettler implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly task: PeriodicTask;
-
-  constructor(settle: SettleHeldReportsUseCase, @Inject(SERVICE_CONFIG) env: DialerEnv, @Inject(SERVICE_LOGGER) logger: Logger) {
-    this.task = new PeriodicTask('settle-held-reports', env.DIALER_REAPER_INTERVAL_MS, () => settle.execute(), logger.child({ component: 'settle-held-reports' }));
-  }
-
-  onApplicationBootstrap(): void {
-    this.task.start();
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await this.task.stop();
+export class HeldReportsSettler {
+  constructor(tasks: BackgroundTasks, settle: SettleHeldReportsUseCase, @Inject(SERVICE_CONFIG) env: DialerEnv) {
+    tasks.every('settle-held-reports', env.DIALER_REAPER_INTERVAL_MS, () => settle.execute());
   }
 }

@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { jetstreamManager, JetStreamManager } from '@nats-io/jetstream';
 import { connect, NatsConnection } from '@nats-io/transport-node';
-import { AgentChangedEvent, prefixedStreamName, Subjects } from '@outdial/contracts';
+import { AgentChangedEvent, EventPayload, EventSubject, prefixedStreamName, Subjects } from '@outdial/contracts';
 import { RunningService, startService } from '@outdial/service-runtime';
 import { gatewayService } from '../../../gateway/src/gateway-service';
 import { GatewayEnv } from '../../../gateway/src/gateway-env';
@@ -53,13 +53,14 @@ export class DialerHarness {
     readonly env: IsolatedEnv,
     /** The running dialer; replaced by restartDialer(). */
     public dialer: RunningService<DialerEnv>,
+    /** The env the dialer was started with (a restart uses it again); process.env is never changed. */
+    private readonly serviceEnv: Record<string, string | undefined>,
     private readonly stopOthers: () => Promise<void> = async () => undefined,
-    private readonly envKeys: string[] = [],
   ) {}
 
-  /** Publishes on the run's JetStream with the payload's event_id as the message id. */
-  async publish(subject: string, payload: { event_id: string }): Promise<void> {
-    await this.dialer.runtime.publisher.publish(subject, payload, payload.event_id);
+  /** Publishes on the run's JetStream (message id = the payload's event_id; the payload is validated first). */
+  async publish<S extends EventSubject>(subject: S, payload: EventPayload<S>): Promise<void> {
+    await this.dialer.runtime.publisher.publish(subject, payload);
   }
 
   /** One SQL query on the dialer's database. */
@@ -89,9 +90,9 @@ export class DialerHarness {
   /** Publishes org limits (version 1) and agents, and waits until the dialer has applied them all. */
   async announce(org: string, limits: { max_concurrent_calls: number; calls_per_second: number }, agents: Pick<AgentChangedEvent, 'agent_id' | 'provider' | 'config'>[] = []): Promise<void> {
     const at = new Date().toISOString();
-    await this.publish(Subjects.orgSettingsChanged, { event_id: `${org}-limits`, org_id: org, ...limits, compliance_guard: true, version: 1, at } as { event_id: string });
+    await this.publish(Subjects.orgSettingsChanged, { event_id: `${org}-limits`, org_id: org, ...limits, compliance_guard: true, version: 1, at });
     for (const agent of agents) {
-      await this.publish(Subjects.agentChanged, { event_id: `${agent.agent_id}-v1`, org_id: org, name: agent.agent_id, kind: 'voice', deleted: false, version: 1, at, ...agent } as { event_id: string });
+      await this.publish(Subjects.agentChanged, { event_id: `${agent.agent_id}-v1`, org_id: org, name: agent.agent_id, kind: 'voice', deleted: false, version: 1, at, ...agent });
     }
     await waitFor(
       async () =>
@@ -115,7 +116,7 @@ export class DialerHarness {
   /** Stops the dialer (its timers go with it) and starts a new instance on the same env. */
   async restartDialer(): Promise<RunningService<DialerEnv>> {
     await this.dialer.app.close();
-    this.dialer = await startService(dialerService);
+    this.dialer = await startService(dialerService, { env: this.serviceEnv });
     return this.dialer;
   }
 
@@ -124,7 +125,6 @@ export class DialerHarness {
     await this.dialer.app.close();
     await this.stopOthers();
     await this.env.cleanup();
-    for (const key of this.envKeys) delete process.env[key];
   }
 }
 
@@ -135,33 +135,32 @@ export class GatewayDialerHarness extends DialerHarness {
     readonly gateway: RunningService<GatewayEnv>,
     /** `http://127.0.0.1:<port>`: the PUBLIC_BASE_URL the dialer gives providers for callbacks. */
     readonly gatewayUrl: string,
-    envKeys: string[],
+    serviceEnv: Record<string, string | undefined>,
   ) {
-    super(env, dialer, () => gateway.app.close(), envKeys);
+    super(env, dialer, serviceEnv, () => gateway.app.close());
   }
 }
 
-/** The dialer alone, configured by `vars` on top of the isolated env. */
+/** The dialer alone, configured by `vars` on top of the isolated env (an env object: process.env is not changed). */
 export async function startDialer(label: string, vars: Record<string, string>): Promise<DialerHarness> {
   const env = await createIsolatedEnv(label);
-  Object.assign(process.env, env.serviceEnv(), vars);
-  return new DialerHarness(env, await startService(dialerService), undefined, Object.keys(vars));
+  const serviceEnv = { ...process.env, ...env.serviceEnv(), ...vars };
+  return new DialerHarness(env, await startService(dialerService, { env: serviceEnv }), serviceEnv);
 }
 
 /**
  * The real gateway (on a free port, so provider callbacks enter through POST
  * /api/provider-events/{provider}) and the dialer, both configured by `vars` (PUBLIC_BASE_URL is set
- * to the gateway).
+ * to the gateway). Both get env objects: process.env is not changed.
  */
 export async function startGatewayAndDialer(label: string, vars: Record<string, string>): Promise<GatewayDialerHarness> {
   const env = await createIsolatedEnv(label);
   const gatewayPort = await freePort();
   const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
-  const all = { PUBLIC_BASE_URL: gatewayUrl, ...vars, HTTP_PORT: String(gatewayPort), HTTP_HOST: '127.0.0.1' };
-  Object.assign(process.env, env.serviceEnv(), all);
-  const gateway = await startService(gatewayService());
+  const common = { ...process.env, ...env.serviceEnv(), PUBLIC_BASE_URL: gatewayUrl, ...vars };
+  const gateway = await startService(gatewayService(), { env: { ...common, HTTP_PORT: String(gatewayPort), HTTP_HOST: '127.0.0.1' } });
   // The dialer's own HTTP (ops, metrics) on any free port.
-  process.env.HTTP_PORT = '0';
-  const dialer = await startService(dialerService);
-  return new GatewayDialerHarness(env, dialer, gateway, gatewayUrl, Object.keys(all).filter((key) => key !== 'HTTP_PORT'));
+  const dialerEnv = { ...common, HTTP_PORT: '0' };
+  const dialer = await startService(dialerService, { env: dialerEnv });
+  return new GatewayDialerHarness(env, dialer, gateway, gatewayUrl, dialerEnv);
 }

@@ -1,24 +1,16 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { Logger, SERVICE_LOGGER } from '@outdial/service-runtime';
-import { PeriodicTask } from '../../../handlers/periodic-task';
+import { Injectable } from '@nestjs/common';
+import { BackgroundTasks } from '@outdial/service-runtime';
 import { SimulatedCarrier } from './simulated-carrier';
 
 const SWEEP_INTERVAL_MS = 500;
 
-/** Every replica sweeps; SKIP LOCKED shares the overdue calls between them. */
+/**
+ * The simulated carrier's own loop (a runtime background task): ends the calls whose timers died
+ * with the replica that placed them. Every replica sweeps; SKIP LOCKED shares the overdue calls between them.
+ */
 @Injectable()
-export class SimulatedCarrierSweeper implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly task: PeriodicTask;
-
-  constructor(carrier: SimulatedCarrier, @Inject(SERVICE_LOGGER) logger: Logger) {
-    this.task = new PeriodicTask('simulated-carrier-sweep', SWEEP_INTERVAL_MS, () => carrier.sweepOverdue(), logger.child({ component: 'simulated-carrier' }));
-  }
-
-  onApplicationBootstrap(): void {
-    this.task.start();
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await this.task.stop();
+export class SimulatedCarrierSweeper {
+  constructor(tasks: BackgroundTasks, carrier: SimulatedCarrier) {
+    tasks.every('simulated-carrier-sweep', SWEEP_INTERVAL_MS, () => carrier.sweepOverdue());
   }
 }

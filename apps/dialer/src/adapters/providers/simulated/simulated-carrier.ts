@@ -118,6 +118,6 @@ export class SimulatedCarrier implements OnModuleDestroy {
 
   private async emit(row: SimCallRow): Promise<void> {
     const event = simProviderEvent(row);
-    if (event) await this.publisher.publish(Subjects.providerEvent, event, event.event_id);
+    if (event) await this.publisher.publish(Subjects.providerEvent, event);
   }
 }
