@@ -1,6 +1,7 @@
 import { ServiceDefinition } from '@outdial/service-runtime';
-import { DialerEnv } from './dialer-env';
+
 import { DialerModule } from './dialer.module';
+import { DialerEnv } from './dialer-env';
 import { DIALER_MIGRATIONS } from './persistence/migrations';
 
 /** How the dialer boots (main.ts and the integration test use the same definition). */

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { Logger, SecretBox, SERVICE_CONFIG, SERVICE_LOGGER } from '@outdial/service-runtime';
+
 import { CallProviderRegistry } from './adapters/providers/call-provider.registry';
 import { HttpCallProvider } from './adapters/providers/http/http-call-provider';
 import { SimCallsRepository } from './adapters/providers/simulated/sim-calls.repository';

@@ -1,4 +1,5 @@
 import { CallDeclinedEvent, DialRequest, EventPayload, EventSubject, OrgSettingsChangedEvent, parsePayload, Subjects } from '@outdial/contracts';
+
 import { maxOverlap } from '../../../test/support/platform';
 import { DialerHarness, sleep, startDialer, waitFor as waitForEvery } from './support/dialer-harness';
 

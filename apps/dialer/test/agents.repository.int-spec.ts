@@ -1,4 +1,5 @@
 import { AgentChangedEvent } from '@outdial/contracts';
+
 import { AgentsRepository } from '../src/persistence/agents.repository';
 import { openRepositoryDb, RepositoryDb } from './support/repository-db';
 

@@ -1,4 +1,5 @@
-import { CallFinishedEvent, CallStartedEvent, DialRequest, parsePayload, ProviderCallEvent, Subjects } from '@outdial/contracts';
+import { CallFinishedEvent, DialRequest, parsePayload, ProviderCallEvent, Subjects } from '@outdial/contracts';
+
 import { chooseOutcome, parseOutcomeWeights } from '../src/domain/sim-outcome-distribution';
 import { DialerHarness, sleep, startDialer, waitFor } from './support/dialer-harness';
 
@@ -91,7 +92,7 @@ describe('dialer against the real PostgreSQL and NATS', () => {
   }
 
   async function attemptRow(attemptId: string) {
-    const rows = await h.query(`SELECT * FROM dialer.attempts WHERE attempt_id = $1`, [attemptId]);
+    const rows = await h.query<Record<string, any>>(`SELECT * FROM dialer.attempts WHERE attempt_id = $1`, [attemptId]);
     return rows[0];
   }
 

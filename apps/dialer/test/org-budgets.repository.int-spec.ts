@@ -1,4 +1,5 @@
 import { ORG_LIMIT_DEFAULTS, OrgSettingsChangedEvent } from '@outdial/contracts';
+
 import { OrgBudgetsRepository } from '../src/persistence/org-budgets.repository';
 import { openRepositoryDb, RepositoryDb } from './support/repository-db';
 

@@ -1,5 +1,7 @@
 import { createHmac } from 'node:crypto';
+
 import { DialRequest, EventPayload, EventSubject, Subjects } from '@outdial/contracts';
+
 import { FakeTwilio, signTwilio } from '../../../test/support/fake-providers/fake-twilio';
 import { FakeVoiceAgent } from '../../../test/support/fake-providers/fake-voice-agent';
 import { GatewayDialerHarness, sleep, startGatewayAndDialer, waitFor } from './support/dialer-harness';

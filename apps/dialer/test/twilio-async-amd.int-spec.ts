@@ -1,4 +1,5 @@
 import { CallFinishedEvent, DialRequest, EventPayload, EventSubject, parsePayload, Subjects } from '@outdial/contracts';
+
 import { FakeTwilio, signTwilio } from '../../../test/support/fake-providers/fake-twilio';
 import { GatewayDialerHarness, sleep, startGatewayAndDialer, waitFor as waitForEvery } from './support/dialer-harness';
 

@@ -1,4 +1,4 @@
-import { CallingWindowRule, callingWindowOpenAt } from './calling-window-guard';
+import { callingWindowOpenAt,CallingWindowRule } from './calling-window-guard';
 import { takeToken, TokenBucketState } from './org-token-bucket';
 
 export type AdmissionLimit = 'batch' | 'agent' | 'org' | 'rate';

@@ -1,6 +1,7 @@
 import { DialRequest, parsePayload, Subjects } from '@outdial/contracts';
-import { AttemptRecord, newAttempt } from './attempt-record';
+
 import { callDeclinedEvent, callFinishedEvent, callStartedEvent, talkSeconds } from './attempt-events';
+import { AttemptRecord, newAttempt } from './attempt-record';
 
 const base: AttemptRecord = {
   attempt_id: 'att-1',

@@ -1,4 +1,5 @@
 import { CallFinishedEvent, DialDeclineReason, DialRequest, EventPayload, EventSubject, Subjects } from '@outdial/contracts';
+
 import { AttemptRecord } from './attempt-record';
 
 /** Event ids derive from the attempt, so a re-enqueued event is dropped by JetStream and consumers. */

@@ -2,6 +2,7 @@ import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import { AgentChangedEvent, BatchDeletedEvent, BatchStatusChangedEvent, DialRequest, OrgSettingsChangedEvent, ProviderCallEvent, Subjects } from '@outdial/contracts';
 import { JetStreamContext, JetStreamEvent } from '@outdial/service-runtime';
+
 import { ApplyProviderEventUseCase } from '../usecases/apply-provider-event/apply-provider-event.usecase';
 import { DeleteBatchAttemptsUseCase } from '../usecases/delete-batch-attempts/delete-batch-attempts.usecase';
 import { PlaceCallUseCase } from '../usecases/place-call/place-call.usecase';

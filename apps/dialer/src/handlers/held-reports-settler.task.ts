@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BackgroundTasks, SERVICE_CONFIG } from '@outdial/service-runtime';
+
 import { DialerEnv } from '../dialer-env';
 import { SettleHeldReportsUseCase } from '../usecases/settle-held-reports/settle-held-reports.usecase';
 

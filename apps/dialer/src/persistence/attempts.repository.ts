@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AmdVerdict, CallOutcome } from '@outdial/contracts';
 import { Database, quoteIdent, SqlClient } from '@outdial/service-runtime';
+
 import { AttemptRecord, NewAttempt } from '../domain/attempt-record';
 
 export type { NewAttempt } from '../domain/attempt-record';

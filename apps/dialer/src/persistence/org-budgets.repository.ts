@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ORG_LIMIT_DEFAULTS, OrgSettingsChangedEvent } from '@outdial/contracts';
 import { Database, quoteIdent, SqlClient } from '@outdial/service-runtime';
+
 import { bucketSize, TokenBucketState } from '../domain/org-token-bucket';
 
 export interface OrgBudgetRow {

@@ -1,11 +1,13 @@
 import { createServer } from 'node:net';
-import { jetstreamManager, JetStreamManager } from '@nats-io/jetstream';
+
+import { JetStreamManager,jetstreamManager } from '@nats-io/jetstream';
 import { connect, NatsConnection } from '@nats-io/transport-node';
 import { AgentChangedEvent, EventPayload, EventSubject, prefixedStreamName, Subjects } from '@outdial/contracts';
 import { RunningService, startService } from '@outdial/service-runtime';
-import { gatewayService } from '../../../gateway/src/gateway-service';
-import { GatewayEnv } from '../../../gateway/src/gateway-env';
+
 import { createIsolatedEnv, IsolatedEnv } from '../../../../test/support/isolated-env';
+import { GatewayEnv } from '../../../gateway/src/gateway-env';
+import { gatewayService } from '../../../gateway/src/gateway-service';
 import { DialerEnv } from '../../src/dialer-env';
 import { dialerService } from '../../src/dialer-service';
 
@@ -41,7 +43,7 @@ export async function freePort(): Promise<number> {
 export interface StreamMessage {
   seq: number;
   subject: string;
-  payload: Record<string, any>;
+  payload: Record<string, unknown>;
 }
 
 /** A running dialer (and maybe gateway) on an isolated env; see startDialer / startGatewayAndDialer. */
@@ -64,7 +66,7 @@ export class DialerHarness {
   }
 
   /** One SQL query on the dialer's database. */
-  query<T = any>(sql: string, params: unknown[] = []): Promise<T[]> {
+  query<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
     return this.dialer.runtime.db.query<T & object>(sql, params) as Promise<T[]>;
   }
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ProviderName } from '@outdial/contracts';
+
 import { CallProvider } from './call-provider';
 import { HttpCallProvider } from './http/http-call-provider';
 import { SimulatedCallProvider } from './simulated/simulated-call-provider';

@@ -1,4 +1,5 @@
 import { Clock } from '@outdial/service-runtime';
+
 import { DialerEnv } from '../../dialer-env';
 import { BlandCallProvider } from './bland/bland-call-provider';
 import { BolnaCallProvider } from './bolna/bolna-call-provider';

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { VoiceAgentPlatform } from '@outdial/contracts';
 import { Clock, SERVICE_CONFIG } from '@outdial/service-runtime';
+
 import { DialerEnv } from '../../dialer-env';
 import { CallProvider, PlaceCallRequest } from './call-provider';
 import { baseUrl, createPlatformCall, requireApiKey } from './platform-call';

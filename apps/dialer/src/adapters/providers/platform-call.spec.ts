@@ -1,8 +1,8 @@
-import { PlaceCallRequest } from './call-provider';
-import { classifyPlatformFailure, errorMessage } from './platform-call';
 import { blandSendCallBody } from './bland/bland-call-provider';
 import { bolnaMakeCallBody } from './bolna/bolna-call-provider';
+import { PlaceCallRequest } from './call-provider';
 import { elevenlabsOutboundCallBody, elevenlabsOutboundCallPath } from './elevenlabs/elevenlabs-call-provider';
+import { classifyPlatformFailure, errorMessage } from './platform-call';
 import { retellCreateCallBody } from './retell/retell-call-provider';
 import { vapiCreateCallBody } from './vapi/vapi-call-provider';
 

@@ -1,4 +1,5 @@
 import { VoiceAgentPlatform } from '@outdial/contracts';
+
 import { CallProviderError, PlaceCallRequest, ProviderUnavailableError } from './call-provider';
 import { providerRequest, retryAfterMs } from './provider-request';
 

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { CallProvider } from './call-provider';
+
 import { BlandCallProvider } from './bland/bland-call-provider';
 import { BolnaCallProvider } from './bolna/bolna-call-provider';
+import { CallProvider } from './call-provider';
 import { ElevenLabsCallProvider } from './elevenlabs/elevenlabs-call-provider';
 import { RetellCallProvider } from './retell/retell-call-provider';
 import { VapiCallProvider } from './vapi/vapi-call-provider';

@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DialDeclineReason, DialRequest } from '@outdial/contracts';
 import { Clock, Database, Outbox, SERVICE_CONFIG } from '@outdial/service-runtime';
+
 import { DialerEnv } from '../../dialer-env';
 import { AdmissionLimit, batchAllowsDial, decideAdmission, dialTimeVerdict } from '../../domain/admission';
-import { callFinishedEvent, callDeclinedEvent } from '../../domain/attempt-events';
+import { callDeclinedEvent,callFinishedEvent } from '../../domain/attempt-events';
 import { AttemptRecord, NewAttempt, newAttempt } from '../../domain/attempt-record';
 import { AttemptsRepository } from '../../persistence/attempts.repository';
 import { BatchStatesRepository } from '../../persistence/batch-states.repository';

@@ -1,13 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ProviderCallEvent } from '@outdial/contracts';
 import { Clock, Database, Logger, Outbox, SERVICE_CONFIG, SERVICE_LOGGER, TransientError } from '@outdial/service-runtime';
+
+import { CallProviderRegistry } from '../../adapters/providers/call-provider.registry';
 import { DialerEnv } from '../../dialer-env';
+import { DialerMetrics } from '../../dialer-metrics';
 import { callFinishedEvent, talkSeconds } from '../../domain/attempt-events';
 import { AttemptRecord } from '../../domain/attempt-record';
 import { decideProviderEvent, reportHeldUntil, shouldAwaitDialRecord, shouldHangUpOnVerdict } from '../../domain/attempt-transitions';
-import { DialerMetrics } from '../../dialer-metrics';
 import { AttemptsRepository } from '../../persistence/attempts.repository';
-import { CallProviderRegistry } from '../../adapters/providers/call-provider.registry';
 import { ApplyProviderEventCommand } from './apply-provider-event.command';
 
 /** Redelivery delay while the dialer that placed the call records the dial. */

@@ -1,15 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DialRequest } from '@outdial/contracts';
 import { Clock, Database, Logger, Outbox, SecretBox, SERVICE_CONFIG, SERVICE_LOGGER, TransientError } from '@outdial/service-runtime';
+
+import { CallProvider, CallProviderError, PROVIDER_NOT_AVAILABLE, ProviderUnavailableError } from '../../adapters/providers/call-provider';
+import { CallProviderRegistry } from '../../adapters/providers/call-provider.registry';
 import { DialerEnv } from '../../dialer-env';
+import { DialerMetrics } from '../../dialer-metrics';
 import { agentMaxConcurrentCalls } from '../../domain/admission';
 import { callFinishedEvent, callStartedEvent } from '../../domain/attempt-events';
 import { newAttempt } from '../../domain/attempt-record';
-import { DialerMetrics } from '../../dialer-metrics';
 import { AgentsRepository } from '../../persistence/agents.repository';
 import { AttemptsRepository } from '../../persistence/attempts.repository';
-import { CallProvider, CallProviderError, PROVIDER_NOT_AVAILABLE, ProviderUnavailableError } from '../../adapters/providers/call-provider';
-import { CallProviderRegistry } from '../../adapters/providers/call-provider.registry';
 import { AdmitAttemptUseCase } from '../admit-attempt/admit-attempt.usecase';
 import { PlaceCallCommand } from './place-call.command';
 

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AgentChangedEvent } from '@outdial/contracts';
 import { Database, Logger, SERVICE_LOGGER } from '@outdial/service-runtime';
+
 import { AgentsRepository } from '../../persistence/agents.repository';
 
 /**

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { BatchStatusChangedEvent } from '@outdial/contracts';
 import { Database } from '@outdial/service-runtime';
+
 import { BatchStatesRepository } from '../../persistence/batch-states.repository';
 
 /**

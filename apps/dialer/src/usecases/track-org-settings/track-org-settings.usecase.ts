@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { OrgSettingsChangedEvent } from '@outdial/contracts';
 import { Clock, Database, Logger, SERVICE_LOGGER } from '@outdial/service-runtime';
+
 import { OrgBudgetsRepository } from '../../persistence/org-budgets.repository';
 
 /**

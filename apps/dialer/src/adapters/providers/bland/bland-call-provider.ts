@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
+
 import { CallProviderError, PlaceCallRequest } from '../call-provider';
-import { PlatformCallProvider, PlatformCreateCallRequest } from '../platform-call-provider';
 import { agentWebhookUrl, optionalConfig, outdialMetadata } from '../platform-call';
+import { PlatformCallProvider, PlatformCreateCallRequest } from '../platform-call-provider';
 
 /**
  * The body of Bland's "Send Call" (POST /v1/calls, https://docs.bland.ai/api-v1/post/calls):

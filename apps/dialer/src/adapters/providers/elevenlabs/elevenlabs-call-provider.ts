@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
+
 import { PlaceCallRequest } from '../call-provider';
-import { PlatformCallProvider, PlatformCreateCallRequest } from '../platform-call-provider';
 import { ATTEMPT_KEY, optionalConfig, requireConfig } from '../platform-call';
+import { PlatformCallProvider, PlatformCreateCallRequest } from '../platform-call-provider';
 
 /**
  * The body of ElevenLabs Agents' outbound call (POST /v1/convai/twilio/outbound-call,

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ProviderName } from '@outdial/contracts';
 import { Clock, SERVICE_CONFIG } from '@outdial/service-runtime';
+
 import { DialerEnv } from '../../../dialer-env';
 import { CallProvider, CallProviderError, PlaceCallRequest, ProviderUnavailableError } from '../call-provider';
 import { providerRequest, retryAfterMs } from '../provider-request';

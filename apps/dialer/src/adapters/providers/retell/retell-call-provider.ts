@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
+
 import { PlaceCallRequest } from '../call-provider';
-import { PlatformCallProvider, PlatformCreateCallRequest } from '../platform-call-provider';
 import { optionalConfig, outdialMetadata, requireConfig } from '../platform-call';
+import { PlatformCallProvider, PlatformCreateCallRequest } from '../platform-call-provider';
 
 /**
  * The body of Retell's "Create Phone Call" (POST /v2/create-phone-call,

@@ -1,4 +1,5 @@
 import { parsePayload, Subjects } from '@outdial/contracts';
+
 import { SimCallRow } from './sim-call-row';
 import { nextSimStep, simProviderEvent } from './sim-call-steps';
 

@@ -1,4 +1,5 @@
 import { ProviderCallEvent, ProviderEventKind } from '@outdial/contracts';
+
 import { FAST_FAILURE_OUTCOMES } from '../../../domain/sim-call-plan';
 import { SimCallRow } from './sim-call-row';
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Database, quoteIdent, SqlClient } from '@outdial/service-runtime';
+
 import { SimCallRow } from './sim-call-row';
 
 /**

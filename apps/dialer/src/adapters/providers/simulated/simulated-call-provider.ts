@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ProviderName } from '@outdial/contracts';
 import { SERVICE_CONFIG } from '@outdial/service-runtime';
+
 import { DialerEnv, simTimings } from '../../../dialer-env';
 import { planSimCall, SimTimings } from '../../../domain/sim-call-plan';
 import { chooseOutcome, parseOutcomeWeights, WeightedOutcome } from '../../../domain/sim-outcome-distribution';

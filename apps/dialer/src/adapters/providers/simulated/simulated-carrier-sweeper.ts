@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { BackgroundTasks } from '@outdial/service-runtime';
+
 import { SimulatedCarrier } from './simulated-carrier';
 
 const SWEEP_INTERVAL_MS = 500;

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { Subjects } from '@outdial/contracts';
 import { Clock, Database, EventPublisher, Logger, SERVICE_LOGGER, SqlClient } from '@outdial/service-runtime';
+
 import { SimCallPlan } from '../../../domain/sim-call-plan';
 import { SimCallRow } from './sim-call-row';
 import { nextSimStep, simProviderEvent } from './sim-call-steps';

@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { MachineDetectionConfigError, machineDetectionSettings, ProviderName } from '@outdial/contracts';
 import { Clock, SERVICE_CONFIG } from '@outdial/service-runtime';
+
 import { DialerEnv } from '../../../dialer-env';
-import { CallProvider, CallProviderError, PlacedCall, PlaceCallRequest, ProviderUnavailableError } from '../call-provider';
+import { CallProvider, CallProviderError, PlaceCallRequest, PlacedCall, ProviderUnavailableError } from '../call-provider';
 import { providerRequest, retryAfterMs } from '../provider-request';
 import { classifyCreateFailure, twilioError } from './twilio-create-errors';
 import { machineDetectionParams } from './twilio-machine-detection';

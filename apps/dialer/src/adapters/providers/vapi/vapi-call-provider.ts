@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
+
 import { PlaceCallRequest } from '../call-provider';
-import { PlatformCallProvider, PlatformCreateCallRequest } from '../platform-call-provider';
 import { outdialMetadata, requireConfig } from '../platform-call';
+import { PlatformCallProvider, PlatformCreateCallRequest } from '../platform-call-provider';
 
 /**
  * The body of Vapi's "Create Call" (POST /call, https://docs.vapi.ai/api-reference/calls/create):
