@@ -160,7 +160,9 @@ describe('dialer admission', () => {
     const [row] = await query(`SELECT outcome, failure_reason, provider_call_id FROM dialer.attempts WHERE attempt_id = 't-starved:1'`);
     expect(row).toEqual({ outcome: 'timeout', failure_reason: 'not admitted within the call timeout (org limit)', provider_call_id: null });
     expect(await query(`SELECT 1 FROM dialer.sim_calls WHERE to_phone = $1`, [starved.phone])).toHaveLength(0);
-    const finished = (await callStream(Subjects.callFinished)).filter((e) => e.attempt_id === 't-starved:1');
+    // The outbox publishes after the commit: the event may reach the stream a moment after the row ends.
+    let finished: Record<string, unknown>[] = [];
+    await waitFor(async () => (finished = (await callStream(Subjects.callFinished)).filter((e) => e.attempt_id === 't-starved:1')).length > 0, 10_000, 'call-finished of t-starved');
     expect(finished).toHaveLength(1);
   });
 
