@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from '@outdial/service-runtime';
+
 import { DialerEnv } from './dialer-env';
 
 describe('DialerEnv', () => {

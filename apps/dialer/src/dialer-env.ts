@@ -1,7 +1,8 @@
-import { IsInt, IsNotEmpty, IsNumber, IsOptional, IsPositive, IsString, IsUrl, Max, Min, Validate, ValidationArguments, ValidatorConstraint, ValidatorConstraintInterface } from 'class-validator';
 import { BaseServiceEnv, EnvInt, EnvNumber, IsSecretsKey } from '@outdial/service-runtime';
-import { parseOutcomeWeights } from './domain/sim-outcome-distribution';
+import { IsInt, IsNotEmpty, IsNumber, IsOptional, IsPositive, IsString, IsUrl, Max, Min, Validate, ValidationArguments, ValidatorConstraint, ValidatorConstraintInterface } from 'class-validator';
+
 import { SimTimings } from './domain/sim-call-plan';
+import { parseOutcomeWeights } from './domain/sim-outcome-distribution';
 
 /** SIM_OUTCOME_WEIGHTS is checked at start-up with the same parser the simulator uses. */
 @ValidatorConstraint({ name: 'outcomeWeights' })

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DIAL_DECLINE_REASONS } from '@outdial/contracts';
 import { Database, Metrics } from '@outdial/service-runtime';
 import { Counter, Gauge, Histogram } from 'prom-client';
+
 import { AttemptsRepository } from './persistence/attempts.repository';
 
 /** The dialer's metrics, on the runtime's registry (served at /metrics). */

@@ -1,7 +1,8 @@
 import { ServiceDefinition } from '@outdial/service-runtime';
-import { DialerEnv } from './dialer-env';
+
 import { DialerModule } from './dialer.module';
-import { DIALER_MIGRATIONS } from './migrations';
+import { DialerEnv } from './dialer-env';
+import { DIALER_MIGRATIONS } from './persistence/migrations';
 
 /** How the dialer boots (main.ts and the integration test use the same definition). */
 export const dialerService: ServiceDefinition<DialerEnv> = {

@@ -1,4 +1,5 @@
 import { runService } from '@outdial/service-runtime';
+
 import { dialerService } from './dialer-service';
 
 runService(dialerService);

@@ -1,29 +1,23 @@
-import { CallDeclinedEvent, DialRequest, OrgSettingsChangedEvent, parsePayload, prefixedStreamName, Subjects } from '@outdial/contracts';
-import { RunningService, startService } from '@outdial/service-runtime';
-import { createIsolatedEnv, IsolatedEnv } from '../../../test/support/isolated-env';
+import { CallDeclinedEvent, DialRequest, EventPayload, EventSubject, OrgSettingsChangedEvent, parsePayload, Subjects } from '@outdial/contracts';
+
 import { maxOverlap } from '../../../test/support/platform';
-import { DialerEnv } from '../src/dialer-env';
-import { dialerService } from '../src/dialer-service';
+import { DialerHarness, sleep, startDialer, waitFor as waitForEvery } from './support/dialer-harness';
 
 /** Admission against the real PostgreSQL and NATS: limits, declines, waiting, batch deletion. */
 describe('dialer admission', () => {
-  let env: IsolatedEnv;
-  let dialer: RunningService<DialerEnv>;
+  let h: DialerHarness;
 
   beforeAll(async () => {
-    env = await createIsolatedEnv('admission');
-    Object.assign(process.env, env.serviceEnv(), {
+    h = await startDialer('admission', {
       SIM_TIME_SCALE: '0.01',
       DIALER_REAPER_INTERVAL_MS: '100',
       DIALER_LEASE_GRACE_SECONDS: '0',
       DIALER_ADMISSION_RETRY_MS: '50',
     });
-    dialer = await startService(dialerService);
   });
 
   afterAll(async () => {
-    await dialer?.app.close();
-    await env?.cleanup();
+    await h?.close();
   });
 
   let counter = 0;
@@ -47,17 +41,9 @@ describe('dialer admission', () => {
     };
   }
 
-  const publish = (subject: string, payload: { event_id: string }) => dialer.runtime.publisher.publish(subject, payload, payload.event_id);
-  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-  async function waitFor(predicate: () => Promise<boolean>, timeoutMs = 20_000, what = 'condition'): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      if (await predicate()) return;
-      await sleep(50);
-    }
-    throw new Error(`${what} not met within ${timeoutMs} ms`);
-  }
-  const query = <T = any>(sql: string, params: unknown[] = []) => dialer.runtime.db.query<T & object>(sql, params) as Promise<T[]>;
+  const publish = <S extends EventSubject>(subject: S, payload: EventPayload<S>) => h.publish(subject, payload);
+  const waitFor = (predicate: () => Promise<boolean>, timeoutMs = 20_000, what = 'condition') => waitForEvery(predicate, timeoutMs, what);
+  const query = <T = any>(sql: string, params: unknown[] = []) => h.query<T>(sql, params);
 
   async function setLimits(org: string, limits: Partial<OrgSettingsChangedEvent>, version: number): Promise<void> {
     await publish(Subjects.orgSettingsChanged, { event_id: `${org}-v${version}`, org_id: org, max_concurrent_calls: 5, calls_per_second: 1, compliance_guard: true, version, at: new Date().toISOString(), ...limits });
@@ -77,15 +63,7 @@ describe('dialer admission', () => {
   }
 
   async function callStream(subject: string): Promise<Record<string, any>[]> {
-    const { bus } = dialer.runtime;
-    const stream = prefixedStreamName(env.prefix, 'CALL');
-    const info = await bus.jsm.streams.info(stream);
-    const out: Record<string, any>[] = [];
-    for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {
-      const message = await bus.jsm.streams.getMessage(stream, { seq }).catch(() => null);
-      if (message && bus.logicalSubject(message.subject) === subject) out.push(message.json());
-    }
-    return out;
+    return (await h.streamMessages('CALL')).filter((message) => message.subject === subject).map((message) => message.payload);
   }
 
   it('holds the org limit across batches and each batch its concurrency; refused requests wait and all get dialed once', async () => {
@@ -101,7 +79,7 @@ describe('dialer admission', () => {
     const interval = (c: { placed_at: Date; ended_at: Date | null }) => ({ start: c.placed_at, end: c.ended_at! });
     expect(maxOverlap(calls.map(interval))).toBe(3);
     expect(maxOverlap(calls.filter((c) => c.batch_id === 'batch-a1').map(interval))).toBeLessThanOrEqual(2);
-    const text = await (await fetch(`http://127.0.0.1:${dialer.port}/metrics`)).text();
+    const text = await (await fetch(`http://127.0.0.1:${h.dialer.port}/metrics`)).text();
     expect(text).toMatch(/outdial_dial_admissions_total\{[^}]*result="refused"[^}]*limit="org"[^}]*\} [1-9]/);
     expect(text).toMatch(/outdial_dial_admissions_total\{[^}]*result="granted"[^}]*\} [1-9]/);
   });
@@ -125,14 +103,14 @@ describe('dialer admission', () => {
   it('declines a request of a paused batch and one past its window: nothing dialed, nothing recorded', async () => {
     const pausedAt = new Date();
     const released = dialRequest('org-d', 'batch-paused', 'd-paused', { requested_at: new Date(pausedAt.getTime() - 10).toISOString() });
-    await publish(Subjects.batchStatusChanged, { event_id: 'bp-paused', org_id: 'org-d', batch_id: 'batch-paused', status: 'paused', previous_status: 'running', at: pausedAt.toISOString() } as never);
+    await publish(Subjects.batchStatusChanged, { event_id: 'bp-paused', org_id: 'org-d', batch_id: 'batch-paused', status: 'paused', previous_status: 'running', at: pausedAt.toISOString() });
     await waitFor(async () => (await query(`SELECT 1 FROM dialer.batch_states WHERE batch_id = 'batch-paused'`)).length > 0);
     await publish(Subjects.dialRequested, released);
     const late = dialRequest('org-d', 'batch-open', 'd-late', { not_after: new Date(Date.now() - 1).toISOString() });
     await publish(Subjects.dialRequested, late);
 
     let declined: CallDeclinedEvent[] = [];
-    await waitFor(async () => (declined = (await callStream(Subjects.callDeclined)).map((e) => parsePayload<CallDeclinedEvent>(Subjects.callDeclined, e))).length >= 2);
+    await waitFor(async () => (declined = (await callStream(Subjects.callDeclined)).map((e) => parsePayload(Subjects.callDeclined, e))).length >= 2);
     expect(declined.map((e) => [e.contact_id, e.reason, e.attempt, e.attempt_id]).sort()).toEqual([
       ['d-late', 'outside_window', 1, 'd-late:1'],
       ['d-paused', 'batch_not_running', 1, 'd-paused:1'],
@@ -162,12 +140,12 @@ describe('dialer admission', () => {
     await publish(Subjects.dialRequested, open);
 
     let declined: CallDeclinedEvent[] = [];
-    await waitFor(async () => (declined = (await callStream(Subjects.callDeclined)).map((e) => parsePayload<CallDeclinedEvent>(Subjects.callDeclined, e)).filter((e) => e.org_id === 'org-w')).length >= 1);
+    await waitFor(async () => (declined = (await callStream(Subjects.callDeclined)).map((e) => parsePayload(Subjects.callDeclined, e)).filter((e) => e.org_id === 'org-w')).length >= 1);
     expect(declined.map((e) => [e.contact_id, e.reason])).toEqual([['w-closed', 'outside_window']]);
     await allEnded('org-w', 1);
     expect(await query(`SELECT attempt_id FROM dialer.attempts WHERE org_id = 'org-w'`)).toEqual([{ attempt_id: 'w-open:1' }]);
     expect(await query(`SELECT 1 FROM dialer.sim_calls WHERE to_phone = $1`, [closed.phone])).toHaveLength(0);
-    const text = await (await fetch(`http://127.0.0.1:${dialer.port}/metrics`)).text();
+    const text = await (await fetch(`http://127.0.0.1:${h.dialer.port}/metrics`)).text();
     expect(text).toMatch(/outdial_dial_declined_total\{[^}]*reason="outside_window_guard"[^}]*\} 1/);
   });
 
@@ -182,13 +160,15 @@ describe('dialer admission', () => {
     const [row] = await query(`SELECT outcome, failure_reason, provider_call_id FROM dialer.attempts WHERE attempt_id = 't-starved:1'`);
     expect(row).toEqual({ outcome: 'timeout', failure_reason: 'not admitted within the call timeout (org limit)', provider_call_id: null });
     expect(await query(`SELECT 1 FROM dialer.sim_calls WHERE to_phone = $1`, [starved.phone])).toHaveLength(0);
-    const finished = (await callStream(Subjects.callFinished)).filter((e) => e.attempt_id === 't-starved:1');
+    // The outbox publishes after the commit: the event may reach the stream a moment after the row ends.
+    let finished: Record<string, unknown>[] = [];
+    await waitFor(async () => (finished = (await callStream(Subjects.callFinished)).filter((e) => e.attempt_id === 't-starved:1')).length > 0, 10_000, 'call-finished of t-starved');
     expect(finished).toHaveLength(1);
   });
 
   it('applies only the highest version of an org\'s limits', async () => {
     await setLimits('org-v', { max_concurrent_calls: 7, calls_per_second: 2 }, 3);
-    await publish(Subjects.orgSettingsChanged, { event_id: 'org-v-v2', org_id: 'org-v', max_concurrent_calls: 1, calls_per_second: 1, compliance_guard: true, version: 2, at: new Date().toISOString() } as never);
+    await publish(Subjects.orgSettingsChanged, { event_id: 'org-v-v2', org_id: 'org-v', max_concurrent_calls: 1, calls_per_second: 1, compliance_guard: true, version: 2, at: new Date().toISOString() });
     await sleep(300);
     expect(await query(`SELECT max_concurrent_calls, calls_per_second, settings_version FROM dialer.org_budgets WHERE org_id = 'org-v'`)).toEqual([{ max_concurrent_calls: 7, calls_per_second: 2, settings_version: 3 }]);
   });
@@ -199,7 +179,7 @@ describe('dialer admission', () => {
     await Promise.all(requests.map((r) => publish(Subjects.dialRequested, r)));
     await allEnded('org-x', 3);
     const deletedAt = new Date();
-    await publish(Subjects.batchDeleted, { event_id: 'batch-x-deleted', org_id: 'org-x', batch_id: 'batch-x', at: deletedAt.toISOString() } as never);
+    await publish(Subjects.batchDeleted, { event_id: 'batch-x-deleted', org_id: 'org-x', batch_id: 'batch-x', at: deletedAt.toISOString() });
     await waitFor(async () => (await query(`SELECT 1 FROM dialer.attempts WHERE batch_id = 'batch-x'`)).length === 0, 10_000, 'attempts removed');
     const stale = dialRequest('org-x', 'batch-x', 'x-stale', { requested_at: new Date(deletedAt.getTime() - 5).toISOString() });
     await publish(Subjects.dialRequested, stale);

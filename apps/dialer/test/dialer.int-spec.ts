@@ -1,41 +1,27 @@
-import { CallFinishedEvent, CallStartedEvent, DialRequest, parsePayload, prefixedStreamName, ProviderCallEvent, Subjects } from '@outdial/contracts';
-import { RunningService, startService } from '@outdial/service-runtime';
-import { createIsolatedEnv, IsolatedEnv } from '../../../test/support/isolated-env';
-import { DialerEnv } from '../src/dialer-env';
-import { dialerService } from '../src/dialer-service';
+import { CallFinishedEvent, DialRequest, parsePayload, ProviderCallEvent, Subjects } from '@outdial/contracts';
+
 import { chooseOutcome, parseOutcomeWeights } from '../src/domain/sim-outcome-distribution';
+import { DialerHarness, sleep, startDialer, waitFor } from './support/dialer-harness';
 
 /** Every simulated second lasts 10 ms: a 3 s ring is 30 ms, a 50 s talk is 0.5 s. */
 const SCALE = 0.01;
 
 describe('dialer against the real PostgreSQL and NATS', () => {
-  let env: IsolatedEnv;
-  let dialer: RunningService<DialerEnv>;
+  let h: DialerHarness;
 
   beforeAll(async () => {
-    env = await createIsolatedEnv('dialer');
-    Object.assign(process.env, env.serviceEnv(), {
+    h = await startDialer('dialer', {
       SIM_TIME_SCALE: String(SCALE),
       DIALER_REAPER_INTERVAL_MS: '100',
       DIALER_LEASE_GRACE_SECONDS: '0',
       DIALER_AGENT_WAIT_DELIVERIES: '1',
     });
-    dialer = await startService(dialerService);
     // These tests are about calls, not limits (admission.int-spec.ts): lift org-1's defaults (5 calls, 1/s).
-    await dialer.runtime.publisher.publish(
-      Subjects.orgSettingsChanged,
-      { event_id: 'org-1-limits', org_id: 'org-1', max_concurrent_calls: 1000, calls_per_second: 1000, compliance_guard: true, version: 1, at: new Date().toISOString() },
-      'org-1-limits',
-    );
-    const deadline = Date.now() + 10_000;
-    while (Date.now() < deadline && (await dialer.runtime.db.query(`SELECT 1 FROM dialer.org_budgets WHERE org_id = 'org-1' AND settings_version = 1`)).length === 0) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await h.announce('org-1', { max_concurrent_calls: 1000, calls_per_second: 1000 });
   });
 
   afterAll(async () => {
-    await dialer?.app.close();
-    await env?.cleanup();
+    await h?.close();
   });
 
   // ---- helpers ------------------------------------------------------------------------------
@@ -63,11 +49,11 @@ describe('dialer against the real PostgreSQL and NATS', () => {
   }
 
   async function publishDial(request: DialRequest): Promise<void> {
-    await dialer.runtime.publisher.publish(Subjects.dialRequested, request, request.event_id);
+    await h.publish(Subjects.dialRequested, request);
   }
 
   async function publishProviderEvent(event: ProviderCallEvent): Promise<void> {
-    await dialer.runtime.publisher.publish(Subjects.providerEvent, event, event.event_id);
+    await h.publish(Subjects.providerEvent, event);
   }
 
   interface CallStreamEvent {
@@ -78,12 +64,9 @@ describe('dialer against the real PostgreSQL and NATS', () => {
   const callStream: CallStreamEvent[] = [];
   let nextCallSeq = 1;
   async function callEvents(): Promise<CallStreamEvent[]> {
-    const { bus } = dialer.runtime;
-    const stream = prefixedStreamName(env.prefix, 'CALL');
-    const info = await bus.jsm.streams.info(stream);
-    for (; nextCallSeq <= info.state.last_seq; nextCallSeq++) {
-      const message = await bus.jsm.streams.getMessage(stream, { seq: nextCallSeq });
-      if (message) callStream.push({ subject: bus.logicalSubject(message.subject), payload: message.json() });
+    for (const message of await h.streamMessages('CALL', nextCallSeq)) {
+      callStream.push({ subject: message.subject, payload: message.payload });
+      nextCallSeq = message.seq + 1;
     }
     return callStream;
   }
@@ -97,36 +80,25 @@ describe('dialer against the real PostgreSQL and NATS', () => {
     await waitFor(async () => (found = await eventsFor(attemptId, Subjects.callFinished)).length > 0, timeoutMs, `call-finished for ${attemptId}`);
     expect(found).toHaveLength(1);
     // Exactly as the contract declares it.
-    return parsePayload<CallFinishedEvent>(Subjects.callFinished, found[0]);
+    return parsePayload(Subjects.callFinished, found[0]);
   }
 
-  async function waitFor(predicate: () => boolean | Promise<boolean>, timeoutMs = 15_000, what = 'condition'): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      if (await predicate()) return;
-      await sleep(50);
-    }
-    throw new Error(`${what} not met within ${timeoutMs} ms`);
-  }
-
-  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
   async function simCalls(where: string, params: unknown[]) {
-    return dialer.runtime.db.query<{ call_id: string; attempt_id: string; state: string; outcome: string; end_due_at: Date; ended_at: Date | null; duration_seconds: number | null }>(
+    return h.query<{ call_id: string; attempt_id: string; state: string; outcome: string; end_due_at: Date; ended_at: Date | null; duration_seconds: number | null }>(
       `SELECT * FROM dialer.sim_calls WHERE ${where} ORDER BY placed_at`,
       params,
     );
   }
 
   async function attemptRow(attemptId: string) {
-    const rows = await dialer.runtime.db.query(`SELECT * FROM dialer.attempts WHERE attempt_id = $1`, [attemptId]);
+    const rows = await h.query<Record<string, any>>(`SELECT * FROM dialer.attempts WHERE attempt_id = $1`, [attemptId]);
     return rows[0];
   }
 
   /** Every provider event published so far was handled and acknowledged (a work queue keeps only unacked ones). */
   async function providerEventsSettled(): Promise<void> {
-    const stream = prefixedStreamName(env.prefix, 'PROVIDER');
-    await waitFor(async () => (await dialer.runtime.bus.jsm.streams.info(stream)).state.messages === 0, 15_000, 'provider events settled');
+    await waitFor(async () => (await h.streamState('PROVIDER')).messages === 0, 15_000, 'provider events settled');
   }
 
   // ---- tests --------------------------------------------------------------------------------
@@ -149,7 +121,7 @@ describe('dialer against the real PostgreSQL and NATS', () => {
     expect(busy.answered_at).toBeUndefined();
 
     const [started] = await eventsFor(first.attempt_id, Subjects.callStarted);
-    const startedEvent = parsePayload<CallStartedEvent>(Subjects.callStarted, started);
+    const startedEvent = parsePayload(Subjects.callStarted, started);
     expect(startedEvent).toMatchObject({ event_id: `call-started:${first.attempt_id}`, attempt: 1, provider: 'simulated' });
     const [call] = await simCalls('attempt_id = $1', [first.attempt_id]);
     expect(call).toMatchObject({ outcome: 'busy', state: 'ended' });
@@ -208,12 +180,11 @@ describe('dialer against the real PostgreSQL and NATS', () => {
     expect([original.attempt_id, `${original.attempt_id}-other`]).toContain(winner);
     // A late redelivery after the call is over.
     await publishDial({ ...original, event_id: `${original.event_id}-late` });
-    const dialStream = prefixedStreamName(env.prefix, 'DIAL');
-    await waitFor(async () => (await dialer.runtime.bus.jsm.streams.info(dialStream)).state.messages === 0, 15_000, 'dial requests acknowledged');
+    await waitFor(async () => (await h.streamState('DIAL')).messages === 0, 15_000, 'dial requests acknowledged');
     await sleep(300);
 
     expect(await simCalls('to_phone = $1', [original.phone])).toHaveLength(1);
-    expect(await dialer.runtime.db.query(`SELECT attempt_id FROM dialer.attempts WHERE contact_id = $1`, ['c-dup'])).toEqual([{ attempt_id: winner }]);
+    expect(await h.query(`SELECT attempt_id FROM dialer.attempts WHERE contact_id = $1`, ['c-dup'])).toEqual([{ attempt_id: winner }]);
     expect(await simCalls('to_phone = $1', [original.phone])).toMatchObject([{ attempt_id: winner, state: 'ended' }]);
     const forContact = (await callEvents()).filter((e) => e.payload.contact_id === 'c-dup');
     expect(forContact.map((e) => e.subject).sort()).toEqual([Subjects.callFinished, Subjects.callStarted]);
@@ -221,7 +192,7 @@ describe('dialer against the real PostgreSQL and NATS', () => {
 
   it('ends an attempt whose result never comes as timeout when its lease expires', async () => {
     const expiredAt = new Date(Date.now() - 1000);
-    await dialer.runtime.db.query(
+    await h.query(
       `INSERT INTO dialer.attempts (attempt_id, contact_id, attempt, batch_id, org_id, provider, provider_call_id, status, requested_at, started_at, lease_expires_at, timeout_seconds)
        VALUES ('att-ghost', 'c-ghost', 1, 'batch-1', 'org-1', 'simulated', 'sim-ghost', 'dialing', $1, $1, $1, 1)`,
       [expiredAt],
@@ -280,7 +251,7 @@ describe('dialer against the real PostgreSQL and NATS', () => {
       at: new Date().toISOString(),
     });
     await sleep(300);
-    await dialer.runtime.db.query(
+    await h.query(
       `INSERT INTO dialer.attempts (attempt_id, contact_id, attempt, batch_id, org_id, provider, provider_call_id, status, requested_at, started_at, lease_expires_at, timeout_seconds)
        VALUES ('att-early', 'c-early', 1, 'batch-1', 'org-1', 'simulated', 'sim-external', 'dialing', now(), now(), now() + interval '1 hour', 600)`,
     );
@@ -305,7 +276,7 @@ describe('dialer against the real PostgreSQL and NATS', () => {
   });
 
   it('exports its metrics', async () => {
-    const text = await (await fetch(`http://127.0.0.1:${dialer.port}/metrics`)).text();
+    const text = await (await fetch(`http://127.0.0.1:${h.dialer.port}/metrics`)).text();
     expect(text).toMatch(/outdial_calls_started_total\{[^}]*provider="simulated"[^}]*\} [1-9]/);
     expect(text).toMatch(/outdial_calls_finished_total\{[^}]*outcome="busy"[^}]*\} [1-9]/);
     expect(text).toMatch(/outdial_calls_finished_total\{[^}]*outcome="timeout"[^}]*\} [1-9]/);
@@ -314,13 +285,13 @@ describe('dialer against the real PostgreSQL and NATS', () => {
   });
 
   it('counts open attempts per org in outdial_active_calls', async () => {
-    await dialer.runtime.db.query(
+    await h.query(
       `INSERT INTO dialer.attempts (attempt_id, contact_id, attempt, batch_id, org_id, provider, status, requested_at, lease_expires_at, timeout_seconds)
        VALUES ('att-open', 'c-open', 1, 'batch-2', 'org-gauge', 'simulated', 'admitted', now(), now() + interval '1 hour', 600)`,
     );
-    const text = await (await fetch(`http://127.0.0.1:${dialer.port}/metrics`)).text();
+    const text = await (await fetch(`http://127.0.0.1:${h.dialer.port}/metrics`)).text();
     expect(text).toMatch(/outdial_active_calls\{[^}]*org="org-gauge"[^}]*\} 1\b/);
-    await dialer.runtime.db.query(`DELETE FROM dialer.attempts WHERE attempt_id = 'att-open'`);
+    await h.query(`DELETE FROM dialer.attempts WHERE attempt_id = 'att-open'`);
   });
 
   it('finishes a call whose dialer died mid-call: another instance sweeps it', async () => {
@@ -329,8 +300,7 @@ describe('dialer against the real PostgreSQL and NATS', () => {
     await waitFor(async () => (await simCalls('attempt_id = $1', [request.attempt_id]))[0]?.state === 'answered', 10_000, 'call answered');
 
     // The placing instance goes away with its timers; the call lives on at the carrier.
-    await dialer.app.close();
-    dialer = await startService(dialerService);
+    await h.restartDialer();
 
     const event = await finished(request.attempt_id, 20_000);
     expect(event.outcome).toBe('completed');

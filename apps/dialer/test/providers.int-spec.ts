@@ -1,14 +1,10 @@
 import { createHmac } from 'node:crypto';
-import { createServer } from 'node:net';
-import { DialRequest, prefixedStreamName, Subjects } from '@outdial/contracts';
-import { RunningService, startService } from '@outdial/service-runtime';
-import { gatewayService } from '../../gateway/src/gateway-service';
-import { GatewayEnv } from '../../gateway/src/gateway-env';
+
+import { DialRequest, EventPayload, EventSubject, Subjects } from '@outdial/contracts';
+
 import { FakeTwilio, signTwilio } from '../../../test/support/fake-providers/fake-twilio';
 import { FakeVoiceAgent } from '../../../test/support/fake-providers/fake-voice-agent';
-import { createIsolatedEnv, IsolatedEnv } from '../../../test/support/isolated-env';
-import { DialerEnv } from '../src/dialer-env';
-import { dialerService } from '../src/dialer-service';
+import { GatewayDialerHarness, sleep, startGatewayAndDialer, waitFor } from './support/dialer-harness';
 
 /**
  * The http and twilio providers end to end inside one process: the dialer places calls with local
@@ -20,67 +16,36 @@ const AUTH_TOKEN = 'twilio-auth-token-for-tests';
 const SIGNING_SECRET = 'http-provider-secret-for-tests';
 const ORG = 'org-p';
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 describe('http and twilio providers through the gateway', () => {
-  let env: IsolatedEnv;
-  let gateway: RunningService<GatewayEnv>;
-  let dialer: RunningService<DialerEnv>;
+  let h: GatewayDialerHarness;
   let gatewayUrl: string;
   const twilio = new FakeTwilio(ACCOUNT_SID, AUTH_TOKEN);
   const agent = new FakeVoiceAgent(SIGNING_SECRET);
 
   beforeAll(async () => {
-    env = await createIsolatedEnv('providers');
     await Promise.all([twilio.start(), agent.start()]);
-    const gatewayPort = await freePort();
-    gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
-    Object.assign(process.env, env.serviceEnv(), {
-      PUBLIC_BASE_URL: gatewayUrl,
+    h = await startGatewayAndDialer('providers', {
       HTTP_PROVIDER_SIGNING_SECRET: SIGNING_SECRET,
       TWILIO_ACCOUNT_SID: ACCOUNT_SID,
       TWILIO_AUTH_TOKEN: AUTH_TOKEN,
       TWILIO_API_BASE_URL: twilio.url,
       DIALER_AGENT_WAIT_DELIVERIES: '2',
-      HTTP_PORT: String(gatewayPort),
-      HTTP_HOST: '127.0.0.1',
     });
-    gateway = await startService(gatewayService());
-    process.env.HTTP_PORT = '0';
-    dialer = await startService(dialerService);
-    await publish(Subjects.orgSettingsChanged, { event_id: 'org-p-limits', org_id: ORG, max_concurrent_calls: 100, calls_per_second: 100, compliance_guard: true, version: 1, at: now() });
-    await publish(Subjects.agentChanged, { event_id: 'agent-http-v1', org_id: ORG, agent_id: 'agent-http', name: 'http bot', kind: 'voice', provider: 'http', config: { endpoint_url: agent.endpointUrl }, deleted: false, version: 1, at: now() });
-    await publish(Subjects.agentChanged, { event_id: 'agent-twilio-v1', org_id: ORG, agent_id: 'agent-twilio', name: 'twilio bot', kind: 'voice', provider: 'twilio', config: { twiml_url: 'https://agents.example.com/twiml' }, deleted: false, version: 1, at: now() });
-    await waitFor(async () => (await query(`SELECT 1 FROM dialer.agents WHERE org_id = $1`, [ORG])).length === 2 && (await query(`SELECT 1 FROM dialer.org_budgets WHERE org_id = $1 AND settings_version = 1`, [ORG])).length === 1);
+    gatewayUrl = h.gatewayUrl;
+    await h.announce(ORG, { max_concurrent_calls: 100, calls_per_second: 100 }, [
+      { agent_id: 'agent-http', provider: 'http', config: { endpoint_url: agent.endpointUrl } },
+      { agent_id: 'agent-twilio', provider: 'twilio', config: { twiml_url: 'https://agents.example.com/twiml' } },
+    ]);
   });
 
   afterAll(async () => {
-    await dialer?.app.close();
-    await gateway?.app.close();
+    await h?.close();
     await Promise.all([twilio.stop(), agent.stop()]);
-    await env?.cleanup();
-    for (const key of ['PUBLIC_BASE_URL', 'HTTP_PROVIDER_SIGNING_SECRET', 'TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_API_BASE_URL', 'DIALER_AGENT_WAIT_DELIVERIES', 'HTTP_HOST']) delete process.env[key];
   });
 
   const now = () => new Date().toISOString();
-  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-  const publish = (subject: string, payload: { event_id: string }) => dialer.runtime.publisher.publish(subject, payload, payload.event_id);
-  const query = <T = any>(sql: string, params: unknown[] = []) => dialer.runtime.db.query<T & object>(sql, params) as Promise<T[]>;
-  async function waitFor(predicate: () => Promise<boolean>, timeoutMs = 15_000, what = 'condition'): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      if (await predicate()) return;
-      await sleep(50);
-    }
-    throw new Error(`${what} not met within ${timeoutMs} ms`);
-  }
+  const publish = <S extends EventSubject>(subject: S, payload: EventPayload<S>) => h.publish(subject, payload);
+  const query = <T = any>(sql: string, params: unknown[] = []) => h.query<T>(sql, params);
 
   let counter = 0;
   async function dial(provider: 'http' | 'twilio', phone: string): Promise<DialRequest> {
@@ -110,9 +75,9 @@ describe('http and twilio providers through the gateway', () => {
     return row!;
   }
 
-  async function providerStreamLastSeq(): Promise<number> {
-    return (await dialer.runtime.bus.jsm.streams.info(prefixedStreamName(env.prefix, 'PROVIDER'))).state.last_seq;
-  }
+  /** The body of an error answer: `{"error":{"code","message","details"}}`. */
+  const errorBody = async (response: Response) => (await response.json()) as { error: { code: string; message: string; details?: unknown } };
+  const providerStreamLastSeq = async () => (await h.streamState('PROVIDER')).last_seq;
 
   describe('http', () => {
     it('POSTs the signed call to the agent endpoint; signed callbacks finish the attempt', async () => {
@@ -240,12 +205,12 @@ describe('http and twilio providers through the gateway', () => {
 
       const unsigned = await post('/api/provider-events/http', body, json);
       expect(unsigned.status).toBe(401);
-      expect((await unsigned.json()).error.code).toBe('unauthorized');
+      expect((await errorBody(unsigned)).error.code).toBe('unauthorized');
       expect((await post('/api/provider-events/http', body, { ...json, 'X-Outdial-Timestamp': ts, 'X-Outdial-Signature': sign('forged', ts) })).status).toBe(401);
       const old = String(Math.floor(Date.now() / 1000) - 301);
       const stale = await post('/api/provider-events/http', body, { ...json, 'X-Outdial-Timestamp': old, 'X-Outdial-Signature': sign(SIGNING_SECRET, old) });
       expect(stale.status).toBe(401);
-      expect((await stale.json()).error.message).toMatch(/stale/);
+      expect((await errorBody(stale)).error.message).toMatch(/stale/);
 
       const url = `${gatewayUrl}/api/provider-events/twilio?attempt_id=p-1%3A1`;
       const form = { CallSid: 'CAforged', CallStatus: 'completed', CallDuration: '5' };
@@ -253,7 +218,7 @@ describe('http and twilio providers through the gateway', () => {
       expect(forgedTwilio.status).toBe(401);
       const unknown = await post('/api/provider-events/vonage', body, json);
       expect(unknown.status).toBe(404);
-      expect((await unknown.json()).error.code).toBe('not_found');
+      expect((await errorBody(unknown)).error.code).toBe('not_found');
 
       await sleep(200);
       expect(await providerStreamLastSeq()).toBe(seqBefore);
@@ -267,7 +232,7 @@ describe('http and twilio providers through the gateway', () => {
       const bad = { CallSid: 'CAsigned', CallStatus: 'exploded' };
       const malformed = await post('/api/provider-events/twilio?attempt_id=p-none%3A1', new URLSearchParams(bad).toString(), { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Twilio-Signature': signTwilio(AUTH_TOKEN, url, bad) });
       expect(malformed.status).toBe(400);
-      expect((await malformed.json()).error).toMatchObject({ code: 'validation_failed', details: [{ field: 'CallStatus' }] });
+      expect((await errorBody(malformed)).error).toMatchObject({ code: 'validation_failed', details: [{ field: 'CallStatus' }] });
     });
   });
 });

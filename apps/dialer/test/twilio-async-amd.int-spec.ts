@@ -1,12 +1,7 @@
-import { createServer } from 'node:net';
-import { CallFinishedEvent, DialRequest, parsePayload, prefixedStreamName, Subjects } from '@outdial/contracts';
-import { RunningService, startService } from '@outdial/service-runtime';
-import { gatewayService } from '../../gateway/src/gateway-service';
-import { GatewayEnv } from '../../gateway/src/gateway-env';
+import { CallFinishedEvent, DialRequest, EventPayload, EventSubject, parsePayload, Subjects } from '@outdial/contracts';
+
 import { FakeTwilio, signTwilio } from '../../../test/support/fake-providers/fake-twilio';
-import { createIsolatedEnv, IsolatedEnv } from '../../../test/support/isolated-env';
-import { DialerEnv } from '../src/dialer-env';
-import { dialerService } from '../src/dialer-service';
+import { GatewayDialerHarness, sleep, startGatewayAndDialer, waitFor as waitForEvery } from './support/dialer-harness';
 
 /**
  * Twilio answering-machine verdicts that arrive after the call (issue 12 §4), through the real
@@ -20,42 +15,22 @@ const ORG = 'org-amd';
 /** Short, so row H5 (no verdict within the wait) is seen within the test; the 0.5 s verdict fits well inside it. */
 const VERDICT_WAIT_SECONDS = 2;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 describe('twilio asynchronous AMD: late verdicts', () => {
-  let env: IsolatedEnv;
-  let gateway: RunningService<GatewayEnv>;
-  let dialer: RunningService<DialerEnv>;
+  let h: GatewayDialerHarness;
   let gatewayUrl: string;
   const twilio = new FakeTwilio(ACCOUNT_SID, AUTH_TOKEN);
 
   beforeAll(async () => {
-    env = await createIsolatedEnv('twilioamd');
     await twilio.start();
-    const gatewayPort = await freePort();
-    gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
-    Object.assign(process.env, env.serviceEnv(), {
-      PUBLIC_BASE_URL: gatewayUrl,
+    h = await startGatewayAndDialer('twilioamd', {
       TWILIO_ACCOUNT_SID: ACCOUNT_SID,
       TWILIO_AUTH_TOKEN: AUTH_TOKEN,
       TWILIO_API_BASE_URL: twilio.url,
       DIALER_AMD_VERDICT_WAIT_SECONDS: String(VERDICT_WAIT_SECONDS),
       DIALER_REAPER_INTERVAL_MS: '100',
       DIALER_AGENT_WAIT_DELIVERIES: '2',
-      HTTP_PORT: String(gatewayPort),
-      HTTP_HOST: '127.0.0.1',
     });
-    gateway = await startService(gatewayService());
-    process.env.HTTP_PORT = '0';
-    dialer = await startService(dialerService);
-    await publish(Subjects.orgSettingsChanged, { event_id: 'org-amd-limits', org_id: ORG, max_concurrent_calls: 100, calls_per_second: 100, compliance_guard: true, version: 1, at: now() });
+    gatewayUrl = h.gatewayUrl;
     const agents: [string, Record<string, unknown>][] = [
       ['agent-amd', { twiml_url: 'https://agents.example.com/twiml' }],
       ['agent-amd-off', { twiml_url: 'https://agents.example.com/twiml', machine_detection: 'off' }],
@@ -63,32 +38,19 @@ describe('twilio asynchronous AMD: late verdicts', () => {
       ['agent-amd-bad', { twiml_url: 'https://agents.example.com/twiml', machine_detection: 'hangup' }],
       ['agent-amd-hangup', { twiml_url: 'https://agents.example.com/twiml', hangup_on_machine: true }],
     ];
-    for (const [agentId, config] of agents) {
-      await publish(Subjects.agentChanged, { event_id: `${agentId}-v1`, org_id: ORG, agent_id: agentId, name: agentId, kind: 'voice', provider: 'twilio', config, deleted: false, version: 1, at: now() });
-    }
-    await waitFor(async () => (await query(`SELECT 1 FROM dialer.agents WHERE org_id = $1`, [ORG])).length === agents.length && (await query(`SELECT 1 FROM dialer.org_budgets WHERE org_id = $1 AND settings_version = 1`, [ORG])).length === 1);
+    await h.announce(ORG, { max_concurrent_calls: 100, calls_per_second: 100 }, agents.map(([agent_id, config]) => ({ agent_id, provider: 'twilio' as const, config })));
   });
 
   afterAll(async () => {
-    await dialer?.app.close();
-    await gateway?.app.close();
+    await h?.close();
     await twilio.stop();
-    await env?.cleanup();
-    for (const key of ['PUBLIC_BASE_URL', 'TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_API_BASE_URL', 'DIALER_AMD_VERDICT_WAIT_SECONDS', 'DIALER_REAPER_INTERVAL_MS', 'DIALER_AGENT_WAIT_DELIVERIES', 'HTTP_HOST']) delete process.env[key];
   });
 
   const now = () => new Date().toISOString();
-  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-  const publish = <T extends { event_id: string }>(subject: string, payload: T) => dialer.runtime.publisher.publish(subject, payload, payload.event_id);
-  const query = <T = any>(sql: string, params: unknown[] = []) => dialer.runtime.db.query<T & object>(sql, params) as Promise<T[]>;
-  async function waitFor(predicate: () => Promise<boolean>, timeoutMs = 15_000, what = 'condition'): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      if (await predicate()) return;
-      await sleep(25);
-    }
-    throw new Error(`${what} not met within ${timeoutMs} ms`);
-  }
+  const publish = <S extends EventSubject>(subject: S, payload: EventPayload<S>) => h.publish(subject, payload);
+  const query = <T = any>(sql: string, params: unknown[] = []) => h.query<T>(sql, params);
+  // Polled every 25 ms: some tests measure how soon a report is seen.
+  const waitFor = (predicate: () => Promise<boolean>, timeoutMs = 15_000, what = 'condition') => waitForEvery(predicate, timeoutMs, what, 25);
 
   let counter = 0;
   async function dial(phone: string, agentId = 'agent-amd'): Promise<DialRequest> {
@@ -115,17 +77,13 @@ describe('twilio asynchronous AMD: late verdicts', () => {
   /** Every call-finished on the CALL stream for this attempt, with when this test first saw it. */
   const seenAt = new Map<number, number>();
   async function finishedEvents(attemptId: string): Promise<{ event: CallFinishedEvent; seenAt: number }[]> {
-    const { bus } = dialer.runtime;
-    const stream = prefixedStreamName(env.prefix, 'CALL');
-    const info = await bus.jsm.streams.info(stream);
     const out: { event: CallFinishedEvent; seenAt: number }[] = [];
-    for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {
-      const message = await bus.jsm.streams.getMessage(stream, { seq }).catch(() => null);
-      if (!message || bus.logicalSubject(message.subject) !== Subjects.callFinished) continue;
-      const event = parsePayload<CallFinishedEvent>(Subjects.callFinished, message.json());
+    for (const message of await h.streamMessages('CALL')) {
+      if (message.subject !== Subjects.callFinished) continue;
+      const event = parsePayload(Subjects.callFinished, message.payload);
       if (event.attempt_id !== attemptId) continue;
-      if (!seenAt.has(seq)) seenAt.set(seq, Date.now());
-      out.push({ event, seenAt: seenAt.get(seq)! });
+      if (!seenAt.has(message.seq)) seenAt.set(message.seq, Date.now());
+      out.push({ event, seenAt: seenAt.get(message.seq)! });
     }
     return out;
   }
@@ -139,7 +97,7 @@ describe('twilio asynchronous AMD: late verdicts', () => {
   const attemptRow = async (attemptId: string) => (await query(`SELECT * FROM dialer.attempts WHERE attempt_id = $1`, [attemptId]))[0];
   const callTo = (phone: string) => twilio.calls.filter((c) => c.params.get('To') === phone);
   const metric = async (name: string, labels: string): Promise<number> => {
-    const text = await (await fetch(`http://127.0.0.1:${dialer.port}/metrics`)).text();
+    const text = await (await fetch(`http://127.0.0.1:${h.dialer.port}/metrics`)).text();
     // The runtime adds its default labels (service, replica) to every series.
     const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(labels));
     return line ? Number(line.split(' ').pop()) : 0;
@@ -276,14 +234,13 @@ describe('twilio asynchronous AMD: late verdicts', () => {
   it('verifies the verdict callback\'s X-Twilio-Signature: a forged verdict is refused (401) and publishes nothing', async () => {
     const path = '/api/provider-events/twilio?attempt_id=amd-none%3A1&amd=async';
     const form = { AccountSid: ACCOUNT_SID, CallSid: 'CAforged', AnsweredBy: 'machine_end_beep', MachineDetectionDuration: '2300' };
-    const provider = prefixedStreamName(env.prefix, 'PROVIDER');
-    const before = (await dialer.runtime.bus.jsm.streams.info(provider)).state.last_seq;
+    const before = (await h.streamState('PROVIDER')).last_seq;
     const post = (signature: string) => fetch(`${gatewayUrl}${path}`, { method: 'POST', body: new URLSearchParams(form).toString(), headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Twilio-Signature': signature } });
     expect((await post(signTwilio('not-the-token', `${gatewayUrl}${path}`, form))).status).toBe(401);
     // The same verdict signed for a URL without amd=async does not validate for this one either.
     expect((await post(signTwilio(AUTH_TOKEN, `${gatewayUrl}/api/provider-events/twilio?attempt_id=amd-none%3A1`, form))).status).toBe(401);
     await sleep(200);
-    expect((await dialer.runtime.bus.jsm.streams.info(provider)).state.last_seq).toBe(before);
+    expect((await h.streamState('PROVIDER')).last_seq).toBe(before);
     expect((await post(signTwilio(AUTH_TOKEN, `${gatewayUrl}${path}`, form))).status).toBe(204);
   });
 });

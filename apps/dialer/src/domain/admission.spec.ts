@@ -1,4 +1,4 @@
-import { AdmissionInput, batchAllowsDial, decideAdmission, pastNotAfter } from './admission';
+import { AdmissionInput, agentMaxConcurrentCalls, batchAllowsDial, decideAdmission, pastNotAfter } from './admission';
 
 const base: AdmissionInput = {
   orgOpen: 0,
@@ -68,5 +68,19 @@ describe('pastNotAfter', () => {
     expect(pastNotAfter(at, Date.parse(at) - 1)).toBe(false);
     expect(pastNotAfter(at, Date.parse(at))).toBe(true);
     expect(pastNotAfter(undefined, Date.parse(at))).toBe(false);
+  });
+});
+
+describe('agentMaxConcurrentCalls', () => {
+  it.each([
+    [{ max_concurrent_calls: 3 }, 3],
+    [{ max_concurrent_calls: 1 }, 1],
+    [{ max_concurrent_calls: 0 }, undefined],
+    [{ max_concurrent_calls: 2.5 }, undefined],
+    [{ max_concurrent_calls: '3' }, undefined],
+    [{}, undefined],
+    [undefined, undefined],
+  ])('%j -> %s', (config, expected) => {
+    expect(agentMaxConcurrentCalls(config as Record<string, unknown> | undefined)).toBe(expected);
   });
 });

@@ -1,4 +1,4 @@
-import { CallingWindowRule, callingWindowOpenAt } from './calling-window-guard';
+import { callingWindowOpenAt,CallingWindowRule } from './calling-window-guard';
 import { takeToken, TokenBucketState } from './org-token-bucket';
 
 export type AdmissionLimit = 'batch' | 'agent' | 'org' | 'rate';
@@ -72,4 +72,10 @@ export function dialTimeVerdict(request: { not_after?: string; calling_window?: 
   if (pastNotAfter(request.not_after, nowMs)) return 'past_not_after';
   if (request.calling_window && !callingWindowOpenAt(request.calling_window, new Date(nowMs))) return 'closed_by_guard';
   return 'open';
+}
+
+/** The agent's `max_concurrent_calls` (its platform plan's limit), when set. */
+export function agentMaxConcurrentCalls(config: Record<string, unknown> | undefined): number | undefined {
+  const max = config?.max_concurrent_calls;
+  return typeof max === 'number' && Number.isInteger(max) && max >= 1 ? max : undefined;
 }

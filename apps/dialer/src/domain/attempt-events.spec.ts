@@ -1,6 +1,7 @@
-import { parsePayload, Subjects } from '@outdial/contracts';
-import { AttemptRecord } from './attempt-record';
-import { callFinishedEvent, callStartedEvent, talkSeconds } from './attempt-events';
+import { DialRequest, parsePayload, Subjects } from '@outdial/contracts';
+
+import { callDeclinedEvent, callFinishedEvent, callStartedEvent, talkSeconds } from './attempt-events';
+import { AttemptRecord, newAttempt } from './attempt-record';
 
 const base: AttemptRecord = {
   attempt_id: 'att-1',
@@ -112,5 +113,61 @@ describe('talkSeconds', () => {
     expect(talkSeconds(new Date(1000), new Date(3500))).toBe(2.5);
     expect(talkSeconds(new Date(3500), new Date(1000))).toBe(0);
     expect(talkSeconds(null, new Date(1000))).toBe(0);
+  });
+});
+
+const request: DialRequest = {
+  event_id: 'dial-1',
+  org_id: 'org-1',
+  attempt_id: 'att-1',
+  batch_id: 'b-1',
+  contact_id: 'c-1',
+  attempt: 2,
+  phone: '+14155550101',
+  from_number: '+12025550100',
+  agent_id: 'agent-1',
+  provider: 'twilio',
+  variables: {},
+  timeout_seconds: 60,
+  requested_at: '2025-01-01T10:00:00.000Z',
+};
+
+describe('callDeclinedEvent', () => {
+  it('is a valid call-declined, one per release (its id carries requested_at)', () => {
+    const event = callDeclinedEvent(request, 'outside_window', new Date('2025-01-01T10:00:01Z'));
+    expect(event.subject).toBe(Subjects.callDeclined);
+    expect(parsePayload(Subjects.callDeclined, event.payload)).toMatchObject({
+      event_id: `call-declined:att-1:${Date.parse(request.requested_at)}`,
+      org_id: 'org-1',
+      attempt_id: 'att-1',
+      batch_id: 'b-1',
+      contact_id: 'c-1',
+      attempt: 2,
+      reason: 'outside_window',
+      at: '2025-01-01T10:00:01.000Z',
+    });
+    const rereleased = callDeclinedEvent({ ...request, requested_at: '2025-01-01T11:00:00.000Z' }, 'outside_window', new Date());
+    expect(rereleased.payload.event_id).not.toBe(event.payload.event_id);
+  });
+});
+
+describe('newAttempt', () => {
+  it('takes the request\'s identity and the admission\'s instant, replica and lease', () => {
+    const admittedAt = new Date('2025-01-01T10:00:02Z');
+    const leaseExpiresAt = new Date('2025-01-01T10:01:32Z');
+    expect(newAttempt(request, { admittedAt, admittedBy: 'replica-a', leaseExpiresAt })).toEqual({
+      attempt_id: 'att-1',
+      contact_id: 'c-1',
+      attempt: 2,
+      batch_id: 'b-1',
+      org_id: 'org-1',
+      provider: 'twilio',
+      agent_id: 'agent-1',
+      requested_at: new Date('2025-01-01T10:00:00Z'),
+      lease_expires_at: leaseExpiresAt,
+      timeout_seconds: 60,
+      admitted_by: 'replica-a',
+      admitted_at: admittedAt,
+    });
   });
 });

@@ -1,13 +1,15 @@
-import { CallFinishedEvent, CallStartedEvent, Subjects } from '@outdial/contracts';
+import { CallFinishedEvent, DialDeclineReason, DialRequest, EventPayload, EventSubject, Subjects } from '@outdial/contracts';
+
 import { AttemptRecord } from './attempt-record';
 
 /** Event ids derive from the attempt, so a re-enqueued event is dropped by JetStream and consumers. */
 export const callStartedEventId = (attemptId: string) => `call-started:${attemptId}`;
 export const callFinishedEventId = (attemptId: string) => `call-finished:${attemptId}`;
 
-export interface SubjectEvent<T extends { event_id: string }> {
-  subject: string;
-  payload: T;
+/** An event of subject S with its payload (what the outbox takes: the runtime's OutboxEvent for S). */
+export interface SubjectEvent<S extends EventSubject> {
+  subject: S;
+  payload: EventPayload<S>;
 }
 
 function attemptFields(row: AttemptRecord) {
@@ -22,7 +24,7 @@ function attemptFields(row: AttemptRecord) {
 }
 
 /** The call-started event of an attempt the provider accepted. */
-export function callStartedEvent(row: AttemptRecord): SubjectEvent<CallStartedEvent> {
+export function callStartedEvent(row: AttemptRecord): SubjectEvent<typeof Subjects.callStarted> {
   if (!row.provider_call_id || !row.started_at) throw new Error(`attempt ${row.attempt_id} has not started`);
   return {
     subject: Subjects.callStarted,
@@ -40,7 +42,7 @@ export function callStartedEvent(row: AttemptRecord): SubjectEvent<CallStartedEv
  * for an attempt not ended, or ended with its report held for an AMD verdict (it is reported once,
  * when it settles).
  */
-export function callFinishedEvent(row: AttemptRecord): SubjectEvent<CallFinishedEvent> {
+export function callFinishedEvent(row: AttemptRecord): SubjectEvent<typeof Subjects.callFinished> {
   if (row.status !== 'ended' || !row.outcome || !row.ended_at) throw new Error(`attempt ${row.attempt_id} has not ended`);
   if (row.report_held_until) throw new Error(`attempt ${row.attempt_id} is held for its AMD verdict`);
   const payload: CallFinishedEvent = {
@@ -64,4 +66,25 @@ export function callFinishedEvent(row: AttemptRecord): SubjectEvent<CallFinished
 export function talkSeconds(answeredAt: Date | null, endedAt: Date): number {
   if (!answeredAt) return 0;
   return Math.max(0, endedAt.getTime() - answeredAt.getTime()) / 1000;
+}
+
+/**
+ * The call-declined event of a request admission turned down (batch not running, window closed);
+ * nothing was recorded. Declines are per release (requested_at): the scheduler may release the
+ * same attempt again later, so the event id carries the release instant.
+ */
+export function callDeclinedEvent(request: DialRequest, reason: DialDeclineReason, at: Date): SubjectEvent<typeof Subjects.callDeclined> {
+  return {
+    subject: Subjects.callDeclined,
+    payload: {
+      event_id: `call-declined:${request.attempt_id}:${Date.parse(request.requested_at)}`,
+      org_id: request.org_id,
+      attempt_id: request.attempt_id,
+      batch_id: request.batch_id,
+      contact_id: request.contact_id,
+      attempt: request.attempt,
+      reason,
+      at: at.toISOString(),
+    },
+  };
 }

@@ -1,6 +1,6 @@
-import { AmdVerdict, AttemptStatus, CallOutcome, ProviderName } from '@outdial/contracts';
+import { AmdVerdict, AttemptStatus, CallOutcome, DialRequest, ProviderName } from '@outdial/contracts';
 
-/** One attempt (call) as the dialer stores it: a row of `dialer.attempts`. */
+/** One attempt (call) as the dialer stores it: a row of the dialer schema's `attempts`. */
 export interface AttemptRecord {
   attempt_id: string;
   contact_id: string;
@@ -37,4 +37,30 @@ export interface AttemptRecord {
   hangup_on_machine: boolean;
   /** Set while the attempt's call-finished is held for an AMD verdict: released at the latest then. */
   report_held_until: Date | null;
+}
+
+/** The columns an attempt is admitted with; the rest fill in as the call goes on. */
+export type NewAttempt = Pick<AttemptRecord, 'attempt_id' | 'contact_id' | 'attempt' | 'batch_id' | 'org_id' | 'provider' | 'requested_at' | 'lease_expires_at' | 'timeout_seconds'> &
+  Partial<Pick<AttemptRecord, 'admitted_by' | 'admitted_at' | 'agent_id'>>;
+
+/**
+ * The attempt row of a dial request admitted at `admittedAt` by replica `admittedBy`, its slot
+ * leased until `leaseExpiresAt` (admission: admittedAt + timeout + DIALER_LEASE_GRACE_SECONDS; an
+ * attempt recorded already ended: admittedAt).
+ */
+export function newAttempt(request: DialRequest, admission: { admittedAt: Date; admittedBy: string; leaseExpiresAt: Date }): NewAttempt {
+  return {
+    attempt_id: request.attempt_id,
+    contact_id: request.contact_id,
+    attempt: request.attempt,
+    batch_id: request.batch_id,
+    org_id: request.org_id,
+    provider: request.provider,
+    agent_id: request.agent_id,
+    requested_at: new Date(request.requested_at),
+    lease_expires_at: admission.leaseExpiresAt,
+    timeout_seconds: request.timeout_seconds,
+    admitted_by: admission.admittedBy,
+    admitted_at: admission.admittedAt,
+  };
 }

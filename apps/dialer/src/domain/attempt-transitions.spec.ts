@@ -1,12 +1,13 @@
 import { AMD_VERDICTS, ATTEMPT_STATUSES, AttemptStatus, CALL_OUTCOMES } from '@outdial/contracts';
+
 import {
   AttemptState,
   decideProviderEvent,
   decideTransition,
   MAX_DELIVERIES_AWAITING_DIAL_RECORD,
   outcomeWithVerdict,
-  reportHeldUntil,
   ProviderEventFacts,
+  reportHeldUntil,
   shouldAwaitDialRecord,
   shouldHangUpOnVerdict,
   StatusEventKind,

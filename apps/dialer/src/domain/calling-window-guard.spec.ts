@@ -1,8 +1,9 @@
 import fc from 'fast-check';
+
 // The scheduler's window computation, for a cross-check only: the dialer's guard is an independent
 // implementation of the same rule, and the two must agree at every instant.
 import { WindowPolicy, windowStateAt } from '../../../scheduler/src/domain/calling-window';
-import { CallingWindowRule, callingWindowOpenAt } from './calling-window-guard';
+import { callingWindowOpenAt,CallingWindowRule } from './calling-window-guard';
 
 const ALL_DAYS = [1, 2, 3, 4, 5, 6, 7];
 const rule = (start_hour: number, end_hour: number, zones: string[], weekdays = ALL_DAYS): CallingWindowRule => ({ start_hour, end_hour, weekdays, zones });

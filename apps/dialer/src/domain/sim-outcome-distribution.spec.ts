@@ -1,4 +1,5 @@
 import { CALL_OUTCOMES } from '@outdial/contracts';
+
 import { chooseOutcome, parseOutcomeWeights, unitHash } from './sim-outcome-distribution';
 
 describe('parseOutcomeWeights', () => {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+
 import { CALL_OUTCOMES, CallOutcome, isCallOutcome } from '@outdial/contracts';
 
 export interface WeightedOutcome {

@@ -2,10 +2,13 @@ import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import { AgentChangedEvent, BatchDeletedEvent, BatchStatusChangedEvent, DialRequest, OrgSettingsChangedEvent, ProviderCallEvent, Subjects } from '@outdial/contracts';
 import { JetStreamContext, JetStreamEvent } from '@outdial/service-runtime';
+
 import { ApplyProviderEventUseCase } from '../usecases/apply-provider-event/apply-provider-event.usecase';
 import { DeleteBatchAttemptsUseCase } from '../usecases/delete-batch-attempts/delete-batch-attempts.usecase';
 import { PlaceCallUseCase } from '../usecases/place-call/place-call.usecase';
-import { TrackOrgStateUseCase } from '../usecases/track-org-state/track-org-state.usecase';
+import { TrackAgentUseCase } from '../usecases/track-agent/track-agent.usecase';
+import { TrackBatchStatusUseCase } from '../usecases/track-batch-status/track-batch-status.usecase';
+import { TrackOrgSettingsUseCase } from '../usecases/track-org-settings/track-org-settings.usecase';
 
 /**
  * A refused admission is redelivered (nak with the wait it needs) until it is admitted, declined or
@@ -22,7 +25,9 @@ export class DialerEventsHandler {
   constructor(
     private readonly placeCall: PlaceCallUseCase,
     private readonly applyProviderEvent: ApplyProviderEventUseCase,
-    private readonly orgState: TrackOrgStateUseCase,
+    private readonly trackOrgSettings: TrackOrgSettingsUseCase,
+    private readonly trackAgent: TrackAgentUseCase,
+    private readonly trackBatchStatus: TrackBatchStatusUseCase,
     private readonly deleteBatch: DeleteBatchAttemptsUseCase,
   ) {}
 
@@ -32,7 +37,7 @@ export class DialerEventsHandler {
   async onDialRequested(@Payload() request: DialRequest, @Ctx() context: JetStreamContext): Promise<void> {
     const heartbeat = setInterval(() => context.working(), DIAL_ACK_WAIT_MS / 3);
     try {
-      await this.placeCall.execute(request, context.deliveryCount);
+      await this.placeCall.execute({ request, deliveryCount: context.deliveryCount });
     } finally {
       clearInterval(heartbeat);
     }
@@ -40,22 +45,22 @@ export class DialerEventsHandler {
 
   @JetStreamEvent(Subjects.providerEvent, { concurrency: 16 })
   async onProviderEvent(@Payload() event: ProviderCallEvent, @Ctx() context: JetStreamContext): Promise<void> {
-    await this.applyProviderEvent.execute(event, context.deliveryCount);
+    await this.applyProviderEvent.execute({ event, deliveryCount: context.deliveryCount });
   }
 
   @JetStreamEvent(Subjects.orgSettingsChanged, { maxDeliver: 100 })
   async onOrgSettingsChanged(@Payload() event: OrgSettingsChangedEvent): Promise<void> {
-    await this.orgState.orgSettingsChanged(event);
+    await this.trackOrgSettings.execute(event);
   }
 
   @JetStreamEvent(Subjects.agentChanged, { maxDeliver: 100 })
   async onAgentChanged(@Payload() event: AgentChangedEvent): Promise<void> {
-    await this.orgState.agentChanged(event);
+    await this.trackAgent.execute(event);
   }
 
   @JetStreamEvent(Subjects.batchStatusChanged, { maxDeliver: 100 })
   async onBatchStatusChanged(@Payload() event: BatchStatusChangedEvent): Promise<void> {
-    await this.orgState.batchStatusChanged(event);
+    await this.trackBatchStatus.execute(event);
   }
 
   @JetStreamEvent(Subjects.batchDeleted, { maxDeliver: 100 })

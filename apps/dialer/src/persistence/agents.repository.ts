@@ -13,7 +13,14 @@ export interface AgentRow {
   version: number;
 }
 
-/** Typed SQL over `dialer.agents`: what the gateway announced about each agent (secrets only sealed). */
+/**
+ * Typed SQL over the dialer schema's `agents` (schema from `Database`): what the gateway announced
+ * about each agent on `v1.org.agent_changed` (provider, config; secrets only sealed).
+ *
+ * Transactions and locks: `apply` runs inside the caller's transaction (an upsert guarded by
+ * `version`: the highest wins, no explicit lock). `find` is a single read on the pool, outside any
+ * transaction: PlaceCallUseCase reads the agent before admission, not under the org lock.
+ */
 @Injectable()
 export class AgentsRepository {
   private readonly table: string;
@@ -22,6 +29,7 @@ export class AgentsRepository {
     this.table = `${quoteIdent(db.schema)}.agents`;
   }
 
+  /** Applies an announcement unless an equal or higher version was applied; returns whether it was. */
   async apply(client: SqlClient, event: AgentChangedEvent): Promise<boolean> {
     const result = await client.query(
       `INSERT INTO ${this.table} AS a (org_id, agent_id, provider, config, deleted, version, sealed_secrets) VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -33,6 +41,7 @@ export class AgentsRepository {
     return (result.rowCount ?? 0) > 0;
   }
 
+  /** The agent as last announced (deleted ones included, flagged), or null when never announced. */
   async find(orgId: string, agentId: string): Promise<AgentRow | null> {
     const rows = await this.db.query<AgentRow>(`SELECT * FROM ${this.table} WHERE org_id = $1 AND agent_id = $2`, [orgId, agentId]);
     return rows[0] ?? null;

@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { AmdVerdict, CallOutcome } from '@outdial/contracts';
 import { Database, quoteIdent, SqlClient } from '@outdial/service-runtime';
-import { AttemptRecord } from '../domain/attempt-record';
 
-/** The columns an attempt is admitted with; the rest fill in as the call goes on. */
-export type NewAttempt = Pick<AttemptRecord, 'attempt_id' | 'contact_id' | 'attempt' | 'batch_id' | 'org_id' | 'provider' | 'requested_at' | 'lease_expires_at' | 'timeout_seconds'> &
-  Partial<Pick<AttemptRecord, 'admitted_by' | 'admitted_at' | 'agent_id'>>;
+import { AttemptRecord, NewAttempt } from '../domain/attempt-record';
+
+export type { NewAttempt } from '../domain/attempt-record';
 
 export interface AttemptEnding {
   outcome: CallOutcome;
@@ -24,7 +23,23 @@ export interface AttemptEnding {
   cost?: number;
 }
 
-/** Typed SQL over `dialer.attempts`; every method runs inside the caller's transaction. */
+/**
+ * Typed SQL over the dialer schema's `attempts` table (schema from `Database`): one row per
+ * (contact, attempt) ever admitted; an open row (status <> 'ended') IS a concurrency slot.
+ *
+ * Transactions and locks: every method takes the caller's `SqlClient` and runs inside the caller's
+ * transaction (`Database.tx`); none opens its own.
+ * - `admissionView` and `insertIfAbsent` must run under the org's budget row lock
+ *   (OrgBudgetsRepository.lock), which serializes admissions of one org across replicas; the
+ *   UNIQUE (contact_id, attempt) and the primary key make a second admission a no-op anyway.
+ * - `lock` / `lockByProviderCall` take the attempt's row lock (`FOR UPDATE`) until commit: provider
+ *   events of one attempt apply one at a time. `advance`, `recordVerdict`, `end`, `settleHeld` are
+ *   meant to follow one of them (or a claim) in the same transaction.
+ * - `claimExpired` / `claimHeldDue` lock up to `limit` rows `FOR UPDATE SKIP LOCKED`: every replica
+ *   may run them at once without two ending or settling the same attempt.
+ * - Updates are guarded (`WHERE status <> 'ended'`, `report_held_until IS NOT NULL`), so a late or
+ *   repeated writer changes nothing and gets null back.
+ */
 @Injectable()
 export class AttemptsRepository {
   private readonly table: string;
@@ -74,15 +89,6 @@ export class AttemptsRepository {
     return result.rows[0] ?? null;
   }
 
-  /** The attempt already admitted for this attempt id or this (contact, attempt), if any. */
-  async findAdmitted(client: SqlClient, attemptId: string, contactId: string, attempt: number): Promise<AttemptRecord | null> {
-    const result = await client.query<AttemptRecord>(
-      `SELECT * FROM ${this.table} WHERE attempt_id = $1 OR (contact_id = $2 AND attempt = $3) LIMIT 1`,
-      [attemptId, contactId, attempt],
-    );
-    return result.rows[0] ?? null;
-  }
-
   /**
    * Everything admission reads, in one round trip under the org lock: the attempt already admitted
    * for this attempt id or (contact, attempt), the slots in use (open attempts of the org and of the
@@ -107,16 +113,6 @@ export class AttemptsRepository {
     );
     const row = result.rows[0];
     return { ...row, existing: row.existing ? (row.existing as AttemptRecord) : null };
-  }
-
-  /** Slots in use: open attempts of the org, and of one of its batches (uses the partial index). */
-  async countOpen(client: SqlClient, orgId: string, batchId: string): Promise<{ org_open: number; batch_open: number }> {
-    const result = await client.query<{ org_open: number; batch_open: number }>(
-      `SELECT count(*)::int AS org_open, (count(*) FILTER (WHERE batch_id = $2))::int AS batch_open
-         FROM ${this.table} WHERE org_id = $1 AND status <> 'ended'`,
-      [orgId, batchId],
-    );
-    return result.rows[0];
   }
 
   /**
@@ -271,7 +267,6 @@ export class AttemptsRepository {
     return result.rows;
   }
 
-  /** Open attempts per org (the whole cluster's, from the source of truth). */
   /**
    * Open attempts per org, with 0 for every org the dialer has limits for (so the
    * `outdial_active_calls` series exists, at 0, while an org has no call in progress).

@@ -1,8 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { Database, quoteIdent, SqlClient } from '@outdial/service-runtime';
-import { BatchStateView } from '../domain/admission';
 
-/** Typed SQL over `dialer.batch_states` and `dialer.deleted_batches`. */
+/**
+ * Typed SQL over the dialer schema's `batch_states` (the latest status of each batch seen on
+ * `v1.batch.status_changed` / `v1.batch.deleted`) and `deleted_batches` (schema from `Database`).
+ *
+ * Transactions and locks: every method takes the caller's `SqlClient` and runs inside the caller's
+ * transaction; no explicit locks. Writes are idempotent upserts whose WHERE makes the latest `at`
+ * win and a deletion final, so concurrent or out-of-order deliveries need no lock. Admission reads
+ * the status through AttemptsRepository.admissionView (joined by `tableName`, one round trip).
+ */
 @Injectable()
 export class BatchStatesRepository {
   private readonly table: string;
@@ -24,21 +31,20 @@ export class BatchStatesRepository {
     return (result.rowCount ?? 0) > 0;
   }
 
+  /** The quoted `<schema>.batch_states`, for the admission view's join. */
   get tableName(): string {
     return this.table;
   }
 
-  async get(client: SqlClient, batchId: string): Promise<BatchStateView | undefined> {
-    const result = await client.query<{ status: string; changed_at: Date }>(`SELECT status, changed_at FROM ${this.table} WHERE batch_id = $1`, [batchId]);
-    const row = result.rows[0];
-    return row ? { status: row.status, changedAtMs: row.changed_at.getTime() } : undefined;
-  }
-
+  /** Remembers a deleted batch, so the reaper's purge removes its attempts once they end. Idempotent. */
   async markDeleted(client: SqlClient, batchId: string, at: Date): Promise<void> {
     await client.query(`INSERT INTO ${this.deleted} (batch_id, deleted_at) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [batchId, at]);
   }
 
-  /** Ended attempts of deleted batches (their calls ended after the deletion): removed now. */
+  /**
+   * Ended attempts of deleted batches (their calls ended after the deletion): removed now; returns
+   * how many. `attemptsTable` is AttemptsRepository.tableName. Open attempts are left alone.
+   */
   async purgeEndedAttemptsOfDeletedBatches(client: SqlClient, attemptsTable: string): Promise<number> {
     const result = await client.query(
       `DELETE FROM ${attemptsTable} a USING ${this.deleted} d WHERE a.batch_id = d.batch_id AND a.status = 'ended'`,

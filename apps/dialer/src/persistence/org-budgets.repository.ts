@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ORG_LIMIT_DEFAULTS, OrgSettingsChangedEvent } from '@outdial/contracts';
 import { Database, quoteIdent, SqlClient } from '@outdial/service-runtime';
+
 import { bucketSize, TokenBucketState } from '../domain/org-token-bucket';
 
 export interface OrgBudgetRow {
@@ -13,7 +14,17 @@ export interface OrgBudgetRow {
   refilled_at: Date;
 }
 
-/** Typed SQL over `dialer.org_budgets`: the org's limits and its shared call-rate bucket. */
+/**
+ * Typed SQL over the dialer schema's `org_budgets` (schema from `Database`): per org, its limits
+ * (from `v1.org.settings_changed`) and its shared call-rate token bucket.
+ *
+ * Transactions and locks: every method takes the caller's `SqlClient` and runs inside the caller's
+ * transaction. `lock` takes the org row's lock (`SELECT ... FOR UPDATE`) until commit: it is THE
+ * lock that makes an org's limits hold across replicas (admissions of one org run one at a time,
+ * different orgs never wait for each other). `saveBucket` must follow `lock` in the same
+ * transaction. `applySettings` is an upsert guarded by `settings_version` (it waits for an
+ * admission holding the row lock, then applies or not).
+ */
 @Injectable()
 export class OrgBudgetsRepository {
   private readonly table: string;
@@ -40,6 +51,7 @@ export class OrgBudgetsRepository {
     return result.rows[0];
   }
 
+  /** Stores the bucket admission computed (tokens left, refill instant); caller holds `lock`. */
   async saveBucket(client: SqlClient, orgId: string, bucket: TokenBucketState): Promise<void> {
     await client.query(`UPDATE ${this.table} SET tokens = $2, refilled_at = $3 WHERE org_id = $1`, [orgId, bucket.tokens, new Date(bucket.refilledAtMs)]);
   }
@@ -59,10 +71,5 @@ export class OrgBudgetsRepository {
       [event.org_id, event.max_concurrent_calls, event.calls_per_second, event.compliance_guard, event.version, bucketSize(event.calls_per_second), now],
     );
     return (result.rowCount ?? 0) > 0;
-  }
-
-  async get(client: SqlClient, orgId: string): Promise<OrgBudgetRow | null> {
-    const result = await client.query<OrgBudgetRow>(`SELECT * FROM ${this.table} WHERE org_id = $1`, [orgId]);
-    return result.rows[0] ?? null;
   }
 }

@@ -1,13 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ProviderCallEvent } from '@outdial/contracts';
 import { Clock, Database, Logger, Outbox, SERVICE_CONFIG, SERVICE_LOGGER, TransientError } from '@outdial/service-runtime';
+
+import { CallProviderRegistry } from '../../adapters/providers/call-provider.registry';
 import { DialerEnv } from '../../dialer-env';
+import { DialerMetrics } from '../../dialer-metrics';
 import { callFinishedEvent, talkSeconds } from '../../domain/attempt-events';
 import { AttemptRecord } from '../../domain/attempt-record';
 import { decideProviderEvent, reportHeldUntil, shouldAwaitDialRecord, shouldHangUpOnVerdict } from '../../domain/attempt-transitions';
-import { DialerMetrics } from '../../dialer-metrics';
 import { AttemptsRepository } from '../../persistence/attempts.repository';
-import { CallProviderRegistry } from '../../providers/call-provider.registry';
+import { ApplyProviderEventCommand } from './apply-provider-event.command';
 
 /** Redelivery delay while the dialer that placed the call records the dial. */
 const AWAIT_DIAL_RECORD_MS = 25;
@@ -43,7 +45,8 @@ export class ApplyProviderEventUseCase {
     this.log = logger.child({ component: 'apply-provider-event' });
   }
 
-  async execute(event: ProviderCallEvent, deliveryCount: number): Promise<ApplyResult> {
+  /** Throws TransientError while the attempt is unknown or not recorded as dialing yet (the handler naks with its delay). */
+  async execute({ event, deliveryCount }: ApplyProviderEventCommand): Promise<ApplyResult> {
     const result = await this.db.tx(async (client) => {
       // Some platform webhooks name only their own call id (e.g. ElevenLabs' initiation failures).
       const row = event.attempt_id ? await this.attempts.lock(client, event.attempt_id) : await this.attempts.lockByProviderCall(client, event.provider, event.provider_call_id);

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BatchDeletedEvent } from '@outdial/contracts';
 import { Database, Logger, SERVICE_LOGGER } from '@outdial/service-runtime';
+
 import { AttemptsRepository } from '../../persistence/attempts.repository';
 import { BatchStatesRepository } from '../../persistence/batch-states.repository';
 

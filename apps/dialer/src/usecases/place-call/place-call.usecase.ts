@@ -1,14 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DialRequest } from '@outdial/contracts';
 import { Clock, Database, Logger, Outbox, SecretBox, SERVICE_CONFIG, SERVICE_LOGGER, TransientError } from '@outdial/service-runtime';
+
+import { CallProvider, CallProviderError, PROVIDER_NOT_AVAILABLE, ProviderUnavailableError } from '../../adapters/providers/call-provider';
+import { CallProviderRegistry } from '../../adapters/providers/call-provider.registry';
 import { DialerEnv } from '../../dialer-env';
-import { callFinishedEvent, callStartedEvent } from '../../domain/attempt-events';
 import { DialerMetrics } from '../../dialer-metrics';
+import { agentMaxConcurrentCalls } from '../../domain/admission';
+import { callFinishedEvent, callStartedEvent } from '../../domain/attempt-events';
+import { newAttempt } from '../../domain/attempt-record';
 import { AgentsRepository } from '../../persistence/agents.repository';
-import { AttemptsRepository, NewAttempt } from '../../persistence/attempts.repository';
-import { CallProvider, CallProviderError, PROVIDER_NOT_AVAILABLE, ProviderUnavailableError } from '../../providers/call-provider';
-import { CallProviderRegistry } from '../../providers/call-provider.registry';
-import { AdmitAttempt } from './admit-attempt';
+import { AttemptsRepository } from '../../persistence/attempts.repository';
+import { AdmitAttemptUseCase } from '../admit-attempt/admit-attempt.usecase';
+import { PlaceCallCommand } from './place-call.command';
 
 /** A dial request that must wait (no slot, no token, agent not announced yet): redelivered later, never dropped. */
 export class AdmissionRefusedError extends TransientError {
@@ -34,7 +38,7 @@ export class PlaceCallUseCase {
     private readonly db: Database,
     private readonly attempts: AttemptsRepository,
     private readonly agents: AgentsRepository,
-    private readonly admit: AdmitAttempt,
+    private readonly admit: AdmitAttemptUseCase,
     private readonly providers: CallProviderRegistry,
     private readonly outbox: Outbox,
     private readonly clock: Clock,
@@ -46,14 +50,18 @@ export class PlaceCallUseCase {
     this.log = logger.child({ component: 'place-call' });
   }
 
-  async execute(request: DialRequest, deliveryCount = 1): Promise<PlaceCallOutcome> {
+  /**
+   * Throws AdmissionRefusedError (a TransientError: the handler naks with its retryAfterMs) when the
+   * request must wait; every other outcome is returned and the message is acknowledged.
+   */
+  async execute({ request, deliveryCount = 1 }: PlaceCallCommand): Promise<PlaceCallOutcome> {
     const log = this.log.child({ batch_id: request.batch_id, contact_id: request.contact_id, attempt_id: request.attempt_id, attempt: request.attempt });
     const provider = this.providers.get(request.provider);
     if (!provider) return this.endWithoutDialing(request, log);
     const agent = await this.agentConfig(request, provider, deliveryCount);
     const agentConfig = agent?.config;
 
-    const admission = await this.admit.execute(request, agentMaxConcurrentCalls(agentConfig));
+    const admission = await this.admit.execute({ request, agentMaxConcurrentCalls: agentMaxConcurrentCalls(agentConfig) });
     switch (admission.kind) {
       case 'reconciled':
         log.info({ existing_attempt_id: admission.existing.attempt_id, status: admission.existing.status }, 'reconciled, not dialing');
@@ -143,19 +151,8 @@ export class PlaceCallUseCase {
   /** No adapter for this provider: admitted and ended `failed` in one transaction, nothing dialed. */
   private async endWithoutDialing(request: DialRequest, log: Logger): Promise<PlaceCallOutcome> {
     const now = this.clock.now();
-    const attempt: NewAttempt = {
-      attempt_id: request.attempt_id,
-      contact_id: request.contact_id,
-      attempt: request.attempt,
-      batch_id: request.batch_id,
-      org_id: request.org_id,
-      provider: request.provider,
-      requested_at: new Date(request.requested_at),
-      lease_expires_at: now,
-      timeout_seconds: request.timeout_seconds,
-      admitted_by: this.env.REPLICA_ID,
-      admitted_at: now,
-    };
+    // Recorded already ended: its slot is never held.
+    const attempt = newAttempt(request, { admittedAt: now, admittedBy: this.env.REPLICA_ID, leaseExpiresAt: now });
     const ended = await this.db.tx(async (client) => {
       const row = await this.attempts.insertIfAbsent(client, attempt, { outcome: 'failed', ended_at: now, duration_seconds: 0, failure_reason: PROVIDER_NOT_AVAILABLE });
       if (row) await this.outbox.enqueue(client, [callFinishedEvent(row)]);
@@ -192,10 +189,4 @@ export class PlaceCallUseCase {
     this.metrics.callsFinished.inc({ outcome });
     log.warn({ err: error, outcome }, 'provider did not place the call; attempt ended');
   }
-}
-
-/** The agent's `max_concurrent_calls` (its platform plan's limit), when set. */
-export function agentMaxConcurrentCalls(config: Record<string, unknown> | undefined): number | undefined {
-  const max = config?.max_concurrent_calls;
-  return typeof max === 'number' && Number.isInteger(max) && max >= 1 ? max : undefined;
 }

@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock, Database, Logger, Outbox, SERVICE_LOGGER } from '@outdial/service-runtime';
+
+import { DialerMetrics } from '../../dialer-metrics';
 import { callFinishedEvent, talkSeconds } from '../../domain/attempt-events';
 import { AttemptRecord } from '../../domain/attempt-record';
-import { DialerMetrics } from '../../dialer-metrics';
 import { AttemptsRepository } from '../../persistence/attempts.repository';
 import { BatchStatesRepository } from '../../persistence/batch-states.repository';
 

@@ -1,0 +1,75 @@
+import { Injectable } from '@nestjs/common';
+import { Database, quoteIdent, SqlClient } from '@outdial/service-runtime';
+
+import { SimCallRow } from './sim-call-row';
+
+/**
+ * Typed SQL over the dialer schema's `sim_calls` (schema from `Database`): the simulated carrier's
+ * own state. It stands for an external system, so it lives with its adapter, not in persistence/,
+ * and is never joined with attempts. Every transition is one `UPDATE ... WHERE state = <expected>`:
+ * when a local timer and a sweeper (or two sweepers) race, exactly one of them moves the call and
+ * emits its event.
+ *
+ * Transactions and locks: every method takes the caller's `SqlClient` (inside the caller's
+ * transaction); the overdue claim locks rows `FOR UPDATE SKIP LOCKED` so sweepers of every replica
+ * share the work; the conditional updates need no other lock.
+ */
+@Injectable()
+export class SimCallsRepository {
+  private readonly table: string;
+
+  constructor(db: Database) {
+    this.table = `${quoteIdent(db.schema)}.sim_calls`;
+  }
+
+  async insert(client: SqlClient, call: Pick<SimCallRow, 'call_id' | 'attempt_id' | 'to_phone' | 'outcome' | 'placed_at' | 'answer_due_at' | 'end_due_at'>): Promise<SimCallRow> {
+    const result = await client.query<SimCallRow>(
+      `INSERT INTO ${this.table} (call_id, attempt_id, to_phone, outcome, placed_at, answer_due_at, end_due_at, state)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, 'ringing')
+       RETURNING *`,
+      [call.call_id, call.attempt_id, call.to_phone, call.outcome, call.placed_at, call.answer_due_at, call.end_due_at],
+    );
+    return result.rows[0];
+  }
+
+  /** ringing -> answered; the end moves with the answer so the talk time stays as planned. */
+  async answer(client: SqlClient, callId: string, now: Date): Promise<SimCallRow | null> {
+    const result = await client.query<SimCallRow>(
+      `UPDATE ${this.table}
+          SET state = 'answered', answered_at = $2, end_due_at = $2::timestamptz + (end_due_at - answer_due_at)
+        WHERE call_id = $1 AND state = 'ringing' AND answer_due_at IS NOT NULL
+        RETURNING *`,
+      [callId, now],
+    );
+    return result.rows[0] ?? null;
+  }
+
+  /** answered -> ended (talk time = now - answered_at), or ringing -> ended for calls nobody answers. */
+  async end(client: SqlClient, callId: string, now: Date): Promise<SimCallRow | null> {
+    const result = await client.query<SimCallRow>(
+      `UPDATE ${this.table}
+          SET state = 'ended',
+              ended_at = $2,
+              duration_seconds = CASE WHEN answered_at IS NULL THEN 0
+                                      ELSE round(GREATEST(0, EXTRACT(EPOCH FROM ($2::timestamptz - answered_at)))::numeric, 3) END
+        WHERE call_id = $1 AND (state = 'answered' OR (state = 'ringing' AND answer_due_at IS NULL))
+        RETURNING *`,
+      [callId, now],
+    );
+    return result.rows[0] ?? null;
+  }
+
+  /** Live calls whose next step is overdue (before `cutoff`), locked; rows another sweeper holds are skipped. */
+  async claimOverdue(client: SqlClient, cutoff: Date, limit: number): Promise<SimCallRow[]> {
+    const result = await client.query<SimCallRow>(
+      `SELECT * FROM ${this.table}
+        WHERE state <> 'ended'
+          AND CASE WHEN state = 'ringing' AND answer_due_at IS NOT NULL THEN answer_due_at ELSE end_due_at END < $1
+        ORDER BY placed_at
+        LIMIT $2
+        FOR UPDATE SKIP LOCKED`,
+      [cutoff, limit],
+    );
+    return result.rows;
+  }
+}

@@ -1,0 +1,125 @@
+import { randomUUID } from 'node:crypto';
+
+import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Subjects } from '@outdial/contracts';
+import { Clock, Database, EventPublisher, Logger, SERVICE_LOGGER, SqlClient } from '@outdial/service-runtime';
+
+import { SimCallPlan } from '../../../domain/sim-call-plan';
+import { SimCallRow } from './sim-call-row';
+import { nextSimStep, simProviderEvent } from './sim-call-steps';
+import { SimCallsRepository } from './sim-calls.repository';
+
+/** How late a step must be before a sweeper takes it over from the timers of the process that placed the call. */
+export const SWEEP_GRACE_MS = 1000;
+const SWEEP_BATCH = 100;
+
+/**
+ * The simulated carrier. It stands for an external system: its state lives in `sim_calls` and its
+ * status callbacks go out as provider events, exactly like a real provider's. Each call is driven
+ * by timers in the process that placed it; if that process dies, a sweeper in any other process
+ * finishes the call, so calls survive the dialer replica that placed them.
+ */
+@Injectable()
+export class SimulatedCarrier implements OnModuleDestroy {
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly running = new Set<Promise<void>>();
+  private readonly log: Logger;
+  private stopping = false;
+
+  constructor(
+    private readonly db: Database,
+    private readonly calls: SimCallsRepository,
+    private readonly publisher: EventPublisher,
+    private readonly clock: Clock,
+    @Inject(SERVICE_LOGGER) logger: Logger,
+  ) {
+    this.log = logger.child({ component: 'simulated-carrier' });
+  }
+
+  /** Places a call: stores it and sends `ringing` together (a failed publish places nothing). */
+  async place(attemptId: string, toPhone: string, plan: SimCallPlan): Promise<string> {
+    const placedAt = this.clock.now();
+    const at = (ms: number) => new Date(placedAt.getTime() + ms);
+    const row = await this.db.tx(async (client) => {
+      const inserted = await this.calls.insert(client, {
+        call_id: `sim-${randomUUID()}`,
+        attempt_id: attemptId,
+        to_phone: toPhone,
+        outcome: plan.outcome,
+        placed_at: placedAt,
+        answer_due_at: plan.answered ? at(plan.ringMs) : null,
+        end_due_at: at(plan.ringMs + plan.talkMs),
+      });
+      await this.emit(inserted);
+      return inserted;
+    });
+    this.arm(row);
+    this.log.debug({ attempt_id: attemptId, call_id: row.call_id, outcome: plan.outcome, ring_ms: plan.ringMs, talk_ms: plan.talkMs }, 'simulated call placed');
+    return row.call_id;
+  }
+
+  /** Moves every overdue call one step (another process placed it and is gone, or stalled). */
+  async sweepOverdue(): Promise<number> {
+    if (this.stopping) return 0;
+    const cutoff = new Date(this.clock.nowMs() - SWEEP_GRACE_MS);
+    const moved = await this.db.tx(async (client) => {
+      const overdue = await this.calls.claimOverdue(client, cutoff, SWEEP_BATCH);
+      const out: SimCallRow[] = [];
+      for (const row of overdue) {
+        const next = await this.step(client, row.call_id, nextSimStep(row)!.kind);
+        if (next) out.push(next);
+      }
+      return out;
+    });
+    // Adopted calls continue on this process's timers (an answered call still has its talk time to go).
+    for (const row of moved) this.arm(row);
+    if (moved.length > 0) this.log.info({ calls: moved.length }, 'took over overdue simulated calls');
+    return moved.length;
+  }
+
+  /** Stops the timers; calls still live are finished by a sweeper (here after a restart, or another replica). */
+  async onModuleDestroy(): Promise<void> {
+    this.stopping = true;
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+    await Promise.allSettled([...this.running]);
+  }
+
+  /** Arms the timer of the call's next step, if it has one. */
+  private arm(row: SimCallRow): void {
+    const next = nextSimStep(row);
+    if (!next || this.stopping) return;
+    clearTimeout(this.timers.get(row.call_id));
+    const delay = Math.max(0, next.dueAt.getTime() - this.clock.nowMs());
+    const timer = setTimeout(() => this.fire(row.call_id, next.kind), delay);
+    // The server keeps the process alive; a pending simulated call alone must not.
+    timer.unref();
+    this.timers.set(row.call_id, timer);
+  }
+
+  private fire(callId: string, kind: 'answer' | 'end'): void {
+    this.timers.delete(callId);
+    if (this.stopping) return;
+    const task = this.db
+      .tx((client) => this.step(client, callId, kind))
+      .then((row) => {
+        if (row) this.arm(row);
+      })
+      .catch((error) => this.log.warn({ err: error, call_id: callId }, 'simulated call step failed; the sweeper retries it'))
+      .finally(() => this.running.delete(task));
+    this.running.add(task);
+  }
+
+  /** One transition and its callback, in the caller's transaction: no callback without the state change, and vice versa. */
+  private async step(client: SqlClient, callId: string, kind: 'answer' | 'end'): Promise<SimCallRow | null> {
+    const now = this.clock.now();
+    const row = kind === 'answer' ? await this.calls.answer(client, callId, now) : await this.calls.end(client, callId, now);
+    if (row) await this.emit(row);
+    return row;
+  }
+
+  private async emit(row: SimCallRow): Promise<void> {
+    const event = simProviderEvent(row);
+    if (event) await this.publisher.publish(Subjects.providerEvent, event);
+  }
+}
