@@ -1,7 +1,7 @@
 /**
  * An agent's answering-machine detection (AMD) settings (`twilio` agents), read by the gateway
  * (agent config validation: 400 naming the key) and the dialer (create-call parameters, in
- * apps/dialer/src/providers/twilio/twilio-machine-detection.ts). Source: Twilio, "Answering Machine Detection"
+ * apps/dialer/src/adapters/providers/twilio/twilio-machine-detection.ts). Source: Twilio, "Answering Machine Detection"
  * (https://www.twilio.com/docs/voice/answering-machine-detection): `MachineDetection` = `Enable` |
  * `DetectMessageEnd`, `AsyncAmd` = `true`, `AsyncAmdStatusCallback` (+ `AsyncAmdStatusCallbackMethod`
  * POST), `MachineDetectionTimeout` 3-59 s (Twilio's default 30).
