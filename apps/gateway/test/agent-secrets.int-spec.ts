@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { prefixedStreamName } from '@outdial/contracts';
 import { RunningService, SecretBox, startService } from '@outdial/service-runtime';
 import { createIsolatedEnv, IsolatedEnv } from '../../../test/support/isolated-env';
-import { runAdmin } from '../src/cli/admin';
+import { runAdmin } from '../src/handlers/cli/admin';
 import { GatewayEnv } from '../src/gateway-env';
 import { gatewayService } from '../src/gateway-service';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parsePayload, prefixedStreamName, Subjects } from '@outdial/contracts';
 import { RunningService, startService } from '@outdial/service-runtime';
 import { createIsolatedEnv, IsolatedEnv } from '../../../test/support/isolated-env';
-import { runAdmin } from '../src/cli/admin';
+import { runAdmin } from '../src/handlers/cli/admin';
 import { GatewayEnv } from '../src/gateway-env';
 import { gatewayService } from '../src/gateway-service';
 

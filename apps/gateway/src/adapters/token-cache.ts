@@ -1,0 +1,46 @@
+import type { AuthContext } from '../handlers/auth/auth-context';
+
+/**
+ * Resolved tokens for a short time (GATEWAY_AUTH_CACHE_MS), so a busy client does not cost a
+ * database round trip per request. A revocation through this process is effective at once
+ * (`forgetToken`); one made through another gateway replica or the CLI within the TTL.
+ */
+export class TokenCache {
+  private readonly entries = new Map<string, { auth: AuthContext; expiresAt: number }>();
+
+  constructor(
+    private ttlMs: number,
+    private readonly maxEntries = 10_000,
+  ) {}
+
+  configure(ttlMs: number): void {
+    this.ttlMs = ttlMs;
+    if (ttlMs <= 0) this.entries.clear();
+  }
+
+  get(tokenHash: string, nowMs: number): AuthContext | undefined {
+    const entry = this.entries.get(tokenHash);
+    if (!entry) return undefined;
+    if (entry.expiresAt <= nowMs) {
+      this.entries.delete(tokenHash);
+      return undefined;
+    }
+    return entry.auth;
+  }
+
+  set(tokenHash: string, auth: AuthContext, nowMs: number): void {
+    if (this.ttlMs <= 0) return;
+    if (this.entries.size >= this.maxEntries) {
+      for (const [key, entry] of this.entries) if (entry.expiresAt <= nowMs) this.entries.delete(key);
+      if (this.entries.size >= this.maxEntries) this.entries.clear();
+    }
+    this.entries.set(tokenHash, { auth, expiresAt: nowMs + this.ttlMs });
+  }
+
+  forgetToken(tokenId: string): void {
+    for (const [key, entry] of this.entries) if (entry.auth.token_id === tokenId) this.entries.delete(key);
+  }
+}
+
+/** The process's cache (auth guard reads it, token revocation clears from it). */
+export const TOKEN_CACHE = new TokenCache(2000);
