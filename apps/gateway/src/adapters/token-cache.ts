@@ -1,22 +1,20 @@
-import type { AuthContext } from '../handlers/auth/auth-context';
+import type { AuthContext } from '../domain/auth-context';
 
 /**
  * Resolved tokens for a short time (GATEWAY_AUTH_CACHE_MS), so a busy client does not cost a
  * database round trip per request. A revocation through this process is effective at once
  * (`forgetToken`); one made through another gateway replica or the CLI within the TTL.
+ * One per gateway process (a provider of the module), shared by the auth guard, the WebSocket
+ * server and token revocation.
  */
 export class TokenCache {
   private readonly entries = new Map<string, { auth: AuthContext; expiresAt: number }>();
 
+  /** `ttlMs` 0 turns the cache off (every request asks the database). */
   constructor(
-    private ttlMs: number,
+    private readonly ttlMs: number,
     private readonly maxEntries = 10_000,
   ) {}
-
-  configure(ttlMs: number): void {
-    this.ttlMs = ttlMs;
-    if (ttlMs <= 0) this.entries.clear();
-  }
 
   get(tokenHash: string, nowMs: number): AuthContext | undefined {
     const entry = this.entries.get(tokenHash);
@@ -41,6 +39,3 @@ export class TokenCache {
     for (const [key, entry] of this.entries) if (entry.auth.token_id === tokenId) this.entries.delete(key);
   }
 }
-
-/** The process's cache (auth guard reads it, token revocation clears from it). */
-export const TOKEN_CACHE = new TokenCache(2000);

@@ -110,3 +110,11 @@ export function pageParams(query: Record<string, unknown>): PageParams {
   throwIfProblems(problems);
   return { page, page_size };
 }
+
+/** One page of a directory list (SPEC §9 list shape). */
+export interface Page<T> {
+  items: T[];
+  total: number;
+  page: number;
+  page_size: number;
+}

@@ -1,5 +1,5 @@
 import { FieldError, isVoiceAgentPlatform, VoiceAgentPlatform } from '@outdial/contracts';
-import { E164_PATTERN } from './directory-rules';
+import { agentConfigProblems, E164_PATTERN, throwIfProblems } from './directory-rules';
 
 /** The secret fields of a voice-agent platform agent's config: sealed at rest, never returned, logged or published. */
 export const AGENT_SECRET_FIELDS = ['api_key', 'webhook_secret'] as const;
@@ -71,4 +71,23 @@ export function platformConfigProblems(platform: VoiceAgentPlatform, config: Rec
 export function agentWebhookUrl(publicBaseUrl: string, provider: string, orgId: string, agentId: string): string | undefined {
   if (!isVoiceAgentPlatform(provider)) return undefined;
   return `${publicBaseUrl.replace(/\/$/, '')}/api/provider-events/${provider}?org_id=${encodeURIComponent(orgId)}&agent_id=${encodeURIComponent(agentId)}`;
+}
+
+/** An agent's config as stored and published, and its secrets (to be sealed). */
+export interface CheckedAgentConfig {
+  config: Record<string, unknown>;
+  secrets: AgentSecrets;
+}
+
+/**
+ * Validates a submitted config (400 `validation_failed` naming each field) and splits it: the
+ * stored and published part, and the secrets merged over `kept` (the stored ones a PATCH leaves
+ * out). Non-platform providers keep the old rule: no secret-looking keys at all.
+ */
+export function checkedAgentConfig(provider: string, submitted: Record<string, unknown>, kept: AgentSecrets): CheckedAgentConfig {
+  const { config, secrets, secretProblems } = splitAgentConfig(provider, submitted);
+  const merged: AgentSecrets = { ...kept, ...secrets };
+  const problems = [...secretProblems, ...agentConfigProblems(provider, config, isVoiceAgentPlatform(provider) ? (c) => platformConfigProblems(provider, c, merged) : undefined)];
+  throwIfProblems(problems);
+  return { config, secrets: merged };
 }

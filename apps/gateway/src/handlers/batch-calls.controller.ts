@@ -1,15 +1,15 @@
-import { Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { BatchStatusView, CreateBatchResult, IssuesPage, RESULTS_FILTERS, ResultsFilter, ResultsPage, Subjects, ValidateBatchResult } from '@outdial/contracts';
-import { Database, RpcClient, SERVICE_CONFIG, ServiceError } from '@outdial/service-runtime';
+import { RpcClient, ServiceError } from '@outdial/service-runtime';
 import type { Request, Response } from 'express';
+import { UploadIntake } from '../adapters/uploads/upload-intake';
+import { CreateBatchCallUseCase } from '../usecases/create-batch-call/create-batch-call.usecase';
+import { GetCsvTemplateUseCase } from '../usecases/get-csv-template/get-csv-template.usecase';
+import { ValidateBatchCallUseCase } from '../usecases/validate-batch-call/validate-batch-call.usecase';
 import { Auth, AuthContext } from './auth/auth-context';
 import { Roles } from './auth/auth.guard';
-import { GatewayEnv } from '../gateway-env';
 import { streamCsvPages } from './http/csv-page-stream';
-import { CreateBatchUseCase } from '../usecases/create-batch-call/create-batch-call.usecase';
-import { IdempotencyStore, readIdempotencyKey, requestFingerprint } from '../domain/request-fingerprint';
-import { templateCsv } from '../domain/template-csv';
-import { UploadIntake } from '../adapters/uploads/upload-intake';
+import { readIdempotencyKey } from './http/idempotency-key';
 
 /** Bytes of CSV per page while streaming the issues list: JSON escaping in the reply must stay under NATS's 1 MB. */
 const ISSUES_PAGE_BYTES = 640 * 1024;
@@ -27,12 +27,11 @@ const RESULTS_PAGE_BYTES = 96 * 1024;
 @Controller('api/batch-calls')
 export class BatchCallsController {
   constructor(
-    private readonly createBatch: CreateBatchUseCase,
+    private readonly createBatchCall: CreateBatchCallUseCase,
+    private readonly validateBatchCall: ValidateBatchCallUseCase,
+    private readonly csvTemplate: GetCsvTemplateUseCase,
     private readonly rpc: RpcClient,
-    private readonly db: Database,
     private readonly intake: UploadIntake,
-    private readonly idempotency: IdempotencyStore,
-    @Inject(SERVICE_CONFIG) private readonly config: GatewayEnv,
   ) {}
 
   /** Create (SPEC §9); with `Idempotency-Key`, a repeat of the same request returns the same batch. */
@@ -42,19 +41,9 @@ export class BatchCallsController {
   async create(@Auth() auth: AuthContext, @Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<CreateBatchResult> {
     const key = readIdempotencyKey(request.headers['idempotency-key']);
     const { settings, upload } = await this.intake.receive(request);
-    if (!key) return this.createBatch.execute(auth, settings, upload);
-    const fingerprint = requestFingerprint('POST /api/batch-calls', upload.sha256, settings);
-    let ran = false;
-    const outcome = await this.idempotency.run(auth.org_id, key, fingerprint, this.config.GATEWAY_CREATE_TIMEOUT_MS, () => {
-      ran = true;
-      return this.createBatch.execute(auth, settings, upload);
-    }).catch(async (error) => {
-      if (!ran) await this.intake.discard(upload);
-      throw error;
-    });
-    if (!ran) await this.intake.discard(upload);
+    const outcome = await this.createBatchCall.execute({ auth, settings, upload, idempotencyKey: key });
     if (outcome.replayed) response.setHeader('Idempotent-Replayed', 'true');
-    return outcome.response;
+    return outcome.result;
   }
 
   /** Dry run: the create's inputs and checks, the validation report back, nothing stored. */
@@ -63,19 +52,18 @@ export class BatchCallsController {
   @Roles('owner', 'admin')
   async validate(@Auth() auth: AuthContext, @Req() request: Request): Promise<ValidateBatchResult> {
     const { settings, upload } = await this.intake.receive(request);
-    return this.createBatch.validate(auth, settings, upload);
+    return this.validateBatchCall.execute({ auth, settings, upload });
   }
 
   /** A CSV header for an agent: phone, name, then the variables the agent expects. */
   @Get('template.csv')
   async template(@Auth() auth: AuthContext, @Query('agent_id') agentId: string | undefined, @Res() response: Response): Promise<void> {
     if (!agentId) throw new ServiceError('validation_failed', 'agent_id is required', [{ field: 'agent_id', problems: ['required'] }]);
-    const [agent] = await this.db.query<{ variables: unknown }>(`SELECT variables FROM gateway.agents WHERE org_id = $1 AND agent_id = $2`, [auth.org_id, agentId]);
-    if (!agent) throw new ServiceError('not_found', `agent ${agentId} not found`, { field: 'agent_id' });
+    const template = await this.csvTemplate.execute({ auth, agent_id: agentId });
     response.status(200);
     response.setHeader('Content-Type', 'text/csv; charset=utf-8');
-    response.setHeader('Content-Disposition', `attachment; filename="${agentId.replace(/[^\w.-]/g, '_')}-template.csv"`);
-    response.end(templateCsv(agent.variables));
+    response.setHeader('Content-Disposition', `attachment; filename="${template.filename}"`);
+    response.end(template.csv);
   }
 
   @Get(':id')

@@ -24,6 +24,6 @@ export class BatchRedialController {
     }
     const body = await readJsonBody(request, this.config.GATEWAY_MAX_JSON_BYTES);
     if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new ServiceError('validation_failed', 'the body must be a JSON object');
-    return this.redial.execute(auth, batchId, body as Record<string, unknown>);
+    return this.redial.execute({ auth, batch_id: batchId, body: body as Record<string, unknown> });
   }
 }

@@ -1,17 +1,20 @@
 import { Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { BatchActionCommand, BatchActionResult, BatchStatusView, CallItem, ListPage, Subjects } from '@outdial/contracts';
-import { RpcClient, ServiceError } from '@outdial/service-runtime';
-import type { Request } from 'express';
-import { Auth, AuthContext } from './auth/auth-context';
-import { Roles } from './auth/auth.guard';
-import { CreateBatchUseCase } from '../usecases/create-batch-call/create-batch-call.usecase';
-import { UploadIntake } from '../adapters/uploads/upload-intake';
-import { validateBody } from './http/json-body';
-import { bolnaBatch, bolnaExecution, ISO_WITH_OFFSET, trilletCreated, trilletSettings } from '../domain/compat-mapping';
+import { ServiceError } from '@outdial/service-runtime';
 import { Transform } from 'class-transformer';
 import { IsNotEmpty, IsString, Matches } from 'class-validator';
+import type { Request } from 'express';
+import { UploadIntake } from '../adapters/uploads/upload-intake';
+import { ISO_WITH_OFFSET, trilletCreated, trilletSettings } from '../domain/compat-mapping';
+import { CreateBatchCallUseCase } from '../usecases/create-batch-call/create-batch-call.usecase';
+import { GetAgentBatchUseCase } from '../usecases/get-agent-batch/get-agent-batch.usecase';
+import { ListAgentBatchExecutionsUseCase, MAX_EXECUTIONS } from '../usecases/list-agent-batch-executions/list-agent-batch-executions.usecase';
+import { ScheduleAgentBatchUseCase, ScheduledAgentBatch } from '../usecases/schedule-agent-batch/schedule-agent-batch.usecase';
+import { StopAgentBatchUseCase, StoppedAgentBatch } from '../usecases/stop-agent-batch/stop-agent-batch.usecase';
+import { Auth, AuthContext } from './auth/auth-context';
+import { Roles } from './auth/auth.guard';
 import { readFormFields } from './http/form-fields';
+import { validateBody } from './http/json-body';
 
 /** `POST /batches/schedule` form fields (surrounding spaces ignored). */
 export class BolnaScheduleBody {
@@ -28,10 +31,6 @@ export class BolnaScheduleBody {
   scheduled_at: string;
 }
 
-/** Most executions one `GET …/executions` returns (pages of 100 asked of reporting). */
-export const MAX_EXECUTIONS = 10_000;
-const CALLS_PAGE_SIZE = 100;
-
 const obj = (properties: Record<string, object>, required: string[] = []) => ({ type: 'object', properties, ...(required.length ? { required } : {}) });
 const s = { type: 'string' };
 
@@ -44,9 +43,12 @@ const s = { type: 'string' };
 @Controller('batches')
 export class BolnaCompatController {
   constructor(
-    private readonly createBatch: CreateBatchUseCase,
+    private readonly createBatchCall: CreateBatchCallUseCase,
     private readonly intake: UploadIntake,
-    private readonly rpc: RpcClient,
+    private readonly agentBatch: GetAgentBatchUseCase,
+    private readonly scheduleAgentBatch: ScheduleAgentBatchUseCase,
+    private readonly listExecutions: ListAgentBatchExecutionsUseCase,
+    private readonly stopAgentBatch: StopAgentBatchUseCase,
   ) {}
 
   @Post()
@@ -60,7 +62,7 @@ export class BolnaCompatController {
     const { settings, upload } = await this.intake.receive(request);
     const { from_phone_number: fromPhone, ...rest } = settings;
     const native = fromPhone !== undefined && rest.from_number === undefined ? { ...rest, from_number: fromPhone } : rest;
-    const result = await this.createBatch.execute(auth, native, upload, { initialStatus: 'pending' });
+    const { result } = await this.createBatchCall.execute({ auth, settings: native, upload, initialStatus: 'pending' });
     return { batch_id: result.batch_id, state: 'created' };
   }
 
@@ -71,20 +73,16 @@ export class BolnaCompatController {
   @ApiConsumes('application/x-www-form-urlencoded', 'multipart/form-data', 'application/json')
   @ApiBody({ schema: obj({ agent_id: s, batch_id: s, scheduled_at: { type: 'string', format: 'date-time' } }, ['agent_id', 'batch_id', 'scheduled_at']) })
   @ApiOkResponse({ schema: obj({ batch_id: s, state: { type: 'string', enum: ['scheduled'] }, scheduled_at: { type: 'string', format: 'date-time' } }) })
-  async schedule(@Auth() auth: AuthContext, @Req() request: Request): Promise<{ batch_id: string; state: 'scheduled'; scheduled_at: string | null | undefined }> {
+  async schedule(@Auth() auth: AuthContext, @Req() request: Request): Promise<ScheduledAgentBatch> {
     const body = validateBody(BolnaScheduleBody, await readFormFields(request), { allowUnknown: true });
-    const batch = await this.batchOfAgent(auth, body.agent_id, body.batch_id);
-    const command: BatchActionCommand = { org_id: auth.org_id, batch_id: batch.batch_id, action: 'reschedule', scheduled_start_time: body.scheduled_at };
-    const result = await this.rpc.request<BatchActionResult>(Subjects.schedulerBatchAction, command);
-    await this.untilReported(auth, result);
-    return { batch_id: result.batch_id, state: 'scheduled', scheduled_at: result.scheduled_start_time };
+    return this.scheduleAgentBatch.execute({ auth, agent_id: body.agent_id, batch_id: body.batch_id, scheduled_at: body.scheduled_at });
   }
 
   @Get(':agent_id/:batch_id')
   @ApiOperation({ summary: 'Batch status', description: '`status`: scheduled | queued | running | paused | completed | stopped (`outdial_status` has the native status).' })
   @ApiOkResponse({ schema: obj({ batch_id: s, agent_id: s, status: { type: 'string', enum: ['scheduled', 'queued', 'running', 'paused', 'completed', 'stopped'] }, outdial_status: s }) })
   async status(@Auth() auth: AuthContext, @Param('agent_id') agentId: string, @Param('batch_id') batchId: string): Promise<Record<string, unknown>> {
-    return bolnaBatch(await this.batchOfAgent(auth, agentId, batchId));
+    return this.agentBatch.execute({ auth, agent_id: agentId, batch_id: batchId });
   }
 
   @Get(':agent_id/:batch_id/executions')
@@ -98,24 +96,10 @@ export class BolnaCompatController {
     @Query('outcome') outcome: string | undefined,
     @Req() request: Request,
   ): Promise<Record<string, unknown>[]> {
-    const batch = await this.batchOfAgent(auth, agentId, batchId);
     const outcomes = outcome ? outcome.split(',').map((o) => o.trim()).filter(Boolean) : undefined;
-    const out: Record<string, unknown>[] = [];
-    let total = 0;
-    for (let page = 1; out.length < MAX_EXECUTIONS; page++) {
-      const result = await this.rpc.request<ListPage<CallItem>>(Subjects.reportingCallsPage, {
-        org_id: auth.org_id,
-        batch_id: batch.batch_id,
-        page,
-        page_size: CALLS_PAGE_SIZE,
-        ...(outcomes ? { outcome: outcomes } : {}),
-      });
-      total = result.total;
-      for (const call of result.items) if (out.length < MAX_EXECUTIONS) out.push(bolnaExecution(call, batch));
-      if (result.items.length < CALLS_PAGE_SIZE || page * CALLS_PAGE_SIZE >= result.total) break;
-    }
-    request.res?.setHeader('X-Total-Count', String(total));
-    return out;
+    const executions = await this.listExecutions.execute({ auth, agent_id: agentId, batch_id: batchId, outcomes });
+    request.res?.setHeader('X-Total-Count', String(executions.total));
+    return executions.items;
   }
 
   @Post(':batch_id/stop')
@@ -124,32 +108,8 @@ export class BolnaCompatController {
   @ApiOperation({ summary: 'Stop (cancel) a batch' })
   @ApiParam({ name: 'batch_id' })
   @ApiOkResponse({ schema: obj({ batch_id: s, state: { type: 'string', enum: ['stopped'] }, message: s }) })
-  async stop(@Auth() auth: AuthContext, @Param('batch_id') batchId: string): Promise<{ batch_id: string; state: 'stopped'; message: string }> {
-    const command: BatchActionCommand = { org_id: auth.org_id, batch_id: batchId, action: 'cancel' };
-    const result = await this.rpc.request<BatchActionResult>(Subjects.schedulerBatchAction, command);
-    await this.untilReported(auth, result);
-    return { batch_id: result.batch_id, state: 'stopped', message: 'success' };
-  }
-
-  /**
-   * Read-your-writes for scripts that poll right after acting (the seed's client does): answer once
-   * reporting, fed by events, shows the scheduler's new status, or the batch moved on past it. Bounded:
-   * at worst the answer goes out and the status follows moments later.
-   */
-  private async untilReported(auth: AuthContext, result: BatchActionResult): Promise<void> {
-    const deadline = Date.now() + 3000;
-    for (let wait = 5; Date.now() < deadline; wait = Math.min(wait * 2, 100)) {
-      const view = await this.rpc.request<BatchStatusView>(Subjects.reportingGetBatch, { org_id: auth.org_id, batch_id: result.batch_id }).catch(() => undefined);
-      if (!view || view.status !== result.previous_status) return;
-      await new Promise((resolve) => setTimeout(resolve, wait));
-    }
-  }
-
-  /** The batch, if it is this org's and belongs to this agent (404 otherwise, like any other org's object). */
-  private async batchOfAgent(auth: AuthContext, agentId: string, batchId: string): Promise<BatchStatusView> {
-    const batch = await this.rpc.request<BatchStatusView>(Subjects.reportingGetBatch, { org_id: auth.org_id, batch_id: batchId });
-    if (batch.agent_id !== agentId) throw new ServiceError('not_found', `batch ${batchId} not found for agent ${agentId}`);
-    return batch;
+  async stop(@Auth() auth: AuthContext, @Param('batch_id') batchId: string): Promise<StoppedAgentBatch> {
+    return this.stopAgentBatch.execute({ auth, batch_id: batchId });
   }
 }
 
@@ -158,7 +118,7 @@ export class BolnaCompatController {
 @Controller('v1/api/batch-calls')
 export class TrilletCompatController {
   constructor(
-    private readonly createBatch: CreateBatchUseCase,
+    private readonly createBatchCall: CreateBatchCallUseCase,
     private readonly intake: UploadIntake,
   ) {}
 
@@ -176,6 +136,6 @@ export class TrilletCompatController {
       await this.intake.discard(upload);
       throw new ServiceError('validation_failed', 'agentId is required', [{ field: 'agentId', problems: ['required'] }]);
     }
-    return trilletCreated(await this.createBatch.execute(auth, native, upload));
+    return trilletCreated((await this.createBatchCall.execute({ auth, settings: native, upload })).result);
   }
 }

@@ -20,7 +20,19 @@ import {
   UpdatePhoneNumberBody,
 } from './dto/directory.dto';
 import { agentView, orgView, phoneNumberView, tokenView } from './dto/directory.views';
-import { DirectoryStore } from '../persistence/directory-store';
+import { AgentsRepository } from '../persistence/agents.repository';
+import { OrgsRepository } from '../persistence/orgs.repository';
+import { PhoneNumbersRepository } from '../persistence/phone-numbers.repository';
+import { TokensRepository } from '../persistence/tokens.repository';
+import { AddPhoneNumberUseCase } from '../usecases/add-phone-number/add-phone-number.usecase';
+import { CreateAgentUseCase } from '../usecases/create-agent/create-agent.usecase';
+import { CreateTokenUseCase } from '../usecases/create-token/create-token.usecase';
+import { DeleteAgentUseCase } from '../usecases/delete-agent/delete-agent.usecase';
+import { RemovePhoneNumberUseCase } from '../usecases/remove-phone-number/remove-phone-number.usecase';
+import { RevokeTokenUseCase } from '../usecases/revoke-token/revoke-token.usecase';
+import { UpdateAgentUseCase } from '../usecases/update-agent/update-agent.usecase';
+import { UpdateOrgUseCase } from '../usecases/update-org/update-org.usecase';
+import { UpdatePhoneNumberUseCase } from '../usecases/update-phone-number/update-phone-number.usecase';
 import { E164_PATTERN, pageParams } from '../domain/directory-rules';
 import { SERVICE_CONFIG, ServiceError } from '@outdial/service-runtime';
 import { GatewayEnv } from '../gateway-env';
@@ -38,7 +50,10 @@ const applyAll = (decorators: MethodDecorator[]): MethodDecorator => (target, ke
 @Controller('api/agents')
 export class AgentsController {
   constructor(
-    private readonly directory: DirectoryStore,
+    private readonly agents: AgentsRepository,
+    private readonly createAgent: CreateAgentUseCase,
+    private readonly updateAgent: UpdateAgentUseCase,
+    private readonly deleteAgent: DeleteAgentUseCase,
     @Inject(SERVICE_CONFIG) private readonly env: GatewayEnv,
   ) {}
 
@@ -49,7 +64,7 @@ export class AgentsController {
   @applyAll(PAGE_QUERIES)
   @ApiOkResponse({ type: AgentList })
   async list(@Auth() auth: AuthContext, @Query() query: Record<string, unknown>): Promise<AgentList> {
-    const page = await this.directory.listAgents(auth.org_id, pageParams(query));
+    const page = await this.agents.list(auth.org_id, pageParams(query));
     return { ...page, items: page.items.map(this.view) };
   }
 
@@ -57,7 +72,7 @@ export class AgentsController {
   @ApiOperation({ summary: 'One agent' })
   @ApiOkResponse({ type: AgentView })
   async get(@Auth() auth: AuthContext, @Param('agent_id') agentId: string): Promise<AgentView> {
-    return this.view(await this.directory.getAgent(auth.org_id, agentId));
+    return this.view(await this.agents.get(auth.org_id, agentId));
   }
 
   @Post()
@@ -67,7 +82,7 @@ export class AgentsController {
   @ApiBody({ type: CreateAgentBody })
   @ApiCreatedResponse({ type: AgentView })
   async create(@Auth() auth: AuthContext, @JsonBody(CreateAgentBody) body: CreateAgentBody): Promise<AgentView> {
-    return this.view(await this.directory.createAgent(auth.org_id, body));
+    return this.view(await this.createAgent.execute({ org_id: auth.org_id, agent: body }));
   }
 
   @Patch(':agent_id')
@@ -76,7 +91,7 @@ export class AgentsController {
   @ApiBody({ type: UpdateAgentBody })
   @ApiOkResponse({ type: AgentView })
   async update(@Auth() auth: AuthContext, @Param('agent_id') agentId: string, @JsonBody(UpdateAgentBody) body: UpdateAgentBody): Promise<AgentView> {
-    return this.view(await this.directory.updateAgent(auth.org_id, agentId, body));
+    return this.view(await this.updateAgent.execute({ org_id: auth.org_id, agent_id: agentId, changes: body }));
   }
 
   @Delete(':agent_id')
@@ -85,7 +100,7 @@ export class AgentsController {
   @ApiOperation({ summary: 'Delete an agent (owner, admin)', description: 'New batches can no longer use it; dialers learn it through AgentChangedEvent (deleted: true).' })
   @ApiNoContentResponse()
   async remove(@Auth() auth: AuthContext, @Param('agent_id') agentId: string): Promise<void> {
-    await this.directory.deleteAgent(auth.org_id, agentId);
+    await this.deleteAgent.execute({ org_id: auth.org_id, agent_id: agentId });
   }
 }
 
@@ -100,14 +115,19 @@ function numberParam(raw: string): string {
 @ApiTags('phone numbers')
 @Controller('api/phone-numbers')
 export class PhoneNumbersController {
-  constructor(private readonly directory: DirectoryStore) {}
+  constructor(
+    private readonly numbers: PhoneNumbersRepository,
+    private readonly addNumber: AddPhoneNumberUseCase,
+    private readonly updateNumber: UpdatePhoneNumberUseCase,
+    private readonly removeNumber: RemovePhoneNumberUseCase,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'List the org\'s caller numbers' })
   @applyAll(PAGE_QUERIES)
   @ApiOkResponse({ type: PhoneNumberList })
   async list(@Auth() auth: AuthContext, @Query() query: Record<string, unknown>): Promise<PhoneNumberList> {
-    const page = await this.directory.listNumbers(auth.org_id, pageParams(query));
+    const page = await this.numbers.list(auth.org_id, pageParams(query));
     return { ...page, items: page.items.map(phoneNumberView) };
   }
 
@@ -116,7 +136,7 @@ export class PhoneNumbersController {
   @ApiParam({ name: 'number', description: 'E.164, `+` URL-encoded as %2B or raw', example: '+12025550100' })
   @ApiOkResponse({ type: PhoneNumberView })
   async get(@Auth() auth: AuthContext, @Param('number') number: string): Promise<PhoneNumberView> {
-    return phoneNumberView(await this.directory.getNumber(auth.org_id, numberParam(number)));
+    return phoneNumberView(await this.numbers.get(auth.org_id, numberParam(number)));
   }
 
   @Post()
@@ -126,7 +146,7 @@ export class PhoneNumbersController {
   @ApiBody({ type: CreatePhoneNumberBody })
   @ApiCreatedResponse({ type: PhoneNumberView })
   async create(@Auth() auth: AuthContext, @JsonBody(CreatePhoneNumberBody) body: CreatePhoneNumberBody): Promise<PhoneNumberView> {
-    return phoneNumberView(await this.directory.addNumber(auth.org_id, body.number, body.outbound_enabled ?? true, body.provider ?? 'simulated'));
+    return phoneNumberView(await this.addNumber.execute({ org_id: auth.org_id, e164: body.number, outbound_enabled: body.outbound_enabled ?? true, provider: body.provider ?? 'simulated' }));
   }
 
   @Patch(':number')
@@ -136,7 +156,7 @@ export class PhoneNumbersController {
   @ApiBody({ type: UpdatePhoneNumberBody })
   @ApiOkResponse({ type: PhoneNumberView })
   async update(@Auth() auth: AuthContext, @Param('number') number: string, @JsonBody(UpdatePhoneNumberBody) body: UpdatePhoneNumberBody): Promise<PhoneNumberView> {
-    return phoneNumberView(await this.directory.updateNumber(auth.org_id, numberParam(number), body));
+    return phoneNumberView(await this.updateNumber.execute({ org_id: auth.org_id, e164: numberParam(number), outbound_enabled: body.outbound_enabled, provider: body.provider }));
   }
 
   @Delete(':number')
@@ -146,14 +166,18 @@ export class PhoneNumbersController {
   @ApiParam({ name: 'number', example: '+12025550100' })
   @ApiNoContentResponse()
   async remove(@Auth() auth: AuthContext, @Param('number') number: string): Promise<void> {
-    await this.directory.deleteNumber(auth.org_id, numberParam(number));
+    await this.removeNumber.execute({ org_id: auth.org_id, e164: numberParam(number) });
   }
 }
 
 @ApiTags('tokens')
 @Controller('api/tokens')
 export class TokensController {
-  constructor(private readonly directory: DirectoryStore) {}
+  constructor(
+    private readonly tokens: TokensRepository,
+    private readonly createToken: CreateTokenUseCase,
+    private readonly revokeToken: RevokeTokenUseCase,
+  ) {}
 
   @Get()
   @Roles('owner')
@@ -161,7 +185,7 @@ export class TokensController {
   @applyAll(PAGE_QUERIES)
   @ApiOkResponse({ type: TokenList })
   async list(@Auth() auth: AuthContext, @Query() query: Record<string, unknown>): Promise<TokenList> {
-    const page = await this.directory.listTokens(auth.org_id, pageParams(query));
+    const page = await this.tokens.list(auth.org_id, pageParams(query));
     return { ...page, items: page.items.map(tokenView) };
   }
 
@@ -172,7 +196,7 @@ export class TokensController {
   @ApiBody({ type: CreateTokenBody })
   @ApiCreatedResponse({ type: CreatedToken })
   async create(@Auth() auth: AuthContext, @JsonBody(CreateTokenBody) body: CreateTokenBody): Promise<CreatedToken> {
-    const created = await this.directory.createToken(auth.org_id, body.role, body.name, auth.token_id);
+    const created = await this.createToken.execute({ org_id: auth.org_id, role: body.role, name: body.name, created_by: auth.token_id });
     return { ...tokenView(created), token: created.token };
   }
 
@@ -182,20 +206,23 @@ export class TokensController {
   @ApiOperation({ summary: 'Revoke a token (owner)', description: 'Effective at once. The last active owner token cannot be revoked (409).' })
   @ApiNoContentResponse()
   async revoke(@Auth() auth: AuthContext, @Param('token_id') tokenId: string): Promise<void> {
-    await this.directory.revokeToken(auth.org_id, tokenId);
+    await this.revokeToken.execute({ org_id: auth.org_id, token_id: tokenId });
   }
 }
 
 @ApiTags('org')
 @Controller('api/org')
 export class OrgController {
-  constructor(private readonly directory: DirectoryStore) {}
+  constructor(
+    private readonly orgs: OrgsRepository,
+    private readonly updateOrg: UpdateOrgUseCase,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'The org\'s settings and limits' })
   @ApiOkResponse({ type: OrgView })
   async get(@Auth() auth: AuthContext): Promise<OrgView> {
-    return orgView(await this.directory.getOrg(auth.org_id), auth.role);
+    return orgView(await this.orgs.get(auth.org_id), auth.role);
   }
 
   @Patch()
@@ -212,6 +239,6 @@ export class OrgController {
         { field: '(body)', problems: ['must contain at least one of name, max_concurrent_calls, calls_per_second, compliance_guard, circuit_breaker'] },
       ]);
     }
-    return orgView(await this.directory.updateOrg(auth.org_id, body), auth.role);
+    return orgView(await this.updateOrg.execute({ org_id: auth.org_id, changes: body }), auth.role);
   }
 }

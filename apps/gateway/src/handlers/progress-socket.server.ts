@@ -1,11 +1,11 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { Database, Logger, SERVICE_LOGGER, ServiceError } from '@outdial/service-runtime';
+import { Logger, SERVICE_LOGGER, ServiceError } from '@outdial/service-runtime';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
-import { authenticate } from './auth/auth.guard';
 import { OpenFeed, ProgressFeed } from '../adapters/progress-feed';
+import { AuthenticateTokenUseCase } from '../usecases/authenticate-token/authenticate-token.usecase';
 
 /** Close codes (4000-4999 are the application's): the HTTP status they stand for, plus 4000. */
 export const WS_CLOSE = { unauthorized: 4401, forbidden: 4403, notFound: 4404, error: 4500 } as const;
@@ -31,7 +31,7 @@ export class ProgressSocketServer implements OnApplicationBootstrap, OnApplicati
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly feed: ProgressFeed,
-    private readonly db: Database,
+    private readonly authenticateToken: AuthenticateTokenUseCase,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -63,7 +63,7 @@ export class ProgressSocketServer implements OnApplicationBootstrap, OnApplicati
     try {
       const token = url.searchParams.get('token');
       const headers = token && !request.headers.authorization && !request.headers['x-api-key'] ? { ...request.headers, authorization: `Bearer ${token}` } : request.headers;
-      const auth = await authenticate(this.db, headers);
+      const auth = await this.authenticateToken.execute({ headers });
       const opened = await this.feed.open(auth.org_id, batchId, {
         send: (type, batch) => {
           if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type, batch }));

@@ -12,6 +12,7 @@ import { Auth, AuthContext } from './auth/auth-context';
 import { Roles } from './auth/auth.guard';
 import { readJsonBody, receiveMultipart } from '../adapters/uploads/multipart-upload';
 import { GatewayEnv } from '../gateway-env';
+import { UploadStore } from '../adapters/uploads/upload-store';
 
 const PAGE_SIZES = [25, 50, 100];
 /** Numbers in one JSON add request; larger lists go through the CSV import. */
@@ -34,6 +35,7 @@ export class SuppressionController {
   constructor(
     private readonly rpc: RpcClient,
     private readonly bus: NatsBus,
+    private readonly uploads: UploadStore,
     @Inject(SERVICE_CONFIG) private readonly config: GatewayEnv,
   ) {}
 
@@ -101,8 +103,7 @@ export class SuppressionController {
     try {
       defaultRegion = region(fields.default_region);
     } catch (error) {
-      const store = await this.bus.uploads();
-      await store.delete(upload.object_name).catch(() => undefined);
+      await this.uploads.discard(upload);
       throw error;
     }
     return this.rpc.request(

@@ -2,9 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { NatsBus, SERVICE_CONFIG, ServiceError } from '@outdial/service-runtime';
 import type { Request } from 'express';
 import { GatewayEnv } from '../../gateway-env';
-import { formFieldsToRequest } from '../../handlers/dto/create-batch-request.dto';
+import { formFieldsToRequest } from './form-settings';
 import { storeFileUrl } from './file-url';
 import { readJsonBody, receiveMultipart, StoredUpload, storeJsonContacts } from './multipart-upload';
+import { UploadStore } from './upload-store';
 
 /** A create (or validate) request received: its settings and its contact list in the object store. */
 export interface ReceivedCreate {
@@ -21,6 +22,7 @@ export interface ReceivedCreate {
 export class UploadIntake {
   constructor(
     private readonly bus: NatsBus,
+    private readonly uploads: UploadStore,
     @Inject(SERVICE_CONFIG) private readonly config: GatewayEnv,
   ) {}
 
@@ -63,8 +65,8 @@ export class UploadIntake {
     });
   }
 
+  /** Deletes a received upload that no create will use. */
   async discard(upload: StoredUpload): Promise<void> {
-    const store = await this.bus.uploads();
-    await store.delete(upload.object_name).catch(() => undefined);
+    await this.uploads.discard(upload);
   }
 }

@@ -1,10 +1,7 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
-import { MemberRole } from '@outdial/contracts';
+import type { AuthContext } from '../../domain/auth-context';
 
-export interface AuthContext {
-  org_id: string;
-  role: MemberRole;
-  token_id: string;
-}
+export type { AuthContext } from '../../domain/auth-context';
 
+/** The request's AuthContext, set by the AuthGuard. */
 export const Auth = createParamDecorator((_data: unknown, ctx: ExecutionContext): AuthContext => ctx.switchToHttp().getRequest().auth);

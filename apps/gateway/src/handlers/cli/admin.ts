@@ -1,13 +1,44 @@
 import { MEMBER_ROLES, MemberRole } from '@outdial/contracts';
-import { BaseServiceEnv, createPool, Database, ensureDatabaseExists, IsSecretsKey, loadConfig, runMigrations, SecretBox, ServiceError } from '@outdial/service-runtime';
+import {
+  BaseServiceEnv,
+  createLogger,
+  createPool,
+  Database,
+  ensureDatabaseExists,
+  EventPublisher,
+  IsSecretsKey,
+  loadConfig,
+  Metrics,
+  Outbox,
+  runMigrations,
+  SecretBox,
+  ServiceError,
+} from '@outdial/service-runtime';
 import { IsOptional, IsString } from 'class-validator';
-import { ensureDefaultOrg } from '../../usecases/ensure-default-org/ensure-default-org.usecase';
+import { AgentSecretsVault } from '../../adapters/agent-secrets-vault';
+import { TokenCache } from '../../adapters/token-cache';
+import { ORG_ID_PATTERN } from '../../domain/directory-rules';
+import { AgentsRepository } from '../../persistence/agents.repository';
+import { DirectoryOutbox, DirectoryUnitOfWork } from '../../persistence/directory-unit-of-work';
+import { GATEWAY_MIGRATIONS } from '../../persistence/migrations';
+import { OrgsRepository } from '../../persistence/orgs.repository';
+import { PhoneNumbersRepository } from '../../persistence/phone-numbers.repository';
+import { TokensRepository } from '../../persistence/tokens.repository';
+import { AddPhoneNumberUseCase } from '../../usecases/add-phone-number/add-phone-number.usecase';
+import { CreateAgentUseCase } from '../../usecases/create-agent/create-agent.usecase';
+import { CreateOrgUseCase } from '../../usecases/create-org/create-org.usecase';
+import { CreateTokenUseCase } from '../../usecases/create-token/create-token.usecase';
+import { DeleteAgentUseCase } from '../../usecases/delete-agent/delete-agent.usecase';
+import { EnsureDefaultOrgUseCase } from '../../usecases/ensure-default-org/ensure-default-org.usecase';
+import { RemovePhoneNumberUseCase } from '../../usecases/remove-phone-number/remove-phone-number.usecase';
+import { RepublishDirectoryUseCase } from '../../usecases/republish-directory/republish-directory.usecase';
+import { RevokeTokenUseCase } from '../../usecases/revoke-token/revoke-token.usecase';
+import { UpdateAgentUseCase } from '../../usecases/update-agent/update-agent.usecase';
+import { UpdateOrgUseCase } from '../../usecases/update-org/update-org.usecase';
+import { UpdatePhoneNumberUseCase } from '../../usecases/update-phone-number/update-phone-number.usecase';
 import { CreateAgentBody, CreatePhoneNumberBody, UpdateAgentBody, UpdateOrgBody } from '../dto/directory.dto';
 import { agentView, orgView, phoneNumberView, tokenView } from '../dto/directory.views';
-import { DirectoryStore } from '../../persistence/directory-store';
-import { ORG_ID_PATTERN, PAGE_SIZE } from '../../domain/directory-rules';
 import { validateBody } from '../http/json-body';
-import { GATEWAY_MIGRATIONS } from '../../persistence/migrations';
 
 const USAGE = `usage: npm run admin -- <command> [options]
 
@@ -129,8 +160,60 @@ class AdminEnv extends BaseServiceEnv {
   OUTDIAL_SECRETS_KEY?: string;
 }
 
-const ALL = { page: 1, page_size: 1_000_000 } as unknown as { page: number; page_size: number };
-void PAGE_SIZE;
+/** The CLI lists everything at once (the API pages at PAGE_SIZE.max). */
+const ALL = { page: 1, page_size: 1_000_000 };
+
+/**
+ * The directory's repositories and use cases over the CLI's own connection. Its outbox is the
+ * runtime's, never started: the CLI only writes events to the outbox table, in the same
+ * transaction as the change, and a running gateway's relay publishes them (at once, or when one
+ * starts). Nothing here touches NATS, so no publisher or metrics are ever used.
+ */
+export class AdminDirectory {
+  readonly orgs: OrgsRepository;
+  readonly agents: AgentsRepository;
+  readonly numbers: PhoneNumbersRepository;
+  readonly tokens: TokensRepository;
+  readonly createOrg: CreateOrgUseCase;
+  readonly updateOrg: UpdateOrgUseCase;
+  readonly createAgent: CreateAgentUseCase;
+  readonly updateAgent: UpdateAgentUseCase;
+  readonly deleteAgent: DeleteAgentUseCase;
+  readonly addNumber: AddPhoneNumberUseCase;
+  readonly updateNumber: UpdatePhoneNumberUseCase;
+  readonly removeNumber: RemovePhoneNumberUseCase;
+  readonly createToken: CreateTokenUseCase;
+  readonly revokeToken: RevokeTokenUseCase;
+  readonly republish: RepublishDirectoryUseCase;
+  readonly ensureDefaultOrg: EnsureDefaultOrgUseCase;
+
+  constructor(db: Database, secrets: SecretBox) {
+    const unitOfWork = new DirectoryUnitOfWork(db, enqueueOnlyOutbox(db));
+    const vault = new AgentSecretsVault(secrets);
+    this.orgs = new OrgsRepository(db);
+    this.agents = new AgentsRepository(db);
+    this.numbers = new PhoneNumbersRepository(db);
+    this.tokens = new TokensRepository(db);
+    this.createOrg = new CreateOrgUseCase(unitOfWork, this.orgs);
+    this.updateOrg = new UpdateOrgUseCase(unitOfWork, this.orgs);
+    this.createAgent = new CreateAgentUseCase(unitOfWork, this.orgs, this.agents, vault);
+    this.updateAgent = new UpdateAgentUseCase(unitOfWork, this.agents, vault);
+    this.deleteAgent = new DeleteAgentUseCase(unitOfWork, this.agents);
+    this.addNumber = new AddPhoneNumberUseCase(unitOfWork, this.orgs, this.numbers);
+    this.updateNumber = new UpdatePhoneNumberUseCase(this.numbers);
+    this.removeNumber = new RemovePhoneNumberUseCase(this.numbers);
+    this.createToken = new CreateTokenUseCase(unitOfWork, this.orgs, this.tokens);
+    // The CLI's process has no token cache worth keeping: a revocation reaches running gateways within GATEWAY_AUTH_CACHE_MS.
+    this.revokeToken = new RevokeTokenUseCase(unitOfWork, this.orgs, this.tokens, new TokenCache(0));
+    this.republish = new RepublishDirectoryUseCase(unitOfWork, this.orgs, this.agents);
+    this.ensureDefaultOrg = new EnsureDefaultOrgUseCase(this.createOrg, this.createAgent, this.addNumber, this.agents, this.numbers, this.tokens);
+  }
+}
+
+/** The runtime's Outbox over the CLI's database, for `enqueue` only (never started, so `kick` does nothing and nothing is published). */
+function enqueueOnlyOutbox(db: Database): DirectoryOutbox {
+  return new Outbox(db, {} as EventPublisher, createLogger('gateway-admin', 'silent'), {} as Metrics);
+}
 
 /** The admin CLI: orgs, tokens, agents, numbers and org limits, in the gateway's schema. */
 export async function runAdmin(argv: string[]): Promise<string> {
@@ -141,74 +224,74 @@ export async function runAdmin(argv: string[]): Promise<string> {
   const config = loadConfig(AdminEnv);
   await ensureDatabaseExists(config.DATABASE_URL);
   const db = new Database(createPool(config.DATABASE_URL, 2), 'gateway');
-  const directory = new DirectoryStore(db, undefined, new SecretBox(config.OUTDIAL_SECRETS_KEY));
+  const directory = new AdminDirectory(db, new SecretBox(config.OUTDIAL_SECRETS_KEY));
   try {
     await runMigrations(db, GATEWAY_MIGRATIONS);
-    const out = await run(command, opts, db, directory);
+    const out = await run(command, opts, directory);
     return JSON.stringify(out);
   } finally {
     await db.close();
   }
 }
 
-async function run(command: string, opts: Record<string, string>, db: Database, directory: DirectoryStore): Promise<unknown> {
+async function run(command: string, opts: Record<string, string>, directory: AdminDirectory): Promise<unknown> {
   switch (command) {
     case 'bootstrap': {
-      const result = await ensureDefaultOrg(db, opts.token);
+      const result = await directory.ensureDefaultOrg.execute({ token: opts.token });
       return { org_id: 'default', org_created: result.orgCreated, ...(result.createdToken ? { token: result.createdToken } : {}) };
     }
     case 'create-org': {
       const id = required(opts, 'id');
       if (!ORG_ID_PATTERN.test(id)) throw new UsageError('--id must be 1-63 of a-z, 0-9, "_", "-", starting with a letter or digit');
       const limits = validateBody(UpdateOrgBody, defined({ max_concurrent_calls: numberOpt(opts['max-concurrent-calls']), calls_per_second: numberOpt(opts['calls-per-second']), compliance_guard: boolOpt(opts['compliance-guard']) }));
-      return orgView(await directory.createOrg(id, opts.name ?? id, limits), 'owner');
+      return orgView(await directory.createOrg.execute({ org_id: id, name: opts.name ?? id, limits }), 'owner');
     }
     case 'set-limits': {
       const changes = validateBody(UpdateOrgBody, defined({ name: opts.name, max_concurrent_calls: numberOpt(opts['max-concurrent-calls']), calls_per_second: numberOpt(opts['calls-per-second']), compliance_guard: boolOpt(opts['compliance-guard']) }));
       if (Object.values(changes).every((v) => v === undefined)) throw new UsageError('give at least one of --max-concurrent-calls, --calls-per-second, --compliance-guard, --name');
-      return orgView(await directory.updateOrg(required(opts, 'org'), changes), 'owner');
+      return orgView(await directory.updateOrg.execute({ org_id: required(opts, 'org'), changes }), 'owner');
     }
     case 'list-orgs':
-      return (await directory.listOrgs()).map((org) => orgView(org, 'owner'));
+      return (await directory.orgs.list()).map((org) => orgView(org, 'owner'));
     case 'create-token': {
       const role = required(opts, 'role');
       if (!MEMBER_ROLES.includes(role as MemberRole)) throw new UsageError('--role must be owner, admin or member');
-      const created = await directory.createToken(required(opts, 'org'), role as MemberRole, opts.name ?? role, 'admin-cli');
+      const created = await directory.createToken.execute({ org_id: required(opts, 'org'), role: role as MemberRole, name: opts.name ?? role, created_by: 'admin-cli' });
       return { ...tokenView(created), token: created.token, note: 'the token is shown only now; only its hash is stored' };
     }
     case 'list-tokens':
-      return (await directory.listTokens(required(opts, 'org'), ALL)).items.map(tokenView);
+      return (await directory.tokens.list(required(opts, 'org'), ALL)).items.map(tokenView);
     case 'revoke-token':
-      return tokenView(await directory.revokeToken(required(opts, 'org'), required(opts, 'id')));
+      return tokenView(await directory.revokeToken.execute({ org_id: required(opts, 'org'), token_id: required(opts, 'id') }));
     case 'create-agent': {
       const body = validateBody(CreateAgentBody, defined({ agent_id: opts.id, ...agentFields(opts), name: opts.name ?? opts.id }));
-      return agentView(await directory.createAgent(required(opts, 'org'), body));
+      return agentView(await directory.createAgent.execute({ org_id: required(opts, 'org'), agent: body }));
     }
     case 'update-agent': {
       const body = validateBody(UpdateAgentBody, agentFields(opts));
-      return agentView(await directory.updateAgent(required(opts, 'org'), required(opts, 'id'), body));
+      return agentView(await directory.updateAgent.execute({ org_id: required(opts, 'org'), agent_id: required(opts, 'id'), changes: body }));
     }
     case 'delete-agent':
-      await directory.deleteAgent(required(opts, 'org'), required(opts, 'id'));
+      await directory.deleteAgent.execute({ org_id: required(opts, 'org'), agent_id: required(opts, 'id') });
       return { agent_id: opts.id, deleted: true };
     case 'list-agents':
-      return (await directory.listAgents(required(opts, 'org'), ALL)).items.map((row) => agentView(row));
+      return (await directory.agents.list(required(opts, 'org'), ALL)).items.map((row) => agentView(row));
     case 'add-number': {
       const body = validateBody(CreatePhoneNumberBody, defined({ number: required(opts, 'number'), provider: opts.provider }));
-      return phoneNumberView(await directory.addNumber(required(opts, 'org'), body.number, opts['inbound-only'] !== 'true', body.provider ?? 'simulated'));
+      return phoneNumberView(await directory.addNumber.execute({ org_id: required(opts, 'org'), e164: body.number, outbound_enabled: opts['inbound-only'] !== 'true', provider: body.provider ?? 'simulated' }));
     }
     case 'set-number': {
       const enabled = boolOpt(opts['outbound-enabled']);
       if (enabled !== undefined && typeof enabled !== 'boolean') throw new UsageError('--outbound-enabled must be true or false');
-      return phoneNumberView(await directory.updateNumber(required(opts, 'org'), required(opts, 'number'), { outbound_enabled: enabled, provider: opts.provider }));
+      return phoneNumberView(await directory.updateNumber.execute({ org_id: required(opts, 'org'), e164: required(opts, 'number'), outbound_enabled: enabled, provider: opts.provider }));
     }
     case 'remove-number':
-      await directory.deleteNumber(required(opts, 'org'), required(opts, 'number'));
+      await directory.removeNumber.execute({ org_id: required(opts, 'org'), e164: required(opts, 'number') });
       return { number: opts.number, removed: true };
     case 'list-numbers':
-      return (await directory.listNumbers(required(opts, 'org'), ALL)).items.map(phoneNumberView);
+      return (await directory.numbers.list(required(opts, 'org'), ALL)).items.map(phoneNumberView);
     case 'republish':
-      return { events: await directory.republishAll() };
+      return { events: await directory.republish.execute() };
     default:
       throw new UsageError(`unknown command "${command}"`);
   }

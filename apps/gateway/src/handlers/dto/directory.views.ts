@@ -1,7 +1,8 @@
 import { MemberRole } from '@outdial/contracts';
 import { AgentView, OrgView, PhoneNumberView, TokenView } from './directory.dto';
 import { AgentRow, circuitBreakerOf, OrgRow } from '../../domain/directory-events';
-import { PhoneNumberRow, TokenRow } from '../../persistence/directory-store';
+import { PhoneNumberRow } from '../../persistence/phone-numbers.repository';
+import { TokenRow } from '../../persistence/tokens.repository';
 import { agentWebhookUrl } from '../../domain/platform-config';
 
 const iso = (d: Date | null): string | null => (d ? new Date(d).toISOString() : null);

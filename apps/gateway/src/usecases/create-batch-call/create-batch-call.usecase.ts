@@ -1,125 +1,95 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { BatchSettings, CreateBatchCommand, CreateBatchResult, ProviderName, Subjects, toValidatedInstance, UploadReference, ValidateBatchResult } from '@outdial/contracts';
-import { Database, NatsBus, RpcClient, SERVICE_CONFIG, ServiceError } from '@outdial/service-runtime';
-import { DateTime } from 'luxon';
-import { AuthContext } from '../../handlers/auth/auth-context';
-import { GatewayEnv } from '../../gateway-env';
+import { CreateBatchResult, Subjects } from '@outdial/contracts';
+import { RpcClient, SERVICE_CONFIG, ServiceError } from '@outdial/service-runtime';
 import { ReadModelBarrier } from '../../adapters/read-model-barrier';
-import { CreateBatchRequest } from '../../handlers/dto/create-batch-request.dto';
+import { UploadStore } from '../../adapters/uploads/upload-store';
+import { requestFingerprint } from '../../domain/request-fingerprint';
+import { GatewayEnv } from '../../gateway-env';
+import { IdempotencyKeysRepository } from '../../persistence/idempotency-keys.repository';
+import { CreateBatchCallCommand, CreateBatchCallOutcome } from './create-batch-call.command';
+import { IngestBatchCommandBuilder } from './ingest-batch-command.builder';
+
+/** How long a key is remembered (Stripe-style: a day). */
+const KEY_TTL_HOURS = 24;
+/** How often a request waits on the same key's request in progress. */
+const POLL_MS = 100;
+/** The route in every fingerprint: the native create and its compatibility twins share keys. */
+const FINGERPRINT_ROUTE = 'POST /api/batch-calls';
 
 /**
- * Checks what only the gateway knows (agent, caller number, settings), fills in the defaults of
- * SPEC §3, and asks ingest to build the batch from the stored upload.
+ * Creates a batch of calls (SPEC §3, §9): the gateway's checks (IngestBatchCommandBuilder), then
+ * ingest builds the batch from the stored upload (`ingest.create_batch` RPC, bounded by
+ * GATEWAY_CREATE_TIMEOUT_MS), then read-your-writes: the answer goes out once reporting has the
+ * batch (its status and totals; the contacts list counts contacts still on their way as pending).
+ * Waiting for every contact would hold a 1M-row create for reporting's whole absorption (~2 min
+ * here) after ingest is done.
+ *
+ * `Idempotency-Key` (SPEC §9): the first request with a key claims it (a row with no response yet,
+ * inserted atomically, so two concurrent requests cannot both run); a later request with the same
+ * key and the same fingerprint (route, upload bytes, settings) gets the stored response, or waits
+ * for the one in progress (up to GATEWAY_CREATE_TIMEOUT_MS, then 409 `conflict`); a different
+ * fingerprint is 422 `idempotency_key_reused`. A failed create releases the key so the client can
+ * retry. An upload that no create used (replayed, refused) is deleted.
  */
 @Injectable()
-export class CreateBatchUseCase {
+export class CreateBatchCallUseCase {
   constructor(
-    private readonly db: Database,
+    private readonly commands: IngestBatchCommandBuilder,
     private readonly rpc: RpcClient,
-    private readonly bus: NatsBus,
     private readonly readModel: ReadModelBarrier,
+    private readonly keys: IdempotencyKeysRepository,
+    private readonly uploads: UploadStore,
     @Inject(SERVICE_CONFIG) private readonly config: GatewayEnv,
   ) {}
 
-  /** `initialStatus: 'pending'`: created but not started until scheduled (the Bolna-style compatibility create). */
-  async execute(auth: AuthContext, raw: Record<string, unknown>, upload: UploadReference, options: { initialStatus?: 'pending' } = {}): Promise<CreateBatchResult> {
-    const command = await this.prepare(auth, raw, upload, options);
-    const result = await this.rpc.request<CreateBatchResult>(Subjects.ingestCreateBatch, command, this.config.GATEWAY_CREATE_TIMEOUT_MS);
-    // Read-your-writes: the 201 goes out once reporting has the batch (its status and totals; the
-    // contacts list counts contacts still on their way as pending). Waiting for every contact would
-    // hold a 1M-row create for reporting's whole absorption (~2 min here) after ingest is done.
-    await this.readModel.wait(auth.org_id, result.batch_id, { exists: true });
+  async execute(command: CreateBatchCallCommand): Promise<CreateBatchCallOutcome> {
+    if (!command.idempotencyKey) return { result: await this.create(command), replayed: false };
+    const fingerprint = requestFingerprint(FINGERPRINT_ROUTE, command.upload.sha256, command.settings);
+    let ran = false;
+    const outcome = await this.once(command.auth.org_id, command.idempotencyKey, fingerprint, () => {
+      ran = true;
+      return this.create(command);
+    }).catch(async (error) => {
+      if (!ran) await this.uploads.discard(command.upload);
+      throw error;
+    });
+    if (!ran) await this.uploads.discard(command.upload);
+    return outcome;
+  }
+
+  private async create(command: CreateBatchCallCommand): Promise<CreateBatchResult> {
+    const ingestCommand = await this.commands.build(command.auth, command.settings, command.upload, command.initialStatus);
+    const result = await this.rpc.request<CreateBatchResult>(Subjects.ingestCreateBatch, ingestCommand, this.config.GATEWAY_CREATE_TIMEOUT_MS);
+    await this.readModel.wait(command.auth.org_id, result.batch_id, { exists: true });
     return result;
   }
 
-  /** Validate-only (dry run): the same checks and report as a create; nothing is stored. */
-  async validate(auth: AuthContext, raw: Record<string, unknown>, upload: UploadReference): Promise<ValidateBatchResult> {
-    const command = await this.prepare(auth, raw, upload);
-    return this.rpc.request<ValidateBatchResult>(Subjects.ingestValidateBatch, command, this.config.GATEWAY_CREATE_TIMEOUT_MS);
-  }
-
-  /** The command for ingest; a request refused here deletes its upload (ingest never sees it). */
-  private async prepare(auth: AuthContext, raw: Record<string, unknown>, upload: UploadReference, options: { initialStatus?: 'pending' } = {}): Promise<CreateBatchCommand> {
-    try {
-      const request = toValidatedInstance(CreateBatchRequest, raw, 'create batch request');
-      const agent = await this.agent(auth.org_id, request.agent_id);
-      const fromNumber = await this.fromNumber(auth.org_id, request.from_number);
-      const settings = this.settings(request);
-      return {
-        org_id: auth.org_id,
-        batch_id: `batch_${randomUUID().replace(/-/g, '')}`,
-        upload: { object_name: upload.object_name, filename: upload.filename, content_type: upload.content_type, size: upload.size },
-        name: request.name ?? defaultName(upload.filename),
-        agent_id: request.agent_id,
-        provider: agent.provider,
-        from_number: fromNumber,
-        initial_status: options.initialStatus ?? (settings.scheduled_start_time ? 'scheduled' : 'running'),
-        settings,
-        ...(request.column_mapping ? { column_mapping: request.column_mapping } : {}),
-      };
-    } catch (error) {
-      await this.discard(upload);
-      throw error;
+  /** Runs `create` once per (org, key); repeats get its stored answer (see the class comment). */
+  private async once(orgId: string, key: string, fingerprint: string, create: () => Promise<CreateBatchResult>): Promise<CreateBatchCallOutcome> {
+    const deadline = Date.now() + this.config.GATEWAY_CREATE_TIMEOUT_MS;
+    for (;;) {
+      await this.keys.deleteExpired(orgId, key, KEY_TTL_HOURS);
+      if (await this.keys.claim(orgId, key, fingerprint)) {
+        let result: CreateBatchResult;
+        try {
+          result = await create();
+        } catch (error) {
+          await this.keys.release(orgId, key);
+          throw error;
+        }
+        await this.keys.complete(orgId, key, result);
+        return { result, replayed: false };
+      }
+      const row = await this.keys.find<CreateBatchResult>(orgId, key);
+      if (!row) continue; // released between our insert and select: claim again
+      if (row.fingerprint !== fingerprint) {
+        throw new ServiceError('idempotency_key_reused', 'this Idempotency-Key was already used with a different request (other file or settings); use a new key', {
+          idempotency_key: key,
+        });
+      }
+      if (row.response !== null) return { result: row.response, replayed: true };
+      if (Date.now() > deadline) throw new ServiceError('conflict', 'a request with this Idempotency-Key is still in progress; retry later', { idempotency_key: key });
+      await new Promise((r) => setTimeout(r, POLL_MS));
     }
   }
-
-  async discard(upload: UploadReference): Promise<void> {
-    const store = await this.bus.uploads();
-    await store.delete(upload.object_name).catch(() => undefined);
-  }
-
-  private async agent(orgId: string, agentId: string): Promise<{ kind: string; provider: ProviderName }> {
-    const rows = await this.db.query<{ kind: string; provider: ProviderName }>(`SELECT kind, provider FROM gateway.agents WHERE org_id = $1 AND agent_id = $2`, [orgId, agentId]);
-    if (rows.length === 0) throw new ServiceError('not_found', `agent ${agentId} not found`, { field: 'agent_id' });
-    if (rows[0].kind !== 'voice') throw new ServiceError('agent_not_voice', `agent ${agentId} is a ${rows[0].kind} agent; only voice agents can place calls`, { field: 'agent_id' });
-    return rows[0];
-  }
-
-  private async fromNumber(orgId: string, requested?: string): Promise<string> {
-    if (requested) {
-      const rows = await this.db.query(`SELECT 1 FROM gateway.phone_numbers WHERE org_id = $1 AND e164 = $2 AND outbound_enabled`, [orgId, requested.trim()]);
-      if (rows.length === 0) throw new ServiceError('from_number_not_allowed', `${requested} is not an outbound-enabled number of this organization`, { field: 'from_number' });
-      return requested.trim();
-    }
-    const rows = await this.db.query<{ e164: string }>(`SELECT e164 FROM gateway.phone_numbers WHERE org_id = $1 AND outbound_enabled ORDER BY created_at, e164 LIMIT 1`, [orgId]);
-    if (rows.length === 0) throw new ServiceError('from_number_not_allowed', 'the organization has no outbound-enabled number; register one first', { field: 'from_number' });
-    return rows[0].e164;
-  }
-
-  private settings(request: CreateBatchRequest): BatchSettings {
-    const zone = request.timezone ?? 'UTC';
-    if (!DateTime.now().setZone(zone).isValid) {
-      throw new ServiceError('validation_failed', `timezone "${zone}" is not an IANA time zone`, [{ field: 'timezone', problems: ['must be an IANA time zone'] }]);
-    }
-    const settings = new BatchSettings();
-    settings.timezone = zone;
-    if (request.concurrency !== undefined) settings.concurrency = request.concurrency;
-    if (request.max_attempts !== undefined) settings.max_attempts = request.max_attempts;
-    if (request.retry_policy) settings.retry_policy = request.retry_policy;
-    if (request.timeout_per_call_seconds !== undefined) settings.timeout_per_call_seconds = request.timeout_per_call_seconds;
-    if (request.scheduled_start_time) settings.scheduled_start_time = toUtcIso(request.scheduled_start_time, zone, 'scheduled_start_time');
-    if (request.end_time) settings.end_time = toUtcIso(request.end_time, zone, 'end_time');
-    if (request.call_timing) settings.call_timing = request.call_timing;
-    if (request.callback_url) settings.callback_url = request.callback_url;
-    if (request.default_region) settings.default_region = request.default_region.toUpperCase();
-    if (request.invalid_phone_handling) settings.invalid_phone_handling = request.invalid_phone_handling;
-    if (request.priority !== undefined) settings.priority = request.priority;
-    if (request.bypass_call_guardrails !== undefined) settings.bypass_call_guardrails = request.bypass_call_guardrails;
-    if (request.campaign_id) settings.campaign_id = request.campaign_id;
-    if (request.description) settings.description = request.description;
-    if (request.metadata) settings.metadata = request.metadata;
-    return toValidatedInstance(BatchSettings, JSON.parse(JSON.stringify(settings)), 'batch settings');
-  }
-}
-
-/** An ISO 8601 time without an offset is read in the batch's time zone. */
-function toUtcIso(value: string, zone: string, field: string): string {
-  const parsed = DateTime.fromISO(value, { zone, setZone: false });
-  if (!parsed.isValid) throw new ServiceError('validation_failed', `${field} is not an ISO 8601 time`, [{ field, problems: ['must be ISO 8601'] }]);
-  return parsed.toUTC().toISO()!;
-}
-
-function defaultName(filename: string): string {
-  return filename.replace(/\.[^.]+$/, '') || 'Untitled batch';
 }

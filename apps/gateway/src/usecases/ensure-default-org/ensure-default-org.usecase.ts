@@ -1,11 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { Database, ServiceError } from '@outdial/service-runtime';
+import { Injectable } from '@nestjs/common';
+import { ServiceError } from '@outdial/service-runtime';
 import { hashToken, newToken } from '../../domain/token-hash';
-import { DirectoryStore } from '../../persistence/directory-store';
+import { AgentsRepository } from '../../persistence/agents.repository';
+import { PhoneNumbersRepository } from '../../persistence/phone-numbers.repository';
+import { NewToken, TokensRepository } from '../../persistence/tokens.repository';
+import { AddPhoneNumberUseCase } from '../add-phone-number/add-phone-number.usecase';
+import { CreateAgentUseCase } from '../create-agent/create-agent.usecase';
+import { CreateOrgUseCase } from '../create-org/create-org.usecase';
 
 export const DEFAULT_ORG_ID = 'default';
 export const DEMO_AGENT_ID = 'agent-demo';
 export const DEMO_FROM_NUMBER = '+12025550100';
+
+/** The CLI's `bootstrap [--token SECRET]`. */
+export interface EnsureDefaultOrgCommand {
+  /** When given, this secret is (made again, if revoked) an active owner token of org `default`. */
+  token?: string;
+}
 
 export interface BootstrapResult {
   /** The owner token, when it was created now (shown once). */
@@ -26,35 +38,48 @@ async function unlessExists<T>(fn: () => Promise<T>): Promise<T | undefined> {
 /**
  * SPEC §11: makes sure org `default` exists with an owner token, the voice agent `agent-demo` on
  * the simulated provider and the outbound number +12025550100 (re-created if they were removed).
- * With `token` given, that token is (made again, if revoked) an active owner token; without it, a token is created only if
- * the org is new, and returned once. Goes through the directory, so every creation is a versioned
- * event in the outbox like any other change.
+ * With `token` given, that token is (made again, if revoked) an active owner token; without it, a
+ * token is created only if the org is new, and returned once. Goes through the directory's use
+ * cases, so every creation is a versioned event in the outbox like any other change.
  */
-export async function ensureDefaultOrg(db: Database, token?: string): Promise<BootstrapResult> {
-  const directory = new DirectoryStore(db);
-  const orgCreated = (await unlessExists(() => directory.createOrg(DEFAULT_ORG_ID, 'Default organization'))) !== undefined;
-  const agents = await db.query(`SELECT 1 FROM gateway.agents WHERE org_id = $1 AND agent_id = $2`, [DEFAULT_ORG_ID, DEMO_AGENT_ID]);
-  if (agents.length === 0) {
-    await unlessExists(() => directory.createAgent(DEFAULT_ORG_ID, { agent_id: DEMO_AGENT_ID, name: 'Demo voice agent', kind: 'voice', provider: 'simulated' }));
-  }
-  const numbers = await db.query(`SELECT 1 FROM gateway.phone_numbers WHERE e164 = $1`, [DEMO_FROM_NUMBER]);
-  if (numbers.length === 0) await unlessExists(() => directory.addNumber(DEFAULT_ORG_ID, DEMO_FROM_NUMBER, true, 'simulated'));
+@Injectable()
+export class EnsureDefaultOrgUseCase {
+  constructor(
+    private readonly createOrg: CreateOrgUseCase,
+    private readonly createAgent: CreateAgentUseCase,
+    private readonly addPhoneNumber: AddPhoneNumberUseCase,
+    private readonly agents: AgentsRepository,
+    private readonly numbers: PhoneNumbersRepository,
+    private readonly tokens: TokensRepository,
+  ) {}
 
-  if (token) {
-    await db.query(
-      `INSERT INTO gateway.tokens (token_id, org_id, name, role, token_hash, token_hint, created_by) VALUES ($1, $2, 'bootstrap', 'owner', $3, $4, 'bootstrap')
-       ON CONFLICT (token_hash) DO UPDATE SET revoked_at = NULL, role = 'owner' WHERE gateway.tokens.org_id = EXCLUDED.org_id`,
-      [`tok_${randomUUID().replace(/-/g, '')}`, DEFAULT_ORG_ID, hashToken(token), token.slice(-4)],
-    );
-    return { orgCreated };
+  async execute(command: EnsureDefaultOrgCommand): Promise<BootstrapResult> {
+    const orgCreated = (await unlessExists(() => this.createOrg.execute({ org_id: DEFAULT_ORG_ID, name: 'Default organization' }))) !== undefined;
+    if (!(await this.agents.find(DEFAULT_ORG_ID, DEMO_AGENT_ID))) {
+      await unlessExists(() => this.createAgent.execute({ org_id: DEFAULT_ORG_ID, agent: { agent_id: DEMO_AGENT_ID, name: 'Demo voice agent', kind: 'voice', provider: 'simulated' } }));
+    }
+    if (!(await this.numbers.isRegistered(DEMO_FROM_NUMBER))) {
+      await unlessExists(() => this.addPhoneNumber.execute({ org_id: DEFAULT_ORG_ID, e164: DEMO_FROM_NUMBER, outbound_enabled: true, provider: 'simulated' }));
+    }
+    if (command.token) {
+      await this.tokens.upsertOwner(bootstrapToken(command.token));
+      return { orgCreated };
+    }
+    if (!orgCreated) return { orgCreated };
+    const created = newToken();
+    await this.tokens.insertStandalone(bootstrapToken(created));
+    return { orgCreated, createdToken: created };
   }
-  if (!orgCreated) return { orgCreated };
-  const created = newToken();
-  await db.query(`INSERT INTO gateway.tokens (token_id, org_id, name, role, token_hash, token_hint, created_by) VALUES ($1, $2, 'bootstrap', 'owner', $3, $4, 'bootstrap')`, [
-    `tok_${randomUUID().replace(/-/g, '')}`,
-    DEFAULT_ORG_ID,
-    hashToken(created),
-    created.slice(-4),
-  ]);
-  return { orgCreated, createdToken: created };
+}
+
+function bootstrapToken(secret: string): NewToken {
+  return {
+    token_id: `tok_${randomUUID().replace(/-/g, '')}`,
+    org_id: DEFAULT_ORG_ID,
+    name: 'bootstrap',
+    role: 'owner',
+    token_hash: hashToken(secret),
+    token_hint: secret.slice(-4),
+    created_by: 'bootstrap',
+  };
 }

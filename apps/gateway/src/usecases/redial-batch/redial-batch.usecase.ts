@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { BatchSettingsView, ContactItem, CreateBatchResult, ListPage, Subjects } from '@outdial/contracts';
 import { NatsBus, RpcClient, ServiceError } from '@outdial/service-runtime';
-import { AuthContext } from '../../handlers/auth/auth-context';
-import { CreateBatchUseCase } from '../create-batch-call/create-batch-call.usecase';
 import { storeJsonContacts } from '../../adapters/uploads/multipart-upload';
-import { matchesRedial, REDIAL_STATUSES, redialContact, redialCreateRequest, reportingStatusesFor } from '../../domain/redial-rules';
+import { matchesRedial, parseRedialBody, redialContact, redialCreateRequest, reportingStatusesFor } from '../../domain/redial-rules';
+import { CreateBatchCallUseCase } from '../create-batch-call/create-batch-call.usecase';
+import { RedialBatchCommand } from './redial-batch.command';
 
 /** Contacts fetched from reporting per request (the largest page its contacts list allows). */
 const PAGE_SIZE = 100;
@@ -19,7 +19,7 @@ export type RedialResult = CreateBatchResult & { redial_of: string; redialed_con
  *
  * Owners of the pieces: ingest keeps the settings a batch was created with (`batch_settings`
  * RPC), reporting keeps each contact's final status and variables (contacts list RPC). The new
- * batch then goes through the ordinary create (CreateBatchUseCase -> ingest), so it gets the same
+ * batch then goes through the ordinary create (CreateBatchCallUseCase -> ingest), so it gets the same
  * validation, suppression check (a number put on the do-not-call list since is not called again),
  * dedupe, estimates and events as any other.
  *
@@ -31,10 +31,11 @@ export class RedialBatchUseCase {
   constructor(
     private readonly rpc: RpcClient,
     private readonly bus: NatsBus,
-    private readonly createBatch: CreateBatchUseCase,
+    private readonly createBatchCall: CreateBatchCallUseCase,
   ) {}
 
-  async execute(auth: AuthContext, batchId: string, body: Record<string, unknown>): Promise<RedialResult> {
+  async execute(command: RedialBatchCommand): Promise<RedialResult> {
+    const { auth, batch_id: batchId, body } = command;
     // The batch first: another org's batch is a 404 whatever the body says.
     const original = await this.rpc.request<BatchSettingsView>(Subjects.ingestBatchSettings, { org_id: auth.org_id, batch_id: batchId });
     const { statuses, overrides } = parseRedialBody(body);
@@ -43,7 +44,7 @@ export class RedialBatchUseCase {
       throw new ServiceError('unprocessable', `no contact of ${batchId} ended in ${statuses.join(', ')}`, { statuses });
     }
     const upload = await storeJsonContacts(this.bus, contacts);
-    const result = await this.createBatch.execute(auth, redialCreateRequest(original, overrides), upload);
+    const { result } = await this.createBatchCall.execute({ auth, settings: redialCreateRequest(original, overrides), upload });
     return { ...result, redial_of: batchId, redialed_contacts: contacts.length };
   }
 
@@ -56,22 +57,4 @@ export class RedialBatchUseCase {
       if (result.items.length < PAGE_SIZE || page * PAGE_SIZE >= result.total) return out;
     }
   }
-}
-
-/** Splits a redial body into its `statuses` and the create settings that override the original's. */
-export function parseRedialBody(body: Record<string, unknown>): { statuses: string[]; overrides: Record<string, unknown> } {
-  const { statuses, ...overrides } = body;
-  if (!Array.isArray(statuses) || statuses.length === 0 || statuses.some((s) => typeof s !== 'string')) {
-    throw new ServiceError('validation_failed', 'statuses must be a non-empty list of final contact statuses or outcomes', [{ field: 'statuses', problems: ['must be a non-empty array of strings'] }]);
-  }
-  const unknown = statuses.filter((s) => !REDIAL_STATUSES.includes(s));
-  if (unknown.length > 0) {
-    throw new ServiceError('validation_failed', `statuses ${unknown.join(', ')} are not final contact statuses or outcomes`, [
-      { field: 'statuses', problems: [`each one of ${REDIAL_STATUSES.join(', ')}`] },
-    ]);
-  }
-  if ('column_mapping' in overrides || 'calls' in overrides || 'file_url' in overrides) {
-    throw new ServiceError('validation_failed', 'a redial takes its contacts from the original batch: no calls, file_url or column_mapping', [{ field: 'calls', problems: ['not allowed'] }]);
-  }
-  return { statuses: [...new Set(statuses as string[])], overrides };
 }

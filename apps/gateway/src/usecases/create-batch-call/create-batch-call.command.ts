@@ -13,8 +13,9 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { BATCH_LIMITS, CallTiming, RetryPolicy } from '@outdial/contracts';
-import { ServiceError } from '@outdial/service-runtime';
+import { BATCH_LIMITS, CallTiming, CreateBatchResult, RetryPolicy } from '@outdial/contracts';
+import { AuthContext } from '../../domain/auth-context';
+import { StoredUpload } from '../../adapters/uploads/multipart-upload';
 
 /** The create request of SPEC §3 as the API user sends it (every setting optional but agent_id). */
 export class CreateBatchRequest {
@@ -40,31 +41,23 @@ export class CreateBatchRequest {
   @IsOptional() @IsObject() column_mapping?: Record<string, string>;
 }
 
-const JSON_FIELDS = new Set(['metadata', 'retry_policy', 'call_timing', 'column_mapping']);
-const NUMBER_FIELDS = new Set(['concurrency', 'max_attempts', 'priority', 'timeout_per_call_seconds']);
-const BOOLEAN_FIELDS = new Set(['bypass_call_guardrails']);
 
 /**
- * Multipart settings arrive as text (SPEC §3): objects and lists as JSON text, numbers and
- * booleans as plain text. A value that cannot be read is a 400 naming the field.
+ * A create (SPEC §3, §9): the caller, its raw settings (checked here against CreateBatchRequest),
+ * the contact list already in the object store, and optionally its `Idempotency-Key`.
  */
-export function formFieldsToRequest(fields: Record<string, string>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [name, raw] of Object.entries(fields)) {
-    const value = raw.trim();
-    if (JSON_FIELDS.has(name)) {
-      try {
-        out[name] = JSON.parse(value);
-      } catch {
-        throw new ServiceError('validation_failed', `${name} must be JSON text`, [{ field: name, problems: ['must be JSON text'] }]);
-      }
-    } else if (NUMBER_FIELDS.has(name)) {
-      out[name] = /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value;
-    } else if (BOOLEAN_FIELDS.has(name)) {
-      out[name] = value === 'true' ? true : value === 'false' ? false : value;
-    } else {
-      out[name] = raw;
-    }
-  }
-  return out;
+export interface CreateBatchCallCommand {
+  auth: AuthContext;
+  settings: Record<string, unknown>;
+  upload: StoredUpload;
+  /** With a key, a repeat of the same request (route, upload bytes, settings) answers the first one's result. */
+  idempotencyKey?: string;
+  /** `pending`: created but not started until scheduled (the Bolna-style compatibility create). */
+  initialStatus?: 'pending';
+}
+
+/** A create's answer; `replayed` when it is the stored answer of an earlier request with the same key. */
+export interface CreateBatchCallOutcome {
+  result: CreateBatchResult;
+  replayed: boolean;
 }
