@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { prefixedStreamName } from '@outdial/contracts';
-import { RunningService, SecretBox, startService } from '@outdial/service-runtime';
+import { quoteIdent, RunningService, SecretBox, startService } from '@outdial/service-runtime';
 import { createIsolatedEnv, IsolatedEnv } from '../../../test/support/isolated-env';
 import { runAdmin } from '../src/handlers/cli/admin';
 import { GatewayEnv } from '../src/gateway-env';
@@ -62,7 +62,7 @@ describe('agent secrets and platform webhooks at the gateway', () => {
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ config: { assistant_id: 'as', phone_number_id: 'pn' }, secrets_set: ['api_key', 'webhook_secret'], webhook_url: expect.stringContaining('/api/provider-events/vapi?org_id=default&agent_id=v1') });
     expect(created.text).not.toContain(API_KEY);
-    const rows = await running.runtime.db.query<any>(`SELECT * FROM gateway.agents WHERE agent_id = 'v1'`);
+    const rows = await running.runtime.db.query<any>(`SELECT * FROM ${quoteIdent(running.runtime.db.schema)}.agents WHERE agent_id = 'v1'`);
     expect(JSON.stringify(rows)).not.toContain(API_KEY);
     expect(new SecretBox(KEY).open(rows[0].sealed_secrets)).toEqual({ api_key: API_KEY, webhook_secret: WEBHOOK_SECRET });
 
@@ -83,7 +83,7 @@ describe('agent secrets and platform webhooks at the gateway', () => {
 
     const switched = await call('PATCH', '/api/agents/v1', { provider: 'simulated', config: {} });
     expect(switched.body).toMatchObject({ provider: 'simulated', secrets_set: [] });
-    expect((await running.runtime.db.query<any>(`SELECT sealed_secrets FROM gateway.agents WHERE agent_id = 'v1'`))[0].sealed_secrets).toBeNull();
+    expect((await running.runtime.db.query<any>(`SELECT sealed_secrets FROM ${quoteIdent(running.runtime.db.schema)}.agents WHERE agent_id = 'v1'`))[0].sealed_secrets).toBeNull();
   });
 
   it('answers 400 naming each missing field of a platform config', async () => {

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parsePayload, prefixedStreamName, Subjects } from '@outdial/contracts';
-import { RunningService, startService } from '@outdial/service-runtime';
+import { quoteIdent, RunningService, startService } from '@outdial/service-runtime';
 import { createIsolatedEnv, IsolatedEnv } from '../../../test/support/isolated-env';
 import { runAdmin } from '../src/handlers/cli/admin';
 import { GatewayEnv } from '../src/gateway-env';
@@ -300,7 +300,7 @@ describe('gateway directory, roles, errors and OpenAPI', () => {
       expect(created.body).toMatchObject({ role: 'member', name: 'dashboard', revoked_at: null });
       const secret: string = created.body.token;
       expect(created.body.token_hint).toBe(`…${secret.slice(-4)}`);
-      const stored = await running.runtime.db.query<{ token_hash: string }>(`SELECT token_hash FROM gateway.tokens WHERE token_id = $1`, [created.body.token_id]);
+      const stored = await running.runtime.db.query<{ token_hash: string }>(`SELECT token_hash FROM ${quoteIdent(running.runtime.db.schema)}.tokens WHERE token_id = $1`, [created.body.token_id]);
       expect(stored[0].token_hash).toMatch(/^[0-9a-f]{64}$/);
       expect(stored[0].token_hash).not.toContain(secret);
 

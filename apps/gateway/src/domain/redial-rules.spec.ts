@@ -1,6 +1,5 @@
 import { ServiceError } from '@outdial/service-runtime';
-import { parseRedialBody } from '../usecases/redial-batch/redial-batch.usecase';
-import { matchesRedial, redialContact, redialCreateRequest, reportingStatusesFor } from './redial-rules';
+import { matchesRedial, parseRedialBody, redialContact, redialCreateRequest, reportingStatusesFor } from './redial-rules';
 
 describe('redial rules (SPEC §4 "Redial")', () => {
   it('an outcome names failed contacts whose last attempt had it; a final status names itself', () => {
