@@ -21,7 +21,7 @@ import { ErrorBodyFilter } from './handlers/http/error-body.filter';
 import { RateLimitInterceptor } from './handlers/http/rate-limit.interceptor';
 import { ProviderEventsModule } from './handlers/provider-events.module';
 import { SuppressionModule } from './handlers/suppression.controller';
-import { AgentsRepository } from './persistence/agents.repository';
+import { DirectoryAgentsRepository } from './persistence/directory-agents.repository';
 import { DIRECTORY_OUTBOX, DirectoryUnitOfWork } from './persistence/directory-unit-of-work';
 import { IdempotencyKeysRepository } from './persistence/idempotency-keys.repository';
 import { OrgsRepository } from './persistence/orgs.repository';
@@ -52,7 +52,7 @@ import { UpdateOrgUseCase } from './usecases/update-org/update-org.usecase';
 import { UpdatePhoneNumberUseCase } from './usecases/update-phone-number/update-phone-number.usecase';
 import { ValidateBatchCallUseCase } from './usecases/validate-batch-call/validate-batch-call.usecase';
 
-const REPOSITORIES = [OrgsRepository, AgentsRepository, PhoneNumbersRepository, TokensRepository, IdempotencyKeysRepository, DirectoryUnitOfWork];
+const REPOSITORIES = [OrgsRepository, DirectoryAgentsRepository, PhoneNumbersRepository, TokensRepository, IdempotencyKeysRepository, DirectoryUnitOfWork];
 
 const ADAPTERS = [ReadModelBarrier, UploadStore, UploadIntake, AgentSecretsVault, AgentBatches, ConsumerStats];
 

@@ -20,7 +20,7 @@ import {
   UpdatePhoneNumberBody,
 } from './dto/directory.dto';
 import { agentView, orgView, phoneNumberView, tokenView } from './dto/directory.views';
-import { AgentsRepository } from '../persistence/agents.repository';
+import { DirectoryAgentsRepository } from '../persistence/directory-agents.repository';
 import { OrgsRepository } from '../persistence/orgs.repository';
 import { PhoneNumbersRepository } from '../persistence/phone-numbers.repository';
 import { TokensRepository } from '../persistence/tokens.repository';
@@ -50,7 +50,7 @@ const applyAll = (decorators: MethodDecorator[]): MethodDecorator => (target, ke
 @Controller('api/agents')
 export class AgentsController {
   constructor(
-    private readonly agents: AgentsRepository,
+    private readonly agents: DirectoryAgentsRepository,
     private readonly createAgent: CreateAgentUseCase,
     private readonly updateAgent: UpdateAgentUseCase,
     private readonly deleteAgent: DeleteAgentUseCase,

@@ -18,7 +18,7 @@ import { IsOptional, IsString } from 'class-validator';
 import { AgentSecretsVault } from '../../adapters/agent-secrets-vault';
 import { TokenCache } from '../../adapters/token-cache';
 import { ORG_ID_PATTERN } from '../../domain/directory-rules';
-import { AgentsRepository } from '../../persistence/agents.repository';
+import { DirectoryAgentsRepository } from '../../persistence/directory-agents.repository';
 import { DirectoryOutbox, DirectoryUnitOfWork } from '../../persistence/directory-unit-of-work';
 import { GATEWAY_MIGRATIONS } from '../../persistence/migrations';
 import { OrgsRepository } from '../../persistence/orgs.repository';
@@ -171,7 +171,7 @@ const ALL = { page: 1, page_size: 1_000_000 };
  */
 export class AdminDirectory {
   readonly orgs: OrgsRepository;
-  readonly agents: AgentsRepository;
+  readonly agents: DirectoryAgentsRepository;
   readonly numbers: PhoneNumbersRepository;
   readonly tokens: TokensRepository;
   readonly createOrg: CreateOrgUseCase;
@@ -191,7 +191,7 @@ export class AdminDirectory {
     const unitOfWork = new DirectoryUnitOfWork(db, enqueueOnlyOutbox(db));
     const vault = new AgentSecretsVault(secrets);
     this.orgs = new OrgsRepository(db);
-    this.agents = new AgentsRepository(db);
+    this.agents = new DirectoryAgentsRepository(db);
     this.numbers = new PhoneNumbersRepository(db);
     this.tokens = new TokensRepository(db);
     this.createOrg = new CreateOrgUseCase(unitOfWork, this.orgs);

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { ServiceError } from '@outdial/service-runtime';
 import { AgentSecretsVault } from '../../adapters/agent-secrets-vault';
 import { agentEvent, AgentRow } from '../../domain/directory-events';
-import { AgentsRepository } from '../../persistence/agents.repository';
+import { DirectoryAgentsRepository } from '../../persistence/directory-agents.repository';
 import { DirectoryUnitOfWork } from '../../persistence/directory-unit-of-work';
 import { OrgsRepository } from '../../persistence/orgs.repository';
 
@@ -34,7 +34,7 @@ export class CreateAgentUseCase {
   constructor(
     private readonly unitOfWork: DirectoryUnitOfWork,
     private readonly orgs: OrgsRepository,
-    private readonly agents: AgentsRepository,
+    private readonly agents: DirectoryAgentsRepository,
     private readonly vault: AgentSecretsVault,
   ) {}
 

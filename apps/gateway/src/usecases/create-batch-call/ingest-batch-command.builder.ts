@@ -6,7 +6,7 @@ import { StoredUpload } from '../../adapters/uploads/multipart-upload';
 import { UploadStore } from '../../adapters/uploads/upload-store';
 import { AuthContext } from '../../domain/auth-context';
 import { batchSettingsOf, defaultBatchName } from '../../domain/batch-settings';
-import { AgentsRepository } from '../../persistence/agents.repository';
+import { DirectoryAgentsRepository } from '../../persistence/directory-agents.repository';
 import { PhoneNumbersRepository } from '../../persistence/phone-numbers.repository';
 import { CreateBatchRequest } from './create-batch-call.command';
 
@@ -22,7 +22,7 @@ import { CreateBatchRequest } from './create-batch-call.command';
 @Injectable()
 export class IngestBatchCommandBuilder {
   constructor(
-    private readonly agents: AgentsRepository,
+    private readonly agents: DirectoryAgentsRepository,
     private readonly numbers: PhoneNumbersRepository,
     private readonly uploads: UploadStore,
   ) {}

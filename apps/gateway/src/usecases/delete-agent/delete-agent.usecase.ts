@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ServiceError } from '@outdial/service-runtime';
 import { agentDeletedEvent } from '../../domain/directory-events';
-import { AgentsRepository } from '../../persistence/agents.repository';
+import { DirectoryAgentsRepository } from '../../persistence/directory-agents.repository';
 import { DirectoryUnitOfWork } from '../../persistence/directory-unit-of-work';
 
 /** `DELETE /api/agents/{id}` (owner, admin) and the CLI's `delete-agent`. */
@@ -19,7 +19,7 @@ export interface DeleteAgentCommand {
 export class DeleteAgentUseCase {
   constructor(
     private readonly unitOfWork: DirectoryUnitOfWork,
-    private readonly agents: AgentsRepository,
+    private readonly agents: DirectoryAgentsRepository,
   ) {}
 
   async execute(command: DeleteAgentCommand): Promise<void> {

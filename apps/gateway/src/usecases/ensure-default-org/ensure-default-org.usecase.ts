@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ServiceError } from '@outdial/service-runtime';
 import { hashToken, newToken } from '../../domain/token-hash';
-import { AgentsRepository } from '../../persistence/agents.repository';
+import { DirectoryAgentsRepository } from '../../persistence/directory-agents.repository';
 import { PhoneNumbersRepository } from '../../persistence/phone-numbers.repository';
 import { NewToken, TokensRepository } from '../../persistence/tokens.repository';
 import { AddPhoneNumberUseCase } from '../add-phone-number/add-phone-number.usecase';
@@ -48,7 +48,7 @@ export class EnsureDefaultOrgUseCase {
     private readonly createOrg: CreateOrgUseCase,
     private readonly createAgent: CreateAgentUseCase,
     private readonly addPhoneNumber: AddPhoneNumberUseCase,
-    private readonly agents: AgentsRepository,
+    private readonly agents: DirectoryAgentsRepository,
     private readonly numbers: PhoneNumbersRepository,
     private readonly tokens: TokensRepository,
   ) {}

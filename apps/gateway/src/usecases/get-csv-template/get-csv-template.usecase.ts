@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ServiceError } from '@outdial/service-runtime';
 import { AuthContext } from '../../domain/auth-context';
 import { templateCsv } from '../../domain/template-csv';
-import { AgentsRepository } from '../../persistence/agents.repository';
+import { DirectoryAgentsRepository } from '../../persistence/directory-agents.repository';
 
 /** `GET /api/batch-calls/template.csv?agent_id=`: the caller and the agent whose template is asked for. */
 export interface GetCsvTemplateQuery {
@@ -22,7 +22,7 @@ export interface CsvFile {
  */
 @Injectable()
 export class GetCsvTemplateUseCase {
-  constructor(private readonly agents: AgentsRepository) {}
+  constructor(private readonly agents: DirectoryAgentsRepository) {}
 
   async execute(query: GetCsvTemplateQuery): Promise<CsvFile> {
     const agent = await this.agents.find(query.auth.org_id, query.agent_id);

@@ -7,7 +7,7 @@ import { WebhookSecrets } from '../../adapters/provider-callbacks/platforms/plat
 import { PLATFORM_WEBHOOKS } from '../../adapters/provider-callbacks/platforms/platform-webhooks';
 import { CallbackFormatError, httpCallbackToEvent, twilioCallbackToEvent } from '../../adapters/provider-callbacks/provider-callbacks';
 import { GatewayEnv } from '../../gateway-env';
-import { AgentsRepository } from '../../persistence/agents.repository';
+import { DirectoryAgentsRepository } from '../../persistence/directory-agents.repository';
 
 /** A provider's callback as received: `POST /api/provider-events/{provider}`. */
 export interface ProviderCallbackCommand {
@@ -45,7 +45,7 @@ export class ReceiveProviderCallbackUseCase {
     private readonly clock: Clock,
     @Inject(SERVICE_CONFIG) private readonly config: GatewayEnv,
     @Inject(SERVICE_LOGGER) logger: Logger,
-    private readonly agents: AgentsRepository,
+    private readonly agents: DirectoryAgentsRepository,
     private readonly vault: AgentSecretsVault,
   ) {
     this.log = logger.child({ component: 'provider-events' });

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { agentDeletedEvent, agentEvent, orgSettingsEvent } from '../../domain/directory-events';
-import { AgentsRepository } from '../../persistence/agents.repository';
+import { DirectoryAgentsRepository } from '../../persistence/directory-agents.repository';
 import { DirectoryUnitOfWork } from '../../persistence/directory-unit-of-work';
 import { OrgsRepository } from '../../persistence/orgs.repository';
 
@@ -15,7 +15,7 @@ export class RepublishDirectoryUseCase {
   constructor(
     private readonly unitOfWork: DirectoryUnitOfWork,
     private readonly orgs: OrgsRepository,
-    private readonly agents: AgentsRepository,
+    private readonly agents: DirectoryAgentsRepository,
   ) {}
 
   async execute(): Promise<number> {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ServiceError } from '@outdial/service-runtime';
 import { AgentSecretsVault } from '../../adapters/agent-secrets-vault';
 import { agentEvent, AgentRow } from '../../domain/directory-events';
-import { AgentsRepository } from '../../persistence/agents.repository';
+import { DirectoryAgentsRepository } from '../../persistence/directory-agents.repository';
 import { DirectoryUnitOfWork } from '../../persistence/directory-unit-of-work';
 import { AgentInput } from '../create-agent/create-agent.usecase';
 
@@ -26,7 +26,7 @@ export interface UpdateAgentCommand {
 export class UpdateAgentUseCase {
   constructor(
     private readonly unitOfWork: DirectoryUnitOfWork,
-    private readonly agents: AgentsRepository,
+    private readonly agents: DirectoryAgentsRepository,
     private readonly vault: AgentSecretsVault,
   ) {}
 

@@ -28,7 +28,7 @@ export interface AgentFields {
  * transaction and take no lock.
  */
 @Injectable()
-export class AgentsRepository {
+export class DirectoryAgentsRepository {
   private readonly table: string;
   private readonly tombstones: string;
 

@@ -1,4 +1,4 @@
-import { AgentFields, AgentsRepository } from '../src/persistence/agents.repository';
+import { AgentFields, DirectoryAgentsRepository } from '../src/persistence/directory-agents.repository';
 import { OrgsRepository } from '../src/persistence/orgs.repository';
 import { GatewayTestDb, holdTransaction, lockTimesOut, migratedGatewayDb } from './gateway-db';
 
@@ -13,14 +13,14 @@ const fields = (name: string, extra: Partial<AgentFields> = {}): AgentFields => 
   ...extra,
 });
 
-/** AgentsRepository against the real PostgreSQL: agents, tombstones and their version sequence, paging, the row lock. */
-describe('AgentsRepository', () => {
+/** DirectoryAgentsRepository against the real PostgreSQL: agents, tombstones and their version sequence, paging, the row lock. */
+describe('DirectoryAgentsRepository', () => {
   let t: GatewayTestDb;
-  let agents: AgentsRepository;
+  let agents: DirectoryAgentsRepository;
 
   beforeAll(async () => {
     t = await migratedGatewayDb('gwagents');
-    agents = new AgentsRepository(t.db);
+    agents = new DirectoryAgentsRepository(t.db);
     const orgs = new OrgsRepository(t.db);
     await t.db.tx(async (client) => {
       await orgs.insert(client, 'org-a', 'A', {});
