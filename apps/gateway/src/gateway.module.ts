@@ -3,11 +3,11 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { Logger, Outbox, SecretBox, SERVICE_CONFIG, SERVICE_LOGGER } from '@outdial/service-runtime';
 import { AgentBatches } from './adapters/agent-batches';
 import { AgentSecretsVault } from './adapters/agent-secrets-vault';
-import { ConsumerStats } from './adapters/consumer-stats';
+import { QueueStats } from './adapters/queue-stats';
 import { ReadModelBarrier } from './adapters/read-model-barrier';
 import { TokenCache } from './adapters/token-cache';
 import { UploadIntake } from './adapters/uploads/upload-intake';
-import { UploadStore } from './adapters/uploads/upload-store';
+import { UploadObjects } from './adapters/uploads/upload-objects';
 import { GatewayEnv } from './gateway-env';
 import { AuthGuard } from './handlers/auth/auth.guard';
 import { BatchCallsController } from './handlers/batch-calls.controller';
@@ -54,7 +54,7 @@ import { ValidateBatchCallUseCase } from './usecases/validate-batch-call/validat
 
 const REPOSITORIES = [OrgsRepository, DirectoryAgentsRepository, PhoneNumbersRepository, TokensRepository, IdempotencyKeysRepository, DirectoryUnitOfWork];
 
-const ADAPTERS = [ReadModelBarrier, UploadStore, UploadIntake, AgentSecretsVault, AgentBatches, ConsumerStats];
+const ADAPTERS = [ReadModelBarrier, UploadObjects, UploadIntake, AgentSecretsVault, AgentBatches, QueueStats];
 
 const USE_CASES = [
   AuthenticateTokenUseCase,

@@ -12,7 +12,7 @@ import { Auth, AuthContext } from './auth/auth-context';
 import { Roles } from './auth/auth.guard';
 import { readJsonBody, receiveMultipart } from '../adapters/uploads/multipart-upload';
 import { GatewayEnv } from '../gateway-env';
-import { UploadStore } from '../adapters/uploads/upload-store';
+import { UploadObjects } from '../adapters/uploads/upload-objects';
 
 const PAGE_SIZES = [25, 50, 100];
 /** Numbers in one JSON add request; larger lists go through the CSV import. */
@@ -35,7 +35,7 @@ export class SuppressionController {
   constructor(
     private readonly rpc: RpcClient,
     private readonly bus: NatsBus,
-    private readonly uploads: UploadStore,
+    private readonly uploads: UploadObjects,
     @Inject(SERVICE_CONFIG) private readonly config: GatewayEnv,
   ) {}
 

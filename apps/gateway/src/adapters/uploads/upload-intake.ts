@@ -5,7 +5,7 @@ import { GatewayEnv } from '../../gateway-env';
 import { formFieldsToRequest } from './form-settings';
 import { storeFileUrl } from './file-url';
 import { readJsonBody, receiveMultipart, StoredUpload, storeJsonContacts } from './multipart-upload';
-import { UploadStore } from './upload-store';
+import { UploadObjects } from './upload-objects';
 
 /** A create (or validate) request received: its settings and its contact list in the object store. */
 export interface ReceivedCreate {
@@ -22,7 +22,7 @@ export interface ReceivedCreate {
 export class UploadIntake {
   constructor(
     private readonly bus: NatsBus,
-    private readonly uploads: UploadStore,
+    private readonly uploads: UploadObjects,
     @Inject(SERVICE_CONFIG) private readonly config: GatewayEnv,
   ) {}
 

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CreateBatchResult, Subjects } from '@outdial/contracts';
 import { RpcClient, SERVICE_CONFIG, ServiceError } from '@outdial/service-runtime';
 import { ReadModelBarrier } from '../../adapters/read-model-barrier';
-import { UploadStore } from '../../adapters/uploads/upload-store';
+import { UploadObjects } from '../../adapters/uploads/upload-objects';
 import { requestFingerprint } from '../../domain/request-fingerprint';
 import { GatewayEnv } from '../../gateway-env';
 import { IdempotencyKeysRepository } from '../../persistence/idempotency-keys.repository';
@@ -38,7 +38,7 @@ export class CreateBatchCallUseCase {
     private readonly rpc: RpcClient,
     private readonly readModel: ReadModelBarrier,
     private readonly keys: IdempotencyKeysRepository,
-    private readonly uploads: UploadStore,
+    private readonly uploads: UploadObjects,
     @Inject(SERVICE_CONFIG) private readonly config: GatewayEnv,
   ) {}
 

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { CreateBatchCommand, ProviderName, toValidatedInstance } from '@outdial/contracts';
 import { ServiceError } from '@outdial/service-runtime';
 import { StoredUpload } from '../../adapters/uploads/multipart-upload';
-import { UploadStore } from '../../adapters/uploads/upload-store';
+import { UploadObjects } from '../../adapters/uploads/upload-objects';
 import { AuthContext } from '../../domain/auth-context';
 import { batchSettingsOf, defaultBatchName } from '../../domain/batch-settings';
 import { DirectoryAgentsRepository } from '../../persistence/directory-agents.repository';
@@ -24,7 +24,7 @@ export class IngestBatchCommandBuilder {
   constructor(
     private readonly agents: DirectoryAgentsRepository,
     private readonly numbers: PhoneNumbersRepository,
-    private readonly uploads: UploadStore,
+    private readonly uploads: UploadObjects,
   ) {}
 
   async build(auth: AuthContext, raw: Record<string, unknown>, upload: StoredUpload, initialStatus?: 'pending'): Promise<CreateBatchCommand> {

@@ -3,7 +3,7 @@ import os from 'node:os';
 import { Injectable } from '@nestjs/common';
 import { ReportingSystemCounts, Subjects } from '@outdial/contracts';
 import { RpcClient } from '@outdial/service-runtime';
-import { ConsumerStats } from '../../adapters/consumer-stats';
+import { QueueStats } from '../../adapters/queue-stats';
 import { AuthContext } from '../../domain/auth-context';
 
 /** `GET /api/system/status`: the caller (its org's counts). */
@@ -22,7 +22,7 @@ export type SystemStatus = Record<string, unknown>;
 export class GetSystemStatusUseCase {
   constructor(
     private readonly rpc: RpcClient,
-    private readonly consumers: ConsumerStats,
+    private readonly consumers: QueueStats,
   ) {}
 
   async execute(query: GetSystemStatusQuery): Promise<SystemStatus> {

@@ -15,7 +15,7 @@ export interface QueueInfo {
 
 /** The platform's queues as JetStream reports them: every durable consumer's backlog, and the dead letters. */
 @Injectable()
-export class ConsumerStats {
+export class QueueStats {
   constructor(private readonly bus: NatsBus) {}
 
   /** Every consumer of every provisioned stream (a stream not provisioned yet has no queue). */

@@ -4,7 +4,7 @@ import { NatsBus } from '@outdial/service-runtime';
 
 /** The uploads bucket of the JetStream object store, for what the gateway removes from it. */
 @Injectable()
-export class UploadStore {
+export class UploadObjects {
   constructor(private readonly bus: NatsBus) {}
 
   /** Deletes an upload nobody will read (a refused, replayed or abandoned create); a failed delete is ignored. */
