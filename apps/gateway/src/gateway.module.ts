@@ -20,7 +20,7 @@ import { DirectoryModule } from './handlers/directory.module';
 import { ErrorBodyFilter } from './handlers/http/error-body.filter';
 import { RateLimitInterceptor } from './handlers/http/rate-limit.interceptor';
 import { ProviderEventsModule } from './handlers/provider-events.module';
-import { SuppressionModule } from './handlers/suppression.controller';
+import { SuppressionModule } from './handlers/suppression.module';
 import { DirectoryAgentsRepository } from './persistence/directory-agents.repository';
 import { DIRECTORY_OUTBOX, DirectoryUnitOfWork } from './persistence/directory-unit-of-work';
 import { IdempotencyKeysRepository } from './persistence/idempotency-keys.repository';

@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, HttpCode, Inject, Module, Param, Post, Query, Req } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, Req } from '@nestjs/common';
 import {
   Subjects,
   SuppressionAddResult,
@@ -118,6 +118,3 @@ export class SuppressionController {
     );
   }
 }
-
-@Module({ controllers: [SuppressionController] })
-export class SuppressionModule {}
