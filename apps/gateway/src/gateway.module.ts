@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { Logger, Outbox, SecretBox, SERVICE_CONFIG, SERVICE_LOGGER } from '@outdial/service-runtime';
+
 import { AgentBatches } from './adapters/agent-batches';
 import { AgentSecretsVault } from './adapters/agent-secrets-vault';
 import { QueueStats } from './adapters/queue-stats';

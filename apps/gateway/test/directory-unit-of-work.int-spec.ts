@@ -1,4 +1,6 @@
 import { Database, Outbox, OutboxEvent, quoteIdent } from '@outdial/service-runtime';
+
+import { orgSettingsEvent } from '../src/domain/directory-events';
 import { DirectoryOutbox, DirectoryUnitOfWork } from '../src/persistence/directory-unit-of-work';
 import { OrgsRepository } from '../src/persistence/orgs.repository';
 import { GatewayTestDb, migratedGatewayDb } from './gateway-db';
@@ -6,6 +8,7 @@ import { GatewayTestDb, migratedGatewayDb } from './gateway-db';
 /** The outbox the admin CLI uses too: the runtime's Outbox, enqueue only, kicks counted. */
 function countingOutbox(db: Database): DirectoryOutbox & { kicks: number } {
   const real = new Outbox(db, {} as never, {} as never, {} as never);
+  // enqueue validates each payload against its subject's class (outside production), as in the gateway.
   const outbox = { kicks: 0, enqueue: (client: Parameters<Outbox['enqueue']>[0], events: OutboxEvent[]) => real.enqueue(client, events), kick: () => void outbox.kicks++ };
   return outbox;
 }
@@ -17,7 +20,6 @@ describe('DirectoryUnitOfWork', () => {
   let unitOfWork: DirectoryUnitOfWork;
   let orgs: OrgsRepository;
   const outboxRows = () => t.db.query<{ subject: string; msg_id: string }>(`SELECT subject, msg_id FROM ${quoteIdent(t.db.schema)}.outbox ORDER BY id`);
-  const event = (id: string): OutboxEvent => ({ subject: 'outdial.v1.test', payload: { event_id: id } });
 
   beforeAll(async () => {
     t = await migratedGatewayDb('gwuow');
@@ -32,22 +34,24 @@ describe('DirectoryUnitOfWork', () => {
 
   it('enqueues the events in the change\'s transaction and kicks the relay after the commit', async () => {
     await unitOfWork.run(async (client, events) => {
-      await orgs.insert(client, 'org-a', 'A', {});
-      events.push(event('e1'), event('e2'));
+      const row = (await orgs.insert(client, 'org-a', 'A', {}))!;
+      events.push(orgSettingsEvent(row), orgSettingsEvent({ ...row, version: 2 }));
     });
-    expect((await outboxRows()).map((r) => r.msg_id)).toEqual(['e1', 'e2']);
+    expect(await outboxRows()).toEqual([
+      { subject: 'v1.org.settings_changed', msg_id: 'org_settings:org-a:v1' },
+      { subject: 'v1.org.settings_changed', msg_id: 'org_settings:org-a:v2' },
+    ]);
     expect(outbox.kicks).toBe(1);
   });
 
   it('a failed change writes neither its rows nor its events, and kicks nothing', async () => {
     await expect(
       unitOfWork.run(async (client, events) => {
-        await orgs.insert(client, 'org-b', 'B', {});
-        events.push(event('e3'));
+        events.push(orgSettingsEvent((await orgs.insert(client, 'org-b', 'B', {}))!));
         throw new Error('refused');
       }),
     ).rejects.toThrow('refused');
-    expect((await outboxRows()).map((r) => r.msg_id)).toEqual(['e1', 'e2']);
+    expect((await outboxRows()).map((r) => r.msg_id)).toEqual(['org_settings:org-a:v1', 'org_settings:org-a:v2']);
     await expect(orgs.get('org-b')).rejects.toMatchObject({ code: 'not_found' });
     expect(outbox.kicks).toBe(1);
   });

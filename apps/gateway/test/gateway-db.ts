@@ -1,4 +1,5 @@
 import { createPool, Database, runMigrations } from '@outdial/service-runtime';
+
 import { createIsolatedEnv, IsolatedEnv } from '../../../test/support/isolated-env';
 import { GATEWAY_MIGRATIONS } from '../src/persistence/migrations';
 

@@ -1,4 +1,5 @@
 import { quoteIdent } from '@outdial/service-runtime';
+
 import { IdempotencyKeysRepository } from '../src/persistence/idempotency-keys.repository';
 import { GatewayTestDb, migratedGatewayDb } from './gateway-db';
 

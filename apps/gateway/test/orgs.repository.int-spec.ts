@@ -1,5 +1,6 @@
 import { CIRCUIT_BREAKER_DEFAULTS } from '@outdial/contracts';
 import { ServiceError } from '@outdial/service-runtime';
+
 import { OrgsRepository } from '../src/persistence/orgs.repository';
 import { GatewayTestDb, holdTransaction, lockTimesOut, migratedGatewayDb } from './gateway-db';
 

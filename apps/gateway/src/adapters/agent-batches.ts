@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { BatchActionResult, BatchStatusView, Subjects } from '@outdial/contracts';
 import { RpcClient, ServiceError } from '@outdial/service-runtime';
+
 import { AuthContext } from '../domain/auth-context';
 
 /** Reporting's view of a batch as the compatibility routes (SPEC §9, Bolna-style) address it: by agent and batch. */
@@ -10,7 +11,7 @@ export class AgentBatches {
 
   /** The batch, if it is this org's and belongs to this agent (404 `not_found` otherwise, like any other org's object). */
   async find(auth: AuthContext, agentId: string, batchId: string): Promise<BatchStatusView> {
-    const batch = await this.rpc.request<BatchStatusView>(Subjects.reportingGetBatch, { org_id: auth.org_id, batch_id: batchId });
+    const batch = await this.rpc.request(Subjects.reportingGetBatch, { org_id: auth.org_id, batch_id: batchId });
     if (batch.agent_id !== agentId) throw new ServiceError('not_found', `batch ${batchId} not found for agent ${agentId}`);
     return batch;
   }
@@ -24,7 +25,7 @@ export class AgentBatches {
   async untilReported(auth: AuthContext, result: BatchActionResult): Promise<void> {
     const deadline = Date.now() + 3000;
     for (let wait = 5; Date.now() < deadline; wait = Math.min(wait * 2, 100)) {
-      const view = await this.rpc.request<BatchStatusView>(Subjects.reportingGetBatch, { org_id: auth.org_id, batch_id: result.batch_id }).catch(() => undefined);
+      const view = await this.rpc.request(Subjects.reportingGetBatch, { org_id: auth.org_id, batch_id: result.batch_id }).catch(() => undefined);
       if (!view || view.status !== result.previous_status) return;
       await new Promise((resolve) => setTimeout(resolve, wait));
     }

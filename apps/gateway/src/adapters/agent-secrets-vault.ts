@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { SecretBox } from '@outdial/service-runtime';
+
 import { AgentRow } from '../domain/directory-events';
 import { AgentSecrets, checkedAgentConfig } from '../domain/platform-config';
+import { throwIfProblems } from './field-problems';
 
 /** A submitted agent config made ready to store: validated, split, its secrets sealed. */
 export interface PreparedAgentConfig {
@@ -27,7 +29,8 @@ export class AgentSecretsVault {
 
   /** Validates (400 naming each field) and splits a submitted config; seals the merged secrets. */
   prepare(provider: string, submitted: Record<string, unknown>, kept: AgentSecrets): PreparedAgentConfig {
-    const { config, secrets } = checkedAgentConfig(provider, submitted, kept);
+    const { config, secrets, problems } = checkedAgentConfig(provider, submitted, kept);
+    throwIfProblems(problems);
     const hasSecrets = Object.keys(secrets).length > 0;
     return { config, secrets, sealed: hasSecrets ? this.box.seal(secrets as Record<string, string>) : null };
   }

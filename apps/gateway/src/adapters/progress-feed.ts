@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { BatchStatusView, FINAL_BATCH_STATUSES, ProgressMessage, progressSubject, Subjects, SUBJECT_TOKEN_PATTERN } from '@outdial/contracts';
+import { BatchStatusView, FINAL_BATCH_STATUSES, ProgressMessage, progressSubject, SUBJECT_TOKEN_PATTERN,Subjects } from '@outdial/contracts';
 import { NatsBus, RpcClient, ServiceError } from '@outdial/service-runtime';
 
 export type FeedMessageType = 'status' | 'progress' | 'final';
@@ -35,27 +35,11 @@ export class ProgressFeed {
     let ready = false;
     let closed = false;
     let pendingFinal: BatchStatusView | null = null;
-    const subscription = this.bus.nc.subscribe(this.bus.subject(progressSubject(batchId)), {
-      callback: (error, msg) => {
-        if (error || closed) return;
-        let message: ProgressMessage;
-        try {
-          message = msg.json<ProgressMessage>();
-        } catch {
-          return;
-        }
-        // Messages from before the current state was read carry nothing newer, except the end.
-        if (!ready) {
-          if (message.type === 'final') pendingFinal = message.batch;
-          return;
-        }
-        deliver(message.type === 'final' || isFinal(message.batch.status) ? 'final' : 'progress', message.batch);
-      },
-    });
+    let unsubscribe: (() => void) | undefined;
     const close = () => {
       if (closed) return;
       closed = true;
-      subscription.unsubscribe();
+      unsubscribe?.();
     };
     const deliver = (type: FeedMessageType, batch: BatchStatusView) => {
       if (closed) return;
@@ -67,9 +51,17 @@ export class ProgressFeed {
     };
     let current: BatchStatusView;
     try {
-      // Flushed, so the subscription is registered at the server before the state is read.
-      await this.bus.nc.flush();
-      current = await this.rpc.request<BatchStatusView>(Subjects.reportingGetBatch, { org_id: orgId, batch_id: batchId });
+      // Resolves once the subscription is registered at the server, so nothing between it and the state read is missed.
+      unsubscribe = await this.bus.subscribeCore<ProgressMessage>(progressSubject(batchId), (message) => {
+        if (closed) return;
+        // Messages from before the current state was read carry nothing newer, except the end.
+        if (!ready) {
+          if (message.type === 'final') pendingFinal = message.batch;
+          return;
+        }
+        deliver(message.type === 'final' || isFinal(message.batch.status) ? 'final' : 'progress', message.batch);
+      });
+      current = await this.rpc.request(Subjects.reportingGetBatch, { org_id: orgId, batch_id: batchId });
     } catch (error) {
       close();
       throw error;

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { STREAMS } from '@outdial/contracts';
 import { NatsBus } from '@outdial/service-runtime';
 
 /** One JetStream consumer's backlog. */
@@ -20,24 +19,13 @@ export class QueueStats {
 
   /** Every consumer of every provisioned stream (a stream not provisioned yet has no queue). */
   async queues(): Promise<QueueInfo[]> {
-    const out: QueueInfo[] = [];
-    for (const definition of STREAMS) {
-      const stream = this.bus.streamName(definition);
-      try {
-        for await (const consumer of this.bus.jsm.consumers.list(stream)) {
-          out.push({
-            stream,
-            consumer: consumer.name,
-            pending: consumer.num_pending,
-            ack_pending: consumer.num_ack_pending,
-            redelivered: consumer.num_redelivered,
-          });
-        }
-      } catch {
-        /* a stream not provisioned yet has no queue */
-      }
-    }
-    return out;
+    return (await this.bus.consumerStats()).map((consumer) => ({
+      stream: consumer.stream,
+      consumer: consumer.name,
+      pending: consumer.num_pending,
+      ack_pending: consumer.num_ack_pending,
+      redelivered: consumer.redelivered,
+    }));
   }
 
   /** Messages that could never be applied (platform-wide), per service that gave up on them. */

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AwaitReadModelQuery, AwaitReadModelResult, MAX_READ_MODEL_WAIT_MS, Subjects } from '@outdial/contracts';
+import { AwaitReadModelQuery, MAX_READ_MODEL_WAIT_MS, Subjects } from '@outdial/contracts';
 import { Logger, Metrics, RpcClient, SERVICE_CONFIG, SERVICE_LOGGER } from '@outdial/service-runtime';
 import { Counter } from 'prom-client';
+
 import { GatewayEnv } from '../gateway-env';
 
 /** What a write waits for before the API acknowledges it (one of them). */
@@ -40,7 +41,7 @@ export class ReadModelBarrier {
     if (timeoutMs === 0) return;
     const query: AwaitReadModelQuery = { org_id: orgId, batch_id: batchId, timeout_ms: timeoutMs, ...condition };
     try {
-      const result = await this.rpc.request<AwaitReadModelResult>(Subjects.reportingAwaitReadModel, query, timeoutMs + 2000);
+      const result = await this.rpc.request(Subjects.reportingAwaitReadModel, query, timeoutMs + 2000);
       this.outcomes.inc({ result: result.applied ? 'applied' : 'late' });
       if (!result.applied) this.logger.debug({ batch_id: batchId, condition, waited_ms: result.waited_ms }, 'read model behind a write after the bound');
     } catch (error) {

@@ -1,4 +1,5 @@
 import { BATCH_STATUSES } from '@outdial/contracts';
+
 import { bolnaBatchStatus, bolnaExecutionStatus, isIsoWithOffset, trilletSettings } from './compat-mapping';
 
 describe('compatibility mappings', () => {

@@ -1,5 +1,4 @@
-import { AgentChangedEvent, CIRCUIT_BREAKER_DEFAULTS, CircuitBreakerSettings, OrgSettingsChangedEvent, Subjects } from '@outdial/contracts';
-import type { OutboxEvent } from '@outdial/service-runtime';
+import { AgentChangedEvent, CIRCUIT_BREAKER_DEFAULTS, CircuitBreakerSettings, OrgSettingsChangedEvent, Subjects, TypedEvent } from '@outdial/contracts';
 
 export interface OrgRow {
   org_id: string;
@@ -51,7 +50,7 @@ export interface AgentTombstoneRow {
  * reconciliation) is dropped by JetStream's msgID dedupe or ignored by consumers that keep the
  * highest version, never seen as a new change.
  */
-export function orgSettingsEvent(row: OrgRow): OutboxEvent {
+export function orgSettingsEvent(row: OrgRow): TypedEvent {
   const payload: OrgSettingsChangedEvent = {
     event_id: `org_settings:${row.org_id}:v${row.version}`,
     org_id: row.org_id,
@@ -65,19 +64,19 @@ export function orgSettingsEvent(row: OrgRow): OutboxEvent {
   return { subject: Subjects.orgSettingsChanged, payload };
 }
 
-export function agentEvent(row: AgentRow): OutboxEvent {
+export function agentEvent(row: AgentRow): TypedEvent {
   return agentChanged(row, { config: row.config ?? {}, deleted: false, at: row.updated_at, sealed_secrets: row.sealed_secrets ?? undefined });
 }
 
 /** A deleted agent keeps its version sequence: its tombstone is announced like any other change. */
-export function agentDeletedEvent(row: AgentTombstoneRow): OutboxEvent {
+export function agentDeletedEvent(row: AgentTombstoneRow): TypedEvent {
   return agentChanged(row, { config: {}, deleted: true, at: row.deleted_at });
 }
 
 function agentChanged(
   row: Pick<AgentRow, 'org_id' | 'agent_id' | 'name' | 'kind' | 'provider' | 'version'>,
   state: { config: Record<string, unknown>; deleted: boolean; at: Date; sealed_secrets?: string },
-): OutboxEvent {
+): TypedEvent {
   const payload: AgentChangedEvent = {
     event_id: `agent:${row.org_id}:${row.agent_id}:v${row.version}`,
     org_id: row.org_id,

@@ -1,4 +1,4 @@
-import { agentConfigProblems, E164_PATTERN, pageParams } from './directory-rules';
+import { agentConfigProblems, E164_PATTERN } from './directory-rules';
 
 describe('directory rules', () => {
   it('an http agent needs an http(s) endpoint_url', () => {
@@ -33,16 +33,5 @@ describe('directory rules', () => {
   it('E.164: plus, no leading zero, 8 to 15 digits', () => {
     for (const ok of ['+12025550100', '+442079460123', '+49301234567']) expect([ok, E164_PATTERN.test(ok)]).toEqual([ok, true]);
     for (const bad of ['12025550100', '+02025550100', '+1202555', '+1202555010012345', '+1 202 555 0100']) expect([bad, E164_PATTERN.test(bad)]).toEqual([bad, false]);
-  });
-
-  it('page and page_size: defaults, bounds, and a 400 naming each bad field', () => {
-    expect(pageParams({})).toEqual({ page: 1, page_size: 50 });
-    expect(pageParams({ page: '3', page_size: '200' })).toEqual({ page: 3, page_size: 200 });
-    try {
-      pageParams({ page: '0', page_size: '201' });
-      throw new Error('expected a validation error');
-    } catch (error) {
-      expect((error as { details: { field: string }[] }).details.map((d) => d.field)).toEqual(['page', 'page_size']);
-    }
   });
 });

@@ -1,5 +1,4 @@
 import { FieldError, isVoiceAgentPlatform, MachineDetectionConfigError, machineDetectionSettings } from '@outdial/contracts';
-import { ServiceError } from '@outdial/service-runtime';
 
 /** Directory rules as pure functions: shared by the API, the admin CLI and their tests. */
 
@@ -79,36 +78,9 @@ export function isHttpUrl(value: string): boolean {
   }
 }
 
-export function throwIfProblems(problems: FieldError[]): void {
-  if (problems.length > 0) {
-    throw new ServiceError('validation_failed', `invalid request: ${problems.map((p) => `${p.field}: ${p.problems.join(', ')}`).join('; ')}`, problems);
-  }
-}
-
 export interface PageParams {
   page: number;
   page_size: number;
-}
-
-export const PAGE_SIZE = { default: 50, max: 200 } as const;
-
-/** `page` (from 1) and `page_size` (1..200) from a query string; 400 naming the field otherwise. */
-export function pageParams(query: Record<string, unknown>): PageParams {
-  const problems: FieldError[] = [];
-  const read = (name: string, fallback: number, max: number): number => {
-    const raw = query[name];
-    if (raw === undefined || raw === '') return fallback;
-    const text = Array.isArray(raw) ? String(raw[0]) : String(raw);
-    if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > max) {
-      problems.push({ field: name, problems: [`must be an integer from 1 to ${max}`] });
-      return fallback;
-    }
-    return Number(text);
-  };
-  const page = read('page', 1, 1_000_000);
-  const page_size = read('page_size', PAGE_SIZE.default, PAGE_SIZE.max);
-  throwIfProblems(problems);
-  return { page, page_size };
 }
 
 /** One page of a directory list (SPEC §9 list shape). */

@@ -1,5 +1,5 @@
-import { platformConfigProblems, splitAgentConfig, agentWebhookUrl } from './platform-config';
 import { agentConfigProblems } from './directory-rules';
+import { agentWebhookUrl,platformConfigProblems, splitAgentConfig } from './platform-config';
 
 const fields = (problems: { field: string }[]) => problems.map((p) => p.field);
 

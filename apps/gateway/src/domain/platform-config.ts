@@ -1,5 +1,6 @@
 import { FieldError, isVoiceAgentPlatform, VoiceAgentPlatform } from '@outdial/contracts';
-import { agentConfigProblems, E164_PATTERN, throwIfProblems } from './directory-rules';
+
+import { agentConfigProblems, E164_PATTERN } from './directory-rules';
 
 /** The secret fields of a voice-agent platform agent's config: sealed at rest, never returned, logged or published. */
 export const AGENT_SECRET_FIELDS = ['api_key', 'webhook_secret'] as const;
@@ -73,14 +74,16 @@ export function agentWebhookUrl(publicBaseUrl: string, provider: string, orgId: 
   return `${publicBaseUrl.replace(/\/$/, '')}/api/provider-events/${provider}?org_id=${encodeURIComponent(orgId)}&agent_id=${encodeURIComponent(agentId)}`;
 }
 
-/** An agent's config as stored and published, and its secrets (to be sealed). */
+/** An agent's config as stored and published, its secrets (to be sealed), and what is wrong with them. */
 export interface CheckedAgentConfig {
   config: Record<string, unknown>;
   secrets: AgentSecrets;
+  /** Empty when the config may be stored; otherwise the API's 400 names each field. */
+  problems: FieldError[];
 }
 
 /**
- * Validates a submitted config (400 `validation_failed` naming each field) and splits it: the
+ * Validates a submitted config (the problems name each field) and splits it: the
  * stored and published part, and the secrets merged over `kept` (the stored ones a PATCH leaves
  * out). Non-platform providers keep the old rule: no secret-looking keys at all.
  */
@@ -88,6 +91,5 @@ export function checkedAgentConfig(provider: string, submitted: Record<string, u
   const { config, secrets, secretProblems } = splitAgentConfig(provider, submitted);
   const merged: AgentSecrets = { ...kept, ...secrets };
   const problems = [...secretProblems, ...agentConfigProblems(provider, config, isVoiceAgentPlatform(provider) ? (c) => platformConfigProblems(provider, c, merged) : undefined)];
-  throwIfProblems(problems);
-  return { config, secrets: merged };
+  return { config, secrets: merged, problems };
 }

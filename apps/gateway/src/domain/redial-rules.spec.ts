@@ -1,5 +1,4 @@
-import { ServiceError } from '@outdial/service-runtime';
-import { matchesRedial, parseRedialBody, redialContact, redialCreateRequest, reportingStatusesFor } from './redial-rules';
+import { matchesRedial, redialContact, redialCreateRequest, reportingStatusesFor } from './redial-rules';
 
 describe('redial rules (SPEC §4 "Redial")', () => {
   it('an outcome names failed contacts whose last attempt had it; a final status names itself', () => {
@@ -44,12 +43,5 @@ describe('redial rules (SPEC §4 "Redial")', () => {
   it('a contact travels as phone, name and its variables; the phone wins over a variable of that name', () => {
     expect(redialContact({ phone: '+14155550101', name: 'Ada', variables: { city: 'Paris', phone: 'x' } })).toEqual({ city: 'Paris', phone: '+14155550101', name: 'Ada' });
     expect(redialContact({ phone: '+14155550101', name: null, variables: null })).toEqual({ phone: '+14155550101' });
-  });
-
-  it('the body needs known statuses and takes no contacts of its own', () => {
-    expect(parseRedialBody({ statuses: ['busy', 'busy', 'failed'], concurrency: 2 })).toEqual({ statuses: ['busy', 'failed'], overrides: { concurrency: 2 } });
-    for (const body of [{}, { statuses: [] }, { statuses: ['bogus'] }, { statuses: ['busy'], calls: [] }, { statuses: ['busy'], column_mapping: {} }]) {
-      expect(() => parseRedialBody(body)).toThrow(ServiceError);
-    }
   });
 });

@@ -1,13 +1,14 @@
 import { Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { BatchStatusView, CreateBatchResult, IssuesPage, RESULTS_FILTERS, ResultsFilter, ResultsPage, Subjects, ValidateBatchResult } from '@outdial/contracts';
+import { BatchStatusView, CreateBatchResult, RESULTS_FILTERS, ResultsFilter, Subjects, ValidateBatchResult } from '@outdial/contracts';
 import { RpcClient, ServiceError } from '@outdial/service-runtime';
 import type { Request, Response } from 'express';
+
 import { UploadIntake } from '../adapters/uploads/upload-intake';
 import { CreateBatchCallUseCase } from '../usecases/create-batch-call/create-batch-call.usecase';
 import { GetCsvTemplateUseCase } from '../usecases/get-csv-template/get-csv-template.usecase';
 import { ValidateBatchCallUseCase } from '../usecases/validate-batch-call/validate-batch-call.usecase';
-import { Auth, AuthContext } from './auth/auth-context';
 import { Roles } from './auth/auth.guard';
+import { Auth, AuthContext } from './auth/auth-context';
 import { streamCsvPages } from './http/csv-page-stream';
 import { readIdempotencyKey } from './http/idempotency-key';
 
@@ -68,7 +69,7 @@ export class BatchCallsController {
 
   @Get(':id')
   status(@Auth() auth: AuthContext, @Param('id') batchId: string): Promise<BatchStatusView> {
-    return this.rpc.request<BatchStatusView>(Subjects.reportingGetBatch, { org_id: auth.org_id, batch_id: batchId });
+    return this.rpc.request(Subjects.reportingGetBatch, { org_id: auth.org_id, batch_id: batchId });
   }
 
   /** Streams the results CSV page by page from reporting: constant memory whatever the batch size. */
@@ -80,7 +81,7 @@ export class BatchCallsController {
     }
     const query = { org_id: auth.org_id, batch_id: batchId, filter, max_bytes: RESULTS_PAGE_BYTES };
     await streamCsvPages(response, `${batchId}-results-${filter}.csv`, (afterRow) =>
-      this.rpc.request<ResultsPage>(Subjects.reportingResultsPage, { ...query, after_row: afterRow }),
+      this.rpc.request(Subjects.reportingResultsPage, { ...query, after_row: afterRow }),
     );
   }
 
@@ -88,6 +89,6 @@ export class BatchCallsController {
   @Get(':id/issues.csv')
   async issues(@Auth() auth: AuthContext, @Param('id') batchId: string, @Res() response: Response): Promise<void> {
     const query = { org_id: auth.org_id, batch_id: batchId, max_bytes: ISSUES_PAGE_BYTES };
-    await streamCsvPages(response, `${batchId}-issues.csv`, (afterRow) => this.rpc.request<IssuesPage>(Subjects.ingestIssuesPage, { ...query, after_row: afterRow }));
+    await streamCsvPages(response, `${batchId}-issues.csv`, (afterRow) => this.rpc.request(Subjects.ingestIssuesPage, { ...query, after_row: afterRow }));
   }
 }

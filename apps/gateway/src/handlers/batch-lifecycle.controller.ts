@@ -2,11 +2,12 @@ import { Controller, Delete, HttpCode, Inject, Param, Post, Req } from '@nestjs/
 import { BatchActionResult, InvalidPayloadError, toValidatedInstance } from '@outdial/contracts';
 import { SERVICE_CONFIG, ServiceError } from '@outdial/service-runtime';
 import type { Request } from 'express';
+
 import { readJsonBody } from '../adapters/uploads/multipart-upload';
 import { GatewayEnv } from '../gateway-env';
 import { RequestBatchActionUseCase } from '../usecases/request-batch-action/request-batch-action.usecase';
-import { Auth, AuthContext } from './auth/auth-context';
 import { Roles } from './auth/auth.guard';
+import { Auth, AuthContext } from './auth/auth-context';
 import { RescheduleRequest } from './dto/reschedule-request.dto';
 
 /**

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+
 import { BatchLifecycleController } from './batch-lifecycle.controller';
 
 @Module({ controllers: [BatchLifecycleController] })

@@ -1,11 +1,12 @@
 import { Controller, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
 import { SERVICE_CONFIG, ServiceError } from '@outdial/service-runtime';
 import type { Request } from 'express';
-import { Auth, AuthContext } from './auth/auth-context';
-import { Roles } from './auth/auth.guard';
+
 import { readJsonBody } from '../adapters/uploads/multipart-upload';
 import { GatewayEnv } from '../gateway-env';
 import { RedialBatchUseCase, RedialResult } from '../usecases/redial-batch/redial-batch.usecase';
+import { Roles } from './auth/auth.guard';
+import { Auth, AuthContext } from './auth/auth-context';
 
 /** SPEC §9 `POST /api/batch-calls/{id}/redial`: `{statuses: [...], ...settings}` -> 201 like a create. */
 @Controller('api/batch-calls')

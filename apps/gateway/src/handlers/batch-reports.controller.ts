@@ -1,11 +1,11 @@
 import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
 import {
   BATCH_STATUSES,
+  BatchActivityItem,
   BatchListItem,
   BatchReport,
   BatchStatusView,
   CALL_OUTCOMES,
-  BatchActivityItem,
   CallItem,
   CONTACT_PAGE_SIZES,
   CONTACT_STATUSES,
@@ -15,14 +15,14 @@ import {
   ListPage,
   MAX_LIST_PAGE_SIZE,
   MAX_SEARCH_LENGTH,
-  PdfReport,
   Subjects,
 } from '@outdial/contracts';
 import { RpcClient, ServiceError } from '@outdial/service-runtime';
 import type { Request, Response } from 'express';
+
+import { FeedMessageType, ProgressFeed } from '../adapters/progress-feed';
 import { Auth, AuthContext } from './auth/auth-context';
 import { instantParam, intParam, listParam, oneOfIntParam, rejectUnknownParams, textParam } from './http/list-query';
-import { FeedMessageType, ProgressFeed } from '../adapters/progress-feed';
 
 type Query = Record<string, string | string[] | undefined>;
 
@@ -107,7 +107,7 @@ export class BatchReportsController {
 
   @Get(':id/report.pdf')
   async reportPdf(@Auth() auth: AuthContext, @Param('id') batchId: string, @Res() response: Response): Promise<void> {
-    const pdf = await this.rpc.request<PdfReport>(Subjects.reportingReport, { org_id: auth.org_id, batch_id: batchId, format: 'pdf' }, 30_000);
+    const pdf = await this.rpc.request(Subjects.reportingReport, { org_id: auth.org_id, batch_id: batchId, format: 'pdf' }, 30_000);
     const body = Buffer.from(pdf.content_base64, 'base64');
     response.status(200);
     response.setHeader('Content-Type', 'application/pdf');

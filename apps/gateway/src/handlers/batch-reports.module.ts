@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
-import { BatchReportsController } from './batch-reports.controller';
+
 import { ProgressFeed } from '../adapters/progress-feed';
+import { BatchReportsController } from './batch-reports.controller';
 import { ProgressSocketServer } from './progress-socket.server';
 import { SystemStatusController } from './system-status.controller';
 import { WebhooksController } from './webhooks.controller';

@@ -1,6 +1,7 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { BatchSettingsView, Subjects } from '@outdial/contracts';
 import { RpcClient } from '@outdial/service-runtime';
+
 import { Auth, AuthContext } from './auth/auth-context';
 
 /**
@@ -15,6 +16,6 @@ export class BatchSettingsController {
 
   @Get(':id/settings')
   settings(@Auth() auth: AuthContext, @Param('id') batchId: string): Promise<BatchSettingsView> {
-    return this.rpc.request<BatchSettingsView>(Subjects.ingestBatchSettings, { org_id: auth.org_id, batch_id: batchId });
+    return this.rpc.request(Subjects.ingestBatchSettings, { org_id: auth.org_id, batch_id: batchId });
   }
 }

@@ -4,6 +4,7 @@ import { ServiceError } from '@outdial/service-runtime';
 import { Transform } from 'class-transformer';
 import { IsNotEmpty, IsString, Matches } from 'class-validator';
 import type { Request } from 'express';
+
 import { UploadIntake } from '../adapters/uploads/upload-intake';
 import { ISO_WITH_OFFSET, trilletCreated, trilletSettings } from '../domain/compat-mapping';
 import { CreateBatchCallUseCase } from '../usecases/create-batch-call/create-batch-call.usecase';
@@ -11,8 +12,8 @@ import { GetAgentBatchUseCase } from '../usecases/get-agent-batch/get-agent-batc
 import { ListAgentBatchExecutionsUseCase, MAX_EXECUTIONS } from '../usecases/list-agent-batch-executions/list-agent-batch-executions.usecase';
 import { ScheduleAgentBatchUseCase, ScheduledAgentBatch } from '../usecases/schedule-agent-batch/schedule-agent-batch.usecase';
 import { StopAgentBatchUseCase, StoppedAgentBatch } from '../usecases/stop-agent-batch/stop-agent-batch.usecase';
-import { Auth, AuthContext } from './auth/auth-context';
 import { Roles } from './auth/auth.guard';
+import { Auth, AuthContext } from './auth/auth-context';
 import { readFormFields } from './http/form-fields';
 import { validateBody } from './http/json-body';
 

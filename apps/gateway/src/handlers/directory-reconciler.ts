@@ -1,5 +1,6 @@
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { Logger, SERVICE_LOGGER } from '@outdial/service-runtime';
+
 import { RepublishDirectoryUseCase } from '../usecases/republish-directory/republish-directory.usecase';
 
 /**

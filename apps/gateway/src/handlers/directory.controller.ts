@@ -1,25 +1,10 @@
 import { Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { Auth, AuthContext } from './auth/auth-context';
-import { Roles } from './auth/auth.guard';
-import { JsonBody } from './http/json-body';
-import {
-  AgentList,
-  AgentView,
-  CreateAgentBody,
-  CreatedToken,
-  CreatePhoneNumberBody,
-  CreateTokenBody,
-  OrgView,
-  PhoneNumberList,
-  PhoneNumberView,
-  TokenList,
-  TokenView,
-  UpdateAgentBody,
-  UpdateOrgBody,
-  UpdatePhoneNumberBody,
-} from './dto/directory.dto';
-import { agentView, orgView, phoneNumberView, tokenView } from './dto/directory.views';
+import { SERVICE_CONFIG, ServiceError } from '@outdial/service-runtime';
+
+import { AgentRow } from '../domain/directory-events';
+import { E164_PATTERN } from '../domain/directory-rules';
+import { GatewayEnv } from '../gateway-env';
 import { DirectoryAgentsRepository } from '../persistence/directory-agents.repository';
 import { OrgsRepository } from '../persistence/orgs.repository';
 import { PhoneNumbersRepository } from '../persistence/phone-numbers.repository';
@@ -33,10 +18,26 @@ import { RevokeTokenUseCase } from '../usecases/revoke-token/revoke-token.usecas
 import { UpdateAgentUseCase } from '../usecases/update-agent/update-agent.usecase';
 import { UpdateOrgUseCase } from '../usecases/update-org/update-org.usecase';
 import { UpdatePhoneNumberUseCase } from '../usecases/update-phone-number/update-phone-number.usecase';
-import { E164_PATTERN, pageParams } from '../domain/directory-rules';
-import { SERVICE_CONFIG, ServiceError } from '@outdial/service-runtime';
-import { GatewayEnv } from '../gateway-env';
-import { AgentRow } from '../domain/directory-events';
+import { Roles } from './auth/auth.guard';
+import { Auth, AuthContext } from './auth/auth-context';
+import {
+  AgentList,
+  AgentView,
+  CreateAgentBody,
+  CreatedToken,
+  CreatePhoneNumberBody,
+  CreateTokenBody,
+  OrgView,
+  PhoneNumberList,
+  PhoneNumberView,
+  TokenList,
+  UpdateAgentBody,
+  UpdateOrgBody,
+  UpdatePhoneNumberBody,
+} from './dto/directory.dto';
+import { agentView, orgView, phoneNumberView, tokenView } from './dto/directory.views';
+import { JsonBody } from './http/json-body';
+import { pageParams } from './http/page-params';
 
 const PAGE_QUERIES = [
   ApiQuery({ name: 'page', required: false, schema: { type: 'integer', minimum: 1, default: 1 } }),

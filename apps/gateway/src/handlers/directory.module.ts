@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
-import { DirectoryReconciler } from './directory-reconciler';
+
 import { AgentsController, OrgController, PhoneNumbersController, TokensController } from './directory.controller';
+import { DirectoryReconciler } from './directory-reconciler';
 
 /** The directory's routes (agents, caller numbers, tokens, org) and the start-up republication. */
 @Module({

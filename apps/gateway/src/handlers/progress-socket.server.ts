@@ -1,9 +1,11 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { Logger, SERVICE_LOGGER, ServiceError } from '@outdial/service-runtime';
-import type { IncomingMessage, Server } from 'node:http';
-import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
+
 import { OpenFeed, ProgressFeed } from '../adapters/progress-feed';
 import { AuthenticateTokenUseCase } from '../usecases/authenticate-token/authenticate-token.usecase';
 

@@ -1,6 +1,7 @@
 import { Controller, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { ServiceError } from '@outdial/service-runtime';
 import type { Request } from 'express';
+
 import { ReceiveProviderCallbackUseCase } from '../usecases/receive-provider-callback/receive-provider-callback.usecase';
 import { Public } from './auth/auth.guard';
 

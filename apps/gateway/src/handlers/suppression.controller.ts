@@ -6,13 +6,14 @@ import {
   SuppressionListPage,
   SuppressionRemoveResult,
 } from '@outdial/contracts';
-import { NatsBus, RpcClient, SERVICE_CONFIG, ServiceError } from '@outdial/service-runtime';
+import { RpcClient, SERVICE_CONFIG, ServiceError, UploadStore } from '@outdial/service-runtime';
 import type { Request } from 'express';
-import { Auth, AuthContext } from './auth/auth-context';
-import { Roles } from './auth/auth.guard';
+
 import { readJsonBody, receiveMultipart } from '../adapters/uploads/multipart-upload';
-import { GatewayEnv } from '../gateway-env';
 import { UploadObjects } from '../adapters/uploads/upload-objects';
+import { GatewayEnv } from '../gateway-env';
+import { Roles } from './auth/auth.guard';
+import { Auth, AuthContext } from './auth/auth-context';
 
 const PAGE_SIZES = [25, 50, 100];
 /** Numbers in one JSON add request; larger lists go through the CSV import. */
@@ -34,7 +35,7 @@ function region(value: unknown): string {
 export class SuppressionController {
   constructor(
     private readonly rpc: RpcClient,
-    private readonly bus: NatsBus,
+    private readonly uploadStore: UploadStore,
     private readonly uploads: UploadObjects,
     @Inject(SERVICE_CONFIG) private readonly config: GatewayEnv,
   ) {}
@@ -97,7 +98,7 @@ export class SuppressionController {
   }
 
   private async importFile(auth: AuthContext, request: Request): Promise<SuppressionImportResult> {
-    const { fields, upload } = await receiveMultipart(request, this.bus, this.config.GATEWAY_MAX_UPLOAD_BYTES);
+    const { fields, upload } = await receiveMultipart(request, this.uploadStore, this.config.GATEWAY_MAX_UPLOAD_BYTES);
     if (!upload) throw new ServiceError('validation_failed', 'the multipart request has no `file` part', [{ field: 'file', problems: ['required'] }]);
     let defaultRegion: string;
     try {

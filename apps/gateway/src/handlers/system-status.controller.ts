@@ -1,4 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
+
 import { GetSystemStatusUseCase, SystemStatus } from '../usecases/get-system-status/get-system-status.usecase';
 import { Auth, AuthContext } from './auth/auth-context';
 

@@ -2,8 +2,9 @@ import { Controller, Delete, Get, HttpCode, Param, Post, Query, Req } from '@nes
 import { CreatedWebhookEndpoint, DEFAULT_LIST_PAGE_SIZE, ListPage, MAX_LIST_PAGE_SIZE, Subjects, WebhookDeliveryView, WebhookEndpointView } from '@outdial/contracts';
 import { RpcClient, ServiceError } from '@outdial/service-runtime';
 import type { Request } from 'express';
-import { Auth, AuthContext } from './auth/auth-context';
+
 import { Roles } from './auth/auth.guard';
+import { Auth, AuthContext } from './auth/auth-context';
 import { readSmallJson } from './http/json-body';
 import { intParam, listParam, rejectUnknownParams } from './http/list-query';
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Database, quoteIdent, ServiceError, SqlClient } from '@outdial/service-runtime';
+
 import { AgentRow, AgentTombstoneRow } from '../domain/directory-events';
 import { Page, PageParams } from '../domain/directory-rules';
 import { selectPage } from './paging';

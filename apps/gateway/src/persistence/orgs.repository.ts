@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { CircuitBreakerSettings } from '@outdial/contracts';
 import { Database, quoteIdent, ServiceError, SqlClient } from '@outdial/service-runtime';
+
 import { OrgRow } from '../domain/directory-events';
 
 /** Limits given when an org is created (the table's defaults for the others). */

@@ -1,4 +1,5 @@
 import { Database } from '@outdial/service-runtime';
+
 import { Page, PageParams } from '../domain/directory-rules';
 
 /**

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { MemberRole } from '@outdial/contracts';
 import { Database, quoteIdent, SqlClient } from '@outdial/service-runtime';
+
 import { AuthContext } from '../domain/auth-context';
 import { Page, PageParams } from '../domain/directory-rules';
 import { selectPage } from './paging';

@@ -1,9 +1,34 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+
 import { ROUTE_DOCS } from './route-docs';
 import { RouteArgs, routeArgsByOperation } from './route-metadata';
 
-type Operation = Record<string, any>;
+/** An OpenAPI parameter, or a `$ref` to one, as this file reads it (the document is plain JSON, completed in place). */
+interface OpenApiParameter {
+  name?: string;
+  in?: string;
+  [key: string]: unknown;
+}
+
+/** An OpenAPI response as this file reads it. */
+interface OpenApiResponse {
+  description?: string;
+  headers?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+/** An OpenAPI operation as this file completes it. */
+interface OpenApiOperation {
+  parameters?: OpenApiParameter[];
+  responses?: Record<string, OpenApiResponse>;
+  tags?: string[];
+  summary?: string;
+  description?: string;
+  security?: Record<string, string[]>[];
+  requestBody?: unknown;
+  [key: string]: unknown;
+}
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head'] as const;
 
 /** Operational endpoints of the service runtime: no token, not rate limited. */
@@ -78,15 +103,15 @@ export function completeOpenApiDocument(document: OpenAPIObject, routeArgs: Map<
 
   for (const [path, item] of Object.entries(document.paths)) {
     for (const method of METHODS) {
-      const op = (item as Record<string, Operation | undefined>)[method];
+      const op = (item as Record<string, OpenApiOperation | undefined>)[method];
       if (!op) continue;
       const overlay = ROUTE_DOCS[`${method.toUpperCase()} ${path}`];
       if (overlay) {
         for (const [key, value] of Object.entries(overlay)) {
-          if (key === 'responses') op.responses = { ...value, ...dropDefaultResponses(op.responses) };
+          if (key === 'responses') op.responses = { ...(value as Record<string, OpenApiResponse>), ...dropDefaultResponses(op.responses) };
           else if (key === 'parameters') {
-            const have = (op.parameters ?? []) as any[];
-            op.parameters = [...have, ...(value as any[]).filter((p) => !have.some((h) => h.name === p.name && h.in === p.in))];
+            const have = op.parameters ?? [];
+            op.parameters = [...have, ...(value as OpenApiParameter[]).filter((p) => !have.some((h) => h.name === p.name && h.in === p.in))];
           } else if (op[key] === undefined || (key === 'summary' && !op[key])) op[key] = value;
         }
       }
@@ -95,13 +120,13 @@ export function completeOpenApiDocument(document: OpenAPIObject, routeArgs: Map<
       for (const [names, where] of [[args?.query ?? [], 'query'], [args?.headers ?? [], 'header']] as const) {
         for (const name of names) {
           op.parameters ??= [];
-          if (!op.parameters.some((p: any) => p.in === where && p.name.toLowerCase() === name.toLowerCase())) op.parameters.push({ name, in: where, required: false, schema: { type: 'string' } });
+          if (!op.parameters.some((p) => p.in === where && p.name?.toLowerCase() === name.toLowerCase())) op.parameters.push({ name, in: where, required: false, schema: { type: 'string' } });
         }
       }
       // Path parameters of routes whose handlers carry no swagger decorators.
       for (const name of (path.match(/\{(\w+)\}/g) ?? []).map((p) => p.slice(1, -1))) {
         op.parameters ??= [];
-        if (!op.parameters.some((p: any) => p.in === 'path' && p.name === name)) op.parameters.push({ name, in: 'path', required: true, schema: { type: 'string' } });
+        if (!op.parameters.some((p) => p.in === 'path' && p.name === name)) op.parameters.push({ name, in: 'path', required: true, schema: { type: 'string' } });
       }
       const isPublic = op['x-outdial-public'] === true || OPS_PATHS.has(path);
       op.summary ||= `${method.toUpperCase()} ${path}`;
@@ -113,13 +138,13 @@ export function completeOpenApiDocument(document: OpenAPIObject, routeArgs: Map<
         op.security = [];
       } else {
         op.security = [{ bearer: [] }, { api_key: [] }];
-        op.parameters = [...(op.parameters ?? []).filter((p: any) => p.name !== 'x-workspace-id'), { $ref: '#/components/parameters/WorkspaceId' }];
+        op.parameters = [...(op.parameters ?? []).filter((p) => p.name !== 'x-workspace-id'), { $ref: '#/components/parameters/WorkspaceId' }];
         errors.push('401', '403', '429');
         const roles = op['x-outdial-roles'] as string[] | undefined;
         if (roles && !String(op.description ?? '').includes('Roles:')) op.description = `${op.description ? `${op.description}\n\n` : ''}Roles: ${roles.join(', ')}.`;
       }
       if (path.includes('{')) errors.push('404');
-      const hasQuery = (op.parameters ?? []).some((p: any) => p.in === 'query');
+      const hasQuery = (op.parameters ?? []).some((p) => p.in === 'query');
       const takesBody = op.requestBody !== undefined || ['post', 'put', 'patch'].includes(method);
       if (hasQuery || takesBody || path.includes('{')) errors.push('400');
       if (op.requestBody !== undefined) errors.push('413', '415');
@@ -132,14 +157,14 @@ export function completeOpenApiDocument(document: OpenAPIObject, routeArgs: Map<
     }
   }
   const used = new Set<string>();
-  for (const item of Object.values(document.paths)) for (const method of METHODS) for (const tag of ((item as any)[method]?.tags ?? []) as string[]) used.add(tag);
+  for (const item of Object.values(document.paths)) for (const method of METHODS) for (const tag of (item as Record<string, OpenApiOperation | undefined>)[method]?.tags ?? []) used.add(tag);
   for (const tag of used) if (!document.tags.some((t) => t.name === tag)) document.tags.push({ name: tag });
   return document;
 }
 
-function dropDefaultResponses(responses: Record<string, any> | undefined): Record<string, any> {
+function dropDefaultResponses(responses: Record<string, OpenApiResponse> | undefined): Record<string, OpenApiResponse> {
   // Swagger's generated placeholder ("200/201" with an empty description) gives way to the overlay.
-  const out: Record<string, any> = {};
+  const out: Record<string, OpenApiResponse> = {};
   for (const [status, response] of Object.entries(responses ?? {})) if (response?.description) out[status] = response;
   return out;
 }

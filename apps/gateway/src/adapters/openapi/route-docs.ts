@@ -5,7 +5,6 @@
  */
 
 const json = (schema: object, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const str = (extra: object = {}) => ({ type: 'string', ...extra });
 const int = (extra: object = {}) => ({ type: 'integer', ...extra });
 const time = { type: 'string', format: 'date-time', nullable: true };
@@ -138,7 +137,7 @@ const page = [
   { name: 'page_size', in: 'query', required: false, schema: int({ minimum: 1, maximum: 200, default: 50 }) },
 ];
 
-export const ROUTE_DOCS: Record<string, Record<string, any>> = {
+export const ROUTE_DOCS: Record<string, Record<string, unknown>> = {
   'POST /api/batch-calls': {
     summary: 'Create a batch (owner, admin)',
     description: 'Multipart (`file` + settings as form fields) or JSON (`calls` + settings). Send `Idempotency-Key` to make retries safe: same key and body → same batch; same key, other body → 422.',

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+
 import { twilioSignature, verifyOutdialSignature, verifyTwilioSignature } from './callback-signatures';
 
 describe('Twilio request signature', () => {

@@ -1,4 +1,5 @@
 import { parsePayload, Subjects } from '@outdial/contracts';
+
 import { CallbackFormatError, httpCallbackToEvent, twilioCallbackToEvent } from './provider-callbacks';
 
 const at = new Date('2025-01-01T10:00:00Z');

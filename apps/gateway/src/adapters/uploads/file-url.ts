@@ -4,7 +4,9 @@ import { realpath, stat } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { basename, isAbsolute, relative, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
-import { NatsBus, ServiceError } from '@outdial/service-runtime';
+
+import { ServiceError, UploadStore } from '@outdial/service-runtime';
+
 import { StoredUpload, storeStream, tooLarge } from './multipart-upload';
 
 export interface FileUrlPolicy {
@@ -27,15 +29,15 @@ function unreachable(message: string, details?: unknown): ServiceError {
 }
 
 /** `file_url` (SPEC §2): http/https, or a local path inside the configured import directory. */
-export async function storeFileUrl(bus: NatsBus, fileUrl: unknown, policy: FileUrlPolicy): Promise<StoredUpload> {
+export async function storeFileUrl(uploads: UploadStore, fileUrl: unknown, policy: FileUrlPolicy): Promise<StoredUpload> {
   if (typeof fileUrl !== 'string' || fileUrl.trim() === '') {
     throw new ServiceError('validation_failed', 'file_url must be a non-empty string', [{ field: 'file_url', problems: ['must be a URL or a path'] }]);
   }
   const value = fileUrl.trim();
-  if (/^https?:\/\//i.test(value)) return storeHttp(bus, value, policy);
+  if (/^https?:\/\//i.test(value)) return storeHttp(uploads, value, policy);
   if (/^file:\/\//i.test(value) || value.startsWith('/') || !/^[a-z][a-z0-9+.-]*:/i.test(value)) {
     const path = /^file:\/\//i.test(value) ? decodeURIComponent(new URL(value).pathname) : value;
-    return storeLocal(bus, path, policy);
+    return storeLocal(uploads, path, policy);
   }
   throw new ServiceError('validation_failed', `file_url scheme "${value.split(':')[0]}" is not supported: use http(s) or a path inside the import directory`, [
     { field: 'file_url', problems: ['must be http(s) or a local path'] },
@@ -69,11 +71,11 @@ export async function resolveImportPath(importDir: string, requested: string): P
   return real;
 }
 
-async function storeLocal(bus: NatsBus, requested: string, policy: FileUrlPolicy): Promise<StoredUpload> {
+async function storeLocal(uploads: UploadStore, requested: string, policy: FileUrlPolicy): Promise<StoredUpload> {
   const path = await resolveImportPath(policy.importDir, requested);
   const size = (await stat(path)).size;
   if (size > policy.maxBytes) throw tooLarge(policy.maxBytes);
-  return storeStream(bus, createReadStream(path), { filename: basename(path), content_type: contentTypeOf(path) }, policy.maxBytes, 'destroy');
+  return storeStream(uploads, createReadStream(path), { filename: basename(path), content_type: contentTypeOf(path) }, policy.maxBytes, 'destroy');
 }
 
 /** True for addresses a file_url must not reach unless allowed: loopback, private, link-local, unspecified. */
@@ -99,7 +101,7 @@ async function checkHost(url: URL, policy: FileUrlPolicy): Promise<void> {
   if (addresses.some(isPrivateAddress)) throw notAllowed(`file_url host ${host} is on a private network`);
 }
 
-async function storeHttp(bus: NatsBus, start: string, policy: FileUrlPolicy): Promise<StoredUpload> {
+async function storeHttp(uploads: UploadStore, start: string, policy: FileUrlPolicy): Promise<StoredUpload> {
   const abort = AbortSignal.timeout(policy.timeoutMs);
   let url = new URL(start);
   let response: Response | undefined;
@@ -128,7 +130,7 @@ async function storeHttp(bus: NatsBus, start: string, policy: FileUrlPolicy): Pr
     const filename = decodeURIComponent(basename(url.pathname)) || 'download.csv';
     const contentType = (response.headers.get('content-type') ?? '').split(';')[0].trim() || contentTypeOf(filename);
     const body = Readable.fromWeb(response.body as import('node:stream/web').ReadableStream);
-    return await storeStream(bus, body, { filename, content_type: contentType }, policy.maxBytes, 'destroy');
+    return await storeStream(uploads, body, { filename, content_type: contentType }, policy.maxBytes, 'destroy');
   } catch (error) {
     if (error instanceof ServiceError) throw error;
     if (abort.aborted) throw unreachable(`file_url did not finish within ${policy.timeoutMs} ms`);

@@ -1,9 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Readable, Transform, TransformCallback } from 'node:stream';
+
+import { UploadReference } from '@outdial/contracts';
+import { ServiceError, UploadStore } from '@outdial/service-runtime';
 import busboy from 'busboy';
 import type { Request } from 'express';
-import { UploadReference } from '@outdial/contracts';
-import { NatsBus, ServiceError } from '@outdial/service-runtime';
 
 /** An upload in the object store, with the SHA-256 of its bytes (the idempotency fingerprint). */
 export interface StoredUpload extends UploadReference {
@@ -60,13 +61,12 @@ export class MeteredStream extends Transform {
  * download), the partial object deleted, and 413 thrown; a read error deletes it too.
  */
 export async function storeStream(
-  bus: NatsBus,
+  uploads: UploadStore,
   source: Readable,
   meta: { filename: string; content_type: string },
   maxBytes: number,
   onOverflow: 'drain' | 'destroy' = 'drain',
 ): Promise<StoredUpload> {
-  const store = await bus.uploads();
   const objectName = `upload-${randomUUID()}`;
   const metered = new MeteredStream(maxBytes);
   let failure: unknown;
@@ -83,12 +83,12 @@ export async function storeStream(
     metered.end();
   });
   try {
-    await store.put({ name: objectName }, Readable.toWeb(source.pipe(metered)) as unknown as ReadableStream<Uint8Array>);
+    await uploads.put(objectName, source.pipe(metered));
   } catch (error) {
     failure ??= error;
   }
   if (failure || metered.overflowed) {
-    await store.delete(objectName).catch(() => undefined);
+    await uploads.delete(objectName).catch(() => undefined);
     throw metered.overflowed ? tooLarge(maxBytes) : failure;
   }
   return { object_name: objectName, filename: meta.filename, content_type: meta.content_type, size: metered.size, sha256: metered.digest() };
@@ -99,7 +99,7 @@ export async function storeStream(
  * store (never buffered whole; the size limit is enforced while streaming), other parts are
  * settings fields.
  */
-export async function receiveMultipart(request: Request, bus: NatsBus, maxBytes: number): Promise<ParsedUpload> {
+export async function receiveMultipart(request: Request, uploads: UploadStore, maxBytes: number): Promise<ParsedUpload> {
   const fields: Record<string, string> = {};
   let upload: StoredUpload | undefined;
   let storing: Promise<void> | undefined;
@@ -123,7 +123,7 @@ export async function receiveMultipart(request: Request, bus: NatsBus, maxBytes:
         return;
       }
       seenFile = true;
-      storing = storeStream(bus, file, { filename: info.filename ?? 'upload.csv', content_type: info.mimeType ?? 'text/csv' }, maxBytes).then((stored) => {
+      storing = storeStream(uploads, file, { filename: info.filename ?? 'upload.csv', content_type: info.mimeType ?? 'text/csv' }, maxBytes).then((stored) => {
         upload = stored;
       });
       // Drain what is left of the request so busboy can finish and the error can be answered.
@@ -138,11 +138,10 @@ export async function receiveMultipart(request: Request, bus: NatsBus, maxBytes:
 }
 
 /** Puts a JSON body's contacts (`calls: [...]`) into the object store as a JSON upload. */
-export async function storeJsonContacts(bus: NatsBus, contacts: unknown[]): Promise<StoredUpload> {
-  const store = await bus.uploads();
+export async function storeJsonContacts(uploads: UploadStore, contacts: unknown[]): Promise<StoredUpload> {
   const objectName = `upload-${randomUUID()}`;
   const bytes = Buffer.from(JSON.stringify(contacts), 'utf8');
-  await store.putBlob({ name: objectName }, bytes);
+  await uploads.putBytes(objectName, bytes);
   return {
     object_name: objectName,
     filename: 'calls.json',

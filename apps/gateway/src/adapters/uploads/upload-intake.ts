@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { NatsBus, SERVICE_CONFIG, ServiceError } from '@outdial/service-runtime';
+import { SERVICE_CONFIG, ServiceError, UploadStore } from '@outdial/service-runtime';
 import type { Request } from 'express';
+
 import { GatewayEnv } from '../../gateway-env';
-import { formFieldsToRequest } from './form-settings';
 import { storeFileUrl } from './file-url';
+import { formFieldsToRequest } from './form-settings';
 import { readJsonBody, receiveMultipart, StoredUpload, storeJsonContacts } from './multipart-upload';
-import { UploadObjects } from './upload-objects';
 
 /** A create (or validate) request received: its settings and its contact list in the object store. */
 export interface ReceivedCreate {
@@ -21,15 +21,14 @@ export interface ReceivedCreate {
 @Injectable()
 export class UploadIntake {
   constructor(
-    private readonly bus: NatsBus,
-    private readonly uploads: UploadObjects,
+    private readonly uploads: UploadStore,
     @Inject(SERVICE_CONFIG) private readonly config: GatewayEnv,
   ) {}
 
   async receive(request: Request): Promise<ReceivedCreate> {
     const contentType = request.headers['content-type'] ?? '';
     if (/^multipart\/form-data/i.test(contentType)) {
-      const { fields, upload } = await receiveMultipart(request, this.bus, this.config.GATEWAY_MAX_UPLOAD_BYTES);
+      const { fields, upload } = await receiveMultipart(request, this.uploads, this.config.GATEWAY_MAX_UPLOAD_BYTES);
       const { file_url: fileUrl, ...rest } = fields;
       if (upload && fileUrl !== undefined) {
         await this.discard(upload);
@@ -51,13 +50,13 @@ export class UploadIntake {
       }
       if (fileUrl !== undefined) return { settings, upload: await this.fromUrl(fileUrl) };
       if (!Array.isArray(calls)) throw new ServiceError('validation_failed', '`calls` must be an array of contacts (or give `file_url`)', [{ field: 'calls', problems: ['must be an array'] }]);
-      return { settings, upload: await storeJsonContacts(this.bus, calls) };
+      return { settings, upload: await storeJsonContacts(this.uploads, calls) };
     }
     throw new ServiceError('unsupported_media_type', 'send multipart/form-data with a `file` part, or application/json with `calls` or `file_url`');
   }
 
   private fromUrl(fileUrl: unknown): Promise<StoredUpload> {
-    return storeFileUrl(this.bus, fileUrl, {
+    return storeFileUrl(this.uploads, fileUrl, {
       importDir: this.config.INGEST_IMPORT_DIR,
       maxBytes: this.config.GATEWAY_MAX_UPLOAD_BYTES,
       timeoutMs: this.config.FILE_URL_TIMEOUT_MS,
@@ -67,6 +66,6 @@ export class UploadIntake {
 
   /** Deletes a received upload that no create will use. */
   async discard(upload: StoredUpload): Promise<void> {
-    await this.uploads.discard(upload);
+    await this.uploads.delete(upload.object_name).catch(() => undefined);
   }
 }

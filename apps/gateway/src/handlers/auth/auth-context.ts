@@ -1,4 +1,5 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+
 import type { AuthContext } from '../../domain/auth-context';
 
 export type { AuthContext } from '../../domain/auth-context';

@@ -1,8 +1,9 @@
 import { applyDecorators, CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
-import { ApiExtension } from '@nestjs/swagger';
 import { Reflector } from '@nestjs/core';
+import { ApiExtension } from '@nestjs/swagger';
 import { MemberRole } from '@outdial/contracts';
 import { ServiceError } from '@outdial/service-runtime';
+
 import { AuthenticateTokenUseCase } from '../../usecases/authenticate-token/authenticate-token.usecase';
 import { AuthContext } from './auth-context';
 

@@ -15,6 +15,7 @@ import {
   ServiceError,
 } from '@outdial/service-runtime';
 import { IsOptional, IsString } from 'class-validator';
+
 import { AgentSecretsVault } from '../../adapters/agent-secrets-vault';
 import { TokenCache } from '../../adapters/token-cache';
 import { ORG_ID_PATTERN } from '../../domain/directory-rules';
@@ -126,7 +127,7 @@ function defined(object: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(object).filter(([, v]) => v !== undefined));
 }
 
-function agentFields(opts: Record<string, string>): Record<string, unknown> {
+function agentFields(opts: Record<string, string>, env: NodeJS.ProcessEnv): Record<string, unknown> {
   let config: unknown;
   if (opts.config !== undefined) {
     try {
@@ -138,7 +139,7 @@ function agentFields(opts: Record<string, string>): Record<string, unknown> {
   if (opts['endpoint-url'] !== undefined) config = { ...((config as object) ?? {}), endpoint_url: opts['endpoint-url'] };
   for (const [option, field] of [['api-key-env', 'api_key'], ['webhook-secret-env', 'webhook_secret']] as const) {
     if (opts[option] === undefined) continue;
-    const value = process.env[opts[option]];
+    const value = env[opts[option]];
     if (!value) throw new UsageError(`--${option} names ${opts[option]}, which is not set in the environment`);
     config = { ...((config as object) ?? {}), [field]: value };
   }
@@ -215,26 +216,30 @@ function enqueueOnlyOutbox(db: Database): DirectoryOutbox {
   return new Outbox(db, {} as EventPublisher, createLogger('gateway-admin', 'silent'), {} as Metrics);
 }
 
-/** The admin CLI: orgs, tokens, agents, numbers and org limits, in the gateway's schema. */
-export async function runAdmin(argv: string[]): Promise<string> {
+/**
+ * The admin CLI: orgs, tokens, agents, numbers and org limits, in the gateway's schema. `env`
+ * (default: the process's) gives DATABASE_URL, OUTDIAL_SECRETS_KEY and the variables that
+ * `--api-key-env` / `--webhook-secret-env` name.
+ */
+export async function runAdmin(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<string> {
   const [command, ...rest] = argv;
   if (!command || command === 'help' || command === '--help' || command === '-h') return USAGE;
   if (!COMMAND_OPTIONS[command]) throw new UsageError(`unknown command "${command}"`);
   const opts = options(command, rest);
-  const config = loadConfig(AdminEnv);
+  const config = loadConfig(AdminEnv, env);
   await ensureDatabaseExists(config.DATABASE_URL);
   const db = new Database(createPool(config.DATABASE_URL, 2), 'gateway');
   const directory = new AdminDirectory(db, new SecretBox(config.OUTDIAL_SECRETS_KEY));
   try {
     await runMigrations(db, GATEWAY_MIGRATIONS);
-    const out = await run(command, opts, directory);
+    const out = await run(command, opts, directory, env);
     return JSON.stringify(out);
   } finally {
     await db.close();
   }
 }
 
-async function run(command: string, opts: Record<string, string>, directory: AdminDirectory): Promise<unknown> {
+async function run(command: string, opts: Record<string, string>, directory: AdminDirectory, env: NodeJS.ProcessEnv): Promise<unknown> {
   switch (command) {
     case 'bootstrap': {
       const result = await directory.ensureDefaultOrg.execute({ token: opts.token });
@@ -264,11 +269,11 @@ async function run(command: string, opts: Record<string, string>, directory: Adm
     case 'revoke-token':
       return tokenView(await directory.revokeToken.execute({ org_id: required(opts, 'org'), token_id: required(opts, 'id') }));
     case 'create-agent': {
-      const body = validateBody(CreateAgentBody, defined({ agent_id: opts.id, ...agentFields(opts), name: opts.name ?? opts.id }));
+      const body = validateBody(CreateAgentBody, defined({ agent_id: opts.id, ...agentFields(opts, env), name: opts.name ?? opts.id }));
       return agentView(await directory.createAgent.execute({ org_id: required(opts, 'org'), agent: body }));
     }
     case 'update-agent': {
-      const body = validateBody(UpdateAgentBody, agentFields(opts));
+      const body = validateBody(UpdateAgentBody, agentFields(opts, env));
       return agentView(await directory.updateAgent.execute({ org_id: required(opts, 'org'), agent_id: required(opts, 'id'), changes: body }));
     }
     case 'delete-agent':

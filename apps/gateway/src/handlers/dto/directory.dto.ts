@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { AGENT_KINDS, MEMBER_ROLES, MemberRole, PROVIDERS, ProviderName } from '@outdial/contracts';
+import { AGENT_KINDS, MEMBER_ROLES, MemberRole, ProviderName,PROVIDERS } from '@outdial/contracts';
+import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayUnique,
@@ -16,7 +17,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { Type } from 'class-transformer';
+
 import { AGENT_ID_PATTERN, E164_PATTERN, ORG_LIMITS, VARIABLE_NAME_PATTERN } from '../../domain/directory-rules';
 
 // ---------- agents ----------

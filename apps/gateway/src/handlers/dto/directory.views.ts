@@ -1,9 +1,10 @@
 import { MemberRole } from '@outdial/contracts';
-import { AgentView, OrgView, PhoneNumberView, TokenView } from './directory.dto';
+
 import { AgentRow, circuitBreakerOf, OrgRow } from '../../domain/directory-events';
+import { agentWebhookUrl } from '../../domain/platform-config';
 import { PhoneNumberRow } from '../../persistence/phone-numbers.repository';
 import { TokenRow } from '../../persistence/tokens.repository';
-import { agentWebhookUrl } from '../../domain/platform-config';
+import { AgentView, OrgView, PhoneNumberView, TokenView } from './directory.dto';
 
 const iso = (d: Date | null): string | null => (d ? new Date(d).toISOString() : null);
 

@@ -1,6 +1,7 @@
+import { ServiceError } from '@outdial/service-runtime';
 import busboy from 'busboy';
 import type { Request } from 'express';
-import { ServiceError } from '@outdial/service-runtime';
+
 import { readSmallJson, SMALL_BODY_LIMIT_BYTES } from './json-body';
 
 /**

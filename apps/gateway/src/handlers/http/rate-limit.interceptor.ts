@@ -2,9 +2,10 @@ import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor } fr
 import { SERVICE_CONFIG, ServiceError } from '@outdial/service-runtime';
 import type { Response } from 'express';
 import { Observable } from 'rxjs';
-import type { AuthContext } from '../auth/auth-context';
-import { GatewayEnv } from '../../gateway-env';
+
 import { TokenBuckets } from '../../domain/token-bucket';
+import { GatewayEnv } from '../../gateway-env';
+import type { AuthContext } from '../auth/auth-context';
 
 /**
  * Rate limit per API token (runs after the auth guard, so it knows the token): 429 with

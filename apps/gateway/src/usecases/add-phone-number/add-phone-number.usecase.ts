@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ServiceError } from '@outdial/service-runtime';
+
 import { DirectoryUnitOfWork } from '../../persistence/directory-unit-of-work';
 import { OrgsRepository } from '../../persistence/orgs.repository';
 import { PhoneNumberRow, PhoneNumbersRepository } from '../../persistence/phone-numbers.repository';

@@ -1,4 +1,5 @@
 import { ServiceError } from '@outdial/service-runtime';
+
 import { TokenCache } from '../../adapters/token-cache';
 import { AuthContext } from '../../domain/auth-context';
 import { hashToken } from '../../domain/token-hash';

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ServiceError } from '@outdial/service-runtime';
+
 import { TokenCache } from '../../adapters/token-cache';
 import { AuthContext } from '../../domain/auth-context';
 import { hashToken } from '../../domain/token-hash';

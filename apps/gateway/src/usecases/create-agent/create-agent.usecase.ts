@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+
 import { Injectable } from '@nestjs/common';
 import { ServiceError } from '@outdial/service-runtime';
+
 import { AgentSecretsVault } from '../../adapters/agent-secrets-vault';
 import { agentEvent, AgentRow } from '../../domain/directory-events';
 import { DirectoryAgentsRepository } from '../../persistence/directory-agents.repository';

@@ -1,3 +1,4 @@
+import { BATCH_LIMITS, CallTiming, CreateBatchResult, RetryPolicy } from '@outdial/contracts';
 import { Type } from 'class-transformer';
 import {
   IsBoolean,
@@ -13,9 +14,9 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { BATCH_LIMITS, CallTiming, CreateBatchResult, RetryPolicy } from '@outdial/contracts';
-import { AuthContext } from '../../domain/auth-context';
+
 import { StoredUpload } from '../../adapters/uploads/multipart-upload';
+import { AuthContext } from '../../domain/auth-context';
 
 /** The create request of SPEC §3 as the API user sends it (every setting optional but agent_id). */
 export class CreateBatchRequest {

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CreateBatchResult, Subjects } from '@outdial/contracts';
 import { RpcClient, SERVICE_CONFIG, ServiceError } from '@outdial/service-runtime';
+
 import { ReadModelBarrier } from '../../adapters/read-model-barrier';
 import { UploadObjects } from '../../adapters/uploads/upload-objects';
 import { requestFingerprint } from '../../domain/request-fingerprint';
@@ -59,7 +60,7 @@ export class CreateBatchCallUseCase {
 
   private async create(command: CreateBatchCallCommand): Promise<CreateBatchResult> {
     const ingestCommand = await this.commands.build(command.auth, command.settings, command.upload, command.initialStatus);
-    const result = await this.rpc.request<CreateBatchResult>(Subjects.ingestCreateBatch, ingestCommand, this.config.GATEWAY_CREATE_TIMEOUT_MS);
+    const result = await this.rpc.request(Subjects.ingestCreateBatch, ingestCommand, this.config.GATEWAY_CREATE_TIMEOUT_MS);
     await this.readModel.wait(command.auth.org_id, result.batch_id, { exists: true });
     return result;
   }

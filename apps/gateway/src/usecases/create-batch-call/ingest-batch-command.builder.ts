@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
+
 import { Injectable } from '@nestjs/common';
 import { CreateBatchCommand, ProviderName, toValidatedInstance } from '@outdial/contracts';
 import { ServiceError } from '@outdial/service-runtime';
+
 import { StoredUpload } from '../../adapters/uploads/multipart-upload';
 import { UploadObjects } from '../../adapters/uploads/upload-objects';
 import { AuthContext } from '../../domain/auth-context';
-import { batchSettingsOf, defaultBatchName } from '../../domain/batch-settings';
 import { DirectoryAgentsRepository } from '../../persistence/directory-agents.repository';
 import { PhoneNumbersRepository } from '../../persistence/phone-numbers.repository';
+import { batchSettingsOf, defaultBatchName } from './batch-settings';
 import { CreateBatchRequest } from './create-batch-call.command';
 
 /**

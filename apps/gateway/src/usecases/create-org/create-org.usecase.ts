@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ServiceError } from '@outdial/service-runtime';
+
 import { OrgRow, orgSettingsEvent } from '../../domain/directory-events';
 import { DirectoryUnitOfWork } from '../../persistence/directory-unit-of-work';
 import { NewOrgLimits, OrgsRepository } from '../../persistence/orgs.repository';

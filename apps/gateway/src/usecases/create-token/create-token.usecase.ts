@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+
 import { Injectable } from '@nestjs/common';
 import { MemberRole } from '@outdial/contracts';
+
 import { hashToken, newToken } from '../../domain/token-hash';
 import { DirectoryUnitOfWork } from '../../persistence/directory-unit-of-work';
 import { OrgsRepository } from '../../persistence/orgs.repository';

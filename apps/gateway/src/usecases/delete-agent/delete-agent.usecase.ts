@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ServiceError } from '@outdial/service-runtime';
+
 import { agentDeletedEvent } from '../../domain/directory-events';
 import { DirectoryAgentsRepository } from '../../persistence/directory-agents.repository';
 import { DirectoryUnitOfWork } from '../../persistence/directory-unit-of-work';

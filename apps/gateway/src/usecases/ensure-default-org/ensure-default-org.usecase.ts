@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+
 import { Injectable } from '@nestjs/common';
 import { ServiceError } from '@outdial/service-runtime';
+
 import { hashToken, newToken } from '../../domain/token-hash';
 import { DirectoryAgentsRepository } from '../../persistence/directory-agents.repository';
 import { PhoneNumbersRepository } from '../../persistence/phone-numbers.repository';

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+
 import { AgentBatches } from '../../adapters/agent-batches';
 import { AuthContext } from '../../domain/auth-context';
 import { bolnaBatch } from '../../domain/compat-mapping';

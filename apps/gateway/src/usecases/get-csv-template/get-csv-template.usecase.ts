@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ServiceError } from '@outdial/service-runtime';
+
 import { AuthContext } from '../../domain/auth-context';
 import { templateCsv } from '../../domain/template-csv';
 import { DirectoryAgentsRepository } from '../../persistence/directory-agents.repository';

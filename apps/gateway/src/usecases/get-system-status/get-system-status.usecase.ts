@@ -1,8 +1,10 @@
 import { statfs } from 'node:fs/promises';
 import os from 'node:os';
+
 import { Injectable } from '@nestjs/common';
-import { ReportingSystemCounts, Subjects } from '@outdial/contracts';
+import { Subjects } from '@outdial/contracts';
 import { RpcClient } from '@outdial/service-runtime';
+
 import { QueueStats } from '../../adapters/queue-stats';
 import { AuthContext } from '../../domain/auth-context';
 
@@ -27,7 +29,7 @@ export class GetSystemStatusUseCase {
 
   async execute(query: GetSystemStatusQuery): Promise<SystemStatus> {
     const [counts, queues, deadLetters, disk] = await Promise.all([
-      this.rpc.request<ReportingSystemCounts>(Subjects.reportingSystemCounts, { org_id: query.auth.org_id }),
+      this.rpc.request(Subjects.reportingSystemCounts, { org_id: query.auth.org_id }),
       this.consumers.queues(),
       this.consumers.deadLetters(),
       statfs('/').catch(() => null),

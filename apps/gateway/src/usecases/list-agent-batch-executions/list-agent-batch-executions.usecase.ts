@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { CallItem, ListPage, Subjects } from '@outdial/contracts';
+import { Subjects } from '@outdial/contracts';
 import { RpcClient } from '@outdial/service-runtime';
+
 import { AgentBatches } from '../../adapters/agent-batches';
 import { AuthContext } from '../../domain/auth-context';
 import { bolnaExecution } from '../../domain/compat-mapping';
@@ -39,7 +40,7 @@ export class ListAgentBatchExecutionsUseCase {
     const items: Record<string, unknown>[] = [];
     let total = 0;
     for (let page = 1; items.length < MAX_EXECUTIONS; page++) {
-      const result = await this.rpc.request<ListPage<CallItem>>(Subjects.reportingCallsPage, {
+      const result = await this.rpc.request(Subjects.reportingCallsPage, {
         org_id: query.auth.org_id,
         batch_id: batch.batch_id,
         page,

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { isVoiceAgentPlatform, ProviderCallEvent, Subjects, VoiceAgentPlatform } from '@outdial/contracts';
 import { Clock, EventPublisher, Logger, SERVICE_CONFIG, SERVICE_LOGGER, ServiceError } from '@outdial/service-runtime';
+
 import { AgentSecretsVault } from '../../adapters/agent-secrets-vault';
 import { SignatureCheck, verifyOutdialSignature, verifyTwilioSignature } from '../../adapters/provider-callbacks/callback-signatures';
 import { WebhookSecrets } from '../../adapters/provider-callbacks/platforms/platform-webhook';
@@ -58,7 +59,7 @@ export class ReceiveProviderCallbackUseCase {
     const raw = await command.read_body();
     const event = platform ? await this.platformEvent(platform, command, raw) : provider === 'http' ? this.httpEvent(command, raw) : this.twilioEvent(command, raw);
     if (!event) return;
-    await this.publisher.publish(Subjects.providerEvent, event, event.event_id);
+    await this.publisher.publish(Subjects.providerEvent, event);
     this.log.debug({ provider, attempt_id: event.attempt_id, kind: event.kind, outcome: event.outcome }, 'provider event published');
   }
 

@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { BatchSettingsView, ContactItem, CreateBatchResult, ListPage, Subjects } from '@outdial/contracts';
-import { NatsBus, RpcClient, ServiceError } from '@outdial/service-runtime';
+import { CreateBatchResult, Subjects } from '@outdial/contracts';
+import { RpcClient, ServiceError, UploadStore } from '@outdial/service-runtime';
+
 import { storeJsonContacts } from '../../adapters/uploads/multipart-upload';
-import { matchesRedial, parseRedialBody, redialContact, redialCreateRequest, reportingStatusesFor } from '../../domain/redial-rules';
+import { matchesRedial, redialContact, redialCreateRequest, reportingStatusesFor } from '../../domain/redial-rules';
 import { CreateBatchCallUseCase } from '../create-batch-call/create-batch-call.usecase';
 import { RedialBatchCommand } from './redial-batch.command';
+import { parseRedialBody } from './redial-body';
 
 /** Contacts fetched from reporting per request (the largest page its contacts list allows). */
 const PAGE_SIZE = 100;
@@ -30,20 +32,20 @@ export type RedialResult = CreateBatchResult & { redial_of: string; redialed_con
 export class RedialBatchUseCase {
   constructor(
     private readonly rpc: RpcClient,
-    private readonly bus: NatsBus,
+    private readonly uploads: UploadStore,
     private readonly createBatchCall: CreateBatchCallUseCase,
   ) {}
 
   async execute(command: RedialBatchCommand): Promise<RedialResult> {
     const { auth, batch_id: batchId, body } = command;
     // The batch first: another org's batch is a 404 whatever the body says.
-    const original = await this.rpc.request<BatchSettingsView>(Subjects.ingestBatchSettings, { org_id: auth.org_id, batch_id: batchId });
+    const original = await this.rpc.request(Subjects.ingestBatchSettings, { org_id: auth.org_id, batch_id: batchId });
     const { statuses, overrides } = parseRedialBody(body);
     const contacts = await this.matchingContacts(auth.org_id, batchId, statuses);
     if (contacts.length === 0) {
       throw new ServiceError('unprocessable', `no contact of ${batchId} ended in ${statuses.join(', ')}`, { statuses });
     }
-    const upload = await storeJsonContacts(this.bus, contacts);
+    const upload = await storeJsonContacts(this.uploads, contacts);
     const { result } = await this.createBatchCall.execute({ auth, settings: redialCreateRequest(original, overrides), upload });
     return { ...result, redial_of: batchId, redialed_contacts: contacts.length };
   }
@@ -52,7 +54,7 @@ export class RedialBatchUseCase {
     const out: Record<string, string>[] = [];
     const status = reportingStatusesFor(statuses);
     for (let page = 1; ; page++) {
-      const result = await this.rpc.request<ListPage<ContactItem>>(Subjects.reportingContactsPage, { org_id: orgId, batch_id: batchId, status, page, page_size: PAGE_SIZE });
+      const result = await this.rpc.request(Subjects.reportingContactsPage, { org_id: orgId, batch_id: batchId, status, page, page_size: PAGE_SIZE });
       for (const contact of result.items) if (matchesRedial(contact, statuses)) out.push(redialContact(contact));
       if (result.items.length < PAGE_SIZE || page * PAGE_SIZE >= result.total) return out;
     }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+
 import { PhoneNumbersRepository } from '../../persistence/phone-numbers.repository';
 
 /** `DELETE /api/phone-numbers/{number}` (owner, admin) and the CLI's `remove-number`. */

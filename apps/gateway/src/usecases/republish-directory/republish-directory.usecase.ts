@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+
 import { agentDeletedEvent, agentEvent, orgSettingsEvent } from '../../domain/directory-events';
 import { DirectoryAgentsRepository } from '../../persistence/directory-agents.repository';
 import { DirectoryUnitOfWork } from '../../persistence/directory-unit-of-work';

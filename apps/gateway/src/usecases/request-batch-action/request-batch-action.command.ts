@@ -1,4 +1,5 @@
 import { BatchAction } from '@outdial/contracts';
+
 import { AuthContext } from '../../domain/auth-context';
 
 /** A lifecycle action on a batch (SPEC §4) asked through the API; `reschedule` carries its new start. */

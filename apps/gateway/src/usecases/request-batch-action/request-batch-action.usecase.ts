@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { BatchActionCommand, BatchActionResult, Subjects } from '@outdial/contracts';
 import { RpcClient } from '@outdial/service-runtime';
+
 import { ReadModelBarrier } from '../../adapters/read-model-barrier';
 import { RequestBatchActionCommand } from './request-batch-action.command';
 
@@ -22,7 +23,7 @@ export class RequestBatchActionUseCase {
     const { auth, batch_id: batchId, action } = command;
     const extra: Partial<BatchActionCommand> = action === 'reschedule' ? { scheduled_start_time: command.scheduled_start_time, timezone: command.timezone } : {};
     const request: BatchActionCommand = { org_id: auth.org_id, batch_id: batchId, action, actor: `token ${auth.token_id} (${auth.role})`, ...extra };
-    const result = await this.rpc.request<BatchActionResult>(Subjects.schedulerBatchAction, request);
+    const result = await this.rpc.request(Subjects.schedulerBatchAction, request);
     if (action === 'delete') await this.readModel.wait(auth.org_id, batchId, { deleted: true });
     else if (result.status_at) await this.readModel.wait(auth.org_id, batchId, { status_at: result.status_at });
     return result;

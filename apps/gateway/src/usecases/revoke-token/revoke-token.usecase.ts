@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ServiceError } from '@outdial/service-runtime';
+
 import { TokenCache } from '../../adapters/token-cache';
 import { DirectoryUnitOfWork } from '../../persistence/directory-unit-of-work';
 import { OrgsRepository } from '../../persistence/orgs.repository';

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { BatchActionCommand, BatchActionResult, Subjects } from '@outdial/contracts';
+import { BatchActionCommand, Subjects } from '@outdial/contracts';
 import { RpcClient } from '@outdial/service-runtime';
+
 import { AgentBatches } from '../../adapters/agent-batches';
 import { AuthContext } from '../../domain/auth-context';
 
@@ -30,7 +31,7 @@ export class StopAgentBatchUseCase {
 
   async execute(command: StopAgentBatchCommand): Promise<StoppedAgentBatch> {
     const request: BatchActionCommand = { org_id: command.auth.org_id, batch_id: command.batch_id, action: 'cancel' };
-    const result = await this.rpc.request<BatchActionResult>(Subjects.schedulerBatchAction, request);
+    const result = await this.rpc.request(Subjects.schedulerBatchAction, request);
     await this.batches.untilReported(command.auth, result);
     return { batch_id: result.batch_id, state: 'stopped', message: 'success' };
   }

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { CircuitBreakerSettings } from '@outdial/contracts';
 import { ServiceError } from '@outdial/service-runtime';
+
 import { circuitBreakerOf, OrgRow, orgSettingsEvent } from '../../domain/directory-events';
 import { DirectoryUnitOfWork } from '../../persistence/directory-unit-of-work';
-import { OrgsRepository, OrgSettingsRow } from '../../persistence/orgs.repository';
+import { OrgSettingsRow,OrgsRepository } from '../../persistence/orgs.repository';
 
 export interface OrgChanges {
   name?: string;

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+
 import { PhoneNumberRow, PhoneNumbersRepository } from '../../persistence/phone-numbers.repository';
 
 /** `PATCH /api/phone-numbers/{number}` (owner, admin) and the CLI's `set-number`: what is given changes. */

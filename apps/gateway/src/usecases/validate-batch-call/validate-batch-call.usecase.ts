@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Subjects, ValidateBatchResult } from '@outdial/contracts';
 import { RpcClient, SERVICE_CONFIG } from '@outdial/service-runtime';
+
 import { GatewayEnv } from '../../gateway-env';
 import { CreateBatchCallCommand } from '../create-batch-call/create-batch-call.command';
 import { IngestBatchCommandBuilder } from '../create-batch-call/ingest-batch-command.builder';
@@ -22,6 +23,6 @@ export class ValidateBatchCallUseCase {
 
   async execute(command: ValidateBatchCallCommand): Promise<ValidateBatchResult> {
     const ingestCommand = await this.commands.build(command.auth, command.settings, command.upload);
-    return this.rpc.request<ValidateBatchResult>(Subjects.ingestValidateBatch, ingestCommand, this.config.GATEWAY_CREATE_TIMEOUT_MS);
+    return this.rpc.request(Subjects.ingestValidateBatch, ingestCommand, this.config.GATEWAY_CREATE_TIMEOUT_MS);
   }
 }

@@ -1,7 +1,9 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+
 import { CallOutcome, ProviderCallEvent, VoiceAgentPlatform } from '@outdial/contracts';
-import { CallbackFormatError } from '../provider-callbacks';
+
 import { SignatureCheck } from '../callback-signatures';
+import { CallbackFormatError } from '../provider-callbacks';
 
 /** What a platform's webhook is checked against: the agent's secrets and the platform-wide env secret. */
 export interface WebhookSecrets {

@@ -1,5 +1,7 @@
 import { createHmac } from 'node:crypto';
+
 import { CallOutcome, parsePayload, Subjects } from '@outdial/contracts';
+
 import { BLAND_END_REASONS, blandEndReason, blandWebhook } from './bland-webhook';
 import { BOLNA_END_REASONS, bolnaWebhook } from './bolna-webhook';
 import { ELEVENLABS_END_REASONS, elevenlabsWebhook } from './elevenlabs-webhook';

@@ -1,4 +1,5 @@
 import { VoiceAgentPlatform } from '@outdial/contracts';
+
 import { blandWebhook } from './bland-webhook';
 import { bolnaWebhook } from './bolna-webhook';
 import { elevenlabsWebhook } from './elevenlabs-webhook';

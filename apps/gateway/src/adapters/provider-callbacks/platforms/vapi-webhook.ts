@@ -1,4 +1,5 @@
 import { ProviderCallEvent } from '@outdial/contracts';
+
 import { SignatureCheck } from '../callback-signatures';
 import { ATTEMPT_KEY, compact, EndReasonTable, Fields, outcomeOf, PlatformWebhook, sameText, timeOf, WebhookRequest, WebhookSecrets } from './platform-webhook';
 

@@ -1,4 +1,5 @@
 import { ServiceError } from '@outdial/service-runtime';
+
 import { batchSettingsOf, defaultBatchName, toUtcIso } from './batch-settings';
 
 describe('batch settings of a create request (SPEC §3)', () => {
