@@ -256,7 +256,7 @@ async function launchPlatform(options = {}) {
 
 /** Runs the admin CLI's bootstrap (database, gateway schema, default org); returns its JSON. */
 function bootstrapDefaultOrg(env, token) {
-  const args = [path.join(ROOT, 'apps', 'gateway', 'dist', 'cli', 'admin.js'), 'bootstrap'];
+  const args = [path.join(ROOT, 'apps', 'gateway', 'dist', 'handlers', 'cli', 'admin.js'), 'bootstrap'];
   if (token) args.push('--token', token);
   const out = execFileSync(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8' });
   return JSON.parse(out.trim().split('\n').pop());

@@ -9,7 +9,7 @@ import { api, RunningPlatform, startPlatform, uploadCsv } from '../support/platf
  * covered without touching this file, and a route this file cannot exercise fails the test
  * instead of being skipped.
  */
-const ADMIN_CLI = path.join(__dirname, '..', '..', 'apps', 'gateway', 'dist', 'cli', 'admin.js');
+const ADMIN_CLI = path.join(__dirname, '..', '..', 'apps', 'gateway', 'dist', 'handlers', 'cli', 'admin.js');
 const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 
 /** Routes deliberately outside these checks, each with its reason. */

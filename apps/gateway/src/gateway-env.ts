@@ -1,5 +1,5 @@
-import { IsBoolean, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { BaseServiceEnv, EnvBool, EnvInt, EnvNumber, IsSecretsKey } from '@outdial/service-runtime';
+import { IsBoolean, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 
 export class GatewayEnv extends BaseServiceEnv {
   /** SPEC §11: the gateway listens on 8010 (GATEWAY_PORT). */
@@ -92,4 +92,12 @@ export class GatewayEnv extends BaseServiceEnv {
 
   @IsOptional() @IsString()
   BOLNA_WEBHOOK_SECRET?: string;
+}
+
+/**
+ * The environment the gateway reads, with SPEC §11's name for its port: `GATEWAY_PORT` stands
+ * for `HTTP_PORT` when that is not set. Returns a copy; `env` is not changed.
+ */
+export function withGatewayPort(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return env.GATEWAY_PORT && !env.HTTP_PORT ? { ...env, HTTP_PORT: env.GATEWAY_PORT } : env;
 }

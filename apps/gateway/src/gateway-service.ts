@@ -1,9 +1,10 @@
 import { ServiceDefinition } from '@outdial/service-runtime';
-import { GatewayEnv } from './gateway-env';
+
+import { serveConsole } from './adapters/console/serve-console';
+import { setupOpenApi } from './adapters/openapi/openapi';
 import { GatewayModule } from './gateway.module';
-import { GATEWAY_MIGRATIONS } from './migrations';
-import { setupOpenApi } from './openapi/openapi';
-import { serveConsole } from './console/serve-console';
+import { GatewayEnv } from './gateway-env';
+import { GATEWAY_MIGRATIONS } from './persistence/migrations';
 
 /** The gateway as a service definition: used by main.ts and by the integration tests. */
 export function gatewayService(): ServiceDefinition<GatewayEnv> {

@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { prefixedStreamName } from '@outdial/contracts';
-import { RunningService, SecretBox, startService } from '@outdial/service-runtime';
+
+import { quoteIdent, RunningService, SecretBox, startService } from '@outdial/service-runtime';
+
 import { createIsolatedEnv, IsolatedEnv } from '../../../test/support/isolated-env';
-import { runAdmin } from '../src/cli/admin';
 import { GatewayEnv } from '../src/gateway-env';
 import { gatewayService } from '../src/gateway-service';
+import { runAdmin } from '../src/handlers/cli/admin';
+import { streamMessages } from './stream-messages';
 
 /**
  * Voice-agent platform agents at the gateway alone (real PostgreSQL and NATS): secrets sealed at
@@ -16,6 +18,7 @@ describe('agent secrets and platform webhooks at the gateway', () => {
   let env: IsolatedEnv;
   let running: RunningService<GatewayEnv>;
   let base: string;
+  let serviceEnv: Record<string, string | undefined>;
   const OWNER = 'od_test_owner_secrets';
   const KEY = randomBytes(32).toString('base64');
   const API_KEY = `sk_vapi_${randomBytes(8).toString('hex')}`;
@@ -32,29 +35,21 @@ describe('agent secrets and platform webhooks at the gateway', () => {
   }
 
   async function agentEvents(agentId: string): Promise<any[]> {
-    const jsm = running.runtime.bus.jsm;
-    const name = prefixedStreamName(env.prefix, 'ORG');
-    const info = await jsm.streams.info(name);
-    const out: any[] = [];
-    for (let seq = info.state.first_seq; seq <= info.state.last_seq && info.state.messages > 0; seq++) {
-      const message = await jsm.streams.getMessage(name, { seq }).catch(() => null);
-      if (message && message.json<any>().agent_id === agentId) out.push({ raw: message.string(), ...message.json<any>() });
-    }
-    return out;
+    const messages = await streamMessages(env, 'ORG');
+    return messages.filter((m) => m.json.agent_id === agentId).map((m) => ({ raw: m.raw, ...m.json }));
   }
 
   beforeAll(async () => {
     env = await createIsolatedEnv('gwsecrets');
-    Object.assign(process.env, env.serviceEnv(), { HTTP_HOST: '127.0.0.1', OUTDIAL_SECRETS_KEY: KEY });
-    await runAdmin(['bootstrap', '--token', OWNER]);
-    running = await startService(gatewayService());
+    serviceEnv = { ...process.env, ...env.serviceEnv(), HTTP_HOST: '127.0.0.1', OUTDIAL_SECRETS_KEY: KEY };
+    await runAdmin(['bootstrap', '--token', OWNER], serviceEnv);
+    running = await startService(gatewayService(), { env: serviceEnv });
     base = `http://127.0.0.1:${running.port}`;
   });
 
   afterAll(async () => {
     await running?.app.close();
     await env?.cleanup();
-    for (const key of ['HTTP_HOST', 'OUTDIAL_SECRETS_KEY']) delete process.env[key];
   });
 
   it('seals the secrets at rest and in the event, returns only which are set, keeps them on a PATCH without them', async () => {
@@ -62,7 +57,7 @@ describe('agent secrets and platform webhooks at the gateway', () => {
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ config: { assistant_id: 'as', phone_number_id: 'pn' }, secrets_set: ['api_key', 'webhook_secret'], webhook_url: expect.stringContaining('/api/provider-events/vapi?org_id=default&agent_id=v1') });
     expect(created.text).not.toContain(API_KEY);
-    const rows = await running.runtime.db.query<any>(`SELECT * FROM gateway.agents WHERE agent_id = 'v1'`);
+    const rows = await running.runtime.db.query<any>(`SELECT * FROM ${quoteIdent(running.runtime.db.schema)}.agents WHERE agent_id = 'v1'`);
     expect(JSON.stringify(rows)).not.toContain(API_KEY);
     expect(new SecretBox(KEY).open(rows[0].sealed_secrets)).toEqual({ api_key: API_KEY, webhook_secret: WEBHOOK_SECRET });
 
@@ -83,7 +78,7 @@ describe('agent secrets and platform webhooks at the gateway', () => {
 
     const switched = await call('PATCH', '/api/agents/v1', { provider: 'simulated', config: {} });
     expect(switched.body).toMatchObject({ provider: 'simulated', secrets_set: [] });
-    expect((await running.runtime.db.query<any>(`SELECT sealed_secrets FROM gateway.agents WHERE agent_id = 'v1'`))[0].sealed_secrets).toBeNull();
+    expect((await running.runtime.db.query<any>(`SELECT sealed_secrets FROM ${quoteIdent(running.runtime.db.schema)}.agents WHERE agent_id = 'v1'`))[0].sealed_secrets).toBeNull();
   });
 
   it('answers 400 naming each missing field of a platform config', async () => {

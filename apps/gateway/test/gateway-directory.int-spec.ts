@@ -2,12 +2,15 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parsePayload, prefixedStreamName, Subjects } from '@outdial/contracts';
-import { RunningService, startService } from '@outdial/service-runtime';
+
+import { parsePayload, Subjects } from '@outdial/contracts';
+import { quoteIdent, RunningService, startService } from '@outdial/service-runtime';
+
 import { createIsolatedEnv, IsolatedEnv } from '../../../test/support/isolated-env';
-import { runAdmin } from '../src/cli/admin';
 import { GatewayEnv } from '../src/gateway-env';
 import { gatewayService } from '../src/gateway-service';
+import { runAdmin } from '../src/handlers/cli/admin';
+import { streamMessages } from './stream-messages';
 
 /**
  * The gateway alone against real PostgreSQL and NATS: directory routes (agents, numbers, tokens,
@@ -18,6 +21,7 @@ describe('gateway directory, roles, errors and OpenAPI', () => {
   let env: IsolatedEnv;
   let running: RunningService<GatewayEnv>;
   let base: string;
+  let serviceEnv: Record<string, string | undefined>;
   const tokens: Record<string, string> = {};
   const OWNER_A = 'od_test_owner_a_secret';
 
@@ -39,15 +43,7 @@ describe('gateway directory, roles, errors and OpenAPI', () => {
 
   /** Every payload on the ORG stream so far, in order. */
   async function orgStream(): Promise<any[]> {
-    const jsm = running.runtime.bus.jsm;
-    const name = prefixedStreamName(env.prefix, 'ORG');
-    const info = await jsm.streams.info(name);
-    const out: any[] = [];
-    for (let seq = info.state.first_seq; seq <= info.state.last_seq && info.state.messages > 0; seq++) {
-      const message = await jsm.streams.getMessage(name, { seq }).catch(() => null);
-      if (message) out.push({ subject: message.subject, ...message.json<any>() });
-    }
-    return out;
+    return (await streamMessages(env, 'ORG')).map((m) => ({ subject: m.subject, ...m.json }));
   }
 
   async function eventually<T>(fn: () => Promise<T | undefined>, timeoutMs = 5000): Promise<T> {
@@ -60,16 +56,18 @@ describe('gateway directory, roles, errors and OpenAPI', () => {
     }
   }
 
-  const admin = async (...args: string[]) => JSON.parse(await runAdmin(args));
+  const admin = async (...args: string[]) => JSON.parse(await runAdmin(args, serviceEnv));
 
   beforeAll(async () => {
     env = await createIsolatedEnv('gwdir');
-    Object.assign(process.env, env.serviceEnv(), {
+    serviceEnv = {
+      ...process.env,
+      ...env.serviceEnv(),
       HTTP_HOST: '127.0.0.1',
       // Generous burst so the suite never trips it, except the test that means to.
       GATEWAY_RATE_LIMIT_PER_SECOND: '2',
       GATEWAY_RATE_LIMIT_BURST: '150',
-    });
+    };
     // Made with the CLI before the gateway starts: the gateway must publish them at start.
     await admin('bootstrap', '--token', OWNER_A);
     await admin('create-org', '--id', 'org-b', '--name', 'Org B');
@@ -77,7 +75,7 @@ describe('gateway directory, roles, errors and OpenAPI', () => {
     tokens.adminA = (await admin('create-token', '--org', 'default', '--role', 'admin', '--name', 'ops')).token;
     tokens.memberA = (await admin('create-token', '--org', 'default', '--role', 'member')).token;
     tokens.ownerB = (await admin('create-token', '--org', 'org-b', '--role', 'owner')).token;
-    running = await startService(gatewayService());
+    running = await startService(gatewayService(), { env: serviceEnv });
     base = `http://127.0.0.1:${running.port}`;
   });
 
@@ -112,17 +110,17 @@ describe('gateway directory, roles, errors and OpenAPI', () => {
 
   describe('admin CLI', () => {
     it('refuses bad calls with the reason: unknown command or option, missing option, invalid values, unknown org', async () => {
-      await expect(runAdmin(['make-coffee'])).rejects.toThrow(/unknown command "make-coffee"/);
-      await expect(runAdmin(['create-token', '--org', 'default'])).rejects.toThrow(/--role is required/);
-      await expect(runAdmin(['create-token', '--org', 'default', '--role', 'god'])).rejects.toThrow(/--role must be owner, admin or member/);
-      await expect(runAdmin(['set-limits', '--org', 'default', '--colour', 'red'])).rejects.toThrow(/set-limits has no option --colour/);
-      await expect(runAdmin(['set-limits', '--org', 'default'])).rejects.toThrow(/at least one of/);
-      await expect(runAdmin(['set-limits', '--org', 'default', '--calls-per-second', '0'])).rejects.toMatchObject({ code: 'validation_failed', details: [{ field: 'calls_per_second' }] });
-      await expect(runAdmin(['set-limits', '--org', 'nope', '--max-concurrent-calls', '3'])).rejects.toMatchObject({ code: 'not_found' });
-      await expect(runAdmin(['add-number', '--org', 'default', '--number', '555-0100'])).rejects.toMatchObject({ code: 'validation_failed', details: [{ field: 'number' }] });
-      await expect(runAdmin(['create-agent', '--org', 'nope', '--id', 'x', '--name', 'X'])).rejects.toMatchObject({ code: 'not_found' });
-      await expect(runAdmin(['create-org', '--id', 'default'])).rejects.toMatchObject({ code: 'conflict' });
-      expect(await runAdmin(['help'])).toMatch(/usage: npm run admin/);
+      await expect(runAdmin(['make-coffee'], serviceEnv)).rejects.toThrow(/unknown command "make-coffee"/);
+      await expect(runAdmin(['create-token', '--org', 'default'], serviceEnv)).rejects.toThrow(/--role is required/);
+      await expect(runAdmin(['create-token', '--org', 'default', '--role', 'god'], serviceEnv)).rejects.toThrow(/--role must be owner, admin or member/);
+      await expect(runAdmin(['set-limits', '--org', 'default', '--colour', 'red'], serviceEnv)).rejects.toThrow(/set-limits has no option --colour/);
+      await expect(runAdmin(['set-limits', '--org', 'default'], serviceEnv)).rejects.toThrow(/at least one of/);
+      await expect(runAdmin(['set-limits', '--org', 'default', '--calls-per-second', '0'], serviceEnv)).rejects.toMatchObject({ code: 'validation_failed', details: [{ field: 'calls_per_second' }] });
+      await expect(runAdmin(['set-limits', '--org', 'nope', '--max-concurrent-calls', '3'], serviceEnv)).rejects.toMatchObject({ code: 'not_found' });
+      await expect(runAdmin(['add-number', '--org', 'default', '--number', '555-0100'], serviceEnv)).rejects.toMatchObject({ code: 'validation_failed', details: [{ field: 'number' }] });
+      await expect(runAdmin(['create-agent', '--org', 'nope', '--id', 'x', '--name', 'X'], serviceEnv)).rejects.toMatchObject({ code: 'not_found' });
+      await expect(runAdmin(['create-org', '--id', 'default'], serviceEnv)).rejects.toMatchObject({ code: 'conflict' });
+      expect(await runAdmin(['help'], serviceEnv)).toMatch(/usage: npm run admin/);
     });
 
     it('lists what the API made', async () => {
@@ -300,7 +298,7 @@ describe('gateway directory, roles, errors and OpenAPI', () => {
       expect(created.body).toMatchObject({ role: 'member', name: 'dashboard', revoked_at: null });
       const secret: string = created.body.token;
       expect(created.body.token_hint).toBe(`…${secret.slice(-4)}`);
-      const stored = await running.runtime.db.query<{ token_hash: string }>(`SELECT token_hash FROM gateway.tokens WHERE token_id = $1`, [created.body.token_id]);
+      const stored = await running.runtime.db.query<{ token_hash: string }>(`SELECT token_hash FROM ${quoteIdent(running.runtime.db.schema)}.tokens WHERE token_id = $1`, [created.body.token_id]);
       expect(stored[0].token_hash).toMatch(/^[0-9a-f]{64}$/);
       expect(stored[0].token_hash).not.toContain(secret);
 

@@ -1,7 +1,0 @@
-import { Global, Module } from '@nestjs/common';
-import { ReadModelBarrier } from './read-model-barrier';
-
-/** Provides the read-your-writes barrier to every gateway module that acknowledges batch writes. */
-@Global()
-@Module({ providers: [ReadModelBarrier], exports: [ReadModelBarrier] })
-export class ReadYourWritesModule {}
