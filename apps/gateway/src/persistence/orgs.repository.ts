@@ -57,7 +57,7 @@ export class OrgsRepository {
   async insert(client: SqlClient, orgId: string, name: string, limits: NewOrgLimits): Promise<OrgRow | undefined> {
     const inserted = await client.query<OrgRow>(
       `INSERT INTO ${this.table} (org_id, name, max_concurrent_calls, calls_per_second, compliance_guard)
-       VALUES ($1, $2, COALESCE($3, 5), COALESCE($4, 1), COALESCE($5, true))
+       VALUES ($1, $2, COALESCE($3, 5), COALESCE($4::numeric, 1), COALESCE($5, true))
        ON CONFLICT (org_id) DO NOTHING RETURNING *`,
       [orgId, name, limits.max_concurrent_calls ?? null, limits.calls_per_second ?? null, limits.compliance_guard ?? null],
     );
