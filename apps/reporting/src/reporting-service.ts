@@ -1,5 +1,5 @@
 import type { ServiceDefinition } from '@outdial/service-runtime';
-import { migrations } from './migrations';
+import { migrations } from './persistence/migrations';
 import { ReportingEnv } from './reporting-env';
 import { ReportingModule } from './reporting.module';
 

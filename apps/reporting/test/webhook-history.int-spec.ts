@@ -6,8 +6,8 @@ import { createIsolatedEnv, IsolatedEnv } from '../../../test/support/isolated-e
 import { reportingTables } from '../src/persistence/reporting-tables';
 import { ReportingEnv } from '../src/reporting-env';
 import { reportingService } from '../src/reporting-service';
+import { WebhookDeliveriesRepository } from '../src/persistence/webhook-deliveries.repository';
 import { PruneWebhookHistoryUseCase } from '../src/usecases/prune-webhook-history/prune-webhook-history.usecase';
-import { enqueueWebhookEvent } from '../src/webhooks/webhook-outbox';
 
 const ORG = 'org-hooks';
 const RETRY_BASE_MS = 200;
@@ -72,10 +72,10 @@ describe('webhook delivery history', () => {
 
   /** Records one batch.started event for the org's endpoints, as the event handlers do. */
   async function sendEvent(): Promise<void> {
-    const tables = reportingTables(running.runtime.db);
+    const outbox = running.app.get(WebhookDeliveriesRepository);
     const now = new Date();
     await running.runtime.db.tx((client) =>
-      enqueueWebhookEvent(client, tables, { orgId: ORG, batchId: `batch-${++events}`, callbackUrl: null, type: 'batch.started', causeId: `cause-${events}`, createdAt: now, data: { n: events } }, now),
+      outbox.enqueue(client, { orgId: ORG, batchId: `batch-${++events}`, callbackUrl: null, type: 'batch.started', causeId: `cause-${events}`, createdAt: now, data: { n: events } }, now),
     );
   }
 
@@ -141,7 +141,7 @@ describe('webhook delivery history', () => {
       // As a crashed replica leaves it: claimed (try 1 on record, no result), lease already over.
       const now = new Date();
       await db.tx(async (client) => {
-        await enqueueWebhookEvent(client, tables, { orgId: ORG, batchId: 'batch-crash', callbackUrl: null, type: 'batch.started', causeId: 'cause-crash', createdAt: now, data: {} }, now);
+        await running.app.get(WebhookDeliveriesRepository).enqueue(client, { orgId: ORG, batchId: 'batch-crash', callbackUrl: null, type: 'batch.started', causeId: 'cause-crash', createdAt: now, data: {} }, now);
         const { rows } = await client.query<{ delivery_id: string }>(
           `UPDATE ${tables.webhookDeliveries} SET attempts = 1, next_attempt_at = $2 WHERE webhook_id = $1 RETURNING delivery_id`,
           [endpoint.webhook_id, new Date(now.getTime() - 1000)],
@@ -204,7 +204,7 @@ describe('webhook delivery history', () => {
       `UPDATE ${tables.webhookDeliveries} SET status = 'pending', finished_at = NULL, created_at = now() - interval '30 days', next_attempt_at = now() + interval '1 day' WHERE delivery_id = $1`,
       [ids[2]],
     );
-    const deleted = await running.app.get(PruneWebhookHistoryUseCase).execute();
+    const deleted = await running.app.get(PruneWebhookHistoryUseCase).execute({ retentionDays: 7 });
     expect(deleted).toBe(1);
     const left = await db.query<{ delivery_id: string }>(`SELECT delivery_id FROM ${tables.webhookDeliveries} WHERE webhook_id = $1 ORDER BY delivery_id`, [endpointId]);
     expect(left.map((r) => r.delivery_id)).toEqual([ids[1], ids[2]]);
@@ -212,6 +212,6 @@ describe('webhook delivery history', () => {
     expect(new Set(tries.map((r) => r.delivery_id))).toEqual(new Set([ids[1], ids[2]]));
     expect((await deliveries(endpointId)).total).toBe(2);
     // Nothing more to prune.
-    expect(await running.app.get(PruneWebhookHistoryUseCase).execute()).toBe(0);
+    expect(await running.app.get(PruneWebhookHistoryUseCase).execute({ retentionDays: 7 })).toBe(0);
   });
 });

@@ -1,0 +1,38 @@
+import { Injectable } from '@nestjs/common';
+import { CreatedWebhookEndpoint, CreateWebhookCommand } from '@outdial/contracts';
+import { Clock, Database, ServiceError } from '@outdial/service-runtime';
+import { randomBytes } from 'node:crypto';
+import { newWebhookSecret } from '../../adapters/webhook-secret';
+import { toWebhookEndpointView } from '../../domain/webhook-endpoint-view';
+import { WebhookEndpointsRepository } from '../../persistence/webhook-endpoints.repository';
+
+/** Endpoints an org may register (each event is sent to every one of them). */
+export const MAX_WEBHOOK_ENDPOINTS_PER_ORG = 20;
+
+/**
+ * Registers an org webhook endpoint (SPEC §9 `POST /api/webhooks`) with a new signing secret, shown
+ * in this answer only. Creates of one org are serialized (advisory lock), so the limit holds under
+ * concurrent requests.
+ *
+ * @throws ServiceError `unprocessable` (details `{limit}`) when the org already has MAX_WEBHOOK_ENDPOINTS_PER_ORG endpoints
+ */
+@Injectable()
+export class CreateWebhookUseCase {
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+    private readonly endpoints: WebhookEndpointsRepository,
+  ) {}
+
+  async execute(command: CreateWebhookCommand): Promise<CreatedWebhookEndpoint> {
+    return this.db.tx(async (client) => {
+      await this.endpoints.lockOrg(client, command.org_id);
+      if ((await this.endpoints.countActive(client, command.org_id)) >= MAX_WEBHOOK_ENDPOINTS_PER_ORG) {
+        throw new ServiceError('unprocessable', `an org can have at most ${MAX_WEBHOOK_ENDPOINTS_PER_ORG} webhook endpoints`, { limit: MAX_WEBHOOK_ENDPOINTS_PER_ORG });
+      }
+      const secret = newWebhookSecret();
+      const row = await this.endpoints.insert(client, { webhookId: `wh_${randomBytes(12).toString('hex')}`, secret, createdAt: this.clock.now() }, command);
+      return { ...toWebhookEndpointView(row), secret };
+    });
+  }
+}
