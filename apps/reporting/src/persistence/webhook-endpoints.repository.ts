@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { CreateWebhookCommand } from '@outdial/contracts';
 import { Database, SqlClient } from '@outdial/service-runtime';
-import { WebhookEndpointRecord } from '../domain/webhook-endpoint-view';
+import { WebhookEndpointRecord } from '../domain/webhook-endpoints';
 import { ReportingTables, reportingTables } from './reporting-tables';
 
 /** An org webhook endpoint as listed (the secret is shown only once, at creation). */

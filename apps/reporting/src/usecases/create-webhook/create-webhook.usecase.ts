@@ -3,11 +3,8 @@ import { CreatedWebhookEndpoint, CreateWebhookCommand } from '@outdial/contracts
 import { Clock, Database, ServiceError } from '@outdial/service-runtime';
 import { randomBytes } from 'node:crypto';
 import { newWebhookSecret } from '../../adapters/webhook-secret';
-import { toWebhookEndpointView } from '../../domain/webhook-endpoint-view';
+import { MAX_WEBHOOK_ENDPOINTS_PER_ORG, toWebhookEndpointView } from '../../domain/webhook-endpoints';
 import { WebhookEndpointsRepository } from '../../persistence/webhook-endpoints.repository';
-
-/** Endpoints an org may register (each event is sent to every one of them). */
-export const MAX_WEBHOOK_ENDPOINTS_PER_ORG = 20;
 
 /**
  * Registers an org webhook endpoint (SPEC §9 `POST /api/webhooks`) with a new signing secret, shown

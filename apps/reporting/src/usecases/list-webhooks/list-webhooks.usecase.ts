@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ListPage, OrgQuery, WebhookEndpointView } from '@outdial/contracts';
-import { toWebhookEndpointView } from '../../domain/webhook-endpoint-view';
+import { MAX_WEBHOOK_ENDPOINTS_PER_ORG, toWebhookEndpointView } from '../../domain/webhook-endpoints';
 import { WebhookEndpointsRepository } from '../../persistence/webhook-endpoints.repository';
-import { MAX_WEBHOOK_ENDPOINTS_PER_ORG } from '../create-webhook/create-webhook.usecase';
 
 /** The org's webhook endpoints (SPEC §9 `GET /api/webhooks`), oldest first, in one page (an org has at most MAX_WEBHOOK_ENDPOINTS_PER_ORG). */
 @Injectable()

@@ -1,5 +1,8 @@
 import type { WebhookEndpointView } from '@outdial/contracts';
 
+/** Endpoints an org may register (each event is sent to every one of them). */
+export const MAX_WEBHOOK_ENDPOINTS_PER_ORG = 20;
+
 /** A stored webhook endpoint, as the API shows it (never with its secret). */
 export interface WebhookEndpointRecord {
   webhook_id: string;
