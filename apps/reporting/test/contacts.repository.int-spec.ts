@@ -33,7 +33,7 @@ describe('ContactsRepository and AttemptsRepository (PostgreSQL)', () => {
   it('fills a placeholder from the chunk and keeps the status the scheduler already decided', async () => {
     await db.tx(async (c) => {
       await contacts.ensurePlaceholder(c, { contact_id: 'c2', ...BATCH });
-      await contacts.applyUpdate(c, { ...BATCH, event_id: 'u', contact_id: 'c2', version: 1, status: 'dialing', final: false, attempts: 1, at: NOW.toISOString() } as never);
+      await contacts.applyUpdate(c, { ...BATCH, event_id: 'u', contact_id: 'c2', version: 1, status: 'dialing', final: false, attempts: 1, at: NOW.toISOString() });
     });
     const result = await db.tx(async (c) => {
       const before = await contacts.countStates(c, ['c1', 'c2', 'c3']);
@@ -86,10 +86,10 @@ describe('ContactsRepository and AttemptsRepository (PostgreSQL)', () => {
     });
     expect((await contacts.page(contactsFilter({ batch_id: 'b1' }), 1, 0))[0]).toMatchObject({ call_id: 'a2', duration_seconds: 20, last_attempt_at: new Date('2025-01-01T09:30:00.000Z') });
     expect(await attempts.outcomeTotals('b1')).toEqual(expect.arrayContaining([{ outcome: 'busy', count: 1, talk: 0, connected: 0 }, { outcome: 'completed', count: 1, talk: 20, connected: 1 }]));
-    const page = await attempts.page({ ...BATCH, page: 1, page_size: 25 } as never);
+    const page = await attempts.page({ ...BATCH, page: 1, page_size: 25 });
     expect(page.map((a) => a.attempt_id)).toEqual(['a1', 'a2']);
     expect(page[0].phone).toBe('+12025550001');
-    expect(await attempts.countMatching({ ...BATCH, outcome: ['busy'], page: 1, page_size: 25 } as never)).toBe(1);
-    expect(AttemptsRepository.isFiltered({ ...BATCH, page: 1, page_size: 25 } as never)).toBe(false);
+    expect(await attempts.countMatching({ ...BATCH, outcome: ['busy'], page: 1, page_size: 25 })).toBe(1);
+    expect(AttemptsRepository.isFiltered({ ...BATCH, page: 1, page_size: 25 })).toBe(false);
   });
 });

@@ -72,7 +72,7 @@ describe('WebhookDeliveriesRepository (PostgreSQL)', () => {
     await deliveries.recordTry(first, { status: 'delivered', nextAttemptAt: LATER, statusCode: 200, error: null, deliveredAt: LATER, finishedAt: LATER, durationMs: 12 });
     const tries = await deliveries.triesOf([first.delivery_id]);
     expect(tries.get(Number(first.delivery_id))).toEqual([{ attempt: 1, started_at: LATER, duration_ms: 12, status_code: 200, error: null }]);
-    const { rows, total } = await deliveries.page({ org_id: 'org-1', webhook_id: 'wh_all', page: 1, page_size: 10 } as never);
+    const { rows, total } = await deliveries.page({ org_id: 'org-1', webhook_id: 'wh_all', page: 1, page_size: 10 });
     expect(total).toBe(2);
     expect(rows.map((r) => Number(r.delivery_id))).toEqual([...rows.map((r) => Number(r.delivery_id))].sort((x, y) => y - x));
     expect(await endpoints.exists('wh_all', 'org-1')).toBe(true);
