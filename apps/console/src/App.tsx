@@ -1,9 +1,10 @@
 import { useEffect, useState } from 'react';
 import { Navigate, NavLink, Route, Routes, useLocation } from 'react-router-dom';
+
 import { ErrorBoundary } from './components/ErrorBoundary';
 import { canWrite } from './lib/session';
-import { BatchPage } from './pages/BatchPage';
 import { BatchesPage } from './pages/BatchesPage';
+import { BatchPage } from './pages/BatchPage';
 import { DncPage } from './pages/DncPage';
 import { NewBatchPage } from './pages/NewBatchPage';
 import { OrgPage } from './pages/OrgPage';

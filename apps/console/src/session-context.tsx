@@ -1,4 +1,5 @@
 import { createContext, ReactNode, useCallback, useContext, useEffect, useState } from 'react';
+
 import { api, unwrap } from './lib/api';
 import { clearToken, readToken, Role, saveToken } from './lib/session';
 

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from 'commander';
+
 import { daysOption, intOption, jsonObjectOption, listOption, mappingOption, secondsListOption, setOption, settingsFromFlags, windowOption } from './args';
 
 describe('option parsers', () => {

@@ -1,6 +1,7 @@
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+
 import { CliError, ExitCode } from './exit-codes';
 
 /** One saved connection: the gateway URL and an API token. */

@@ -1,4 +1,5 @@
 import { PassThrough } from 'node:stream';
+
 import { run } from './main';
 
 /** Runs the CLI in-process with captured stdout/stderr and no terminal. Only parsing: no request is sent. */
@@ -21,7 +22,7 @@ describe('outdial argument parsing', () => {
       expect(top.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
     }
     const batches = await cli('batches', '--help');
-    expect(batches.stdout).toMatch(/^  create \[options\] <file>/m);
+    expect(batches.stdout).toMatch(/^ {2}create \[options\] <file>/m);
     const create = await cli('create', '--help');
     for (const flag of ['--agent', '--window', '--days', '--map', '--retry-on', '--schedule', '--watch', '--json']) expect(create.stdout).toContain(flag);
   });

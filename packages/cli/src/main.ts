@@ -1,5 +1,6 @@
-import { CommanderError } from 'commander';
 import { OutdialApiError } from '@outdial/client';
+import { CommanderError } from 'commander';
+
 import { CliError, ExitCode } from './exit-codes';
 import { formatError } from './format';
 import { buildProgram } from './program';

@@ -1,8 +1,9 @@
-import { Command, Option } from 'commander';
-import { Outdial, OutdialApiError, BatchStatus, FINAL_BATCH_STATUSES } from '@outdial/client';
 import { createWriteStream } from 'node:fs';
+
+import { BatchStatus, FINAL_BATCH_STATUSES,Outdial, OutdialApiError } from '@outdial/client';
+import { Command, Option } from 'commander';
+
 import {
-  choiceOption,
   daysOption,
   intOption,
   jsonObjectOption,
@@ -10,8 +11,8 @@ import {
   mappingOption,
   secondsListOption,
   setOption,
-  settingsFromFlags,
   SettingsFlags,
+  settingsFromFlags,
   windowOption,
 } from './args';
 import { removeProfile, resolveProfile, saveProfile } from './config';

@@ -1,4 +1,5 @@
 import { PassThrough } from 'node:stream';
+
 import { Terminal } from './terminal';
 
 /** An in-memory stream that says whether it is a terminal. */

@@ -1,5 +1,6 @@
 import { Format, SingleBar } from 'cli-progress';
 import { createColors } from 'picocolors';
+
 import { formatBytes, formatCounts } from './format';
 
 /** What the CLI writes to (injectable for tests): stdout for results, stderr for bars and errors. */

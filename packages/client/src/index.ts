@@ -4,15 +4,14 @@
  * `GET /docs-json`; `npm run generate -w @outdial/client` refreshes both from a running gateway).
  * `paths` maps each route and method to its parameters, bodies and replies.
  */
-export type { paths, components, operations } from './schema';
-export { Outdial, paginate, FINAL_BATCH_STATUSES } from './outdial';
+export { OutdialApiError } from './errors';
+export type { ByteProgress, ProgressCallback } from './multipart';
 export type {
-  OutdialOptions,
-  BatchStatus,
-  BatchProgress,
   BatchList,
   BatchListQuery,
+  BatchProgress,
   BatchSettings,
+  BatchStatus,
   CallItem,
   ContactItem,
   ContactPage,
@@ -21,16 +20,17 @@ export type {
   CreatedBatch,
   DownloadOptions,
   LifecycleResult,
+  OutdialOptions,
   ResultsFilter,
   SuppressionItem,
   UploadOptions,
   ValidationReport,
 } from './outdial';
-export { OutdialApiError } from './errors';
-export { decideRetry, parseRetryAfter, backoffMs, DEFAULT_RETRY_OPTIONS } from './retry-policy';
-export type { RetryOptions } from './retry-policy';
-export type { ByteProgress, ProgressCallback } from './multipart';
+export { FINAL_BATCH_STATUSES,Outdial, paginate } from './outdial';
 export type { ProgressMessage } from './progress-stream';
 export { readProgressStream } from './progress-stream';
-export { RetryingTransport } from './transport';
+export type { RetryOptions } from './retry-policy';
+export { backoffMs, decideRetry, DEFAULT_RETRY_OPTIONS,parseRetryAfter } from './retry-policy';
+export type { components, operations,paths } from './schema';
 export type { FetchLike } from './transport';
+export { RetryingTransport } from './transport';

@@ -1,6 +1,7 @@
 import { createReadStream, promises as fs } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
+
 import FormData from 'form-data';
 
 /** Bytes of an upload or download so far; `total` is undefined when the server did not say. */

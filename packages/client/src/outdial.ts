@@ -1,14 +1,16 @@
-import { createWriteStream } from 'node:fs';
 import { randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+
 import createClient, { Client } from 'openapi-fetch';
+
 import { OutdialApiError } from './errors';
 import { fileUpload, formFields, ProgressCallback } from './multipart';
 import { ProgressMessage, readProgressStream } from './progress-stream';
-import { DEFAULT_RETRY_OPTIONS, RetryOptions, backoffMs } from './retry-policy';
-import { FetchLike, RetryingTransport } from './transport';
+import { backoffMs,DEFAULT_RETRY_OPTIONS, RetryOptions } from './retry-policy';
 import type { paths } from './schema';
+import { FetchLike, RetryingTransport } from './transport';
 
 type Json<P extends keyof paths, M extends keyof paths[P], S extends number = 200> = paths[P][M] extends {
   responses: { [K in S]: { content: { 'application/json': infer T } } };

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+
 import { createIsolatedEnv, IsolatedEnv } from '../../../test/support/isolated-env';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -11,12 +11,13 @@ import {
   IsString,
   Max,
   Min,
+  Validate,
   ValidateNested,
   ValidationArguments,
   ValidatorConstraint,
   ValidatorConstraintInterface,
-  Validate,
 } from 'class-validator';
+
 import { CALL_OUTCOMES, CallOutcome, DEFAULT_RETRY_ON } from './statuses';
 
 export const BATCH_LIMITS = {
@@ -28,7 +29,7 @@ export const BATCH_LIMITS = {
 
 export class RetryPolicy {
   @IsArray()
-  @IsIn(CALL_OUTCOMES as unknown as string[], { each: true })
+  @IsIn(CALL_OUTCOMES, { each: true })
   retry_on: CallOutcome[] = [...DEFAULT_RETRY_ON];
 
   @IsArray()
@@ -86,7 +87,7 @@ class IsAfterStartHour implements ValidatorConstraintInterface {
 export class CallTiming {
   @IsOptional() @IsInt() @Min(0) @Max(23) start_hour?: number;
   @IsOptional() @IsInt() @Min(1) @Max(24) @Validate(IsAfterStartHour) end_hour?: number;
-  @IsOptional() @IsArray() @IsIn(WEEKDAYS as unknown as string[], { each: true }) days?: Weekday[];
+  @IsOptional() @IsArray() @IsIn(WEEKDAYS, { each: true }) days?: Weekday[];
   @IsOptional() @IsBoolean() skip_weekends?: boolean;
   /** An IANA zone, or "contact" (the default): each contact's own zone. */
   @IsOptional() @IsString() @Validate(IsZoneOrContact) timezone?: string;

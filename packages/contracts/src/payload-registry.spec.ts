@@ -1,8 +1,10 @@
 import 'reflect-metadata';
-import { BatchSettings, BATCH_LIMITS, RetryPolicy } from './batch-settings';
-import { BatchIngestedEvent, CallFinishedEvent, ContactsChunkEvent, DialRequest } from './events';
-import { FieldError, InvalidPayloadError, PAYLOAD_CLASSES, parsePayload, toValidatedInstance } from './payload-registry';
-import { CreateBatchCommand } from './rpc';
+
+import { BatchIngestedEvent, ContactsChunkEvent, CreateBatchCommand } from './batch-ingest';
+import { BATCH_LIMITS, BatchSettings, RetryPolicy } from './batch-settings';
+import { CallFinishedEvent, DialRequest } from './dialing';
+import { FieldError } from './error-codes';
+import { InvalidPayloadError, parsePayload, PAYLOAD_CLASSES, toValidatedInstance } from './payload-registry';
 import {
   CALL_OUTCOMES,
   CallOutcome,
@@ -11,7 +13,7 @@ import {
   isFinalContactStatus,
   NON_FINAL_CONTACT_STATUSES,
 } from './statuses';
-import { assertValidPrefix, prefixedStreamName, STREAMS, streamForSubject, subjectMatches, Subjects } from './subjects';
+import { assertValidPrefix, prefixedStreamName, streamForSubject, STREAMS, subjectMatches, Subjects } from './subjects';
 
 const AT = '2025-01-15T10:00:00.000Z';
 
@@ -200,7 +202,7 @@ describe('parsePayload', () => {
   });
 
   it('rejects a chunk whose contacts is not an array', () => {
-    const error = invalid(() => parsePayload(Subjects.contactsChunk, chunk('nope' as unknown as unknown[])));
+    const error = invalid(() => parsePayload(Subjects.contactsChunk, chunk(JSON.parse('"nope"'))));
     expect(fields(error.fieldErrors)).toContain('contacts');
   });
 

@@ -1,66 +1,23 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
-import {
-  BatchIngestedEvent,
-  BatchStatusChangedEvent,
-  CallFinishedEvent,
-  CallStartedEvent,
-  ContactsChunkEvent,
-  ContactUpdatedEvent,
-  DialRequest,
-  ProviderCallEvent,
-} from './events';
-import { BatchQuery, CreateBatchCommand, ResultsPageQuery } from './rpc';
-import { Subjects } from './subjects';
-import { BatchSettingsQuery, IssuesPageQuery, SuppressionAddCommand, SuppressionImportCommand, SuppressionListQuery, SuppressionRemoveCommand } from './ingest-rpc';
-import { AwaitReadModelQuery, BatchActivityQuery, CallsPageQuery, ContactsPageQuery, CreateWebhookCommand, ListBatchesQuery, OrgQuery, ReportQuery, WebhookDeliveriesQuery, WebhookQuery } from './reporting-rpc';
-import { AgentChangedEvent, BatchActionCommand, BatchDeletedEvent, CallDeclinedEvent, OrgSettingsChangedEvent } from './lifecycle';
 
-type PayloadClass = new () => object;
+import { FieldError } from './error-codes';
+import { EventPayload, EVENTS, EventSubject, PayloadClass, RpcRequest, RPCS, RpcSubject } from './subject-map';
 
-/** One payload class per subject: consumers turn raw messages into it before anything else runs. */
-export const PAYLOAD_CLASSES: Record<string, PayloadClass> = {
-  [Subjects.batchIngested]: BatchIngestedEvent as unknown as PayloadClass,
-  [Subjects.contactsChunk]: ContactsChunkEvent as unknown as PayloadClass,
-  [Subjects.batchStatusChanged]: BatchStatusChangedEvent as unknown as PayloadClass,
-  [Subjects.dialRequested]: DialRequest as unknown as PayloadClass,
-  [Subjects.callStarted]: CallStartedEvent as unknown as PayloadClass,
-  [Subjects.callFinished]: CallFinishedEvent as unknown as PayloadClass,
-  [Subjects.contactUpdated]: ContactUpdatedEvent as unknown as PayloadClass,
-  [Subjects.providerEvent]: ProviderCallEvent as unknown as PayloadClass,
-  [Subjects.callDeclined]: CallDeclinedEvent as unknown as PayloadClass,
-  [Subjects.batchDeleted]: BatchDeletedEvent as unknown as PayloadClass,
-  [Subjects.orgSettingsChanged]: OrgSettingsChangedEvent as unknown as PayloadClass,
-  [Subjects.agentChanged]: AgentChangedEvent as unknown as PayloadClass,
-  [Subjects.schedulerBatchAction]: BatchActionCommand as unknown as PayloadClass,
-  [Subjects.ingestCreateBatch]: CreateBatchCommand as unknown as PayloadClass,
-  [Subjects.ingestValidateBatch]: CreateBatchCommand as unknown as PayloadClass,
-  [Subjects.ingestIssuesPage]: IssuesPageQuery as unknown as PayloadClass,
-  [Subjects.ingestSuppressionList]: SuppressionListQuery as unknown as PayloadClass,
-  [Subjects.ingestSuppressionAdd]: SuppressionAddCommand as unknown as PayloadClass,
-  [Subjects.ingestSuppressionImport]: SuppressionImportCommand as unknown as PayloadClass,
-  [Subjects.ingestSuppressionRemove]: SuppressionRemoveCommand as unknown as PayloadClass,
-  [Subjects.ingestBatchSettings]: BatchSettingsQuery as unknown as PayloadClass,
-  [Subjects.reportingGetBatch]: BatchQuery as unknown as PayloadClass,
-  [Subjects.reportingAwaitReadModel]: AwaitReadModelQuery as unknown as PayloadClass,
-  [Subjects.reportingBatchActivity]: BatchActivityQuery as unknown as PayloadClass,
-  [Subjects.reportingResultsPage]: ResultsPageQuery as unknown as PayloadClass,
-  [Subjects.reportingListBatches]: ListBatchesQuery as unknown as PayloadClass,
-  [Subjects.reportingContactsPage]: ContactsPageQuery as unknown as PayloadClass,
-  [Subjects.reportingCallsPage]: CallsPageQuery as unknown as PayloadClass,
-  [Subjects.reportingReport]: ReportQuery as unknown as PayloadClass,
-  [Subjects.reportingWebhookCreate]: CreateWebhookCommand as unknown as PayloadClass,
-  [Subjects.reportingWebhookList]: OrgQuery as unknown as PayloadClass,
-  [Subjects.reportingWebhookDelete]: WebhookQuery as unknown as PayloadClass,
-  [Subjects.reportingWebhookDeliveries]: WebhookDeliveriesQuery as unknown as PayloadClass,
-  [Subjects.reportingSystemCounts]: OrgQuery as unknown as PayloadClass,
-  [Subjects.reportingWebhookCallbackSecret]: OrgQuery as unknown as PayloadClass,
-};
-
-export interface FieldError {
-  field: string;
-  problems: string[];
+function buildPayloadClasses(): Record<string, PayloadClass> {
+  const classes: Record<string, PayloadClass> = {};
+  for (const [subject, cls] of Object.entries(EVENTS)) classes[subject] = cls;
+  for (const [subject, contract] of Object.entries(RPCS)) classes[subject] = contract.request;
+  return classes;
 }
+
+/**
+ * One payload class per subject (events: the payload; RPCs: the request), derived from the typed
+ * subject map (`EVENTS`, `RPCS` in subject-map.ts): consumers turn raw messages into it before
+ * anything else runs.
+ */
+export const PAYLOAD_CLASSES: Readonly<Record<string, PayloadClass>> = buildPayloadClasses();
+
 
 /** A message whose payload does not match its subject's class. Never worth redelivering. */
 export class InvalidPayloadError extends Error {
@@ -96,8 +53,12 @@ export function toValidatedInstance<T extends object>(cls: new () => T, raw: unk
 }
 
 /** Turns a raw message of a logical subject into its payload class instance, or throws. */
-export function parsePayload<T extends object = object>(subject: string, raw: unknown): T {
+export function parsePayload<S extends EventSubject>(subject: S, raw: unknown): EventPayload<S>;
+export function parsePayload<S extends RpcSubject>(subject: S, raw: unknown): RpcRequest<S>;
+/** @deprecated pass a subject of the map (the type then follows); a caller-chosen `<T>` is unchecked. */
+export function parsePayload<T extends object = object>(subject: string, raw: unknown): T;
+export function parsePayload(subject: string, raw: unknown): object {
   const cls = PAYLOAD_CLASSES[subject];
   if (!cls) throw new Error(`no payload class registered for subject ${subject}`);
-  return toValidatedInstance(cls as new () => T, raw, subject);
+  return toValidatedInstance(cls, raw, subject);
 }

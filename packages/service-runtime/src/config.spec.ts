@@ -1,4 +1,5 @@
 import { IsBoolean, IsNumber, Max, Min } from 'class-validator';
+
 import { BaseServiceEnv, ConfigError, EnvBool, EnvInt, EnvNumber, loadConfig } from './config';
 
 class FeatureEnv extends BaseServiceEnv {

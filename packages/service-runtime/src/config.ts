@@ -1,6 +1,6 @@
+import { flattenValidationErrors } from '@outdial/contracts';
 import { plainToInstance, Transform } from 'class-transformer';
 import { getMetadataStorage, IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
-import { flattenValidationErrors } from '@outdial/contracts';
 
 /** Parses an environment string as an integer (NaN stays invalid so the validator names it). */
 export function EnvInt(): PropertyDecorator {
@@ -84,7 +84,7 @@ export class ConfigError extends Error {
  * Validates the environment once, at start-up, into a typed object. Only the variables the class
  * declares are read; a bad value throws a ConfigError naming each variable and the value seen.
  */
-export function loadConfig<T extends object>(cls: new () => T, env: NodeJS.ProcessEnv = process.env): T {
+export function loadConfig<T extends object>(cls: new () => T, env: Record<string, string | undefined> = process.env): T {
   const declared = new Set(
     getMetadataStorage()
       .getTargetValidationMetadatas(cls, '', true, false)

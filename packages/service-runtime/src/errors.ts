@@ -1,14 +1,16 @@
-import { httpStatusForErrorCode } from '@outdial/contracts';
+import { ErrorCode, ErrorDetails, httpStatusForErrorCode } from '@outdial/contracts';
 
 /**
- * An error with a public code (contracts' error codes), carried across request/reply and turned
- * into `{"error": {code, message, details}}` with the matching HTTP status by the gateway.
+ * An error with a public code (contracts' `ErrorCode` union), carried across request/reply and
+ * turned into `{"error": {code, message, details}}` with the matching HTTP status by the gateway.
+ * `details` has the shape `ErrorDetails<C>` (e.g. `FieldError[]` for `validation_failed`,
+ * `{ limit_bytes }` for `payload_too_large`).
  */
-export class ServiceError extends Error {
+export class ServiceError<C extends ErrorCode = ErrorCode> extends Error {
   constructor(
-    readonly code: string,
+    readonly code: C,
     message: string,
-    readonly details?: unknown,
+    readonly details?: ErrorDetails<C>,
   ) {
     super(message);
     this.name = 'ServiceError';

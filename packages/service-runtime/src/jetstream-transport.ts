@@ -1,15 +1,16 @@
-import { ArgumentsHost, Catch, RpcExceptionFilter } from '@nestjs/common';
-import { BaseRpcContext, CustomTransportStrategy, EventPattern, MessageHandler, MessagePattern, Server } from '@nestjs/microservices';
 import type { ConsumerMessages, JsMsg } from '@nats-io/jetstream';
 import type { Msg, Subscription } from '@nats-io/transport-node';
 import { headers as natsHeaders } from '@nats-io/transport-node';
+import { ArgumentsHost, Catch, RpcExceptionFilter } from '@nestjs/common';
+import { BaseRpcContext, CustomTransportStrategy, EventPattern, MessageHandler, MessagePattern, Server } from '@nestjs/microservices';
 import { InvalidPayloadError, parsePayload, Subjects } from '@outdial/contracts';
-import { lastValueFrom, Observable, throwError } from 'rxjs';
 import type { Logger } from 'pino';
-import { NatsBus } from './nats-bus';
-import { decideSettlement, Settlement } from './settlement';
+import { lastValueFrom, Observable, throwError } from 'rxjs';
+
 import { ServiceError, TransientError } from './errors';
 import { Metrics } from './metrics';
+import { NatsBus } from './nats-bus';
+import { decideSettlement, Settlement } from './settlement';
 
 export interface JetStreamConsumerOptions {
   /** Durable consumer name; default `<service>-<subject>`. */
@@ -89,7 +90,7 @@ export class JetStreamTransport extends Server implements CustomTransportStrateg
   }
 
   unwrap<T>(): T {
-    return this.bus.nc as unknown as T;
+    return this.bus.connections().nc as unknown as T;
   }
 
   listen(callback: (error?: unknown) => void): void {
@@ -113,7 +114,7 @@ export class JetStreamTransport extends Server implements CustomTransportStrateg
     const ackWaitMs = options.ackWaitMs ?? this.defaults.ackWaitMs;
     const concurrency = options.concurrency ?? this.defaults.concurrency;
     const stream = await this.bus.provisionConsumer(subject, durable, { maxDeliver, ackWaitMs, maxAckPending: Math.max(1000, concurrency * 4) });
-    const consumer = await this.bus.js.consumers.get(stream, durable);
+    const consumer = await this.bus.connections().js.consumers.get(stream, durable);
     const messages = await consumer.consume({ max_messages: Math.max(concurrency * 2, 2) });
     const slots = new Semaphore(concurrency);
     const loop = (async () => {
@@ -192,14 +193,14 @@ export class JetStreamTransport extends Server implements CustomTransportStrateg
     h.set('Outdial-Service', this.service);
     h.set('Outdial-Reason', reason.replace(/[\r\n]+/g, ' ').slice(0, 1000));
     h.set('Outdial-Stream-Seq', String(message.seq));
-    await this.bus.js.publish(this.bus.subject(`${Subjects.deadLetter}.${this.service}`), message.data, {
+    await this.bus.connections().js.publish(this.bus.subject(`${Subjects.deadLetter}.${this.service}`), message.data, {
       headers: h,
       msgID: `dlq:${this.service}:${message.info.stream}:${message.seq}`,
     });
   }
 
   private startResponder(subject: string, handler: MessageHandler): void {
-    const subscription = this.bus.nc.subscribe(this.bus.subject(subject), {
+    const subscription = this.bus.connections().nc.subscribe(this.bus.subject(subject), {
       queue: this.service,
       callback: (error, msg) => {
         if (error) {

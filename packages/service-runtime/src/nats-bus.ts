@@ -1,40 +1,75 @@
-import { connect, NatsConnection } from '@nats-io/transport-node';
+import { Readable } from 'node:stream';
+
 import {
   AckPolicy,
   DeliverPolicy,
   jetstream,
   JetStreamClient,
-  jetstreamManager,
   JetStreamManager,
+  jetstreamManager,
   RetentionPolicy,
   StorageType,
 } from '@nats-io/jetstream';
-import { Objm, ObjectStore } from '@nats-io/obj';
-import { readObjectStream } from './object-stream';
+import { ObjectStore,Objm } from '@nats-io/obj';
+import { connect, NatsConnection } from '@nats-io/transport-node';
 import {
   assertValidPrefix,
   prefixedStreamName,
   prefixedSubject,
   StreamDefinition,
-  STREAMS,
   streamForSubject,
+  STREAMS,
   Subjects,
   uploadsBucketName,
 } from '@outdial/contracts';
 import type { Logger } from 'pino';
 
+import { validateOutgoingJson } from './event-publisher';
+import { readObjectStream } from './object-stream';
+import { NatsUploadStore, UploadStore } from './upload-store';
+
+/** One durable consumer's backlog, as `consumerStats()` lists it. */
+export interface ConsumerStats {
+  /** Full stream name (`<PREFIX>_<NAME>`). */
+  stream: string;
+  /** Stream name without the deployment prefix (`DIAL`, `CALL`, ...). */
+  stream_base: string;
+  /** Durable consumer name. */
+  name: string;
+  /** Messages not yet delivered. */
+  num_pending: number;
+  /** Delivered, not yet acknowledged. */
+  num_ack_pending: number;
+  /** Messages delivered more than once. */
+  redelivered: number;
+}
+
+/** Stops a core subscription. */
+export type Unsubscribe = () => void;
+
+export interface NatsBusOptions {
+  /** Validate pre-built JSON given to publishSerialized (default true; off in production). */
+  validatePayloads?: boolean;
+}
+
 const NANOS_PER_MS = 1_000_000;
 
 /** One NATS connection per service, with the prefix that keeps deployments (and test runs) apart. */
 export class NatsBus {
+  private uploadStore?: UploadStore;
+
   private constructor(
+    /** @deprecated use the ports (publishCore, subscribeCore, requestJson, ...); becomes private. */
     readonly nc: NatsConnection,
+    /** @deprecated use publishSerialized / EventPublisher / uploadsStore(); becomes private. */
     readonly js: JetStreamClient,
+    /** @deprecated use consumerStats() / deadLetterCounts(); becomes private. */
     readonly jsm: JetStreamManager,
     readonly prefix: string,
+    private readonly options: NatsBusOptions = {},
   ) {}
 
-  static async connect(url: string, prefix: string, connectionName: string, logger?: Logger): Promise<NatsBus> {
+  static async connect(url: string, prefix: string, connectionName: string, logger?: Logger, options: NatsBusOptions = {}): Promise<NatsBus> {
     assertValidPrefix(prefix);
     const nc = await connect({
       servers: url,
@@ -57,7 +92,7 @@ export class NatsBus {
       })().catch(() => undefined);
     }
     const jsm = await jetstreamManager(nc, { timeout: 10_000 });
-    return new NatsBus(nc, jetstream(nc, { timeout: 10_000 }), jsm, prefix);
+    return new NatsBus(nc, jetstream(nc, { timeout: 10_000 }), jsm, prefix, options);
   }
 
   subject(logical: string): string {
@@ -147,14 +182,115 @@ export class NatsBus {
     }
   }
 
+  /** @deprecated use `uploadsStore()` (the UploadStore port). */
   async uploads(): Promise<ObjectStore> {
     const objm = new Objm(this.nc);
     return objm.create(uploadsBucketName(this.prefix), { storage: StorageType.File });
   }
 
-  /** An upload as a stream read with backpressure (see readObjectStream); null if missing. */
-  async readUpload(name: string): Promise<import('node:stream').Readable | null> {
+  /** @deprecated use `uploadsStore().get(name)`. */
+  async readUpload(name: string): Promise<Readable | null> {
     return readObjectStream(this.js, await this.uploads(), uploadsBucketName(this.prefix), name);
+  }
+
+  /** The uploads object store (gateway -> ingest) as a port: put/get streams, info, delete. */
+  uploadsStore(): UploadStore {
+    this.uploadStore ??= new NatsUploadStore(() => this.uploads(), (name) => this.readUpload(name));
+    return this.uploadStore;
+  }
+
+  /**
+   * @internal The raw clients, for the runtime's own transport and its tests only. Apps use the
+   * ports; this stays when `nc/js/jsm` become private.
+   */
+  connections(): { nc: NatsConnection; js: JetStreamClient; jsm: JetStreamManager } {
+    return { nc: this.nc, js: this.js, jsm: this.jsm };
+  }
+
+  /** Health: resolves when the server answered a round trip; rejects when closed or unreachable. */
+  async ping(): Promise<void> {
+    if (this.nc.isClosed()) throw new Error('nats connection closed');
+    await this.nc.flush();
+  }
+
+  // ---- broker ports (apps never touch nc/js/jsm) ----
+
+  /**
+   * Publishes pre-built JSON to a JetStream subject with a msgID (dedupe key); resolves once
+   * stored (10 s timeout). Outside production the JSON is parsed and validated against the
+   * subject's payload class first (InvalidPayloadError). For producers that serialize themselves
+   * (ingest's hand-over of big contact chunks).
+   */
+  async publishSerialized(subject: string, json: string | Uint8Array, msgId: string, options: { validate?: boolean } = {}): Promise<void> {
+    validateOutgoingJson(subject, json, options.validate ?? this.options.validatePayloads ?? true);
+    await this.js.publish(this.subject(subject), json, { msgID: msgId, timeout: 10_000 });
+  }
+
+  /** Core NATS request with a JSON body; resolves with the parsed JSON reply. Throws the client's errors (no responders, timeout). */
+  async requestJson<T>(subject: string, json: string, timeoutMs: number): Promise<T> {
+    const reply = await this.nc.request(this.subject(subject), json, { timeout: timeoutMs });
+    return reply.json<T>();
+  }
+
+  /**
+   * Publishes a JSON message on core NATS (fire and forget, not stored): live feeds such as
+   * batch progress (`progressSubject(batchId)`). Logical subject, prefixed here.
+   */
+  publishCore(subject: string, payload: object): void {
+    this.nc.publish(this.subject(subject), JSON.stringify(payload));
+  }
+
+  /**
+   * Subscribes to a core NATS subject (logical, prefixed here) with JSON messages; messages that
+   * are not JSON are skipped. Resolves once the server has registered the subscription (flushed),
+   * so a state read afterwards misses no message. Returns the unsubscribe function.
+   */
+  async subscribeCore<T = unknown>(subject: string, handler: (message: T) => void): Promise<Unsubscribe> {
+    const subscription = this.nc.subscribe(this.subject(subject), {
+      callback: (error, msg) => {
+        if (error) return;
+        let message: T;
+        try {
+          message = msg.json<T>();
+        } catch {
+          return;
+        }
+        handler(message);
+      },
+    });
+    try {
+      await this.nc.flush();
+    } catch (error) {
+      subscription.unsubscribe();
+      throw error;
+    }
+    return () => subscription.unsubscribe();
+  }
+
+  /**
+   * Every durable consumer of every Outdial stream with its backlog (for /api/system/status and
+   * the queue-depth gauges). Streams not provisioned yet are skipped.
+   */
+  async consumerStats(): Promise<ConsumerStats[]> {
+    const out: ConsumerStats[] = [];
+    for (const definition of STREAMS) {
+      const stream = this.streamName(definition);
+      try {
+        for await (const consumer of this.jsm.consumers.list(stream)) {
+          out.push({
+            stream,
+            stream_base: definition.name,
+            name: consumer.name,
+            num_pending: consumer.num_pending,
+            num_ack_pending: consumer.num_ack_pending,
+            redelivered: consumer.num_redelivered,
+          });
+        }
+      } catch {
+        /* a stream not provisioned yet has no consumers */
+      }
+    }
+    return out;
   }
 
   async close(): Promise<void> {

@@ -1,12 +1,21 @@
+import type { TypedEvent } from '@outdial/contracts';
 import type { Logger } from 'pino';
+
 import { Database, SqlClient } from './database';
-import { EventPublisher } from './event-publisher';
+import { EventPublisher, validateOutgoing } from './event-publisher';
 import { Metrics } from './metrics';
 
 /** How often the pending-events gauge is refreshed. */
 const GAUGE_SAMPLE_MS = 5_000;
 
-export interface OutboxEvent {
+/**
+ * One event to publish: a subject of the contracts' `EVENTS` map and its payload (correlated:
+ * a payload of another subject is a compile error). msgID = `payload.event_id`.
+ */
+export type OutboxEvent = TypedEvent;
+
+/** @deprecated an untyped event (`subject: string`): build an OutboxEvent (typed subject + payload) instead. */
+export interface LegacyOutboxEvent {
   subject: string;
   payload: { event_id: string } & object;
 }
@@ -29,15 +38,25 @@ export class Outbox {
     private readonly metrics: Metrics,
     private readonly intervalMs = 500,
     private readonly batchSize = 500,
+    /** Validate payloads at enqueue (outside production): a wrong event fails its transaction. */
+    private readonly validate = true,
   ) {}
 
-  /** Adds events inside the caller's transaction. */
-  async enqueue(client: SqlClient, events: OutboxEvent[]): Promise<void> {
+  /**
+   * Adds events inside the caller's transaction (`client` must be in a transaction the caller
+   * commits). Outside production each payload is validated against its subject's class first
+   * (InvalidPayloadError naming the field, so the transaction rolls back).
+   */
+  async enqueue(client: SqlClient, events: readonly OutboxEvent[]): Promise<void>;
+  /** @deprecated pass typed OutboxEvents (subject from `Subjects`, payload of that subject's class). */
+  async enqueue(client: SqlClient, events: readonly LegacyOutboxEvent[]): Promise<void>;
+  async enqueue(client: SqlClient, events: readonly LegacyOutboxEvent[]): Promise<void> {
     if (events.length === 0) return;
     const subjects: string[] = [];
     const payloads: string[] = [];
     const ids: string[] = [];
     for (const event of events) {
+      validateOutgoing(event.subject, event.payload, this.validate);
       subjects.push(event.subject);
       payloads.push(JSON.stringify(event.payload));
       ids.push(event.payload.event_id);
@@ -101,7 +120,7 @@ export class Outbox {
       if (rows.rows.length === 0) return 0;
       // Published concurrently for throughput: the client writes them to the one connection in
       // call order, so the stream stores them in id order too.
-      await Promise.all(rows.rows.map((row) => this.publisher.publish(row.subject, row.payload, row.msg_id)));
+      await Promise.all(rows.rows.map((row) => this.publisher.publishStored(row.subject, row.payload, row.msg_id)));
       await client.query(`DELETE FROM ${this.table} WHERE id = ANY($1::bigint[])`, [rows.rows.map((r) => r.id)]);
       return rows.rows.length;
     });

@@ -1,4 +1,6 @@
 import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+
+import { BackgroundTasks } from './background-tasks';
 import { Clock } from './clock';
 import { Database } from './database';
 import { EventPublisher } from './event-publisher';
@@ -8,6 +10,7 @@ import { OpsController } from './ops.controller';
 import { Outbox } from './outbox';
 import { RpcClient } from './rpc-client';
 import { SERVICE_CONFIG, SERVICE_LOGGER, SERVICE_NAME, ServiceRuntime } from './runtime';
+import { UploadStore } from './upload-store';
 
 const RUNTIME = Symbol('RUNTIME');
 
@@ -30,6 +33,8 @@ export class RuntimeModule implements OnApplicationShutdown {
       { provide: RpcClient, useValue: runtime.rpc },
       { provide: Metrics, useValue: runtime.metrics },
       { provide: Clock, useValue: runtime.clock },
+      { provide: BackgroundTasks, useValue: runtime.tasks },
+      { provide: UploadStore, useValue: runtime.uploads },
     ];
     return {
       module: RuntimeModule,
@@ -51,7 +56,9 @@ export class RuntimeModule implements OnApplicationShutdown {
   }
 
   private async closeConnections(): Promise<void> {
-    const { outbox, bus, db, logger } = this.runtime;
+    const { outbox, bus, db, logger, tasks } = this.runtime;
+    // Already stopped before the drain on a signal; here for app.close() without one (tests).
+    await tasks.stop();
     await outbox.stop();
     await bus.close();
     await db.close();

@@ -1,12 +1,15 @@
 import type { Logger } from 'pino';
-import { BaseServiceEnv } from './config';
+
+import { BackgroundTasks } from './background-tasks';
 import { Clock } from './clock';
+import { BaseServiceEnv } from './config';
 import { Database } from './database';
 import { EventPublisher } from './event-publisher';
 import { Metrics } from './metrics';
 import { NatsBus } from './nats-bus';
 import { Outbox } from './outbox';
 import { RpcClient } from './rpc-client';
+import { UploadStore } from './upload-store';
 
 /** Everything a service gets from the runtime, built once before Nest starts. */
 export interface ServiceRuntime<Env extends BaseServiceEnv = BaseServiceEnv> {
@@ -20,6 +23,12 @@ export interface ServiceRuntime<Env extends BaseServiceEnv = BaseServiceEnv> {
   rpc: RpcClient;
   metrics: Metrics;
   clock: Clock;
+  /** Periodic background loops: started after bootstrap, stopped before the consumers drain. */
+  tasks: BackgroundTasks;
+  /** The uploads object store (gateway -> ingest). */
+  uploads: UploadStore;
+  /** Producers validate payloads (NODE_ENV !== 'production' in the env the service started with). */
+  validatePayloads: boolean;
 }
 
 /** DI tokens for the values that are not classes. */

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+
 import { SecretBox, secretsKeyProblem } from './secret-box';
 
 describe('SecretBox', () => {

@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+
 import { registerDecorator, ValidationArguments } from 'class-validator';
 
 /**

@@ -1,4 +1,5 @@
 import { InvalidPayloadError } from '@outdial/contracts';
+
 import { NotKnownYetError, PoisonMessageError, ServiceError, TransientError } from './errors';
 import { BACKOFF_BASE_MS, BACKOFF_MAX_MS, decideSettlement, redeliveryDelayMs } from './settlement';
 

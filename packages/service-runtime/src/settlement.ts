@@ -1,4 +1,5 @@
 import { InvalidPayloadError } from '@outdial/contracts';
+
 import { NotKnownYetError, PoisonMessageError, TransientError } from './errors';
 
 export type Settlement =

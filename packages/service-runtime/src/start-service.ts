@@ -1,10 +1,13 @@
 import 'reflect-metadata';
+
 import { INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { BaseServiceEnv, ConfigError, loadConfig } from './config';
+
+import { BackgroundTasks } from './background-tasks';
 import { Clock, clockFromConfig } from './clock';
+import { BaseServiceEnv, ConfigError, loadConfig } from './config';
 import { createPool, Database, ensureDatabaseExists, Migration, runMigrations } from './database';
-import { EventPublisher } from './event-publisher';
+import { EventPublisher, producerValidationEnabled } from './event-publisher';
 import { JetStreamTransport, RethrowRpcErrorsFilter } from './jetstream-transport';
 import { createLogger, NestPinoLogger } from './logger';
 import { Metrics } from './metrics';
@@ -28,6 +31,15 @@ export interface ServiceDefinition<Env extends BaseServiceEnv> {
   configure?: (app: INestApplication, runtime: ServiceRuntime<Env>) => void | Promise<void>;
 }
 
+export interface StartServiceOptions {
+  /**
+   * The environment the configuration is read from (default `process.env`). Integration specs
+   * pass their own object instead of mutating `process.env`; nothing in the runtime reads
+   * `process.env` besides this default.
+   */
+  env?: Record<string, string | undefined>;
+}
+
 export interface RunningService<Env extends BaseServiceEnv> {
   app: INestApplication;
   runtime: ServiceRuntime<Env>;
@@ -39,11 +51,13 @@ export interface RunningService<Env extends BaseServiceEnv> {
  * (streams provisioned), the Nest app with its HTTP server and the JetStream transport; shuts down
  * gracefully on SIGINT/SIGTERM (intake first, in-flight work, then connections).
  */
-export async function startService<Env extends BaseServiceEnv>(definition: ServiceDefinition<Env>): Promise<RunningService<Env>> {
+export async function startService<Env extends BaseServiceEnv>(definition: ServiceDefinition<Env>, options: StartServiceOptions = {}): Promise<RunningService<Env>> {
+  const env = options.env ?? process.env;
+  const validatePayloads = producerValidationEnabled(env);
   let config: Env;
   let clock: Clock;
   try {
-    config = loadConfig(definition.env);
+    config = loadConfig(definition.env, env);
     try {
       clock = definition.clock ?? clockFromConfig(config);
     } catch (error) {
@@ -61,10 +75,10 @@ export async function startService<Env extends BaseServiceEnv>(definition: Servi
   const db = new Database(createPool(config.DATABASE_URL, definition.poolSize ?? 10), definition.name);
   const applied = await runMigrations(db, definition.migrations);
   if (applied.length > 0) logger.info({ applied }, 'migrations applied');
-  const bus = await NatsBus.connect(config.NATS_URL, config.NATS_PREFIX, `${definition.name}-${config.REPLICA_ID}`, logger);
+  const bus = await NatsBus.connect(config.NATS_URL, config.NATS_PREFIX, `${definition.name}-${config.REPLICA_ID}`, logger, { validatePayloads });
   await bus.provisionStreams();
   const metrics = new Metrics(definition.name, config.REPLICA_ID);
-  const publisher = new EventPublisher(bus);
+  const publisher = new EventPublisher(bus, validatePayloads);
   const runtime: ServiceRuntime<Env> = {
     service: definition.name,
     config,
@@ -72,10 +86,13 @@ export async function startService<Env extends BaseServiceEnv>(definition: Servi
     db,
     bus,
     publisher,
-    outbox: new Outbox(db, publisher, logger.child({ component: 'outbox' }), metrics),
-    rpc: new RpcClient(bus),
+    outbox: new Outbox(db, publisher, logger.child({ component: 'outbox' }), metrics, undefined, undefined, validatePayloads),
+    rpc: new RpcClient(bus, logger.child({ component: 'rpc' }), validatePayloads),
     metrics,
     clock,
+    tasks: new BackgroundTasks(logger.child({ component: 'tasks' })),
+    uploads: bus.uploadsStore(),
+    validatePayloads,
   };
 
   const root = definition.module(runtime);
@@ -93,11 +110,13 @@ export async function startService<Env extends BaseServiceEnv>(definition: Servi
   await app.startAllMicroservices();
   runtime.outbox.start();
   await app.listen(config.HTTP_PORT, config.HTTP_HOST);
+  // After bootstrap (both of Nest's bootstrap passes are done): once.
+  runtime.tasks.start();
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.HTTP_PORT;
   logger.info({ port, prefix: config.NATS_PREFIX }, `${definition.name} ready on http://${config.HTTP_HOST}:${port}`);
   if (clock.nowMs() - Date.now() > 1000 || Date.now() - clock.nowMs() > 1000) logger.warn({ clock: clock.now().toISOString() }, 'service clock is not real time (CLOCK_START_AT / CLOCK_OFFSET_MS)');
-  installGracefulShutdown(app, transport, config.SHUTDOWN_TIMEOUT_MS, logger);
+  installGracefulShutdown(app, transport, runtime.tasks, config.SHUTDOWN_TIMEOUT_MS, logger);
   return { app, runtime, port };
 }
 
@@ -106,7 +125,7 @@ export async function startService<Env extends BaseServiceEnv>(definition: Servi
  * flight), then let Nest run the modules' shutdown hooks (background loops, outbox flush,
  * connections). A shutdown that hangs past its deadline exits anyway, saying so.
  */
-function installGracefulShutdown(app: INestApplication, transport: JetStreamTransport, timeoutMs: number, logger: { info: (msg: string) => void; error: (msg: string) => void }): void {
+function installGracefulShutdown(app: INestApplication, transport: JetStreamTransport, tasks: BackgroundTasks, timeoutMs: number, logger: { info: (msg: string) => void; error: (msg: string) => void }): void {
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -117,6 +136,8 @@ function installGracefulShutdown(app: INestApplication, transport: JetStreamTran
       process.exit(1);
     }, timeoutMs).unref();
     try {
+      // Background loops first: none may start work (or publish) while the consumers drain.
+      await tasks.stop();
       await transport.close();
       await app.close();
       process.exit(0);
@@ -130,8 +151,8 @@ function installGracefulShutdown(app: INestApplication, transport: JetStreamTran
 }
 
 /** Entry point of a service process: start it, or log why it could not start and exit non-zero. */
-export function runService<Env extends BaseServiceEnv>(definition: ServiceDefinition<Env>): void {
-  startService(definition).catch((error: unknown) => {
+export function runService<Env extends BaseServiceEnv>(definition: ServiceDefinition<Env>, options: StartServiceOptions = {}): void {
+  startService(definition, options).catch((error: unknown) => {
     process.stderr.write(`${JSON.stringify({ level: 'fatal', service: definition.name, msg: 'failed to start', err: String((error as Error)?.stack ?? error) })}\n`);
     process.exit(1);
   });

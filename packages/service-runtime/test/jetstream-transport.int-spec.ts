@@ -1,6 +1,7 @@
 import { Controller, Module } from '@nestjs/common';
-import { Payload, Ctx } from '@nestjs/microservices';
-import { BatchStatusChangedEvent, BatchQuery, Subjects, prefixedStreamName } from '@outdial/contracts';
+import { Ctx,Payload } from '@nestjs/microservices';
+import { BatchQuery, BatchStatusChangedEvent, prefixedStreamName,Subjects } from '@outdial/contracts';
+
 import { createIsolatedEnv, IsolatedEnv } from '../../../test/support/isolated-env';
 import { BaseServiceEnv, JetStreamContext, JetStreamEvent, RpcHandler, RunningService, ServiceError, startService, TransientError } from '../src';
 
@@ -66,10 +67,10 @@ describe('JetStream transport against the real NATS server', () => {
   async function deadLetters(): Promise<{ subject: string; reason: string; data: string }[]> {
     const { bus } = running.runtime;
     const stream = prefixedStreamName(env.prefix, 'DLQ');
-    const info = await bus.jsm.streams.info(stream);
+    const info = await bus.connections().jsm.streams.info(stream);
     const out = [];
     for (let seq = info.state.first_seq; seq <= info.state.last_seq && info.state.messages > 0; seq++) {
-      const m = await bus.jsm.streams.getMessage(stream, { seq });
+      const m = await bus.connections().jsm.streams.getMessage(stream, { seq });
       if (!m) continue;
       out.push({ subject: m.header.get('Outdial-Original-Subject'), reason: m.header.get('Outdial-Reason'), data: new TextDecoder().decode(m.data) });
     }
@@ -85,7 +86,8 @@ describe('JetStream transport against the real NATS server', () => {
 
   it('terminates an invalid payload without calling the handler, and dead-letters it', async () => {
     const bad = { event_id: 'e-bad', org_id: 'org-1', status: 'not-a-status', at: 'yesterday' };
-    await running.runtime.publisher.publish(Subjects.batchStatusChanged, bad, 'e-bad');
+    // A broken producer elsewhere: skip the producer-side validation so the consumer sees it.
+    await running.runtime.bus.publishSerialized(Subjects.batchStatusChanged, JSON.stringify(bad), 'e-bad', { validate: false });
     await waitFor(async () => (await deadLetters()).some((d) => d.data.includes('e-bad')));
     const letter = (await deadLetters()).find((d) => d.data.includes('e-bad'))!;
     expect(letter.subject).toBe(Subjects.batchStatusChanged);
@@ -105,17 +107,18 @@ describe('JetStream transport against the real NATS server', () => {
   it('keeps a message whose dead letter cannot be stored: redelivered, dead-lettered once the DLQ is back', async () => {
     const { bus } = running.runtime;
     const dlq = prefixedStreamName(env.prefix, 'DLQ');
-    await bus.jsm.streams.delete(dlq);
+    await bus.connections().jsm.streams.delete(dlq);
     const bad = { event_id: 'e-dlq-down', org_id: 'org-1', status: 'not-a-status', at: 'yesterday' };
-    await running.runtime.publisher.publish(Subjects.batchStatusChanged, bad, 'e-dlq-down');
+    // A broken producer elsewhere: skip the producer-side validation so the consumer sees it.
+    await running.runtime.bus.publishSerialized(Subjects.batchStatusChanged, JSON.stringify(bad), 'e-dlq-down', { validate: false });
     // Terminated only after its dead letter is stored: while the DLQ stream is missing, the message
     // stays in its consumer (nak'ed, redelivered later) instead of being lost.
     await new Promise((r) => setTimeout(r, 1500));
     const durable = `probe-${Subjects.batchStatusChanged.replace(/[^a-zA-Z0-9_-]/g, '_')}`;
     const stream = prefixedStreamName(env.prefix, 'BATCH');
-    const consumer = await bus.jsm.consumers.info(stream, durable).catch(async () => {
+    const consumer = await bus.connections().jsm.consumers.info(stream, durable).catch(async () => {
       const names = [];
-      for await (const s of bus.jsm.streams.list()) names.push(s.config.name);
+      for await (const s of bus.connections().jsm.streams.list()) names.push(s.config.name);
       throw new Error(`consumer ${durable} not found on ${stream}; streams: ${names.join(', ')}`);
     });
     expect(consumer.num_ack_pending + consumer.num_pending).toBeGreaterThanOrEqual(1);

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { createIsolatedEnv, IsolatedEnv } from '../../../test/support/isolated-env';
+
 import { uploadsBucketName } from '@outdial/contracts';
+
+import { createIsolatedEnv, IsolatedEnv } from '../../../test/support/isolated-env';
 import { NatsBus } from '../src';
 
 async function readAll(stream: Readable): Promise<Buffer> {
@@ -61,7 +63,7 @@ describe('reading uploads from the object store with backpressure', () => {
       // Earlier reads' ephemeral consumers may linger a while: look at the one reading this object.
       const { nuid } = (await (await bus.uploads()).info(name))!;
       const delivered: number[] = [];
-      for await (const consumer of bus.jsm.consumers.list(`OBJ_${uploadsBucketName(env.prefix)}`)) {
+      for await (const consumer of bus.connections().jsm.consumers.list(`OBJ_${uploadsBucketName(env.prefix)}`)) {
         if (consumer.config.filter_subject?.endsWith(nuid)) delivered.push(consumer.delivered.consumer_seq);
       }
       expect(delivered.length).toBe(1);

@@ -1,5 +1,6 @@
 import * as AlertDialog from '@radix-ui/react-alert-dialog';
 import { ReactNode, useState } from 'react';
+
 import { ErrorNotice } from './ErrorNotice';
 
 /**

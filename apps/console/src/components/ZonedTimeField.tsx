@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { useId } from 'react';
+
 import { timeZones } from '../lib/format';
 
 /**

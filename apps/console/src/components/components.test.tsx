@@ -1,5 +1,6 @@
 import { cleanup, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
+
 import { ApiError } from '../lib/api';
 import { ErrorNotice } from './ErrorNotice';
 import { OutcomeChart } from './OutcomeChart';

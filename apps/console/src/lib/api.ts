@@ -1,5 +1,6 @@
 import type { paths } from '@outdial/client';
 import createClient, { type Middleware } from 'openapi-fetch';
+
 import { readToken } from './session';
 
 /**

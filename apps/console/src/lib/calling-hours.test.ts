@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
+
 import { DEFAULT_WINDOW, isOpen, previewWindow, zoneGroups, zonesForNumber } from './calling-hours';
 
 // Wednesday 2026-01-14 15:00 UTC = 10:00 New York, 07:00 Los Angeles, 16:00 Paris, 20:30 Kolkata.

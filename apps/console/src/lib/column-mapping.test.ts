@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { normalizeHeader, suggestMapping, toColumnMapping } from './column-mapping';
 
 describe('column mapping suggestion (SPEC §2 aliases)', () => {

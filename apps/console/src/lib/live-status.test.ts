@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { BatchStatus, initialLiveState, liveReducer, LiveState, updatedAgo } from './live-status';
 
 const batch = (over: Partial<BatchStatus>): BatchStatus => ({ batch_id: 'b1', name: 'x', status: 'running', total_calls: 10, completed: 0, failed: 0, pending: 10, in_progress: 0, ...over }) as BatchStatus;

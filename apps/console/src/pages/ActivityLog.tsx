@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
+
 import { ErrorNotice } from '../components/ErrorNotice';
 import { api, unwrap } from '../lib/api';
 import { formatTime } from '../lib/format';

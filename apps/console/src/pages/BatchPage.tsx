@@ -1,8 +1,9 @@
-import * as Dialog from '@radix-ui/react-dialog';
 import { fetchEventSource } from '@microsoft/fetch-event-source';
+import * as Dialog from '@radix-ui/react-dialog';
 import { DateTime } from 'luxon';
 import { useCallback, useEffect, useReducer, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
+
 import { ConfirmAction } from '../components/ConfirmDialog';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { OutcomeChart } from '../components/OutcomeChart';
@@ -135,7 +136,7 @@ export function BatchPage() {
 
   const remove = async () => {
     unwrap(await api.DELETE('/api/batch-calls/{id}', { params: { path: { id } } }));
-    navigate('/batches');
+    void navigate('/batches');
   };
 
   const download = async (kind: 'all' | 'successful' | 'failed' | 'json' | 'pdf' | 'issues') => {

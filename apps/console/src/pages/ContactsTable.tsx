@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { FormEvent, Fragment, useCallback, useEffect, useState } from 'react';
+
 import { ErrorNotice } from '../components/ErrorNotice';
 import { StatusBadge } from '../components/StatusBadge';
 import { api, unwrap } from '../lib/api';
@@ -209,7 +210,7 @@ function Attempts({ batchId, contact }: { batchId: string; contact: Contact }) {
   const [items, setItems] = useState<Attempt[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
-    (async () => {
+    void (async () => {
       try {
         const result = unwrap(await api.GET('/api/batch-calls/{id}/calls', { params: { path: { id: batchId }, query: { contact_id: contact.contact_id } as never } }));
         setItems((result as unknown as { items: Attempt[] }).items);

@@ -1,4 +1,5 @@
 import { FormEvent, useCallback, useEffect, useState } from 'react';
+
 import { ConfirmAction } from '../components/ConfirmDialog';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { api, unwrap } from '../lib/api';

@@ -2,10 +2,11 @@ import { DateTime } from 'luxon';
 import Papa from 'papaparse';
 import { DragEvent, FormEvent, useEffect, useMemo, useRef, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router-dom';
+
 import { ErrorNotice } from '../components/ErrorNotice';
 import { ZonedTimeField } from '../components/ZonedTimeField';
 import { api, saveBlob, unwrap } from '../lib/api';
-import { CallingWindow, DAYS, Day, DEFAULT_WINDOW, previewWindow, zoneGroups } from '../lib/calling-hours';
+import { CallingWindow, Day, DAYS, DEFAULT_WINDOW, previewWindow, zoneGroups } from '../lib/calling-hours';
 import { MappingRole, suggestMapping, toColumnMapping } from '../lib/column-mapping';
 import { formatDuration, formatMoney, formatTime, timeZones } from '../lib/format';
 
@@ -114,7 +115,7 @@ export function NewBatchPage() {
   const droppedAt = useRef<number | null>(null);
 
   useEffect(() => {
-    (async () => {
+    void (async () => {
       try {
         const a = unwrap(await api.GET('/api/agents', { params: { query: { page_size: 200 } as never } })) as unknown as { items: Agent[] };
         const n = unwrap(await api.GET('/api/phone-numbers', { params: { query: { page_size: 200 } as never } })) as unknown as { items: PhoneNumber[] };
@@ -125,13 +126,13 @@ export function NewBatchPage() {
         if (duplicate) {
           // Every setting the original was created with (its start time excepted: that is for now).
           const original = unwrap(await api.GET('/api/batch-calls/{id}/settings', { params: { path: { id: duplicate } } }));
-          const settings = original.settings as Record<string, any>;
+          const settings = original.settings as Record<string, unknown>;
           setAgentId(original.agent_id ?? voice[0]?.agent_id ?? '');
           setFromNumber(original.from_number ?? '');
           setName(`${original.name} (copy)`);
           if (typeof settings.description === 'string') setDescription(settings.description);
-          if (settings.concurrency) setConcurrency(settings.concurrency);
-          if (settings.max_attempts) setMaxAttempts(settings.max_attempts);
+          if (typeof settings.concurrency === 'number') setConcurrency(settings.concurrency);
+          if (typeof settings.max_attempts === 'number') setMaxAttempts(settings.max_attempts);
           if (settings.retry_policy) {
             const policy = settings.retry_policy as { retry_on?: string[]; delays_seconds?: number[]; retry_on_voicemail?: boolean };
             setRetryOn([...(policy.retry_on ?? []), ...(policy.retry_on_voicemail ? ['voicemail'] : [])]);
@@ -245,7 +246,7 @@ export function NewBatchPage() {
     setCreateError(null);
     try {
       const result = unwrap(await api.POST('/api/batch-calls', { body: settingsForm() as never, bodySerializer: (b: unknown) => b as FormData }));
-      navigate(`/batches/${(result as { batch_id: string }).batch_id}`);
+      void navigate(`/batches/${(result as { batch_id: string }).batch_id}`);
     } catch (e) {
       setCreateError(e);
     } finally {

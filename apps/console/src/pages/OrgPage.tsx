@@ -1,4 +1,5 @@
 import { FormEvent, useEffect, useState } from 'react';
+
 import { ErrorNotice } from '../components/ErrorNotice';
 import { api, unwrap } from '../lib/api';
 import { useSession } from '../session-context';

@@ -1,4 +1,5 @@
 import { FormEvent, useState } from 'react';
+
 import { ErrorNotice } from '../components/ErrorNotice';
 import { useSession } from '../session-context';
 

@@ -1,4 +1,5 @@
 import { FormEvent, useCallback, useEffect, useState } from 'react';
+
 import { ConfirmAction } from '../components/ConfirmDialog';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { StatusBadge } from '../components/StatusBadge';
@@ -145,7 +146,7 @@ function Deliveries({ id }: { id: string }) {
   const [items, setItems] = useState<Delivery[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
-    (async () => {
+    void (async () => {
       try {
         setItems((unwrap(await api.GET('/api/webhooks/{id}/deliveries', { params: { path: { id } } })) as unknown as { items: Delivery[] }).items);
       } catch (e) {

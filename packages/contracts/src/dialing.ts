@@ -1,87 +1,13 @@
 import { Type } from 'class-transformer';
-import {
-  ArrayNotEmpty,
-  IsArray,
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsISO8601,
-  IsNotEmpty,
-  IsNumber,
-  IsObject,
-  IsOptional,
-  IsString,
-  Max,
-  Min,
-  ValidateNested,
-} from 'class-validator';
-import { BatchSettings } from './batch-settings';
-import { BATCH_STATUSES, BatchStatus, CALL_OUTCOMES, CallOutcome, CONTACT_STATUSES, ContactStatus, PROVIDERS, ProviderName } from './statuses';
+import { ArrayNotEmpty, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsNotEmpty, IsNumber, IsObject, IsOptional, IsString, Max, Min, ValidateNested } from 'class-validator';
 
-/** Every JetStream event carries a unique id: the publish msgID and the consumers' dedupe key. */
-export abstract class DomainEvent {
-  @IsString() @IsNotEmpty() event_id: string;
-  @IsString() @IsNotEmpty() org_id: string;
-}
+import { DomainEvent } from './common';
+import { CALL_OUTCOMES, CallOutcome, ProviderName, PROVIDERS } from './statuses';
 
-export class ValidationCounts {
-  @IsInt() @Min(0) total_rows: number;
-  @IsInt() @Min(0) valid_rows: number;
-  @IsInt() @Min(0) invalid_rows: number;
-  @IsInt() @Min(0) duplicate_rows: number;
-  @IsInt() @Min(0) empty_rows: number;
-  @IsInt() @Min(0) suppressed_rows: number;
-}
-
-/** Ingest stored a batch and its contacts (one transaction); the contacts follow in chunks. */
-export class BatchIngestedEvent extends DomainEvent {
-  @IsString() @IsNotEmpty() batch_id: string;
-  @IsString() name: string;
-  @IsString() @IsNotEmpty() agent_id: string;
-  @IsIn(PROVIDERS as unknown as string[]) provider: ProviderName;
-  @IsString() from_number: string;
-  @IsIn(['pending', 'scheduled', 'running']) initial_status: Extract<BatchStatus, 'pending' | 'scheduled' | 'running'>;
-  @ValidateNested() @Type(() => BatchSettings) settings: BatchSettings;
-  /** Contacts stored (dialable + kept-but-final such as suppressed). */
-  @IsInt() @Min(0) total_contacts: number;
-  @IsInt() @Min(0) chunk_count: number;
-  @IsArray() @IsString({ each: true }) variable_columns: string[];
-  @ValidateNested() @Type(() => ValidationCounts) validation: ValidationCounts;
-  @IsNumber() estimated_cost: number;
-  @IsISO8601() created_at: string;
-}
-
-export const INGESTED_CONTACT_STATUSES = ['pending', 'suppressed', 'invalid_number'] as const;
-
-export class ContactRecord {
-  @IsString() @IsNotEmpty() contact_id: string;
-  @IsInt() @Min(1) row: number;
-  @IsString() phone: string;
-  @IsOptional() @IsString() name?: string;
-  @IsOptional() @IsString() timezone?: string;
-  @IsInt() priority: number;
-  @IsObject() variables: Record<string, string>;
-  @IsIn(INGESTED_CONTACT_STATUSES as unknown as string[]) status: (typeof INGESTED_CONTACT_STATUSES)[number];
-}
-
-export class ContactsChunkEvent extends DomainEvent {
-  @IsString() @IsNotEmpty() batch_id: string;
-  @IsInt() @Min(0) chunk_index: number;
-  @IsInt() @Min(1) chunk_count: number;
-  @IsArray() @ValidateNested({ each: true }) @Type(() => ContactRecord) contacts: ContactRecord[];
-}
-
-export class BatchStatusChangedEvent extends DomainEvent {
-  @IsString() @IsNotEmpty() batch_id: string;
-  @IsIn(BATCH_STATUSES as unknown as string[]) status: BatchStatus;
-  @IsOptional() @IsIn(BATCH_STATUSES as unknown as string[]) previous_status?: BatchStatus;
-  @IsOptional() @IsString() reason?: string;
-  /** Who made the change: an API token (`token <id> (<role>)`) or `circuit breaker`; absent for the scheduler's own changes. */
-  @IsOptional() @IsString() actor?: string;
-  /** Set when the batch was (re)scheduled: its new start. */
-  @IsOptional() @IsISO8601() scheduled_start_time?: string;
-  @IsISO8601() at: string;
-}
+/**
+ * Dialing: the scheduler's dial requests, the dialer's call started/finished/declined events and the
+ * providers' verified status callbacks.
+ */
 
 /**
  * The contact's calling window as the dialer re-checks it right before dialing (SPEC §3): open
@@ -105,7 +31,7 @@ export class DialRequest extends DomainEvent {
   @IsString() @IsNotEmpty() phone: string;
   @IsString() from_number: string;
   @IsString() @IsNotEmpty() agent_id: string;
-  @IsIn(PROVIDERS as unknown as string[]) provider: ProviderName;
+  @IsIn(PROVIDERS) provider: ProviderName;
   @IsObject() variables: Record<string, string>;
   @IsInt() @Min(1) timeout_seconds: number;
   @IsISO8601() requested_at: string;
@@ -128,7 +54,7 @@ export abstract class AttemptEvent extends DomainEvent {
   @IsString() @IsNotEmpty() batch_id: string;
   @IsString() @IsNotEmpty() contact_id: string;
   @IsInt() @Min(1) attempt: number;
-  @IsIn(PROVIDERS as unknown as string[]) provider: ProviderName;
+  @IsIn(PROVIDERS) provider: ProviderName;
 }
 
 export class CallStartedEvent extends AttemptEvent {
@@ -138,7 +64,7 @@ export class CallStartedEvent extends AttemptEvent {
 
 export class CallFinishedEvent extends AttemptEvent {
   @IsOptional() @IsString() provider_call_id?: string;
-  @IsIn(CALL_OUTCOMES as unknown as string[]) outcome: CallOutcome;
+  @IsIn(CALL_OUTCOMES) outcome: CallOutcome;
   @IsOptional() @IsISO8601() started_at?: string;
   @IsOptional() @IsISO8601() answered_at?: string;
   @IsISO8601() ended_at: string;
@@ -148,20 +74,6 @@ export class CallFinishedEvent extends AttemptEvent {
   @IsOptional() @IsString() transcript?: string;
   /** What the voice-agent platform itself charged for the call (its own currency, usually USD), when it says. */
   @IsOptional() @IsNumber() @Min(0) cost?: number;
-}
-
-/** The scheduler's decision about a contact; `version` orders the updates of one contact. */
-export class ContactUpdatedEvent extends DomainEvent {
-  @IsString() @IsNotEmpty() batch_id: string;
-  @IsString() @IsNotEmpty() contact_id: string;
-  @IsInt() @Min(1) version: number;
-  @IsIn(CONTACT_STATUSES as unknown as string[]) status: ContactStatus;
-  @IsBoolean() final: boolean;
-  @IsInt() @Min(0) attempts: number;
-  @IsOptional() @IsIn(CALL_OUTCOMES as unknown as string[]) last_outcome?: CallOutcome;
-  @IsOptional() @IsISO8601() next_retry_at?: string;
-  @IsOptional() @IsISO8601() last_attempt_at?: string;
-  @IsISO8601() at: string;
 }
 
 /**
@@ -183,22 +95,22 @@ export function isMachineVerdict(verdict: string | null | undefined): boolean {
 /** A provider's status callback, verified and normalized to SPEC §5 outcomes. */
 export class ProviderCallEvent {
   @IsString() @IsNotEmpty() event_id: string;
-  @IsIn(PROVIDERS as unknown as string[]) provider: ProviderName;
+  @IsIn(PROVIDERS) provider: ProviderName;
   @IsString() @IsNotEmpty() provider_call_id: string;
   /**
    * The attempt the callback is about; empty when the platform's callback does not name it (e.g.
    * ElevenLabs' call-initiation failure): the dialer then finds it by (provider, provider_call_id).
    */
   @IsString() attempt_id: string;
-  @IsIn(PROVIDER_EVENT_KINDS as unknown as string[]) kind: ProviderEventKind;
-  @IsOptional() @IsIn(CALL_OUTCOMES as unknown as string[]) outcome?: CallOutcome;
+  @IsIn(PROVIDER_EVENT_KINDS) kind: ProviderEventKind;
+  @IsOptional() @IsIn(CALL_OUTCOMES) outcome?: CallOutcome;
   @IsISO8601() at: string;
   @IsOptional() @IsNumber() @Min(0) duration_seconds?: number;
   @IsOptional() @IsString() failure_reason?: string;
   @IsOptional() @IsString() recording_url?: string;
   @IsOptional() @IsString() transcript?: string;
   /** The AMD verdict: required on `amd_verdict` events, present on others when the provider sent it. */
-  @IsOptional() @IsIn(AMD_VERDICTS as unknown as string[]) answered_by?: AmdVerdict;
+  @IsOptional() @IsIn(AMD_VERDICTS) answered_by?: AmdVerdict;
   /** How long detection took (Twilio's MachineDetectionDuration), in milliseconds. */
   @IsOptional() @IsNumber() @Min(0) machine_detection_ms?: number;
   /**
@@ -208,4 +120,21 @@ export class ProviderCallEvent {
   @IsOptional() @IsBoolean() awaits_amd_verdict?: boolean;
   /** The platform's own cost of the call, when its callback carries one. */
   @IsOptional() @IsNumber() @Min(0) cost?: number;
+}
+
+export const DIAL_DECLINE_REASONS = ['batch_not_running', 'outside_window', 'batch_unknown'] as const;
+export type DialDeclineReason = (typeof DIAL_DECLINE_REASONS)[number];
+
+/**
+ * The dialer refused a released contact right before dialing (batch no longer running, or the
+ * contact's calling window closed). Nothing was dialed and no attempt was recorded, so the scheduler
+ * puts the contact back and may release the same attempt number again later.
+ */
+export class CallDeclinedEvent extends DomainEvent {
+  @IsString() @IsNotEmpty() attempt_id: string;
+  @IsString() @IsNotEmpty() batch_id: string;
+  @IsString() @IsNotEmpty() contact_id: string;
+  @IsInt() @Min(1) attempt: number;
+  @IsIn(DIAL_DECLINE_REASONS) reason: DialDeclineReason;
+  @IsISO8601() at: string;
 }

@@ -1,28 +1,58 @@
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+
+import { BatchQuery, CONTACT_PAGE_SIZES, DEFAULT_CONTACT_PAGE_SIZE, DEFAULT_LIST_PAGE_SIZE, MAX_LIST_PAGE_SIZE, MAX_SEARCH_LENGTH } from './common';
 import { BATCH_STATUSES, CALL_OUTCOMES, CONTACT_STATUSES } from './statuses';
-import { BatchQuery, BatchStatusView } from './rpc';
 
-/** Page sizes the contacts list accepts (SPEC §8: 25/50/100, default 50). */
-export const CONTACT_PAGE_SIZES = [25, 50, 100] as const;
-export const DEFAULT_CONTACT_PAGE_SIZE = 50;
-/** Other lists (batches, calls, webhook deliveries): any size from 1 to this. */
-export const MAX_LIST_PAGE_SIZE = 100;
-export const DEFAULT_LIST_PAGE_SIZE = 50;
-/** Longest search text accepted. */
-export const MAX_SEARCH_LENGTH = 100;
+/** Request/reply payloads served by reporting (read model, reports, live progress, read-your-writes). */
 
-/** Every list answers in this shape (SPEC §9). */
-export interface ListPage<T> {
-  items: T[];
-  total: number;
-  page: number;
-  page_size: number;
+export const RESULTS_FILTERS = ['all', 'successful', 'failed'] as const;
+export type ResultsFilter = (typeof RESULTS_FILTERS)[number];
+
+/** One page of the results CSV; the gateway asks page after page and streams them out. */
+export class ResultsPageQuery extends BatchQuery {
+  @IsIn(RESULTS_FILTERS) filter: ResultsFilter;
+  /** Rows after this row number (0 = from the start). */
+  @IsInt() @Min(0) after_row: number;
+  @IsInt() @Min(1024) @Max(900_000) max_bytes: number;
+}
+
+export interface ResultsPage {
+  /** CSV text: the header line on the first page, then whole records. */
+  csv: string;
+  /** Pass as `after_row` for the next page; null when this was the last. */
+  next_after_row: number | null;
+}
+
+/** SPEC §8 batch status. */
+export interface BatchStatusView {
+  batch_id: string;
+  name: string;
+  status: string;
+  agent_id: string;
+  from_number: string;
+  concurrency: number;
+  max_attempts: number;
+  total_calls: number;
+  completed: number;
+  failed: number;
+  pending: number;
+  in_progress: number;
+  progress_percent: number;
+  success_rate: number;
+  avg_duration_seconds: number;
+  cost_so_far: number;
+  estimated_completion: string | null;
+  created_at: string;
+  scheduled_start_time: string | null;
+  start_time: string | null;
+  completed_at: string | null;
+  errors: { row: number; phone: string; error: string; retry_count: number }[];
 }
 
 /** `GET /api/batch-calls`: the org's batches, newest first. */
 export class ListBatchesQuery {
   @IsString() @IsNotEmpty() org_id: string;
-  @IsOptional() @IsArray() @ArrayMaxSize(BATCH_STATUSES.length) @IsIn(BATCH_STATUSES as unknown as string[], { each: true }) status?: string[];
+  @IsOptional() @IsArray() @ArrayMaxSize(BATCH_STATUSES.length) @IsIn(BATCH_STATUSES, { each: true }) status?: string[];
   /** Part of the batch name or id, case-insensitive. */
   @IsOptional() @IsString() @MaxLength(MAX_SEARCH_LENGTH) search?: string;
   @IsInt() @Min(1) @Max(1_000_000) page: number = 1;
@@ -34,7 +64,7 @@ export type BatchListItem = Omit<BatchStatusView, 'errors'>;
 
 /** `GET /api/batch-calls/{id}/contacts` (SPEC §8). */
 export class ContactsPageQuery extends BatchQuery {
-  @IsOptional() @IsArray() @ArrayMaxSize(CONTACT_STATUSES.length) @IsIn(CONTACT_STATUSES as unknown as string[], { each: true }) status?: string[];
+  @IsOptional() @IsArray() @ArrayMaxSize(CONTACT_STATUSES.length) @IsIn(CONTACT_STATUSES, { each: true }) status?: string[];
   /** Exactly this many attempts. */
   @IsOptional() @IsInt() @Min(0) @Max(100) attempts?: number;
   @IsOptional() @IsInt() @Min(0) @Max(100) min_attempts?: number;
@@ -46,7 +76,7 @@ export class ContactsPageQuery extends BatchQuery {
   /** Part of the phone number (digits) or of the name, case-insensitive. */
   @IsOptional() @IsString() @MaxLength(MAX_SEARCH_LENGTH) search?: string;
   @IsInt() @Min(1) @Max(1_000_000) page: number = 1;
-  @IsIn(CONTACT_PAGE_SIZES as unknown as number[]) page_size: number = DEFAULT_CONTACT_PAGE_SIZE;
+  @IsIn(CONTACT_PAGE_SIZES) page_size: number = DEFAULT_CONTACT_PAGE_SIZE;
 }
 
 /** SPEC §9 contact item. */
@@ -71,7 +101,7 @@ export interface ContactItem {
 
 /** `GET /api/batch-calls/{id}/calls`: the batch's attempts in the order they were dialed. */
 export class CallsPageQuery extends BatchQuery {
-  @IsOptional() @IsArray() @ArrayMaxSize(CALL_OUTCOMES.length) @IsIn(CALL_OUTCOMES as unknown as string[], { each: true }) outcome?: string[];
+  @IsOptional() @IsArray() @ArrayMaxSize(CALL_OUTCOMES.length) @IsIn(CALL_OUTCOMES, { each: true }) outcome?: string[];
   @IsOptional() @IsString() @MaxLength(200) contact_id?: string;
   @IsInt() @Min(1) @Max(1_000_000) page: number = 1;
   @IsInt() @Min(1) @Max(MAX_LIST_PAGE_SIZE) page_size: number = DEFAULT_LIST_PAGE_SIZE;
@@ -100,7 +130,7 @@ export const REPORT_FORMATS = ['json', 'pdf'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 export class ReportQuery extends BatchQuery {
-  @IsIn(REPORT_FORMATS as unknown as string[]) format: ReportFormat;
+  @IsIn(REPORT_FORMATS) format: ReportFormat;
 }
 
 /** `report.json` (SPEC §8: summary, outcome breakdown, cost, timing). */
@@ -141,88 +171,6 @@ export interface PdfReport {
   content_base64: string;
 }
 
-/** SPEC §8 webhook event types. */
-export const WEBHOOK_EVENT_TYPES = [
-  'batch.started',
-  'batch.paused',
-  'batch.resumed',
-  'batch.call_completed',
-  'batch.call_failed',
-  'batch.completed',
-  'batch.failed',
-  'batch.cancelled',
-] as const;
-export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
-
-export class OrgQuery {
-  @IsString() @IsNotEmpty() org_id: string;
-}
-
-/** `POST /api/webhooks`. */
-export class CreateWebhookCommand extends OrgQuery {
-  @IsString() @MaxLength(2000) @Matches(/^https?:\/\/\S+$/i, { message: 'url must be an http(s) URL' }) url: string;
-  /** Event types to receive; absent or empty: all of them. */
-  @IsOptional() @IsArray() @ArrayMaxSize(WEBHOOK_EVENT_TYPES.length) @IsIn(WEBHOOK_EVENT_TYPES as unknown as string[], { each: true }) events?: string[];
-  @IsOptional() @IsString() @MaxLength(500) description?: string;
-}
-
-export class WebhookQuery extends OrgQuery {
-  @IsString() @IsNotEmpty() @MaxLength(200) webhook_id: string;
-}
-
-export class WebhookDeliveriesQuery extends WebhookQuery {
-  @IsOptional() @IsIn(['pending', 'delivered', 'failed']) status?: 'pending' | 'delivered' | 'failed';
-  @IsInt() @Min(1) @Max(1_000_000) page: number = 1;
-  @IsInt() @Min(1) @Max(MAX_LIST_PAGE_SIZE) page_size: number = DEFAULT_LIST_PAGE_SIZE;
-}
-
-export interface WebhookEndpointView {
-  webhook_id: string;
-  url: string;
-  events: string[];
-  description: string | null;
-  created_at: string;
-}
-
-/** Only the create answer carries the signing secret. */
-export interface CreatedWebhookEndpoint extends WebhookEndpointView {
-  secret: string;
-}
-
-/**
- * One try of a webhook delivery (issue 12 §5, SPEC §10 "every attempt"): when it started, how
- * long it took (ms; null while under way or when its result never came), the receiver's HTTP
- * status (null when no answer came) or the network error.
- * `result`: `succeeded` (2xx), `failed` (other status, network error, timeout), `in_progress`
- * (the delivery's latest try, not finished yet), `interrupted` (no result was recorded: the
- * sender stopped during the try, which was then retried).
- */
-export interface WebhookDeliveryAttemptView {
-  attempt: number;
-  started_at: string;
-  duration_ms: number | null;
-  status_code: number | null;
-  error: string | null;
-  result: 'succeeded' | 'failed' | 'in_progress' | 'interrupted';
-}
-
-export interface WebhookDeliveryView {
-  delivery_id: string;
-  event_id: string;
-  type: string;
-  batch_id: string | null;
-  url: string;
-  status: 'pending' | 'delivered' | 'failed';
-  attempts: number;
-  last_status_code: number | null;
-  last_error: string | null;
-  next_attempt_at: string | null;
-  created_at: string;
-  delivered_at: string | null;
-  /** Every try, oldest first (kept for WEBHOOK_HISTORY_RETENTION_DAYS after the delivery finished). */
-  attempt_history: WebhookDeliveryAttemptView[];
-}
-
 /** Reporting's part of `GET /api/system/status`. */
 export interface ReportingSystemCounts {
   active_batches: number;
@@ -242,9 +190,6 @@ export interface ProgressMessage {
 export function progressSubject(batchId: string): string {
   return `v1.progress.${batchId}`;
 }
-
-/** Ids that are safe as one NATS subject token. */
-export const SUBJECT_TOKEN_PATTERN = /^[A-Za-z0-9_-]{1,200}$/;
 
 /** Longest a write may wait for the read model to show it (ms). */
 export const MAX_READ_MODEL_WAIT_MS = 30_000;
@@ -288,4 +233,12 @@ export interface BatchActivityItem {
   actor: string | null;
   message: string;
   data: Record<string, unknown>;
+}
+
+/** Reply of `reporting.report`: a JSON report, or the PDF when `format` was `pdf`. */
+export type ReportReply = BatchReport | PdfReport;
+
+/** Narrows a `reporting.report` reply to the PDF variant (asked with `format: 'pdf'`). */
+export function isPdfReport(reply: ReportReply): reply is PdfReport {
+  return typeof (reply as Partial<PdfReport>).content_base64 === 'string';
 }

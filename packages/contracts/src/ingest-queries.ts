@@ -1,7 +1,7 @@
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsInt, IsNotEmpty, IsOptional, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
-import { UploadReference } from './rpc';
-import { RowIssue, ValidationReport } from './rpc';
+
+import { RowIssue, UploadReference, ValidationReport } from './batch-ingest';
 
 /**
  * Request/reply payloads served by ingest beyond the create itself: the dry run (it reuses

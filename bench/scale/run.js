@@ -1,0 +1,177 @@
+'use strict';
+// Benchmark (issue 16): one org, several running batches, the whole pipeline (release -> admission ->
+// provider -> call events -> scheduler decision -> read models) with a near-instant simulated carrier,
+// run with 1 and with 3 dialer replicas in one invocation. Prints, per replica count, JSON lines:
+//   contacts_per_second      first create -> every batch `completed` (through the public API)
+//   admissions_per_second    attempts admitted / (last admitted_at - first admitted_at)
+//   release_to_start_ms      p50/p99 from the dial request's requested_at to the provider start
+//   cpu_seconds_per_1000     CPU (user+system, from /proc/<pid>/stat) per 1,000 contacts for each
+//                            service process and for PostgreSQL (every backend alive at the end plus
+//                            what the postmaster reaped: cutime/cstime)
+// Org limits are raised out of the way (they would measure the limits, not the pipeline). Not a test;
+// the machine is shared, so figures vary run to run. Drops its databases and streams afterwards.
+// Usage: node bench/scale/run.js [batches=8] [contactsPerBatch=1000] [concurrency=50] [replicas=1,3]
+const fs = require('node:fs');
+const { randomBytes } = require('node:crypto');
+const { execFileSync } = require('node:child_process');
+const { Client } = require('pg');
+const { launchPlatform, bootstrapDefaultOrg } = require('../../scripts/platform-launcher');
+const { deleteStreams } = require('../support/nats-cleanup');
+
+const batches = Number(process.argv[2] || 8);
+const perBatch = Number(process.argv[3] || 1000);
+const concurrency = Number(process.argv[4] || 50);
+const replicaCounts = String(process.argv[5] || '1,3').split(',').map(Number);
+const BASE_DB = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+
+/** CPU seconds of one process: [own, reaped children] from /proc/<pid>/stat fields 14-17. */
+function cpuOf(pid) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const [utime, stime, cutime, cstime] = fields.slice(11, 15).map(Number);
+    return { own: (utime + stime) / CLK_TCK, children: (cutime + cstime) / CLK_TCK };
+  } catch {
+    return { own: 0, children: 0 };
+  }
+}
+
+/** Every PostgreSQL process's CPU: the postmaster's own and reaped, plus its live children. */
+function postgresCpu() {
+  let total = 0;
+  for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    let comm;
+    try {
+      comm = fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+    } catch {
+      continue;
+    }
+    if (comm !== 'postgres') continue;
+    const cpu = cpuOf(pid);
+    total += cpu.own;
+    const ppid = Number(fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
+    const parentComm = (() => {
+      try {
+        return fs.readFileSync(`/proc/${ppid}/comm`, 'utf8').trim();
+      } catch {
+        return '';
+      }
+    })();
+    if (parentComm !== 'postgres') total += cpu.children; // the postmaster: what its exited backends used
+  }
+  return total;
+}
+
+function percentile(sorted, p) {
+  if (sorted.length === 0) return null;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function runOnce(dialers) {
+  const id = randomBytes(4).toString('hex');
+  const dbName = `outdial_bench_scale_${id}`;
+  const admin = new Client({ connectionString: BASE_DB });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${dbName}`);
+  const url = new URL(BASE_DB);
+  url.pathname = `/${dbName}`;
+  const env = { DATABASE_URL: url.toString(), NATS_PREFIX: `benchscale${id}`, LOG_LEVEL: 'error', SIM_TIME_SCALE: '0.001' };
+  const token = `bench-${id}`;
+  bootstrapDefaultOrg(env, token);
+  const platform = await launchPlatform({ env, dialerReplicas: dialers, stdio: 'pipe' });
+  const db = new Client({ connectionString: env.DATABASE_URL });
+  await db.connect();
+  try {
+    const headers = { Authorization: `Bearer ${token}` };
+    const limits = await fetch(`${platform.gatewayUrl}/api/org`, {
+      method: 'PATCH',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ max_concurrent_calls: batches * concurrency, calls_per_second: 1000 }),
+    });
+    if (!limits.ok) throw new Error(`PATCH /api/org: ${limits.status} ${await limits.text()}`);
+    await new Promise((r) => setTimeout(r, 2000)); // the limits travel to scheduler and dialers as events
+    const files = [];
+    for (let b = 0; b < batches; b++) {
+      const rows = ['phone,name,sim_outcomes,sim_duration_seconds'];
+      for (let i = 0; i < perBatch; i++) rows.push(`+1415${String(2000000 + b * perBatch + i).padStart(7, '0')},Contact ${i},completed,1`);
+      files.push(rows.join('\n'));
+    }
+    const cpuBefore = platform.processes.map((p) => cpuOf(p.child.pid).own);
+    const pgBefore = postgresCpu();
+    const t0 = Date.now();
+    const ids = await Promise.all(
+      files.map(async (csv, b) => {
+        const form = new FormData();
+        form.append('file', new Blob([csv], { type: 'text/csv' }), `scale-${b}.csv`);
+        form.append('agent_id', 'agent-demo');
+        form.append('concurrency', String(concurrency));
+        form.append('max_attempts', '1');
+        form.append('bypass_call_guardrails', 'true'); // throughput, not calling hours
+        const response = await fetch(`${platform.gatewayUrl}/api/batch-calls`, { method: 'POST', body: form, headers });
+        const body = await response.json();
+        if (!body.batch_id) throw new Error(JSON.stringify(body).slice(0, 500));
+        return body.batch_id;
+      }),
+    );
+    const pending = new Set(ids);
+    while (pending.size > 0) {
+      await new Promise((r) => setTimeout(r, 200));
+      for (const batchId of [...pending]) {
+        const status = await (await fetch(`${platform.gatewayUrl}/api/batch-calls/${batchId}`, { headers })).json();
+        if (status.status === 'completed') pending.delete(batchId);
+        else if (['failed', 'cancelled'].includes(status.status)) throw new Error(`${batchId} ended ${status.status}`);
+      }
+      if (Date.now() - t0 > 30 * 60_000) throw new Error('not completed within 30 minutes');
+    }
+    const elapsedMs = Date.now() - t0;
+    const cpuAfter = platform.processes.map((p) => cpuOf(p.child.pid).own);
+    const pgCpu = postgresCpu() - pgBefore;
+    const total = batches * perBatch;
+    const { rows: admitted } = await db.query(
+      `SELECT count(*)::int AS n, extract(epoch FROM max(admitted_at) - min(admitted_at)) AS span_s FROM dialer.attempts`,
+    );
+    const { rows: latencies } = await db.query(
+      `SELECT extract(epoch FROM started_at - requested_at) * 1000 AS ms FROM dialer.attempts WHERE started_at IS NOT NULL ORDER BY 1`,
+    );
+    const sorted = latencies.map((r) => Number(r.ms));
+    const perProcess = {};
+    platform.processes.forEach((p, i) => {
+      const name = p.name ?? `${p.service}-${i}`;
+      perProcess[name] = Math.round(((cpuAfter[i] - cpuBefore[i]) / total) * 1000 * 100) / 100;
+    });
+    perProcess.postgresql = Math.round((pgCpu / total) * 1000 * 100) / 100;
+    const totalCpu = Object.values(perProcess).reduce((a, b) => a + b, 0);
+    console.log(
+      JSON.stringify({
+        bench: 'scale',
+        dialers,
+        batches,
+        contacts: total,
+        concurrency_per_batch: concurrency,
+        elapsed_ms: elapsedMs,
+        contacts_per_second: Math.round((total / elapsedMs) * 1000),
+        admissions_per_second: admitted[0].span_s > 0 ? Math.round(admitted[0].n / Number(admitted[0].span_s)) : null,
+        release_to_start_ms: { p50: Math.round(percentile(sorted, 50)), p99: Math.round(percentile(sorted, 99)) },
+        cpu_seconds_per_1000: perProcess,
+        cpu_seconds_per_1000_total: Math.round(totalCpu * 100) / 100,
+        target: { contacts_per_second: 500 },
+      }),
+    );
+  } finally {
+    await db.end();
+    await platform.stop();
+    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    await admin.end();
+    await deleteStreams(env.NATS_PREFIX);
+  }
+}
+
+async function main() {
+  for (const dialers of replicaCounts) await runOnce(dialers);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
