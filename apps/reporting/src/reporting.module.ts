@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { SERVICE_CONFIG } from '@outdial/service-runtime';
+
 import { ProgressNotifier } from './adapters/progress-notifier';
 import { WebhookDispatchSignal } from './adapters/webhook-dispatch-signal';
 import { WebhookHttpSender } from './adapters/webhook-http-sender';

@@ -1,4 +1,5 @@
 import { Database, TransientError } from '@outdial/service-runtime';
+
 import { BatchesRepository } from '../src/persistence/batches.repository';
 import { ProcessedEventsRepository } from '../src/persistence/processed-events.repository';
 import { batchIngested, repositoryDb } from './support/repository-db';

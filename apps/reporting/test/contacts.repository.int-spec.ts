@@ -1,9 +1,10 @@
 import type { CallFinishedEvent, CallStartedEvent, ContactRecord } from '@outdial/contracts';
 import { Database } from '@outdial/service-runtime';
+
 import { AttemptsRepository } from '../src/persistence/attempts.repository';
 import { BatchesRepository } from '../src/persistence/batches.repository';
-import { contactsFilter } from '../src/persistence/contacts-filter';
 import { ContactsRepository } from '../src/persistence/contacts.repository';
+import { contactsFilter } from '../src/persistence/contacts-filter';
 import { batchIngested, repositoryDb } from './support/repository-db';
 
 const NOW = new Date('2025-01-01T10:00:00.000Z');

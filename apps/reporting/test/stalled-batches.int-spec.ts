@@ -1,4 +1,5 @@
 import { createPool, Database, runMigrations } from '@outdial/service-runtime';
+
 import { createIsolatedEnv, IsolatedEnv } from '../../../test/support/isolated-env';
 import { BatchesRepository } from '../src/persistence/batches.repository';
 import { migrations } from '../src/persistence/migrations';

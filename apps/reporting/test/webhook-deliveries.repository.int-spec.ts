@@ -1,4 +1,5 @@
 import { Database } from '@outdial/service-runtime';
+
 import { CallbackSecretsRepository } from '../src/persistence/callback-secrets.repository';
 import { reportingTables } from '../src/persistence/reporting-tables';
 import { WebhookDeliveriesRepository, WebhookEventToSend } from '../src/persistence/webhook-deliveries.repository';

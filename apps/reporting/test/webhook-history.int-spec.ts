@@ -1,12 +1,14 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CreatedWebhookEndpoint, ListPage, Subjects, WebhookDeliveryView } from '@outdial/contracts';
+
+import { ListPage, Subjects, WebhookDeliveryView } from '@outdial/contracts';
 import { RunningService, startService } from '@outdial/service-runtime';
+
 import { createIsolatedEnv, IsolatedEnv } from '../../../test/support/isolated-env';
 import { reportingTables } from '../src/persistence/reporting-tables';
+import { WebhookDeliveriesRepository } from '../src/persistence/webhook-deliveries.repository';
 import { ReportingEnv } from '../src/reporting-env';
 import { reportingService } from '../src/reporting-service';
-import { WebhookDeliveriesRepository } from '../src/persistence/webhook-deliveries.repository';
 import { PruneWebhookHistoryUseCase } from '../src/usecases/prune-webhook-history/prune-webhook-history.usecase';
 
 const ORG = 'org-hooks';
@@ -49,15 +51,18 @@ describe('webhook delivery history', () => {
 
   beforeAll(async () => {
     env = await createIsolatedEnv('webhooks');
-    Object.assign(process.env, env.serviceEnv(), {
-      WEBHOOK_RETRY_BASE_MS: String(RETRY_BASE_MS),
-      WEBHOOK_RETRY_MAX_MS: '1000',
-      WEBHOOK_POLL_MS: '50',
-      WEBHOOK_TIMEOUT_MS: '2000',
-      WEBHOOK_MAX_ATTEMPTS: '3',
-      WEBHOOK_HISTORY_RETENTION_DAYS: '7',
+    running = await startService(reportingService, {
+      env: {
+        ...process.env,
+        ...env.serviceEnv(),
+        WEBHOOK_RETRY_BASE_MS: String(RETRY_BASE_MS),
+        WEBHOOK_RETRY_MAX_MS: '1000',
+        WEBHOOK_POLL_MS: '50',
+        WEBHOOK_TIMEOUT_MS: '2000',
+        WEBHOOK_MAX_ATTEMPTS: '3',
+        WEBHOOK_HISTORY_RETENTION_DAYS: '7',
+      },
     });
-    running = await startService(reportingService);
   });
 
   afterAll(async () => {
@@ -65,10 +70,9 @@ describe('webhook delivery history', () => {
     await env?.cleanup();
   });
 
-  const rpc = <T>(subject: string, payload: unknown) => running.runtime.rpc.request<T>(subject, payload, 10_000);
-  const createEndpoint = (url: string) => rpc<CreatedWebhookEndpoint>(Subjects.reportingWebhookCreate, { org_id: ORG, url });
-  const deliveries = (webhookId: string, over: Record<string, unknown> = {}) =>
-    rpc<ListPage<WebhookDeliveryView>>(Subjects.reportingWebhookDeliveries, { org_id: ORG, webhook_id: webhookId, page: 1, page_size: 50, ...over });
+  const createEndpoint = (url: string) => running.runtime.rpc.request(Subjects.reportingWebhookCreate, { org_id: ORG, url }, 10_000);
+  const deliveries = (webhookId: string, over: { page?: number; page_size?: number; org_id?: string } = {}) =>
+    running.runtime.rpc.request(Subjects.reportingWebhookDeliveries, { org_id: ORG, webhook_id: webhookId, page: 1, page_size: 50, ...over }, 10_000);
 
   /** Records one batch.started event for the org's endpoints, as the event handlers do. */
   async function sendEvent(): Promise<void> {
@@ -173,7 +177,7 @@ describe('webhook delivery history', () => {
       const ids = [...first.items, ...second.items].map((d) => Number(d.delivery_id));
       expect(ids).toEqual([...ids].sort((a, b) => b - a));
       for (const d of [...first.items, ...second.items]) expect(d.attempt_history.map((a) => [a.attempt, a.status_code, a.result])).toEqual([[1, 200, 'succeeded']]);
-      const other = await rpc<unknown>(Subjects.reportingWebhookDeliveries, { org_id: 'org-other', webhook_id: endpoint.webhook_id, page: 1, page_size: 10 }).then(
+      const other = await deliveries(endpoint.webhook_id, { org_id: 'org-other', page: 1, page_size: 10 }).then(
         () => 'answered',
         (e: { code?: string }) => e.code,
       );

@@ -1,6 +1,7 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { FINAL_BATCH_STATUSES, ProgressMessage, progressSubject } from '@outdial/contracts';
-import { Clock, Logger, NatsBus, SERVICE_LOGGER } from '@outdial/service-runtime';
+import { BackgroundTasks, Clock, Logger, NatsBus, SERVICE_LOGGER } from '@outdial/service-runtime';
+
 import { BatchesRepository } from '../persistence/batches.repository';
 import { ReportingEnv } from '../reporting-env';
 
@@ -20,7 +21,6 @@ interface BatchSlot {
 @Injectable()
 export class ProgressNotifier implements OnApplicationShutdown {
   private readonly slots = new Map<string, BatchSlot>();
-  private readonly sweeper: NodeJS.Timeout;
   private stopped = false;
 
   constructor(
@@ -29,10 +29,10 @@ export class ProgressNotifier implements OnApplicationShutdown {
     private readonly clock: Clock,
     private readonly env: ReportingEnv,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
+    tasks: BackgroundTasks,
   ) {
     // Forget batches that have been quiet for a while, so the map stays small.
-    this.sweeper = setInterval(() => this.sweep(), 10_000);
-    this.sweeper.unref();
+    tasks.every('progress-slots-sweep', 10_000, async () => this.sweep());
   }
 
   /** A change to the batch committed. */
@@ -57,7 +57,7 @@ export class ProgressNotifier implements OnApplicationShutdown {
       const view = await this.batches.statusView(batchId, null, this.clock.now());
       if (!view || this.stopped) return;
       const message: ProgressMessage = { type: (FINAL_BATCH_STATUSES as readonly string[]).includes(view.status) ? 'final' : 'progress', batch: view };
-      this.bus.nc.publish(this.bus.subject(progressSubject(batchId)), JSON.stringify(message));
+      this.bus.publishCore(progressSubject(batchId), message);
     } catch (error) {
       this.logger.warn({ err: error, batch_id: batchId }, 'progress message not sent');
     }
@@ -70,7 +70,6 @@ export class ProgressNotifier implements OnApplicationShutdown {
 
   onApplicationShutdown(): void {
     this.stopped = true;
-    clearInterval(this.sweeper);
     for (const slot of this.slots.values()) if (slot.timer) clearTimeout(slot.timer);
   }
 }

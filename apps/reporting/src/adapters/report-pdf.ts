@@ -1,5 +1,5 @@
-import PDFDocument from 'pdfkit';
 import type { BatchReport } from '@outdial/contracts';
+import PDFDocument from 'pdfkit';
 
 const COLORS: Record<string, string> = {
   completed: '#2e7d32',

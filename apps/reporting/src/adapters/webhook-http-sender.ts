@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+
 import { webhookSignature } from '../domain/webhook-events';
 
 /** One signed webhook POST to send. */

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+
 import { batchWebhookType, contactWebhookType, endpointWants, retryDelayMs, webhookEventId, webhookEventKey, webhookSignature } from './webhook-events';
 
 describe('webhook events', () => {

@@ -1,4 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
+
 import type { WebhookEventType } from '@outdial/contracts';
 
 /**

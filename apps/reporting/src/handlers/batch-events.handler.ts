@@ -2,6 +2,7 @@ import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { BatchDeletedEvent, BatchIngestedEvent, BatchStatusChangedEvent, Subjects } from '@outdial/contracts';
 import { JetStreamEvent } from '@outdial/service-runtime';
+
 import { RecordBatchDeletedUseCase } from '../usecases/record-batch-deleted/record-batch-deleted.usecase';
 import { RecordBatchIngestedUseCase } from '../usecases/record-batch-ingested/record-batch-ingested.usecase';
 import { RecordBatchStatusUseCase } from '../usecases/record-batch-status/record-batch-status.usecase';

@@ -13,6 +13,7 @@ import {
   Subjects,
 } from '@outdial/contracts';
 import { RpcHandler } from '@outdial/service-runtime';
+
 import { AwaitReadModelUseCase } from '../usecases/await-read-model/await-read-model.usecase';
 import { GetBatchActivityUseCase } from '../usecases/get-batch-activity/get-batch-activity.usecase';
 import { GetBatchStatusUseCase } from '../usecases/get-batch-status/get-batch-status.usecase';

@@ -2,6 +2,7 @@ import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { BatchReport, CallItem, CallsPageQuery, ContactItem, ContactsPageQuery, ListPage, PdfReport, ReportQuery, ResultsPage, ResultsPageQuery, Subjects } from '@outdial/contracts';
 import { RpcHandler } from '@outdial/service-runtime';
+
 import { GetCallsPageUseCase } from '../usecases/get-calls-page/get-calls-page.usecase';
 import { GetContactsPageUseCase } from '../usecases/get-contacts-page/get-contacts-page.usecase';
 import { GetReportUseCase } from '../usecases/get-report/get-report.usecase';

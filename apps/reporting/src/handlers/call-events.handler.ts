@@ -2,6 +2,7 @@ import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { CallDeclinedEvent, CallFinishedEvent, CallStartedEvent, Subjects } from '@outdial/contracts';
 import { JetStreamEvent } from '@outdial/service-runtime';
+
 import { RecordCallFinishedUseCase } from '../usecases/record-call-finished/record-call-finished.usecase';
 import { RecordCallStartedUseCase } from '../usecases/record-call-started/record-call-started.usecase';
 

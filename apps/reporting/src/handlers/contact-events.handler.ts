@@ -2,8 +2,9 @@ import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { ContactsChunkEvent, ContactUpdatedEvent, Subjects } from '@outdial/contracts';
 import { JetStreamEvent } from '@outdial/service-runtime';
-import { RecordContactsChunkUseCase } from '../usecases/record-contacts-chunk/record-contacts-chunk.usecase';
+
 import { RecordContactUpdateUseCase } from '../usecases/record-contact-update/record-contact-update.usecase';
+import { RecordContactsChunkUseCase } from '../usecases/record-contacts-chunk/record-contacts-chunk.usecase';
 
 /**
  * Contact events into the read model: ingest's chunks (INGEST stream) and the scheduler's

@@ -1,6 +1,7 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Logger, Metrics, SERVICE_LOGGER } from '@outdial/service-runtime';
 import { Gauge } from 'prom-client';
+
 import { CountStalledBatchesUseCase } from '../usecases/count-stalled-batches/count-stalled-batches.usecase';
 
 /** A running batch with waiting contacts and no call started for this long counts as stalled. */
@@ -17,13 +18,13 @@ export class StalledBatchesSampler implements OnApplicationShutdown {
   private stopped = false;
 
   constructor(countStalled: CountStalledBatchesUseCase, metrics: Metrics, @Inject(SERVICE_LOGGER) logger: Logger) {
-    const sampler = this;
+    const isStopped = () => this.stopped;
     this.gauge = new Gauge({
       name: 'outdial_batches_stalled',
       help: `Running batches with waiting contacts and no call started in the last ${STALLED_AFTER_SECONDS} s (every replica reports the same value: aggregate with max)`,
       registers: [metrics.registry],
       async collect() {
-        if (sampler.stopped) return;
+        if (isStopped()) return;
         try {
           this.set(await countStalled.execute({ idleSeconds: STALLED_AFTER_SECONDS }));
         } catch (error) {

@@ -2,6 +2,7 @@ import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { OrgQuery, ReportingSystemCounts, Subjects } from '@outdial/contracts';
 import { RpcHandler } from '@outdial/service-runtime';
+
 import { GetSystemCountsUseCase } from '../usecases/get-system-counts/get-system-counts.usecase';
 
 /** Reporting's part of `GET /api/system/status` over request/reply. Handlers only translate. */

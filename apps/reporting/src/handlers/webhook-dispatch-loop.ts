@@ -1,5 +1,6 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Logger, SERVICE_LOGGER } from '@outdial/service-runtime';
+
 import { WebhookDispatchSignal } from '../adapters/webhook-dispatch-signal';
 import { ClaimedDelivery } from '../persistence/webhook-deliveries.repository';
 import { ReportingEnv } from '../reporting-env';

@@ -12,6 +12,7 @@ import {
   WebhookQuery,
 } from '@outdial/contracts';
 import { RpcHandler } from '@outdial/service-runtime';
+
 import { CreateWebhookUseCase } from '../usecases/create-webhook/create-webhook.usecase';
 import { DeleteWebhookUseCase } from '../usecases/delete-webhook/delete-webhook.usecase';
 import { GetCallbackSecretUseCase } from '../usecases/get-callback-secret/get-callback-secret.usecase';

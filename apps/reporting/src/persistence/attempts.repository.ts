@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { CallFinishedEvent, CallsPageQuery, CallStartedEvent } from '@outdial/contracts';
 import { Database, SqlClient } from '@outdial/service-runtime';
+
 import { ReportingTables, reportingTables } from './reporting-tables';
 
 /** One row of the calls list (SPEC §9 `/calls`), with the contact's phone. */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { BatchActivityItem, ListPage } from '@outdial/contracts';
 import { Database, SqlClient } from '@outdial/service-runtime';
+
 import { retriesScheduledMessage } from '../domain/batch-activity';
 import { ReportingTables, reportingTables } from './reporting-tables';
 

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { BatchIngestedEvent, BatchStatusView, ListBatchesQuery } from '@outdial/contracts';
 import { Database, SqlClient, TransientError } from '@outdial/service-runtime';
+
 import { BatchReadModel, FailedContact } from '../domain/batch-read-model';
-import { STATUS_ERRORS_LIMIT, toBatchStatusView } from '../domain/batch-status-view';
 import { BatchLifecycle } from '../domain/batch-status-change';
+import { STATUS_ERRORS_LIMIT, toBatchStatusView } from '../domain/batch-status-view';
 import { CounterDelta, isZeroDelta } from '../domain/contact-counters';
 import { ReadModelState } from '../domain/read-model-wait';
 import { escapeLike } from '../domain/search-pattern';

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Database, SqlClient } from '@outdial/service-runtime';
+
 import { newWebhookSecret } from '../adapters/webhook-secret';
 import { ReportingTables, reportingTables } from './reporting-tables';
 

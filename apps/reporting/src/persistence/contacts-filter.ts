@@ -1,4 +1,5 @@
 import type { ContactsPageQuery } from '@outdial/contracts';
+
 import { searchPattern } from '../domain/search-pattern';
 
 /**

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { CallFinishedEvent, ContactRecord, ContactsChunkEvent, ContactUpdatedEvent, ResultsFilter } from '@outdial/contracts';
 import { Database, SqlClient } from '@outdial/service-runtime';
+
 import { CounterState } from '../domain/contact-counters';
 import { ResultsTuple } from '../domain/results-row';
 import { StatusCountState } from '../domain/status-counts';

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Database, SqlClient } from '@outdial/service-runtime';
+
 import { BatchesRepository } from './batches.repository';
 import { ReportingTables, reportingTables } from './reporting-tables';
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { WebhookDeliveriesQuery, WebhookEventType } from '@outdial/contracts';
 import { Database, SqlClient } from '@outdial/service-runtime';
+
 import { WebhookAttemptRow } from '../domain/webhook-attempts';
 import { endpointWants, webhookBody, webhookEventId, webhookEventKey } from '../domain/webhook-events';
 import { CallbackSecretsRepository } from './callback-secrets.repository';

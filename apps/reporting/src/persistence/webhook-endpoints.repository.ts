@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { CreateWebhookCommand } from '@outdial/contracts';
 import { Database, SqlClient } from '@outdial/service-runtime';
+
 import { WebhookEndpointRecord } from '../domain/webhook-endpoints';
 import { ReportingTables, reportingTables } from './reporting-tables';
 

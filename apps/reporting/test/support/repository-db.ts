@@ -1,5 +1,6 @@
-import { createPool, Database, runMigrations } from '@outdial/service-runtime';
 import type { BatchIngestedEvent } from '@outdial/contracts';
+import { createPool, Database, runMigrations } from '@outdial/service-runtime';
+
 import { createIsolatedEnv, IsolatedEnv } from '../../../../test/support/isolated-env';
 import { migrations } from '../../src/persistence/migrations';
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AwaitReadModelQuery, AwaitReadModelResult } from '@outdial/contracts';
+
 import { readModelShows } from '../../domain/read-model-wait';
 import { BatchesRepository } from '../../persistence/batches.repository';
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '@outdial/service-runtime';
+
 import { ClaimedDelivery, WebhookDeliveriesRepository } from '../../persistence/webhook-deliveries.repository';
 import { ReportingEnv } from '../../reporting-env';
 import { ClaimWebhookDeliveriesCommand } from './claim-webhook-deliveries.command';

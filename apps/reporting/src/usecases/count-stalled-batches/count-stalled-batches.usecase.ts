@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+
 import { BatchesRepository } from '../../persistence/batches.repository';
 import { CountStalledBatchesCommand } from './count-stalled-batches.command';
 

@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
+
 import { Injectable } from '@nestjs/common';
 import { CreatedWebhookEndpoint, CreateWebhookCommand } from '@outdial/contracts';
 import { Clock, Database, ServiceError } from '@outdial/service-runtime';
-import { randomBytes } from 'node:crypto';
+
 import { newWebhookSecret } from '../../adapters/webhook-secret';
 import { MAX_WEBHOOK_ENDPOINTS_PER_ORG, toWebhookEndpointView } from '../../domain/webhook-endpoints';
 import { WebhookEndpointsRepository } from '../../persistence/webhook-endpoints.repository';

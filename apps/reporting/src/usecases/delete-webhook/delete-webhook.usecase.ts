@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { WebhookQuery } from '@outdial/contracts';
 import { Clock, Database, ServiceError } from '@outdial/service-runtime';
+
 import { WebhookDeliveriesRepository } from '../../persistence/webhook-deliveries.repository';
 import { WebhookEndpointsRepository } from '../../persistence/webhook-endpoints.repository';
 

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock, Logger, SERVICE_LOGGER } from '@outdial/service-runtime';
+
 import { WebhookHttpSender, WebhookResponse } from '../../adapters/webhook-http-sender';
 import { retryDelayMs } from '../../domain/webhook-events';
 import { ClaimedDelivery, WebhookDeliveriesRepository } from '../../persistence/webhook-deliveries.repository';

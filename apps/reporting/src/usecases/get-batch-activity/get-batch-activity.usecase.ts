@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { BatchActivityItem, BatchActivityQuery, ListPage } from '@outdial/contracts';
 import { ServiceError } from '@outdial/service-runtime';
+
 import { BatchActivityRepository } from '../../persistence/batch-activity.repository';
 import { BatchesRepository } from '../../persistence/batches.repository';
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { BatchQuery, BatchStatusView } from '@outdial/contracts';
 import { Clock, ServiceError } from '@outdial/service-runtime';
+
 import { BatchesRepository } from '../../persistence/batches.repository';
 
 /**

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { OrgQuery } from '@outdial/contracts';
 import { Clock } from '@outdial/service-runtime';
+
 import { CallbackSecretsRepository } from '../../persistence/callback-secrets.repository';
 
 /** The secret the org's batch `callback_url` deliveries are signed with; made on first ask (or first use). */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { CallItem, CallsPageQuery, ListPage } from '@outdial/contracts';
 import { ServiceError } from '@outdial/service-runtime';
+
 import { AttemptsRepository } from '../../persistence/attempts.repository';
 import { BatchesRepository } from '../../persistence/batches.repository';
 

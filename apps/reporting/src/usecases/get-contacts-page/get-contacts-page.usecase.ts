@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { ContactItem, ContactsPageQuery, ListPage } from '@outdial/contracts';
 import { ServiceError } from '@outdial/service-runtime';
+
 import { BatchesRepository } from '../../persistence/batches.repository';
-import { contactsFilter } from '../../persistence/contacts-filter';
 import { ContactsRepository } from '../../persistence/contacts.repository';
+import { contactsFilter } from '../../persistence/contacts-filter';
 
 /**
  * SPEC §8 contacts list, in upload order. Fast on a million contacts: each filter has its index,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { BatchReport, PdfReport, ReportQuery } from '@outdial/contracts';
 import { Clock, ServiceError } from '@outdial/service-runtime';
+
 import { renderReportPdf } from '../../adapters/report-pdf';
 import { buildBatchReport } from '../../domain/batch-report';
 import { CostRates } from '../../domain/cost';

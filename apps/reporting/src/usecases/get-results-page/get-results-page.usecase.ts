@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ResultsPage, ResultsPageQuery } from '@outdial/contracts';
 import { ServiceError } from '@outdial/service-runtime';
+
 import { nextFetchSize, RecordSizeHints } from '../../domain/results-fetch-size';
 import { ResultsPageBuilder } from '../../domain/results-page-builder';
 import { exportedVariableColumns, resultsHeaderLine, resultsTupleLine } from '../../domain/results-row';

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { OrgQuery, ReportingSystemCounts } from '@outdial/contracts';
+
 import { BatchesRepository } from '../../persistence/batches.repository';
 import { WebhookDeliveriesRepository } from '../../persistence/webhook-deliveries.repository';
 

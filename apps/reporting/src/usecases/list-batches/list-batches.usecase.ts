@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { BatchListItem, ListBatchesQuery, ListPage } from '@outdial/contracts';
 import { Clock } from '@outdial/service-runtime';
+
 import { toBatchStatusView } from '../../domain/batch-status-view';
 import { BatchesRepository } from '../../persistence/batches.repository';
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ListPage, WebhookDeliveriesQuery, WebhookDeliveryView } from '@outdial/contracts';
 import { ServiceError } from '@outdial/service-runtime';
+
 import { attemptView } from '../../domain/webhook-attempts';
 import { WebhookDeliveriesRepository } from '../../persistence/webhook-deliveries.repository';
 import { WebhookEndpointsRepository } from '../../persistence/webhook-endpoints.repository';

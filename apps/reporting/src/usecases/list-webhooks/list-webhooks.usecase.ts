@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ListPage, OrgQuery, WebhookEndpointView } from '@outdial/contracts';
+
 import { MAX_WEBHOOK_ENDPOINTS_PER_ORG, toWebhookEndpointView } from '../../domain/webhook-endpoints';
 import { WebhookEndpointsRepository } from '../../persistence/webhook-endpoints.repository';
 

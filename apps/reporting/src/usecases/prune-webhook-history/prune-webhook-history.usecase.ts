@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '@outdial/service-runtime';
+
 import { historyCutoff } from '../../domain/webhook-attempts';
 import { WebhookDeliveriesRepository } from '../../persistence/webhook-deliveries.repository';
 import { PruneWebhookHistoryCommand } from './prune-webhook-history.command';

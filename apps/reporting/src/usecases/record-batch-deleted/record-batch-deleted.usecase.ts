@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { BatchDeletedEvent } from '@outdial/contracts';
 import { Database } from '@outdial/service-runtime';
+
 import { BatchesRepository } from '../../persistence/batches.repository';
 
 /**

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BatchStatusChangedEvent } from '@outdial/contracts';
 import { Clock, Database, Logger, NotKnownYetError, SERVICE_LOGGER } from '@outdial/service-runtime';
+
 import { ProgressNotifier } from '../../adapters/progress-notifier';
 import { WebhookDispatchSignal } from '../../adapters/webhook-dispatch-signal';
 import { statusActivity } from '../../domain/batch-activity';

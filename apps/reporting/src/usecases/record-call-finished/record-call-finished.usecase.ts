@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { CallFinishedEvent } from '@outdial/contracts';
 import { Clock, Database } from '@outdial/service-runtime';
+
 import { ProgressNotifier } from '../../adapters/progress-notifier';
 import { attemptCost, CostRates } from '../../domain/cost';
 import { AttemptsRepository } from '../../persistence/attempts.repository';

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { CallStartedEvent } from '@outdial/contracts';
 import { Clock, Database } from '@outdial/service-runtime';
+
 import { ProgressNotifier } from '../../adapters/progress-notifier';
 import { AttemptsRepository } from '../../persistence/attempts.repository';
 import { BatchesRepository } from '../../persistence/batches.repository';

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ContactUpdatedEvent } from '@outdial/contracts';
 import { Clock, Database } from '@outdial/service-runtime';
+
 import { ProgressNotifier } from '../../adapters/progress-notifier';
 import { WebhookDispatchSignal } from '../../adapters/webhook-dispatch-signal';
 import { counterDelta } from '../../domain/contact-counters';

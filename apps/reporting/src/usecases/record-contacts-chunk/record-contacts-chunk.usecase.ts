@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ContactRecord, ContactsChunkEvent } from '@outdial/contracts';
 import { Clock, Database } from '@outdial/service-runtime';
+
 import { ProgressNotifier } from '../../adapters/progress-notifier';
 import { counterDelta } from '../../domain/contact-counters';
 import { statusCountDelta } from '../../domain/status-counts';
