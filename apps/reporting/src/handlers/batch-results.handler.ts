@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
-import { BatchReport, CallItem, CallsPageQuery, ContactItem, ContactsPageQuery, ListPage, PdfReport, ReportQuery, ResultsPage, ResultsPageQuery, Subjects } from '@outdial/contracts';
+import { CallItem, CallsPageQuery, ContactItem, ContactsPageQuery, ListPage, ReportQuery, ReportReply, ResultsPage, ResultsPageQuery, Subjects } from '@outdial/contracts';
 import { RpcHandler } from '@outdial/service-runtime';
 
 import { GetCallsPageUseCase } from '../usecases/get-calls-page/get-calls-page.usecase';
@@ -37,7 +37,7 @@ export class BatchResultsHandler {
   }
 
   @RpcHandler(Subjects.reportingReport)
-  report(@Payload() query: ReportQuery): Promise<BatchReport | PdfReport> {
+  report(@Payload() query: ReportQuery): Promise<ReportReply> {
     return this.reportUseCase.execute(query);
   }
 }

@@ -6,6 +6,8 @@ import {
   ListPage,
   OrgQuery,
   Subjects,
+  WebhookCallbackSecretReply,
+  WebhookDeletedReply,
   WebhookDeliveriesQuery,
   WebhookDeliveryView,
   WebhookEndpointView,
@@ -41,7 +43,7 @@ export class WebhooksHandler {
   }
 
   @RpcHandler(Subjects.reportingWebhookDelete)
-  deleteWebhook(@Payload() query: WebhookQuery): Promise<{ webhook_id: string; deleted: true }> {
+  deleteWebhook(@Payload() query: WebhookQuery): Promise<WebhookDeletedReply> {
     return this.deleteWebhookUseCase.execute(query);
   }
 
@@ -51,7 +53,7 @@ export class WebhooksHandler {
   }
 
   @RpcHandler(Subjects.reportingWebhookCallbackSecret)
-  callbackSecret(@Payload() query: OrgQuery): Promise<{ secret: string }> {
+  callbackSecret(@Payload() query: OrgQuery): Promise<WebhookCallbackSecretReply> {
     return this.callbackSecretUseCase.execute(query);
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { WebhookQuery } from '@outdial/contracts';
+import { WebhookDeletedReply, WebhookQuery } from '@outdial/contracts';
 import { Clock, Database, ServiceError } from '@outdial/service-runtime';
 
 import { WebhookDeliveriesRepository } from '../../persistence/webhook-deliveries.repository';
@@ -21,7 +21,7 @@ export class DeleteWebhookUseCase {
     private readonly deliveries: WebhookDeliveriesRepository,
   ) {}
 
-  async execute(query: WebhookQuery): Promise<{ webhook_id: string; deleted: true }> {
+  async execute(query: WebhookQuery): Promise<WebhookDeletedReply> {
     const now = this.clock.now();
     return this.db.tx(async (client) => {
       if (!(await this.endpoints.softDelete(client, query.webhook_id, query.org_id, now))) throw new ServiceError('not_found', 'webhook endpoint not found');

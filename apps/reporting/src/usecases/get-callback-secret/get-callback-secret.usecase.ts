@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { OrgQuery } from '@outdial/contracts';
+import { OrgQuery, WebhookCallbackSecretReply } from '@outdial/contracts';
 import { Clock } from '@outdial/service-runtime';
 
 import { CallbackSecretsRepository } from '../../persistence/callback-secrets.repository';
@@ -12,7 +12,7 @@ export class GetCallbackSecretUseCase {
     private readonly secrets: CallbackSecretsRepository,
   ) {}
 
-  async execute(query: OrgQuery): Promise<{ secret: string }> {
+  async execute(query: OrgQuery): Promise<WebhookCallbackSecretReply> {
     return { secret: await this.secrets.getOrCreate(query.org_id, this.clock.now()) };
   }
 }

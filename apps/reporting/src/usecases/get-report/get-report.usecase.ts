@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { BatchReport, PdfReport, ReportQuery } from '@outdial/contracts';
+import { BatchReport, ReportQuery, ReportReply } from '@outdial/contracts';
 import { Clock, ServiceError } from '@outdial/service-runtime';
 
 import { renderReportPdf } from '../../adapters/report-pdf';
@@ -29,7 +29,7 @@ export class GetReportUseCase {
     this.rates = new CostRates(env.COST_PER_MINUTE, env.COST_PER_MINUTE_BY_PROVIDER);
   }
 
-  async execute(query: ReportQuery): Promise<BatchReport | PdfReport> {
+  async execute(query: ReportQuery): Promise<ReportReply> {
     const report = await this.build(query);
     if (query.format === 'json') return report;
     const pdf = await renderReportPdf(report);
