@@ -15,11 +15,11 @@ import { SystemHandler } from './handlers/system.handler';
 import { WebhookDispatchLoop } from './handlers/webhook-dispatch-loop';
 import { WebhookHistoryPruneLoop } from './handlers/webhook-history-prune-loop';
 import { WebhooksHandler } from './handlers/webhooks.handler';
-import { AttemptsRepository } from './persistence/attempts.repository';
+import { AttemptReadModelRepository } from './persistence/attempt-read-model.repository';
 import { BatchActivityRepository } from './persistence/batch-activity.repository';
-import { BatchesRepository } from './persistence/batches.repository';
+import { BatchReadModelRepository } from './persistence/batch-read-model.repository';
 import { CallbackSecretsRepository } from './persistence/callback-secrets.repository';
-import { ContactsRepository } from './persistence/contacts.repository';
+import { ContactReadModelRepository } from './persistence/contact-read-model.repository';
 import { ProcessedEventsRepository } from './persistence/processed-events.repository';
 import { WebhookDeliveriesRepository } from './persistence/webhook-deliveries.repository';
 import { WebhookEndpointsRepository } from './persistence/webhook-endpoints.repository';
@@ -59,9 +59,9 @@ import { RecordContactsChunkUseCase } from './usecases/record-contacts-chunk/rec
     { provide: ReportingEnv, useFactory: (config: ReportingEnv) => config, inject: [SERVICE_CONFIG] },
     ReportingMetrics,
     // Persistence
-    BatchesRepository,
-    ContactsRepository,
-    AttemptsRepository,
+    BatchReadModelRepository,
+    ContactReadModelRepository,
+    AttemptReadModelRepository,
     BatchActivityRepository,
     ProcessedEventsRepository,
     WebhookEndpointsRepository,

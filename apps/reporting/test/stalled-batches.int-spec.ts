@@ -1,11 +1,11 @@
 import { createPool, Database, runMigrations } from '@outdial/service-runtime';
 
 import { createIsolatedEnv, IsolatedEnv } from '../../../test/support/isolated-env';
-import { BatchesRepository } from '../src/persistence/batches.repository';
+import { BatchReadModelRepository } from '../src/persistence/batch-read-model.repository';
 import { migrations } from '../src/persistence/migrations';
 
 /** The "stuck batch" count behind `outdial_batches_stalled`, against the real read-model tables. */
-describe('BatchesRepository.countStalled (PostgreSQL)', () => {
+describe('BatchReadModelRepository.countStalled (PostgreSQL)', () => {
   let env: IsolatedEnv;
   let db: Database;
 
@@ -37,7 +37,7 @@ describe('BatchesRepository.countStalled (PostgreSQL)', () => {
   }
 
   it('counts running batches with waiting contacts and no call started for 10 minutes, and only those', async () => {
-    const batches = new BatchesRepository(db);
+    const batches = new BatchReadModelRepository(db);
     await batch('never-called', 'running', 20, 5);
     await batch('called-long-ago', 'running', 60, 5, 30);
     await batch('called-recently', 'running', 60, 5, 2);

@@ -2,7 +2,7 @@ import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { FINAL_BATCH_STATUSES, ProgressMessage, progressSubject } from '@outdial/contracts';
 import { BackgroundTasks, Clock, Logger, NatsBus, SERVICE_LOGGER } from '@outdial/service-runtime';
 
-import { BatchesRepository } from '../persistence/batches.repository';
+import { BatchReadModelRepository } from '../persistence/batch-read-model.repository';
 import { ReportingEnv } from '../reporting-env';
 
 interface BatchSlot {
@@ -24,7 +24,7 @@ export class ProgressNotifier implements OnApplicationShutdown {
   private stopped = false;
 
   constructor(
-    private readonly batches: BatchesRepository,
+    private readonly batches: BatchReadModelRepository,
     private readonly bus: NatsBus,
     private readonly clock: Clock,
     private readonly env: ReportingEnv,

@@ -21,10 +21,10 @@ export interface ActivityEntry {
  * retries per minute. Schema from `Database`.
  *
  * Transactions and locks: `append` and `countRetryScheduled` run inside the caller's transaction,
- * which holds the batch row lock (`BatchesRepository.lockOrRetryLater`), so entries of one batch
+ * which holds the batch row lock (`BatchReadModelRepository.lockOrRetryLater`), so entries of one batch
  * are written in order; `countRetryScheduled` upserts one row per (batch, minute) (unique partial
  * index). `page` reads through the pool without locks. The log is deleted with the batch
- * (`BatchesRepository.deleteEverything`).
+ * (`BatchReadModelRepository.deleteEverything`).
  */
 @Injectable()
 export class BatchActivityRepository {

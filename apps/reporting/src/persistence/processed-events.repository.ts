@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Database, SqlClient } from '@outdial/service-runtime';
 
-import { BatchesRepository } from './batches.repository';
+import { BatchReadModelRepository } from './batch-read-model.repository';
 import { ReportingTables, reportingTables } from './reporting-tables';
 
 /**
@@ -11,7 +11,7 @@ import { ReportingTables, reportingTables } from './reporting-tables';
  * Transactions and locks: both methods run inside the caller's transaction (the write that applies
  * the event): the event is on record exactly when its effects are. The insert takes the key: a
  * concurrent delivery of the same event waits on it and then sees it. `claimBatchEvent` first takes
- * the batch row lock (`BatchesRepository.lockOrRetryLater`).
+ * the batch row lock (`BatchReadModelRepository.lockOrRetryLater`).
  */
 @Injectable()
 export class ProcessedEventsRepository {
@@ -19,7 +19,7 @@ export class ProcessedEventsRepository {
 
   constructor(
     db: Database,
-    private readonly batches: BatchesRepository,
+    private readonly batches: BatchReadModelRepository,
   ) {
     this.tables = reportingTables(db);
   }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AwaitReadModelQuery, AwaitReadModelResult } from '@outdial/contracts';
 
 import { readModelShows } from '../../domain/read-model-wait';
-import { BatchesRepository } from '../../persistence/batches.repository';
+import { BatchReadModelRepository } from '../../persistence/batch-read-model.repository';
 
 /** How often the read model is looked at while a write waits. */
 const POLL_MS = 10;
@@ -16,7 +16,7 @@ const POLL_MS = 10;
  */
 @Injectable()
 export class AwaitReadModelUseCase {
-  constructor(private readonly batches: BatchesRepository) {}
+  constructor(private readonly batches: BatchReadModelRepository) {}
 
   async execute(query: AwaitReadModelQuery): Promise<AwaitReadModelResult> {
     const started = Date.now();

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 
-import { BatchesRepository } from '../../persistence/batches.repository';
+import { BatchReadModelRepository } from '../../persistence/batch-read-model.repository';
 import { CountStalledBatchesCommand } from './count-stalled-batches.command';
 
 /**
@@ -11,7 +11,7 @@ import { CountStalledBatchesCommand } from './count-stalled-batches.command';
  */
 @Injectable()
 export class CountStalledBatchesUseCase {
-  constructor(private readonly batches: BatchesRepository) {}
+  constructor(private readonly batches: BatchReadModelRepository) {}
 
   execute(command: CountStalledBatchesCommand): Promise<number> {
     return this.batches.countStalled(command.idleSeconds);

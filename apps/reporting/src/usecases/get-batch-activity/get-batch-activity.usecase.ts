@@ -3,7 +3,7 @@ import { BatchActivityItem, BatchActivityQuery, ListPage } from '@outdial/contra
 import { ServiceError } from '@outdial/service-runtime';
 
 import { BatchActivityRepository } from '../../persistence/batch-activity.repository';
-import { BatchesRepository } from '../../persistence/batches.repository';
+import { BatchReadModelRepository } from '../../persistence/batch-read-model.repository';
 
 /**
  * A page of a batch's activity log (created, started, paused by whom or why, resumed, retries
@@ -15,7 +15,7 @@ import { BatchesRepository } from '../../persistence/batches.repository';
 @Injectable()
 export class GetBatchActivityUseCase {
   constructor(
-    private readonly batches: BatchesRepository,
+    private readonly batches: BatchReadModelRepository,
     private readonly activity: BatchActivityRepository,
   ) {}
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { BatchQuery, BatchStatusView } from '@outdial/contracts';
 import { Clock, ServiceError } from '@outdial/service-runtime';
 
-import { BatchesRepository } from '../../persistence/batches.repository';
+import { BatchReadModelRepository } from '../../persistence/batch-read-model.repository';
 
 /**
  * SPEC §8 batch status, at constant cost whatever the batch size.
@@ -12,7 +12,7 @@ import { BatchesRepository } from '../../persistence/batches.repository';
 @Injectable()
 export class GetBatchStatusUseCase {
   constructor(
-    private readonly batches: BatchesRepository,
+    private readonly batches: BatchReadModelRepository,
     private readonly clock: Clock,
   ) {}
 

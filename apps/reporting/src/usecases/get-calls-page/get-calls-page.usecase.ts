@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { CallItem, CallsPageQuery, ListPage } from '@outdial/contracts';
 import { ServiceError } from '@outdial/service-runtime';
 
-import { AttemptsRepository } from '../../persistence/attempts.repository';
-import { BatchesRepository } from '../../persistence/batches.repository';
+import { AttemptReadModelRepository } from '../../persistence/attempt-read-model.repository';
+import { BatchReadModelRepository } from '../../persistence/batch-read-model.repository';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -17,8 +17,8 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
 @Injectable()
 export class GetCallsPageUseCase {
   constructor(
-    private readonly batches: BatchesRepository,
-    private readonly attempts: AttemptsRepository,
+    private readonly batches: BatchReadModelRepository,
+    private readonly attempts: AttemptReadModelRepository,
   ) {}
 
   async execute(query: CallsPageQuery): Promise<ListPage<CallItem>> {
@@ -26,7 +26,7 @@ export class GetCallsPageUseCase {
     if (!batch) throw new ServiceError('not_found', 'batch not found');
     const [rows, total] = await Promise.all([
       this.attempts.page(query),
-      AttemptsRepository.isFiltered(query) ? this.attempts.countMatching(query) : Promise.resolve(batch.attempt_count),
+      AttemptReadModelRepository.isFiltered(query) ? this.attempts.countMatching(query) : Promise.resolve(batch.attempt_count),
     ]);
     return {
       items: rows.map((a) => ({

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { ContactItem, ContactsPageQuery, ListPage } from '@outdial/contracts';
 import { ServiceError } from '@outdial/service-runtime';
 
-import { BatchesRepository } from '../../persistence/batches.repository';
-import { ContactsRepository } from '../../persistence/contacts.repository';
+import { BatchReadModelRepository } from '../../persistence/batch-read-model.repository';
+import { ContactReadModelRepository } from '../../persistence/contact-read-model.repository';
 import { contactsFilter } from '../../persistence/contacts-filter';
 
 /**
@@ -18,8 +18,8 @@ import { contactsFilter } from '../../persistence/contacts-filter';
 @Injectable()
 export class GetContactsPageUseCase {
   constructor(
-    private readonly batches: BatchesRepository,
-    private readonly contacts: ContactsRepository,
+    private readonly batches: BatchReadModelRepository,
+    private readonly contacts: ContactReadModelRepository,
   ) {}
 
   async execute(query: ContactsPageQuery): Promise<ListPage<ContactItem>> {

@@ -5,8 +5,8 @@ import { Clock, ServiceError } from '@outdial/service-runtime';
 import { renderReportPdf } from '../../adapters/report-pdf';
 import { buildBatchReport } from '../../domain/batch-report';
 import { CostRates } from '../../domain/cost';
-import { AttemptsRepository } from '../../persistence/attempts.repository';
-import { BatchesRepository } from '../../persistence/batches.repository';
+import { AttemptReadModelRepository } from '../../persistence/attempt-read-model.repository';
+import { BatchReadModelRepository } from '../../persistence/batch-read-model.repository';
 import { ReportingEnv } from '../../reporting-env';
 
 /**
@@ -21,8 +21,8 @@ export class GetReportUseCase {
   private readonly rates: CostRates;
 
   constructor(
-    private readonly batches: BatchesRepository,
-    private readonly attempts: AttemptsRepository,
+    private readonly batches: BatchReadModelRepository,
+    private readonly attempts: AttemptReadModelRepository,
     private readonly clock: Clock,
     private readonly env: ReportingEnv,
   ) {

@@ -5,8 +5,8 @@ import { ServiceError } from '@outdial/service-runtime';
 import { nextFetchSize, RecordSizeHints } from '../../domain/results-fetch-size';
 import { ResultsPageBuilder } from '../../domain/results-page-builder';
 import { exportedVariableColumns, resultsHeaderLine, resultsTupleLine } from '../../domain/results-row';
-import { BatchesRepository } from '../../persistence/batches.repository';
-import { ContactsRepository } from '../../persistence/contacts.repository';
+import { BatchReadModelRepository } from '../../persistence/batch-read-model.repository';
+import { ContactReadModelRepository } from '../../persistence/contact-read-model.repository';
 
 /**
  * One page of the results CSV, keyset-paginated by row so that page N costs the same as page 1
@@ -24,8 +24,8 @@ export class GetResultsPageUseCase {
   private readonly recordSizes = new RecordSizeHints();
 
   constructor(
-    private readonly batches: BatchesRepository,
-    private readonly contacts: ContactsRepository,
+    private readonly batches: BatchReadModelRepository,
+    private readonly contacts: ContactReadModelRepository,
   ) {}
 
   async execute(query: ResultsPageQuery): Promise<ResultsPage> {

@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { OrgQuery, ReportingSystemCounts } from '@outdial/contracts';
 
-import { BatchesRepository } from '../../persistence/batches.repository';
+import { BatchReadModelRepository } from '../../persistence/batch-read-model.repository';
 import { WebhookDeliveriesRepository } from '../../persistence/webhook-deliveries.repository';
 
 /** Reporting's part of `GET /api/system/status`, for the asking org: batches by status, calls under way, webhook deliveries open. */
 @Injectable()
 export class GetSystemCountsUseCase {
   constructor(
-    private readonly batches: BatchesRepository,
+    private readonly batches: BatchReadModelRepository,
     private readonly deliveries: WebhookDeliveriesRepository,
   ) {}
 

@@ -3,13 +3,13 @@ import { BatchListItem, ListBatchesQuery, ListPage } from '@outdial/contracts';
 import { Clock } from '@outdial/service-runtime';
 
 import { toBatchStatusView } from '../../domain/batch-status-view';
-import { BatchesRepository } from '../../persistence/batches.repository';
+import { BatchReadModelRepository } from '../../persistence/batch-read-model.repository';
 
 /** `GET /api/batch-calls`: the org's batches, newest first, each with its SPEC §8 numbers (no error list), filtered by status and a name/id search. */
 @Injectable()
 export class ListBatchesUseCase {
   constructor(
-    private readonly batches: BatchesRepository,
+    private readonly batches: BatchReadModelRepository,
     private readonly clock: Clock,
   ) {}
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { BatchDeletedEvent } from '@outdial/contracts';
 import { Database } from '@outdial/service-runtime';
 
-import { BatchesRepository } from '../../persistence/batches.repository';
+import { BatchReadModelRepository } from '../../persistence/batch-read-model.repository';
 
 /**
  * The batch was deleted (`v1.batch.deleted`; SPEC §4: its data goes everywhere): every read-model
@@ -14,7 +14,7 @@ import { BatchesRepository } from '../../persistence/batches.repository';
 export class RecordBatchDeletedUseCase {
   constructor(
     private readonly db: Database,
-    private readonly batches: BatchesRepository,
+    private readonly batches: BatchReadModelRepository,
   ) {}
 
   async execute(event: BatchDeletedEvent): Promise<void> {

@@ -5,7 +5,7 @@ import { Clock, Database } from '@outdial/service-runtime';
 import { ProgressNotifier } from '../../adapters/progress-notifier';
 import { WebhookDispatchSignal } from '../../adapters/webhook-dispatch-signal';
 import { BatchActivityRepository } from '../../persistence/batch-activity.repository';
-import { BatchesRepository } from '../../persistence/batches.repository';
+import { BatchReadModelRepository } from '../../persistence/batch-read-model.repository';
 import { ProcessedEventsRepository } from '../../persistence/processed-events.repository';
 import { WebhookDeliveriesRepository } from '../../persistence/webhook-deliveries.repository';
 
@@ -20,7 +20,7 @@ export class RecordBatchIngestedUseCase {
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
-    private readonly batches: BatchesRepository,
+    private readonly batches: BatchReadModelRepository,
     private readonly processedEvents: ProcessedEventsRepository,
     private readonly activity: BatchActivityRepository,
     private readonly deliveries: WebhookDeliveriesRepository,

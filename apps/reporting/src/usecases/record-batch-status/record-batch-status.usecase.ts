@@ -8,7 +8,7 @@ import { statusActivity } from '../../domain/batch-activity';
 import { applyStatusChange } from '../../domain/batch-status-change';
 import { batchWebhookType } from '../../domain/webhook-events';
 import { BatchActivityRepository } from '../../persistence/batch-activity.repository';
-import { BatchesRepository } from '../../persistence/batches.repository';
+import { BatchReadModelRepository } from '../../persistence/batch-read-model.repository';
 import { ProcessedEventsRepository } from '../../persistence/processed-events.repository';
 import { WebhookDeliveriesRepository } from '../../persistence/webhook-deliveries.repository';
 
@@ -28,7 +28,7 @@ export class RecordBatchStatusUseCase {
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
-    private readonly batches: BatchesRepository,
+    private readonly batches: BatchReadModelRepository,
     private readonly processedEvents: ProcessedEventsRepository,
     private readonly activity: BatchActivityRepository,
     private readonly deliveries: WebhookDeliveriesRepository,

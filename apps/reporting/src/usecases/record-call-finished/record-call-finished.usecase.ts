@@ -4,9 +4,9 @@ import { Clock, Database } from '@outdial/service-runtime';
 
 import { ProgressNotifier } from '../../adapters/progress-notifier';
 import { attemptCost, CostRates } from '../../domain/cost';
-import { AttemptsRepository } from '../../persistence/attempts.repository';
-import { BatchesRepository } from '../../persistence/batches.repository';
-import { ContactsRepository } from '../../persistence/contacts.repository';
+import { AttemptReadModelRepository } from '../../persistence/attempt-read-model.repository';
+import { BatchReadModelRepository } from '../../persistence/batch-read-model.repository';
+import { ContactReadModelRepository } from '../../persistence/contact-read-model.repository';
 import { ProcessedEventsRepository } from '../../persistence/processed-events.repository';
 import { ReportingEnv } from '../../reporting-env';
 
@@ -25,9 +25,9 @@ export class RecordCallFinishedUseCase {
     private readonly db: Database,
     private readonly clock: Clock,
     env: ReportingEnv,
-    private readonly batches: BatchesRepository,
-    private readonly attempts: AttemptsRepository,
-    private readonly contacts: ContactsRepository,
+    private readonly batches: BatchReadModelRepository,
+    private readonly attempts: AttemptReadModelRepository,
+    private readonly contacts: ContactReadModelRepository,
     private readonly processedEvents: ProcessedEventsRepository,
     private readonly progress: ProgressNotifier,
   ) {

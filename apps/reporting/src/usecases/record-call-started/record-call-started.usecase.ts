@@ -3,9 +3,9 @@ import { CallStartedEvent } from '@outdial/contracts';
 import { Clock, Database } from '@outdial/service-runtime';
 
 import { ProgressNotifier } from '../../adapters/progress-notifier';
-import { AttemptsRepository } from '../../persistence/attempts.repository';
-import { BatchesRepository } from '../../persistence/batches.repository';
-import { ContactsRepository } from '../../persistence/contacts.repository';
+import { AttemptReadModelRepository } from '../../persistence/attempt-read-model.repository';
+import { BatchReadModelRepository } from '../../persistence/batch-read-model.repository';
+import { ContactReadModelRepository } from '../../persistence/contact-read-model.repository';
 import { ProcessedEventsRepository } from '../../persistence/processed-events.repository';
 
 /**
@@ -18,9 +18,9 @@ export class RecordCallStartedUseCase {
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
-    private readonly batches: BatchesRepository,
-    private readonly attempts: AttemptsRepository,
-    private readonly contacts: ContactsRepository,
+    private readonly batches: BatchReadModelRepository,
+    private readonly attempts: AttemptReadModelRepository,
+    private readonly contacts: ContactReadModelRepository,
     private readonly processedEvents: ProcessedEventsRepository,
     private readonly progress: ProgressNotifier,
   ) {}

@@ -9,8 +9,8 @@ import { isNewerVersion } from '../../domain/contact-versions';
 import { statusCountDelta } from '../../domain/status-counts';
 import { contactWebhookType } from '../../domain/webhook-events';
 import { BatchActivityRepository } from '../../persistence/batch-activity.repository';
-import { BatchesRepository } from '../../persistence/batches.repository';
-import { ContactsRepository } from '../../persistence/contacts.repository';
+import { BatchReadModelRepository } from '../../persistence/batch-read-model.repository';
+import { ContactReadModelRepository } from '../../persistence/contact-read-model.repository';
 import { ProcessedEventsRepository } from '../../persistence/processed-events.repository';
 import { WebhookDeliveriesRepository } from '../../persistence/webhook-deliveries.repository';
 
@@ -26,8 +26,8 @@ export class RecordContactUpdateUseCase {
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
-    private readonly batches: BatchesRepository,
-    private readonly contacts: ContactsRepository,
+    private readonly batches: BatchReadModelRepository,
+    private readonly contacts: ContactReadModelRepository,
     private readonly processedEvents: ProcessedEventsRepository,
     private readonly activity: BatchActivityRepository,
     private readonly deliveries: WebhookDeliveriesRepository,

@@ -5,8 +5,8 @@ import { Clock, Database } from '@outdial/service-runtime';
 import { ProgressNotifier } from '../../adapters/progress-notifier';
 import { counterDelta } from '../../domain/contact-counters';
 import { statusCountDelta } from '../../domain/status-counts';
-import { BatchesRepository } from '../../persistence/batches.repository';
-import { ContactsRepository } from '../../persistence/contacts.repository';
+import { BatchReadModelRepository } from '../../persistence/batch-read-model.repository';
+import { ContactReadModelRepository } from '../../persistence/contact-read-model.repository';
 import { ProcessedEventsRepository } from '../../persistence/processed-events.repository';
 
 /**
@@ -22,8 +22,8 @@ export class RecordContactsChunkUseCase {
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
-    private readonly batches: BatchesRepository,
-    private readonly contacts: ContactsRepository,
+    private readonly batches: BatchReadModelRepository,
+    private readonly contacts: ContactReadModelRepository,
     private readonly processedEvents: ProcessedEventsRepository,
     private readonly progress: ProgressNotifier,
   ) {}

@@ -1,9 +1,9 @@
 import type { CallFinishedEvent, CallStartedEvent, ContactRecord } from '@outdial/contracts';
 import { Database } from '@outdial/service-runtime';
 
-import { AttemptsRepository } from '../src/persistence/attempts.repository';
-import { BatchesRepository } from '../src/persistence/batches.repository';
-import { ContactsRepository } from '../src/persistence/contacts.repository';
+import { AttemptReadModelRepository } from '../src/persistence/attempt-read-model.repository';
+import { BatchReadModelRepository } from '../src/persistence/batch-read-model.repository';
+import { ContactReadModelRepository } from '../src/persistence/contact-read-model.repository';
 import { contactsFilter } from '../src/persistence/contacts-filter';
 import { batchIngested, repositoryDb } from './support/repository-db';
 
@@ -13,18 +13,18 @@ const BATCH = { batch_id: 'b1', org_id: 'org-1' };
 const contact = (row: number, over: Partial<ContactRecord> = {}): ContactRecord =>
   ({ contact_id: `c${row}`, row, phone: `+1202555000${row}`, name: `Contact ${row}`, priority: 0, variables: { plan: `p${row}` }, status: 'pending', ...over }) as ContactRecord;
 
-/** ContactsRepository and AttemptsRepository against the real PostgreSQL (schema from `Database`). */
-describe('ContactsRepository and AttemptsRepository (PostgreSQL)', () => {
+/** ContactReadModelRepository and AttemptReadModelRepository against the real PostgreSQL (schema from `Database`). */
+describe('ContactReadModelRepository and AttemptReadModelRepository (PostgreSQL)', () => {
   let db: Database;
   let close: () => Promise<void>;
-  let contacts: ContactsRepository;
-  let attempts: AttemptsRepository;
+  let contacts: ContactReadModelRepository;
+  let attempts: AttemptReadModelRepository;
 
   beforeAll(async () => {
     ({ db, close } = await repositoryDb('contactsrepo'));
-    contacts = new ContactsRepository(db);
-    attempts = new AttemptsRepository(db);
-    await db.tx((c) => new BatchesRepository(db).upsertIngested(c, batchIngested('b1'), null, NOW));
+    contacts = new ContactReadModelRepository(db);
+    attempts = new AttemptReadModelRepository(db);
+    await db.tx((c) => new BatchReadModelRepository(db).upsertIngested(c, batchIngested('b1'), null, NOW));
   });
 
   afterAll(async () => {
@@ -91,6 +91,6 @@ describe('ContactsRepository and AttemptsRepository (PostgreSQL)', () => {
     expect(page.map((a) => a.attempt_id)).toEqual(['a1', 'a2']);
     expect(page[0].phone).toBe('+12025550001');
     expect(await attempts.countMatching({ ...BATCH, outcome: ['busy'], page: 1, page_size: 25 })).toBe(1);
-    expect(AttemptsRepository.isFiltered({ ...BATCH, page: 1, page_size: 25 })).toBe(false);
+    expect(AttemptReadModelRepository.isFiltered({ ...BATCH, page: 1, page_size: 25 })).toBe(false);
   });
 });

@@ -38,11 +38,11 @@ export interface OutcomeTotals {
  * finish may arrive in any order; the first finish wins. Schema from `Database`.
  *
  * Transactions and locks: `recordStart` and `recordFinish` run inside the caller's transaction,
- * which already holds the batch row lock (`BatchesRepository.lockOrRetryLater`); their upserts lock
+ * which already holds the batch row lock (`BatchReadModelRepository.lockOrRetryLater`); their upserts lock
  * the attempt row. `page` and `outcomeTotals` read through the pool without locks.
  */
 @Injectable()
-export class AttemptsRepository {
+export class AttemptReadModelRepository {
   private readonly tables: ReportingTables;
 
   constructor(private readonly db: Database) {

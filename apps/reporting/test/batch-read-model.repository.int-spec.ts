@@ -1,21 +1,21 @@
 import { Database, TransientError } from '@outdial/service-runtime';
 
-import { BatchesRepository } from '../src/persistence/batches.repository';
+import { BatchReadModelRepository } from '../src/persistence/batch-read-model.repository';
 import { ProcessedEventsRepository } from '../src/persistence/processed-events.repository';
 import { batchIngested, repositoryDb } from './support/repository-db';
 
 const NOW = new Date('2025-01-01T10:00:00.000Z');
 
-/** BatchesRepository and ProcessedEventsRepository against the real PostgreSQL (schema from `Database`). */
-describe('BatchesRepository (PostgreSQL)', () => {
+/** BatchReadModelRepository and ProcessedEventsRepository against the real PostgreSQL (schema from `Database`). */
+describe('BatchReadModelRepository (PostgreSQL)', () => {
   let db: Database;
   let close: () => Promise<void>;
-  let batches: BatchesRepository;
+  let batches: BatchReadModelRepository;
   let processed: ProcessedEventsRepository;
 
   beforeAll(async () => {
     ({ db, close } = await repositoryDb('batchesrepo'));
-    batches = new BatchesRepository(db);
+    batches = new BatchReadModelRepository(db);
     processed = new ProcessedEventsRepository(db, batches);
   });
 

@@ -52,7 +52,7 @@ export interface BatchStatusUpdate {
  * - The others read through the pool without locks (they may be polled).
  */
 @Injectable()
-export class BatchesRepository {
+export class BatchReadModelRepository {
   private readonly tables: ReportingTables;
 
   constructor(private readonly db: Database) {

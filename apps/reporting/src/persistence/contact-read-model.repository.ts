@@ -56,11 +56,11 @@ const RESULTS_FILTER_SQL: Record<ResultsFilter, string> = {
  *
  * Transactions and locks: every method taking a `client` writes (or reads to write) inside the
  * caller's transaction, which must already hold the batch row lock
- * (`BatchesRepository.lockOrRetryLater`): batch first, then contacts, so writers of one batch are
+ * (`BatchReadModelRepository.lockOrRetryLater`): batch first, then contacts, so writers of one batch are
  * serialized and never deadlock. The page/count/results readers go through the pool, without locks.
  */
 @Injectable()
-export class ContactsRepository {
+export class ContactReadModelRepository {
   private readonly tables: ReportingTables;
 
   constructor(private readonly db: Database) {
