@@ -1,7 +1,8 @@
 import type { ServiceDefinition } from '@outdial/service-runtime';
-import { migrations } from './migrations';
-import { ReportingEnv } from './reporting-env';
+
+import { migrations } from './persistence/migrations';
 import { ReportingModule } from './reporting.module';
+import { ReportingEnv } from './reporting-env';
 
 /** The reporting service as `startService` boots it (main.ts, and the integration test with its own clock). */
 export const reportingService: ServiceDefinition<ReportingEnv> = {

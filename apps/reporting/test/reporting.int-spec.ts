@@ -1,6 +1,7 @@
-import { parse } from 'csv-parse/sync';
-import { BatchStatusView, prefixedStreamName, ResultsPage, Subjects } from '@outdial/contracts';
+import { EventPayload, EventSubject, ResultsFilter, ResultsPage, Subjects } from '@outdial/contracts';
 import { Clock, RunningService, startService } from '@outdial/service-runtime';
+import { parse } from 'csv-parse/sync';
+
 import { createIsolatedEnv, IsolatedEnv } from '../../../test/support/isolated-env';
 import { ReportingEnv } from '../src/reporting-env';
 import { reportingService } from '../src/reporting-service';
@@ -127,13 +128,7 @@ describe('reporting service against the real PostgreSQL and NATS', () => {
 
   beforeAll(async () => {
     env = await createIsolatedEnv('reporting');
-    process.env.DATABASE_URL = env.databaseUrl;
-    process.env.NATS_URL = env.natsUrl;
-    process.env.NATS_PREFIX = env.prefix;
-    process.env.LOG_LEVEL = 'silent';
-    process.env.HTTP_PORT = '0';
-    process.env.COST_PER_MINUTE = '0.09';
-    running = await startService({ ...reportingService, clock: new FixedClock(NOW) });
+    running = await startService({ ...reportingService, clock: new FixedClock(NOW) }, { env: { ...process.env, ...env.serviceEnv(), COST_PER_MINUTE: '0.09' } });
   });
 
   afterAll(async () => {
@@ -141,13 +136,14 @@ describe('reporting service against the real PostgreSQL and NATS', () => {
     await env?.cleanup();
   });
 
-  async function publish(subject: string, payload: { event_id: string }): Promise<void> {
-    await running.runtime.publisher.publish(subject, payload, payload.event_id);
+  /** Publishes like the producing service (validated against the subject's payload class). */
+  async function publish<S extends EventSubject>(subject: S, payload: object): Promise<void> {
+    await running.runtime.publisher.publish(subject, payload as EventPayload<S>);
   }
 
   /** The same event again under a new msgID: JetStream does not dedupe it, as after a redelivery. */
-  async function publishAgain(subject: string, payload: { event_id: string }): Promise<void> {
-    await running.runtime.publisher.publish(subject, payload, `${payload.event_id}#again-${++republished}`);
+  async function publishAgain<S extends EventSubject>(subject: S, payload: { event_id: string; [field: string]: unknown }): Promise<void> {
+    await running.runtime.publisher.publish(subject, payload as EventPayload<S>, `${payload.event_id}#again-${++republished}`);
   }
 
   async function waitFor(predicate: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
@@ -161,19 +157,14 @@ describe('reporting service against the real PostgreSQL and NATS', () => {
 
   /** Every reporting consumer has handled (and settled) everything published so far. */
   async function drained(): Promise<boolean> {
-    const { jsm } = running.runtime.bus;
-    for (const stream of ['INGEST', 'BATCH', 'CALL', 'CONTACT']) {
-      for await (const consumer of jsm.consumers.list(prefixedStreamName(env.prefix, stream))) {
-        if (consumer.num_pending > 0 || consumer.num_ack_pending > 0) return false;
-      }
-    }
-    return true;
+    const consumers = await running.runtime.bus.consumerStats();
+    return consumers.every((consumer) => consumer.num_pending === 0 && consumer.num_ack_pending === 0);
   }
 
   const sql = <R extends object>(text: string, params: unknown[] = []) => running.runtime.db.query<R & Record<string, unknown>>(text, params);
-  const getBatch = (org = ORG, batch = BATCH) => running.runtime.rpc.request<BatchStatusView>(Subjects.reportingGetBatch, { org_id: org, batch_id: batch });
+  const getBatch = (org = ORG, batch = BATCH) => running.runtime.rpc.request(Subjects.reportingGetBatch, { org_id: org, batch_id: batch });
   const resultsPage = (filter: string, after_row: number, max_bytes: number, org = ORG) =>
-    running.runtime.rpc.request<ResultsPage>(Subjects.reportingResultsPage, { org_id: org, batch_id: BATCH, filter, after_row, max_bytes });
+    running.runtime.rpc.request(Subjects.reportingResultsPage, { org_id: org, batch_id: BATCH, filter: filter as ResultsFilter, after_row, max_bytes });
 
   async function allPages(filter: string, maxBytes: number): Promise<ResultsPage[]> {
     const pages: ResultsPage[] = [];
@@ -416,7 +407,7 @@ describe('reporting service against the real PostgreSQL and NATS', () => {
 
   it('serves contacts and calls pages from the read model', async () => {
     const contactsPage = (over: Record<string, unknown>) =>
-      running.runtime.rpc.request<{ items: { row: number; status: string }[]; total: number }>(Subjects.reportingContactsPage, { org_id: ORG, batch_id: BATCH, page: 1, page_size: 25, ...over });
+      running.runtime.rpc.request(Subjects.reportingContactsPage, { org_id: ORG, batch_id: BATCH, page: 1, page_size: 25, ...over });
     expect((await contactsPage({})).total).toBe(25);
     expect((await contactsPage({ status: ['suppressed', 'invalid_number'] })).items.map((c) => c.row)).toEqual([3, 4, 17]);
     expect((await contactsPage({ status: ['suppressed'] })).total).toBe(2);
@@ -425,7 +416,7 @@ describe('reporting service against the real PostgreSQL and NATS', () => {
     expect((await contactsPage({ search: '202-555-0018' })).items.map((c) => c.row)).toEqual([18]);
     await expect(contactsPage({ org_id: 'org-2' })).rejects.toMatchObject({ code: 'not_found' });
     await expect(contactsPage({ page_size: 20 })).rejects.toThrow(/page_size must be one of the following values: 25, 50, 100/);
-    const calls = await running.runtime.rpc.request<{ items: { call_id: string }[]; total: number }>(Subjects.reportingCallsPage, { org_id: ORG, batch_id: BATCH, page: 1, page_size: 2 });
+    const calls = await running.runtime.rpc.request(Subjects.reportingCallsPage, { org_id: ORG, batch_id: BATCH, page: 1, page_size: 2 });
     expect(calls.total).toBe(6);
     expect(calls.items).toHaveLength(2);
   });

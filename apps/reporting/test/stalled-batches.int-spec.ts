@@ -1,11 +1,11 @@
 import { createPool, Database, runMigrations } from '@outdial/service-runtime';
+
 import { createIsolatedEnv, IsolatedEnv } from '../../../test/support/isolated-env';
-import { migrations } from '../src/migrations';
-import { countStalledBatches } from '../src/persistence/stalled-batches';
-import { reportingTables } from '../src/persistence/reporting-tables';
+import { BatchReadModelRepository } from '../src/persistence/batch-read-model.repository';
+import { migrations } from '../src/persistence/migrations';
 
 /** The "stuck batch" count behind `outdial_batches_stalled`, against the real read-model tables. */
-describe('countStalledBatches (PostgreSQL)', () => {
+describe('BatchReadModelRepository.countStalled (PostgreSQL)', () => {
   let env: IsolatedEnv;
   let db: Database;
 
@@ -37,16 +37,16 @@ describe('countStalledBatches (PostgreSQL)', () => {
   }
 
   it('counts running batches with waiting contacts and no call started for 10 minutes, and only those', async () => {
-    const tables = reportingTables(db);
+    const batches = new BatchReadModelRepository(db);
     await batch('never-called', 'running', 20, 5);
     await batch('called-long-ago', 'running', 60, 5, 30);
     await batch('called-recently', 'running', 60, 5, 2);
     await batch('just-started', 'running', 3, 5);
     await batch('nothing-waiting', 'running', 60, 0, 30);
     await batch('paused', 'paused', 60, 5, 30);
-    expect(await countStalledBatches(db.pool, tables, 600)).toBe(2);
+    expect(await batches.countStalled(600)).toBe(2);
     // At the edge: 30 minutes idle is stalled at a 29-minute threshold, not at 31.
-    expect(await countStalledBatches(db.pool, tables, 29 * 60)).toBe(1);
-    expect(await countStalledBatches(db.pool, tables, 31 * 60)).toBe(0);
+    expect(await batches.countStalled(29 * 60)).toBe(1);
+    expect(await batches.countStalled(31 * 60)).toBe(0);
   });
 });

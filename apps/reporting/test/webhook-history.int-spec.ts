@@ -1,13 +1,15 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CreatedWebhookEndpoint, ListPage, Subjects, WebhookDeliveryView } from '@outdial/contracts';
+
+import { ListPage, Subjects, WebhookDeliveryView } from '@outdial/contracts';
 import { RunningService, startService } from '@outdial/service-runtime';
+
 import { createIsolatedEnv, IsolatedEnv } from '../../../test/support/isolated-env';
 import { reportingTables } from '../src/persistence/reporting-tables';
+import { WebhookDeliveriesRepository } from '../src/persistence/webhook-deliveries.repository';
 import { ReportingEnv } from '../src/reporting-env';
 import { reportingService } from '../src/reporting-service';
 import { PruneWebhookHistoryUseCase } from '../src/usecases/prune-webhook-history/prune-webhook-history.usecase';
-import { enqueueWebhookEvent } from '../src/webhooks/webhook-outbox';
 
 const ORG = 'org-hooks';
 const RETRY_BASE_MS = 200;
@@ -49,15 +51,18 @@ describe('webhook delivery history', () => {
 
   beforeAll(async () => {
     env = await createIsolatedEnv('webhooks');
-    Object.assign(process.env, env.serviceEnv(), {
-      WEBHOOK_RETRY_BASE_MS: String(RETRY_BASE_MS),
-      WEBHOOK_RETRY_MAX_MS: '1000',
-      WEBHOOK_POLL_MS: '50',
-      WEBHOOK_TIMEOUT_MS: '2000',
-      WEBHOOK_MAX_ATTEMPTS: '3',
-      WEBHOOK_HISTORY_RETENTION_DAYS: '7',
+    running = await startService(reportingService, {
+      env: {
+        ...process.env,
+        ...env.serviceEnv(),
+        WEBHOOK_RETRY_BASE_MS: String(RETRY_BASE_MS),
+        WEBHOOK_RETRY_MAX_MS: '1000',
+        WEBHOOK_POLL_MS: '50',
+        WEBHOOK_TIMEOUT_MS: '2000',
+        WEBHOOK_MAX_ATTEMPTS: '3',
+        WEBHOOK_HISTORY_RETENTION_DAYS: '7',
+      },
     });
-    running = await startService(reportingService);
   });
 
   afterAll(async () => {
@@ -65,17 +70,16 @@ describe('webhook delivery history', () => {
     await env?.cleanup();
   });
 
-  const rpc = <T>(subject: string, payload: unknown) => running.runtime.rpc.request<T>(subject, payload, 10_000);
-  const createEndpoint = (url: string) => rpc<CreatedWebhookEndpoint>(Subjects.reportingWebhookCreate, { org_id: ORG, url });
-  const deliveries = (webhookId: string, over: Record<string, unknown> = {}) =>
-    rpc<ListPage<WebhookDeliveryView>>(Subjects.reportingWebhookDeliveries, { org_id: ORG, webhook_id: webhookId, page: 1, page_size: 50, ...over });
+  const createEndpoint = (url: string) => running.runtime.rpc.request(Subjects.reportingWebhookCreate, { org_id: ORG, url }, 10_000);
+  const deliveries = (webhookId: string, over: { page?: number; page_size?: number; org_id?: string } = {}) =>
+    running.runtime.rpc.request(Subjects.reportingWebhookDeliveries, { org_id: ORG, webhook_id: webhookId, page: 1, page_size: 50, ...over }, 10_000);
 
   /** Records one batch.started event for the org's endpoints, as the event handlers do. */
   async function sendEvent(): Promise<void> {
-    const tables = reportingTables(running.runtime.db);
+    const outbox = running.app.get(WebhookDeliveriesRepository);
     const now = new Date();
     await running.runtime.db.tx((client) =>
-      enqueueWebhookEvent(client, tables, { orgId: ORG, batchId: `batch-${++events}`, callbackUrl: null, type: 'batch.started', causeId: `cause-${events}`, createdAt: now, data: { n: events } }, now),
+      outbox.enqueue(client, { orgId: ORG, batchId: `batch-${++events}`, callbackUrl: null, type: 'batch.started', causeId: `cause-${events}`, createdAt: now, data: { n: events } }, now),
     );
   }
 
@@ -141,7 +145,7 @@ describe('webhook delivery history', () => {
       // As a crashed replica leaves it: claimed (try 1 on record, no result), lease already over.
       const now = new Date();
       await db.tx(async (client) => {
-        await enqueueWebhookEvent(client, tables, { orgId: ORG, batchId: 'batch-crash', callbackUrl: null, type: 'batch.started', causeId: 'cause-crash', createdAt: now, data: {} }, now);
+        await running.app.get(WebhookDeliveriesRepository).enqueue(client, { orgId: ORG, batchId: 'batch-crash', callbackUrl: null, type: 'batch.started', causeId: 'cause-crash', createdAt: now, data: {} }, now);
         const { rows } = await client.query<{ delivery_id: string }>(
           `UPDATE ${tables.webhookDeliveries} SET attempts = 1, next_attempt_at = $2 WHERE webhook_id = $1 RETURNING delivery_id`,
           [endpoint.webhook_id, new Date(now.getTime() - 1000)],
@@ -173,7 +177,7 @@ describe('webhook delivery history', () => {
       const ids = [...first.items, ...second.items].map((d) => Number(d.delivery_id));
       expect(ids).toEqual([...ids].sort((a, b) => b - a));
       for (const d of [...first.items, ...second.items]) expect(d.attempt_history.map((a) => [a.attempt, a.status_code, a.result])).toEqual([[1, 200, 'succeeded']]);
-      const other = await rpc<unknown>(Subjects.reportingWebhookDeliveries, { org_id: 'org-other', webhook_id: endpoint.webhook_id, page: 1, page_size: 10 }).then(
+      const other = await deliveries(endpoint.webhook_id, { org_id: 'org-other', page: 1, page_size: 10 }).then(
         () => 'answered',
         (e: { code?: string }) => e.code,
       );
@@ -204,7 +208,7 @@ describe('webhook delivery history', () => {
       `UPDATE ${tables.webhookDeliveries} SET status = 'pending', finished_at = NULL, created_at = now() - interval '30 days', next_attempt_at = now() + interval '1 day' WHERE delivery_id = $1`,
       [ids[2]],
     );
-    const deleted = await running.app.get(PruneWebhookHistoryUseCase).execute();
+    const deleted = await running.app.get(PruneWebhookHistoryUseCase).execute({ retentionDays: 7 });
     expect(deleted).toBe(1);
     const left = await db.query<{ delivery_id: string }>(`SELECT delivery_id FROM ${tables.webhookDeliveries} WHERE webhook_id = $1 ORDER BY delivery_id`, [endpointId]);
     expect(left.map((r) => r.delivery_id)).toEqual([ids[1], ids[2]]);
@@ -212,6 +216,6 @@ describe('webhook delivery history', () => {
     expect(new Set(tries.map((r) => r.delivery_id))).toEqual(new Set([ids[1], ids[2]]));
     expect((await deliveries(endpointId)).total).toBe(2);
     // Nothing more to prune.
-    expect(await running.app.get(PruneWebhookHistoryUseCase).execute()).toBe(0);
+    expect(await running.app.get(PruneWebhookHistoryUseCase).execute({ retentionDays: 7 })).toBe(0);
   });
 });

@@ -1,4 +1,4 @@
-import { statusActivity } from './batch-activity';
+import { retriesScheduledMessage, statusActivity } from './batch-activity';
 
 describe('statusActivity', () => {
   it.each([
@@ -12,5 +12,12 @@ describe('statusActivity', () => {
     ['paused', 'failed', 'agent bot was deleted', 'agent deleted', 'failed', 'failed: agent bot was deleted'],
   ])('%s -> %s (%s, %s) is %s', (previous, status, reason, actor, kind, message) => {
     expect(statusActivity(previous, status, reason, actor)).toEqual({ kind, message });
+  });
+});
+
+describe('retriesScheduledMessage', () => {
+  it('says how many retries a minute scheduled, by outcome', () => {
+    expect(retriesScheduledMessage({ count: 3, by_outcome: { busy: 2, no_answer: 1 } })).toBe('3 retries scheduled (busy: 2, no_answer: 1)');
+    expect(retriesScheduledMessage({ count: 1, by_outcome: { failed: 1 } })).toBe('1 retry scheduled (failed: 1)');
   });
 });

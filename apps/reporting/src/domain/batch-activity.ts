@@ -31,3 +31,15 @@ export function statusActivity(previous: string | null | undefined, status: stri
       return { kind: status, message: `${status}${by}${why}` };
   }
 }
+
+/**
+ * The sentence of a per-minute `retries_scheduled` entry from its data `{count, by_outcome}`,
+ * e.g. `3 retries scheduled (busy: 2, no_answer: 1)`.
+ */
+export function retriesScheduledMessage(data: Record<string, unknown>): string {
+  const byOutcome = Object.entries((data.by_outcome ?? {}) as Record<string, number>)
+    .map(([outcome, n]) => `${outcome}: ${n}`)
+    .join(', ');
+  const count = Number(data.count ?? 0);
+  return `${count} ${count === 1 ? 'retry' : 'retries'} scheduled (${byOutcome})`;
+}

@@ -1,4 +1,4 @@
-/** A batch as the reporting read model stores it (one row of `reporting.batches`). */
+/** A batch as the reporting read model stores it (one row of the `batches` table). */
 export interface BatchReadModel {
   batch_id: string;
   org_id: string;

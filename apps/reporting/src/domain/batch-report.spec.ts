@@ -1,4 +1,5 @@
 import { BatchStatusView } from '@outdial/contracts';
+
 import { buildBatchReport } from './batch-report';
 
 const view = {

@@ -1,4 +1,5 @@
 import { BatchReport, BatchStatusView, CALL_OUTCOMES, CONTACT_STATUSES } from '@outdial/contracts';
+
 import { roundTo } from './rounding';
 
 export interface ReportInputs {

@@ -1,4 +1,5 @@
 import type { BatchStatusView } from '@outdial/contracts';
+
 import { BatchReadModel, FailedContact } from './batch-read-model';
 import { contactErrorMessage, retryCount } from './contact-error';
 import { estimateCompletion } from './estimated-completion';

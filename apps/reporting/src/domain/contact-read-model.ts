@@ -1,4 +1,4 @@
-/** A contact as the reporting read model stores it (one row of `reporting.contacts`). */
+/** A contact as the reporting read model stores it (one row of the `contacts` table). */
 export interface ContactReadModel {
   /** Null while only a placeholder exists (a scheduler or dialer event arrived before the chunk). */
   row: number | null;

@@ -1,4 +1,12 @@
-import { ReadModelState } from '../persistence/read-model-state';
+/** What read-your-writes waits on: one batch's applied status change and how many contacts arrived. */
+export interface ReadModelState {
+  /** The `at` of the last status change applied; null before any. */
+  status_at: Date | null;
+  /** Contacts the batch announced (batch_ingested). */
+  total_calls: number;
+  /** Contacts received so far (sum of the per-status counts). */
+  contacts: number;
+}
 
 /** The condition a write waits for (one of them). */
 export interface ReadModelCondition {

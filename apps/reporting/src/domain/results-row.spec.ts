@@ -1,5 +1,5 @@
 import { ContactReadModel } from './contact-read-model';
-import { ResultsTuple, exportedVariableColumns, resultsHeaderLine, resultsRecordLine, resultsRecordValues, resultsTupleLine } from './results-row';
+import { exportedVariableColumns, resultsHeaderLine, resultsRecordLine, resultsRecordValues, ResultsTuple, resultsTupleLine } from './results-row';
 
 const contact = (over: Partial<ContactReadModel> = {}): ContactReadModel => ({
   row: 1,
@@ -66,7 +66,6 @@ describe('results rows', () => {
 
 describe('exportedVariableColumns', () => {
   it('leaves out variables named like a fixed column, keeping the order of the rest', () => {
-    const { exportedVariableColumns } = require('./results-row');
     expect(exportedVariableColumns(['name', 'email', 'Phone', 'note', 'status'])).toEqual(['email', 'note']);
     expect(exportedVariableColumns([])).toEqual([]);
   });

@@ -1,5 +1,5 @@
-import { ContactReadModel } from './contact-read-model';
 import { contactErrorMessage } from './contact-error';
+import { ContactReadModel } from './contact-read-model';
 import { CellValue, csvCell, csvLine } from './csv-cells';
 
 /** The fixed columns of the results CSV (SPEC §8); the batch's variable columns follow. */

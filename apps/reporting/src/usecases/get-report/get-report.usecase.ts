@@ -1,29 +1,35 @@
 import { Injectable } from '@nestjs/common';
-import { BatchReport, PdfReport, ReportQuery } from '@outdial/contracts';
-import { Clock, Database, ServiceError } from '@outdial/service-runtime';
+import { BatchReport, ReportQuery, ReportReply } from '@outdial/contracts';
+import { Clock, ServiceError } from '@outdial/service-runtime';
+
+import { renderReportPdf } from '../../adapters/report-pdf';
 import { buildBatchReport } from '../../domain/batch-report';
 import { CostRates } from '../../domain/cost';
-import { loadBatchRow, loadBatchStatusView } from '../../persistence/batch-status';
-import { ReportingTables, reportingTables } from '../../persistence/reporting-tables';
+import { AttemptReadModelRepository } from '../../persistence/attempt-read-model.repository';
+import { BatchReadModelRepository } from '../../persistence/batch-read-model.repository';
 import { ReportingEnv } from '../../reporting-env';
-import { renderReportPdf } from '../../report/report-pdf';
 
-/** `report.json` and `report.pdf` (SPEC §8). */
+/**
+ * `report.json` and `report.pdf` (SPEC §8): the batch's status, contacts by status, calls by
+ * outcome, talk time and cost (COST_PER_MINUTE[_BY_PROVIDER], COST_CURRENCY). Counters and counts
+ * come from the batch row and per-status counts; only the per-outcome totals group the attempts.
+ *
+ * @throws ServiceError `not_found` for a missing batch or another org's
+ */
 @Injectable()
 export class GetReportUseCase {
-  private readonly tables: ReportingTables;
   private readonly rates: CostRates;
 
   constructor(
-    private readonly db: Database,
+    private readonly batches: BatchReadModelRepository,
+    private readonly attempts: AttemptReadModelRepository,
     private readonly clock: Clock,
     private readonly env: ReportingEnv,
   ) {
-    this.tables = reportingTables(db);
     this.rates = new CostRates(env.COST_PER_MINUTE, env.COST_PER_MINUTE_BY_PROVIDER);
   }
 
-  async execute(query: ReportQuery): Promise<BatchReport | PdfReport> {
+  async execute(query: ReportQuery): Promise<ReportReply> {
     const report = await this.build(query);
     if (query.format === 'json') return report;
     const pdf = await renderReportPdf(report);
@@ -33,18 +39,11 @@ export class GetReportUseCase {
   private async build(query: ReportQuery): Promise<BatchReport> {
     const now = this.clock.now();
     const [batch, view] = await Promise.all([
-      loadBatchRow(this.db.pool, this.tables, query.batch_id, query.org_id),
-      loadBatchStatusView(this.db.pool, this.tables, query.batch_id, query.org_id, now),
+      this.batches.find(query.batch_id, query.org_id),
+      this.batches.statusView(query.batch_id, query.org_id, now),
     ]);
     if (!batch || !view) throw new ServiceError('not_found', 'batch not found');
-    const [statusCounts, outcomes] = await Promise.all([
-      this.db.query<{ status: string; count: number }>(`SELECT status, count FROM ${this.tables.statusCounts} WHERE batch_id = $1 AND count <> 0`, [query.batch_id]),
-      this.db.query<{ outcome: string; count: number; talk: number; connected: number }>(
-        `SELECT outcome, count(*) AS count, coalesce(sum(duration_seconds), 0) AS talk, count(*) FILTER (WHERE duration_seconds > 0) AS connected
-           FROM ${this.tables.attempts} WHERE batch_id = $1 AND status = 'ended' GROUP BY outcome`,
-        [query.batch_id],
-      ),
-    ]);
+    const [statusCounts, outcomes] = await Promise.all([this.batches.statusCounts(query.batch_id), this.attempts.outcomeTotals(query.batch_id)]);
     return buildBatchReport({
       view,
       estimatedCost: batch.estimated_cost,

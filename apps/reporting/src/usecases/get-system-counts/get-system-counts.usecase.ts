@@ -1,29 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { OrgQuery, ReportingSystemCounts } from '@outdial/contracts';
-import { Database } from '@outdial/service-runtime';
-import { ReportingTables, reportingTables } from '../../persistence/reporting-tables';
 
-/** Reporting's part of `GET /api/system/status`, for the asking org. */
+import { BatchReadModelRepository } from '../../persistence/batch-read-model.repository';
+import { WebhookDeliveriesRepository } from '../../persistence/webhook-deliveries.repository';
+
+/** Reporting's part of `GET /api/system/status`, for the asking org: batches by status, calls under way, webhook deliveries open. */
 @Injectable()
 export class GetSystemCountsUseCase {
-  private readonly tables: ReportingTables;
-
-  constructor(private readonly db: Database) {
-    this.tables = reportingTables(db);
-  }
+  constructor(
+    private readonly batches: BatchReadModelRepository,
+    private readonly deliveries: WebhookDeliveriesRepository,
+  ) {}
 
   async execute(query: OrgQuery): Promise<ReportingSystemCounts> {
-    const [byStatus, [webhooks]] = await Promise.all([
-      this.db.query<{ status: string; batches: number; calls: number }>(
-        `SELECT status, count(*) AS batches, coalesce(sum(in_progress_count), 0) AS calls FROM ${this.tables.batches} WHERE org_id = $1 GROUP BY status`,
-        [query.org_id],
-      ),
-      this.db.query<{ pending: number; failed: number }>(
-        `SELECT count(*) FILTER (WHERE status = 'pending') AS pending, count(*) FILTER (WHERE status = 'failed') AS failed
-           FROM ${this.tables.webhookDeliveries} WHERE org_id = $1 AND status <> 'delivered'`,
-        [query.org_id],
-      ),
-    ]);
+    const [byStatus, webhooks] = await Promise.all([this.batches.countByStatus(query.org_id), this.deliveries.countOpenForOrg(query.org_id)]);
     const batches_by_status = Object.fromEntries(byStatus.map((r) => [r.status, r.batches]));
     return {
       active_batches: byStatus.filter((r) => r.status === 'running' || r.status === 'paused').reduce((n, r) => n + r.batches, 0),

@@ -1,32 +1,22 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BatchStatusChangedEvent } from '@outdial/contracts';
 import { Clock, Database, Logger, NotKnownYetError, SERVICE_LOGGER } from '@outdial/service-runtime';
+
+import { ProgressNotifier } from '../../adapters/progress-notifier';
+import { WebhookDispatchSignal } from '../../adapters/webhook-dispatch-signal';
 import { statusActivity } from '../../domain/batch-activity';
-import { applyStatusChange, BatchLifecycle } from '../../domain/batch-status-change';
-import { appendActivity } from '../../persistence/batch-activity';
-import { claimBatchEvent } from '../../persistence/processed-events';
-import { ReportingTables, reportingTables } from '../../persistence/reporting-tables';
-import { ProgressNotifier } from '../../progress/progress-notifier';
-import { batchWebhookType } from '../../webhooks/webhook-events';
-import { WebhookDispatcher } from '../../webhooks/webhook-dispatcher';
-import { enqueueWebhookEvent } from '../../webhooks/webhook-outbox';
+import { applyStatusChange } from '../../domain/batch-status-change';
+import { batchWebhookType } from '../../domain/webhook-events';
+import { BatchActivityRepository } from '../../persistence/batch-activity.repository';
+import { BatchReadModelRepository } from '../../persistence/batch-read-model.repository';
+import { ProcessedEventsRepository } from '../../persistence/processed-events.repository';
+import { WebhookDeliveriesRepository } from '../../persistence/webhook-deliveries.repository';
 
 /** How long a batch's `completed` waits for its last contact updates before it is applied anyway. */
 const COMPLETION_WAIT_MS = 60_000;
 
-interface StoredBatch extends BatchLifecycle {
-  name: string;
-  callback_url: string | null;
-  total_calls: number;
-  final_count: number;
-  completed_count: number;
-  failed_count: number;
-  in_progress_count: number;
-  cost_so_far: number;
-}
-
 /**
- * A batch lifecycle change: status, first start time, completion time; and its webhook
+ * A batch lifecycle change (`v1.batch.status_changed`): status, first start time, completion time; and its webhook
  * (`batch.started`, `.paused`, `.resumed`, `.completed`, `.failed`, `.cancelled`). The webhook
  * follows the change itself (with the status it left), even when a newer change arrived first.
  * `completed` is applied only once every contact is final in the read model (bounded wait), so the
@@ -35,29 +25,23 @@ interface StoredBatch extends BatchLifecycle {
  */
 @Injectable()
 export class RecordBatchStatusUseCase {
-  private readonly tables: ReportingTables;
-
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
+    private readonly batches: BatchReadModelRepository,
+    private readonly processedEvents: ProcessedEventsRepository,
+    private readonly activity: BatchActivityRepository,
+    private readonly deliveries: WebhookDeliveriesRepository,
     private readonly progress: ProgressNotifier,
-    private readonly webhooks: WebhookDispatcher,
+    private readonly dispatch: WebhookDispatchSignal,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
-  ) {
-    this.tables = reportingTables(db);
-  }
+  ) {}
 
   async execute(event: BatchStatusChangedEvent): Promise<void> {
     const now = this.clock.now();
     const applied = await this.db.tx(async (client) => {
-      if (!(await claimBatchEvent(client, this.tables, event, now))) return false;
-      const current = await client.query<StoredBatch>(
-        `SELECT status, status_at, start_time, completed_at, name, callback_url, total_calls, final_count, completed_count,
-                failed_count, in_progress_count, cost_so_far
-           FROM ${this.tables.batches} WHERE batch_id = $1`,
-        [event.batch_id],
-      );
-      const batch = current.rows[0];
+      if (!(await this.processedEvents.claimBatchEvent(client, event, now))) return false;
+      const batch = await this.batches.findForStatusChange(client, event.batch_id);
       if (event.status === 'completed' && batch.final_count < batch.total_calls) {
         // The scheduler completes a batch when every contact is final there; the contact updates
         // that say so travel on another stream and may not be applied here yet. Showing
@@ -73,17 +57,11 @@ export class RecordBatchStatusUseCase {
         );
       }
       const next = applyStatusChange(batch, { status: event.status, at: new Date(event.at) });
-      await client.query(
-        `UPDATE ${this.tables.batches} SET status = $2, status_at = $3, start_time = $4, completed_at = $5, updated_at = $6 WHERE batch_id = $1`,
-        [event.batch_id, next.status, next.status_at, next.start_time, next.completed_at, now],
-      );
       // A (re)schedule carries the new start.
-      if (event.scheduled_start_time) {
-        await client.query(`UPDATE ${this.tables.batches} SET scheduled_start_time = $2 WHERE batch_id = $1`, [event.batch_id, event.scheduled_start_time]);
-      }
+      await this.batches.applyStatusChange(client, event.batch_id, { ...next, scheduled_start_time: event.scheduled_start_time }, now);
       const previous = event.previous_status ?? batch.status;
       const activity = statusActivity(previous, event.status, event.reason, event.actor);
-      await appendActivity(client, this.tables, {
+      await this.activity.append(client, {
         batchId: event.batch_id,
         orgId: event.org_id,
         at: new Date(event.at),
@@ -101,9 +79,8 @@ export class RecordBatchStatusUseCase {
       });
       const type = batchWebhookType(previous, event.status);
       if (type) {
-        await enqueueWebhookEvent(
+        await this.deliveries.enqueue(
           client,
-          this.tables,
           {
             orgId: event.org_id,
             batchId: event.batch_id,
@@ -131,7 +108,7 @@ export class RecordBatchStatusUseCase {
     });
     if (applied) {
       this.progress.touch(event.batch_id);
-      this.webhooks.poke();
+      this.dispatch.poke();
     }
   }
 }

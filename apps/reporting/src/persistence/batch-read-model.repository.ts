@@ -1,0 +1,365 @@
+import { Injectable } from '@nestjs/common';
+import type { BatchIngestedEvent, BatchStatusView, ListBatchesQuery } from '@outdial/contracts';
+import { Database, SqlClient, TransientError } from '@outdial/service-runtime';
+
+import { BatchReadModel, FailedContact } from '../domain/batch-read-model';
+import { BatchLifecycle } from '../domain/batch-status-change';
+import { STATUS_ERRORS_LIMIT, toBatchStatusView } from '../domain/batch-status-view';
+import { CounterDelta, isZeroDelta } from '../domain/contact-counters';
+import { ReadModelState } from '../domain/read-model-wait';
+import { escapeLike } from '../domain/search-pattern';
+import { ReportingTables, reportingTables } from './reporting-tables';
+
+/** A batch row with the columns only some readers need. */
+export type BatchRow = BatchReadModel & { callback_url: string | null; provider: string | null; attempt_count: number };
+
+/** What a status change reads of its batch (under the batch lock). */
+export interface BatchForStatusChange extends BatchLifecycle {
+  name: string;
+  callback_url: string | null;
+  total_calls: number;
+  final_count: number;
+  completed_count: number;
+  failed_count: number;
+  in_progress_count: number;
+  cost_so_far: number;
+}
+
+/** The batch columns a status change writes (`applyStatusChange`'s result). */
+export interface BatchStatusUpdate {
+  status: string;
+  status_at: Date | null;
+  start_time: Date | null;
+  completed_at: Date | null;
+  /** A (re)schedule carries the new start; undefined keeps the stored one. */
+  scheduled_start_time?: string | null;
+}
+
+/**
+ * The batch aggregate of the read model: `batches` (one row per batch, with its incremental
+ * counters), `contact_status_counts` (per-status contact counts), and `deleted_batches`
+ * (tombstones). Schema from `Database`.
+ *
+ * Transactions and locks:
+ * - `lockOrRetryLater` takes the batch row lock (`SELECT ... FOR UPDATE`) and must run first in
+ *   the caller's transaction: every write to a batch's contacts, attempts or counters takes it, so
+ *   "read the contact, apply the counter delta" never races another writer of the same batch, and
+ *   the lock order is always batch, then contacts (no deadlocks).
+ * - Methods taking a `client` (`upsertIngested`, `isDeleted`, `findForStatusChange`,
+ *   `applyStatusChange`, `applyCounterDelta`, `applyStatusCountDelta`, `countAttempt`,
+ *   `addFinishedCall`, `callbackUrl`, `deleteEverything`) run inside the caller's transaction, after
+ *   `lockOrRetryLater` (`deleteEverything` and `upsertIngested` take/need no prior lock: see each).
+ * - The others read through the pool without locks (they may be polled).
+ */
+@Injectable()
+export class BatchReadModelRepository {
+  private readonly tables: ReportingTables;
+
+  constructor(private readonly db: Database) {
+    this.tables = reportingTables(db);
+  }
+
+  /**
+   * Locks the batch row for the rest of the caller's transaction. Returns false when the batch was
+   * deleted: the caller drops the event (a late event must not bring a deleted batch back).
+   *
+   * @throws TransientError when the batch is not known yet (its BatchIngestedEvent travels on
+   *   another stream): "come back later"
+   */
+  async lockOrRetryLater(client: SqlClient, batchId: string): Promise<boolean> {
+    const result = await client.query(`SELECT 1 FROM ${this.tables.batches} WHERE batch_id = $1 FOR UPDATE`, [batchId]);
+    if (result.rowCount !== 0) return true;
+    if (await this.isDeleted(client, batchId)) return false;
+    throw new TransientError(`batch ${batchId} not known yet`);
+  }
+
+  /** Whether the batch has a tombstone (it was deleted). */
+  async isDeleted(client: SqlClient, batchId: string): Promise<boolean> {
+    const deleted = await client.query(`SELECT 1 FROM ${this.tables.deletedBatches} WHERE batch_id = $1`, [batchId]);
+    return deleted.rowCount !== 0;
+  }
+
+  /**
+   * Inserts the batch announced by ingest, or refreshes its metadata on a re-announcement (the
+   * counters, the org and any status a status change already set are kept). Inside the caller's
+   * transaction; the upsert itself locks the row.
+   *
+   * @param startTime the start of a batch created running, else null (a later `running` change keeps the earlier time)
+   * @returns true when the row was inserted (first announcement)
+   */
+  async upsertIngested(client: SqlClient, event: BatchIngestedEvent, startTime: string | null, now: Date): Promise<boolean> {
+    const upsert = await client.query<{ inserted: boolean }>(
+      `INSERT INTO ${this.tables.batches} AS b
+         (batch_id, org_id, name, status, agent_id, from_number, concurrency, max_attempts, total_calls,
+          estimated_cost, variable_columns, created_at, scheduled_start_time, start_time, updated_at, provider, callback_url)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12, $13, $14, $15, $16, $17)
+       ON CONFLICT (batch_id) DO UPDATE SET
+         name = EXCLUDED.name,
+         status = CASE WHEN b.status_at IS NULL THEN EXCLUDED.status ELSE b.status END,
+         agent_id = EXCLUDED.agent_id,
+         from_number = EXCLUDED.from_number,
+         concurrency = EXCLUDED.concurrency,
+         max_attempts = EXCLUDED.max_attempts,
+         total_calls = EXCLUDED.total_calls,
+         estimated_cost = EXCLUDED.estimated_cost,
+         variable_columns = EXCLUDED.variable_columns,
+         created_at = EXCLUDED.created_at,
+         scheduled_start_time = EXCLUDED.scheduled_start_time,
+         start_time = LEAST(b.start_time, EXCLUDED.start_time),
+         updated_at = EXCLUDED.updated_at,
+         provider = EXCLUDED.provider,
+         callback_url = EXCLUDED.callback_url
+       RETURNING (xmax = 0) AS inserted`,
+      [
+        event.batch_id,
+        event.org_id,
+        event.name,
+        event.initial_status,
+        event.agent_id,
+        event.from_number,
+        event.settings.concurrency,
+        event.settings.max_attempts,
+        event.total_contacts,
+        event.estimated_cost,
+        JSON.stringify(event.variable_columns),
+        event.created_at,
+        event.settings.scheduled_start_time ?? null,
+        startTime,
+        now,
+        event.provider,
+        event.settings.callback_url ?? null,
+      ],
+    );
+    return upsert.rows[0]?.inserted === true;
+  }
+
+  /** The lifecycle and counters a status change needs; the caller holds the batch lock. */
+  async findForStatusChange(client: SqlClient, batchId: string): Promise<BatchForStatusChange> {
+    const current = await client.query<BatchForStatusChange>(
+      `SELECT status, status_at, start_time, completed_at, name, callback_url, total_calls, final_count, completed_count,
+              failed_count, in_progress_count, cost_so_far
+         FROM ${this.tables.batches} WHERE batch_id = $1`,
+      [batchId],
+    );
+    return current.rows[0];
+  }
+
+  /** Writes a status change; the caller holds the batch lock. */
+  async applyStatusChange(client: SqlClient, batchId: string, next: BatchStatusUpdate, now: Date): Promise<void> {
+    await client.query(`UPDATE ${this.tables.batches} SET status = $2, status_at = $3, start_time = $4, completed_at = $5, updated_at = $6 WHERE batch_id = $1`, [
+      batchId,
+      next.status,
+      next.status_at,
+      next.start_time,
+      next.completed_at,
+      now,
+    ]);
+    if (next.scheduled_start_time) {
+      await client.query(`UPDATE ${this.tables.batches} SET scheduled_start_time = $2 WHERE batch_id = $1`, [batchId, next.scheduled_start_time]);
+    }
+  }
+
+  /** Applies a counter change (no statement when it is zero); the caller holds the batch lock. */
+  async applyCounterDelta(client: SqlClient, batchId: string, delta: CounterDelta, now: Date): Promise<void> {
+    if (isZeroDelta(delta)) return;
+    await client.query(
+      `UPDATE ${this.tables.batches}
+          SET final_count = final_count + $2,
+              completed_count = completed_count + $3,
+              failed_count = failed_count + $4,
+              in_progress_count = in_progress_count + $5,
+              dialed_final_count = dialed_final_count + $6,
+              updated_at = $7
+        WHERE batch_id = $1`,
+      [batchId, delta.final, delta.completed, delta.failed, delta.inProgress, delta.dialedFinal, now],
+    );
+  }
+
+  /** Applies a per-status count change (no statement when empty); the caller holds the batch lock. */
+  async applyStatusCountDelta(client: SqlClient, batchId: string, delta: Map<string, number>): Promise<void> {
+    if (delta.size === 0) return;
+    await client.query(
+      `INSERT INTO ${this.tables.statusCounts} AS s (batch_id, status, count)
+       SELECT $1, u.status, u.n FROM unnest($2::text[], $3::int[]) AS u(status, n)
+       ON CONFLICT (batch_id, status) DO UPDATE SET count = s.count + EXCLUDED.count`,
+      [batchId, [...delta.keys()], [...delta.values()]],
+    );
+  }
+
+  /** One more attempt row for the batch (the calls list total); the caller holds the batch lock. */
+  async countAttempt(client: SqlClient, batchId: string): Promise<void> {
+    await client.query(`UPDATE ${this.tables.batches} SET attempt_count = attempt_count + 1 WHERE batch_id = $1`, [batchId]);
+  }
+
+  /**
+   * Adds a finished call to the batch sums; the caller holds the batch lock. The average duration
+   * is over calls that connected: unanswered attempts would drag it to zero.
+   *
+   * @param newAttempt whether the finish created the attempt row (its start was not seen): counted in attempt_count
+   */
+  async addFinishedCall(client: SqlClient, batchId: string, call: { durationSeconds: number; cost: number; newAttempt: boolean }, now: Date): Promise<void> {
+    await client.query(
+      `UPDATE ${this.tables.batches}
+          SET duration_sum = duration_sum + $2,
+              duration_count = duration_count + $3,
+              cost_so_far = cost_so_far + $4,
+              attempt_count = attempt_count + $6,
+              updated_at = $5
+        WHERE batch_id = $1`,
+      [batchId, call.durationSeconds, call.durationSeconds > 0 ? 1 : 0, call.cost, now, call.newAttempt ? 1 : 0],
+    );
+  }
+
+  /** The batch's own `callback_url` (null when it has none or the batch is unknown). */
+  async callbackUrl(client: SqlClient, batchId: string): Promise<string | null> {
+    const batch = await client.query<{ callback_url: string | null }>(`SELECT callback_url FROM ${this.tables.batches} WHERE batch_id = $1`, [batchId]);
+    return batch.rows[0]?.callback_url ?? null;
+  }
+
+  /**
+   * Deletes every read-model row of the batch (attempts, contacts, status counts, webhook
+   * deliveries, activity, the batch) and leaves a tombstone, in the caller's transaction. Takes the
+   * batch row lock first: writers of the batch hold it, so this waits for them, and after the
+   * tombstone nothing new can arrive. Idempotent.
+   */
+  async deleteEverything(client: SqlClient, batchId: string, orgId: string, deletedAt: Date): Promise<void> {
+    await client.query(`SELECT 1 FROM ${this.tables.batches} WHERE batch_id = $1 FOR UPDATE`, [batchId]);
+    await client.query(`INSERT INTO ${this.tables.deletedBatches} (batch_id, org_id, deleted_at) VALUES ($1, $2, $3) ON CONFLICT (batch_id) DO NOTHING`, [
+      batchId,
+      orgId,
+      deletedAt,
+    ]);
+    await client.query(`DELETE FROM ${this.tables.attempts} WHERE batch_id = $1`, [batchId]);
+    await client.query(`DELETE FROM ${this.tables.contacts} WHERE batch_id = $1`, [batchId]);
+    await client.query(`DELETE FROM ${this.tables.statusCounts} WHERE batch_id = $1`, [batchId]);
+    await client.query(`DELETE FROM ${this.tables.webhookDeliveries} WHERE batch_id = $1`, [batchId]);
+    await client.query(`DELETE FROM ${this.tables.batchActivity} WHERE batch_id = $1`, [batchId]);
+    await client.query(`DELETE FROM ${this.tables.batches} WHERE batch_id = $1`, [batchId]);
+  }
+
+  /** The whole batch row, or null when it does not exist (or, with `orgId`, is another org's). No lock. */
+  async find(batchId: string, orgId: string | null): Promise<BatchRow | null> {
+    const rows =
+      orgId === null
+        ? await this.db.query(`SELECT * FROM ${this.tables.batches} WHERE batch_id = $1`, [batchId])
+        : await this.db.query(`SELECT * FROM ${this.tables.batches} WHERE batch_id = $1 AND org_id = $2`, [batchId, orgId]);
+    return (rows[0] as BatchRow | undefined) ?? null;
+  }
+
+  /**
+   * Some columns of the org's batch, or undefined when it does not exist (or is another org's):
+   * one primary-key probe. No lock.
+   */
+  async findColumns<K extends keyof BatchRow>(batchId: string, orgId: string, columns: readonly K[]): Promise<Pick<BatchRow, K> | undefined> {
+    const list = columns.length === 0 ? '1 AS found' : columns.map((c) => `"${String(c)}"`).join(', ');
+    const [row] = await this.db.query<Pick<BatchRow, K>>(`SELECT ${list} FROM ${this.tables.batches} WHERE batch_id = $1 AND org_id = $2`, [batchId, orgId]);
+    return row;
+  }
+
+  /**
+   * The SPEC §8 status of one batch, or null when it does not exist (or, with `orgId`, belongs to
+   * another org). Constant cost whatever the batch size: counters come from the batch row, errors
+   * from the partial index of failed contacts (the first STATUS_ERRORS_LIMIT by row). No lock.
+   */
+  async statusView(batchId: string, orgId: string | null, now: Date): Promise<BatchStatusView | null> {
+    const batch = await this.find(batchId, orgId);
+    if (!batch) return null;
+    const failed = await this.db.query<FailedContact>(
+      `SELECT row, phone, status, final, attempts, failure_reason, last_outcome
+         FROM ${this.tables.contacts}
+        WHERE batch_id = $1 AND final AND status <> 'completed' AND row IS NOT NULL
+        ORDER BY row
+        LIMIT $2`,
+      [batchId, STATUS_ERRORS_LIMIT],
+    );
+    return toBatchStatusView(batch, failed, now);
+  }
+
+  /**
+   * What read-your-writes waits on, or undefined when the batch is not there (not known yet,
+   * deleted, or another org's). One primary-key probe plus the batch's few status-count rows; no
+   * lock, so it can be polled.
+   */
+  async readModelState(orgId: string, batchId: string): Promise<ReadModelState | undefined> {
+    const [row] = await this.db.query<ReadModelState>(
+      `SELECT b.status_at, b.total_calls,
+              (SELECT coalesce(sum(c.count), 0)::int FROM ${this.tables.statusCounts} c WHERE c.batch_id = b.batch_id) AS contacts
+         FROM ${this.tables.batches} b
+        WHERE b.batch_id = $1 AND b.org_id = $2`,
+      [batchId, orgId],
+    );
+    return row;
+  }
+
+  /** The batch's non-zero per-status contact counts. No lock. */
+  async statusCounts(batchId: string): Promise<{ status: string; count: number }[]> {
+    return this.db.query<{ status: string; count: number }>(`SELECT status, count FROM ${this.tables.statusCounts} WHERE batch_id = $1 AND count <> 0`, [batchId]);
+  }
+
+  /**
+   * Contacts of the batch in the given statuses (all when null), from the per-status counts.
+   * Contacts the batch announced that have not reached the read model yet (right after a large
+   * create) are waiting, i.e. `pending`: counted so the total is right at once. One statement.
+   */
+  async countContactsByStatus(batchId: string, statuses: string[] | null): Promise<number> {
+    const [row] = await this.db.query<{ total: number }>(
+      `SELECT (SELECT coalesce(sum(count), 0) FROM ${this.tables.statusCounts} WHERE batch_id = $1 AND ($2::text[] IS NULL OR status = ANY($2::text[])))
+            + CASE WHEN $2::text[] IS NULL OR 'pending' = ANY($2::text[]) THEN
+                greatest(0, coalesce((SELECT total_calls FROM ${this.tables.batches} WHERE batch_id = $1), 0)
+                            - (SELECT coalesce(sum(count), 0) FROM ${this.tables.statusCounts} WHERE batch_id = $1))
+              ELSE 0 END AS total`,
+      [batchId, statuses],
+    );
+    return Number(row.total);
+  }
+
+  /** A page of the org's batches, newest first, with the total matching the filter. No lock. */
+  async listPage(query: ListBatchesQuery): Promise<{ rows: BatchReadModel[]; total: number }> {
+    const params: unknown[] = [query.org_id];
+    const clauses = ['org_id = $1'];
+    if (query.status && query.status.length > 0) {
+      params.push(query.status);
+      clauses.push(`status = ANY($${params.length}::text[])`);
+    }
+    const search = query.search?.trim();
+    if (search) {
+      params.push(`%${escapeLike(search)}%`);
+      clauses.push(`(name ILIKE $${params.length} OR batch_id ILIKE $${params.length})`);
+    }
+    const where = clauses.join(' AND ');
+    const [{ total }] = await this.db.query<{ total: number }>(`SELECT count(*) AS total FROM ${this.tables.batches} WHERE ${where}`, params);
+    const rows = await this.db.query<BatchReadModel>(
+      `SELECT * FROM ${this.tables.batches} WHERE ${where} ORDER BY created_at DESC, batch_id DESC LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+      [...params, query.page_size, (query.page - 1) * query.page_size],
+    );
+    return { rows, total };
+  }
+
+  /** The org's batches and in-progress calls by batch status (system status). No lock. */
+  async countByStatus(orgId: string): Promise<{ status: string; batches: number; calls: number }[]> {
+    return this.db.query<{ status: string; batches: number; calls: number }>(
+      `SELECT status, count(*) AS batches, coalesce(sum(in_progress_count), 0) AS calls FROM ${this.tables.batches} WHERE org_id = $1 GROUP BY status`,
+      [orgId],
+    );
+  }
+
+  /**
+   * Counts running batches that have contacts still waiting (`pending` or `queued`) and started no
+   * call in the last `idleSeconds` (nor since they started running). Read-only, no locks; one index
+   * probe per running batch (`attempts_batch_idx`), so it stays cheap with many finished batches.
+   * Note: a batch whose waiting contacts are all outside their calling hours is counted too; the
+   * alert built on it says so. Uses the database's `now()` (the gauge is about real time).
+   */
+  async countStalled(idleSeconds: number): Promise<number> {
+    const [row] = await this.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n
+         FROM ${this.tables.batches} b
+        WHERE b.status = 'running'
+          AND coalesce(b.status_at, now()) < now() - make_interval(secs => $1)
+          AND EXISTS (SELECT 1 FROM ${this.tables.statusCounts} c WHERE c.batch_id = b.batch_id AND c.status IN ('pending', 'queued') AND c.count > 0)
+          AND NOT EXISTS (SELECT 1 FROM ${this.tables.attempts} a WHERE a.batch_id = b.batch_id AND a.started_at >= now() - make_interval(secs => $1))`,
+      [idleSeconds],
+    );
+    return row.n;
+  }
+}

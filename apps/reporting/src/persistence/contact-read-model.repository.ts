@@ -1,0 +1,216 @@
+import { Injectable } from '@nestjs/common';
+import type { CallFinishedEvent, ContactRecord, ContactsChunkEvent, ContactUpdatedEvent, ResultsFilter } from '@outdial/contracts';
+import { Database, SqlClient } from '@outdial/service-runtime';
+
+import { CounterState } from '../domain/contact-counters';
+import { ResultsTuple } from '../domain/results-row';
+import { StatusCountState } from '../domain/status-counts';
+import { SqlFilter } from './contacts-filter';
+import { ReportingTables, reportingTables } from './reporting-tables';
+
+/** What the counters and per-status counts read of a contact before and after a write. */
+export type ContactCountState = CounterState & StatusCountState;
+
+/** A contact as a contact update reads it (under the batch lock), before applying the update. */
+export interface StoredContact extends CounterState {
+  version: number;
+  row: number | null;
+  phone: string | null;
+  name: string | null;
+  call_id: string | null;
+  duration_seconds: number | null;
+  failure_reason: string | null;
+  recording_url: string | null;
+}
+
+/** One row of the contacts list (SPEC §8). */
+export interface ContactListRow {
+  contact_id: string;
+  row: number;
+  phone: string;
+  name: string | null;
+  variables: Record<string, string> | null;
+  status: string;
+  last_outcome: string | null;
+  attempts: number;
+  last_attempt_at: Date | null;
+  next_retry_at: Date | null;
+  duration_seconds: number | null;
+  failure_reason: string | null;
+  call_id: string | null;
+  recording_url: string | null;
+  transcript: string | null;
+}
+
+/** Each results filter matches one partial index (or the plain (batch_id, row) index for `all`). */
+const RESULTS_FILTER_SQL: Record<ResultsFilter, string> = {
+  all: '',
+  successful: `AND final AND status = 'completed'`,
+  failed: `AND final AND status <> 'completed'`,
+};
+
+/**
+ * The contacts of the read model (`contacts`): one row per contact, filled by ingest's chunks, the
+ * scheduler's updates and the dialer's calls in any order (a placeholder row, `row` null, holds
+ * what came before the chunk). Schema from `Database`.
+ *
+ * Transactions and locks: every method taking a `client` writes (or reads to write) inside the
+ * caller's transaction, which must already hold the batch row lock
+ * (`BatchReadModelRepository.lockOrRetryLater`): batch first, then contacts, so writers of one batch are
+ * serialized and never deadlock. The page/count/results readers go through the pool, without locks.
+ */
+@Injectable()
+export class ContactReadModelRepository {
+  private readonly tables: ReportingTables;
+
+  constructor(private readonly db: Database) {
+    this.tables = reportingTables(db);
+  }
+
+  /** Creates a placeholder for a contact whose chunk has not arrived yet (nothing if it exists). */
+  async ensurePlaceholder(client: SqlClient, contact: { contact_id: string; batch_id: string; org_id: string }): Promise<void> {
+    await client.query(`INSERT INTO ${this.tables.contacts} (contact_id, batch_id, org_id, status) VALUES ($1, $2, $3, 'pending') ON CONFLICT (contact_id) DO NOTHING`, [
+      contact.contact_id,
+      contact.batch_id,
+      contact.org_id,
+    ]);
+  }
+
+  /** The stored contact a contact update starts from (it exists: see `ensurePlaceholder`). */
+  async findForUpdate(client: SqlClient, contactId: string): Promise<StoredContact> {
+    const stored = await client.query<StoredContact>(
+      `SELECT status, final, attempts, version, row, phone, name, call_id, duration_seconds, failure_reason, recording_url
+         FROM ${this.tables.contacts} WHERE contact_id = $1`,
+      [contactId],
+    );
+    return stored.rows[0];
+  }
+
+  /** Writes the scheduler's decision (the caller checked that it is newer than the stored version). */
+  async applyUpdate(client: SqlClient, event: ContactUpdatedEvent): Promise<void> {
+    await client.query(
+      `UPDATE ${this.tables.contacts}
+          SET status = $2, final = $3, version = $4, attempts = $5,
+              last_outcome = COALESCE($6, last_outcome),
+              next_retry_at = $7,
+              last_attempt_at = GREATEST(last_attempt_at, $8::timestamptz)
+        WHERE contact_id = $1`,
+      [event.contact_id, event.status, event.final, event.version, event.attempts, event.last_outcome ?? null, event.next_retry_at ?? null, event.last_attempt_at ?? null],
+    );
+  }
+
+  /** The counting state of the given contacts (absent ones are not returned). */
+  async countStates(client: SqlClient, contactIds: string[]): Promise<ContactCountState[]> {
+    const before = await client.query<ContactCountState>(`SELECT status, final, attempts, row FROM ${this.tables.contacts} WHERE contact_id = ANY($1::text[])`, [contactIds]);
+    return before.rows;
+  }
+
+  /**
+   * Upserts a chunk of ingested contacts (one record per contact id: an upsert cannot touch a row
+   * twice in one statement): fills what only ingest knows (row, phone, name, variables) and keeps
+   * any status the scheduler already decided (version > 0). Ingested non-pending contacts are final.
+   *
+   * @returns the counting state of each contact after the write
+   */
+  async upsertChunk(client: SqlClient, event: Pick<ContactsChunkEvent, 'batch_id' | 'org_id'>, contacts: ContactRecord[]): Promise<ContactCountState[]> {
+    const after = await client.query<ContactCountState>(
+      `INSERT INTO ${this.tables.contacts} AS c (contact_id, batch_id, org_id, row, phone, name, variables, status, final)
+       SELECT u.contact_id, $1, $2, u.row, u.phone, u.name, u.variables, u.status, u.status <> 'pending'
+         FROM unnest($3::text[], $4::int[], $5::text[], $6::text[], $7::jsonb[], $8::text[])
+           AS u(contact_id, row, phone, name, variables, status)
+       ON CONFLICT (contact_id) DO UPDATE SET
+         row = EXCLUDED.row,
+         phone = EXCLUDED.phone,
+         name = EXCLUDED.name,
+         variables = EXCLUDED.variables,
+         status = CASE WHEN c.version > 0 THEN c.status ELSE EXCLUDED.status END,
+         final = CASE WHEN c.version > 0 THEN c.final ELSE EXCLUDED.final END
+       RETURNING status, final, attempts, row`,
+      [
+        event.batch_id,
+        event.org_id,
+        contacts.map((c) => c.contact_id),
+        contacts.map((c) => c.row),
+        contacts.map((c) => c.phone),
+        contacts.map((c) => c.name ?? null),
+        contacts.map((c) => JSON.stringify(c.variables ?? {})),
+        contacts.map((c) => c.status),
+      ],
+    );
+    return after.rows;
+  }
+
+  /** The contact's last dial time moves to `startedAt` if that is later (events come in any order). */
+  async recordDialTime(client: SqlClient, contactId: string, startedAt: string | Date | null): Promise<void> {
+    await client.query(`UPDATE ${this.tables.contacts} SET last_attempt_at = GREATEST(last_attempt_at, $2::timestamptz) WHERE contact_id = $1`, [contactId, startedAt]);
+  }
+
+  /**
+   * Shows the finished attempt's call on the contact, unless the contact already shows a later
+   * attempt (an older attempt finishing late does not overwrite it). The last dial time becomes
+   * the latest known: the scheduler's or this attempt's start (GREATEST: any order).
+   */
+  async recordCall(client: SqlClient, event: CallFinishedEvent, startedAt: Date | null): Promise<void> {
+    await client.query(
+      `UPDATE ${this.tables.contacts}
+          SET call_id = $2, call_attempt = $3, duration_seconds = $4, recording_url = $5, transcript = $6,
+              failure_reason = $7,
+              last_attempt_at = GREATEST(last_attempt_at, $8::timestamptz)
+        WHERE contact_id = $1 AND (call_attempt IS NULL OR call_attempt <= $3)`,
+      [
+        event.contact_id,
+        event.attempt_id,
+        event.attempt,
+        event.duration_seconds,
+        event.recording_url ?? null,
+        event.transcript ?? null,
+        event.failure_reason ?? null,
+        startedAt,
+      ],
+    );
+  }
+
+  /** A page of the contacts matching `filter`, in upload order. */
+  async page(filter: SqlFilter, pageSize: number, offset: number): Promise<ContactListRow[]> {
+    const n = filter.params.length;
+    return this.db.query<ContactListRow>(
+      `SELECT contact_id, row, phone, name, variables, status, last_outcome, attempts, last_attempt_at, next_retry_at,
+              duration_seconds, failure_reason, call_id, recording_url, transcript
+         FROM ${this.tables.contacts}
+        WHERE ${filter.where}
+        ORDER BY row
+        LIMIT $${n + 1} OFFSET $${n + 2}`,
+      [...filter.params, pageSize, offset],
+    );
+  }
+
+  /** How many contacts match `filter` (a count of rows: for filters the per-status counts cannot answer). */
+  async countMatching(filter: SqlFilter): Promise<number> {
+    const [row] = await this.db.query<{ total: number }>(`SELECT count(*) AS total FROM ${this.tables.contacts} WHERE ${filter.where}`, filter.params);
+    return row.total;
+  }
+
+  /**
+   * Up to `limit` results rows of the batch after row `afterRow`, as flat arrays in ResultsTuple
+   * order (no object per contact, no parsed `variables`: only the exported variables, as text),
+   * with the timestamp formatted by PostgreSQL. Keyset-paginated by row: page N costs what page 1
+   * does.
+   */
+  async resultsRows(batchId: string, filter: ResultsFilter, afterRow: number, limit: number, variables: readonly string[]): Promise<ResultsTuple[]> {
+    const result = await this.db.pool.query<ResultsTuple & unknown[]>({ text: this.resultsSql(filter, variables.length), values: [batchId, afterRow, limit, ...variables], rowMode: 'array' });
+    return result.rows;
+  }
+
+  /** Columns in ResultsTuple order; `$4...` are the exported variable names. */
+  private resultsSql(filter: ResultsFilter, variableCount: number): string {
+    let variables = '';
+    for (let i = 0; i < variableCount; i++) variables += `, variables ->> $${i + 4}`;
+    return `SELECT row, phone, name, status, final, attempts, last_outcome,
+                   to_char(last_attempt_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+                   duration_seconds, failure_reason, call_id, recording_url, transcript${variables}
+              FROM ${this.tables.contacts}
+             WHERE batch_id = $1 AND row > $2 ${RESULTS_FILTER_SQL[filter]}
+             ORDER BY row
+             LIMIT $3`;
+  }
+}
