@@ -76,7 +76,7 @@ export default tseslint.config(
   },
   { files: ['**/*.mjs'], languageOptions: { sourceType: 'module' } },
   {
-    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'test/**/*.ts'],
+    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'test/**/*.ts', 'test/support/*.js'],
     languageOptions: { globals: { ...globals.jest, ...globals.node } },
     // Tests poke at untyped JSON bodies and private members on purpose.
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

@@ -1,4 +1,4 @@
-import { maxOverlap, parseCsv, RunningPlatform, startPlatform, uploadCsv, waitForBatch, api } from '../support/platform';
+import { api,maxOverlap, parseCsv, RunningPlatform, startPlatform, uploadCsv, waitForBatch } from '../support/platform';
 
 /** 200 contacts, each with its scripted outcome. */
 const SCRIPT: { outcome: string; count: number; status: string }[] = [

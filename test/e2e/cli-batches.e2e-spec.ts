@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+
 import { api, parseCsv, RunningPlatform, startPlatform } from '../support/platform';
 
 /**
@@ -88,7 +89,7 @@ describe('the outdial CLI against the platform', () => {
     expect(run.stdout).toContain('rows: 6 total, 6 valid, 0 invalid, 0 duplicate, 0 empty, 0 suppressed');
     expect(run.stdout).toMatch(new RegExp(`${id} completed: 6 contacts · completed 3 · failed 3`));
     // No terminal: no bar characters, no ANSI escapes.
-    expect(run.stdout + run.stderr).not.toMatch(/█|\u001b\[/);
+    expect(run.stdout + run.stderr).not.toMatch(new RegExp(`█|${String.fromCharCode(27)}\\[`));
     const batch = await api(platform, `/api/batch-calls/${id}`);
     expect(batch.body).toMatchObject({ status: 'completed', completed: 3, failed: 3 });
   });

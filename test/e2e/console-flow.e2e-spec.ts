@@ -1,7 +1,9 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+
 import { api, parseCsv, RunningPlatform, startPlatform, uploadCsv } from '../support/platform';
 import { axeViolations, launchChromium } from './console-helpers';
 
@@ -368,7 +370,7 @@ describe('web console in a browser', () => {
     const inPageMs = Number(await page.evaluate(() => document.documentElement.dataset.lastReportMs));
     const requestMs = Number(await page.evaluate(() => document.documentElement.dataset.lastValidateMs));
     expect(await page.getByTestId('valid-rows').textContent()).toBe('100000');
-    // eslint-disable-next-line no-console
+     
     console.log(`console: drop-to-report for a 100,000-row file (${(readFileSync(file).length / 1e6).toFixed(1)} MB): ${inPageMs} ms in the page (of which the validate request ${requestMs} ms), ${wallMs} ms as the test saw it`);
     expect(inPageMs).toBeGreaterThan(0);
   });

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+
 import { Browser, chromium, Page } from 'playwright-core';
 
 /** Debian's chromium (`.ci/run` installs it with apt-get); playwright-core never downloads a browser. */

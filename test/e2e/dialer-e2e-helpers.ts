@@ -1,4 +1,5 @@
 import { Subjects } from '@outdial/contracts';
+
 import { api, RunningPlatform } from '../support/platform';
 
 /**

@@ -70,7 +70,7 @@ describe('dialer faults with 3 replicas', () => {
 
     await waitForBatch(platform, batchId, 'completed', 120_000);
     const schedulerCounts = (await platform.db.query(`SELECT status, count(*)::int AS n FROM scheduler.contacts GROUP BY status ORDER BY status`)).rows;
-    // eslint-disable-next-line no-console
+     
     console.log(`scheduler contacts at completion: ${JSON.stringify(schedulerCounts)}`);
     const status = await settledStatus(platform, batchId);
     expect(status).toMatchObject({ total_calls: 300, pending: 0, in_progress: 0, progress_percent: 100 });
@@ -96,7 +96,7 @@ describe('dialer faults with 3 replicas', () => {
     const notCompleted = (await platform.db.query(`SELECT attempt_id, outcome, failure_reason, admitted_by FROM dialer.attempts WHERE outcome <> 'completed'`)).rows;
     const outcomes: Record<string, number> = {};
     for (const r of victimRows) outcomes[r.outcome] = (outcomes[r.outcome] ?? 0) + 1;
-    // eslint-disable-next-line no-console
+     
     console.log(`kill -9: ${openAtKill.length} attempts of the killed replica were open; outcomes ${JSON.stringify(outcomes)}; last slot back ${lastBackMs} ms after the kill; batch ${JSON.stringify({ completed: status.completed, failed: status.failed })}; not completed: ${JSON.stringify(notCompleted)}`);
   });
 });

@@ -1,9 +1,11 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { Client } from 'pg';
+
 import type { RunningPlatform } from '../support/platform';
 // The support modules read TEST_DATABASE_URL / TEST_NATS_URL when they load: both are imported
 // dynamically, after this test pointed those at its own servers.
@@ -84,7 +86,7 @@ class OwnNats {
     const deadline = Date.now() + 10_000;
     while (Date.now() < deadline) {
       const up = await new Promise<boolean>((resolve) => {
-        const socket = require('node:net').connect(this.port, '127.0.0.1');
+        const socket = connect(this.port, '127.0.0.1');
         socket.once('connect', () => (socket.destroy(), resolve(true)));
         socket.once('error', () => resolve(false));
       });
@@ -187,7 +189,7 @@ describe('dialer through NATS and PostgreSQL restarts (own servers)', () => {
     expect(await q(`SELECT attempt_id FROM dialer.sim_calls GROUP BY attempt_id HAVING count(*) > 1`)).toEqual([]);
     expect(await q(`SELECT to_phone FROM dialer.sim_calls GROUP BY to_phone HAVING count(*) > 1`)).toEqual([]);
     const contacts = await q<{ status: string; n: number }>(`SELECT status, count(*)::int AS n FROM scheduler.contacts WHERE batch_id = '${batchId}' GROUP BY status`);
-    // eslint-disable-next-line no-console
+     
     const outcomes = await q(`SELECT outcome, count(*)::int AS n FROM dialer.attempts WHERE batch_id = '${batchId}' GROUP BY outcome`);
     console.log(`${label}: completed ${Date.now() - restartedAt} ms after the restart; scheduler contact statuses ${JSON.stringify(contacts)}; attempt outcomes ${JSON.stringify(outcomes)}`);
     expect(contacts.every((c) => !['pending', 'queued', 'dialing', 'in_progress'].includes(c.status))).toBe(true);

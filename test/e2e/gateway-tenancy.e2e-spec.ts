@@ -1,6 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
+
 import WebSocket from 'ws';
+
 import { api, RunningPlatform, startPlatform, uploadCsv } from '../support/platform';
 
 /**

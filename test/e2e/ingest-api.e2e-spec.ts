@@ -3,6 +3,7 @@ import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { api, parseCsv, RunningPlatform, startPlatform, uploadCsv, waitForBatch } from '../support/platform';
 
 const MAX_UPLOAD = 20_000;

@@ -1,6 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
+
 import { Client } from 'pg';
+
 import { createIsolatedEnv, IsolatedEnv } from '../support/isolated-env';
 
 /**
@@ -116,7 +118,7 @@ describe('npm start supervises its processes', () => {
     const keys = attempts.rows.map((r) => `${r.contact_id}:${r.attempt}`);
     expect(new Set(keys).size).toBe(keys.length);
     expect(launcher.exitCode).toBeNull();
-    // eslint-disable-next-line no-console
+     
     console.log(`supervision: both processes back within ${backWithinMs} ms of the kill`);
   }, 240_000);
 });

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
+
 import { api, RunningPlatform, startPlatform, uploadCsv, waitForBatch } from '../support/platform';
 
 /**

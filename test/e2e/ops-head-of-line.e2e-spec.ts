@@ -1,5 +1,6 @@
 import { Subjects } from '@outdial/contracts';
-import { api, RunningPlatform, startPlatform, uploadCsv, waitForBatch } from '../support/platform';
+
+import { api, RunningPlatform, startPlatform, uploadCsv } from '../support/platform';
 
 /**
  * No head-of-line blocking: messages that cannot be applied (chunks of a batch nobody registered,
@@ -41,7 +42,7 @@ describe('no tenant stalls another', () => {
       }
       await new Promise((r) => setTimeout(r, 100));
     }
-    // eslint-disable-next-line no-console
+     
     console.log(`${label}: created in ${((createdAt - started) / 1000).toFixed(1)} s, then (s) ${JSON.stringify(marks)}`);
     expect(marks.completed).toBeDefined();
     return (Date.now() - started) / 1000;
@@ -100,7 +101,7 @@ describe('no tenant stalls another', () => {
     const deleted = await api(platform, `/api/batch-calls/${created.body.batch_id}`, { method: 'DELETE' });
     expect(deleted.status).toBe(200);
     const seconds = await threeContactBatchSeconds('after a deleted 200k batch');
-    // eslint-disable-next-line no-console
+     
     console.log(`3-contact batch completed ${seconds.toFixed(1)} s after a 200,000-row batch was deleted`);
     expect(seconds).toBeLessThan(10);
   }, 180_000);

@@ -1,5 +1,5 @@
-import { setOrgLimits } from './dialer-e2e-helpers';
 import { RunningPlatform, startPlatform, uploadCsv, waitForBatch } from '../support/platform';
+import { setOrgLimits } from './dialer-e2e-helpers';
 
 /**
  * Log levels mean something: an ordinary campaign (retries, refusals at the org limit, races

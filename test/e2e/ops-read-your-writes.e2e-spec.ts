@@ -38,7 +38,7 @@ describe('every batch write is visible on the next read', () => {
       const afterResume = await api(platform, `/api/batch-calls/${id}`);
       if (afterResume.body.status !== 'running') stale.push(`cycle ${i}: after resume read ${afterResume.body.status}`);
     }
-    // eslint-disable-next-line no-console
+     
     console.log(`1,000 pause/resume cycles with reads in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     expect(stale).toEqual([]);
   }, 600_000);

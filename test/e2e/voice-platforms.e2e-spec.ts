@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+
 import { connect, NatsConnection } from '@nats-io/transport-node';
+
 import { FakeBland } from '../support/fake-providers/fake-bland';
 import { FakeBolna } from '../support/fake-providers/fake-bolna';
 import { FakeElevenLabs } from '../support/fake-providers/fake-elevenlabs';

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+
 import { Client } from 'pg';
+
 import { createIsolatedEnv, IsolatedEnv } from './isolated-env';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports

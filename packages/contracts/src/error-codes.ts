@@ -39,13 +39,10 @@ export function isErrorCode(code: string): code is ErrorCode {
 }
 
 /**
- * The HTTP status of an error code (e.g. `not_found` -> 404). An unknown code (only possible from
- * untyped callers) answers 500, like `internal`.
+ * The HTTP status of an error code (e.g. `not_found` -> 404). A value outside the union (only
+ * possible from untyped JSON) answers 500, like `internal`.
  */
-export function httpStatusForErrorCode(code: ErrorCode): number;
-/** @deprecated pass an ErrorCode; a free string is only accepted until the apps moved. */
-export function httpStatusForErrorCode(code: string): number;
-export function httpStatusForErrorCode(code: string): number {
+export function httpStatusForErrorCode(code: ErrorCode): number {
   return isErrorCode(code) ? ERROR_HTTP_STATUS[code] : 500;
 }
 

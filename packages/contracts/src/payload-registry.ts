@@ -55,8 +55,6 @@ export function toValidatedInstance<T extends object>(cls: new () => T, raw: unk
 /** Turns a raw message of a logical subject into its payload class instance, or throws. */
 export function parsePayload<S extends EventSubject>(subject: S, raw: unknown): EventPayload<S>;
 export function parsePayload<S extends RpcSubject>(subject: S, raw: unknown): RpcRequest<S>;
-/** @deprecated pass a subject of the map (the type then follows); a caller-chosen `<T>` is unchecked. */
-export function parsePayload<T extends object = object>(subject: string, raw: unknown): T;
 export function parsePayload(subject: string, raw: unknown): object {
   const cls = PAYLOAD_CLASSES[subject];
   if (!cls) throw new Error(`no payload class registered for subject ${subject}`);

@@ -45,20 +45,10 @@ export class EventPublisher {
     readonly validate: boolean = true,
   ) {}
 
-  /**
-   * Publishes one event; resolves once JetStream stored it (10 s timeout).
-   * `msgId`: @deprecated, defaults to `payload.event_id` (which every event carries).
-   */
-  async publish<S extends EventSubject>(subject: S, payload: EventPayload<S>, msgId?: string): Promise<void>;
-  /**
-   * @deprecated pass a subject of `Subjects` (typed by the map) and drop the msgId (it is
-   * `payload.event_id`). Only a `string`-typed subject reaches this overload: a literal event
-   * subject with a wrong payload is still a compile error.
-   */
-  async publish<T extends string>(subject: T extends EventSubject ? never : T, payload: { event_id: string } & object, msgId?: string): Promise<void>;
-  async publish(subject: string, payload: { event_id: string } & object, msgId: string = payload.event_id): Promise<void> {
+  /** Publishes one event (msgID = `payload.event_id`); resolves once JetStream stored it (10 s timeout). */
+  async publish<S extends EventSubject>(subject: S, payload: EventPayload<S>): Promise<void> {
     validateOutgoing(subject, payload, this.validate);
-    await this.bus.publishSerialized(subject, JSON.stringify(payload), msgId, { validate: false });
+    await this.bus.publishSerialized(subject, JSON.stringify(payload), payload.event_id, { validate: false });
   }
 
   /**

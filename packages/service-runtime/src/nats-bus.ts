@@ -59,12 +59,9 @@ export class NatsBus {
   private uploadStore?: UploadStore;
 
   private constructor(
-    /** @deprecated use the ports (publishCore, subscribeCore, requestJson, ...); becomes private. */
-    readonly nc: NatsConnection,
-    /** @deprecated use publishSerialized / EventPublisher / uploadsStore(); becomes private. */
-    readonly js: JetStreamClient,
-    /** @deprecated use consumerStats() / deadLetterCounts(); becomes private. */
-    readonly jsm: JetStreamManager,
+    private readonly nc: NatsConnection,
+    private readonly js: JetStreamClient,
+    private readonly jsm: JetStreamManager,
     readonly prefix: string,
     private readonly options: NatsBusOptions = {},
   ) {}
@@ -182,26 +179,29 @@ export class NatsBus {
     }
   }
 
-  /** @deprecated use `uploadsStore()` (the UploadStore port). */
-  async uploads(): Promise<ObjectStore> {
+  /** The uploads object store (gateway -> ingest) as a port: put/get streams, info, delete. */
+  uploadsStore(): UploadStore {
+    this.uploadStore ??= new NatsUploadStore(
+      () => this.openUploads(),
+      (name) => this.readUpload(name),
+    );
+    return this.uploadStore;
+  }
+
+  /** The uploads bucket (created on first use). */
+  private async openUploads(): Promise<ObjectStore> {
     const objm = new Objm(this.nc);
     return objm.create(uploadsBucketName(this.prefix), { storage: StorageType.File });
   }
 
-  /** @deprecated use `uploadsStore().get(name)`. */
-  async readUpload(name: string): Promise<Readable | null> {
-    return readObjectStream(this.js, await this.uploads(), uploadsBucketName(this.prefix), name);
-  }
-
-  /** The uploads object store (gateway -> ingest) as a port: put/get streams, info, delete. */
-  uploadsStore(): UploadStore {
-    this.uploadStore ??= new NatsUploadStore(() => this.uploads(), (name) => this.readUpload(name));
-    return this.uploadStore;
+  /** One upload as a stream read with backpressure (see readObjectStream); null when missing. */
+  private async readUpload(name: string): Promise<Readable | null> {
+    return readObjectStream(this.js, await this.openUploads(), uploadsBucketName(this.prefix), name);
   }
 
   /**
    * @internal The raw clients, for the runtime's own transport and its tests only. Apps use the
-   * ports; this stays when `nc/js/jsm` become private.
+   * ports (`nc/js/jsm` are private).
    */
   connections(): { nc: NatsConnection; js: JetStreamClient; jsm: JetStreamManager } {
     return { nc: this.nc, js: this.js, jsm: this.jsm };

@@ -14,32 +14,17 @@ const GAUGE_SAMPLE_MS = 5_000;
  */
 export type OutboxEvent = TypedEvent;
 
-/** @deprecated an untyped event (`subject: string`): build an OutboxEvent (typed subject + payload) instead. */
-export interface LegacyOutboxEvent {
-  subject: string;
-  payload: { event_id: string } & object;
-}
-
 /**
- * Transactional outbox: events are written in the same transaction as the state change they
- * describe, and a relay publishes them afterwards (msgID = event id). A crash between commit and
- * publish delays an event; it never loses it.
+ * The enqueue side of the transactional outbox: writes events into the service schema's outbox
+ * table inside the caller's transaction, and publishes nothing. On its own (`Outbox.enqueueOnly`)
+ * it serves processes without a broker connection, such as the admin CLI: a running instance of
+ * the service relays the rows on its next tick.
  */
-export class Outbox {
-  private timer?: NodeJS.Timeout;
-  private draining?: Promise<void>;
-  private again = false;
-  private stopped = true;
-
+export class OutboxWriter {
   constructor(
-    private readonly db: Database,
-    private readonly publisher: EventPublisher,
-    private readonly logger: Logger,
-    private readonly metrics: Metrics,
-    private readonly intervalMs = 500,
-    private readonly batchSize = 500,
+    protected readonly db: Database,
     /** Validate payloads at enqueue (outside production): a wrong event fails its transaction. */
-    private readonly validate = true,
+    protected readonly validate = true,
   ) {}
 
   /**
@@ -47,10 +32,7 @@ export class Outbox {
    * commits). Outside production each payload is validated against its subject's class first
    * (InvalidPayloadError naming the field, so the transaction rolls back).
    */
-  async enqueue(client: SqlClient, events: readonly OutboxEvent[]): Promise<void>;
-  /** @deprecated pass typed OutboxEvents (subject from `Subjects`, payload of that subject's class). */
-  async enqueue(client: SqlClient, events: readonly LegacyOutboxEvent[]): Promise<void>;
-  async enqueue(client: SqlClient, events: readonly LegacyOutboxEvent[]): Promise<void> {
+  async enqueue(client: SqlClient, events: readonly OutboxEvent[]): Promise<void> {
     if (events.length === 0) return;
     const subjects: string[] = [];
     const payloads: string[] = [];
@@ -67,8 +49,44 @@ export class Outbox {
     );
   }
 
-  private get table(): string {
+  /** Nothing to publish from here: the events wait for a running relay (an `Outbox` that was started). */
+  kick(): void {}
+
+  protected get table(): string {
     return `"${this.db.schema}".outbox`;
+  }
+}
+
+/**
+ * Transactional outbox: events are written in the same transaction as the state change they
+ * describe, and a relay publishes them afterwards (msgID = event id). A crash between commit and
+ * publish delays an event; it never loses it.
+ */
+export class Outbox extends OutboxWriter {
+  /**
+   * An outbox that only enqueues: no publisher, no metrics, never started (`kick` does nothing).
+   * For processes that write a service's events without running its relay (the admin CLI, tests).
+   */
+  static enqueueOnly(db: Database, options: { validate?: boolean } = {}): OutboxWriter {
+    return new OutboxWriter(db, options.validate ?? true);
+  }
+
+  private timer?: NodeJS.Timeout;
+  private draining?: Promise<void>;
+  private again = false;
+  private stopped = true;
+
+  constructor(
+    db: Database,
+    private readonly publisher: EventPublisher,
+    private readonly logger: Logger,
+    private readonly metrics: Metrics,
+    private readonly intervalMs = 500,
+    private readonly batchSize = 500,
+    /** Validate payloads at enqueue (outside production): a wrong event fails its transaction. */
+    validate = true,
+  ) {
+    super(db, validate);
   }
 
   start(): void {
@@ -85,7 +103,7 @@ export class Outbox {
   }
 
   /** Publish what is pending now (call after a commit that enqueued events). */
-  kick(): void {
+  override kick(): void {
     if (this.stopped) return;
     if (this.draining) {
       this.again = true;

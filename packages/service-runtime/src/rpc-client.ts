@@ -12,9 +12,6 @@ export interface RpcEnvelope<T> {
   error?: { code: string; message: string; details?: unknown };
 }
 
-/** @deprecated renamed RpcEnvelope (contracts' `RpcReply<S>` is the reply type of a subject). */
-export type RpcReply<T> = RpcEnvelope<T>;
-
 /**
  * Turns an RPC error envelope into a ServiceError. A code outside the `ErrorCode` union (a newer
  * or broken peer) becomes `internal`, with a warn log naming it, never silently.
@@ -47,8 +44,6 @@ export class RpcClient {
   request(subject: typeof Subjects.reportingReport, payload: ReportQuery & { format: 'pdf' }, timeoutMs?: number): Promise<PdfReport>;
   request(subject: typeof Subjects.reportingReport, payload: ReportQuery & { format: 'json' }, timeoutMs?: number): Promise<BatchReport>;
   request<S extends RpcSubject>(subject: S, payload: RpcRequest<S>, timeoutMs?: number): Promise<RpcReplyOf<S>>;
-  /** @deprecated drop the `<T>`: the reply type follows from the subject. */
-  request<T>(subject: RpcSubject, payload: object, timeoutMs?: number): Promise<T>;
   async request(subject: RpcSubject, payload: object, timeoutMs = 10_000): Promise<unknown> {
     // Fail here, with the field named, rather than in the other service.
     validateOutgoing(subject, payload, this.validate);

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { IncomingMessage } from 'node:http';
+
 import { AcceptedCall, durationOf, FakePlatform, isE164 } from './fake-platform';
 
 /**

@@ -1,4 +1,5 @@
 import { IncomingMessage } from 'node:http';
+
 import { AcceptedCall, durationOf, FakePlatform, isE164 } from './fake-platform';
 
 /**

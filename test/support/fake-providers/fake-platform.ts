@@ -1,4 +1,5 @@
 import { IncomingMessage, Server, ServerResponse } from 'node:http';
+
 import { json, listen, sleep } from './http-server';
 
 /** What a scripted contact does on one attempt, in Outdial's words; each fake turns it into its platform's own events. */

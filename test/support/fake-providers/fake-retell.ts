@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { IncomingMessage } from 'node:http';
+
 import { AcceptedCall, durationOf, FakePlatform, isE164 } from './fake-platform';
 
 const END: Record<string, string> = { completed: 'user_hangup', busy: 'dial_busy', voicemail: 'voicemail_reached', no_answer: 'dial_no_answer' };

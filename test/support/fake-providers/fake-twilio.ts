@@ -1,5 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { Server } from 'node:http';
+
 import { json, listen, sleep } from './http-server';
 
 /**

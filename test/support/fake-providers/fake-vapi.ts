@@ -1,4 +1,5 @@
 import { IncomingMessage } from 'node:http';
+
 import { AcceptedCall, durationOf, FakePlatform, isE164 } from './fake-platform';
 
 const END: Record<string, string> = { completed: 'customer-ended-call', busy: 'customer-busy', voicemail: 'voicemail', no_answer: 'customer-did-not-answer' };
