@@ -7,7 +7,7 @@ import { GatewayTestDb, migratedGatewayDb } from './gateway-db';
 
 /** The outbox the admin CLI uses too: the runtime's Outbox, enqueue only, kicks counted. */
 function countingOutbox(db: Database): DirectoryOutbox & { kicks: number } {
-  const real = new Outbox(db, {} as never, {} as never, {} as never);
+  const real = Outbox.enqueueOnly(db);
   // enqueue validates each payload against its subject's class (outside production), as in the gateway.
   const outbox = { kicks: 0, enqueue: (client: Parameters<Outbox['enqueue']>[0], events: OutboxEvent[]) => real.enqueue(client, events), kick: () => void outbox.kicks++ };
   return outbox;

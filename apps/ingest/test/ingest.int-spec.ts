@@ -520,14 +520,10 @@ describe('ingest service', () => {
   }
 
   async function drained(): Promise<void> {
-    const { jsm } = running.runtime.bus;
-    await waitFor(async () => {
-      for (const stream of ['CALL', 'BATCH']) {
-        for await (const consumer of jsm.consumers.list(prefixedStreamName(env.prefix, stream))) {
-          if (consumer.num_pending > 0 || consumer.num_ack_pending > 0) return false;
-        }
-      }
-      return true;
-    });
+    await waitFor(async () =>
+      (await running.runtime.bus.consumerStats())
+        .filter((consumer) => consumer.stream_base === 'CALL' || consumer.stream_base === 'BATCH')
+        .every((consumer) => consumer.num_pending === 0 && consumer.num_ack_pending === 0),
+    );
   }
 });

@@ -143,7 +143,7 @@ describe('reporting service against the real PostgreSQL and NATS', () => {
 
   /** The same event again under a new msgID: JetStream does not dedupe it, as after a redelivery. */
   async function publishAgain<S extends EventSubject>(subject: S, payload: { event_id: string; [field: string]: unknown }): Promise<void> {
-    await running.runtime.publisher.publish(subject, payload as EventPayload<S>, `${payload.event_id}#again-${++republished}`);
+    await running.runtime.bus.publishSerialized(subject, JSON.stringify(payload), `${payload.event_id}#again-${++republished}`);
   }
 
   async function waitFor(predicate: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {

@@ -1,3 +1,5 @@
+import type { RowIssue } from './batch-ingest';
+
 /**
  * Error codes shared by every service and the public API
  * (`{"error": {"code", "message", "details"}}`), with the HTTP status each maps to.
@@ -75,6 +77,11 @@ export interface FileLocationDetail {
   [context: string]: unknown;
 }
 
+/** The rows that made a request fail (e.g. no valid number among those given), as the validation report lists them. */
+export interface RowIssuesDetail {
+  issues: RowIssue[];
+}
+
 /** Free context (JSON object) for codes without a dedicated shape. */
 export type ErrorContext = { readonly [key: string]: unknown };
 
@@ -83,15 +90,15 @@ export type ErrorContext = { readonly [key: string]: unknown };
  * object per code. Wire format unchanged: `{"error":{"code","message","details"}}`.
  */
 export interface ErrorDetailsMap {
-  validation_failed: FieldError[] | FieldDetail | ErrorContext;
+  validation_failed: FieldError[] | FieldDetail | RowIssuesDetail;
   missing_phone_column: ErrorContext;
   invalid_file: FileLocationDetail;
   invalid_utf8: FileLocationDetail;
   unauthorized: ErrorContext;
   forbidden: ErrorContext;
-  not_found: FieldDetail | ErrorContext;
+  not_found: FieldDetail;
   invalid_transition: ErrorContext;
-  conflict: FieldDetail | { idempotency_key: string } | ErrorContext;
+  conflict: FieldDetail | { idempotency_key: string };
   payload_too_large: LimitDetail;
   too_many_rows: LimitDetail;
   unsupported_media_type: ErrorContext;

@@ -55,6 +55,8 @@ export function toValidatedInstance<T extends object>(cls: new () => T, raw: unk
 /** Turns a raw message of a logical subject into its payload class instance, or throws. */
 export function parsePayload<S extends EventSubject>(subject: S, raw: unknown): EventPayload<S>;
 export function parsePayload<S extends RpcSubject>(subject: S, raw: unknown): RpcRequest<S>;
+/** A subject known only at run time (the transport's handlers): the instance, untyped. */
+export function parsePayload(subject: string, raw: unknown): object;
 export function parsePayload(subject: string, raw: unknown): object {
   const cls = PAYLOAD_CLASSES[subject];
   if (!cls) throw new Error(`no payload class registered for subject ${subject}`);

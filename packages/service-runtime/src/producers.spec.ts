@@ -89,7 +89,7 @@ describe('Outbox.enqueue', () => {
   function outbox(validate: boolean) {
     const client = { query: jest.fn().mockResolvedValue({ rows: [] }) };
     const db = { schema: 'dialer' };
-    const box = new Outbox(db as never, {} as never, {} as never, {} as never, 500, 500, validate);
+    const box = Outbox.enqueueOnly(db as never, { validate });
     return { box, client };
   }
 

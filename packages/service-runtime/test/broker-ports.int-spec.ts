@@ -25,7 +25,6 @@ describe('broker ports of NatsBus (apps never touch nc/js/jsm)', () => {
   });
 
   afterAll(async () => {
-    await (await bus.uploads()).destroy().catch(() => undefined);
     await bus.close();
     await env.cleanup();
   });

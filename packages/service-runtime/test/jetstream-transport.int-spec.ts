@@ -46,7 +46,7 @@ describe('JetStream transport against the real NATS server', () => {
     await env?.cleanup();
   });
 
-  const event = (id: string, reason: string) => ({
+  const event = (id: string, reason: string): BatchStatusChangedEvent => ({
     event_id: id,
     org_id: 'org-1',
     batch_id: 'b-1',
@@ -78,7 +78,7 @@ describe('JetStream transport against the real NATS server', () => {
   }
 
   it('redelivers a message whose handler throws, until the handler succeeds', async () => {
-    await running.runtime.publisher.publish(Subjects.batchStatusChanged, event('e-fail-twice', 'fail-twice'), 'e-fail-twice');
+    await running.runtime.publisher.publish(Subjects.batchStatusChanged, event('e-fail-twice', 'fail-twice'));
     await waitFor(() => (seen.get('e-fail-twice') ?? []).length >= 3);
     await new Promise((r) => setTimeout(r, 500));
     expect(seen.get('e-fail-twice')).toEqual([1, 2, 3]);
@@ -97,7 +97,7 @@ describe('JetStream transport against the real NATS server', () => {
   });
 
   it('gives up after max_deliver deliveries and dead-letters the message', async () => {
-    await running.runtime.publisher.publish(Subjects.batchStatusChanged, event('e-always', 'always-transient'), 'e-always');
+    await running.runtime.publisher.publish(Subjects.batchStatusChanged, event('e-always', 'always-transient'));
     await waitFor(async () => (await deadLetters()).some((d) => d.data.includes('e-always')));
     expect(seen.get('e-always')).toEqual([1, 2, 3, 4]);
     const letter = (await deadLetters()).find((d) => d.data.includes('e-always'))!;
@@ -127,8 +127,8 @@ describe('JetStream transport against the real NATS server', () => {
   }, 30_000);
 
   it('drops a duplicate publish with the same msgID', async () => {
-    await running.runtime.publisher.publish(Subjects.batchStatusChanged, event('e-dup', 'ok'), 'e-dup');
-    await running.runtime.publisher.publish(Subjects.batchStatusChanged, event('e-dup', 'ok'), 'e-dup');
+    await running.runtime.publisher.publish(Subjects.batchStatusChanged, event('e-dup', 'ok'));
+    await running.runtime.publisher.publish(Subjects.batchStatusChanged, event('e-dup', 'ok'));
     await waitFor(() => seen.has('e-dup'));
     await new Promise((r) => setTimeout(r, 500));
     expect(seen.get('e-dup')).toEqual([1]);

@@ -1,5 +1,5 @@
 import { Controller, Delete, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
-import { CreatedWebhookEndpoint, DEFAULT_LIST_PAGE_SIZE, ListPage, MAX_LIST_PAGE_SIZE, Subjects, WebhookDeliveryView, WebhookEndpointView } from '@outdial/contracts';
+import { CreatedWebhookEndpoint, CreateWebhookCommand, DEFAULT_LIST_PAGE_SIZE, ListPage, MAX_LIST_PAGE_SIZE, Subjects, WebhookDeliveryView, WebhookEndpointView } from '@outdial/contracts';
 import { RpcClient, ServiceError } from '@outdial/service-runtime';
 import type { Request } from 'express';
 
@@ -30,7 +30,7 @@ export class WebhooksController {
     const unknown = Object.keys(body).filter((k) => !BODY_FIELDS.includes(k));
     if (unknown.length > 0) throw new ServiceError('validation_failed', `unknown field(s) ${unknown.join(', ')}`, unknown.map((field) => ({ field, problems: ['unknown field'] })));
     // The RPC payload class validates url (http/https), events (SPEC §8 types) and description.
-    return this.rpc.request(Subjects.reportingWebhookCreate, { ...(body as object), org_id: auth.org_id });
+    return this.rpc.request(Subjects.reportingWebhookCreate, { ...(body as Omit<CreateWebhookCommand, 'org_id'>), org_id: auth.org_id });
   }
 
   @Get()

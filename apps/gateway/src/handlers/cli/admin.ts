@@ -1,14 +1,11 @@
 import { MEMBER_ROLES, MemberRole } from '@outdial/contracts';
 import {
   BaseServiceEnv,
-  createLogger,
   createPool,
   Database,
   ensureDatabaseExists,
-  EventPublisher,
   IsSecretsKey,
   loadConfig,
-  Metrics,
   Outbox,
   runMigrations,
   SecretBox,
@@ -20,7 +17,7 @@ import { AgentSecretsVault } from '../../adapters/agent-secrets-vault';
 import { TokenCache } from '../../adapters/token-cache';
 import { ORG_ID_PATTERN } from '../../domain/directory-rules';
 import { DirectoryAgentsRepository } from '../../persistence/directory-agents.repository';
-import { DirectoryOutbox, DirectoryUnitOfWork } from '../../persistence/directory-unit-of-work';
+import { DirectoryUnitOfWork } from '../../persistence/directory-unit-of-work';
 import { GATEWAY_MIGRATIONS } from '../../persistence/migrations';
 import { OrgsRepository } from '../../persistence/orgs.repository';
 import { PhoneNumbersRepository } from '../../persistence/phone-numbers.repository';
@@ -189,7 +186,8 @@ export class AdminDirectory {
   readonly ensureDefaultOrg: EnsureDefaultOrgUseCase;
 
   constructor(db: Database, secrets: SecretBox) {
-    const unitOfWork = new DirectoryUnitOfWork(db, enqueueOnlyOutbox(db));
+    // Enqueue only (the CLI publishes nothing): a running gateway's outbox relay publishes the events.
+    const unitOfWork = new DirectoryUnitOfWork(db, Outbox.enqueueOnly(db));
     const vault = new AgentSecretsVault(secrets);
     this.orgs = new OrgsRepository(db);
     this.agents = new DirectoryAgentsRepository(db);
@@ -209,11 +207,6 @@ export class AdminDirectory {
     this.republish = new RepublishDirectoryUseCase(unitOfWork, this.orgs, this.agents);
     this.ensureDefaultOrg = new EnsureDefaultOrgUseCase(this.createOrg, this.createAgent, this.addNumber, this.agents, this.numbers, this.tokens);
   }
-}
-
-/** The runtime's Outbox over the CLI's database, for `enqueue` only (never started, so `kick` does nothing and nothing is published). */
-function enqueueOnlyOutbox(db: Database): DirectoryOutbox {
-  return new Outbox(db, {} as EventPublisher, createLogger('gateway-admin', 'silent'), {} as Metrics);
 }
 
 /**

@@ -18,6 +18,8 @@ function single(field: string, value: QueryValue): string | undefined {
 }
 
 /** An integer parameter within [min, max]; absent -> the default. */
+export function intParam(field: string, value: QueryValue, options: { min: number; max: number; default: number }): number;
+export function intParam(field: string, value: QueryValue, options: { min: number; max: number; default?: number }): number | undefined;
 export function intParam(field: string, value: QueryValue, options: { min: number; max: number; default?: number }): number | undefined {
   const text = single(field, value);
   if (text === undefined || text.trim() === '') return options.default;
@@ -37,7 +39,7 @@ export function oneOfIntParam(field: string, value: QueryValue, allowed: readonl
 }
 
 /** A list parameter: `?status=a,b` or `?status=a&status=b`, each value among `allowed`. */
-export function listParam(field: string, value: QueryValue, allowed: readonly string[]): string[] | undefined {
+export function listParam<T extends string>(field: string, value: QueryValue, allowed: readonly T[]): T[] | undefined {
   if (value === undefined) return undefined;
   const parts = (Array.isArray(value) ? value : [value]).flatMap((v) => {
     if (typeof v !== 'string') throw invalid(field, 'must be a plain value');
@@ -45,9 +47,10 @@ export function listParam(field: string, value: QueryValue, allowed: readonly st
   });
   const values = [...new Set(parts.map((p) => p.trim()).filter((p) => p !== ''))];
   if (values.length === 0) return undefined;
-  const unknown = values.filter((v) => !allowed.includes(v));
+  const isAllowed = (v: string): v is T => (allowed as readonly string[]).includes(v);
+  const unknown = values.filter((v) => !isAllowed(v));
   if (unknown.length > 0) throw invalid(field, `unknown value(s) ${unknown.join(', ')}; use ${allowed.join(', ')}`);
-  return values;
+  return values.filter(isAllowed);
 }
 
 /** An ISO 8601 instant (a date alone means its UTC midnight), normalized to ISO. */
