@@ -13,7 +13,14 @@ const LITERAL_SCHEMA_SQL = String.raw`/\b(FROM|INTO|UPDATE|JOIN|TABLE|ON)\s+"?(g
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/node_modules/**', '**/coverage/**', 'packages/client/src/schema.ts', 'bench/data/**', 'bench/out/**'],
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      '**/coverage/**',
+      'packages/client/src/schema.ts',
+      'bench/data/**',
+      'bench/out/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -22,19 +29,29 @@ export default tseslint.config(
     rules: {
       'simple-import-sort/imports': 'error',
       'simple-import-sort/exports': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
       '@typescript-eslint/no-explicit-any': 'error',
       'no-constant-condition': ['error', { checkLoops: false }],
     },
   },
   {
     // Type-aware rules: promises that nobody awaits or handles are lost errors.
-    files: ['apps/{gateway,ingest,scheduler,dialer,reporting}/**/*.ts', 'packages/*/{src,test}/**/*.ts', 'test/**/*.ts'],
+    files: [
+      'apps/{gateway,ingest,scheduler,dialer,reporting}/**/*.ts',
+      'packages/*/{src,test}/**/*.ts',
+      'test/**/*.ts',
+    ],
     languageOptions: { parserOptions: { project: './tsconfig.eslint.json', tsconfigRootDir: import.meta.dirname } },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/await-thenable': 'error',
-      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false, attributes: false } }],
+      '@typescript-eslint/no-misused-promises': [
+        'error',
+        { checksVoidReturn: { arguments: false, attributes: false } },
+      ],
     },
   },
   {
@@ -55,18 +72,41 @@ export default tseslint.config(
     // The services: the broker stays behind the runtime's ports, and SQL takes its schema from `Database`.
     files: ['apps/{gateway,ingest,scheduler,dialer,reporting}/src/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['@nats-io/*'], message: 'Use the ports of @outdial/service-runtime (publish, request, subscribe, object store, consumer stats).' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@nats-io/*'],
+              message:
+                'Use the ports of @outdial/service-runtime (publish, request, subscribe, object store, consumer stats).',
+            },
+          ],
+        },
+      ],
       'no-restricted-syntax': [
         'error',
-        { selector: `TemplateElement[value.raw=${LITERAL_SCHEMA_SQL}]`, message: 'SQL names a schema literally; take it from Database (db.schema).' },
-        { selector: `Literal[value=${LITERAL_SCHEMA_SQL}]`, message: 'SQL names a schema literally; take it from Database (db.schema).' },
+        {
+          selector: `TemplateElement[value.raw=${LITERAL_SCHEMA_SQL}]`,
+          message: 'SQL names a schema literally; take it from Database (db.schema).',
+        },
+        {
+          selector: `Literal[value=${LITERAL_SCHEMA_SQL}]`,
+          message: 'SQL names a schema literally; take it from Database (db.schema).',
+        },
       ],
     },
   },
   {
     files: ['packages/contracts/src/**/*.ts'],
     rules: {
-      'no-restricted-syntax': ['error', { selector: 'TSAsExpression > TSAsExpression[typeAnnotation.type="TSUnknownKeyword"]', message: 'No `as unknown as` in contracts: type the subject map instead.' }],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'TSAsExpression > TSAsExpression[typeAnnotation.type="TSUnknownKeyword"]',
+          message: 'No `as unknown as` in contracts: type the subject map instead.',
+        },
+      ],
     },
   },
   {

@@ -33,7 +33,9 @@ async function freePort() {
  */
 async function assignPorts(dialerReplicas, fixed, gatewayPort, schedulerReplicas = 1) {
   if (fixed) {
-    const schedulers = Array.from({ length: schedulerReplicas }, (_, i) => (i === 0 ? gatewayPort + 2 : gatewayPort + 30 + i));
+    const schedulers = Array.from({ length: schedulerReplicas }, (_, i) =>
+      i === 0 ? gatewayPort + 2 : gatewayPort + 30 + i,
+    );
     return {
       gateway: gatewayPort,
       ingest: gatewayPort + 1,
@@ -43,7 +45,13 @@ async function assignPorts(dialerReplicas, fixed, gatewayPort, schedulerReplicas
       dialers: Array.from({ length: dialerReplicas }, (_, i) => gatewayPort + 10 + i),
     };
   }
-  const ports = { gateway: await freePort(), ingest: await freePort(), schedulers: [], reporting: await freePort(), dialers: [] };
+  const ports = {
+    gateway: await freePort(),
+    ingest: await freePort(),
+    schedulers: [],
+    reporting: await freePort(),
+    dialers: [],
+  };
   for (let i = 0; i < schedulerReplicas; i++) ports.schedulers.push(await freePort());
   ports.scheduler = ports.schedulers[0];
   for (let i = 0; i < dialerReplicas; i++) ports.dialers.push(await freePort());
@@ -53,7 +61,8 @@ async function assignPorts(dialerReplicas, fixed, gatewayPort, schedulerReplicas
 async function waitReady(url, child, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${url} exited (${child.signalCode || `code ${child.exitCode}`}) before it was ready`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`${url} exited (${child.signalCode || `code ${child.exitCode}`}) before it was ready`);
     try {
       const response = await fetch(url);
       if (response.status === 200) return;
@@ -73,7 +82,8 @@ async function waitReady(url, child, timeoutMs) {
  */
 function heapArgs(env) {
   const heapMb = Number(env.SERVICE_HEAP_MB ?? 512);
-  if (!Number.isInteger(heapMb) || heapMb < 0) throw new Error(`SERVICE_HEAP_MB must be a whole number of MB (0 = V8's default), not "${env.SERVICE_HEAP_MB}"`);
+  if (!Number.isInteger(heapMb) || heapMb < 0)
+    throw new Error(`SERVICE_HEAP_MB must be a whole number of MB (0 = V8's default), not "${env.SERVICE_HEAP_MB}"`);
   return heapMb > 0 ? [`--max-old-space-size=${heapMb}`] : [];
 }
 
@@ -107,9 +117,11 @@ const SUPERVISE_DEFAULTS = {
  */
 function shareClock(env) {
   if (!env.CLOCK_START_AT) return;
-  if (env.CLOCK_OFFSET_MS && env.CLOCK_OFFSET_MS !== '0') throw new Error('set CLOCK_START_AT or CLOCK_OFFSET_MS, not both');
+  if (env.CLOCK_OFFSET_MS && env.CLOCK_OFFSET_MS !== '0')
+    throw new Error('set CLOCK_START_AT or CLOCK_OFFSET_MS, not both');
   const at = /(Z|[+-]\d{2}:?\d{2})$/.test(env.CLOCK_START_AT) ? Date.parse(env.CLOCK_START_AT) : Number.NaN;
-  if (Number.isNaN(at)) throw new Error(`CLOCK_START_AT must be an ISO 8601 instant with Z or a UTC offset, not "${env.CLOCK_START_AT}"`);
+  if (Number.isNaN(at))
+    throw new Error(`CLOCK_START_AT must be an ISO 8601 instant with Z or a UTC offset, not "${env.CLOCK_START_AT}"`);
   env.CLOCK_OFFSET_MS = String(at - Date.now());
   delete env.CLOCK_START_AT;
 }
@@ -119,12 +131,19 @@ async function launchPlatform(options = {}) {
   shareClock(env);
   const dialerReplicas = options.dialerReplicas ?? 1;
   const schedulerReplicas = options.schedulerReplicas ?? 1;
-  const ports = await assignPorts(dialerReplicas, options.fixedPorts ?? false, options.gatewayPort ?? 8010, schedulerReplicas);
+  const ports = await assignPorts(
+    dialerReplicas,
+    options.fixedPorts ?? false,
+    options.gatewayPort ?? 8010,
+    schedulerReplicas,
+  );
   // Providers call back through the gateway: unless told otherwise, its address here.
   if (!env.PUBLIC_BASE_URL) env.PUBLIC_BASE_URL = `http://127.0.0.1:${ports.gateway}`;
   const processes = [];
 
-  const supervise = options.supervise ? { ...SUPERVISE_DEFAULTS, ...(options.supervise === true ? {} : options.supervise) } : undefined;
+  const supervise = options.supervise
+    ? { ...SUPERVISE_DEFAULTS, ...(options.supervise === true ? {} : options.supervise) }
+    : undefined;
   let stopping = false;
 
   const spawnChild = (handle) => {
@@ -136,7 +155,11 @@ async function launchPlatform(options = {}) {
         REPLICA_ID: String(handle.replicaId ?? 0),
         ...(handle.service === 'gateway' ? {} : { HTTP_HOST: env.SERVICE_HTTP_HOST || '127.0.0.1' }),
       },
-      stdio: ['ignore', options.stdio === 'inherit' ? 'inherit' : 'pipe', options.stdio === 'inherit' ? 'inherit' : 'pipe'],
+      stdio: [
+        'ignore',
+        options.stdio === 'inherit' ? 'inherit' : 'pipe',
+        options.stdio === 'inherit' ? 'inherit' : 'pipe',
+      ],
     });
     if (options.stdio !== 'inherit') {
       for (const stream of [child.stdout, child.stderr]) {
@@ -171,11 +194,24 @@ async function launchPlatform(options = {}) {
     handle.crashes.push(now);
     const reason = signal || `code ${code}`;
     if (handle.crashes.length > supervise.maxCrashes) {
-      supervise.onEvent({ type: 'give-up', name: handle.name, reason, crashes: handle.crashes.length, windowMs: supervise.windowMs });
+      supervise.onEvent({
+        type: 'give-up',
+        name: handle.name,
+        reason,
+        crashes: handle.crashes.length,
+        windowMs: supervise.windowMs,
+      });
       return;
     }
     const delayMs = Math.min(supervise.maxBackoffMs, supervise.backoffMs * 2 ** (handle.crashes.length - 1));
-    supervise.onEvent({ type: 'restarting', name: handle.name, reason, delayMs, crashes: handle.crashes.length, windowMs: supervise.windowMs });
+    supervise.onEvent({
+      type: 'restarting',
+      name: handle.name,
+      reason,
+      delayMs,
+      crashes: handle.crashes.length,
+      windowMs: supervise.windowMs,
+    });
     handle.restartTimer = setTimeout(async () => {
       handle.restartTimer = undefined;
       if (stopping || handle.stoppedOnPurpose) return;

@@ -35,13 +35,19 @@ async function main() {
       onEvent(event) {
         const at = new Date().toISOString();
         if (event.type === 'restarting') {
-          console.error(`[launcher ${at}] ${event.name} exited (${event.reason}); restarting in ${(event.delayMs / 1000).toFixed(1)} s (exit ${event.crashes} in the last ${event.windowMs / 1000} s)`);
+          console.error(
+            `[launcher ${at}] ${event.name} exited (${event.reason}); restarting in ${(event.delayMs / 1000).toFixed(1)} s (exit ${event.crashes} in the last ${event.windowMs / 1000} s)`,
+          );
         } else if (event.type === 'restarted') {
-          console.error(`[launcher ${at}] ${event.name} is back (pid ${event.pid}, ready in ${(event.readyMs / 1000).toFixed(1)} s)`);
+          console.error(
+            `[launcher ${at}] ${event.name} is back (pid ${event.pid}, ready in ${(event.readyMs / 1000).toFixed(1)} s)`,
+          );
         } else if (event.type === 'restart-failed') {
           console.error(`[launcher ${at}] ${event.name} did not come back: ${event.reason}`);
         } else if (event.type === 'give-up') {
-          console.error(`[launcher ${at}] ${event.name} exited ${event.crashes} times in ${event.windowMs / 1000} s (last: ${event.reason}); giving up and stopping the platform`);
+          console.error(
+            `[launcher ${at}] ${event.name} exited ${event.crashes} times in ${event.windowMs / 1000} s (last: ${event.reason}); giving up and stopping the platform`,
+          );
           void stop(1);
         }
       },

@@ -52,7 +52,15 @@ async function run(replicas) {
   await admin.query(`CREATE DATABASE ${dbName}`);
   const dbUrl = new URL(BASE_DB);
   dbUrl.pathname = `/${dbName}`;
-  const env = { ...process.env, DATABASE_URL: dbUrl.toString(), NATS_URL, NATS_PREFIX: prefix, LOG_LEVEL: 'error', SIM_TIME_SCALE: '0.0001', DIALER_ADMISSION_RETRY_MS: '20' };
+  const env = {
+    ...process.env,
+    DATABASE_URL: dbUrl.toString(),
+    NATS_URL,
+    NATS_PREFIX: prefix,
+    LOG_LEVEL: 'error',
+    SIM_TIME_SCALE: '0.0001',
+    DIALER_ADMISSION_RETRY_MS: '20',
+  };
   const children = [];
   const { connect } = await import('@nats-io/transport-node');
   const { jetstream } = await import('@nats-io/jetstream');
@@ -61,7 +69,11 @@ async function run(replicas) {
   try {
     for (let i = 0; i < replicas; i++) {
       const port = await freePort();
-      const child = spawn(process.execPath, [path.join(ROOT, 'apps', 'dialer', 'dist', 'main.js')], { cwd: ROOT, env: { ...env, HTTP_PORT: String(port), REPLICA_ID: String(i) }, stdio: ['ignore', 'ignore', 'inherit'] });
+      const child = spawn(process.execPath, [path.join(ROOT, 'apps', 'dialer', 'dist', 'main.js')], {
+        cwd: ROOT,
+        env: { ...env, HTTP_PORT: String(port), REPLICA_ID: String(i) },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
       children.push(child);
       await waitReady(`http://127.0.0.1:${port}/health/ready`, child);
     }
@@ -70,10 +82,19 @@ async function run(replicas) {
     const subject = (s) => `${prefix}.${s}`;
     // Limits high enough not to bind: this measures the path, not the limits.
     for (let o = 0; o < orgs; o++) {
-      const event = { event_id: `bench-org-${o}`, org_id: `org-${o}`, max_concurrent_calls: 100000, calls_per_second: 100000, compliance_guard: true, version: 1, at: new Date().toISOString() };
+      const event = {
+        event_id: `bench-org-${o}`,
+        org_id: `org-${o}`,
+        max_concurrent_calls: 100000,
+        calls_per_second: 100000,
+        compliance_guard: true,
+        version: 1,
+        at: new Date().toISOString(),
+      };
       await js.publish(subject('v1.org.settings_changed'), JSON.stringify(event), { msgID: event.event_id });
     }
-    while ((await db.query(`SELECT count(*)::int AS n FROM dialer.org_budgets`)).rows[0].n < orgs) await new Promise((r) => setTimeout(r, 50));
+    while ((await db.query(`SELECT count(*)::int AS n FROM dialer.org_budgets`)).rows[0].n < orgs)
+      await new Promise((r) => setTimeout(r, 50));
 
     const dialRequest = (phase, i) => {
       const contact = `${phase}-${i}`;
@@ -94,7 +115,14 @@ async function run(replicas) {
       };
     };
     const measure = async (phase, count) => {
-      while ((await db.query(`SELECT count(*)::int AS n FROM dialer.attempts WHERE contact_id LIKE $1 AND started_at IS NOT NULL`, [`${phase}-%`])).rows[0].n < count) {
+      while (
+        (
+          await db.query(
+            `SELECT count(*)::int AS n FROM dialer.attempts WHERE contact_id LIKE $1 AND started_at IS NOT NULL`,
+            [`${phase}-%`],
+          )
+        ).rows[0].n < count
+      ) {
         await new Promise((r) => setTimeout(r, 100));
       }
       const { rows } = await db.query(
@@ -106,12 +134,22 @@ async function run(replicas) {
       const admit = rows.map((r) => Number(r.admit_ms)).sort((a, b) => a - b);
       const start = rows.map((r) => Number(r.start_ms)).sort((a, b) => a - b);
       const spanMs = Math.max(...rows.map((r) => Number(r.started))) - Math.min(...rows.map((r) => Number(r.req)));
-      return { count: rows.length, per_second: Math.round((rows.length / spanMs) * 1000), admit_p50_ms: Math.round(quantile(admit, 0.5)), admit_p99_ms: Math.round(quantile(admit, 0.99)), start_p50_ms: Math.round(quantile(start, 0.5)), start_p99_ms: Math.round(quantile(start, 0.99)) };
+      return {
+        count: rows.length,
+        per_second: Math.round((rows.length / spanMs) * 1000),
+        admit_p50_ms: Math.round(quantile(admit, 0.5)),
+        admit_p99_ms: Math.round(quantile(admit, 0.99)),
+        start_p50_ms: Math.round(quantile(start, 0.5)),
+        start_p99_ms: Math.round(quantile(start, 0.99)),
+      };
     };
 
     // Burst: every request released at once; the dialers drain the queue as fast as they can.
     const burst = [];
-    for (let i = 0; i < requests; i++) burst.push(js.publish(subject('v1.dial.requested'), JSON.stringify(dialRequest('burst', i)), { msgID: `burst-${i}` }));
+    for (let i = 0; i < requests; i++)
+      burst.push(
+        js.publish(subject('v1.dial.requested'), JSON.stringify(dialRequest('burst', i)), { msgID: `burst-${i}` }),
+      );
     await Promise.all(burst);
     const burstFigures = await measure('burst', requests);
 
@@ -124,7 +162,15 @@ async function run(replicas) {
       await js.publish(subject('v1.dial.requested'), JSON.stringify(dialRequest('paced', i)), { msgID: `paced-${i}` });
     }
     const pacedFigures = await measure('paced', pacedCount);
-    console.log(JSON.stringify({ bench: 'dial', replicas, orgs, burst: burstFigures, paced: { rate_per_second: pacedPerSecond, ...pacedFigures } }));
+    console.log(
+      JSON.stringify({
+        bench: 'dial',
+        replicas,
+        orgs,
+        burst: burstFigures,
+        paced: { rate_per_second: pacedPerSecond, ...pacedFigures },
+      }),
+    );
   } finally {
     for (const child of children) child.kill('SIGTERM');
     await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r() : c.once('exit', r)))));

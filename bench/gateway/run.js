@@ -40,11 +40,21 @@ async function direct(rpc, query, ms) {
     }),
   );
   latencies.sort((a, b) => a - b);
-  return { requests_per_second: Math.round(latencies.length / (ms / 1000)), p50_ms: +percentile(latencies, 50).toFixed(2), p99_ms: +percentile(latencies, 99).toFixed(2), errors };
+  return {
+    requests_per_second: Math.round(latencies.length / (ms / 1000)),
+    p50_ms: +percentile(latencies, 50).toFixed(2),
+    p99_ms: +percentile(latencies, 99).toFixed(2),
+    errors,
+  };
 }
 
 async function viaGateway(url, token, ms) {
-  const result = await autocannon({ url, connections, duration: Math.round(ms / 1000), headers: { authorization: `Bearer ${token}` } });
+  const result = await autocannon({
+    url,
+    connections,
+    duration: Math.round(ms / 1000),
+    headers: { authorization: `Bearer ${token}` },
+  });
   return {
     requests_per_second: Math.round(result.requests.average),
     p50_ms: result.latency.p50,
@@ -71,7 +81,12 @@ async function main() {
   const token = `bench-${id}`;
   bootstrapDefaultOrg(env, token);
   const platform = await launchPlatform({ env, dialerReplicas: 1, stdio: 'pipe' });
-  const bus = await NatsBus.connect(process.env.NATS_URL || 'nats://127.0.0.1:4222', prefix, 'bench-gateway', createLogger('bench', 'error'));
+  const bus = await NatsBus.connect(
+    process.env.NATS_URL || 'nats://127.0.0.1:4222',
+    prefix,
+    'bench-gateway',
+    createLogger('bench', 'error'),
+  );
   try {
     // A batch of 100 contacts scheduled a day ahead: a real status to read, no calls competing for CPU.
     const rows = ['phone,name'];
@@ -80,7 +95,13 @@ async function main() {
     form.append('file', new Blob([rows.join('\n')], { type: 'text/csv' }), 'bench.csv');
     form.append('agent_id', 'agent-demo');
     form.append('scheduled_start_time', new Date(Date.now() + 86_400_000).toISOString());
-    const created = await (await fetch(`${platform.gatewayUrl}/api/batch-calls`, { method: 'POST', body: form, headers: { Authorization: `Bearer ${token}` } })).json();
+    const created = await (
+      await fetch(`${platform.gatewayUrl}/api/batch-calls`, {
+        method: 'POST',
+        body: form,
+        headers: { Authorization: `Bearer ${token}` },
+      })
+    ).json();
     if (!created.batch_id) throw new Error(JSON.stringify(created));
     const url = `${platform.gatewayUrl}/api/batch-calls/${created.batch_id}`;
     const rpc = new RpcClient(bus);

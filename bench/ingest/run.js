@@ -47,7 +47,9 @@ async function main() {
 
   const id = randomBytes(4).toString('hex');
   const dbName = `outdial_bench_${id}`;
-  const admin = new Client({ connectionString: process.env.BENCH_ADMIN_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres' });
+  const admin = new Client({
+    connectionString: process.env.BENCH_ADMIN_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
+  });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${dbName}`);
   const env = {
@@ -58,7 +60,10 @@ async function main() {
   };
   const token = `bench-${id}`;
   bootstrapDefaultOrg(env, token);
-  const onLog = process.env.BENCH_LOG ? (service, line) => service === 'ingest' && /ingested|handed|failed|error/i.test(line) && console.error(`${service}: ${line}`) : undefined;
+  const onLog = process.env.BENCH_LOG
+    ? (service, line) =>
+        service === 'ingest' && /ingested|handed|failed|error/i.test(line) && console.error(`${service}: ${line}`)
+    : undefined;
   const platform = await launchPlatform({ env, dialerReplicas: 1, stdio: 'pipe', onLog });
   const ingest = platform.processes.find((p) => p.service === 'ingest');
   const headers = { Authorization: `Bearer ${token}` };

@@ -23,20 +23,31 @@ if (dir) {
   timer.unref();
   // Every GC: its kind (scavenge or mark-compact) and the old space right after it.
   const { PerformanceObserver, constants } = require('node:perf_hooks');
-  const kinds = { [constants.NODE_PERFORMANCE_GC_MAJOR]: 'major', [constants.NODE_PERFORMANCE_GC_MINOR]: 'minor', [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental', [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weakcb' };
+  const kinds = {
+    [constants.NODE_PERFORMANCE_GC_MAJOR]: 'major',
+    [constants.NODE_PERFORMANCE_GC_MINOR]: 'minor',
+    [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental',
+    [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weakcb',
+  };
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
       const kind = kinds[entry.detail?.kind] ?? String(entry.detail?.kind);
       if (kind === 'minor') continue;
       const m = process.memoryUsage();
-      fs.appendFileSync(file, `${JSON.stringify({ t: Date.now(), service: name, gcEvent: kind, ms: Math.round(entry.duration * 10) / 10, heapUsed: mb(m.heapUsed), heapTotal: mb(m.heapTotal), rss: mb(m.rss) })}\n`);
+      fs.appendFileSync(
+        file,
+        `${JSON.stringify({ t: Date.now(), service: name, gcEvent: kind, ms: Math.round(entry.duration * 10) / 10, heapUsed: mb(m.heapUsed), heapTotal: mb(m.heapTotal), rss: mb(m.rss) })}\n`,
+      );
     }
   }).observe({ entryTypes: ['gc'] });
   process.on('SIGUSR2', () => {
     if (!global.gc) return;
     const before = breakdown();
     global.gc();
-    fs.appendFileSync(file, `${JSON.stringify({ t: Date.now(), service: name, gc: { before, after: breakdown() } })}\n`);
+    fs.appendFileSync(
+      file,
+      `${JSON.stringify({ t: Date.now(), service: name, gc: { before, after: breakdown() } })}\n`,
+    );
   });
 }
 
@@ -60,15 +71,26 @@ function profileOnSignal(dir, domain, start, stop, extension) {
     }
     running = false;
     session.post(stop, (error, result) => {
-      if (!error) fs.writeFileSync(path.join(dir, `${name}-${process.pid}.${extension}`), JSON.stringify(result.profile));
+      if (!error)
+        fs.writeFileSync(path.join(dir, `${name}-${process.pid}.${extension}`), JSON.stringify(result.profile));
     });
   });
 }
 
 const heapDir = process.env.BENCH_HEAP_SAMPLE;
 if (heapDir) {
-  const params = { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: false };
-  profileOnSignal(heapDir, 'HeapProfiler', { method: 'HeapProfiler.startSampling', params }, 'HeapProfiler.stopSampling', 'heapprofile');
+  const params = {
+    samplingInterval: 4096,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: false,
+  };
+  profileOnSignal(
+    heapDir,
+    'HeapProfiler',
+    { method: 'HeapProfiler.startSampling', params },
+    'HeapProfiler.stopSampling',
+    'heapprofile',
+  );
 }
 
 const profDir = process.env.BENCH_CPU_PROF;

@@ -44,7 +44,12 @@ async function seed(db, batchId) {
     [batchId, contacts],
   );
   // Indexes are built after the load (as a restore would): much faster than row by row.
-  const indexes = (await db.query(`SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = $1 AND tablename = 'contacts' AND indexname <> 'contacts_pkey'`, [s])).rows;
+  const indexes = (
+    await db.query(
+      `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = $1 AND tablename = 'contacts' AND indexname <> 'contacts_pkey'`,
+      [s],
+    )
+  ).rows;
   for (const index of indexes) await db.query(`DROP INDEX ${s}.${index.indexname}`);
   const t0 = Date.now();
   // 60% completed, 15% failed, 10% voicemail, 10% pending, 5% queued; attempts 1-3.
@@ -67,7 +72,10 @@ async function seed(db, batchId) {
     [batchId, contacts],
   );
   for (const index of indexes) await db.query(index.indexdef);
-  await db.query(`INSERT INTO ${s}.contact_status_counts (batch_id, status, count) SELECT batch_id, status, count(*) FROM ${s}.contacts WHERE batch_id = $1 GROUP BY batch_id, status`, [batchId]);
+  await db.query(
+    `INSERT INTO ${s}.contact_status_counts (batch_id, status, count) SELECT batch_id, status, count(*) FROM ${s}.contacts WHERE batch_id = $1 GROUP BY batch_id, status`,
+    [batchId],
+  );
   await db.query(
     `UPDATE ${s}.batches b SET final_count = x.final, completed_count = x.completed, failed_count = x.final - x.completed, dialed_final_count = x.final,
             duration_sum = x.dsum, duration_count = x.completed, cost_so_far = round((x.dsum * 0.09 / 60)::numeric, 4)
@@ -82,7 +90,10 @@ async function seed(db, batchId) {
 
 function cannon(url, token, connections = 10) {
   return new Promise((resolve, reject) => {
-    autocannon({ url, connections, duration: seconds, headers: { Authorization: `Bearer ${token}` } }, (error, result) => (error ? reject(error) : resolve(result)));
+    autocannon(
+      { url, connections, duration: seconds, headers: { Authorization: `Bearer ${token}` } },
+      (error, result) => (error ? reject(error) : resolve(result)),
+    );
   });
 }
 
@@ -93,13 +104,20 @@ async function main() {
   await admin.connect();
   await admin.query(`CREATE DATABASE ${dbName}`);
   // The per-token API rate limit is off: the bench measures latency under load, not the limiter.
-  const env = { DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${dbName}`, NATS_PREFIX: `bench${id}`, LOG_LEVEL: 'error', GATEWAY_RATE_LIMIT_PER_SECOND: '0' };
+  const env = {
+    DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${dbName}`,
+    NATS_PREFIX: `bench${id}`,
+    LOG_LEVEL: 'error',
+    GATEWAY_RATE_LIMIT_PER_SECOND: '0',
+  };
   const probing = Boolean(process.env.BENCH_MEMORY_DIR || process.env.BENCH_CPU_PROF || process.env.BENCH_HEAP_SAMPLE);
-  if (probing) env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --require ${require.resolve('./memory-probe')}`.trim();
+  if (probing)
+    env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --require ${require.resolve('./memory-probe')}`.trim();
   const phase = (name) => process.env.BENCH_MEMORY_DIR && console.error(JSON.stringify({ phase: name, t: Date.now() }));
   /** Tells the probes of gateway and reporting to start or stop (a SIGUSR2 toggles them), then lets them settle. */
   const signalProbes = async () => {
-    for (const p of platform.processes) if (['gateway', 'reporting'].includes(p.service)) process.kill(p.child.pid, 'SIGUSR2');
+    for (const p of platform.processes)
+      if (['gateway', 'reporting'].includes(p.service)) process.kill(p.child.pid, 'SIGUSR2');
     await new Promise((r) => setTimeout(r, 1000));
   };
   const token = `bench-${id}`;
@@ -127,13 +145,18 @@ async function main() {
     const contactsPage1 = await cannon(contactsUrl, token, 1);
     const contactsPage = await cannon(contactsUrl, token);
 
-    const pids = Object.fromEntries(platform.processes.filter((p) => ['gateway', 'reporting'].includes(p.service)).map((p) => [p.service, p.child.pid]));
+    const pids = Object.fromEntries(
+      platform.processes
+        .filter((p) => ['gateway', 'reporting'].includes(p.service))
+        .map((p) => [p.service, p.child.pid]),
+    );
     const peak = { gateway: rssMb(pids.gateway), reporting: rssMb(pids.reporting) };
     const before = { ...peak };
     const sampler = setInterval(() => {
       for (const [name, pid] of Object.entries(pids)) peak[name] = Math.max(peak[name], rssMb(pid));
     }, 50);
-    if (probing && (process.env.BENCH_MEMORY_GC || process.env.BENCH_CPU_PROF || process.env.BENCH_HEAP_SAMPLE)) await signalProbes();
+    if (probing && (process.env.BENCH_MEMORY_GC || process.env.BENCH_CPU_PROF || process.env.BENCH_HEAP_SAMPLE))
+      await signalProbes();
     phase('export');
     const t0 = Date.now();
     const response = await fetch(`${base}/results?filter=all`, { headers });
@@ -169,7 +192,10 @@ async function main() {
       export_rows_per_s: Math.round((rows / exportMs) * 1000),
       export_peak_rss_mb: { gateway: Math.round(peak.gateway), reporting: Math.round(peak.reporting) },
       rss_before_export_mb: { gateway: Math.round(before.gateway), reporting: Math.round(before.reporting) },
-      errors: { status: status.errors + status.non2xx + status.timeouts, contacts_page: contactsPage.errors + contactsPage.non2xx + contactsPage.timeouts },
+      errors: {
+        status: status.errors + status.non2xx + status.timeouts,
+        contacts_page: contactsPage.errors + contactsPage.non2xx + contactsPage.timeouts,
+      },
     };
     result.targets_met = {
       status_p99_1conn: result.status_1conn_p99_ms <= TARGETS.status_p99_ms,
@@ -189,7 +215,6 @@ async function main() {
     await deleteStreams(env.NATS_PREFIX);
   }
 }
-
 
 main().catch((error) => {
   console.error(error);

@@ -21,7 +21,9 @@ const { deleteStreams } = require('../support/nats-cleanup');
 const batches = Number(process.argv[2] || 8);
 const perBatch = Number(process.argv[3] || 1000);
 const concurrency = Number(process.argv[4] || 50);
-const replicaCounts = String(process.argv[5] || '1,3').split(',').map(Number);
+const replicaCounts = String(process.argv[5] || '1,3')
+  .split(',')
+  .map(Number);
 const BASE_DB = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
 
@@ -76,7 +78,12 @@ async function runOnce(dialers) {
   await admin.query(`CREATE DATABASE ${dbName}`);
   const url = new URL(BASE_DB);
   url.pathname = `/${dbName}`;
-  const env = { DATABASE_URL: url.toString(), NATS_PREFIX: `benchscale${id}`, LOG_LEVEL: 'error', SIM_TIME_SCALE: '0.001' };
+  const env = {
+    DATABASE_URL: url.toString(),
+    NATS_PREFIX: `benchscale${id}`,
+    LOG_LEVEL: 'error',
+    SIM_TIME_SCALE: '0.001',
+  };
   const token = `bench-${id}`;
   bootstrapDefaultOrg(env, token);
   const platform = await launchPlatform({ env, dialerReplicas: dialers, stdio: 'pipe' });
@@ -94,7 +101,8 @@ async function runOnce(dialers) {
     const files = [];
     for (let b = 0; b < batches; b++) {
       const rows = ['phone,name,sim_outcomes,sim_duration_seconds'];
-      for (let i = 0; i < perBatch; i++) rows.push(`+1415${String(2000000 + b * perBatch + i).padStart(7, '0')},Contact ${i},completed,1`);
+      for (let i = 0; i < perBatch; i++)
+        rows.push(`+1415${String(2000000 + b * perBatch + i).padStart(7, '0')},Contact ${i},completed,1`);
       files.push(rows.join('\n'));
     }
     const cpuBefore = platform.processes.map((p) => cpuOf(p.child.pid).own);

@@ -28,7 +28,8 @@ async function main() {
   const platform = await launchPlatform({ env, dialerReplicas: dialers, stdio: 'pipe' });
   try {
     const rows = ['phone,name,sim_outcomes,sim_duration_seconds'];
-    for (let i = 0; i < contacts; i++) rows.push(`+1415${String(2000000 + i).padStart(7, '0')},Contact ${i},completed,1`);
+    for (let i = 0; i < contacts; i++)
+      rows.push(`+1415${String(2000000 + i).padStart(7, '0')},Contact ${i},completed,1`);
     const form = new FormData();
     form.append('file', new Blob([rows.join('\n')], { type: 'text/csv' }), 'bench.csv');
     form.append('agent_id', 'agent-demo');
@@ -46,7 +47,9 @@ async function main() {
     if (!limits.ok) throw new Error(`PATCH /api/org: ${limits.status} ${await limits.text()}`);
     await new Promise((r) => setTimeout(r, 500)); // the limits travel to scheduler and dialers as events
     const t0 = Date.now();
-    const created = await (await fetch(`${platform.gatewayUrl}/api/batch-calls`, { method: 'POST', body: form, headers })).json();
+    const created = await (
+      await fetch(`${platform.gatewayUrl}/api/batch-calls`, { method: 'POST', body: form, headers })
+    ).json();
     const tCreated = Date.now();
     if (!created.batch_id) throw new Error(JSON.stringify(created));
     let status;

@@ -14,7 +14,8 @@ async function deleteStreams(prefix) {
     const objectStore = `OBJ_${prefix.replace(/-/g, '_')}_uploads`;
     const names = [];
     for await (const name of jsm.streams.names()) names.push(name);
-    for (const name of names) if (name.startsWith(streamPrefix) || name === objectStore) await jsm.streams.delete(name).catch(() => undefined);
+    for (const name of names)
+      if (name.startsWith(streamPrefix) || name === objectStore) await jsm.streams.delete(name).catch(() => undefined);
   } finally {
     await nc.close();
   }

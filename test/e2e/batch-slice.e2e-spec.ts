@@ -1,4 +1,12 @@
-import { api,maxOverlap, parseCsv, RunningPlatform, startPlatform, uploadCsv, waitForBatch } from '../support/platform';
+import {
+  api,
+  maxOverlap,
+  parseCsv,
+  RunningPlatform,
+  startPlatform,
+  uploadCsv,
+  waitForBatch,
+} from '../support/platform';
 
 /** 200 contacts, each with its scripted outcome. */
 const SCRIPT: { outcome: string; count: number; status: string }[] = [
@@ -45,9 +53,18 @@ describe('one batch end to end through the five services', () => {
 
   it('calls 200 contacts once each, never above the batch concurrency, and reports the scripted outcomes', async () => {
     const { csv, expected } = buildCsv();
-    const created = await uploadCsv(platform, csv, { agent_id: 'agent-demo', concurrency: '5', max_attempts: '1', name: 'Slice test' });
+    const created = await uploadCsv(platform, csv, {
+      agent_id: 'agent-demo',
+      concurrency: '5',
+      max_attempts: '1',
+      name: 'Slice test',
+    });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ status: 'running', name: 'Slice test', validation: { total_rows: 200, valid_rows: 200, invalid_rows: 0, duplicate_rows: 0 } });
+    expect(created.body).toMatchObject({
+      status: 'running',
+      name: 'Slice test',
+      validation: { total_rows: 200, valid_rows: 200, invalid_rows: 0, duplicate_rows: 0 },
+    });
     const batchId = created.body.batch_id;
     // Readable at once after the 201 (no window where the new batch is a 404).
     const first = await api(platform, `/api/batch-calls/${batchId}`);
@@ -77,15 +94,29 @@ describe('one batch end to end through the five services', () => {
     expect(results.status).toBe(200);
     expect(results.headers.get('content-type')).toMatch(/text\/csv/);
     const [header, ...rows] = parseCsv(results.text);
-    expect(header.slice(0, 10)).toEqual(['phone', 'name', 'status', 'attempts', 'call_id', 'duration_seconds', 'recording_url', 'transcript', 'error_message', 'last_attempt_at']);
+    expect(header.slice(0, 10)).toEqual([
+      'phone',
+      'name',
+      'status',
+      'attempts',
+      'call_id',
+      'duration_seconds',
+      'recording_url',
+      'transcript',
+      'error_message',
+      'last_attempt_at',
+    ]);
     expect(rows).toHaveLength(200);
     const statusByPhone = new Map(rows.map((r) => [r[0], r[2]]));
-    for (const [phone, expectedStatus] of expected) expect([phone, statusByPhone.get(phone)]).toEqual([phone, expectedStatus]);
+    for (const [phone, expectedStatus] of expected)
+      expect([phone, statusByPhone.get(phone)]).toEqual([phone, expectedStatus]);
     expect(rows.every((r) => r[3] === '1')).toBe(true);
     expect(header).toEqual(expect.arrayContaining(['sim_outcomes', 'note']));
 
     // At the simulated carrier: every contact dialed exactly once, never more than 5 at once.
-    const calls = await platform.db.query<{ attempt_id: string; placed_at: Date; ended_at: Date }>(`SELECT attempt_id, placed_at, ended_at FROM dialer.sim_calls`);
+    const calls = await platform.db.query<{ attempt_id: string; placed_at: Date; ended_at: Date }>(
+      `SELECT attempt_id, placed_at, ended_at FROM dialer.sim_calls`,
+    );
     expect(calls.rows).toHaveLength(200);
     expect(new Set(calls.rows.map((c) => c.attempt_id)).size).toBe(200);
     expect(calls.rows.every((c) => c.ended_at !== null)).toBe(true);
@@ -103,11 +134,17 @@ describe('one batch end to end through the five services', () => {
     expect(missing.body.error.code).toBe('not_found');
     const noAgent = await uploadCsv(platform, 'phone\n+14155550100\n', { agent_id: 'nope' });
     expect(noAgent.status).toBe(404);
-    const badConcurrency = await uploadCsv(platform, 'phone\n+14155550100\n', { agent_id: 'agent-demo', concurrency: '51' });
+    const badConcurrency = await uploadCsv(platform, 'phone\n+14155550100\n', {
+      agent_id: 'agent-demo',
+      concurrency: '51',
+    });
     expect(badConcurrency.status).toBe(400);
     expect(JSON.stringify(badConcurrency.body.error.details)).toMatch(/concurrency/);
     const noPhone = await uploadCsv(platform, 'name,email\nAda,a@example.com\n', { agent_id: 'agent-demo' });
     expect(noPhone.status).toBe(400);
-    expect(noPhone.body.error).toMatchObject({ code: 'missing_phone_column', details: { headers_found: ['name', 'email'] } });
+    expect(noPhone.body.error).toMatchObject({
+      code: 'missing_phone_column',
+      details: { headers_found: ['name', 'email'] },
+    });
   });
 });

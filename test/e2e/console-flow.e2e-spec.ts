@@ -53,11 +53,21 @@ describe('web console in a browser', () => {
   }
 
   beforeAll(async () => {
-    platform = await startPlatform('console', { env: { SIM_TIME_SCALE: '0.01', GATEWAY_RATE_LIMIT_PER_SECOND: '1000', GATEWAY_RATE_LIMIT_BURST: '1000' } });
+    platform = await startPlatform('console', {
+      env: { SIM_TIME_SCALE: '0.01', GATEWAY_RATE_LIMIT_PER_SECOND: '1000', GATEWAY_RATE_LIMIT_BURST: '1000' },
+    });
     // Room for two batches at once, quickly.
-    const org = await api(platform, '/api/org', { method: 'PATCH', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ max_concurrent_calls: 20, calls_per_second: 20 }) });
+    const org = await api(platform, '/api/org', {
+      method: 'PATCH',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ max_concurrent_calls: 20, calls_per_second: 20 }),
+    });
     expect(org.status).toBe(200);
-    const member = await api(platform, '/api/tokens', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ role: 'member', name: 'viewer' }) });
+    const member = await api(platform, '/api/tokens', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ role: 'member', name: 'viewer' }),
+    });
     expect(member.status).toBe(201);
     memberToken = member.body.token;
     browser = await launchChromium();
@@ -78,14 +88,20 @@ describe('web console in a browser', () => {
     expect([bare.status, bare.headers.get('location')]).toEqual([301, '/app/']);
     for (const deepLink of ['/app/', '/app/batches/batch_x', '/app/dnc']) {
       const response = await fetch(`${platform.gatewayUrl}${deepLink}`);
-      expect([deepLink, response.status, response.headers.get('content-type')]).toEqual([deepLink, 200, expect.stringContaining('text/html')]);
+      expect([deepLink, response.status, response.headers.get('content-type')]).toEqual([
+        deepLink,
+        200,
+        expect.stringContaining('text/html'),
+      ]);
       expect(await response.text()).toContain('<div id="root">');
     }
     const missing = await fetch(`${platform.gatewayUrl}/app/assets/missing.js`);
     expect(missing.status).toBe(404);
     // The API and compatibility routes keep their own answers (401 without a token, JSON).
     for (const route of ['/api/batch-calls', '/batches/agent-demo/batch_x', '/v1/api/batch-calls']) {
-      const response = await fetch(`${platform.gatewayUrl}${route}`, { method: route.startsWith('/v1') ? 'POST' : 'GET' });
+      const response = await fetch(`${platform.gatewayUrl}${route}`, {
+        method: route.startsWith('/v1') ? 'POST' : 'GET',
+      });
       expect([route, response.status, (await response.json()).error.code]).toEqual([route, 401, 'unauthorized']);
     }
     expect((await fetch(`${platform.gatewayUrl}/health/live`)).status).toBe(200);
@@ -125,7 +141,9 @@ describe('web console in a browser', () => {
     // Before the mapping the API refuses the file, and the console says why in the API's words.
     const refusal = page.getByRole('alert').filter({ hasText: 'missing_phone_column' });
     await refusal.waitFor();
-    await expect(refusal.textContent()).resolves.toMatch(/no phone column.*headers_found: Contact, name, sim_outcomes, sim_duration_seconds/s);
+    await expect(refusal.textContent()).resolves.toMatch(
+      /no phone column.*headers_found: Contact, name, sim_outcomes, sim_duration_seconds/s,
+    );
 
     await page.getByLabel('Phone column (required)').selectOption('Contact');
     const report = page.getByTestId('validation-report');
@@ -154,11 +172,19 @@ describe('web console in a browser', () => {
     expect(await page.evaluate(() => (window as any).__noReload)).toBe(true);
     expect(await page.getByTestId('updated-ago').textContent()).toMatch(/updated/);
     const final = (await api(platform, `/api/batch-calls/${batchId}`)).body;
-    const all = (await api(platform, `/api/batch-calls/${batchId}/contacts`)).body.items.map((c: any) => `${c.phone}:${c.status}:${c.last_outcome}`);
+    const all = (await api(platform, `/api/batch-calls/${batchId}/contacts`)).body.items.map(
+      (c: any) => `${c.phone}:${c.status}:${c.last_outcome}`,
+    );
     expect({ completed: final.completed, failed: final.failed, all }).toMatchObject({ completed: 3, failed: 3 });
     // The cards follow without a reload (the stream, then one read after its final message).
-    await page.getByTestId('card-successful').filter({ hasText: /^Successful3/ }).waitFor({ timeout: 5000 });
-    await page.getByTestId('card-failed').filter({ hasText: /^Failed3/ }).waitFor({ timeout: 5000 });
+    await page
+      .getByTestId('card-successful')
+      .filter({ hasText: /^Successful3/ })
+      .waitFor({ timeout: 5000 });
+    await page
+      .getByTestId('card-failed')
+      .filter({ hasText: /^Failed3/ })
+      .waitFor({ timeout: 5000 });
     await page.getByTestId('contacts-total').filter({ hasText: 'of 6 contacts' }).waitFor();
     // The server ended the stream after the final status: the page does not try to reconnect.
     await page.waitForTimeout(1500);
@@ -184,10 +210,18 @@ describe('web console in a browser', () => {
     await page.getByRole('table', { name: 'Attempts of +14155550102' }).getByText('busy').waitFor();
 
     // Results CSV: every contact, with its status.
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Results CSV (all)' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Results CSV (all)' }).click(),
+    ]);
     const rows = parseCsv(readFileSync((await download.path())!, 'utf8'));
     expect(rows[0].slice(0, 3)).toEqual(['phone', 'name', 'status']);
-    const byPhone = Object.fromEntries(rows.slice(1).filter((r) => r.length > 1).map((r) => [r[0], r[2]]));
+    const byPhone = Object.fromEntries(
+      rows
+        .slice(1)
+        .filter((r) => r.length > 1)
+        .map((r) => [r[0], r[2]]),
+    );
     expect(byPhone).toEqual({
       '+14155550101': 'completed',
       '+14155550102': 'failed',
@@ -216,44 +250,71 @@ describe('web console in a browser', () => {
     expect(await page.getByLabel('Ignore calling hours (internal test lists only)').isChecked()).toBe(true);
   });
 
-  it('redial over the API: the original\'s settings unless overridden, errors in the API\'s words', async () => {
-    const created = await uploadCsv(platform, 'phone,name,sim_outcomes,plan\n+14155550301,Ann,busy,gold\n+14155550302,Bob,completed,silver\n+14155550303,Cy,no_answer,bronze\n', {
-      agent_id: 'agent-demo',
-      name: 'API redial',
-      max_attempts: '1',
-      concurrency: '3',
-    });
+  it("redial over the API: the original's settings unless overridden, errors in the API's words", async () => {
+    const created = await uploadCsv(
+      platform,
+      'phone,name,sim_outcomes,plan\n+14155550301,Ann,busy,gold\n+14155550302,Bob,completed,silver\n+14155550303,Cy,no_answer,bronze\n',
+      {
+        agent_id: 'agent-demo',
+        name: 'API redial',
+        max_attempts: '1',
+        concurrency: '3',
+      },
+    );
     expect(created.status).toBe(201);
     const original = created.body.batch_id;
-    const post = (id: string, body: unknown) => api(platform, `/api/batch-calls/${id}/redial`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    const post = (id: string, body: unknown) =>
+      api(platform, `/api/batch-calls/${id}/redial`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     // Nothing final yet, or nothing that ended that way: 422 with the reason.
     const none = await post(original, { statuses: ['expired'] });
     expect([none.status, none.body.error.code]).toEqual([422, 'unprocessable']);
     const bogus = await post(original, { statuses: ['nope'] });
-    expect([bogus.status, bogus.body.error.code, bogus.body.error.details[0].field]).toEqual([400, 'validation_failed', 'statuses']);
+    expect([bogus.status, bogus.body.error.code, bogus.body.error.details[0].field]).toEqual([
+      400,
+      'validation_failed',
+      'statuses',
+    ]);
     expect((await post('batch_unknown', { statuses: ['busy'] })).status).toBe(404);
     const deadline = Date.now() + 60_000;
-    while ((await api(platform, `/api/batch-calls/${original}`)).body.status !== 'completed' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    while ((await api(platform, `/api/batch-calls/${original}`)).body.status !== 'completed' && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 250));
 
     const redial = await post(original, { statuses: ['busy'], concurrency: 2, name: 'Busy again' });
     expect(redial.status).toBe(201);
-    expect(redial.body).toMatchObject({ name: 'Busy again', redial_of: original, redialed_contacts: 1, validation: { total_rows: 1, valid_rows: 1 } });
+    expect(redial.body).toMatchObject({
+      name: 'Busy again',
+      redial_of: original,
+      redialed_contacts: 1,
+      validation: { total_rows: 1, valid_rows: 1 },
+    });
     const status = (await api(platform, `/api/batch-calls/${redial.body.batch_id}`)).body;
     // concurrency overridden, max_attempts inherited.
     expect(status).toMatchObject({ concurrency: 2, max_attempts: 1, total_calls: 1 });
     const settings = (await api(platform, `/api/batch-calls/${redial.body.batch_id}/settings`)).body;
-    expect(settings).toMatchObject({ name: 'Busy again', agent_id: 'agent-demo', settings: { concurrency: 2, max_attempts: 1, metadata: { redial_of: original } } });
+    expect(settings).toMatchObject({
+      name: 'Busy again',
+      agent_id: 'agent-demo',
+      settings: { concurrency: 2, max_attempts: 1, metadata: { redial_of: original } },
+    });
     const contacts = await contactsOf(redial.body.batch_id, 1);
     expect(contacts.map((c: any) => [c.phone, c.name, c.variables.plan])).toEqual([['+14155550301', 'Ann', 'gold']]);
   });
 
   it('pauses and resumes another batch through the confirm dialog', async () => {
     // Long calls, one at a time: it stays running while the test acts.
-    const slow = await uploadCsv(platform, 'phone,sim_outcomes,sim_duration_seconds\n+14155550201,completed,3000\n+14155550202,completed,3000\n+14155550203,completed,3000\n', {
-      agent_id: 'agent-demo',
-      name: 'Slow batch',
-      concurrency: '1',
-    });
+    const slow = await uploadCsv(
+      platform,
+      'phone,sim_outcomes,sim_duration_seconds\n+14155550201,completed,3000\n+14155550202,completed,3000\n+14155550203,completed,3000\n',
+      {
+        agent_id: 'agent-demo',
+        name: 'Slow batch',
+        concurrency: '1',
+      },
+    );
     expect(slow.status).toBe(201);
     await ensureSignedIn();
     await page.goto(`${platform.gatewayUrl}/app/batches/${slow.body.batch_id}`);
@@ -299,8 +360,15 @@ describe('web console in a browser', () => {
     await dialog.waitFor({ state: 'detached' });
     // The page follows the new start (read model fed by the scheduler's event).
     const expected = new Date(`${day}T00:30:00.000Z`);
-    await page.getByText(`scheduled ${expected.toLocaleString('en-US', { month: 'short', day: 'numeric', year: 'numeric', hour: 'numeric', minute: '2-digit' })}`, { exact: false }).waitFor({ timeout: 10_000 });
-    expect((await api(platform, `/api/batch-calls/${scheduled.body.batch_id}`)).body.scheduled_start_time).toBe(expected.toISOString());
+    await page
+      .getByText(
+        `scheduled ${expected.toLocaleString('en-US', { month: 'short', day: 'numeric', year: 'numeric', hour: 'numeric', minute: '2-digit' })}`,
+        { exact: false },
+      )
+      .waitFor({ timeout: 10_000 });
+    expect((await api(platform, `/api/batch-calls/${scheduled.body.batch_id}`)).body.scheduled_start_time).toBe(
+      expected.toISOString(),
+    );
   });
 
   it('the other pages pass axe and say what to do when empty', async () => {
@@ -332,14 +400,21 @@ describe('web console in a browser', () => {
       expect(await nav.getByRole('link', { name: 'New batch' }).count()).toBe(0);
       expect(await nav.getByRole('link', { name: 'API tokens' }).count()).toBe(0);
       // A paused batch: every write action (resume, cancel, delete, redial, duplicate) would apply.
-      const batch = await uploadCsv(platform, 'phone,sim_duration_seconds\n+14155550401,3000\n+14155550402,3000\n', { agent_id: 'agent-demo', name: 'Member view', concurrency: '1' });
+      const batch = await uploadCsv(platform, 'phone,sim_duration_seconds\n+14155550401,3000\n+14155550402,3000\n', {
+        agent_id: 'agent-demo',
+        name: 'Member view',
+        concurrency: '1',
+      });
       expect(batch.status).toBe(201);
-      expect((await api(platform, `/api/batch-calls/${batch.body.batch_id}/pause`, { method: 'POST' })).status).toBe(200);
+      expect((await api(platform, `/api/batch-calls/${batch.body.batch_id}/pause`, { method: 'POST' })).status).toBe(
+        200,
+      );
       await member.getByRole('link', { name: 'Batches', exact: true }).click();
       await member.getByRole('link', { name: 'Member view', exact: true }).click();
       await member.getByRole('heading', { name: 'Member view', level: 1 }).waitFor();
       await member.getByTestId('batch-status').filter({ hasText: 'paused' }).waitFor();
-      for (const name of ['Pause', 'Resume', 'Cancel batch', 'Delete', 'Reschedule', 'Redial…']) expect(await member.getByRole('button', { name }).count()).toBe(0);
+      for (const name of ['Pause', 'Resume', 'Cancel batch', 'Delete', 'Reschedule', 'Redial…'])
+        expect(await member.getByRole('button', { name }).count()).toBe(0);
       expect(await member.getByRole('link', { name: 'Duplicate settings' }).count()).toBe(0);
       // Reading and exporting stay available.
       expect(await member.getByRole('button', { name: 'Results CSV (all)' }).count()).toBe(1);
@@ -355,7 +430,8 @@ describe('web console in a browser', () => {
 
   it('measures drop-to-report for a 100,000-row file', async () => {
     const lines = ['phone,name,city'];
-    for (let i = 0; i < 100_000; i++) lines.push(`+1202${200 + Math.floor(i / 10_000)}${String(i % 10_000).padStart(4, '0')},Contact ${i},Springfield`);
+    for (let i = 0; i < 100_000; i++)
+      lines.push(`+1202${200 + Math.floor(i / 10_000)}${String(i % 10_000).padStart(4, '0')},Contact ${i},Springfield`);
     const file = path.join(os.tmpdir(), `console-e2e-100k-${process.pid}.csv`);
     writeFileSync(file, lines.join('\n') + '\n');
     tempFiles.push(file);
@@ -370,8 +446,10 @@ describe('web console in a browser', () => {
     const inPageMs = Number(await page.evaluate(() => document.documentElement.dataset.lastReportMs));
     const requestMs = Number(await page.evaluate(() => document.documentElement.dataset.lastValidateMs));
     expect(await page.getByTestId('valid-rows').textContent()).toBe('100000');
-     
-    console.log(`console: drop-to-report for a 100,000-row file (${(readFileSync(file).length / 1e6).toFixed(1)} MB): ${inPageMs} ms in the page (of which the validate request ${requestMs} ms), ${wallMs} ms as the test saw it`);
+
+    console.log(
+      `console: drop-to-report for a 100,000-row file (${(readFileSync(file).length / 1e6).toFixed(1)} MB): ${inPageMs} ms in the page (of which the validate request ${requestMs} ms), ${wallMs} ms as the test saw it`,
+    );
     expect(inPageMs).toBeGreaterThan(0);
   });
 });

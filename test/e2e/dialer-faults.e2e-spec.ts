@@ -30,7 +30,12 @@ describe('dialer faults with 3 replicas', () => {
   beforeAll(async () => {
     platform = await startPlatform('dfaults', {
       dialerReplicas: 3,
-      env: { SIM_TIME_SCALE: '0.1', DIALER_LEASE_GRACE_SECONDS: String(LEASE_GRACE_SECONDS), DIALER_REAPER_INTERVAL_MS: '200', DIALER_ADMISSION_RETRY_MS: '100' },
+      env: {
+        SIM_TIME_SCALE: '0.1',
+        DIALER_LEASE_GRACE_SECONDS: String(LEASE_GRACE_SECONDS),
+        DIALER_REAPER_INTERVAL_MS: '200',
+        DIALER_ADMISSION_RETRY_MS: '100',
+      },
     });
   }, 180_000);
 
@@ -65,38 +70,62 @@ describe('dialer faults with 3 replicas', () => {
     victim.child.kill('SIGKILL');
     const killedAt = Date.now();
     await new Promise((resolve) => victim.child.once('exit', resolve));
-    const openAtKill = (await platform.db.query<{ attempt_id: string }>(`SELECT attempt_id FROM dialer.attempts WHERE admitted_by = '1' AND status <> 'ended'`)).rows.map((r) => r.attempt_id);
+    const openAtKill = (
+      await platform.db.query<{ attempt_id: string }>(
+        `SELECT attempt_id FROM dialer.attempts WHERE admitted_by = '1' AND status <> 'ended'`,
+      )
+    ).rows.map((r) => r.attempt_id);
     expect(openAtKill.length).toBeGreaterThan(0);
 
     await waitForBatch(platform, batchId, 'completed', 120_000);
-    const schedulerCounts = (await platform.db.query(`SELECT status, count(*)::int AS n FROM scheduler.contacts GROUP BY status ORDER BY status`)).rows;
-     
+    const schedulerCounts = (
+      await platform.db.query(
+        `SELECT status, count(*)::int AS n FROM scheduler.contacts GROUP BY status ORDER BY status`,
+      )
+    ).rows;
+
     console.log(`scheduler contacts at completion: ${JSON.stringify(schedulerCounts)}`);
     const status = await settledStatus(platform, batchId);
     expect(status).toMatchObject({ total_calls: 300, pending: 0, in_progress: 0, progress_percent: 100 });
 
     // Nothing dialed twice: one carrier call per attempt and per phone at most.
-    const doubles = await platform.db.query(`SELECT attempt_id FROM dialer.sim_calls GROUP BY attempt_id HAVING count(*) > 1`);
+    const doubles = await platform.db.query(
+      `SELECT attempt_id FROM dialer.sim_calls GROUP BY attempt_id HAVING count(*) > 1`,
+    );
     expect(doubles.rows).toEqual([]);
-    const phones = await platform.db.query(`SELECT to_phone FROM dialer.sim_calls GROUP BY to_phone HAVING count(*) > 1`);
+    const phones = await platform.db.query(
+      `SELECT to_phone FROM dialer.sim_calls GROUP BY to_phone HAVING count(*) > 1`,
+    );
     expect(phones.rows).toEqual([]);
-    const attempts = await platform.db.query<{ contact_id: string; attempt: number }>(`SELECT contact_id, attempt FROM dialer.attempts`);
+    const attempts = await platform.db.query<{ contact_id: string; attempt: number }>(
+      `SELECT contact_id, attempt FROM dialer.attempts`,
+    );
     expect(attempts.rows).toHaveLength(300);
     expect(new Set(attempts.rows.map((r) => r.contact_id)).size).toBe(300);
 
     // The dead replica's slots came back within the lease (call timeout + grace), plus the reaper's tick.
-    const { rows: victimRows } = await platform.db.query<{ attempt_id: string; status: string; outcome: string; ended_at: Date }>(
-      `SELECT attempt_id, status, outcome, ended_at FROM dialer.attempts WHERE attempt_id = ANY($1::text[])`,
-      [openAtKill],
-    );
+    const { rows: victimRows } = await platform.db.query<{
+      attempt_id: string;
+      status: string;
+      outcome: string;
+      ended_at: Date;
+    }>(`SELECT attempt_id, status, outcome, ended_at FROM dialer.attempts WHERE attempt_id = ANY($1::text[])`, [
+      openAtKill,
+    ]);
     expect(victimRows.every((r) => r.status === 'ended')).toBe(true);
     const lastBackMs = Math.max(...victimRows.map((r) => r.ended_at.getTime())) - killedAt;
     expect(lastBackMs).toBeLessThanOrEqual((TIMEOUT_PER_CALL_SECONDS + LEASE_GRACE_SECONDS) * 1000 + 1500);
     expect((await platform.db.query(`SELECT 1 FROM dialer.attempts WHERE status <> 'ended'`)).rows).toHaveLength(0);
-    const notCompleted = (await platform.db.query(`SELECT attempt_id, outcome, failure_reason, admitted_by FROM dialer.attempts WHERE outcome <> 'completed'`)).rows;
+    const notCompleted = (
+      await platform.db.query(
+        `SELECT attempt_id, outcome, failure_reason, admitted_by FROM dialer.attempts WHERE outcome <> 'completed'`,
+      )
+    ).rows;
     const outcomes: Record<string, number> = {};
     for (const r of victimRows) outcomes[r.outcome] = (outcomes[r.outcome] ?? 0) + 1;
-     
-    console.log(`kill -9: ${openAtKill.length} attempts of the killed replica were open; outcomes ${JSON.stringify(outcomes)}; last slot back ${lastBackMs} ms after the kill; batch ${JSON.stringify({ completed: status.completed, failed: status.failed })}; not completed: ${JSON.stringify(notCompleted)}`);
+
+    console.log(
+      `kill -9: ${openAtKill.length} attempts of the killed replica were open; outcomes ${JSON.stringify(outcomes)}; last slot back ${lastBackMs} ms after the kill; batch ${JSON.stringify({ completed: status.completed, failed: status.failed })}; not completed: ${JSON.stringify(notCompleted)}`,
+    );
   });
 });

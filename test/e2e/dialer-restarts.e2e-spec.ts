@@ -53,7 +53,16 @@ class OwnPostgres {
   }
 
   private up(): void {
-    asPostgres('pg_ctl', ['-D', join(this.dir, 'data'), '-w', '-l', join(this.dir, 'log'), '-o', `-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off`, 'start']);
+    asPostgres('pg_ctl', [
+      '-D',
+      join(this.dir, 'data'),
+      '-w',
+      '-l',
+      join(this.dir, 'log'),
+      '-o',
+      `-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off`,
+      'start',
+    ]);
   }
 
   restart(): void {
@@ -82,7 +91,9 @@ class OwnNats {
 
   async start(): Promise<void> {
     if (!this.port) this.port = await freePort();
-    this.child = spawn('nats-server', ['-js', '-sd', this.dir, '-p', String(this.port), '-a', '127.0.0.1'], { stdio: 'ignore' });
+    this.child = spawn('nats-server', ['-js', '-sd', this.dir, '-p', String(this.port), '-a', '127.0.0.1'], {
+      stdio: 'ignore',
+    });
     const deadline = Date.now() + 10_000;
     while (Date.now() < deadline) {
       const up = await new Promise<boolean>((resolve) => {
@@ -141,7 +152,12 @@ describe('dialer through NATS and PostgreSQL restarts (own servers)', () => {
     expect(helpers.startPlatform).toBeDefined();
     platform = await helpers.startPlatform('drestart', {
       dialerReplicas: 2,
-      env: { SIM_TIME_SCALE: '0.1', DIALER_LEASE_GRACE_SECONDS: '2', DIALER_REAPER_INTERVAL_MS: '200', DIALER_ADMISSION_RETRY_MS: '100' },
+      env: {
+        SIM_TIME_SCALE: '0.1',
+        DIALER_LEASE_GRACE_SECONDS: '2',
+        DIALER_REAPER_INTERVAL_MS: '200',
+        DIALER_ADMISSION_RETRY_MS: '100',
+      },
     });
     // The test's own connections die with the PostgreSQL restart: that must not crash the test.
     platform.db.on('error', () => undefined);
@@ -170,11 +186,19 @@ describe('dialer through NATS and PostgreSQL restarts (own servers)', () => {
   }
 
   async function runThrough(label: string, offset: number, restart: () => Promise<void> | void): Promise<void> {
-    const created = await helpers.uploadCsv(platform, csv(offset, 150), { agent_id: 'agent-demo', concurrency: '10', max_attempts: '1', timeout_per_call_seconds: '10', name: label });
+    const created = await helpers.uploadCsv(platform, csv(offset, 150), {
+      agent_id: 'agent-demo',
+      concurrency: '10',
+      max_attempts: '1',
+      timeout_per_call_seconds: '10',
+      name: label,
+    });
     expect(created.status).toBe(201);
     const batchId = created.body.batch_id;
     const deadline = Date.now() + 60_000;
-    while ((await q<{ n: number }>(`SELECT count(*)::int AS n FROM dialer.attempts WHERE batch_id = '${batchId}'`))[0].n < 40) {
+    while (
+      (await q<{ n: number }>(`SELECT count(*)::int AS n FROM dialer.attempts WHERE batch_id = '${batchId}'`))[0].n < 40
+    ) {
       if (Date.now() > deadline) throw new Error(`${label}: batch never got going`);
       await sleep(50);
     }
@@ -182,16 +206,24 @@ describe('dialer through NATS and PostgreSQL restarts (own servers)', () => {
     const restartedAt = Date.now();
     const done = await helpers.waitForBatch(platform, batchId, 'completed', 180_000);
     expect(done.total_calls).toBe(150);
-    const attempts = await q<{ status: string; contact_id: string }>(`SELECT status, contact_id FROM dialer.attempts WHERE batch_id = '${batchId}'`);
+    const attempts = await q<{ status: string; contact_id: string }>(
+      `SELECT status, contact_id FROM dialer.attempts WHERE batch_id = '${batchId}'`,
+    );
     expect(attempts).toHaveLength(150);
     expect(new Set(attempts.map((a) => a.contact_id)).size).toBe(150);
     expect(attempts.every((a) => a.status === 'ended')).toBe(true);
     expect(await q(`SELECT attempt_id FROM dialer.sim_calls GROUP BY attempt_id HAVING count(*) > 1`)).toEqual([]);
     expect(await q(`SELECT to_phone FROM dialer.sim_calls GROUP BY to_phone HAVING count(*) > 1`)).toEqual([]);
-    const contacts = await q<{ status: string; n: number }>(`SELECT status, count(*)::int AS n FROM scheduler.contacts WHERE batch_id = '${batchId}' GROUP BY status`);
-     
-    const outcomes = await q(`SELECT outcome, count(*)::int AS n FROM dialer.attempts WHERE batch_id = '${batchId}' GROUP BY outcome`);
-    console.log(`${label}: completed ${Date.now() - restartedAt} ms after the restart; scheduler contact statuses ${JSON.stringify(contacts)}; attempt outcomes ${JSON.stringify(outcomes)}`);
+    const contacts = await q<{ status: string; n: number }>(
+      `SELECT status, count(*)::int AS n FROM scheduler.contacts WHERE batch_id = '${batchId}' GROUP BY status`,
+    );
+
+    const outcomes = await q(
+      `SELECT outcome, count(*)::int AS n FROM dialer.attempts WHERE batch_id = '${batchId}' GROUP BY outcome`,
+    );
+    console.log(
+      `${label}: completed ${Date.now() - restartedAt} ms after the restart; scheduler contact statuses ${JSON.stringify(contacts)}; attempt outcomes ${JSON.stringify(outcomes)}`,
+    );
     expect(contacts.every((c) => !['pending', 'queued', 'dialing', 'in_progress'].includes(c.status))).toBe(true);
   }
 

@@ -25,7 +25,10 @@ describe('ingest through the public API', () => {
     importDir = mkdtempSync(join(tmpdir(), 'outdial-import-'));
     outside = mkdtempSync(join(tmpdir(), 'outdial-outside-'));
     mkdirSync(join(importDir, 'lists'));
-    writeFileSync(join(importDir, 'lists', 'local.csv'), 'phone,name\n+14155550301,Local One\n+14155550302,Local Two\n');
+    writeFileSync(
+      join(importDir, 'lists', 'local.csv'),
+      'phone,name\n+14155550301,Local One\n+14155550302,Local Two\n',
+    );
     writeFileSync(join(outside, 'secret.csv'), 'phone\n+14155550399\n');
     symlinkSync(join(outside, 'secret.csv'), join(importDir, 'escape.csv'));
     server = createServer((request, response) => {
@@ -63,9 +66,13 @@ describe('ingest through the public API', () => {
         INGEST_WORKER_MIN_BYTES: '0',
       },
     });
-    await platform.db.query(`INSERT INTO gateway.agents (org_id, agent_id, name, kind, provider, variables) VALUES ('default', 'survey-bot', 'Survey', 'voice', 'simulated', '["first_name","appointment_date","Name","plan, tier"]')`);
+    await platform.db.query(
+      `INSERT INTO gateway.agents (org_id, agent_id, name, kind, provider, variables) VALUES ('default', 'survey-bot', 'Survey', 'voice', 'simulated', '["first_name","appointment_date","Name","plan, tier"]')`,
+    );
     await platform.db.query(`INSERT INTO gateway.orgs (org_id, name) VALUES ('other-org', 'Other')`);
-    await platform.db.query(`INSERT INTO gateway.agents (org_id, agent_id, name, kind, provider) VALUES ('other-org', 'their-bot', 'Theirs', 'voice', 'simulated')`);
+    await platform.db.query(
+      `INSERT INTO gateway.agents (org_id, agent_id, name, kind, provider) VALUES ('other-org', 'their-bot', 'Theirs', 'voice', 'simulated')`,
+    );
   }, 120_000);
 
   afterAll(async () => {
@@ -76,8 +83,13 @@ describe('ingest through the public API', () => {
   });
 
   const json = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-    api(platform, path, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });
-  const batchCount = async () => (await platform.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ingest.batches`)).rows[0].n;
+    api(platform, path, {
+      method: 'POST',
+      body: JSON.stringify(body),
+      headers: { 'content-type': 'application/json', ...headers },
+    });
+  const batchCount = async () =>
+    (await platform.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ingest.batches`)).rows[0].n;
 
   it('validate-only answers the report and stores nothing; the create gives the same report', async () => {
     const csv = 'phone,name\n+14155550101,Ada\n+14155550101,Dup\n12,Bad\n';
@@ -90,7 +102,10 @@ describe('ingest through the public API', () => {
     expect(report.body.validation).toMatchObject({ total_rows: 3, valid_rows: 1, duplicate_rows: 1, invalid_rows: 1 });
     expect(report.body.batch_id).toBeUndefined();
     expect(await batchCount()).toBe(before);
-    const created = await uploadCsv(platform, csv, { agent_id: 'agent-demo', scheduled_start_time: '2099-01-01T00:00:00Z' });
+    const created = await uploadCsv(platform, csv, {
+      agent_id: 'agent-demo',
+      scheduled_start_time: '2099-01-01T00:00:00Z',
+    });
     expect(created.status).toBe(201);
     expect(created.body.validation).toEqual(report.body.validation);
     const noPhone = await json('/api/batch-calls/validate', { agent_id: 'agent-demo', calls: [{ name: 'Ada' }] });
@@ -117,12 +132,19 @@ describe('ingest through the public API', () => {
         if (items.length >= inputs.length) break;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
-      return items.sort((a: any, b: any) => a.row - b.row).map((c: any) => ({ phone: c.phone, name: c.name, variables: c.variables }));
+      return items
+        .sort((a: any, b: any) => a.row - b.row)
+        .map((c: any) => ({ phone: c.phone, name: c.name, variables: c.variables }));
     };
-    const fromCsv = await uploadCsv(platform, csv, { agent_id: 'agent-demo', scheduled_start_time: '2099-01-01T00:00:00Z' });
+    const fromCsv = await uploadCsv(platform, csv, {
+      agent_id: 'agent-demo',
+      scheduled_start_time: '2099-01-01T00:00:00Z',
+    });
     expect(fromCsv.status).toBe(201);
     expect(fromCsv.body.validation).toMatchObject({ total_rows: 4, valid_rows: 4, invalid_rows: 0 });
-    expect(await contactsOf(fromCsv.body.batch_id)).toEqual(expected.map((e) => ({ ...e, variables: { name: e.name } })));
+    expect(await contactsOf(fromCsv.body.batch_id)).toEqual(
+      expected.map((e) => ({ ...e, variables: { name: e.name } })),
+    );
 
     // Excel "Unicode text": UTF-16 LE with a BOM, tab-separated.
     const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(csv.replace(/,/g, '\t'), 'utf16le')]);
@@ -132,17 +154,35 @@ describe('ingest through the public API', () => {
     form.append('scheduled_start_time', '2099-01-01T00:00:00Z');
     const fromUtf16 = await api(platform, '/api/batch-calls', { method: 'POST', body: form });
     expect(fromUtf16.status).toBe(201);
-    expect(await contactsOf(fromUtf16.body.batch_id)).toEqual(expected.map((e) => ({ ...e, variables: { name: e.name } })));
+    expect(await contactsOf(fromUtf16.body.batch_id)).toEqual(
+      expected.map((e) => ({ ...e, variables: { name: e.name } })),
+    );
 
-    const fromJson = await json('/api/batch-calls', { agent_id: 'agent-demo', scheduled_start_time: '2099-01-01T00:00:00Z', calls: inputs.map((phone, i) => ({ phone_number: phone, '\u200Bname': names[i] })) });
+    const fromJson = await json('/api/batch-calls', {
+      agent_id: 'agent-demo',
+      scheduled_start_time: '2099-01-01T00:00:00Z',
+      calls: inputs.map((phone, i) => ({ phone_number: phone, '\u200Bname': names[i] })),
+    });
     expect(fromJson.status).toBe(201);
-    expect((await contactsOf(fromJson.body.batch_id)).map(({ phone, name }: any) => ({ phone, name }))).toEqual(expected);
+    expect((await contactsOf(fromJson.body.batch_id)).map(({ phone, name }: any) => ({ phone, name }))).toEqual(
+      expected,
+    );
 
-    const rounded = await uploadCsv(platform, 'phone,name\n1.41555E+10,Ed\n+14155550157,Flo\n', { agent_id: 'agent-demo', scheduled_start_time: '2099-01-01T00:00:00Z' });
-    expect(rounded.body.validation.issues).toEqual([{ row: 1, phone: '1.41555E+10', code: 'invalid_phone', message: expect.stringContaining('format the phone column as Text') }]);
+    const rounded = await uploadCsv(platform, 'phone,name\n1.41555E+10,Ed\n+14155550157,Flo\n', {
+      agent_id: 'agent-demo',
+      scheduled_start_time: '2099-01-01T00:00:00Z',
+    });
+    expect(rounded.body.validation.issues).toEqual([
+      {
+        row: 1,
+        phone: '1.41555E+10',
+        code: 'invalid_phone',
+        message: expect.stringContaining('format the phone column as Text'),
+      },
+    ]);
   });
 
-  it('template.csv: phone, name and the agent variables; 404 for an unknown or another org\'s agent', async () => {
+  it("template.csv: phone, name and the agent variables; 404 for an unknown or another org's agent", async () => {
     const template = await api(platform, '/api/batch-calls/template.csv?agent_id=survey-bot');
     expect(template.status).toBe(200);
     expect(template.headers.get('content-type')).toMatch(/text\/csv/);
@@ -156,7 +196,10 @@ describe('ingest through the public API', () => {
     const lines = ['phone,name'];
     for (let i = 0; i < 110; i++) lines.push(`bad${i},Row ${i}`);
     lines.push('+14155550111,Good', `"=cmd|' /C calc'!A0",Evil`);
-    const created = await uploadCsv(platform, `${lines.join('\n')}\n`, { agent_id: 'agent-demo', scheduled_start_time: '2099-01-01T00:00:00Z' });
+    const created = await uploadCsv(platform, `${lines.join('\n')}\n`, {
+      agent_id: 'agent-demo',
+      scheduled_start_time: '2099-01-01T00:00:00Z',
+    });
     expect(created.status).toBe(201);
     expect(created.body.validation.issues).toHaveLength(100);
     const issues = await api(platform, `/api/batch-calls/${created.body.batch_id}/issues.csv`);
@@ -165,15 +208,25 @@ describe('ingest through the public API', () => {
     expect(header).toEqual(['row', 'phone', 'code', 'message']);
     expect(rows).toHaveLength(111);
     expect(rows[110][1]).toBe("'=cmd|' /C calc'!A0");
-    await platform.db.query(`INSERT INTO gateway.tokens (token_id, org_id, name, role, token_hash) VALUES ('other-tok', 'other-org', 'x', 'owner', encode(sha256('other-secret'), 'hex'))`);
-    const other = await fetch(`${platform.gatewayUrl}/api/batch-calls/${created.body.batch_id}/issues.csv`, { headers: { Authorization: 'Bearer other-secret' } });
+    await platform.db.query(
+      `INSERT INTO gateway.tokens (token_id, org_id, name, role, token_hash) VALUES ('other-tok', 'other-org', 'x', 'owner', encode(sha256('other-secret'), 'hex'))`,
+    );
+    const other = await fetch(`${platform.gatewayUrl}/api/batch-calls/${created.body.batch_id}/issues.csv`, {
+      headers: { Authorization: 'Bearer other-secret' },
+    });
     expect(other.status).toBe(404);
   });
 
   it('Idempotency-Key: the same request returns the same batch, concurrent repeats create one, another body is 422', async () => {
-    const body = { agent_id: 'agent-demo', scheduled_start_time: '2099-01-01T00:00:00Z', calls: [{ phone_number: '+14155550501' }, { phone_number: '+14155550502' }] };
+    const body = {
+      agent_id: 'agent-demo',
+      scheduled_start_time: '2099-01-01T00:00:00Z',
+      calls: [{ phone_number: '+14155550501' }, { phone_number: '+14155550502' }],
+    };
     const before = await batchCount();
-    const results = await Promise.all([1, 2, 3].map(() => json('/api/batch-calls', body, { 'Idempotency-Key': 'key-1' })));
+    const results = await Promise.all(
+      [1, 2, 3].map(() => json('/api/batch-calls', body, { 'Idempotency-Key': 'key-1' })),
+    );
     expect(results.map((r) => r.status)).toEqual([201, 201, 201]);
     expect(new Set(results.map((r) => r.body.batch_id)).size).toBe(1);
     expect(await batchCount()).toBe(before + 1);
@@ -185,7 +238,11 @@ describe('ingest through the public API', () => {
     expect(different.status).toBe(422);
     expect(different.body.error.code).toBe('idempotency_key_reused');
     // a create that fails releases its key
-    const failing = await json('/api/batch-calls', { agent_id: 'agent-demo', calls: [{ phone_number: 'bad' }] }, { 'Idempotency-Key': 'key-2' });
+    const failing = await json(
+      '/api/batch-calls',
+      { agent_id: 'agent-demo', calls: [{ phone_number: 'bad' }] },
+      { 'Idempotency-Key': 'key-2' },
+    );
     expect(failing.status).toBe(422);
     const fixed = await json('/api/batch-calls', body, { 'Idempotency-Key': 'key-2' });
     expect(fixed.status).toBe(201);
@@ -205,13 +262,24 @@ describe('ingest through the public API', () => {
     absolute.append('agent_id', 'agent-demo');
     expect((await api(platform, '/api/batch-calls/validate', { method: 'POST', body: absolute })).status).toBe(200);
     const before = await batchCount();
-    for (const path of ['../' + outside.split('/').pop() + '/secret.csv', join(outside, 'secret.csv'), 'lists/../../etc/passwd', 'escape.csv']) {
+    for (const path of [
+      '../' + outside.split('/').pop() + '/secret.csv',
+      join(outside, 'secret.csv'),
+      'lists/../../etc/passwd',
+      'escape.csv',
+    ]) {
       const refused = await json('/api/batch-calls', { ...settings, file_url: path });
       expect([path, refused.status, refused.body.error.code]).toEqual([path, 422, 'file_url_not_allowed']);
     }
-    expect((await json('/api/batch-calls', { ...settings, file_url: 'lists/missing.csv' })).body.error.code).toBe('file_url_unreachable');
-    expect((await json('/api/batch-calls', { ...settings, file_url: `${serverUrl}/nope.csv` })).body.error).toMatchObject({ code: 'file_url_unreachable', details: { status: 404 } });
-    expect((await json('/api/batch-calls', { ...settings, file_url: `${serverUrl}/slow.csv` })).body.error.code).toBe('file_url_unreachable');
+    expect((await json('/api/batch-calls', { ...settings, file_url: 'lists/missing.csv' })).body.error.code).toBe(
+      'file_url_unreachable',
+    );
+    expect(
+      (await json('/api/batch-calls', { ...settings, file_url: `${serverUrl}/nope.csv` })).body.error,
+    ).toMatchObject({ code: 'file_url_unreachable', details: { status: 404 } });
+    expect((await json('/api/batch-calls', { ...settings, file_url: `${serverUrl}/slow.csv` })).body.error.code).toBe(
+      'file_url_unreachable',
+    );
     expect((await json('/api/batch-calls', { ...settings, file_url: `${serverUrl}/big.csv` })).status).toBe(413);
     expect((await json('/api/batch-calls', { ...settings, file_url: 's3://bucket/calls.csv' })).status).toBe(400);
     expect(await batchCount()).toBe(before);
@@ -230,7 +298,8 @@ describe('ingest through the public API', () => {
     const over = await uploadCsv(platform, sized(MAX_UPLOAD + 1), settings);
     expect(over.status).toBe(413);
     expect(over.body.error).toMatchObject({ code: 'payload_too_large', details: { limit_bytes: MAX_UPLOAD } });
-    const rows = (n: number) => `phone\n${Array.from({ length: n }, (_, i) => `+1415555${String(2000 + i)}`).join('\n')}\n`;
+    const rows = (n: number) =>
+      `phone\n${Array.from({ length: n }, (_, i) => `+1415555${String(2000 + i)}`).join('\n')}\n`;
     expect((await uploadCsv(platform, rows(MAX_ROWS), settings)).status).toBe(201);
     const tooMany = await uploadCsv(platform, rows(MAX_ROWS + 1), settings);
     expect(tooMany.status).toBe(413);
@@ -253,23 +322,46 @@ describe('ingest through the public API', () => {
     expect(list.body.items.map((i: { phone: string }) => i.phone).sort()).toEqual(['+14155550701', '+14155550702']);
     expect((await api(platform, '/api/suppression-list?page_size=7')).status).toBe(400);
 
-    const created = await json('/api/batch-calls', { agent_id: 'agent-demo', concurrency: 2, max_attempts: 1, bypass_call_guardrails: true, calls: [{ phone_number: '+14155550701' }, { phone_number: '+14155550703' }] });
+    const created = await json('/api/batch-calls', {
+      agent_id: 'agent-demo',
+      concurrency: 2,
+      max_attempts: 1,
+      bypass_call_guardrails: true,
+      calls: [{ phone_number: '+14155550701' }, { phone_number: '+14155550703' }],
+    });
     expect(created.status).toBe(201);
     expect(created.body.validation).toMatchObject({ valid_rows: 2, suppressed_rows: 1 });
-    const [row] = (await platform.db.query<{ status: string }>(`SELECT status FROM ingest.contacts WHERE batch_id = $1 AND phone = '+14155550701'`, [created.body.batch_id])).rows;
+    const [row] = (
+      await platform.db.query<{ status: string }>(
+        `SELECT status FROM ingest.contacts WHERE batch_id = $1 AND phone = '+14155550701'`,
+        [created.body.batch_id],
+      )
+    ).rows;
     expect(row.status).toBe('suppressed');
 
-    const removed = await api(platform, `/api/suppression-list/${encodeURIComponent('+14155550701')}`, { method: 'DELETE' });
+    const removed = await api(platform, `/api/suppression-list/${encodeURIComponent('+14155550701')}`, {
+      method: 'DELETE',
+    });
     expect(removed.status).toBe(200);
-    expect((await api(platform, `/api/suppression-list/${encodeURIComponent('+14155550701')}`, { method: 'DELETE' })).status).toBe(404);
+    expect(
+      (await api(platform, `/api/suppression-list/${encodeURIComponent('+14155550701')}`, { method: 'DELETE' })).status,
+    ).toBe(404);
 
-    await platform.db.query(`INSERT INTO gateway.tokens (token_id, org_id, name, role, token_hash) VALUES ('member-tok', 'default', 'm', 'member', encode(sha256('member-secret'), 'hex'))`);
-    const asMember = await fetch(`${platform.gatewayUrl}/api/suppression-list`, { method: 'POST', headers: { Authorization: 'Bearer member-secret', 'content-type': 'application/json' }, body: '{"phone_number":"+14155550704"}' });
+    await platform.db.query(
+      `INSERT INTO gateway.tokens (token_id, org_id, name, role, token_hash) VALUES ('member-tok', 'default', 'm', 'member', encode(sha256('member-secret'), 'hex'))`,
+    );
+    const asMember = await fetch(`${platform.gatewayUrl}/api/suppression-list`, {
+      method: 'POST',
+      headers: { Authorization: 'Bearer member-secret', 'content-type': 'application/json' },
+      body: '{"phone_number":"+14155550704"}',
+    });
     expect(asMember.status).toBe(403);
 
     // the suppressed contact is never dialed: the batch completes having called only the other one
     await waitForBatch(platform, created.body.batch_id, 'completed', 90_000);
-    const dialed = await platform.db.query<{ to_phone: string }>(`SELECT to_phone FROM dialer.sim_calls WHERE to_phone IN ('+14155550701', '+14155550703')`);
+    const dialed = await platform.db.query<{ to_phone: string }>(
+      `SELECT to_phone FROM dialer.sim_calls WHERE to_phone IN ('+14155550701', '+14155550703')`,
+    );
     expect(dialed.rows.map((r) => r.to_phone)).toEqual(['+14155550703']);
   });
 });

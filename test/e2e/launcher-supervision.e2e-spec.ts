@@ -24,7 +24,10 @@ describe('npm start supervises its processes', () => {
   const base = `http://127.0.0.1:${gatewayPort}`;
 
   const api = async (route: string, init: RequestInit = {}) => {
-    const response = await fetch(`${base}${route}`, { ...init, headers: { Authorization: `Bearer ${token}`, ...(init.headers as Record<string, string>) } });
+    const response = await fetch(`${base}${route}`, {
+      ...init,
+      headers: { Authorization: `Bearer ${token}`, ...(init.headers as Record<string, string>) },
+    });
     return { status: response.status, body: (await response.json().catch(() => undefined)) as any };
   };
   const pidOf = (name: string): number => {
@@ -65,7 +68,11 @@ describe('npm start supervises its processes', () => {
     await waitFor('Outdial is running', () => output.includes('Outdial is running'), 120_000);
     db = new Client({ connectionString: env.databaseUrl });
     await db.connect();
-    const limits = await api('/api/org', { method: 'PATCH', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ max_concurrent_calls: 10, calls_per_second: 20 }) });
+    const limits = await api('/api/org', {
+      method: 'PATCH',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ max_concurrent_calls: 10, calls_per_second: 20 }),
+    });
     expect(limits.status).toBe(200);
   }, 180_000);
 
@@ -85,11 +92,24 @@ describe('npm start supervises its processes', () => {
     for (let i = 0; i < 80; i++) lines.push(`+1415558${String(i).padStart(4, '0')},Contact ${i},completed,20`);
     const form = new FormData();
     form.append('file', new Blob([lines.join('\n') + '\n'], { type: 'text/csv' }), 'contacts.csv');
-    for (const [k, v] of Object.entries({ agent_id: 'agent-demo', concurrency: '8', max_attempts: '1', bypass_call_guardrails: 'true', timeout_per_call_seconds: '15' })) form.append(k, v);
+    for (const [k, v] of Object.entries({
+      agent_id: 'agent-demo',
+      concurrency: '8',
+      max_attempts: '1',
+      bypass_call_guardrails: 'true',
+      timeout_per_call_seconds: '15',
+    }))
+      form.append(k, v);
     const created = await api('/api/batch-calls', { method: 'POST', body: form });
     expect(created.status).toBe(201);
     const batchId = created.body.batch_id;
-    await waitFor('calls in progress', async () => (await db.query(`SELECT count(*)::int AS n FROM dialer.attempts WHERE batch_id = $1`, [batchId])).rows[0].n >= 10, 60_000);
+    await waitFor(
+      'calls in progress',
+      async () =>
+        (await db.query(`SELECT count(*)::int AS n FROM dialer.attempts WHERE batch_id = $1`, [batchId])).rows[0].n >=
+        10,
+      60_000,
+    );
 
     const dialerPid = pidOf('dialer-0');
     const schedulerPid = pidOf('scheduler-0');
@@ -111,14 +131,20 @@ describe('npm start supervises its processes', () => {
     expect(() => process.kill(newDialerPid, 0)).not.toThrow();
     expect(backWithinMs).toBeLessThan(30_000);
 
-    await waitFor('batch completed', async () => (await api(`/api/batch-calls/${batchId}`)).body?.status === 'completed', 150_000);
-    const dialedTwice = await db.query(`SELECT attempt_id FROM dialer.sim_calls GROUP BY attempt_id HAVING count(*) > 1`);
+    await waitFor(
+      'batch completed',
+      async () => (await api(`/api/batch-calls/${batchId}`)).body?.status === 'completed',
+      150_000,
+    );
+    const dialedTwice = await db.query(
+      `SELECT attempt_id FROM dialer.sim_calls GROUP BY attempt_id HAVING count(*) > 1`,
+    );
     expect(dialedTwice.rows).toEqual([]);
     const attempts = await db.query(`SELECT contact_id, attempt FROM dialer.attempts WHERE batch_id = $1`, [batchId]);
     const keys = attempts.rows.map((r) => `${r.contact_id}:${r.attempt}`);
     expect(new Set(keys).size).toBe(keys.length);
     expect(launcher.exitCode).toBeNull();
-     
+
     console.log(`supervision: both processes back within ${backWithinMs} ms of the kill`);
   }, 240_000);
 });

@@ -12,7 +12,10 @@ async function listen(handler: http.RequestListener): Promise<{ url: string; clo
   const server = http.createServer(handler);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => (server.closeAllConnections(), server.close(() => r()))) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise((r) => (server.closeAllConnections(), server.close(() => r()))),
+  };
 }
 
 describe('batch circuit breaker and the failed status', () => {
@@ -38,17 +41,39 @@ describe('batch circuit breaker and the failed status', () => {
         res.writeHead(204).end();
       });
     });
-    platform = await startPlatform('breaker', { env: { HTTP_PROVIDER_SIGNING_SECRET: 'agent-secret', WEBHOOK_POLL_MS: '50' } });
-    const limits = await api(platform, '/api/org', { method: 'PATCH', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ calls_per_second: 20, max_concurrent_calls: 5 }) });
+    platform = await startPlatform('breaker', {
+      env: { HTTP_PROVIDER_SIGNING_SECRET: 'agent-secret', WEBHOOK_POLL_MS: '50' },
+    });
+    const limits = await api(platform, '/api/org', {
+      method: 'PATCH',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ calls_per_second: 20, max_concurrent_calls: 5 }),
+    });
     expect(limits.status).toBe(200);
-    expect(limits.body.circuit_breaker).toEqual({ enabled: true, min_attempts: 20, failure_ratio: 0.5, window_seconds: 120, consecutive_agent_errors: 10 });
+    expect(limits.body.circuit_breaker).toEqual({
+      enabled: true,
+      min_attempts: 20,
+      failure_ratio: 0.5,
+      window_seconds: 120,
+      consecutive_agent_errors: 10,
+    });
     const agent = await api(platform, '/api/agents', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ agent_id: 'crashing-bot', name: 'Crashing bot', kind: 'voice', provider: 'http', config: { endpoint_url: `${agentEndpoint.url}/calls` } }),
+      body: JSON.stringify({
+        agent_id: 'crashing-bot',
+        name: 'Crashing bot',
+        kind: 'voice',
+        provider: 'http',
+        config: { endpoint_url: `${agentEndpoint.url}/calls` },
+      }),
     });
     expect(agent.status).toBe(201);
-    const hook = await api(platform, '/api/webhooks', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ url: `${receiver.url}/hook`, events: ['batch.paused', 'batch.failed'] }) });
+    const hook = await api(platform, '/api/webhooks', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ url: `${receiver.url}/hook`, events: ['batch.paused', 'batch.failed'] }),
+    });
     expect(hook.status).toBe(201);
   }, 120_000);
 
@@ -61,7 +86,11 @@ describe('batch circuit breaker and the failed status', () => {
   it('auto-pauses a batch whose agent answers 500 to every call, says why, then fails it when the agent is deleted', async () => {
     const lines = ['phone,name'];
     for (let i = 0; i < 60; i++) lines.push(`+1415556${String(i).padStart(4, '0')},Contact ${i}`);
-    const created = await uploadCsv(platform, lines.join('\n') + '\n', { agent_id: 'crashing-bot', concurrency: '5', max_attempts: '1' });
+    const created = await uploadCsv(platform, lines.join('\n') + '\n', {
+      agent_id: 'crashing-bot',
+      concurrency: '5',
+      max_attempts: '1',
+    });
     expect(created.status).toBe(201);
     const id = created.body.batch_id;
 
@@ -76,11 +105,15 @@ describe('batch circuit breaker and the failed status', () => {
     const kinds = activity.body.items.map((i: any) => i.kind);
     expect(kinds[0]).toBe('created');
     const auto = activity.body.items.find((i: any) => i.kind === 'auto_paused');
-    expect(auto).toMatchObject({ actor: 'circuit breaker', message: 'auto-paused: 10 attempts in a row ended agent_error (limit 10)' });
+    expect(auto).toMatchObject({
+      actor: 'circuit breaker',
+      message: 'auto-paused: 10 attempts in a row ended agent_error (limit 10)',
+    });
     expect(auto.data).toMatchObject({ previous_status: 'running', status: 'paused' });
 
     const deadline = Date.now() + 30_000;
-    while (!hooks.some((h) => h.type === 'batch.paused') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    while (!hooks.some((h) => h.type === 'batch.paused') && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
     const hook = hooks.find((h) => h.type === 'batch.paused');
     expect(hook).toBeDefined();
     expect(JSON.stringify(hook)).toContain('auto-paused: 10 attempts in a row ended agent_error');
@@ -89,7 +122,11 @@ describe('batch circuit breaker and the failed status', () => {
     expect((await api(platform, '/api/agents/crashing-bot', { method: 'DELETE' })).status).toBe(204);
     await waitForBatch(platform, id, 'failed', 30_000);
     const after = await api(platform, `/api/batch-calls/${id}/activity?page_size=100`);
-    expect(after.body.items.at(-1)).toMatchObject({ kind: 'failed', actor: 'agent deleted', message: 'failed: agent crashing-bot was deleted' });
+    expect(after.body.items.at(-1)).toMatchObject({
+      kind: 'failed',
+      actor: 'agent deleted',
+      message: 'failed: agent crashing-bot was deleted',
+    });
     // Nobody may resume a failed batch (SPEC §4).
     expect((await api(platform, `/api/batch-calls/${id}/resume`, { method: 'POST' })).status).toBe(409);
   }, 180_000);

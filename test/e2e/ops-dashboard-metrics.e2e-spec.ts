@@ -33,13 +33,19 @@ describe('Grafana dashboard metrics are served by a running stack', () => {
   });
 
   it('has a sample for every metric the dashboard queries', async () => {
-    const created = await uploadCsv(platform, 'phone,name,sim_outcomes\n+14155550101,Ada,completed\n+14155550102,Alan,busy\n', { agent_id: 'agent-demo', max_attempts: '1' });
+    const created = await uploadCsv(
+      platform,
+      'phone,name,sim_outcomes\n+14155550101,Ada,completed\n+14155550102,Alan,busy\n',
+      { agent_id: 'agent-demo', max_attempts: '1' },
+    );
     expect(created.status).toBe(201);
     await waitForBatch(platform, created.body.batch_id, 'completed');
     // Samplers (queue depth, outbox) run every 5 s.
     await new Promise((r) => setTimeout(r, 6_000));
 
-    const expositions = await Promise.all(platform.processes.map(async (p) => (await fetch(`${p.url}/metrics`)).text()));
+    const expositions = await Promise.all(
+      platform.processes.map(async (p) => (await fetch(`${p.url}/metrics`)).text()),
+    );
     const served = new Set<string>();
     for (const text of expositions) {
       for (const line of text.split('\n')) {

@@ -12,7 +12,9 @@ describe('no tenant stalls another', () => {
   let platform: RunningPlatform;
 
   beforeAll(async () => {
-    platform = await startPlatform('headofline', { env: { SCHEDULER_UNKNOWN_BATCH_MAX_AGE_SECONDS: '5', SIM_TIME_SCALE: '0.01' } });
+    platform = await startPlatform('headofline', {
+      env: { SCHEDULER_UNKNOWN_BATCH_MAX_AGE_SECONDS: '5', SIM_TIME_SCALE: '0.01' },
+    });
   }, 120_000);
 
   afterAll(async () => {
@@ -21,11 +23,15 @@ describe('no tenant stalls another', () => {
 
   async function threeContactBatchSeconds(label: string): Promise<number> {
     const started = Date.now();
-    const created = await uploadCsv(platform, 'phone,name,sim_outcomes\n+14155550121,A,completed\n+14155550122,B,busy\n+14155550123,C,completed\n', {
-      agent_id: 'agent-demo',
-      max_attempts: '1',
-      name: label,
-    });
+    const created = await uploadCsv(
+      platform,
+      'phone,name,sim_outcomes\n+14155550121,A,completed\n+14155550122,B,busy\n+14155550123,C,completed\n',
+      {
+        agent_id: 'agent-demo',
+        max_attempts: '1',
+        name: label,
+      },
+    );
     expect(created.status).toBe(201);
     const createdAt = Date.now();
     const batchId = created.body.batch_id;
@@ -33,17 +39,31 @@ describe('no tenant stalls another', () => {
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline) {
       const t = (Date.now() - createdAt) / 1000;
-      if (!marks.scheduler && (await platform.db.query(`SELECT 1 FROM scheduler.contacts WHERE batch_id = $1`, [batchId])).rowCount) marks.scheduler = t;
-      if (!marks.reporting && (await platform.db.query(`SELECT 1 FROM reporting.contacts WHERE batch_id = $1`, [batchId])).rowCount) marks.reporting = t;
-      if (!marks.dialed && (await platform.db.query(`SELECT 1 FROM dialer.attempts WHERE batch_id = $1`, [batchId])).rowCount) marks.dialed = t;
+      if (
+        !marks.scheduler &&
+        (await platform.db.query(`SELECT 1 FROM scheduler.contacts WHERE batch_id = $1`, [batchId])).rowCount
+      )
+        marks.scheduler = t;
+      if (
+        !marks.reporting &&
+        (await platform.db.query(`SELECT 1 FROM reporting.contacts WHERE batch_id = $1`, [batchId])).rowCount
+      )
+        marks.reporting = t;
+      if (
+        !marks.dialed &&
+        (await platform.db.query(`SELECT 1 FROM dialer.attempts WHERE batch_id = $1`, [batchId])).rowCount
+      )
+        marks.dialed = t;
       if ((await api(platform, `/api/batch-calls/${batchId}`)).body?.status === 'completed') {
         marks.completed = t;
         break;
       }
       await new Promise((r) => setTimeout(r, 100));
     }
-     
-    console.log(`${label}: created in ${((createdAt - started) / 1000).toFixed(1)} s, then (s) ${JSON.stringify(marks)}`);
+
+    console.log(
+      `${label}: created in ${((createdAt - started) / 1000).toFixed(1)} s, then (s) ${JSON.stringify(marks)}`,
+    );
     expect(marks.completed).toBeDefined();
     return (Date.now() - started) / 1000;
   }
@@ -61,9 +81,20 @@ describe('no tenant stalls another', () => {
         batch_id: 'batch_never_registered',
         chunk_index: i,
         chunk_count: forged,
-        contacts: [{ contact_id: `forged-${i}`, row: i + 1, phone: '+14155550199', priority: 0, variables: {}, status: 'pending' }],
+        contacts: [
+          {
+            contact_id: `forged-${i}`,
+            row: i + 1,
+            phone: '+14155550199',
+            priority: 0,
+            variables: {},
+            status: 'pending',
+          },
+        ],
       };
-      await js.publish(`${platform.env.prefix}.${Subjects.contactsChunk}`, JSON.stringify(chunk), { msgID: chunk.event_id });
+      await js.publish(`${platform.env.prefix}.${Subjects.contactsChunk}`, JSON.stringify(chunk), {
+        msgID: chunk.event_id,
+      });
     }
     await nc.close();
 
@@ -84,8 +115,12 @@ describe('no tenant stalls another', () => {
     try {
       const jsm = await jetstreamManager(nc2);
       const stream = `${platform.env.prefix.toUpperCase()}_DLQ`;
-      const last = await jsm.streams.getMessage(stream, { last_by_subj: `${platform.env.prefix}.${Subjects.deadLetter}.scheduler` });
-      expect(last.header.get('Outdial-Reason')).toMatch(/never applicable: batch batch_never_registered not registered yet after \d+ s/);
+      const last = await jsm.streams.getMessage(stream, {
+        last_by_subj: `${platform.env.prefix}.${Subjects.deadLetter}.scheduler`,
+      });
+      expect(last.header.get('Outdial-Reason')).toMatch(
+        /never applicable: batch batch_never_registered not registered yet after \d+ s/,
+      );
     } finally {
       await nc2.close();
     }
@@ -94,14 +129,21 @@ describe('no tenant stalls another', () => {
   it('a 200,000-row batch created, paused and deleted at once does not hold up a 3-contact batch', async () => {
     const lines = ['phone,name'];
     for (let i = 0; i < 200_000; i++) lines.push(`+1312${String(2000000 + i).padStart(7, '0')},Contact ${i}`);
-    const created = await uploadCsv(platform, lines.join('\n') + '\n', { agent_id: 'agent-demo', max_attempts: '1', concurrency: '5', name: 'huge' });
+    const created = await uploadCsv(platform, lines.join('\n') + '\n', {
+      agent_id: 'agent-demo',
+      max_attempts: '1',
+      concurrency: '5',
+      name: 'huge',
+    });
     expect(created.status).toBe(201);
     // SPEC §4: a running batch is paused (or cancelled) before it can be deleted.
-    expect((await api(platform, `/api/batch-calls/${created.body.batch_id}/pause`, { method: 'POST' })).status).toBe(200);
+    expect((await api(platform, `/api/batch-calls/${created.body.batch_id}/pause`, { method: 'POST' })).status).toBe(
+      200,
+    );
     const deleted = await api(platform, `/api/batch-calls/${created.body.batch_id}`, { method: 'DELETE' });
     expect(deleted.status).toBe(200);
     const seconds = await threeContactBatchSeconds('after a deleted 200k batch');
-     
+
     console.log(`3-contact batch completed ${seconds.toFixed(1)} s after a 200,000-row batch was deleted`);
     expect(seconds).toBeLessThan(10);
   }, 180_000);

@@ -22,7 +22,8 @@ describe('an ordinary 50-contact batch logs nothing at warn or above', () => {
     await setOrgLimits(platform, { max_concurrent_calls: 4, calls_per_second: 10 });
     const outcomes = ['completed', 'busy,completed', 'no_answer', 'voicemail', 'failed'];
     const lines = ['phone,name,sim_outcomes,sim_duration_seconds'];
-    for (let i = 0; i < 50; i++) lines.push(`+1415559${String(i).padStart(4, '0')},Contact ${i},"${outcomes[i % outcomes.length]}",5`);
+    for (let i = 0; i < 50; i++)
+      lines.push(`+1415559${String(i).padStart(4, '0')},Contact ${i},"${outcomes[i % outcomes.length]}",5`);
     const created = await uploadCsv(platform, lines.join('\n') + '\n', {
       agent_id: 'agent-demo',
       concurrency: '8',
@@ -32,7 +33,9 @@ describe('an ordinary 50-contact batch logs nothing at warn or above', () => {
     expect(created.status).toBe(201);
     await waitForBatch(platform, created.body.batch_id, 'completed', 180_000);
     await new Promise((r) => setTimeout(r, 1_000));
-    const loud = platform.logs.filter((line) => /"level":\s*(40|50|60)\b|"level":"(warn|error|fatal)"/.test(line) || !line.includes('"level"'));
+    const loud = platform.logs.filter(
+      (line) => /"level":\s*(40|50|60)\b|"level":"(warn|error|fatal)"/.test(line) || !line.includes('"level"'),
+    );
     expect(loud).toEqual([]);
   }, 240_000);
 });

@@ -38,13 +38,16 @@ describe('every batch write is visible on the next read', () => {
       const afterResume = await api(platform, `/api/batch-calls/${id}`);
       if (afterResume.body.status !== 'running') stale.push(`cycle ${i}: after resume read ${afterResume.body.status}`);
     }
-     
+
     console.log(`1,000 pause/resume cycles with reads in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     expect(stale).toEqual([]);
   }, 600_000);
 
   it('cancel, reschedule and delete are visible on the next read', async () => {
-    const a = await uploadCsv(platform, 'phone\n+14155550141\n', { agent_id: 'agent-demo', scheduled_start_time: new Date(Date.now() + 3_600_000).toISOString() });
+    const a = await uploadCsv(platform, 'phone\n+14155550141\n', {
+      agent_id: 'agent-demo',
+      scheduled_start_time: new Date(Date.now() + 3_600_000).toISOString(),
+    });
     expect(a.status).toBe(201);
     const later = new Date(Date.now() + 7_200_000).toISOString().replace(/\.\d+Z$/, '');
     const rescheduled = await api(platform, `/api/batch-calls/${a.body.batch_id}/reschedule`, {
@@ -72,7 +75,10 @@ describe('every batch write is visible on the next read', () => {
     const contacts = await api(platform, `/api/batch-calls/${created.body.batch_id}/contacts?page_size=25`);
     expect(contacts.status).toBe(200);
     expect(contacts.body.total).toBe(100_000);
-    const pending = await api(platform, `/api/batch-calls/${created.body.batch_id}/contacts?status=pending&page_size=25`);
+    const pending = await api(
+      platform,
+      `/api/batch-calls/${created.body.batch_id}/contacts?status=pending&page_size=25`,
+    );
     expect(pending.body.total).toBe(100_000);
     expect((await api(platform, `/api/batch-calls/${created.body.batch_id}`)).body.total_calls).toBe(100_000);
   }, 300_000);

@@ -2,7 +2,10 @@ import { until, zoneWithLocalHour } from '../support/clock-zones';
 import { api, parseCsv, RunningPlatform, startPlatform, uploadCsv, waitForBatch } from '../support/platform';
 
 /** Results CSV rows keyed by phone. */
-async function resultsByPhone(platform: RunningPlatform, batchId: string): Promise<Map<string, Record<string, string>>> {
+async function resultsByPhone(
+  platform: RunningPlatform,
+  batchId: string,
+): Promise<Map<string, Record<string, string>>> {
   const response = await api(platform, `/api/batch-calls/${batchId}/results`);
   expect(response.status).toBe(200);
   const [header, ...rows] = parseCsv(response.text);
@@ -10,7 +13,10 @@ async function resultsByPhone(platform: RunningPlatform, batchId: string): Promi
 }
 
 /** What the simulated carrier saw for one batch's contacts: one row per placed call. */
-async function carrierCalls(platform: RunningPlatform, phones: string[]): Promise<{ to_phone: string; attempt_id: string; placed_at: Date; ended_at: Date | null }[]> {
+async function carrierCalls(
+  platform: RunningPlatform,
+  phones: string[],
+): Promise<{ to_phone: string; attempt_id: string; placed_at: Date; ended_at: Date | null }[]> {
   const result = await platform.db.query(
     `SELECT to_phone, attempt_id, placed_at, ended_at FROM dialer.sim_calls WHERE to_phone = ANY($1) ORDER BY placed_at`,
     [phones],
@@ -18,12 +24,16 @@ async function carrierCalls(platform: RunningPlatform, phones: string[]): Promis
   return result.rows;
 }
 
-async function schedulerContacts(platform: RunningPlatform, batchId: string): Promise<Map<string, { status: string; attempts: number; last_outcome: string | null }>> {
-  const result = await platform.db.query(`SELECT phone, status, attempts, last_outcome FROM scheduler.contacts WHERE batch_id = $1`, [batchId]);
+async function schedulerContacts(
+  platform: RunningPlatform,
+  batchId: string,
+): Promise<Map<string, { status: string; attempts: number; last_outcome: string | null }>> {
+  const result = await platform.db.query(
+    `SELECT phone, status, attempts, last_outcome FROM scheduler.contacts WHERE batch_id = $1`,
+    [batchId],
+  );
   return new Map(result.rows.map((r) => [r.phone, r]));
 }
-
-
 
 const phone = (n: number) => `+1415555${String(2000 + n).padStart(4, '0')}`;
 
@@ -112,7 +122,11 @@ describe('scheduler: lifecycle, retries, schedules and calling hours through the
     expect((await api(platform, `/api/batch-calls/${batchId}/pause`, { method: 'POST' })).status).toBe(409);
 
     // Calls in progress finish; nothing new starts (a small grace for a dial already under way).
-    await until('calls in progress to end', async () => (await carrierCalls(platform, phones)).every((c) => c.ended_at !== null), 20_000);
+    await until(
+      'calls in progress to end',
+      async () => (await carrierCalls(platform, phones)).every((c) => c.ended_at !== null),
+      20_000,
+    );
     await new Promise((r) => setTimeout(r, 2500));
     const duringPause = await carrierCalls(platform, phones);
     expect(duringPause.filter((c) => c.placed_at.getTime() > pausedAt + 500)).toEqual([]);
@@ -174,14 +188,21 @@ describe('scheduler: lifecycle, retries, schedules and calling hours through the
 
     await api(platform, `/api/batch-calls/${batchId}/cancel`, { method: 'POST' });
     await waitForBatch(platform, batchId, 'cancelled', 10_000);
-    await until('closed-zone contacts cancelled', async () => (await schedulerContacts(platform, batchId)).get(phone(203))?.status === 'cancelled');
+    await until(
+      'closed-zone contacts cancelled',
+      async () => (await schedulerContacts(platform, batchId)).get(phone(203))?.status === 'cancelled',
+    );
   }, 60_000);
 
   it('after end_time no new attempt starts: waiting contacts end expired and the batch completes', async () => {
     const closedZone = zoneWithLocalHour(0);
     const openZone = zoneWithLocalHour(12);
     const endTime = new Date(Date.now() + 4000);
-    const csv = ['phone,timezone,sim_outcomes', `${phone(500)},${closedZone},completed`, `${phone(501)},${openZone},"busy,completed"`].join('\n');
+    const csv = [
+      'phone,timezone,sim_outcomes',
+      `${phone(500)},${closedZone},completed`,
+      `${phone(501)},${openZone},"busy,completed"`,
+    ].join('\n');
     const created = await uploadCsv(platform, csv, {
       agent_id: 'agent-demo',
       bypass_call_guardrails: 'false',
@@ -208,10 +229,18 @@ describe('scheduler: lifecycle, retries, schedules and calling hours through the
     });
     const batchId = created.body.batch_id;
     const json = { 'content-type': 'application/json' };
-    const past = await api(platform, `/api/batch-calls/${batchId}/reschedule`, { method: 'POST', headers: json, body: JSON.stringify({ scheduled_start_time: '2020-01-01T00:00:00Z' }) });
+    const past = await api(platform, `/api/batch-calls/${batchId}/reschedule`, {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ scheduled_start_time: '2020-01-01T00:00:00Z' }),
+    });
     expect(past.status).toBe(400);
     expect(past.body.error.details[0].field).toBe('scheduled_start_time');
-    const missing = await api(platform, `/api/batch-calls/${batchId}/reschedule`, { method: 'POST', headers: json, body: '{}' });
+    const missing = await api(platform, `/api/batch-calls/${batchId}/reschedule`, {
+      method: 'POST',
+      headers: json,
+      body: '{}',
+    });
     expect(missing.status).toBe(400);
     // Wall-clock time without an offset is read in the given zone (Kolkata is UTC+05:30).
     const wall = new Date(Math.floor(Date.now() / 1000) * 1000 + 8 * 3600_000);
@@ -232,12 +261,23 @@ describe('scheduler: lifecycle, retries, schedules and calling hours through the
     expect(deleted.status).toBe(200);
     expect(deleted.body).toMatchObject({ batch_id: batchId, status: 'deleted' });
     expect((await api(platform, `/api/batch-calls/${batchId}`, { method: 'DELETE' })).status).toBe(404);
-    expect((await platform.db.query(`SELECT count(*)::int AS n FROM scheduler.contacts WHERE batch_id = $1`, [batchId])).rows[0].n).toBe(0);
-    await until('reporting to forget the batch', async () => (await api(platform, `/api/batch-calls/${batchId}`)).status === 404, 10_000);
+    expect(
+      (await platform.db.query(`SELECT count(*)::int AS n FROM scheduler.contacts WHERE batch_id = $1`, [batchId]))
+        .rows[0].n,
+    ).toBe(0);
+    await until(
+      'reporting to forget the batch',
+      async () => (await api(platform, `/api/batch-calls/${batchId}`)).status === 404,
+      10_000,
+    );
   }, 60_000);
 
   it('a running batch cannot be deleted (409) and a completed one can', async () => {
-    const created = await uploadCsv(platform, `phone,sim_outcomes,sim_duration_seconds\n${phone(400)},completed,300\n`, { agent_id: 'agent-demo' });
+    const created = await uploadCsv(
+      platform,
+      `phone,sim_outcomes,sim_duration_seconds\n${phone(400)},completed,300\n`,
+      { agent_id: 'agent-demo' },
+    );
     const batchId = created.body.batch_id;
     const refused = await api(platform, `/api/batch-calls/${batchId}`, { method: 'DELETE' });
     expect(refused.status).toBe(409);

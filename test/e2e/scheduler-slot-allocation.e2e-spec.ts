@@ -9,8 +9,13 @@ import { ServiceClock, serviceClockFrom } from '../support/service-clock';
  */
 
 /** The batch's one contact as the scheduler has it (undefined until its contacts arrived). */
-async function contactOf(platform: RunningPlatform, batchId: string): Promise<{ status: string; attempts: number } | undefined> {
-  const result = await platform.db.query(`SELECT status, attempts FROM scheduler.contacts WHERE batch_id = $1`, [batchId]);
+async function contactOf(
+  platform: RunningPlatform,
+  batchId: string,
+): Promise<{ status: string; attempts: number } | undefined> {
+  const result = await platform.db.query(`SELECT status, attempts FROM scheduler.contacts WHERE batch_id = $1`, [
+    batchId,
+  ]);
   expect(result.rows.length).toBeLessThanOrEqual(1);
   return result.rows[0];
 }
@@ -29,7 +34,7 @@ async function setOrgLimit(platform: RunningPlatform, maxConcurrentCalls: number
   });
 }
 
-describe('slot allocation: a batch that cannot call now does not starve the org\'s other batches', () => {
+describe("slot allocation: a batch that cannot call now does not starve the org's other batches", () => {
   // Tuesday 24 Nov 2026, 02:00 in Tokyo (UTC+9): night, outside the default 09:00-20:00 window.
   let clock: ServiceClock; // starts at 02:00 Tokyo when the platform starts
   let platform: RunningPlatform;
@@ -44,12 +49,19 @@ describe('slot allocation: a batch that cannot call now does not starve the org\
   });
 
   const tokyoBatch = async (phone: string, priority: string) => {
-    const created = await uploadCsv(platform, `phone,sim_outcomes\n${phone},completed`, { agent_id: 'agent-demo', priority, bypass_call_guardrails: 'false' });
+    const created = await uploadCsv(platform, `phone,sim_outcomes\n${phone},completed`, {
+      agent_id: 'agent-demo',
+      priority,
+      bypass_call_guardrails: 'false',
+    });
     expect(created.status).toBe(201);
     return created.body.batch_id as string;
   };
   const bypassBatch = async (phone: string) => {
-    const created = await uploadCsv(platform, `phone,sim_outcomes,sim_duration_seconds\n${phone},completed,1`, { agent_id: 'agent-demo', bypass_call_guardrails: 'true' });
+    const created = await uploadCsv(platform, `phone,sim_outcomes,sim_duration_seconds\n${phone},completed,1`, {
+      agent_id: 'agent-demo',
+      bypass_call_guardrails: 'true',
+    });
     expect(created.status).toBe(201);
     return created.body.batch_id as string;
   };
@@ -61,7 +73,11 @@ describe('slot allocation: a batch that cannot call now does not starve the org\
     await until('P to run', async () => (await api(platform, `/api/batch-calls/${p}`)).body?.status === 'running');
     const q = await bypassBatch('+14155550191');
 
-    await until('Q to be dialed and complete', async () => (await contactOf(platform, q))?.status === 'completed', 15_000);
+    await until(
+      'Q to be dialed and complete',
+      async () => (await contactOf(platform, q))?.status === 'completed',
+      15_000,
+    );
     expect(await contactOf(platform, p)).toEqual({ status: 'pending', attempts: 0 });
     expect((await api(platform, `/api/batch-calls/${p}`)).body.status).toBe('running');
     const tokyoCalls = await platform.db.query(`SELECT 1 FROM dialer.sim_calls WHERE to_phone = '+81312345678'`);
@@ -73,7 +89,11 @@ describe('slot allocation: a batch that cannot call now does not starve the org\
     const idle: string[] = [];
     for (let i = 0; i < 5; i++) idle.push(await tokyoBatch(`+8131234567${i}`, String(10 - i)));
     const q = await bypassBatch('+14155550192');
-    await until('the sixth batch to be dialed and complete', async () => (await contactOf(platform, q))?.status === 'completed', 15_000);
+    await until(
+      'the sixth batch to be dialed and complete',
+      async () => (await contactOf(platform, q))?.status === 'completed',
+      15_000,
+    );
     for (const id of idle) expect(await contactOf(platform, id)).toEqual({ status: 'pending', attempts: 0 });
   });
 });

@@ -17,17 +17,30 @@ interface SchedulerContact {
 }
 
 async function contactsOf(platform: RunningPlatform, batchId: string): Promise<Map<string, SchedulerContact>> {
-  const result = await platform.db.query(`SELECT phone, status, attempts, next_retry_at FROM scheduler.contacts WHERE batch_id = $1`, [batchId]);
+  const result = await platform.db.query(
+    `SELECT phone, status, attempts, next_retry_at FROM scheduler.contacts WHERE batch_id = $1`,
+    [batchId],
+  );
   return new Map(result.rows.map((r) => [r.phone, r]));
 }
 
-async function carrierCalls(platform: RunningPlatform, phones: string[]): Promise<{ to_phone: string; placed_at: Date; ended_at: Date | null }[]> {
-  const result = await platform.db.query(`SELECT to_phone, placed_at, ended_at FROM dialer.sim_calls WHERE to_phone = ANY($1) ORDER BY placed_at`, [phones]);
+async function carrierCalls(
+  platform: RunningPlatform,
+  phones: string[],
+): Promise<{ to_phone: string; placed_at: Date; ended_at: Date | null }[]> {
+  const result = await platform.db.query(
+    `SELECT to_phone, placed_at, ended_at FROM dialer.sim_calls WHERE to_phone = ANY($1) ORDER BY placed_at`,
+    [phones],
+  );
   return result.rows;
 }
 
 async function create(platform: RunningPlatform, csv: string, fields: Record<string, string>): Promise<string> {
-  const created = await uploadCsv(platform, csv, { agent_id: 'agent-demo', bypass_call_guardrails: 'false', ...fields });
+  const created = await uploadCsv(platform, csv, {
+    agent_id: 'agent-demo',
+    bypass_call_guardrails: 'false',
+    ...fields,
+  });
   expect(created.status).toBe(201);
   return created.body.batch_id;
 }
@@ -70,7 +83,9 @@ describe('calling-window cache: America/St_Johns 08:00-16:00, a busy retry plann
 
     // After the window closed: 16:03 local.
     await clock.until('2026-11-23T19:33:00Z');
-    const sameKey = await create(platform, 'phone,sim_outcomes,sim_duration_seconds\n+17095550102,completed,1', { call_timing: window });
+    const sameKey = await create(platform, 'phone,sim_outcomes,sim_duration_seconds\n+17095550102,completed,1', {
+      call_timing: window,
+    });
     const otherKey = await create(platform, 'phone,sim_outcomes,sim_duration_seconds\n+17095550103,completed,1', {
       call_timing: JSON.stringify({ start_hour: 9, end_hour: 16, timezone: 'America/St_Johns' }),
     });
@@ -88,7 +103,9 @@ describe('calling-window cache: America/St_Johns 08:00-16:00, a busy retry plann
       await new Promise((r) => setTimeout(r, 250));
     }
     expect(await carrierCalls(platform, ['+17095550102', '+17095550103'])).toEqual([]);
-    const attempts = await platform.db.query(`SELECT attempt_id FROM dialer.attempts WHERE batch_id = ANY($1)`, [[sameKey, otherKey]]);
+    const attempts = await platform.db.query(`SELECT attempt_id FROM dialer.attempts WHERE batch_id = ANY($1)`, [
+      [sameKey, otherKey],
+    ]);
     expect(attempts.rows).toEqual([]);
     const status = await api(platform, `/api/batch-calls/${sameKey}`);
     expect(status.body).toMatchObject({ status: 'running', pending: 1, in_progress: 0 });
@@ -114,7 +131,9 @@ describe('calling-window cache: America/Los_Angeles 08:00-13:00 at 11:01 local, 
   it('dials row 2 at once after row 1 (the retry planned into the closed hours does not make the open window look closed)', async () => {
     await clock.until('2026-11-23T19:01:00Z');
     expect(clock.now().getTime()).toBeLessThan(Date.parse('2026-11-23T19:05:00Z'));
-    const csv = ['phone,sim_outcomes,sim_duration_seconds', '+14155550181,busy,0', '+14155550182,completed,1'].join('\n');
+    const csv = ['phone,sim_outcomes,sim_duration_seconds', '+14155550181,busy,0', '+14155550182,completed,1'].join(
+      '\n',
+    );
     const batchId = await create(platform, csv, {
       concurrency: '1',
       max_attempts: '2',
@@ -136,7 +155,15 @@ describe('calling-window cache: America/Los_Angeles 08:00-13:00 at 11:01 local, 
 
     // Row 1's retry: 13:01 local is closed, so it waits for tomorrow 08:00 local (16:00Z).
     const contacts = await contactsOf(platform, batchId);
-    expect(contacts.get('+14155550181')).toMatchObject({ status: 'queued', attempts: 1, next_retry_at: new Date('2026-11-24T16:00:00Z') });
-    await until('row 2 to complete', async () => (await contactsOf(platform, batchId)).get('+14155550182')?.status === 'completed', 20_000);
+    expect(contacts.get('+14155550181')).toMatchObject({
+      status: 'queued',
+      attempts: 1,
+      next_retry_at: new Date('2026-11-24T16:00:00Z'),
+    });
+    await until(
+      'row 2 to complete',
+      async () => (await contactsOf(platform, batchId)).get('+14155550182')?.status === 'completed',
+      20_000,
+    );
   });
 });

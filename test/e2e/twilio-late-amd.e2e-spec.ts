@@ -40,7 +40,13 @@ describe('e2e: Twilio answering-machine verdicts that arrive after the call (iss
   let platform: RunningPlatform;
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
   const twilio = new FakeTwilio(ACCOUNT_SID, AUTH_TOKEN);
-  const lateMachine = { final: 'completed' as const, durationSeconds: 18, answeredBy: 'machine_end_beep' as const, machineDetectionMs: 2300, verdictAfterCompletedMs: 500 };
+  const lateMachine = {
+    final: 'completed' as const,
+    durationSeconds: 18,
+    answeredBy: 'machine_end_beep' as const,
+    machineDetectionMs: 2300,
+    verdictAfterCompletedMs: 500,
+  };
 
   beforeAll(async () => {
     await twilio.start();
@@ -51,13 +57,25 @@ describe('e2e: Twilio answering-machine verdicts that arrive after the call (iss
     const agent = await api(platform, '/api/agents', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ agent_id: 'agent-twilio', name: 'Twilio bot', provider: 'twilio', config: { twiml_url: 'https://agents.example.com/twiml', machine_detection: 'detect_message_end' } }),
+      body: JSON.stringify({
+        agent_id: 'agent-twilio',
+        name: 'Twilio bot',
+        provider: 'twilio',
+        config: { twiml_url: 'https://agents.example.com/twiml', machine_detection: 'detect_message_end' },
+      }),
     });
     expect(agent.status).toBe(201);
     // The dialer learns the agent through v1.org.agent_changed.
     const deadline = Date.now() + 20_000;
     while (Date.now() < deadline) {
-      if ((await platform.db.query(`SELECT 1 FROM dialer.agents WHERE agent_id = 'agent-twilio'`).catch(() => ({ rows: [] }))).rows.length > 0) break;
+      if (
+        (
+          await platform.db
+            .query(`SELECT 1 FROM dialer.agents WHERE agent_id = 'agent-twilio'`)
+            .catch(() => ({ rows: [] }))
+        ).rows.length > 0
+      )
+        break;
       await new Promise((r) => setTimeout(r, 100));
     }
   });
@@ -83,19 +101,36 @@ describe('e2e: Twilio answering-machine verdicts that arrive after the call (iss
     }
   }
 
-  const contacts = async (batchId: string) => (await api(platform, `/api/batch-calls/${batchId}/contacts`)).body.items as any[];
+  const contacts = async (batchId: string) =>
+    (await api(platform, `/api/batch-calls/${batchId}/contacts`)).body.items as any[];
   const hooksOf = (batchId: string) => receiver.received.filter((h: any) => h.batch_id === batchId);
 
   it('completed (CallDuration=18, no AnsweredBy), then 0.5 s later AnsweredBy=machine_end_beep: the contact ends voicemail, no batch.call_completed', async () => {
     twilio.script('+14155550501', lateMachine);
-    const created = await uploadCsv(platform, 'phone,name\n+14155550501,Ada\n', { agent_id: 'agent-twilio', max_attempts: '1', callback_url: receiver.url });
+    const created = await uploadCsv(platform, 'phone,name\n+14155550501,Ada\n', {
+      agent_id: 'agent-twilio',
+      max_attempts: '1',
+      callback_url: receiver.url,
+    });
     expect(created.status).toBe(201);
     const batchId = created.body.batch_id;
     const final = await finalBatch(batchId);
-    expect(final).toMatchObject({ status: 'completed', total_calls: 1, completed: 0, failed: 1, pending: 0, success_rate: 0 });
+    expect(final).toMatchObject({
+      status: 'completed',
+      total_calls: 1,
+      completed: 0,
+      failed: 1,
+      pending: 0,
+      success_rate: 0,
+    });
 
     const [contact] = await contacts(batchId);
-    expect(contact).toMatchObject({ phone: '+14155550501', status: 'voicemail', last_outcome: 'voicemail', attempts: 1 });
+    expect(contact).toMatchObject({
+      phone: '+14155550501',
+      status: 'voicemail',
+      last_outcome: 'voicemail',
+      attempts: 1,
+    });
     const calls = (await api(platform, `/api/batch-calls/${batchId}/calls`)).body.items;
     expect(calls).toHaveLength(1);
     expect(calls[0]).toMatchObject({ outcome: 'voicemail', duration_seconds: 18, provider: 'twilio' });
@@ -108,13 +143,19 @@ describe('e2e: Twilio answering-machine verdicts that arrive after the call (iss
     const verdict = callbacks[callbacks.length - 1];
     expect(completed.params).toMatchObject({ CallStatus: 'completed', CallDuration: '18' });
     expect(completed.params.AnsweredBy).toBeUndefined();
-    expect(verdict.params).toEqual({ AccountSid: ACCOUNT_SID, CallSid: sid, AnsweredBy: 'machine_end_beep', MachineDetectionDuration: '2300' });
+    expect(verdict.params).toEqual({
+      AccountSid: ACCOUNT_SID,
+      CallSid: sid,
+      AnsweredBy: 'machine_end_beep',
+      MachineDetectionDuration: '2300',
+    });
     expect(verdict.at - completed.at).toBeGreaterThanOrEqual(480);
     expect(callbacks.every((c) => c.status === 204)).toBe(true);
 
     // Webhooks: the contact's end is a call_failed (voicemail is not "successful", SPEC §5), never a call_completed.
     const deadline = Date.now() + 15_000;
-    while (Date.now() < deadline && !hooksOf(batchId).some((h) => h.type === 'batch.completed')) await new Promise((r) => setTimeout(r, 100));
+    while (Date.now() < deadline && !hooksOf(batchId).some((h) => h.type === 'batch.completed'))
+      await new Promise((r) => setTimeout(r, 100));
     const types = hooksOf(batchId).map((h) => h.type);
     expect(types).not.toContain('batch.call_completed');
     expect(types.filter((t) => t === 'batch.call_failed')).toHaveLength(1);
@@ -122,7 +163,10 @@ describe('e2e: Twilio answering-machine verdicts that arrive after the call (iss
   });
 
   it('with retry_on_voicemail the late verdict makes the contact retried; the next attempt completes', async () => {
-    twilio.script('+14155550502', [lateMachine, { final: 'completed', durationSeconds: 21, answeredBy: 'human', verdictAfterCompletedMs: 100 }]);
+    twilio.script('+14155550502', [
+      lateMachine,
+      { final: 'completed', durationSeconds: 21, answeredBy: 'human', verdictAfterCompletedMs: 100 },
+    ]);
     const created = await uploadCsv(platform, 'phone,name\n+14155550502,Grace\n', {
       agent_id: 'agent-twilio',
       max_attempts: '2',
@@ -135,7 +179,9 @@ describe('e2e: Twilio answering-machine verdicts that arrive after the call (iss
     expect(final).toMatchObject({ status: 'completed', total_calls: 1, completed: 1, failed: 0, pending: 0 });
     const [contact] = await contacts(batchId);
     expect(contact).toMatchObject({ status: 'completed', last_outcome: 'completed', attempts: 2 });
-    const calls = (await api(platform, `/api/batch-calls/${batchId}/calls`)).body.items.sort((a: any, b: any) => a.attempt - b.attempt);
+    const calls = (await api(platform, `/api/batch-calls/${batchId}/calls`)).body.items.sort(
+      (a: any, b: any) => a.attempt - b.attempt,
+    );
     expect(calls.map((c: any) => [c.attempt, c.outcome])).toEqual([
       [1, 'voicemail'],
       [2, 'completed'],
@@ -143,20 +189,37 @@ describe('e2e: Twilio answering-machine verdicts that arrive after the call (iss
     expect(twilio.calls.filter((c) => c.params.get('To') === '+14155550502')).toHaveLength(2);
 
     const deadline = Date.now() + 15_000;
-    while (Date.now() < deadline && !hooksOf(batchId).some((h) => h.type === 'batch.completed')) await new Promise((r) => setTimeout(r, 100));
+    while (Date.now() < deadline && !hooksOf(batchId).some((h) => h.type === 'batch.completed'))
+      await new Promise((r) => setTimeout(r, 100));
     // One webhook for the contact's one final status: completed, after the retry.
-    expect(hooksOf(batchId).filter((h) => h.type.startsWith('batch.call_')).map((h) => h.type)).toEqual(['batch.call_completed']);
+    expect(
+      hooksOf(batchId)
+        .filter((h) => h.type.startsWith('batch.call_'))
+        .map((h) => h.type),
+    ).toEqual(['batch.call_completed']);
   });
 
   it('refuses a twilio agent whose machine_detection settings Twilio would not take (400 naming the keys)', async () => {
     const refused = await api(platform, '/api/agents', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ agent_id: 'agent-twilio-bad', name: 'Bad AMD', provider: 'twilio', config: { twiml_url: 'https://agents.example.com/twiml', machine_detection: 'Enable', machine_detection_timeout_seconds: 120 } }),
+      body: JSON.stringify({
+        agent_id: 'agent-twilio-bad',
+        name: 'Bad AMD',
+        provider: 'twilio',
+        config: {
+          twiml_url: 'https://agents.example.com/twiml',
+          machine_detection: 'Enable',
+          machine_detection_timeout_seconds: 120,
+        },
+      }),
     });
     expect(refused.status).toBe(400);
     expect(refused.body.error.code).toBe('validation_failed');
-    expect(refused.body.error.details.map((d: any) => d.field)).toEqual(['config.machine_detection', 'config.machine_detection_timeout_seconds']);
+    expect(refused.body.error.details.map((d: any) => d.field)).toEqual([
+      'config.machine_detection',
+      'config.machine_detection_timeout_seconds',
+    ]);
     expect((await api(platform, '/api/agents/agent-twilio-bad')).status).toBe(404);
   });
 });

@@ -25,8 +25,13 @@ const PLATFORMS = ['vapi', 'retell', 'elevenlabs', 'bland', 'bolna'] as const;
 type Platform = (typeof PLATFORMS)[number];
 
 const secret = (label: string) => `${label}_${randomBytes(12).toString('hex')}`;
-const API_KEYS: Record<Platform, string> = Object.fromEntries(PLATFORMS.map((p) => [p, secret(`sk_${p}`)])) as Record<Platform, string>;
-const WEBHOOK_SECRETS: Record<Platform, string> = Object.fromEntries(PLATFORMS.map((p) => [p, secret(`whsec_${p}`)])) as Record<Platform, string>;
+const API_KEYS: Record<Platform, string> = Object.fromEntries(PLATFORMS.map((p) => [p, secret(`sk_${p}`)])) as Record<
+  Platform,
+  string
+>;
+const WEBHOOK_SECRETS: Record<Platform, string> = Object.fromEntries(
+  PLATFORMS.map((p) => [p, secret(`whsec_${p}`)]),
+) as Record<Platform, string>;
 const AGENT_CONCURRENCY = 2;
 
 const AGENT_CONFIG: Record<Platform, Record<string, unknown>> = {
@@ -40,10 +45,35 @@ const AGENT_CONFIG: Record<Platform, Record<string, unknown>> = {
 /** Scripted contacts: phone suffix, outcomes per attempt, talk time, and what must come out. */
 const CONTACTS = [
   { n: '01', name: 'Ada', outcomes: ['completed'], seconds: 12, status: 'completed', attempts: 1, recorded: true },
-  { n: '02', name: 'Alan', outcomes: ['busy', 'completed'], seconds: 7, status: 'completed', attempts: 2, recorded: true },
+  {
+    n: '02',
+    name: 'Alan',
+    outcomes: ['busy', 'completed'],
+    seconds: 7,
+    status: 'completed',
+    attempts: 2,
+    recorded: true,
+  },
   { n: '03', name: 'Grace', outcomes: ['voicemail'], seconds: 4, status: 'voicemail', attempts: 1, recorded: true },
-  { n: '04', name: 'Edsger', outcomes: ['no_answer'], seconds: 0, status: 'failed', attempts: 2, recorded: false, last_outcome: 'no_answer' },
-  { n: '05', name: 'Barbara', outcomes: ['invalid_number'], seconds: 0, status: 'invalid_number', attempts: 1, recorded: false },
+  {
+    n: '04',
+    name: 'Edsger',
+    outcomes: ['no_answer'],
+    seconds: 0,
+    status: 'failed',
+    attempts: 2,
+    recorded: false,
+    last_outcome: 'no_answer',
+  },
+  {
+    n: '05',
+    name: 'Barbara',
+    outcomes: ['invalid_number'],
+    seconds: 0,
+    status: 'invalid_number',
+    attempts: 1,
+    recorded: false,
+  },
   { n: '06', name: 'Donald', outcomes: ['completed'], seconds: 5, status: 'completed', attempts: 1, recorded: true },
   { n: '07', name: 'Frances', outcomes: ['completed'], seconds: 6, status: 'completed', attempts: 1, recorded: true },
 ] as const;
@@ -98,10 +128,21 @@ describe('voice-agent platforms end to end', () => {
   });
 
   it('refuses an agent whose platform config lacks a field, naming it', async () => {
-    const response = await call('/api/agents', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ agent_id: 'broken-vapi', name: 'x', provider: 'vapi', config: { assistant_id: 'a', api_key: API_KEYS.vapi } }) });
+    const response = await call('/api/agents', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        agent_id: 'broken-vapi',
+        name: 'x',
+        provider: 'vapi',
+        config: { assistant_id: 'a', api_key: API_KEYS.vapi },
+      }),
+    });
     expect(response.status).toBe(400);
     expect(response.body.error.code).toBe('validation_failed');
-    expect(response.body.error.details).toEqual([{ field: 'config.phone_number_id', problems: [expect.stringContaining('phone_number_id')] }]);
+    expect(response.body.error.details).toEqual([
+      { field: 'config.phone_number_id', problems: [expect.stringContaining('phone_number_id')] },
+    ]);
   });
 
   describe.each(PLATFORMS)('%s', (name) => {
@@ -112,20 +153,42 @@ describe('voice-agent platforms end to end', () => {
       const created = await call('/api/agents', {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ agent_id: agentId, name: `${name} agent`, provider: name, variables: ['name', 'plan'], config: { ...AGENT_CONFIG[name], api_key: API_KEYS[name], webhook_secret: WEBHOOK_SECRETS[name], max_concurrent_calls: AGENT_CONCURRENCY } }),
+        body: JSON.stringify({
+          agent_id: agentId,
+          name: `${name} agent`,
+          provider: name,
+          variables: ['name', 'plan'],
+          config: {
+            ...AGENT_CONFIG[name],
+            api_key: API_KEYS[name],
+            webhook_secret: WEBHOOK_SECRETS[name],
+            max_concurrent_calls: AGENT_CONCURRENCY,
+          },
+        }),
       });
       expect(created.status).toBe(201);
-      expect(created.body).toMatchObject({ provider: name, config: { ...AGENT_CONFIG[name], max_concurrent_calls: AGENT_CONCURRENCY }, secrets_set: ['api_key', 'webhook_secret'] });
+      expect(created.body).toMatchObject({
+        provider: name,
+        config: { ...AGENT_CONFIG[name], max_concurrent_calls: AGENT_CONCURRENCY },
+        secrets_set: ['api_key', 'webhook_secret'],
+      });
       expect(created.text).not.toContain(API_KEYS[name]);
-      expect(created.body.webhook_url).toBe(`${platform.gatewayUrl}/api/provider-events/${name}?org_id=default&agent_id=${agentId}`);
+      expect(created.body.webhook_url).toBe(
+        `${platform.gatewayUrl}/api/provider-events/${name}?org_id=default&agent_id=${agentId}`,
+      );
       // What the user sets in the platform's dashboard.
       const f = fake();
-      f.webhookUrl = name === 'bolna' ? `${created.body.webhook_url}&token=${WEBHOOK_SECRETS.bolna}` : created.body.webhook_url;
+      f.webhookUrl =
+        name === 'bolna' ? `${created.body.webhook_url}&token=${WEBHOOK_SECRETS.bolna}` : created.body.webhook_url;
       if (f instanceof FakeVapi) f.serverSecret = WEBHOOK_SECRETS.vapi;
       if (f instanceof FakeElevenLabs) f.hmacSecret = WEBHOOK_SECRETS.elevenlabs;
       if (f instanceof FakeBland) f.signingSecret = WEBHOOK_SECRETS.bland;
       // A config sent back without its secrets keeps them.
-      const patched = await call(`/api/agents/${agentId}`, { method: 'PATCH', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ config: created.body.config }) });
+      const patched = await call(`/api/agents/${agentId}`, {
+        method: 'PATCH',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ config: created.body.config }),
+      });
       expect(patched.status).toBe(200);
       expect(patched.body.secrets_set).toEqual(['api_key', 'webhook_secret']);
     });
@@ -157,15 +220,24 @@ describe('voice-agent platforms end to end', () => {
         status = (await call(`/api/batch-calls/${batchId}`)).body;
       }
       responses.push(JSON.stringify(status));
-      expect(status).toMatchObject({ total_calls: CONTACTS.length, pending: 0, completed: CONTACTS.filter((c) => c.status === 'completed').length });
+      expect(status).toMatchObject({
+        total_calls: CONTACTS.length,
+        pending: 0,
+        completed: CONTACTS.filter((c) => c.status === 'completed').length,
+      });
 
       const contacts = await call(`/api/batch-calls/${batchId}/contacts?page_size=100`);
       const byPhone = new Map<string, any>(contacts.body.items.map((item: any) => [item.phone, item]));
       for (const c of CONTACTS) {
         const item = byPhone.get(phoneOf(name, c.n));
-        expect({ n: c.n, status: item.status, attempts: item.attempts }).toEqual({ n: c.n, status: c.status, attempts: c.attempts });
+        expect({ n: c.n, status: item.status, attempts: item.attempts }).toEqual({
+          n: c.n,
+          status: c.status,
+          attempts: c.attempts,
+        });
         if ('last_outcome' in c) expect(item.last_outcome).toBe(c.last_outcome);
-        if (c.status === 'completed' || c.status === 'voicemail') expect(Number(item.duration_seconds)).toBeCloseTo(c.seconds, 1);
+        if (c.status === 'completed' || c.status === 'voicemail')
+          expect(Number(item.duration_seconds)).toBeCloseTo(c.seconds, 1);
         if (c.recorded && name !== 'elevenlabs') expect(item.recording_url).toMatch(/^https:\/\//);
         else expect(item.recording_url ?? null).toBeNull();
       }
@@ -190,7 +262,11 @@ describe('voice-agent platforms end to end', () => {
       expect(new Set(platformCalls.map((i: any) => i.provider_call_id)).size).toBe(platformCalls.length);
       expect(f.webhooks.filter((w) => w.status >= 300)).toEqual([]);
       // The platform's own cost of a call, where its webhook carries one, is the call's cost (USD).
-      const platformCost: Partial<Record<Platform, number>> = { vapi: 12 * 0.002, retell: (12 * 0.2) / 100, bland: 12 * 0.0015 };
+      const platformCost: Partial<Record<Platform, number>> = {
+        vapi: 12 * 0.002,
+        retell: (12 * 0.2) / 100,
+        bland: 12 * 0.0015,
+      };
       const first = calls.body.items.find((i: any) => i.phone === phoneOf(name, '01'));
       if (platformCost[name] !== undefined) expect(Number(first.cost)).toBeCloseTo(platformCost[name]!, 4);
       else expect(Number(first.cost)).toBeGreaterThan(0);
@@ -204,8 +280,20 @@ describe('voice-agent platforms end to end', () => {
 
     it('refuses unsigned, forged and replayed webhooks', async () => {
       const url = `/api/provider-events/${name}?org_id=default&agent_id=${agentId}`;
-      const post = (headers: Record<string, string>, body: string, query = '') => fetch(`${platform.gatewayUrl}${url}${query}`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body });
-      const body = JSON.stringify({ event: 'call_ended', message: { type: 'end-of-call-report', timestamp: Date.now() }, type: 'post_call_transcription', call_id: 'x', id: 'x', status: 'completed' });
+      const post = (headers: Record<string, string>, body: string, query = '') =>
+        fetch(`${platform.gatewayUrl}${url}${query}`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', ...headers },
+          body,
+        });
+      const body = JSON.stringify({
+        event: 'call_ended',
+        message: { type: 'end-of-call-report', timestamp: Date.now() },
+        type: 'post_call_transcription',
+        call_id: 'x',
+        id: 'x',
+        status: 'completed',
+      });
       expect((await post({}, body)).status).toBe(401);
       const forged: Record<Platform, Record<string, string>> = {
         vapi: { 'X-Vapi-Secret': 'guess' },
@@ -220,11 +308,31 @@ describe('voice-agent platforms end to end', () => {
       const delivered = f.webhooks.find((w) => w.status < 300);
       if (name === 'retell' && delivered) {
         const { signRetell } = await import('../support/fake-providers/fake-retell');
-        expect((await post({ 'x-retell-signature': signRetell(API_KEYS.retell, delivered.body, Date.now() - 3_600_000) }, delivered.body)).status).toBe(401);
+        expect(
+          (
+            await post(
+              { 'x-retell-signature': signRetell(API_KEYS.retell, delivered.body, Date.now() - 3_600_000) },
+              delivered.body,
+            )
+          ).status,
+        ).toBe(401);
       }
       if (name === 'elevenlabs' && delivered) {
         const { signElevenLabs } = await import('../support/fake-providers/fake-elevenlabs');
-        expect((await post({ 'ElevenLabs-Signature': signElevenLabs(WEBHOOK_SECRETS.elevenlabs, delivered.body, Math.floor(Date.now() / 1000) - 3600) }, delivered.body)).status).toBe(401);
+        expect(
+          (
+            await post(
+              {
+                'ElevenLabs-Signature': signElevenLabs(
+                  WEBHOOK_SECRETS.elevenlabs,
+                  delivered.body,
+                  Math.floor(Date.now() / 1000) - 3600,
+                ),
+              },
+              delivered.body,
+            )
+          ).status,
+        ).toBe(401);
       }
     });
   });
@@ -240,7 +348,10 @@ describe('voice-agent platforms end to end', () => {
       for (const value of [...Object.values(API_KEYS), ...Object.values(WEBHOOK_SECRETS)]) {
         expect({ value, inEvents: events.filter((e) => e.includes(value)).length }).toEqual({ value, inEvents: 0 });
         expect({ value, inLogs: platform.logs.filter((l) => l.includes(value)).length }).toEqual({ value, inLogs: 0 });
-        expect({ value, inResponses: responses.filter((r) => r.includes(value)).length }).toEqual({ value, inResponses: 0 });
+        expect({ value, inResponses: responses.filter((r) => r.includes(value)).length }).toEqual({
+          value,
+          inResponses: 0,
+        });
       }
     });
   });

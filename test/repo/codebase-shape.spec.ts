@@ -23,7 +23,8 @@ function filesUnder(dir: string, suffix = '.ts'): string[] {
 }
 
 const rel = (path: string) => relative(ROOT, path);
-const sourceFiles = (app: string) => filesUnder(join(ROOT, 'apps', app, 'src')).filter((f) => !/\.(spec|int-spec)\.ts$/.test(f));
+const sourceFiles = (app: string) =>
+  filesUnder(join(ROOT, 'apps', app, 'src')).filter((f) => !/\.(spec|int-spec)\.ts$/.test(f));
 
 describe.each(SERVICES)('apps/%s', (app) => {
   const src = join(ROOT, 'apps', app, 'src');
@@ -41,7 +42,8 @@ describe.each(SERVICES)('apps/%s', (app) => {
     const entries = readdirSync(src);
     expect(entries.filter((e) => !allowed.has(e))).toEqual([]);
     for (const folder of FOLDERS) expect(`${folder}: ${existsSync(join(src, folder))}`).toBe(`${folder}: true`);
-    for (const file of ['main.ts', `${app}-service.ts`, `${app}-env.ts`, `${app}.module.ts`]) expect(entries).toContain(file);
+    for (const file of ['main.ts', `${app}-service.ts`, `${app}-env.ts`, `${app}.module.ts`])
+      expect(entries).toContain(file);
   });
 
   it('has a README and an integration tier', () => {
@@ -63,7 +65,9 @@ describe.each(SERVICES)('apps/%s', (app) => {
   });
 
   it('never imports the NATS clients (the broker is behind the runtime ports)', () => {
-    const offenders = sourceFiles(app).filter((f) => /from '@nats-io\/|require\('@nats-io\//.test(readFileSync(f, 'utf8')));
+    const offenders = sourceFiles(app).filter((f) =>
+      /from '@nats-io\/|require\('@nats-io\//.test(readFileSync(f, 'utf8')),
+    );
     expect(offenders.map(rel)).toEqual([]);
   });
 
@@ -92,7 +96,11 @@ describe.each(SERVICES)('apps/%s', (app) => {
   it('keeps the domain pure (no database, broker, framework or file system)', () => {
     const offenders = filesUnder(join(src, 'domain'))
       .filter((f) => !/\.spec\.ts$/.test(f))
-      .filter((f) => /from '(pg|pg-copy-streams|@nats-io\/[^']+|@nestjs\/[^']+|node:fs|fs|node:http|node:https|@outdial\/service-runtime)'/.test(readFileSync(f, 'utf8')));
+      .filter((f) =>
+        /from '(pg|pg-copy-streams|@nats-io\/[^']+|@nestjs\/[^']+|node:fs|fs|node:http|node:https|@outdial\/service-runtime)'/.test(
+          readFileSync(f, 'utf8'),
+        ),
+      );
     expect(offenders.map(rel)).toEqual([]);
   });
 
@@ -108,7 +116,9 @@ describe.each(SERVICES)('apps/%s', (app) => {
 
 describe('packages/contracts', () => {
   it('has no `as unknown as` (the subject map is typed)', () => {
-    const offenders = filesUnder(join(ROOT, 'packages', 'contracts', 'src')).filter((f) => /\bas unknown as\b/.test(readFileSync(f, 'utf8')));
+    const offenders = filesUnder(join(ROOT, 'packages', 'contracts', 'src')).filter((f) =>
+      /\bas unknown as\b/.test(readFileSync(f, 'utf8')),
+    );
     expect(offenders.map(rel)).toEqual([]);
   });
 });

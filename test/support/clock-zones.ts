@@ -10,7 +10,11 @@ export function zoneWithLocalHour(hour: number): string {
 }
 
 /** Polls `probe` until it returns something truthy, or fails naming what it waited for. */
-export async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+export async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined | false>,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const value = await probe();

@@ -20,7 +20,10 @@ export const BASE_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://po
 export const TEST_NATS_URL = process.env.TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
 
 export async function createIsolatedEnv(label: string): Promise<IsolatedEnv> {
-  const id = `${label.replace(/[^a-z0-9]/gi, '').toLowerCase().slice(0, 12)}${randomBytes(4).toString('hex')}`;
+  const id = `${label
+    .replace(/[^a-z0-9]/gi, '')
+    .toLowerCase()
+    .slice(0, 12)}${randomBytes(4).toString('hex')}`;
   const dbName = `outdial_test_${id}`;
   const admin = new Client({ connectionString: BASE_DATABASE_URL });
   await admin.connect();
@@ -34,7 +37,13 @@ export async function createIsolatedEnv(label: string): Promise<IsolatedEnv> {
     natsUrl: TEST_NATS_URL,
     prefix,
     serviceEnv() {
-      return { DATABASE_URL: url.toString(), NATS_URL: TEST_NATS_URL, NATS_PREFIX: prefix, LOG_LEVEL: 'silent', HTTP_PORT: '0' };
+      return {
+        DATABASE_URL: url.toString(),
+        NATS_URL: TEST_NATS_URL,
+        NATS_PREFIX: prefix,
+        LOG_LEVEL: 'silent',
+        HTTP_PORT: '0',
+      };
     },
     async cleanup() {
       const client = new Client({ connectionString: BASE_DATABASE_URL });

@@ -32,7 +32,10 @@ export interface RunningPlatform {
  * the simulated provider sped up. Tests talk to it through the public HTTP API only (plus the
  * simulated carrier's own log, read from its table, to measure what the "carrier" saw).
  */
-export async function startPlatform(label: string, options: { env?: Record<string, string>; dialerReplicas?: number; schedulerReplicas?: number } = {}): Promise<RunningPlatform> {
+export async function startPlatform(
+  label: string,
+  options: { env?: Record<string, string>; dialerReplicas?: number; schedulerReplicas?: number } = {},
+): Promise<RunningPlatform> {
   const env = await createIsolatedEnv(label);
   const token = `od_test_${label}_${Date.now()}`;
   const serviceEnv = {
@@ -76,7 +79,11 @@ export async function startPlatform(label: string, options: { env?: Record<strin
   };
 }
 
-export async function api(platform: RunningPlatform, path: string, init: RequestInit = {}): Promise<{ status: number; body: any; text: string; headers: Headers }> {
+export async function api(
+  platform: RunningPlatform,
+  path: string,
+  init: RequestInit = {},
+): Promise<{ status: number; body: any; text: string; headers: Headers }> {
   const response = await fetch(`${platform.gatewayUrl}${path}`, {
     ...init,
     headers: { Authorization: `Bearer ${platform.token}`, ...(init.headers as Record<string, string>) },
@@ -91,7 +98,11 @@ export async function api(platform: RunningPlatform, path: string, init: Request
   return { status: response.status, body, text, headers: response.headers };
 }
 
-export async function uploadCsv(platform: RunningPlatform, csv: string, fields: Record<string, string>): Promise<{ status: number; body: any }> {
+export async function uploadCsv(
+  platform: RunningPlatform,
+  csv: string,
+  fields: Record<string, string>,
+): Promise<{ status: number; body: any }> {
   const form = new FormData();
   form.append('file', new Blob([csv], { type: 'text/csv' }), 'contacts.csv');
   // Calling windows would make a test depend on the hour it runs at: tests lift them unless they
@@ -101,7 +112,12 @@ export async function uploadCsv(platform: RunningPlatform, csv: string, fields: 
   return api(platform, '/api/batch-calls', { method: 'POST', body: form });
 }
 
-export async function waitForBatch(platform: RunningPlatform, batchId: string, status: string, timeoutMs = 120_000): Promise<any> {
+export async function waitForBatch(
+  platform: RunningPlatform,
+  batchId: string,
+  status: string,
+  timeoutMs = 120_000,
+): Promise<any> {
   const deadline = Date.now() + timeoutMs;
   let last: any;
   while (Date.now() < deadline) {
@@ -110,7 +126,9 @@ export async function waitForBatch(platform: RunningPlatform, batchId: string, s
     if (response.status === 200 && response.body.status === status) return response.body;
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(`batch ${batchId} not ${status} within ${timeoutMs} ms; last: ${JSON.stringify(last)}\n${platform.logs.slice(-40).join('\n')}`);
+  throw new Error(
+    `batch ${batchId} not ${status} within ${timeoutMs} ms; last: ${JSON.stringify(last)}\n${platform.logs.slice(-40).join('\n')}`,
+  );
 }
 
 /** Largest number of calls in progress at once, from [start, end] intervals. */

@@ -24,7 +24,9 @@ export function App() {
 type Theme = 'light' | 'dark';
 
 function useTheme(): [Theme, () => void] {
-  const initial = (localStorage.getItem('outdial.theme') as Theme | null) ?? (window.matchMedia?.('(prefers-color-scheme: dark)').matches ? 'dark' : 'light');
+  const initial =
+    (localStorage.getItem('outdial.theme') as Theme | null) ??
+    (window.matchMedia?.('(prefers-color-scheme: dark)').matches ? 'dark' : 'light');
   const [theme, setTheme] = useState<Theme>(initial);
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
@@ -46,12 +48,16 @@ function Shell() {
   const signedIn = session.org !== null;
   return (
     <>
-      <a className="skip-link" href="#main">Skip to content</a>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
       <header className="topbar">
         <span className="brand">Outdial</span>
         {signedIn ? (
           <nav aria-label="Main">
-            <NavLink to="/batches" end>Batches</NavLink>
+            <NavLink to="/batches" end>
+              Batches
+            </NavLink>
             {canWrite(session.role) ? <NavLink to="/batches/new">New batch</NavLink> : null}
             <NavLink to="/dnc">Do-not-call</NavLink>
             <NavLink to="/webhooks">Webhooks</NavLink>
@@ -60,7 +66,12 @@ function Shell() {
           </nav>
         ) : null}
         <div className="topbar-end">
-          <button type="button" className="button secondary small" onClick={toggleTheme} aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`}>
+          <button
+            type="button"
+            className="button secondary small"
+            onClick={toggleTheme}
+            aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`}
+          >
             {theme === 'dark' ? 'Light theme' : 'Dark theme'}
           </button>
           {signedIn ? (
@@ -77,22 +88,22 @@ function Shell() {
       </header>
       <main id="main">
         <ErrorBoundary resetKey={location.pathname}>
-        {signedIn ? (
-          <Routes>
-            <Route path="/" element={<Navigate to="/batches" replace />} />
-            <Route path="/signin" element={<Navigate to="/batches" replace />} />
-            <Route path="/batches" element={<BatchesPage />} />
-            <Route path="/batches/new" element={canWrite(session.role) ? <NewBatchPage /> : <Forbidden />} />
-            <Route path="/batches/:id" element={<BatchPage />} />
-            <Route path="/dnc" element={<DncPage />} />
-            <Route path="/webhooks" element={<WebhooksPage />} />
-            <Route path="/tokens" element={session.role === 'owner' ? <TokensPage /> : <Forbidden />} />
-            <Route path="/org" element={session.role === 'owner' ? <OrgPage /> : <Forbidden />} />
-            <Route path="*" element={<NotFound />} />
-          </Routes>
-        ) : (
-          <SignInPage />
-        )}
+          {signedIn ? (
+            <Routes>
+              <Route path="/" element={<Navigate to="/batches" replace />} />
+              <Route path="/signin" element={<Navigate to="/batches" replace />} />
+              <Route path="/batches" element={<BatchesPage />} />
+              <Route path="/batches/new" element={canWrite(session.role) ? <NewBatchPage /> : <Forbidden />} />
+              <Route path="/batches/:id" element={<BatchPage />} />
+              <Route path="/dnc" element={<DncPage />} />
+              <Route path="/webhooks" element={<WebhooksPage />} />
+              <Route path="/tokens" element={session.role === 'owner' ? <TokensPage /> : <Forbidden />} />
+              <Route path="/org" element={session.role === 'owner' ? <OrgPage /> : <Forbidden />} />
+              <Route path="*" element={<NotFound />} />
+            </Routes>
+          ) : (
+            <SignInPage />
+          )}
         </ErrorBoundary>
       </main>
     </>

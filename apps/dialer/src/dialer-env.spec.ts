@@ -20,8 +20,18 @@ describe('DialerEnv', () => {
   });
 
   it('reads numbers from the environment', () => {
-    const env = loadConfig(DialerEnv, { HTTP_PORT: '0', SIM_TIME_SCALE: '0.01', SIM_RING_SECONDS: '1.5', DIALER_LEASE_GRACE_SECONDS: '0' });
-    expect(env).toMatchObject({ HTTP_PORT: 0, SIM_TIME_SCALE: 0.01, SIM_RING_SECONDS: 1.5, DIALER_LEASE_GRACE_SECONDS: 0 });
+    const env = loadConfig(DialerEnv, {
+      HTTP_PORT: '0',
+      SIM_TIME_SCALE: '0.01',
+      SIM_RING_SECONDS: '1.5',
+      DIALER_LEASE_GRACE_SECONDS: '0',
+    });
+    expect(env).toMatchObject({
+      HTTP_PORT: 0,
+      SIM_TIME_SCALE: 0.01,
+      SIM_RING_SECONDS: 1.5,
+      DIALER_LEASE_GRACE_SECONDS: 0,
+    });
   });
 
   it.each([

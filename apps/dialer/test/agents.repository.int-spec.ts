@@ -50,10 +50,17 @@ describe('AgentsRepository', () => {
   });
 
   it('applies a higher version, ignores an equal or lower one', async () => {
-    expect(await apply(event({ version: 3, provider: 'twilio', config: { twiml_url: 'https://t.example' } }))).toBe(true);
+    expect(await apply(event({ version: 3, provider: 'twilio', config: { twiml_url: 'https://t.example' } }))).toBe(
+      true,
+    );
     expect(await apply(event({ version: 3, config: { endpoint_url: 'https://same-version.example' } }))).toBe(false);
     expect(await apply(event({ version: 2, config: { endpoint_url: 'https://older.example' } }))).toBe(false);
-    expect(await agents.find('org-1', 'agent-1')).toMatchObject({ provider: 'twilio', config: { twiml_url: 'https://t.example' }, version: 3, sealed_secrets: null });
+    expect(await agents.find('org-1', 'agent-1')).toMatchObject({
+      provider: 'twilio',
+      config: { twiml_url: 'https://t.example' },
+      version: 3,
+      sealed_secrets: null,
+    });
   });
 
   it('keeps a deletion as a flagged row (a later dial ends agent_error rather than waiting)', async () => {
@@ -63,7 +70,10 @@ describe('AgentsRepository', () => {
 
   it('keeps agents of different orgs apart', async () => {
     await apply(event({ org_id: 'org-2', version: 1, config: { endpoint_url: 'https://org2.example' } }));
-    expect(await agents.find('org-2', 'agent-1')).toMatchObject({ config: { endpoint_url: 'https://org2.example' }, version: 1 });
+    expect(await agents.find('org-2', 'agent-1')).toMatchObject({
+      config: { endpoint_url: 'https://org2.example' },
+      version: 1,
+    });
     expect(await agents.find('org-1', 'agent-1')).toMatchObject({ version: 4 });
   });
 });

@@ -43,7 +43,8 @@ describe('AttemptsRepository', () => {
     };
   };
   const admit = (attempt: NewAttempt) => r.db.tx((client) => attempts.insertIfAbsent(client, attempt));
-  const get = async (attemptId: string) => (await r.db.query(`SELECT * FROM ${attempts.tableName} WHERE attempt_id = $1`, [attemptId]))[0];
+  const get = async (attemptId: string) =>
+    (await r.db.query(`SELECT * FROM ${attempts.tableName} WHERE attempt_id = $1`, [attemptId]))[0];
 
   it('names its table from the Database schema', () => {
     expect(attempts.tableName).toBe(r.table('attempts'));
@@ -52,15 +53,37 @@ describe('AttemptsRepository', () => {
   describe('insertIfAbsent', () => {
     it('admits once per attempt id and once per (contact, attempt)', async () => {
       const first = newAttempt();
-      expect(await admit(first)).toMatchObject({ attempt_id: first.attempt_id, status: 'admitted', admitted_by: 'replica-a', agent_id: 'agent-1', outcome: null });
+      expect(await admit(first)).toMatchObject({
+        attempt_id: first.attempt_id,
+        status: 'admitted',
+        admitted_by: 'replica-a',
+        agent_id: 'agent-1',
+        outcome: null,
+      });
       expect(await admit({ ...first, batch_id: 'other' })).toBeNull();
       expect(await admit({ ...first, attempt_id: 'another-id' })).toBeNull();
-      expect(await admit({ ...first, attempt_id: 'next-attempt', attempt: 2 })).toMatchObject({ status: 'admitted', attempt: 2 });
+      expect(await admit({ ...first, attempt_id: 'next-attempt', attempt: 2 })).toMatchObject({
+        status: 'admitted',
+        attempt: 2,
+      });
     });
 
     it('records an attempt already ended when given its ending', async () => {
-      const row = await r.db.tx((client) => attempts.insertIfAbsent(client, newAttempt(), { outcome: 'timeout', ended_at: t(5), duration_seconds: 0, failure_reason: 'not admitted' }));
-      expect(row).toMatchObject({ status: 'ended', outcome: 'timeout', ended_at: t(5), duration_seconds: 0, failure_reason: 'not admitted' });
+      const row = await r.db.tx((client) =>
+        attempts.insertIfAbsent(client, newAttempt(), {
+          outcome: 'timeout',
+          ended_at: t(5),
+          duration_seconds: 0,
+          failure_reason: 'not admitted',
+        }),
+      );
+      expect(row).toMatchObject({
+        status: 'ended',
+        outcome: 'timeout',
+        ended_at: t(5),
+        duration_seconds: 0,
+        failure_reason: 'not admitted',
+      });
     });
   });
 
@@ -73,19 +96,53 @@ describe('AttemptsRepository', () => {
         newAttempt({ org_id: org, batch_id: 'bv-2', agent_id: 'ag-1' }),
       ];
       for (const attempt of open) await admit(attempt);
-      await r.db.tx((client) => attempts.insertIfAbsent(client, newAttempt({ org_id: org, batch_id: 'bv-1', agent_id: 'ag-1' }), { outcome: 'busy', ended_at: t(2), duration_seconds: 0 }));
+      await r.db.tx((client) =>
+        attempts.insertIfAbsent(client, newAttempt({ org_id: org, batch_id: 'bv-1', agent_id: 'ag-1' }), {
+          outcome: 'busy',
+          ended_at: t(2),
+          duration_seconds: 0,
+        }),
+      );
       await admit(newAttempt({ org_id: 'org-elsewhere', batch_id: 'bv-1', agent_id: 'ag-1' }));
       await r.db.tx((client) => batches.record(client, { batch_id: 'bv-1', org_id: org, status: 'running', at: t(3) }));
 
-      const request = { attempt_id: 'new:1', contact_id: 'new', attempt: 1, org_id: org, batch_id: 'bv-1', agent_id: 'ag-1' };
+      const request = {
+        attempt_id: 'new:1',
+        contact_id: 'new',
+        attempt: 1,
+        org_id: org,
+        batch_id: 'bv-1',
+        agent_id: 'ag-1',
+      };
       const view = await r.db.tx((client) => attempts.admissionView(client, batches.tableName, request));
-      expect(view).toEqual({ existing: null, org_open: 3, batch_open: 2, agent_open: 2, batch_status: 'running', batch_changed_at: expect.anything() });
+      expect(view).toEqual({
+        existing: null,
+        org_open: 3,
+        batch_open: 2,
+        agent_open: 2,
+        batch_status: 'running',
+        batch_changed_at: expect.anything(),
+      });
       expect(new Date(view.batch_changed_at!).getTime()).toBe(t(3).getTime());
 
-      const unknownBatch = await r.db.tx((client) => attempts.admissionView(client, batches.tableName, { ...request, batch_id: 'bv-unknown', agent_id: undefined }));
-      expect(unknownBatch).toMatchObject({ org_open: 3, batch_open: 0, agent_open: 0, batch_status: null, batch_changed_at: null });
+      const unknownBatch = await r.db.tx((client) =>
+        attempts.admissionView(client, batches.tableName, { ...request, batch_id: 'bv-unknown', agent_id: undefined }),
+      );
+      expect(unknownBatch).toMatchObject({
+        org_open: 3,
+        batch_open: 0,
+        agent_open: 0,
+        batch_status: null,
+        batch_changed_at: null,
+      });
 
-      const again = await r.db.tx((client) => attempts.admissionView(client, batches.tableName, { ...request, attempt_id: 'other-id', contact_id: open[0].contact_id }));
+      const again = await r.db.tx((client) =>
+        attempts.admissionView(client, batches.tableName, {
+          ...request,
+          attempt_id: 'other-id',
+          contact_id: open[0].contact_id,
+        }),
+      );
       expect(again.existing).toMatchObject({ attempt_id: open[0].attempt_id, status: 'admitted' });
     });
 
@@ -94,7 +151,10 @@ describe('AttemptsRepository', () => {
       const attempt = newAttempt({ org_id: 'org-tx' });
       const row = await r.db.tx(async (client) => {
         await budgets.lock(client, 'org-tx', t(0));
-        const view = await attempts.admissionView(client, batches.tableName, { ...attempt, agent_id: attempt.agent_id ?? undefined });
+        const view = await attempts.admissionView(client, batches.tableName, {
+          ...attempt,
+          agent_id: attempt.agent_id ?? undefined,
+        });
         expect(view.org_open).toBe(0);
         return attempts.insertIfAbsent(client, attempt);
       });
@@ -106,12 +166,20 @@ describe('AttemptsRepository', () => {
     it('recordDialing moves admitted -> dialing and never overwrites what provider events set first', async () => {
       const a = newAttempt();
       await admit(a);
-      expect(await r.db.tx((client) => attempts.recordDialing(client, a.attempt_id, 'CA1', t(2), true))).toMatchObject({ status: 'dialing', provider_call_id: 'CA1', started_at: t(2), hangup_on_machine: true });
+      expect(await r.db.tx((client) => attempts.recordDialing(client, a.attempt_id, 'CA1', t(2), true))).toMatchObject({
+        status: 'dialing',
+        provider_call_id: 'CA1',
+        started_at: t(2),
+        hangup_on_machine: true,
+      });
 
       const b = newAttempt();
       await admit(b);
       await r.db.tx((client) => attempts.advance(client, b.attempt_id, 'ringing', { provider_call_id: 'CA-b' }));
-      expect(await r.db.tx((client) => attempts.recordDialing(client, b.attempt_id, 'CA-other', t(2)))).toMatchObject({ status: 'ringing', provider_call_id: 'CA-b' });
+      expect(await r.db.tx((client) => attempts.recordDialing(client, b.attempt_id, 'CA-other', t(2)))).toMatchObject({
+        status: 'ringing',
+        provider_call_id: 'CA-b',
+      });
       expect(await r.db.tx((client) => attempts.recordDialing(client, 'missing:1', 'CA', t(2)))).toBeNull();
     });
 
@@ -119,8 +187,12 @@ describe('AttemptsRepository', () => {
       const a = newAttempt({ provider: 'elevenlabs' });
       await admit(a);
       await r.db.tx((client) => attempts.recordDialing(client, a.attempt_id, 'conv-1', t(2)));
-      expect(await r.db.tx((client) => attempts.lock(client, a.attempt_id))).toMatchObject({ attempt_id: a.attempt_id });
-      expect(await r.db.tx((client) => attempts.lockByProviderCall(client, 'elevenlabs', 'conv-1'))).toMatchObject({ attempt_id: a.attempt_id });
+      expect(await r.db.tx((client) => attempts.lock(client, a.attempt_id))).toMatchObject({
+        attempt_id: a.attempt_id,
+      });
+      expect(await r.db.tx((client) => attempts.lockByProviderCall(client, 'elevenlabs', 'conv-1'))).toMatchObject({
+        attempt_id: a.attempt_id,
+      });
       expect(await r.db.tx((client) => attempts.lockByProviderCall(client, 'vapi', 'conv-1'))).toBeNull();
       expect(await r.db.tx((client) => attempts.lock(client, 'missing:1'))).toBeNull();
     });
@@ -140,10 +212,12 @@ describe('AttemptsRepository', () => {
       });
       await firstLocked;
       let secondDone = false;
-      const second = r.db.tx((client) => attempts.lock(client, a.attempt_id)).then((row) => {
-        secondDone = true;
-        return row;
-      });
+      const second = r.db
+        .tx((client) => attempts.lock(client, a.attempt_id))
+        .then((row) => {
+          secondDone = true;
+          return row;
+        });
       await new Promise((resolve) => setTimeout(resolve, 200));
       expect(secondDone).toBe(false);
       release();
@@ -154,8 +228,16 @@ describe('AttemptsRepository', () => {
     it('advance keeps the first answer and verdict; recordVerdict keeps the first verdict; neither touches an ended attempt', async () => {
       const a = newAttempt();
       await admit(a);
-      await r.db.tx((client) => attempts.advance(client, a.attempt_id, 'in_progress', { answered_at: t(4), provider_call_id: 'CA', answered_by: 'human' }));
-      await r.db.tx((client) => attempts.advance(client, a.attempt_id, 'in_progress', { answered_at: t(9), answered_by: 'machine_start' }));
+      await r.db.tx((client) =>
+        attempts.advance(client, a.attempt_id, 'in_progress', {
+          answered_at: t(4),
+          provider_call_id: 'CA',
+          answered_by: 'human',
+        }),
+      );
+      await r.db.tx((client) =>
+        attempts.advance(client, a.attempt_id, 'in_progress', { answered_at: t(9), answered_by: 'machine_start' }),
+      );
       await r.db.tx((client) => attempts.recordVerdict(client, a.attempt_id, 'fax', 'CA'));
       expect(await get(a.attempt_id)).toMatchObject({ status: 'in_progress', answered_at: t(4), answered_by: 'human' });
 
@@ -163,9 +245,15 @@ describe('AttemptsRepository', () => {
       await admit(b);
       await r.db.tx((client) => attempts.recordVerdict(client, b.attempt_id, 'machine_end_beep', 'CB'));
       await r.db.tx((client) => attempts.recordVerdict(client, b.attempt_id, 'human', 'CB'));
-      expect(await get(b.attempt_id)).toMatchObject({ status: 'admitted', answered_by: 'machine_end_beep', provider_call_id: 'CB' });
+      expect(await get(b.attempt_id)).toMatchObject({
+        status: 'admitted',
+        answered_by: 'machine_end_beep',
+        provider_call_id: 'CB',
+      });
 
-      await r.db.tx((client) => attempts.end(client, b.attempt_id, { outcome: 'voicemail', ended_at: t(20), duration_seconds: 5 }));
+      await r.db.tx((client) =>
+        attempts.end(client, b.attempt_id, { outcome: 'voicemail', ended_at: t(20), duration_seconds: 5 }),
+      );
       await r.db.tx((client) => attempts.advance(client, b.attempt_id, 'ringing', {}));
       expect((await get(b.attempt_id)).status).toBe('ended');
     });
@@ -174,10 +262,31 @@ describe('AttemptsRepository', () => {
       const a = newAttempt();
       await admit(a);
       const ended = await r.db.tx((client) =>
-        attempts.end(client, a.attempt_id, { outcome: 'completed', ended_at: t(30), duration_seconds: 12.5, provider_call_id: 'CA', recording_url: 'https://rec', transcript: 'hi', cost: 0.12 }),
+        attempts.end(client, a.attempt_id, {
+          outcome: 'completed',
+          ended_at: t(30),
+          duration_seconds: 12.5,
+          provider_call_id: 'CA',
+          recording_url: 'https://rec',
+          transcript: 'hi',
+          cost: 0.12,
+        }),
       );
-      expect(ended).toMatchObject({ status: 'ended', outcome: 'completed', ended_at: t(30), duration_seconds: 12.5, recording_url: 'https://rec', transcript: 'hi', cost: 0.12, report_held_until: null });
-      expect(await r.db.tx((client) => attempts.end(client, a.attempt_id, { outcome: 'timeout', ended_at: t(99), duration_seconds: 0 }))).toBeNull();
+      expect(ended).toMatchObject({
+        status: 'ended',
+        outcome: 'completed',
+        ended_at: t(30),
+        duration_seconds: 12.5,
+        recording_url: 'https://rec',
+        transcript: 'hi',
+        cost: 0.12,
+        report_held_until: null,
+      });
+      expect(
+        await r.db.tx((client) =>
+          attempts.end(client, a.attempt_id, { outcome: 'timeout', ended_at: t(99), duration_seconds: 0 }),
+        ),
+      ).toBeNull();
       expect(await get(a.attempt_id)).toMatchObject({ outcome: 'completed', ended_at: t(30) });
     });
   });
@@ -186,8 +295,17 @@ describe('AttemptsRepository', () => {
     it('settleHeld releases a held report once, with the final outcome', async () => {
       const a = newAttempt();
       await admit(a);
-      await r.db.tx((client) => attempts.end(client, a.attempt_id, { outcome: 'completed', ended_at: t(30), duration_seconds: 10, report_held_until: t(50) }));
-      expect(await r.db.tx((client) => attempts.settleHeld(client, a.attempt_id, 'voicemail', 'machine_end_beep'))).toMatchObject({ outcome: 'voicemail', answered_by: 'machine_end_beep', report_held_until: null });
+      await r.db.tx((client) =>
+        attempts.end(client, a.attempt_id, {
+          outcome: 'completed',
+          ended_at: t(30),
+          duration_seconds: 10,
+          report_held_until: t(50),
+        }),
+      );
+      expect(
+        await r.db.tx((client) => attempts.settleHeld(client, a.attempt_id, 'voicemail', 'machine_end_beep')),
+      ).toMatchObject({ outcome: 'voicemail', answered_by: 'machine_end_beep', report_held_until: null });
       expect(await r.db.tx((client) => attempts.settleHeld(client, a.attempt_id, 'completed'))).toBeNull();
       expect((await get(a.attempt_id)).outcome).toBe('voicemail');
     });
@@ -196,11 +314,23 @@ describe('AttemptsRepository', () => {
       const due1 = newAttempt({ org_id: 'org-held' });
       const due2 = newAttempt({ org_id: 'org-held' });
       const later = newAttempt({ org_id: 'org-held' });
-      for (const [attempt, until] of [[due1, t(40)], [due2, t(41)], [later, t(90)]] as const) {
+      for (const [attempt, until] of [
+        [due1, t(40)],
+        [due2, t(41)],
+        [later, t(90)],
+      ] as const) {
         await admit(attempt);
-        await r.db.tx((client) => attempts.end(client, attempt.attempt_id, { outcome: 'completed', ended_at: t(30), duration_seconds: 1, report_held_until: until }));
+        await r.db.tx((client) =>
+          attempts.end(client, attempt.attempt_id, {
+            outcome: 'completed',
+            ended_at: t(30),
+            duration_seconds: 1,
+            report_held_until: until,
+          }),
+        );
       }
-      const mine = (rows: { attempt_id: string }[]) => rows.map((row) => row.attempt_id).filter((id) => [due1, due2, later].some((a) => a.attempt_id === id));
+      const mine = (rows: { attempt_id: string }[]) =>
+        rows.map((row) => row.attempt_id).filter((id) => [due1, due2, later].some((a) => a.attempt_id === id));
       let release!: () => void;
       const held = new Promise<void>((resolve) => (release = resolve));
       let claimedFirst!: (ids: string[]) => void;
@@ -224,8 +354,12 @@ describe('AttemptsRepository', () => {
       const older = newAttempt({ org_id: 'org-reap', lease_expires_at: t(5) });
       const alive = newAttempt({ org_id: 'org-reap', lease_expires_at: t(1000) });
       for (const attempt of [expired, older, alive]) await admit(attempt);
-      const ours = (rows: { attempt_id: string }[]) => rows.map((row) => row.attempt_id).filter((id) => [expired, older, alive].some((a) => a.attempt_id === id));
-      expect(ours(await r.db.tx((client) => attempts.claimExpired(client, t(500), 100)))).toEqual([older.attempt_id, expired.attempt_id]);
+      const ours = (rows: { attempt_id: string }[]) =>
+        rows.map((row) => row.attempt_id).filter((id) => [expired, older, alive].some((a) => a.attempt_id === id));
+      expect(ours(await r.db.tx((client) => attempts.claimExpired(client, t(500), 100)))).toEqual([
+        older.attempt_id,
+        expired.attempt_id,
+      ]);
 
       let release!: () => void;
       const held = new Promise<void>((resolve) => (release = resolve));
@@ -257,7 +391,9 @@ describe('AttemptsRepository', () => {
     it('deleteEndedOfBatch removes the ended attempts and counts the open ones left', async () => {
       const ended = newAttempt({ batch_id: 'b-gone' });
       const open = newAttempt({ batch_id: 'b-gone' });
-      await r.db.tx((client) => attempts.insertIfAbsent(client, ended, { outcome: 'busy', ended_at: t(3), duration_seconds: 0 }));
+      await r.db.tx((client) =>
+        attempts.insertIfAbsent(client, ended, { outcome: 'busy', ended_at: t(3), duration_seconds: 0 }),
+      );
       await admit(open);
       expect(await r.db.tx((client) => attempts.deleteEndedOfBatch(client, 'b-gone'))).toEqual({ deleted: 1, open: 1 });
     });
@@ -267,7 +403,12 @@ describe('AttemptsRepository', () => {
       await admit(newAttempt({ org_id: 'org-count' }));
       await admit(newAttempt({ org_id: 'org-count' }));
       const counts = await r.db.tx((client) => attempts.countOpenByOrg(client));
-      expect(counts).toEqual(expect.arrayContaining([{ org_id: 'org-count', open: 2 }, { org_id: 'org-idle', open: 0 }]));
+      expect(counts).toEqual(
+        expect.arrayContaining([
+          { org_id: 'org-count', open: 2 },
+          { org_id: 'org-idle', open: 0 },
+        ]),
+      );
     });
   });
 });

@@ -18,8 +18,15 @@ describe('BatchStatesRepository', () => {
   });
 
   const t = (second: number) => new Date(Date.UTC(2026, 0, 1, 12, 0, second));
-  const record = (batch_id: string, status: string, at: Date) => r.db.tx((client) => batches.record(client, { batch_id, org_id: 'org-1', status, at }));
-  const statusOf = async (batchId: string) => (await r.db.query<{ status: string; changed_at: Date }>(`SELECT status, changed_at FROM ${batches.tableName} WHERE batch_id = $1`, [batchId]))[0];
+  const record = (batch_id: string, status: string, at: Date) =>
+    r.db.tx((client) => batches.record(client, { batch_id, org_id: 'org-1', status, at }));
+  const statusOf = async (batchId: string) =>
+    (
+      await r.db.query<{ status: string; changed_at: Date }>(
+        `SELECT status, changed_at FROM ${batches.tableName} WHERE batch_id = $1`,
+        [batchId],
+      )
+    )[0];
 
   it('records a batch status; a later one replaces it, an earlier one (another stream, out of order) does not', async () => {
     expect(await record('b1', 'running', t(10))).toBe(true);
@@ -62,8 +69,12 @@ describe('BatchStatesRepository', () => {
     await r.db.tx((client) => batches.markDeleted(client, 'b-del', t(60)));
     await r.db.tx((client) => batches.markDeleted(client, 'b-del', t(70))); // idempotent
     expect(await r.db.tx((client) => batches.purgeEndedAttemptsOfDeletedBatches(client, attempts.tableName))).toBe(1);
-    const left = await r.db.query<{ attempt_id: string }>(`SELECT attempt_id FROM ${attempts.tableName} ORDER BY attempt_id`);
+    const left = await r.db.query<{ attempt_id: string }>(
+      `SELECT attempt_id FROM ${attempts.tableName} ORDER BY attempt_id`,
+    );
     expect(left.map((row) => row.attempt_id)).toEqual(['gone-open', 'kept-ended']);
-    expect(await r.db.query(`SELECT batch_id, deleted_at FROM ${r.table('deleted_batches')}`)).toEqual([{ batch_id: 'b-del', deleted_at: t(60) }]);
+    expect(await r.db.query(`SELECT batch_id, deleted_at FROM ${r.table('deleted_batches')}`)).toEqual([
+      { batch_id: 'b-del', deleted_at: t(60) },
+    ]);
   });
 });

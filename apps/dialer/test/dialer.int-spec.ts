@@ -72,23 +72,33 @@ describe('dialer against the real PostgreSQL and NATS', () => {
   }
 
   async function eventsFor(attemptId: string, subject: string): Promise<Record<string, unknown>[]> {
-    return (await callEvents()).filter((e) => e.subject === subject && e.payload.attempt_id === attemptId).map((e) => e.payload);
+    return (await callEvents())
+      .filter((e) => e.subject === subject && e.payload.attempt_id === attemptId)
+      .map((e) => e.payload);
   }
 
   async function finished(attemptId: string, timeoutMs = 15_000): Promise<CallFinishedEvent> {
     let found: Record<string, unknown>[] = [];
-    await waitFor(async () => (found = await eventsFor(attemptId, Subjects.callFinished)).length > 0, timeoutMs, `call-finished for ${attemptId}`);
+    await waitFor(
+      async () => (found = await eventsFor(attemptId, Subjects.callFinished)).length > 0,
+      timeoutMs,
+      `call-finished for ${attemptId}`,
+    );
     expect(found).toHaveLength(1);
     // Exactly as the contract declares it.
     return parsePayload(Subjects.callFinished, found[0]);
   }
 
-
   async function simCalls(where: string, params: unknown[]) {
-    return h.query<{ call_id: string; attempt_id: string; state: string; outcome: string; end_due_at: Date; ended_at: Date | null; duration_seconds: number | null }>(
-      `SELECT * FROM dialer.sim_calls WHERE ${where} ORDER BY placed_at`,
-      params,
-    );
+    return h.query<{
+      call_id: string;
+      attempt_id: string;
+      state: string;
+      outcome: string;
+      end_due_at: Date;
+      ended_at: Date | null;
+      duration_seconds: number | null;
+    }>(`SELECT * FROM dialer.sim_calls WHERE ${where} ORDER BY placed_at`, params);
   }
 
   async function attemptRow(attemptId: string) {
@@ -122,7 +132,11 @@ describe('dialer against the real PostgreSQL and NATS', () => {
 
     const [started] = await eventsFor(first.attempt_id, Subjects.callStarted);
     const startedEvent = parsePayload(Subjects.callStarted, started);
-    expect(startedEvent).toMatchObject({ event_id: `call-started:${first.attempt_id}`, attempt: 1, provider: 'simulated' });
+    expect(startedEvent).toMatchObject({
+      event_id: `call-started:${first.attempt_id}`,
+      attempt: 1,
+      provider: 'simulated',
+    });
     const [call] = await simCalls('attempt_id = $1', [first.attempt_id]);
     expect(call).toMatchObject({ outcome: 'busy', state: 'ended' });
     expect(startedEvent.provider_call_id).toBe(call.call_id);
@@ -138,7 +152,11 @@ describe('dialer against the real PostgreSQL and NATS', () => {
     expect(completed.duration_seconds).toBeGreaterThanOrEqual(0.45);
     expect(completed.duration_seconds).toBeLessThan(1.5);
     expect(Date.parse(completed.ended_at) - Date.parse(completed.answered_at!)).toBeGreaterThanOrEqual(450);
-    expect(await attemptRow(second.attempt_id)).toMatchObject({ status: 'ended', outcome: 'completed', duration_seconds: completed.duration_seconds });
+    expect(await attemptRow(second.attempt_id)).toMatchObject({
+      status: 'ended',
+      outcome: 'completed',
+      duration_seconds: completed.duration_seconds,
+    });
 
     const third = dialRequest('c-script', { attempt: 3, variables });
     await publishDial(third);
@@ -156,11 +174,16 @@ describe('dialer against the real PostgreSQL and NATS', () => {
 
   it('decides unscripted outcomes from the seeded distribution', async () => {
     const weights = parseOutcomeWeights('completed:0.6,no_answer:0.15,busy:0.1,voicemail:0.1,failed:0.05');
-    const requests = ['d-1', 'd-2', 'd-3', 'd-4', 'd-5', 'd-6'].map((contact) => dialRequest(contact, { variables: { sim_duration_seconds: '1' } }));
+    const requests = ['d-1', 'd-2', 'd-3', 'd-4', 'd-5', 'd-6'].map((contact) =>
+      dialRequest(contact, { variables: { sim_duration_seconds: '1' } }),
+    );
     await Promise.all(requests.map(publishDial));
     for (const request of requests) {
       const event = await finished(request.attempt_id);
-      expect([request.contact_id, event.outcome]).toEqual([request.contact_id, chooseOutcome(weights, 'outdial', request.contact_id, 1)]);
+      expect([request.contact_id, event.outcome]).toEqual([
+        request.contact_id,
+        chooseOutcome(weights, 'outdial', request.contact_id, 1),
+      ]);
     }
   });
 
@@ -174,7 +197,8 @@ describe('dialer against the real PostgreSQL and NATS', () => {
     ];
     await Promise.all(duplicates.map(publishDial));
     // Whichever copy is admitted first is the attempt; the others are reconciled.
-    const finishedForContact = async () => (await callEvents()).filter((e) => e.subject === Subjects.callFinished && e.payload.contact_id === 'c-dup');
+    const finishedForContact = async () =>
+      (await callEvents()).filter((e) => e.subject === Subjects.callFinished && e.payload.contact_id === 'c-dup');
     await waitFor(async () => (await finishedForContact()).length > 0, 15_000, 'call-finished for c-dup');
     const winner = String((await finishedForContact())[0].payload.attempt_id);
     expect([original.attempt_id, `${original.attempt_id}-other`]).toContain(winner);
@@ -184,7 +208,9 @@ describe('dialer against the real PostgreSQL and NATS', () => {
     await sleep(300);
 
     expect(await simCalls('to_phone = $1', [original.phone])).toHaveLength(1);
-    expect(await h.query(`SELECT attempt_id FROM dialer.attempts WHERE contact_id = $1`, ['c-dup'])).toEqual([{ attempt_id: winner }]);
+    expect(await h.query(`SELECT attempt_id FROM dialer.attempts WHERE contact_id = $1`, ['c-dup'])).toEqual([
+      { attempt_id: winner },
+    ]);
     expect(await simCalls('to_phone = $1', [original.phone])).toMatchObject([{ attempt_id: winner, state: 'ended' }]);
     const forContact = (await callEvents()).filter((e) => e.payload.contact_id === 'c-dup');
     expect(forContact.map((e) => e.subject).sort()).toEqual([Subjects.callFinished, Subjects.callStarted]);
@@ -198,7 +224,13 @@ describe('dialer against the real PostgreSQL and NATS', () => {
       [expiredAt],
     );
     const event = await finished('att-ghost');
-    expect(event).toMatchObject({ outcome: 'timeout', failure_reason: 'no result within the call timeout', provider_call_id: 'sim-ghost', duration_seconds: 0, started_at: expiredAt.toISOString() });
+    expect(event).toMatchObject({
+      outcome: 'timeout',
+      failure_reason: 'no result within the call timeout',
+      provider_call_id: 'sim-ghost',
+      duration_seconds: 0,
+      started_at: expiredAt.toISOString(),
+    });
     expect(await attemptRow('att-ghost')).toMatchObject({ status: 'ended', outcome: 'timeout' });
   });
 
@@ -231,10 +263,21 @@ describe('dialer against the real PostgreSQL and NATS', () => {
     await publishDial(request);
     await finished(request.attempt_id);
     const before = await attemptRow(request.attempt_id);
-    const base = { provider: 'simulated' as const, provider_call_id: before.provider_call_id, attempt_id: request.attempt_id };
+    const base = {
+      provider: 'simulated' as const,
+      provider_call_id: before.provider_call_id,
+      attempt_id: request.attempt_id,
+    };
     await publishProviderEvent({ ...base, event_id: 'again-answered', kind: 'answered', at: new Date().toISOString() });
     await publishProviderEvent({ ...base, event_id: 'again-ringing', kind: 'ringing', at: new Date().toISOString() });
-    await publishProviderEvent({ ...base, event_id: 'again-ended', kind: 'ended', outcome: 'busy', duration_seconds: 0, at: new Date().toISOString() });
+    await publishProviderEvent({
+      ...base,
+      event_id: 'again-ended',
+      kind: 'ended',
+      outcome: 'busy',
+      duration_seconds: 0,
+      at: new Date().toISOString(),
+    });
     await providerEventsSettled();
     expect(await attemptRow(request.attempt_id)).toEqual(before);
   });
@@ -255,13 +298,22 @@ describe('dialer against the real PostgreSQL and NATS', () => {
       `INSERT INTO dialer.attempts (attempt_id, contact_id, attempt, batch_id, org_id, provider, provider_call_id, status, requested_at, started_at, lease_expires_at, timeout_seconds)
        VALUES ('att-early', 'c-early', 1, 'batch-1', 'org-1', 'simulated', 'sim-external', 'dialing', now(), now(), now() + interval '1 hour', 600)`,
     );
-    expect(await finished('att-early')).toMatchObject({ outcome: 'voicemail', duration_seconds: 7, provider_call_id: 'sim-external' });
+    expect(await finished('att-early')).toMatchObject({
+      outcome: 'voicemail',
+      duration_seconds: 7,
+      provider_call_id: 'sim-external',
+    });
   });
 
   it('fails an attempt for a provider this platform is not configured for, without dialing', async () => {
     const request = dialRequest('c-http', { provider: 'twilio' });
     await publishDial(request);
-    expect(await finished(request.attempt_id)).toMatchObject({ provider: 'twilio', outcome: 'failed', failure_reason: 'twilio is not configured (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN)', duration_seconds: 0 });
+    expect(await finished(request.attempt_id)).toMatchObject({
+      provider: 'twilio',
+      outcome: 'failed',
+      failure_reason: 'twilio is not configured (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN)',
+      duration_seconds: 0,
+    });
     expect(await simCalls('to_phone = $1', [request.phone])).toHaveLength(0);
     expect(await eventsFor(request.attempt_id, Subjects.callStarted)).toHaveLength(0);
   });
@@ -297,7 +349,11 @@ describe('dialer against the real PostgreSQL and NATS', () => {
   it('finishes a call whose dialer died mid-call: another instance sweeps it', async () => {
     const request = dialRequest('c-orphan', { variables: { sim_outcomes: 'completed', sim_duration_seconds: '150' } });
     await publishDial(request);
-    await waitFor(async () => (await simCalls('attempt_id = $1', [request.attempt_id]))[0]?.state === 'answered', 10_000, 'call answered');
+    await waitFor(
+      async () => (await simCalls('attempt_id = $1', [request.attempt_id]))[0]?.state === 'answered',
+      10_000,
+      'call answered',
+    );
 
     // The placing instance goes away with its timers; the call lives on at the carrier.
     await h.restartDialer();

@@ -17,13 +17,33 @@ describe('OrgBudgetsRepository', () => {
   });
 
   const t0 = new Date(Date.UTC(2026, 0, 1, 12, 0, 0));
-  const settings = (org: string, version: number, limits: Partial<OrgSettingsChangedEvent> = {}): OrgSettingsChangedEvent =>
-    ({ event_id: `${org}-v${version}`, org_id: org, max_concurrent_calls: 10, calls_per_second: 4, compliance_guard: true, version, at: t0.toISOString(), ...limits }) as OrgSettingsChangedEvent;
-  const row = async (org: string) => (await r.db.query(`SELECT * FROM ${r.table('org_budgets')} WHERE org_id = $1`, [org]))[0];
+  const settings = (
+    org: string,
+    version: number,
+    limits: Partial<OrgSettingsChangedEvent> = {},
+  ): OrgSettingsChangedEvent =>
+    ({
+      event_id: `${org}-v${version}`,
+      org_id: org,
+      max_concurrent_calls: 10,
+      calls_per_second: 4,
+      compliance_guard: true,
+      version,
+      at: t0.toISOString(),
+      ...limits,
+    }) as OrgSettingsChangedEvent;
+  const row = async (org: string) =>
+    (await r.db.query(`SELECT * FROM ${r.table('org_budgets')} WHERE org_id = $1`, [org]))[0];
 
   it('an org never announced gets ORG_LIMIT_DEFAULTS and a full bucket, created once', async () => {
     const first = await r.db.tx((client) => budgets.lock(client, 'org-new', t0));
-    expect(first).toMatchObject({ org_id: 'org-new', ...ORG_LIMIT_DEFAULTS, settings_version: 0, tokens: Math.max(1, ORG_LIMIT_DEFAULTS.calls_per_second), refilled_at: t0 });
+    expect(first).toMatchObject({
+      org_id: 'org-new',
+      ...ORG_LIMIT_DEFAULTS,
+      settings_version: 0,
+      tokens: Math.max(1, ORG_LIMIT_DEFAULTS.calls_per_second),
+      refilled_at: t0,
+    });
     const again = await r.db.tx((client) => budgets.lock(client, 'org-new', new Date(t0.getTime() + 5000)));
     expect(again).toEqual(first);
   });
@@ -42,10 +62,12 @@ describe('OrgBudgetsRepository', () => {
     });
     await aLocked;
     let bDone = false;
-    const b = r.db.tx((client) => budgets.lock(client, 'org-l', t0)).then((seen) => {
-      bDone = true;
-      return seen;
-    });
+    const b = r.db
+      .tx((client) => budgets.lock(client, 'org-l', t0))
+      .then((seen) => {
+        bDone = true;
+        return seen;
+      });
     // Another org is never held up by org-l's lock.
     await r.db.tx((client) => budgets.lock(client, 'org-other', t0));
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -57,12 +79,37 @@ describe('OrgBudgetsRepository', () => {
   });
 
   it('applies announced limits by version (highest wins) and shrinks the bucket to a lower rate at once', async () => {
-    expect(await r.db.tx((client) => budgets.applySettings(client, settings('org-s', 2, { calls_per_second: 4 }), t0))).toBe(true);
-    expect(await row('org-s')).toMatchObject({ max_concurrent_calls: 10, calls_per_second: 4, settings_version: 2, tokens: 4 });
-    expect(await r.db.tx((client) => budgets.applySettings(client, settings('org-s', 1, { calls_per_second: 50 }), t0))).toBe(false);
-    expect(await r.db.tx((client) => budgets.applySettings(client, settings('org-s', 2, { calls_per_second: 50 }), t0))).toBe(false);
-    expect(await r.db.tx((client) => budgets.applySettings(client, settings('org-s', 3, { calls_per_second: 2, max_concurrent_calls: 3, compliance_guard: false }), t0))).toBe(true);
-    expect(await row('org-s')).toMatchObject({ max_concurrent_calls: 3, calls_per_second: 2, compliance_guard: false, settings_version: 3, tokens: 2 });
+    expect(
+      await r.db.tx((client) => budgets.applySettings(client, settings('org-s', 2, { calls_per_second: 4 }), t0)),
+    ).toBe(true);
+    expect(await row('org-s')).toMatchObject({
+      max_concurrent_calls: 10,
+      calls_per_second: 4,
+      settings_version: 2,
+      tokens: 4,
+    });
+    expect(
+      await r.db.tx((client) => budgets.applySettings(client, settings('org-s', 1, { calls_per_second: 50 }), t0)),
+    ).toBe(false);
+    expect(
+      await r.db.tx((client) => budgets.applySettings(client, settings('org-s', 2, { calls_per_second: 50 }), t0)),
+    ).toBe(false);
+    expect(
+      await r.db.tx((client) =>
+        budgets.applySettings(
+          client,
+          settings('org-s', 3, { calls_per_second: 2, max_concurrent_calls: 3, compliance_guard: false }),
+          t0,
+        ),
+      ),
+    ).toBe(true);
+    expect(await row('org-s')).toMatchObject({
+      max_concurrent_calls: 3,
+      calls_per_second: 2,
+      compliance_guard: false,
+      settings_version: 3,
+      tokens: 2,
+    });
     // A higher rate does not fill the bucket: tokens come with time.
     await r.db.tx((client) => budgets.saveBucket(client, 'org-s', { tokens: 0.5, refilledAtMs: t0.getTime() }));
     await r.db.tx((client) => budgets.applySettings(client, settings('org-s', 4, { calls_per_second: 20 }), t0));
@@ -71,7 +118,12 @@ describe('OrgBudgetsRepository', () => {
 
   it('announced limits replace the defaults of an org admission created first', async () => {
     await r.db.tx((client) => budgets.lock(client, 'org-d', t0));
-    expect(await r.db.tx((client) => budgets.applySettings(client, settings('org-d', 1, { max_concurrent_calls: 42 }), t0))).toBe(true);
-    expect(await r.db.tx((client) => budgets.lock(client, 'org-d', t0))).toMatchObject({ max_concurrent_calls: 42, settings_version: 1 });
+    expect(
+      await r.db.tx((client) => budgets.applySettings(client, settings('org-d', 1, { max_concurrent_calls: 42 }), t0)),
+    ).toBe(true);
+    expect(await r.db.tx((client) => budgets.lock(client, 'org-d', t0))).toMatchObject({
+      max_concurrent_calls: 42,
+      settings_version: 1,
+    });
   });
 });

@@ -71,12 +71,20 @@ describe('http and twilio providers through the gateway', () => {
 
   async function ended(attemptId: string, timeoutMs = 15_000): Promise<Record<string, any>> {
     let row: Record<string, any> | undefined;
-    await waitFor(async () => (row = (await query(`SELECT * FROM dialer.attempts WHERE attempt_id = $1 AND status = 'ended'`, [attemptId]))[0]) !== undefined, timeoutMs, `${attemptId} ended`);
+    await waitFor(
+      async () =>
+        (row = (
+          await query(`SELECT * FROM dialer.attempts WHERE attempt_id = $1 AND status = 'ended'`, [attemptId])
+        )[0]) !== undefined,
+      timeoutMs,
+      `${attemptId} ended`,
+    );
     return row!;
   }
 
   /** The body of an error answer: `{"error":{"code","message","details"}}`. */
-  const errorBody = async (response: Response) => (await response.json()) as { error: { code: string; message: string; details?: unknown } };
+  const errorBody = async (response: Response) =>
+    (await response.json()) as { error: { code: string; message: string; details?: unknown } };
   const providerStreamLastSeq = async () => (await h.streamState('PROVIDER')).last_seq;
 
   describe('http', () => {
@@ -84,14 +92,26 @@ describe('http and twilio providers through the gateway', () => {
       agent.script('+14155550201', { outcome: 'completed', durationSeconds: 12, transcript: 'Hello Ada' });
       const request = await dial('http', '+14155550201');
       const row = await ended(request.attempt_id);
-      expect(row).toMatchObject({ outcome: 'completed', provider: 'http', transcript: 'Hello Ada', duration_seconds: 12 });
+      expect(row).toMatchObject({
+        outcome: 'completed',
+        provider: 'http',
+        transcript: 'Hello Ada',
+        duration_seconds: 12,
+      });
       const [call] = agent.calls.filter((c) => c.body.to === '+14155550201');
-      expect(call.body).toEqual({ call_id: request.attempt_id, agent_id: 'agent-http', from: '+12025550100', to: '+14155550201', variables: { name: 'Ada' }, callback_url: `${gatewayUrl}/api/provider-events/http` });
+      expect(call.body).toEqual({
+        call_id: request.attempt_id,
+        agent_id: 'agent-http',
+        from: '+12025550100',
+        to: '+14155550201',
+        variables: { name: 'Ada' },
+        callback_url: `${gatewayUrl}/api/provider-events/http`,
+      });
       expect(row.provider_call_id).toBe(call.providerCallId);
       expect(agent.callbackStatuses.slice(-3)).toEqual([204, 204, 204]);
     });
 
-    it('maps the platform\'s outcome (voicemail)', async () => {
+    it("maps the platform's outcome (voicemail)", async () => {
       agent.script('+14155550202', { outcome: 'voicemail', durationSeconds: 4 });
       expect(await ended((await dial('http', '+14155550202')).attempt_id)).toMatchObject({ outcome: 'voicemail' });
     });
@@ -119,12 +139,29 @@ describe('http and twilio providers through the gateway', () => {
     it('ends an attempt of an agent never announced agent_error after waiting a little', async () => {
       const request: DialRequest = { ...(await dialShape()), agent_id: 'agent-unknown' };
       await publish(Subjects.dialRequested, request);
-      expect(await ended(request.attempt_id)).toMatchObject({ outcome: 'agent_error', failure_reason: 'agent agent-unknown has no http endpoint_url' });
+      expect(await ended(request.attempt_id)).toMatchObject({
+        outcome: 'agent_error',
+        failure_reason: 'agent agent-unknown has no http endpoint_url',
+      });
     });
 
     async function dialShape(): Promise<DialRequest> {
       counter++;
-      return { event_id: `dial-x-${counter}`, org_id: ORG, attempt_id: `px-${counter}:1`, batch_id: 'batch-p', contact_id: `px-${counter}`, attempt: 1, phone: '+14155550299', from_number: '+12025550100', agent_id: 'agent-http', provider: 'http', variables: {}, timeout_seconds: 60, requested_at: now() };
+      return {
+        event_id: `dial-x-${counter}`,
+        org_id: ORG,
+        attempt_id: `px-${counter}:1`,
+        batch_id: 'batch-p',
+        contact_id: `px-${counter}`,
+        attempt: 1,
+        phone: '+14155550299',
+        from_number: '+12025550100',
+        agent_id: 'agent-http',
+        provider: 'http',
+        variables: {},
+        timeout_seconds: 60,
+        requested_at: now(),
+      };
     }
   });
 
@@ -149,7 +186,9 @@ describe('http and twilio providers through the gateway', () => {
       });
       expect(call.params.getAll('StatusCallbackEvent')).toEqual(['initiated', 'ringing', 'answered', 'completed']);
       // Four status callbacks and the AMD verdict, all accepted.
-      expect(twilio.callbacks.filter((c) => c.params.CallSid === call.sid).map((c) => c.status)).toEqual([204, 204, 204, 204, 204]);
+      expect(twilio.callbacks.filter((c) => c.params.CallSid === call.sid).map((c) => c.status)).toEqual([
+        204, 204, 204, 204, 204,
+      ]);
       expect(row.answered_by).toBe('human');
     });
 
@@ -166,7 +205,8 @@ describe('http and twilio providers through the gateway', () => {
         twilio.script(phone, script);
         requests.push(await dial('twilio', phone));
       }
-      for (let i = 0; i < cases.length; i++) expect([cases[i][0], (await ended(requests[i].attempt_id)).outcome]).toEqual([cases[i][0], cases[i][2]]);
+      for (let i = 0; i < cases.length; i++)
+        expect([cases[i][0], (await ended(requests[i].attempt_id)).outcome]).toEqual([cases[i][0], cases[i][2]]);
     });
 
     it('ends an invalid number (21211) invalid_number without a call', async () => {
@@ -194,27 +234,48 @@ describe('http and twilio providers through the gateway', () => {
   });
 
   describe('the callback route', () => {
-    const post = (path: string, body: string, headers: Record<string, string>) => fetch(`${gatewayUrl}${path}`, { method: 'POST', body, headers });
+    const post = (path: string, body: string, headers: Record<string, string>) =>
+      fetch(`${gatewayUrl}${path}`, { method: 'POST', body, headers });
 
     it('refuses unsigned, forged and stale callbacks and unknown providers, publishing nothing', async () => {
       const seqBefore = await providerStreamLastSeq();
       const body = JSON.stringify({ call_id: 'p-1:1', event: 'ended', outcome: 'completed' });
       const ts = String(Math.floor(Date.now() / 1000));
-      const sign = (secret: string, t: string) => `sha256=${createHmac('sha256', secret).update(`${t}.${body}`).digest('hex')}`;
+      const sign = (secret: string, t: string) =>
+        `sha256=${createHmac('sha256', secret).update(`${t}.${body}`).digest('hex')}`;
       const json = { 'Content-Type': 'application/json' };
 
       const unsigned = await post('/api/provider-events/http', body, json);
       expect(unsigned.status).toBe(401);
       expect((await errorBody(unsigned)).error.code).toBe('unauthorized');
-      expect((await post('/api/provider-events/http', body, { ...json, 'X-Outdial-Timestamp': ts, 'X-Outdial-Signature': sign('forged', ts) })).status).toBe(401);
+      expect(
+        (
+          await post('/api/provider-events/http', body, {
+            ...json,
+            'X-Outdial-Timestamp': ts,
+            'X-Outdial-Signature': sign('forged', ts),
+          })
+        ).status,
+      ).toBe(401);
       const old = String(Math.floor(Date.now() / 1000) - 301);
-      const stale = await post('/api/provider-events/http', body, { ...json, 'X-Outdial-Timestamp': old, 'X-Outdial-Signature': sign(SIGNING_SECRET, old) });
+      const stale = await post('/api/provider-events/http', body, {
+        ...json,
+        'X-Outdial-Timestamp': old,
+        'X-Outdial-Signature': sign(SIGNING_SECRET, old),
+      });
       expect(stale.status).toBe(401);
       expect((await errorBody(stale)).error.message).toMatch(/stale/);
 
       const url = `${gatewayUrl}/api/provider-events/twilio?attempt_id=p-1%3A1`;
       const form = { CallSid: 'CAforged', CallStatus: 'completed', CallDuration: '5' };
-      const forgedTwilio = await post('/api/provider-events/twilio?attempt_id=p-1%3A1', new URLSearchParams(form).toString(), { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Twilio-Signature': signTwilio('not-the-token', url, form) });
+      const forgedTwilio = await post(
+        '/api/provider-events/twilio?attempt_id=p-1%3A1',
+        new URLSearchParams(form).toString(),
+        {
+          'Content-Type': 'application/x-www-form-urlencoded',
+          'X-Twilio-Signature': signTwilio('not-the-token', url, form),
+        },
+      );
       expect(forgedTwilio.status).toBe(401);
       const unknown = await post('/api/provider-events/vonage', body, json);
       expect(unknown.status).toBe(404);
@@ -227,12 +288,22 @@ describe('http and twilio providers through the gateway', () => {
     it('accepts a correctly signed twilio callback (signature over the public URL) and answers 400 to a signed but malformed one', async () => {
       const url = `${gatewayUrl}/api/provider-events/twilio?attempt_id=p-none%3A1`;
       const form = { CallSid: 'CAsigned', CallStatus: 'ringing' };
-      const ok = await post('/api/provider-events/twilio?attempt_id=p-none%3A1', new URLSearchParams(form).toString(), { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Twilio-Signature': signTwilio(AUTH_TOKEN, url, form) });
+      const ok = await post('/api/provider-events/twilio?attempt_id=p-none%3A1', new URLSearchParams(form).toString(), {
+        'Content-Type': 'application/x-www-form-urlencoded',
+        'X-Twilio-Signature': signTwilio(AUTH_TOKEN, url, form),
+      });
       expect(ok.status).toBe(204);
       const bad = { CallSid: 'CAsigned', CallStatus: 'exploded' };
-      const malformed = await post('/api/provider-events/twilio?attempt_id=p-none%3A1', new URLSearchParams(bad).toString(), { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Twilio-Signature': signTwilio(AUTH_TOKEN, url, bad) });
+      const malformed = await post(
+        '/api/provider-events/twilio?attempt_id=p-none%3A1',
+        new URLSearchParams(bad).toString(),
+        { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Twilio-Signature': signTwilio(AUTH_TOKEN, url, bad) },
+      );
       expect(malformed.status).toBe(400);
-      expect((await errorBody(malformed)).error).toMatchObject({ code: 'validation_failed', details: [{ field: 'CallStatus' }] });
+      expect((await errorBody(malformed)).error).toMatchObject({
+        code: 'validation_failed',
+        details: [{ field: 'CallStatus' }],
+      });
     });
   });
 });

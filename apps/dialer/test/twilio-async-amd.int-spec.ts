@@ -34,11 +34,22 @@ describe('twilio asynchronous AMD: late verdicts', () => {
     const agents: [string, Record<string, unknown>][] = [
       ['agent-amd', { twiml_url: 'https://agents.example.com/twiml' }],
       ['agent-amd-off', { twiml_url: 'https://agents.example.com/twiml', machine_detection: 'off' }],
-      ['agent-amd-beep', { twiml_url: 'https://agents.example.com/twiml', machine_detection: 'detect_message_end', machine_detection_timeout_seconds: 45 }],
+      [
+        'agent-amd-beep',
+        {
+          twiml_url: 'https://agents.example.com/twiml',
+          machine_detection: 'detect_message_end',
+          machine_detection_timeout_seconds: 45,
+        },
+      ],
       ['agent-amd-bad', { twiml_url: 'https://agents.example.com/twiml', machine_detection: 'hangup' }],
       ['agent-amd-hangup', { twiml_url: 'https://agents.example.com/twiml', hangup_on_machine: true }],
     ];
-    await h.announce(ORG, { max_concurrent_calls: 100, calls_per_second: 100 }, agents.map(([agent_id, config]) => ({ agent_id, provider: 'twilio' as const, config })));
+    await h.announce(
+      ORG,
+      { max_concurrent_calls: 100, calls_per_second: 100 },
+      agents.map(([agent_id, config]) => ({ agent_id, provider: 'twilio' as const, config })),
+    );
   });
 
   afterAll(async () => {
@@ -50,7 +61,8 @@ describe('twilio asynchronous AMD: late verdicts', () => {
   const publish = <S extends EventSubject>(subject: S, payload: EventPayload<S>) => h.publish(subject, payload);
   const query = <T = any>(sql: string, params: unknown[] = []) => h.query<T>(sql, params);
   // Polled every 25 ms: some tests measure how soon a report is seen.
-  const waitFor = (predicate: () => Promise<boolean>, timeoutMs = 15_000, what = 'condition') => waitForEvery(predicate, timeoutMs, what, 25);
+  const waitFor = (predicate: () => Promise<boolean>, timeoutMs = 15_000, what = 'condition') =>
+    waitForEvery(predicate, timeoutMs, what, 25);
 
   let counter = 0;
   async function dial(phone: string, agentId = 'agent-amd'): Promise<DialRequest> {
@@ -88,13 +100,21 @@ describe('twilio asynchronous AMD: late verdicts', () => {
     return out;
   }
 
-  async function reported(attemptId: string, timeoutMs = 15_000): Promise<{ event: CallFinishedEvent; seenAt: number }> {
+  async function reported(
+    attemptId: string,
+    timeoutMs = 15_000,
+  ): Promise<{ event: CallFinishedEvent; seenAt: number }> {
     let found: { event: CallFinishedEvent; seenAt: number }[] = [];
-    await waitFor(async () => (found = await finishedEvents(attemptId)).length > 0, timeoutMs, `call-finished for ${attemptId}`);
+    await waitFor(
+      async () => (found = await finishedEvents(attemptId)).length > 0,
+      timeoutMs,
+      `call-finished for ${attemptId}`,
+    );
     return found[0];
   }
 
-  const attemptRow = async (attemptId: string) => (await query(`SELECT * FROM dialer.attempts WHERE attempt_id = $1`, [attemptId]))[0];
+  const attemptRow = async (attemptId: string) =>
+    (await query(`SELECT * FROM dialer.attempts WHERE attempt_id = $1`, [attemptId]))[0];
   const callTo = (phone: string) => twilio.calls.filter((c) => c.params.get('To') === phone);
   const metric = async (name: string, labels: string): Promise<number> => {
     const text = await (await fetch(`http://127.0.0.1:${h.dialer.port}/metrics`)).text();
@@ -104,7 +124,13 @@ describe('twilio asynchronous AMD: late verdicts', () => {
   };
 
   it('issue 12 §4: completed (CallDuration=18, no AnsweredBy), then 0.5 s later AnsweredBy=machine_end_beep -> one call-finished, voicemail', async () => {
-    twilio.script('+14155550401', { final: 'completed', durationSeconds: 18, answeredBy: 'machine_end_beep', machineDetectionMs: 2300, verdictAfterCompletedMs: 500 });
+    twilio.script('+14155550401', {
+      final: 'completed',
+      durationSeconds: 18,
+      answeredBy: 'machine_end_beep',
+      machineDetectionMs: 2300,
+      verdictAfterCompletedMs: 500,
+    });
     const request = await dial('+14155550401');
     // While the verdict is owed, the attempt has ended (its slot is free) but nothing is reported.
     await waitFor(async () => (await attemptRow(request.attempt_id))?.status === 'ended', 10_000, 'attempt ended');
@@ -114,33 +140,66 @@ describe('twilio asynchronous AMD: late verdicts', () => {
     expect(await finishedEvents(request.attempt_id)).toEqual([]);
 
     const { event } = await reported(request.attempt_id);
-    expect(event).toMatchObject({ outcome: 'voicemail', duration_seconds: 18, provider_call_id: callTo('+14155550401')[0].sid });
+    expect(event).toMatchObject({
+      outcome: 'voicemail',
+      duration_seconds: 18,
+      provider_call_id: callTo('+14155550401')[0].sid,
+    });
     // The exact two callbacks of the issue, both accepted.
     const callbacks = twilio.callbacksOf(callTo('+14155550401')[0].sid);
     const completed = callbacks.find((c) => c.params.CallStatus === 'completed')!;
     const verdict = callbacks.find((c) => c.params.AnsweredBy !== undefined)!;
     expect(completed.params).toMatchObject({ CallStatus: 'completed', CallDuration: '18' });
     expect(completed.params).not.toHaveProperty('AnsweredBy');
-    expect(verdict.params).toEqual({ AccountSid: ACCOUNT_SID, CallSid: completed.params.CallSid, AnsweredBy: 'machine_end_beep', MachineDetectionDuration: '2300' });
+    expect(verdict.params).toEqual({
+      AccountSid: ACCOUNT_SID,
+      CallSid: completed.params.CallSid,
+      AnsweredBy: 'machine_end_beep',
+      MachineDetectionDuration: '2300',
+    });
     expect(verdict.at - completed.at).toBeGreaterThanOrEqual(480);
     expect([completed.status, verdict.status]).toEqual([204, 204]);
-    expect(await attemptRow(request.attempt_id)).toMatchObject({ outcome: 'voicemail', answered_by: 'machine_end_beep', report_held_until: null });
+    expect(await attemptRow(request.attempt_id)).toMatchObject({
+      outcome: 'voicemail',
+      answered_by: 'machine_end_beep',
+      report_held_until: null,
+    });
     await sleep(VERDICT_WAIT_SECONDS * 1000 + 300);
     expect(await finishedEvents(request.attempt_id)).toHaveLength(1);
   });
 
   it('a verdict delivered twice revises once: one call-finished', async () => {
-    twilio.script('+14155550402', { final: 'completed', durationSeconds: 7, answeredBy: 'machine_start', verdictAfterCompletedMs: 100, duplicateVerdict: true });
+    twilio.script('+14155550402', {
+      final: 'completed',
+      durationSeconds: 7,
+      answeredBy: 'machine_start',
+      verdictAfterCompletedMs: 100,
+      duplicateVerdict: true,
+    });
     const request = await dial('+14155550402');
     expect((await reported(request.attempt_id)).event.outcome).toBe('voicemail');
-    await waitFor(async () => twilio.callbacksOf(callTo('+14155550402')[0].sid).filter((c) => c.params.AnsweredBy).length === 2, 5000, 'both verdicts sent');
-    expect(twilio.callbacksOf(callTo('+14155550402')[0].sid).filter((c) => c.params.AnsweredBy).map((c) => c.status)).toEqual([204, 204]);
+    await waitFor(
+      async () => twilio.callbacksOf(callTo('+14155550402')[0].sid).filter((c) => c.params.AnsweredBy).length === 2,
+      5000,
+      'both verdicts sent',
+    );
+    expect(
+      twilio
+        .callbacksOf(callTo('+14155550402')[0].sid)
+        .filter((c) => c.params.AnsweredBy)
+        .map((c) => c.status),
+    ).toEqual([204, 204]);
     await sleep(300);
     expect(await finishedEvents(request.attempt_id)).toHaveLength(1);
   });
 
   it('a human verdict after completed confirms completed', async () => {
-    twilio.script('+14155550403', { final: 'completed', durationSeconds: 25, answeredBy: 'human', verdictAfterCompletedMs: 200 });
+    twilio.script('+14155550403', {
+      final: 'completed',
+      durationSeconds: 25,
+      answeredBy: 'human',
+      verdictAfterCompletedMs: 200,
+    });
     const request = await dial('+14155550403');
     const { event } = await reported(request.attempt_id);
     expect(event).toMatchObject({ outcome: 'completed', duration_seconds: 25 });
@@ -157,7 +216,12 @@ describe('twilio asynchronous AMD: late verdicts', () => {
   });
 
   it('no verdict within the wait: reported completed when the wait ends; a verdict after that changes nothing', async () => {
-    twilio.script('+14155550405', { final: 'completed', durationSeconds: 30, answeredBy: 'machine_end_beep', verdictAfterCompletedMs: VERDICT_WAIT_SECONDS * 1000 + 1500 });
+    twilio.script('+14155550405', {
+      final: 'completed',
+      durationSeconds: 30,
+      answeredBy: 'machine_end_beep',
+      verdictAfterCompletedMs: VERDICT_WAIT_SECONDS * 1000 + 1500,
+    });
     const ignoredBefore = await metric('outdial_provider_events_ignored_total', 'kind="amd_verdict",reason="too_late"');
     const request = await dial('+14155550405');
     await waitFor(async () => (await attemptRow(request.attempt_id))?.status === 'ended', 10_000, 'attempt ended');
@@ -166,10 +230,24 @@ describe('twilio asynchronous AMD: late verdicts', () => {
     expect(event.outcome).toBe('completed');
     expect(seenAt - endedAt).toBeGreaterThanOrEqual(VERDICT_WAIT_SECONDS * 1000 - 300);
     // The late verdict arrives, is accepted (204) and changes nothing.
-    await waitFor(async () => twilio.callbacksOf(callTo('+14155550405')[0].sid).some((c) => c.params.AnsweredBy), 10_000, 'late verdict sent');
+    await waitFor(
+      async () => twilio.callbacksOf(callTo('+14155550405')[0].sid).some((c) => c.params.AnsweredBy),
+      10_000,
+      'late verdict sent',
+    );
     expect(twilio.callbacksOf(callTo('+14155550405')[0].sid).find((c) => c.params.AnsweredBy)!.status).toBe(204);
-    await waitFor(async () => (await metric('outdial_provider_events_ignored_total', 'kind="amd_verdict",reason="too_late"')) === ignoredBefore + 1, 5000, 'late verdict counted');
-    expect(await attemptRow(request.attempt_id)).toMatchObject({ outcome: 'completed', answered_by: null, report_held_until: null });
+    await waitFor(
+      async () =>
+        (await metric('outdial_provider_events_ignored_total', 'kind="amd_verdict",reason="too_late"')) ===
+        ignoredBefore + 1,
+      5000,
+      'late verdict counted',
+    );
+    expect(await attemptRow(request.attempt_id)).toMatchObject({
+      outcome: 'completed',
+      answered_by: null,
+      report_held_until: null,
+    });
     expect(await finishedEvents(request.attempt_id)).toHaveLength(1);
   });
 
@@ -182,7 +260,7 @@ describe('twilio asynchronous AMD: late verdicts', () => {
     expect(seenAt - started).toBeLessThan(VERDICT_WAIT_SECONDS * 1000);
   });
 
-  it('honours the agent\'s machine_detection: off asks for no AMD and completed is reported at once', async () => {
+  it("honours the agent's machine_detection: off asks for no AMD and completed is reported at once", async () => {
     twilio.script('+14155550407', { final: 'completed', durationSeconds: 12, answeredBy: 'machine_start' });
     const request = await dial('+14155550407', 'agent-amd-off');
     const started = Date.now();
@@ -190,15 +268,27 @@ describe('twilio asynchronous AMD: late verdicts', () => {
     expect(event.outcome).toBe('completed');
     expect(seenAt - started).toBeLessThan(VERDICT_WAIT_SECONDS * 1000);
     const params = Object.fromEntries(callTo('+14155550407')[0].params);
-    expect(params.StatusCallback).toBe(`${gatewayUrl}/api/provider-events/twilio?attempt_id=${encodeURIComponent(request.attempt_id)}`);
-    for (const name of ['MachineDetection', 'AsyncAmd', 'AsyncAmdStatusCallback', 'MachineDetectionTimeout']) expect(params).not.toHaveProperty(name);
+    expect(params.StatusCallback).toBe(
+      `${gatewayUrl}/api/provider-events/twilio?attempt_id=${encodeURIComponent(request.attempt_id)}`,
+    );
+    for (const name of ['MachineDetection', 'AsyncAmd', 'AsyncAmdStatusCallback', 'MachineDetectionTimeout'])
+      expect(params).not.toHaveProperty(name);
   });
 
   it('honours detect_message_end with its timeout', async () => {
-    twilio.script('+14155550408', { final: 'completed', durationSeconds: 40, answeredBy: 'machine_end_beep', verdictAfterCompletedMs: 50 });
+    twilio.script('+14155550408', {
+      final: 'completed',
+      durationSeconds: 40,
+      answeredBy: 'machine_end_beep',
+      verdictAfterCompletedMs: 50,
+    });
     const request = await dial('+14155550408', 'agent-amd-beep');
     expect((await reported(request.attempt_id)).event.outcome).toBe('voicemail');
-    expect(Object.fromEntries(callTo('+14155550408')[0].params)).toMatchObject({ MachineDetection: 'DetectMessageEnd', MachineDetectionTimeout: '45', AsyncAmd: 'true' });
+    expect(Object.fromEntries(callTo('+14155550408')[0].params)).toMatchObject({
+      MachineDetection: 'DetectMessageEnd',
+      MachineDetectionTimeout: '45',
+      AsyncAmd: 'true',
+    });
   });
 
   it('ends the attempt agent_error, without a call, on a machine_detection value it does not know', async () => {
@@ -210,7 +300,13 @@ describe('twilio asynchronous AMD: late verdicts', () => {
   });
 
   it('hangup_on_machine: a machine verdict during the call hangs it up at Twilio; the call ends voicemail', async () => {
-    twilio.script('+14155550410', { final: 'completed', durationSeconds: 60, answeredBy: 'machine_start', machineDetectionMs: 1800, talkMs: 8000 });
+    twilio.script('+14155550410', {
+      final: 'completed',
+      durationSeconds: 60,
+      answeredBy: 'machine_start',
+      machineDetectionMs: 1800,
+      talkMs: 8000,
+    });
     const hangupsBefore = await metric('outdial_machine_hangups_total', 'result="done"');
     const started = Date.now();
     const request = await dial('+14155550410', 'agent-amd-hangup');
@@ -219,8 +315,13 @@ describe('twilio asynchronous AMD: late verdicts', () => {
     // Well before the 8 s the machine would have been talked to.
     expect(seenAt - started).toBeLessThan(4000);
     const sid = callTo('+14155550410')[0].sid;
-    expect(twilio.updates.filter((u) => u.sid === sid)).toEqual([{ sid, params: { Status: 'completed' }, status: 200 }]);
-    expect(await attemptRow(request.attempt_id)).toMatchObject({ hangup_on_machine: true, answered_by: 'machine_start' });
+    expect(twilio.updates.filter((u) => u.sid === sid)).toEqual([
+      { sid, params: { Status: 'completed' }, status: 200 },
+    ]);
+    expect(await attemptRow(request.attempt_id)).toMatchObject({
+      hangup_on_machine: true,
+      answered_by: 'machine_start',
+    });
     expect(await metric('outdial_machine_hangups_total', 'result="done"')).toBe(hangupsBefore + 1);
   });
 
@@ -231,14 +332,27 @@ describe('twilio asynchronous AMD: late verdicts', () => {
     expect(twilio.updates.filter((u) => u.sid === callTo('+14155550411')[0].sid)).toEqual([]);
   });
 
-  it('verifies the verdict callback\'s X-Twilio-Signature: a forged verdict is refused (401) and publishes nothing', async () => {
+  it("verifies the verdict callback's X-Twilio-Signature: a forged verdict is refused (401) and publishes nothing", async () => {
     const path = '/api/provider-events/twilio?attempt_id=amd-none%3A1&amd=async';
-    const form = { AccountSid: ACCOUNT_SID, CallSid: 'CAforged', AnsweredBy: 'machine_end_beep', MachineDetectionDuration: '2300' };
+    const form = {
+      AccountSid: ACCOUNT_SID,
+      CallSid: 'CAforged',
+      AnsweredBy: 'machine_end_beep',
+      MachineDetectionDuration: '2300',
+    };
     const before = (await h.streamState('PROVIDER')).last_seq;
-    const post = (signature: string) => fetch(`${gatewayUrl}${path}`, { method: 'POST', body: new URLSearchParams(form).toString(), headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Twilio-Signature': signature } });
+    const post = (signature: string) =>
+      fetch(`${gatewayUrl}${path}`, {
+        method: 'POST',
+        body: new URLSearchParams(form).toString(),
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Twilio-Signature': signature },
+      });
     expect((await post(signTwilio('not-the-token', `${gatewayUrl}${path}`, form))).status).toBe(401);
     // The same verdict signed for a URL without amd=async does not validate for this one either.
-    expect((await post(signTwilio(AUTH_TOKEN, `${gatewayUrl}/api/provider-events/twilio?attempt_id=amd-none%3A1`, form))).status).toBe(401);
+    expect(
+      (await post(signTwilio(AUTH_TOKEN, `${gatewayUrl}/api/provider-events/twilio?attempt_id=amd-none%3A1`, form)))
+        .status,
+    ).toBe(401);
     await sleep(200);
     expect((await h.streamState('PROVIDER')).last_seq).toBe(before);
     expect((await post(signTwilio(AUTH_TOKEN, `${gatewayUrl}${path}`, form))).status).toBe(204);

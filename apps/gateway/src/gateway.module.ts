@@ -53,7 +53,14 @@ import { UpdateOrgUseCase } from './usecases/update-org/update-org.usecase';
 import { UpdatePhoneNumberUseCase } from './usecases/update-phone-number/update-phone-number.usecase';
 import { ValidateBatchCallUseCase } from './usecases/validate-batch-call/validate-batch-call.usecase';
 
-const REPOSITORIES = [OrgsRepository, DirectoryAgentsRepository, PhoneNumbersRepository, TokensRepository, IdempotencyKeysRepository, DirectoryUnitOfWork];
+const REPOSITORIES = [
+  OrgsRepository,
+  DirectoryAgentsRepository,
+  PhoneNumbersRepository,
+  TokensRepository,
+  IdempotencyKeysRepository,
+  DirectoryUnitOfWork,
+];
 
 const ADAPTERS = [ReadModelBarrier, UploadObjects, UploadIntake, AgentSecretsVault, AgentBatches, QueueStats];
 
@@ -99,7 +106,11 @@ const USE_CASES = [
       inject: [SERVICE_CONFIG, SERVICE_LOGGER],
     },
     // One per process: the auth guard and the WebSocket server read it, token revocation clears from it.
-    { provide: TokenCache, useFactory: (env: GatewayEnv) => new TokenCache(env.GATEWAY_AUTH_CACHE_MS), inject: [SERVICE_CONFIG] },
+    {
+      provide: TokenCache,
+      useFactory: (env: GatewayEnv) => new TokenCache(env.GATEWAY_AUTH_CACHE_MS),
+      inject: [SERVICE_CONFIG],
+    },
   ],
   exports: [...REPOSITORIES, ...ADAPTERS, ...USE_CASES, SecretBox, TokenCache],
 })
@@ -110,8 +121,25 @@ export class GatewayCoreModule {}
  * global auth guard, error body filter and rate limit.
  */
 @Module({
-  imports: [GatewayCoreModule, BatchLifecycleModule, DirectoryModule, SuppressionModule, BatchReportsModule, ProviderEventsModule],
-  controllers: [BatchCallsController, BatchRedialController, BatchSettingsController, BolnaCompatController, TrilletCompatController],
-  providers: [{ provide: APP_GUARD, useClass: AuthGuard }, { provide: APP_FILTER, useClass: ErrorBodyFilter }, { provide: APP_INTERCEPTOR, useClass: RateLimitInterceptor }],
+  imports: [
+    GatewayCoreModule,
+    BatchLifecycleModule,
+    DirectoryModule,
+    SuppressionModule,
+    BatchReportsModule,
+    ProviderEventsModule,
+  ],
+  controllers: [
+    BatchCallsController,
+    BatchRedialController,
+    BatchSettingsController,
+    BolnaCompatController,
+    TrilletCompatController,
+  ],
+  providers: [
+    { provide: APP_GUARD, useClass: AuthGuard },
+    { provide: APP_FILTER, useClass: ErrorBodyFilter },
+    { provide: APP_INTERCEPTOR, useClass: RateLimitInterceptor },
+  ],
 })
 export class GatewayModule {}

@@ -24,10 +24,20 @@ describe('agent secrets and platform webhooks at the gateway', () => {
   const API_KEY = `sk_vapi_${randomBytes(8).toString('hex')}`;
   const WEBHOOK_SECRET = `whsec_${randomBytes(8).toString('hex')}`;
 
-  async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}, token: string | undefined = OWNER) {
+  async function call(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+    token: string | undefined = OWNER,
+  ) {
     const response = await fetch(`${base}${path}`, {
       method,
-      headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...headers },
+      headers: {
+        ...(token ? { Authorization: `Bearer ${token}` } : {}),
+        ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+        ...headers,
+      },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await response.text();
@@ -53,16 +63,34 @@ describe('agent secrets and platform webhooks at the gateway', () => {
   });
 
   it('seals the secrets at rest and in the event, returns only which are set, keeps them on a PATCH without them', async () => {
-    const created = await call('POST', '/api/agents', { agent_id: 'v1', name: 'Vapi', provider: 'vapi', config: { assistant_id: 'as', phone_number_id: 'pn', api_key: API_KEY, webhook_secret: WEBHOOK_SECRET } });
+    const created = await call('POST', '/api/agents', {
+      agent_id: 'v1',
+      name: 'Vapi',
+      provider: 'vapi',
+      config: { assistant_id: 'as', phone_number_id: 'pn', api_key: API_KEY, webhook_secret: WEBHOOK_SECRET },
+    });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ config: { assistant_id: 'as', phone_number_id: 'pn' }, secrets_set: ['api_key', 'webhook_secret'], webhook_url: expect.stringContaining('/api/provider-events/vapi?org_id=default&agent_id=v1') });
+    expect(created.body).toMatchObject({
+      config: { assistant_id: 'as', phone_number_id: 'pn' },
+      secrets_set: ['api_key', 'webhook_secret'],
+      webhook_url: expect.stringContaining('/api/provider-events/vapi?org_id=default&agent_id=v1'),
+    });
     expect(created.text).not.toContain(API_KEY);
-    const rows = await running.runtime.db.query<any>(`SELECT * FROM ${quoteIdent(running.runtime.db.schema)}.agents WHERE agent_id = 'v1'`);
+    const rows = await running.runtime.db.query<any>(
+      `SELECT * FROM ${quoteIdent(running.runtime.db.schema)}.agents WHERE agent_id = 'v1'`,
+    );
     expect(JSON.stringify(rows)).not.toContain(API_KEY);
-    expect(new SecretBox(KEY).open(rows[0].sealed_secrets)).toEqual({ api_key: API_KEY, webhook_secret: WEBHOOK_SECRET });
+    expect(new SecretBox(KEY).open(rows[0].sealed_secrets)).toEqual({
+      api_key: API_KEY,
+      webhook_secret: WEBHOOK_SECRET,
+    });
 
     const patched = await call('PATCH', '/api/agents/v1', { config: { assistant_id: 'as2', phone_number_id: 'pn' } });
-    expect(patched.body).toMatchObject({ config: { assistant_id: 'as2' }, secrets_set: ['api_key', 'webhook_secret'], version: 2 });
+    expect(patched.body).toMatchObject({
+      config: { assistant_id: 'as2' },
+      secrets_set: ['api_key', 'webhook_secret'],
+      version: 2,
+    });
     // The outbox relay publishes shortly after the commit.
     let events: any[] = [];
     for (let i = 0; i < 50 && events.length < 2; i++) {
@@ -78,25 +106,70 @@ describe('agent secrets and platform webhooks at the gateway', () => {
 
     const switched = await call('PATCH', '/api/agents/v1', { provider: 'simulated', config: {} });
     expect(switched.body).toMatchObject({ provider: 'simulated', secrets_set: [] });
-    expect((await running.runtime.db.query<any>(`SELECT sealed_secrets FROM ${quoteIdent(running.runtime.db.schema)}.agents WHERE agent_id = 'v1'`))[0].sealed_secrets).toBeNull();
+    expect(
+      (
+        await running.runtime.db.query<any>(
+          `SELECT sealed_secrets FROM ${quoteIdent(running.runtime.db.schema)}.agents WHERE agent_id = 'v1'`,
+        )
+      )[0].sealed_secrets,
+    ).toBeNull();
   });
 
   it('answers 400 naming each missing field of a platform config', async () => {
-    const response = await call('POST', '/api/agents', { agent_id: 'e1', name: 'E', provider: 'elevenlabs', config: { agent_id: 'x' } });
+    const response = await call('POST', '/api/agents', {
+      agent_id: 'e1',
+      name: 'E',
+      provider: 'elevenlabs',
+      config: { agent_id: 'x' },
+    });
     expect(response.status).toBe(400);
-    expect(response.body.error.details.map((d: any) => d.field)).toEqual(['config.api_key', 'config.agent_phone_number_id']);
+    expect(response.body.error.details.map((d: any) => d.field)).toEqual([
+      'config.api_key',
+      'config.agent_phone_number_id',
+    ]);
   });
 
-  it('authenticates platform webhooks with the agent\'s secret; refuses unsigned ones and unnamed agents', async () => {
-    await call('POST', '/api/agents', { agent_id: 'v2', name: 'Vapi 2', provider: 'vapi', config: { assistant_id: 'as', phone_number_id: 'pn', api_key: API_KEY, webhook_secret: WEBHOOK_SECRET } });
-    const report = JSON.stringify({ message: { type: 'end-of-call-report', timestamp: Date.now(), endedReason: 'customer-busy', call: { id: 'vc-9', metadata: { outdial_attempt_id: 'c9:1' } } } });
+  it("authenticates platform webhooks with the agent's secret; refuses unsigned ones and unnamed agents", async () => {
+    await call('POST', '/api/agents', {
+      agent_id: 'v2',
+      name: 'Vapi 2',
+      provider: 'vapi',
+      config: { assistant_id: 'as', phone_number_id: 'pn', api_key: API_KEY, webhook_secret: WEBHOOK_SECRET },
+    });
+    const report = JSON.stringify({
+      message: {
+        type: 'end-of-call-report',
+        timestamp: Date.now(),
+        endedReason: 'customer-busy',
+        call: { id: 'vc-9', metadata: { outdial_attempt_id: 'c9:1' } },
+      },
+    });
     const path = '/api/provider-events/vapi?org_id=default&agent_id=v2';
     expect((await call('POST', path, report, { 'X-Vapi-Secret': WEBHOOK_SECRET }, undefined)).status).toBe(204);
     expect((await call('POST', path, report, {}, undefined)).status).toBe(401);
     expect((await call('POST', path, report, { 'X-Vapi-Secret': 'guess' }, undefined)).status).toBe(401);
-    expect((await call('POST', '/api/provider-events/vapi?org_id=default&agent_id=nobody', report, { 'X-Vapi-Secret': WEBHOOK_SECRET }, undefined)).status).toBe(401);
-    expect((await call('POST', '/api/provider-events/vapi', report, { 'X-Vapi-Secret': WEBHOOK_SECRET }, undefined)).status).toBe(400);
-    const stale = JSON.stringify({ message: { type: 'end-of-call-report', timestamp: Date.now() - 3_600_000, endedReason: 'customer-busy', call: { id: 'vc-9' } } });
+    expect(
+      (
+        await call(
+          'POST',
+          '/api/provider-events/vapi?org_id=default&agent_id=nobody',
+          report,
+          { 'X-Vapi-Secret': WEBHOOK_SECRET },
+          undefined,
+        )
+      ).status,
+    ).toBe(401);
+    expect(
+      (await call('POST', '/api/provider-events/vapi', report, { 'X-Vapi-Secret': WEBHOOK_SECRET }, undefined)).status,
+    ).toBe(400);
+    const stale = JSON.stringify({
+      message: {
+        type: 'end-of-call-report',
+        timestamp: Date.now() - 3_600_000,
+        endedReason: 'customer-busy',
+        call: { id: 'vc-9' },
+      },
+    });
     expect((await call('POST', path, stale, { 'X-Vapi-Secret': WEBHOOK_SECRET }, undefined)).status).toBe(401);
   });
 });

@@ -33,10 +33,23 @@ describe('DirectoryAgentsRepository', () => {
   });
 
   it('inserts, finds and refuses a taken id in the org (another org may reuse it)', async () => {
-    const row = await t.db.tx((client) => agents.insert(client, 'org-a', 'bot', fields('Bot', { config: { x: 1 }, secret_names: ['api_key'] }), 1));
-    expect(row).toMatchObject({ org_id: 'org-a', agent_id: 'bot', name: 'Bot', kind: 'voice', variables: ['first_name'], config: { x: 1 }, secret_names: ['api_key'], version: 1 });
+    const row = await t.db.tx((client) =>
+      agents.insert(client, 'org-a', 'bot', fields('Bot', { config: { x: 1 }, secret_names: ['api_key'] }), 1),
+    );
+    expect(row).toMatchObject({
+      org_id: 'org-a',
+      agent_id: 'bot',
+      name: 'Bot',
+      kind: 'voice',
+      variables: ['first_name'],
+      config: { x: 1 },
+      secret_names: ['api_key'],
+      version: 1,
+    });
     expect(await t.db.tx((client) => agents.insert(client, 'org-a', 'bot', fields('Again'), 1))).toBeUndefined();
-    expect(await t.db.tx((client) => agents.insert(client, 'org-b', 'bot', fields('B bot'), 1))).toMatchObject({ org_id: 'org-b' });
+    expect(await t.db.tx((client) => agents.insert(client, 'org-b', 'bot', fields('B bot'), 1))).toMatchObject({
+      org_id: 'org-b',
+    });
     expect((await agents.find('org-a', 'bot'))?.name).toBe('Bot');
     expect(await agents.find('org-a', 'missing')).toBeUndefined();
     await expect(agents.get('org-a', 'missing')).rejects.toMatchObject({ code: 'not_found' });
@@ -70,7 +83,12 @@ describe('DirectoryAgentsRepository', () => {
     expect(first.total).toBe(3);
     expect([...first.items, ...second.items].map((a) => a.agent_id).sort()).toEqual(['p1', 'p2', 'p3']);
     expect(first).toMatchObject({ page: 1, page_size: 2 });
-    expect((await t.db.tx((client) => agents.listInTx(client))).map((a) => `${a.org_id}/${a.agent_id}`)).toEqual(['org-a/p1', 'org-a/p2', 'org-a/p3', 'org-b/bot']);
+    expect((await t.db.tx((client) => agents.listInTx(client))).map((a) => `${a.org_id}/${a.agent_id}`)).toEqual([
+      'org-a/p1',
+      'org-a/p2',
+      'org-a/p3',
+      'org-b/bot',
+    ]);
   });
 
   it('selectForUpdate locks the agent row until the transaction ends', async () => {

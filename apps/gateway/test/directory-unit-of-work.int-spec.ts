@@ -9,7 +9,11 @@ import { GatewayTestDb, migratedGatewayDb } from './gateway-db';
 function countingOutbox(db: Database): DirectoryOutbox & { kicks: number } {
   const real = Outbox.enqueueOnly(db);
   // enqueue validates each payload against its subject's class (outside production), as in the gateway.
-  const outbox = { kicks: 0, enqueue: (client: Parameters<Outbox['enqueue']>[0], events: OutboxEvent[]) => real.enqueue(client, events), kick: () => void outbox.kicks++ };
+  const outbox = {
+    kicks: 0,
+    enqueue: (client: Parameters<Outbox['enqueue']>[0], events: OutboxEvent[]) => real.enqueue(client, events),
+    kick: () => void outbox.kicks++,
+  };
   return outbox;
 }
 
@@ -19,7 +23,10 @@ describe('DirectoryUnitOfWork', () => {
   let outbox: ReturnType<typeof countingOutbox>;
   let unitOfWork: DirectoryUnitOfWork;
   let orgs: OrgsRepository;
-  const outboxRows = () => t.db.query<{ subject: string; msg_id: string }>(`SELECT subject, msg_id FROM ${quoteIdent(t.db.schema)}.outbox ORDER BY id`);
+  const outboxRows = () =>
+    t.db.query<{ subject: string; msg_id: string }>(
+      `SELECT subject, msg_id FROM ${quoteIdent(t.db.schema)}.outbox ORDER BY id`,
+    );
 
   beforeAll(async () => {
     t = await migratedGatewayDb('gwuow');
@@ -32,7 +39,7 @@ describe('DirectoryUnitOfWork', () => {
     await t?.close();
   });
 
-  it('enqueues the events in the change\'s transaction and kicks the relay after the commit', async () => {
+  it("enqueues the events in the change's transaction and kicks the relay after the commit", async () => {
     await unitOfWork.run(async (client, events) => {
       const row = (await orgs.insert(client, 'org-a', 'A', {}))!;
       events.push(orgSettingsEvent(row), orgSettingsEvent({ ...row, version: 2 }));

@@ -25,7 +25,11 @@ export async function migratedGatewayDb(label: string): Promise<GatewayTestDb> {
 }
 
 /** A repository call that must not get its lock within `ms` (PostgreSQL lock_timeout, 55P03). */
-export async function lockTimesOut(db: Database, ms: number, fn: (client: import('pg').PoolClient) => Promise<unknown>): Promise<boolean> {
+export async function lockTimesOut(
+  db: Database,
+  ms: number,
+  fn: (client: import('pg').PoolClient) => Promise<unknown>,
+): Promise<boolean> {
   try {
     await db.tx(async (client) => {
       await client.query(`SET LOCAL lock_timeout = '${ms}ms'`);
@@ -39,7 +43,10 @@ export async function lockTimesOut(db: Database, ms: number, fn: (client: import
 }
 
 /** Holds a transaction open (with whatever `fn` locked) until `release` is called. */
-export function holdTransaction(db: Database, fn: (client: import('pg').PoolClient) => Promise<unknown>): { ready: Promise<void>; release: () => void; done: Promise<void> } {
+export function holdTransaction(
+  db: Database,
+  fn: (client: import('pg').PoolClient) => Promise<unknown>,
+): { ready: Promise<void>; release: () => void; done: Promise<void> } {
   let release!: () => void;
   let ready!: () => void;
   const readyPromise = new Promise<void>((r) => (ready = r));

@@ -25,10 +25,20 @@ describe('gateway directory, roles, errors and OpenAPI', () => {
   const tokens: Record<string, string> = {};
   const OWNER_A = 'od_test_owner_a_secret';
 
-  async function call(token: string | undefined, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+  async function call(
+    token: string | undefined,
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) {
     const response = await fetch(`${base}${path}`, {
       method,
-      headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...headers },
+      headers: {
+        ...(token ? { Authorization: `Bearer ${token}` } : {}),
+        ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+        ...headers,
+      },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await response.text();
@@ -91,9 +101,22 @@ describe('gateway directory, roles, errors and OpenAPI', () => {
     });
     expect(events).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ org_id: 'default', max_concurrent_calls: 5, calls_per_second: 1, compliance_guard: true, version: 1 }),
+        expect.objectContaining({
+          org_id: 'default',
+          max_concurrent_calls: 5,
+          calls_per_second: 1,
+          compliance_guard: true,
+          version: 1,
+        }),
         expect.objectContaining({ org_id: 'org-b', version: 1 }),
-        expect.objectContaining({ org_id: 'default', agent_id: 'agent-demo', kind: 'voice', provider: 'simulated', deleted: false, version: 1 }),
+        expect.objectContaining({
+          org_id: 'default',
+          agent_id: 'agent-demo',
+          kind: 'voice',
+          provider: 'simulated',
+          deleted: false,
+          version: 1,
+        }),
       ]),
     );
   });
@@ -112,13 +135,25 @@ describe('gateway directory, roles, errors and OpenAPI', () => {
     it('refuses bad calls with the reason: unknown command or option, missing option, invalid values, unknown org', async () => {
       await expect(runAdmin(['make-coffee'], serviceEnv)).rejects.toThrow(/unknown command "make-coffee"/);
       await expect(runAdmin(['create-token', '--org', 'default'], serviceEnv)).rejects.toThrow(/--role is required/);
-      await expect(runAdmin(['create-token', '--org', 'default', '--role', 'god'], serviceEnv)).rejects.toThrow(/--role must be owner, admin or member/);
-      await expect(runAdmin(['set-limits', '--org', 'default', '--colour', 'red'], serviceEnv)).rejects.toThrow(/set-limits has no option --colour/);
+      await expect(runAdmin(['create-token', '--org', 'default', '--role', 'god'], serviceEnv)).rejects.toThrow(
+        /--role must be owner, admin or member/,
+      );
+      await expect(runAdmin(['set-limits', '--org', 'default', '--colour', 'red'], serviceEnv)).rejects.toThrow(
+        /set-limits has no option --colour/,
+      );
       await expect(runAdmin(['set-limits', '--org', 'default'], serviceEnv)).rejects.toThrow(/at least one of/);
-      await expect(runAdmin(['set-limits', '--org', 'default', '--calls-per-second', '0'], serviceEnv)).rejects.toMatchObject({ code: 'validation_failed', details: [{ field: 'calls_per_second' }] });
-      await expect(runAdmin(['set-limits', '--org', 'nope', '--max-concurrent-calls', '3'], serviceEnv)).rejects.toMatchObject({ code: 'not_found' });
-      await expect(runAdmin(['add-number', '--org', 'default', '--number', '555-0100'], serviceEnv)).rejects.toMatchObject({ code: 'validation_failed', details: [{ field: 'number' }] });
-      await expect(runAdmin(['create-agent', '--org', 'nope', '--id', 'x', '--name', 'X'], serviceEnv)).rejects.toMatchObject({ code: 'not_found' });
+      await expect(
+        runAdmin(['set-limits', '--org', 'default', '--calls-per-second', '0'], serviceEnv),
+      ).rejects.toMatchObject({ code: 'validation_failed', details: [{ field: 'calls_per_second' }] });
+      await expect(
+        runAdmin(['set-limits', '--org', 'nope', '--max-concurrent-calls', '3'], serviceEnv),
+      ).rejects.toMatchObject({ code: 'not_found' });
+      await expect(
+        runAdmin(['add-number', '--org', 'default', '--number', '555-0100'], serviceEnv),
+      ).rejects.toMatchObject({ code: 'validation_failed', details: [{ field: 'number' }] });
+      await expect(
+        runAdmin(['create-agent', '--org', 'nope', '--id', 'x', '--name', 'X'], serviceEnv),
+      ).rejects.toMatchObject({ code: 'not_found' });
       await expect(runAdmin(['create-org', '--id', 'default'], serviceEnv)).rejects.toMatchObject({ code: 'conflict' });
       expect(await runAdmin(['help'], serviceEnv)).toMatch(/usage: npm run admin/);
     });
@@ -135,7 +170,14 @@ describe('gateway directory, roles, errors and OpenAPI', () => {
 
   describe('authentication', () => {
     it('401 without a token, with a wrong one, and on every kind of route', async () => {
-      for (const [method, path] of [['GET', '/api/org'], ['GET', '/api/agents'], ['GET', '/api/tokens'], ['GET', '/batches/agent-demo/batch_x'], ['POST', '/batches/schedule'], ['POST', '/v1/api/batch-calls']]) {
+      for (const [method, path] of [
+        ['GET', '/api/org'],
+        ['GET', '/api/agents'],
+        ['GET', '/api/tokens'],
+        ['GET', '/batches/agent-demo/batch_x'],
+        ['POST', '/batches/schedule'],
+        ['POST', '/v1/api/batch-calls'],
+      ]) {
         const missing = await call(undefined, method, path);
         expect([path, missing.status, missing.body?.error?.code]).toEqual([path, 401, 'unauthorized']);
         expect(missing.headers.get('www-authenticate')).toMatch(/^Bearer/);
@@ -144,11 +186,17 @@ describe('gateway directory, roles, errors and OpenAPI', () => {
       }
     });
 
-    it('takes x-api-key like a bearer token, and x-workspace-id must name the token\'s org', async () => {
-      const viaKey = await call(undefined, 'GET', '/api/org', undefined, { 'x-api-key': tokens.memberA, 'x-workspace-id': 'default' });
+    it("takes x-api-key like a bearer token, and x-workspace-id must name the token's org", async () => {
+      const viaKey = await call(undefined, 'GET', '/api/org', undefined, {
+        'x-api-key': tokens.memberA,
+        'x-workspace-id': 'default',
+      });
       expect(viaKey.status).toBe(200);
       expect(viaKey.body).toMatchObject({ org_id: 'default', your_role: 'member' });
-      const otherWorkspace = await call(undefined, 'GET', '/api/org', undefined, { 'x-api-key': tokens.memberA, 'x-workspace-id': 'org-b' });
+      const otherWorkspace = await call(undefined, 'GET', '/api/org', undefined, {
+        'x-api-key': tokens.memberA,
+        'x-workspace-id': 'org-b',
+      });
       expect(otherWorkspace.status).toBe(403);
     });
 
@@ -160,43 +208,84 @@ describe('gateway directory, roles, errors and OpenAPI', () => {
 
   describe('org settings', () => {
     it('members and admins read; only owners change; each change is a new version, published', async () => {
-      expect((await call(tokens.memberA, 'GET', '/api/org')).body).toMatchObject({ org_id: 'default', max_concurrent_calls: 5, calls_per_second: 1, compliance_guard: true });
+      expect((await call(tokens.memberA, 'GET', '/api/org')).body).toMatchObject({
+        org_id: 'default',
+        max_concurrent_calls: 5,
+        calls_per_second: 1,
+        compliance_guard: true,
+      });
       const member = await call(tokens.memberA, 'PATCH', '/api/org', { max_concurrent_calls: 3 });
       expect(member.status).toBe(403);
       expect(member.body.error.message).toMatch(/owner.*member/);
       expect((await call(tokens.adminA, 'PATCH', '/api/org', { max_concurrent_calls: 3 })).status).toBe(403);
 
-      const changed = await call(tokens.ownerA, 'PATCH', '/api/org', { max_concurrent_calls: 3, calls_per_second: 0.5, compliance_guard: false });
+      const changed = await call(tokens.ownerA, 'PATCH', '/api/org', {
+        max_concurrent_calls: 3,
+        calls_per_second: 0.5,
+        compliance_guard: false,
+      });
       expect(changed.status).toBe(200);
-      expect(changed.body).toMatchObject({ max_concurrent_calls: 3, calls_per_second: 0.5, compliance_guard: false, version: 2 });
+      expect(changed.body).toMatchObject({
+        max_concurrent_calls: 3,
+        calls_per_second: 0.5,
+        compliance_guard: false,
+        version: 2,
+      });
       // The same values again change nothing and publish nothing.
       expect((await call(tokens.ownerA, 'PATCH', '/api/org', { max_concurrent_calls: 3 })).body.version).toBe(2);
 
       // The CLI changes the same org while the gateway runs: its outbox relay publishes version 3.
       await admin('set-limits', '--org', 'default', '--max-concurrent-calls', '7');
       const events = await eventually(async () => {
-        const list = (await orgStream()).filter((e) => e.subject.endsWith('v1.org.settings_changed') && e.org_id === 'default');
+        const list = (await orgStream()).filter(
+          (e) => e.subject.endsWith('v1.org.settings_changed') && e.org_id === 'default',
+        );
         return list.some((e) => e.version === 3) ? list : undefined;
       });
-      expect(events.find((e) => e.version === 2)).toMatchObject({ max_concurrent_calls: 3, calls_per_second: 0.5, compliance_guard: false });
+      expect(events.find((e) => e.version === 2)).toMatchObject({
+        max_concurrent_calls: 3,
+        calls_per_second: 0.5,
+        compliance_guard: false,
+      });
       expect(events.find((e) => e.version === 3)).toMatchObject({ max_concurrent_calls: 7, calls_per_second: 0.5 });
-      expect((await call(tokens.ownerA, 'GET', '/api/org')).body).toMatchObject({ max_concurrent_calls: 7, version: 3 });
+      expect((await call(tokens.ownerA, 'GET', '/api/org')).body).toMatchObject({
+        max_concurrent_calls: 7,
+        version: 3,
+      });
       // Org B is untouched.
-      expect((await call(tokens.ownerB, 'GET', '/api/org')).body).toMatchObject({ org_id: 'org-b', max_concurrent_calls: 5, version: 1 });
+      expect((await call(tokens.ownerB, 'GET', '/api/org')).body).toMatchObject({
+        org_id: 'org-b',
+        max_concurrent_calls: 5,
+        version: 1,
+      });
     });
 
     it('validation names each field; unknown fields, empty bodies, wrong types and sizes are refused', async () => {
-      const bad = await call(tokens.ownerA, 'PATCH', '/api/org', { max_concurrent_calls: 0, calls_per_second: 'fast', compliance_guard: 'yes', colour: 'red' });
+      const bad = await call(tokens.ownerA, 'PATCH', '/api/org', {
+        max_concurrent_calls: 0,
+        calls_per_second: 'fast',
+        compliance_guard: 'yes',
+        colour: 'red',
+      });
       expect(bad.status).toBe(400);
       expect(bad.body.error.code).toBe('validation_failed');
-      expect(bad.body.error.details.map((d: any) => d.field).sort()).toEqual(['calls_per_second', 'colour', 'compliance_guard', 'max_concurrent_calls']);
+      expect(bad.body.error.details.map((d: any) => d.field).sort()).toEqual([
+        'calls_per_second',
+        'colour',
+        'compliance_guard',
+        'max_concurrent_calls',
+      ]);
       const tooMany = await call(tokens.ownerA, 'PATCH', '/api/org', { max_concurrent_calls: 10_001 });
-      expect(tooMany.body.error.details).toEqual([{ field: 'max_concurrent_calls', problems: [expect.stringMatching(/10000/)] }]);
+      expect(tooMany.body.error.details).toEqual([
+        { field: 'max_concurrent_calls', problems: [expect.stringMatching(/10000/)] },
+      ]);
       const empty = await call(tokens.ownerA, 'PATCH', '/api/org', {});
       expect([empty.status, empty.body.error.details[0].field]).toEqual([400, '(body)']);
       const malformed = await call(tokens.ownerA, 'PATCH', '/api/org', '{"max_concurrent_calls": ');
       expect([malformed.status, malformed.body.error.code]).toEqual([400, 'validation_failed']);
-      const form = await call(tokens.ownerA, 'PATCH', '/api/org', undefined, { 'Content-Type': 'application/x-www-form-urlencoded' });
+      const form = await call(tokens.ownerA, 'PATCH', '/api/org', undefined, {
+        'Content-Type': 'application/x-www-form-urlencoded',
+      });
       expect([form.status, form.body.error.code]).toEqual([415, 'unsupported_media_type']);
       const huge = await call(tokens.ownerA, 'PATCH', '/api/org', { name: 'x'.repeat(70 * 1024) });
       expect([huge.status, huge.body.error.code]).toEqual([413, 'payload_too_large']);
@@ -215,13 +304,24 @@ describe('gateway directory, roles, errors and OpenAPI', () => {
         config: { endpoint_url: 'https://agent.example.com/call' },
       });
       expect(created.status).toBe(201);
-      expect(created.body).toMatchObject({ agent_id: 'sales', kind: 'voice', provider: 'http', variables: ['first_name', 'plan'], version: 1 });
+      expect(created.body).toMatchObject({
+        agent_id: 'sales',
+        kind: 'voice',
+        provider: 'http',
+        variables: ['first_name', 'plan'],
+        version: 1,
+      });
       expect((await call(tokens.adminA, 'POST', '/api/agents', { agent_id: 'sales', name: 'Again' })).status).toBe(409);
-      expect((await call(tokens.memberA, 'GET', '/api/agents/sales')).body).toMatchObject({ agent_id: 'sales', name: 'Sales' });
+      expect((await call(tokens.memberA, 'GET', '/api/agents/sales')).body).toMatchObject({
+        agent_id: 'sales',
+        name: 'Sales',
+      });
       const list = await call(tokens.memberA, 'GET', '/api/agents?page=1&page_size=10');
       expect(list.body).toMatchObject({ total: 2, page: 1, page_size: 10 });
       expect(list.body.items.map((a: any) => a.agent_id).sort()).toEqual(['agent-demo', 'sales']);
-      expect((await call(tokens.memberA, 'GET', '/api/agents?page_size=500')).body.error.details[0].field).toBe('page_size');
+      expect((await call(tokens.memberA, 'GET', '/api/agents?page_size=500')).body.error.details[0].field).toBe(
+        'page_size',
+      );
 
       const renamed = await call(tokens.ownerA, 'PATCH', '/api/agents/sales', { name: 'Sales v2', kind: 'text' });
       expect(renamed.body).toMatchObject({ name: 'Sales v2', kind: 'text', version: 2 });
@@ -246,18 +346,38 @@ describe('gateway directory, roles, errors and OpenAPI', () => {
     });
 
     it('validation: kind, provider, variables, http endpoint_url and secret-looking config keys, each by field', async () => {
-      const bad = await call(tokens.ownerA, 'POST', '/api/agents', { agent_id: 'bad id!', name: '', kind: 'robot', provider: 'carrier-pigeon', variables: ['ok', 'not ok'] });
+      const bad = await call(tokens.ownerA, 'POST', '/api/agents', {
+        agent_id: 'bad id!',
+        name: '',
+        kind: 'robot',
+        provider: 'carrier-pigeon',
+        variables: ['ok', 'not ok'],
+      });
       expect(bad.status).toBe(400);
-      expect(bad.body.error.details.map((d: any) => d.field).sort()).toEqual(['agent_id', 'kind', 'name', 'provider', 'variables']);
-      const http = await call(tokens.ownerA, 'POST', '/api/agents', { agent_id: 'h', name: 'H', provider: 'http', config: { endpoint_url: 'ftp://x', api_key: 'sk-123' } });
+      expect(bad.body.error.details.map((d: any) => d.field).sort()).toEqual([
+        'agent_id',
+        'kind',
+        'name',
+        'provider',
+        'variables',
+      ]);
+      const http = await call(tokens.ownerA, 'POST', '/api/agents', {
+        agent_id: 'h',
+        name: 'H',
+        provider: 'http',
+        config: { endpoint_url: 'ftp://x', api_key: 'sk-123' },
+      });
       expect(http.status).toBe(400);
-      expect(http.body.error.details.map((d: any) => d.field).sort()).toEqual(['config.api_key', 'config.endpoint_url']);
+      expect(http.body.error.details.map((d: any) => d.field).sort()).toEqual([
+        'config.api_key',
+        'config.endpoint_url',
+      ]);
       // Switching an existing agent to http without an endpoint is refused the same way.
       const patch = await call(tokens.ownerA, 'PATCH', '/api/agents/agent-demo', { provider: 'http' });
       expect([patch.status, patch.body.error.details[0].field]).toEqual([400, 'config.endpoint_url']);
     });
 
-    it('another org\'s agents are a 404, for reads and writes', async () => {
+    it("another org's agents are a 404, for reads and writes", async () => {
       expect((await call(tokens.ownerB, 'GET', '/api/agents/agent-demo')).status).toBe(404);
       expect((await call(tokens.ownerB, 'PATCH', '/api/agents/agent-demo', { name: 'mine' })).status).toBe(404);
       expect((await call(tokens.ownerB, 'DELETE', '/api/agents/agent-demo')).status).toBe(404);
@@ -268,7 +388,10 @@ describe('gateway directory, roles, errors and OpenAPI', () => {
 
   describe('phone numbers', () => {
     it('E.164 only; one org per number; others get 404; members read only', async () => {
-      const bad = await call(tokens.ownerA, 'POST', '/api/phone-numbers', { number: '202-555-0199', outbound_enabled: 'yes' });
+      const bad = await call(tokens.ownerA, 'POST', '/api/phone-numbers', {
+        number: '202-555-0199',
+        outbound_enabled: 'yes',
+      });
       expect(bad.status).toBe(400);
       expect(bad.body.error.details.map((d: any) => d.field).sort()).toEqual(['number', 'outbound_enabled']);
       expect((await call(tokens.memberA, 'POST', '/api/phone-numbers', { number: '+12025550199' })).status).toBe(403);
@@ -278,9 +401,14 @@ describe('gateway directory, roles, errors and OpenAPI', () => {
       expect((await call(tokens.ownerB, 'POST', '/api/phone-numbers', { number: '+12025550199' })).status).toBe(409);
       expect((await call(tokens.ownerB, 'GET', '/api/phone-numbers/%2B12025550199')).status).toBe(404);
       expect((await call(tokens.ownerB, 'DELETE', '/api/phone-numbers/%2B12025550199')).status).toBe(404);
-      const disabled = await call(tokens.adminA, 'PATCH', '/api/phone-numbers/%2B12025550199', { outbound_enabled: false });
+      const disabled = await call(tokens.adminA, 'PATCH', '/api/phone-numbers/%2B12025550199', {
+        outbound_enabled: false,
+      });
       expect(disabled.body).toMatchObject({ number: '+12025550199', outbound_enabled: false });
-      expect((await call(tokens.memberA, 'GET', '/api/phone-numbers')).body.items.map((n: any) => n.number)).toEqual(['+12025550100', '+12025550199']);
+      expect((await call(tokens.memberA, 'GET', '/api/phone-numbers')).body.items.map((n: any) => n.number)).toEqual([
+        '+12025550100',
+        '+12025550199',
+      ]);
       expect((await call(tokens.adminA, 'DELETE', '/api/phone-numbers/+12025550199')).status).toBe(204);
       expect((await call(tokens.adminA, 'GET', '/api/phone-numbers/+12025550199')).status).toBe(404);
     });
@@ -298,13 +426,19 @@ describe('gateway directory, roles, errors and OpenAPI', () => {
       expect(created.body).toMatchObject({ role: 'member', name: 'dashboard', revoked_at: null });
       const secret: string = created.body.token;
       expect(created.body.token_hint).toBe(`…${secret.slice(-4)}`);
-      const stored = await running.runtime.db.query<{ token_hash: string }>(`SELECT token_hash FROM ${quoteIdent(running.runtime.db.schema)}.tokens WHERE token_id = $1`, [created.body.token_id]);
+      const stored = await running.runtime.db.query<{ token_hash: string }>(
+        `SELECT token_hash FROM ${quoteIdent(running.runtime.db.schema)}.tokens WHERE token_id = $1`,
+        [created.body.token_id],
+      );
       expect(stored[0].token_hash).toMatch(/^[0-9a-f]{64}$/);
       expect(stored[0].token_hash).not.toContain(secret);
 
       const list = await call(tokens.ownerA, 'GET', '/api/tokens');
       expect(list.text).not.toContain(secret);
-      expect(list.body.items.find((t: any) => t.token_id === created.body.token_id)).toMatchObject({ name: 'dashboard', role: 'member' });
+      expect(list.body.items.find((t: any) => t.token_id === created.body.token_id)).toMatchObject({
+        name: 'dashboard',
+        role: 'member',
+      });
       expect((await call(secret, 'GET', '/api/org')).status).toBe(200);
 
       expect((await call(tokens.ownerB, 'DELETE', `/api/tokens/${created.body.token_id}`)).status).toBe(404);
@@ -326,7 +460,10 @@ describe('gateway directory, roles, errors and OpenAPI', () => {
     expect(responses.filter((r) => r.status === 200).length).toBeGreaterThanOrEqual(150);
     expect(refused.length).toBeGreaterThanOrEqual(15);
     expect(refused[0].headers.get('retry-after')).toMatch(/^[1-9]\d*$/);
-    expect(refused[0].body.error).toMatchObject({ code: 'rate_limited', details: { retry_after_seconds: expect.any(Number) } });
+    expect(refused[0].body.error).toMatchObject({
+      code: 'rate_limited',
+      details: { retry_after_seconds: expect.any(Number) },
+    });
     expect((await call(tokens.memberA, 'GET', '/api/org')).status).toBe(200);
     await new Promise((r) => setTimeout(r, Number(refused[0].headers.get('retry-after')) * 1000));
     expect((await call(limited, 'GET', '/api/org')).status).toBe(200);
@@ -343,12 +480,18 @@ describe('gateway directory, roles, errors and OpenAPI', () => {
       expect(doc.components.securitySchemes.api_key).toMatchObject({ type: 'apiKey', in: 'header', name: 'x-api-key' });
 
       // Routes as Express holds them in the running app (not a hand-written list).
-      const routes = registeredRoutes(running.app.getHttpAdapter().getInstance()).filter((r) => !r.path.startsWith('/docs'));
+      const routes = registeredRoutes(running.app.getHttpAdapter().getInstance()).filter(
+        (r) => !r.path.startsWith('/docs'),
+      );
       expect(routes.length).toBeGreaterThan(10);
       const missing = routes.filter((r) => !doc.paths[r.path]?.[r.method]);
       expect(missing).toEqual([]);
       // ... and the document lists nothing the app does not serve.
-      const documented = Object.entries(doc.paths).flatMap(([path, item]) => Object.keys(item as object).filter((k) => HTTP_METHODS.includes(k)).map((method) => ({ path, method })));
+      const documented = Object.entries(doc.paths).flatMap(([path, item]) =>
+        Object.keys(item as object)
+          .filter((k) => HTTP_METHODS.includes(k))
+          .map((method) => ({ path, method })),
+      );
       expect(documented.filter((d) => !routes.some((r) => r.path === d.path && r.method === d.method))).toEqual([]);
 
       const operationIds = new Set<string>();
@@ -358,12 +501,21 @@ describe('gateway directory, roles, errors and OpenAPI', () => {
         expect(operationIds.has(op.operationId)).toBe(false);
         operationIds.add(op.operationId);
         for (const param of (path.match(/\{(\w+)\}/g) ?? []).map((p) => p.slice(1, -1))) {
-          expect([path, method, param, op.parameters?.some((p: any) => p.in === 'path' && p.name === param)]).toEqual([path, method, param, true]);
+          expect([path, method, param, op.parameters?.some((p: any) => p.in === 'path' && p.name === param)]).toEqual([
+            path,
+            method,
+            param,
+            true,
+          ]);
         }
         const isOps = ['/health/live', '/health/ready', '/metrics'].includes(path);
         if (!isOps && op['x-outdial-public'] !== true) {
           expect([path, method, op.security]).toEqual([path, method, [{ bearer: [] }, { api_key: [] }]]);
-          expect([path, method, Object.keys(op.responses)]).toEqual([path, method, expect.arrayContaining(['401', '429'])]);
+          expect([path, method, Object.keys(op.responses)]).toEqual([
+            path,
+            method,
+            expect.arrayContaining(['401', '429']),
+          ]);
         }
       }
       // Every $ref resolves.
@@ -373,12 +525,21 @@ describe('gateway directory, roles, errors and OpenAPI', () => {
         expect([ref, doc.components[kind]?.[name] !== undefined]).toEqual([ref, true]);
       }
       // Query parameters of handlers without swagger decorators come from Nest's metadata.
-      expect(doc.paths['/batches/{agent_id}/{batch_id}/executions'].get.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'outcome', in: 'query' })]));
-      expect(doc.paths['/api/batch-calls/{id}/results'].get.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'filter', in: 'query' })]));
+      expect(doc.paths['/batches/{agent_id}/{batch_id}/executions'].get.parameters).toEqual(
+        expect.arrayContaining([expect.objectContaining({ name: 'outcome', in: 'query' })]),
+      );
+      expect(doc.paths['/api/batch-calls/{id}/results'].get.parameters).toEqual(
+        expect.arrayContaining([expect.objectContaining({ name: 'filter', in: 'query' })]),
+      );
       // Directory operations carry their bodies and roles.
-      expect(doc.paths['/api/agents'].post.requestBody.content['application/json'].schema.$ref).toBe('#/components/schemas/CreateAgentBody');
+      expect(doc.paths['/api/agents'].post.requestBody.content['application/json'].schema.$ref).toBe(
+        '#/components/schemas/CreateAgentBody',
+      );
       expect(doc.paths['/api/org'].patch.description).toMatch(/Roles: owner/);
-      expect(doc.components.schemas.UpdateOrgBody.properties.max_concurrent_calls).toMatchObject({ minimum: 1, maximum: 10000 });
+      expect(doc.components.schemas.UpdateOrgBody.properties.max_concurrent_calls).toMatchObject({
+        minimum: 1,
+        maximum: 10000,
+      });
     });
 
     it('passes the OpenAPI 3 schema validation of swagger-parser (structure and $refs)', async () => {
@@ -389,7 +550,12 @@ describe('gateway directory, roles, errors and OpenAPI', () => {
       writeFileSync(file, JSON.stringify(doc));
       const script = `require('@apidevtools/swagger-parser').validate(${JSON.stringify(file)}).then(() => console.log('valid'), (e) => { console.error(e.message); process.exit(1); })`;
       const result = await new Promise<{ code: number; out: string }>((resolve) =>
-        execFile(process.execPath, ['-e', script], { cwd: join(__dirname, '..', '..', '..') }, (error, stdout, stderr) => resolve({ code: error ? 1 : 0, out: `${stdout}${stderr}` })),
+        execFile(
+          process.execPath,
+          ['-e', script],
+          { cwd: join(__dirname, '..', '..', '..') },
+          (error, stdout, stderr) => resolve({ code: error ? 1 : 0, out: `${stdout}${stderr}` }),
+        ),
       );
       expect(result).toEqual({ code: 0, out: 'valid\n' });
     });

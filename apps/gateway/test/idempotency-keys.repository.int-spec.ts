@@ -36,7 +36,9 @@ describe('IdempotencyKeysRepository', () => {
   it('deleteExpired forgets only a key claimed longer ago than the TTL', async () => {
     await keys.deleteExpired('org-a', 'k1', 24);
     expect(await keys.find('org-a', 'k1')).toBeDefined();
-    await t.db.query(`UPDATE ${quoteIdent(t.db.schema)}.idempotency_keys SET created_at = now() - interval '25 hours' WHERE org_id = 'org-a' AND key = 'k1'`);
+    await t.db.query(
+      `UPDATE ${quoteIdent(t.db.schema)}.idempotency_keys SET created_at = now() - interval '25 hours' WHERE org_id = 'org-a' AND key = 'k1'`,
+    );
     await keys.deleteExpired('org-a', 'k1', 24);
     expect(await keys.find('org-a', 'k1')).toBeUndefined();
   });

@@ -21,7 +21,13 @@ describe('OrgsRepository', () => {
   it('inserts an org at version 1 with the table defaults, and refuses a taken id without writing', async () => {
     // A fractional call rate (SPEC §6 allows e.g. 2.5 calls/s) is stored as given, not refused as an integer.
     const row = await t.db.tx((client) => orgs.insert(client, 'acme', 'Acme', { calls_per_second: 2.5 }));
-    expect(row).toMatchObject({ org_id: 'acme', name: 'Acme', max_concurrent_calls: 5, compliance_guard: true, version: 1 });
+    expect(row).toMatchObject({
+      org_id: 'acme',
+      name: 'Acme',
+      max_concurrent_calls: 5,
+      compliance_guard: true,
+      version: 1,
+    });
     expect(Number(row!.calls_per_second)).toBe(2.5);
     expect(await t.db.tx((client) => orgs.insert(client, 'acme', 'Other', {}))).toBeUndefined();
     expect((await orgs.get('acme')).name).toBe('Acme');

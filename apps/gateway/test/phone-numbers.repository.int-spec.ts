@@ -31,10 +31,18 @@ describe('PhoneNumbersRepository', () => {
     await expect(numbers.get('org-b', '+12025550100')).rejects.toMatchObject({ code: 'not_found' });
   });
 
-  it('update changes only what is given; update and delete of another org\'s number are not_found', async () => {
-    expect(await numbers.update('org-a', '+12025550100', { provider: 'twilio' })).toMatchObject({ outbound_enabled: true, provider: 'twilio' });
-    expect(await numbers.update('org-a', '+12025550100', { outbound_enabled: false })).toMatchObject({ outbound_enabled: false, provider: 'twilio' });
-    await expect(numbers.update('org-b', '+12025550100', { outbound_enabled: true })).rejects.toMatchObject({ code: 'not_found' });
+  it("update changes only what is given; update and delete of another org's number are not_found", async () => {
+    expect(await numbers.update('org-a', '+12025550100', { provider: 'twilio' })).toMatchObject({
+      outbound_enabled: true,
+      provider: 'twilio',
+    });
+    expect(await numbers.update('org-a', '+12025550100', { outbound_enabled: false })).toMatchObject({
+      outbound_enabled: false,
+      provider: 'twilio',
+    });
+    await expect(numbers.update('org-b', '+12025550100', { outbound_enabled: true })).rejects.toMatchObject({
+      code: 'not_found',
+    });
     await expect(numbers.delete('org-b', '+12025550100')).rejects.toMatchObject({ code: 'not_found' });
   });
 

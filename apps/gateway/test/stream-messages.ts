@@ -24,7 +24,8 @@ export async function streamMessages(env: IsolatedEnv, stream: string): Promise<
     const out: StoredMessage[] = [];
     for (let seq = info.state.first_seq; seq <= info.state.last_seq && info.state.messages > 0; seq++) {
       const message = await jsm.streams.getMessage(name, { seq }).catch(() => null);
-      if (message) out.push({ subject: message.subject, raw: message.string(), json: message.json<Record<string, unknown>>() });
+      if (message)
+        out.push({ subject: message.subject, raw: message.string(), json: message.json<Record<string, unknown>>() });
     }
     return out;
   } finally {

@@ -34,9 +34,19 @@ describe('TokensRepository', () => {
 
   it('finds an active token by hash as its identity; the row it returns never carries the hash', async () => {
     const row = await t.db.tx((client) => tokens.insert(client, token('tok_1', 'org-a', 'owner', 'secret-one')));
-    expect(row).toMatchObject({ token_id: 'tok_1', org_id: 'org-a', role: 'owner', token_hint: '-one', revoked_at: null });
+    expect(row).toMatchObject({
+      token_id: 'tok_1',
+      org_id: 'org-a',
+      role: 'owner',
+      token_hint: '-one',
+      revoked_at: null,
+    });
     expect(row).not.toHaveProperty('token_hash');
-    expect(await tokens.findActiveByHash(hashToken('secret-one'))).toEqual({ token_id: 'tok_1', org_id: 'org-a', role: 'owner' });
+    expect(await tokens.findActiveByHash(hashToken('secret-one'))).toEqual({
+      token_id: 'tok_1',
+      org_id: 'org-a',
+      role: 'owner',
+    });
     expect(await tokens.findActiveByHash(hashToken('unknown'))).toBeUndefined();
     const page = await tokens.list('org-a', { page: 1, page_size: 10 });
     expect(page.total).toBe(1);
@@ -57,11 +67,19 @@ describe('TokensRepository', () => {
     expect(await t.db.tx((client) => tokens.countActiveOwners(client, 'org-a'))).toBe(1);
   });
 
-  it('upsertOwner re-activates a revoked token of the same org as owner, and leaves another org\'s token alone', async () => {
+  it("upsertOwner re-activates a revoked token of the same org as owner, and leaves another org's token alone", async () => {
     await tokens.upsertOwner(token('tok_new', 'org-a', 'owner', 'secret-two'));
-    expect(await tokens.findActiveByHash(hashToken('secret-two'))).toEqual({ token_id: 'tok_2', org_id: 'org-a', role: 'owner' });
+    expect(await tokens.findActiveByHash(hashToken('secret-two'))).toEqual({
+      token_id: 'tok_2',
+      org_id: 'org-a',
+      role: 'owner',
+    });
     await tokens.insertStandalone(token('tok_b', 'org-b', 'member', 'secret-b'));
     await tokens.upsertOwner(token('tok_x', 'org-a', 'owner', 'secret-b'));
-    expect(await tokens.findActiveByHash(hashToken('secret-b'))).toEqual({ token_id: 'tok_b', org_id: 'org-b', role: 'member' });
+    expect(await tokens.findActiveByHash(hashToken('secret-b'))).toEqual({
+      token_id: 'tok_b',
+      org_id: 'org-b',
+      role: 'member',
+    });
   });
 });

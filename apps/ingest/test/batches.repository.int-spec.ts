@@ -59,7 +59,12 @@ describe('BatchesRepository', () => {
     await insertBatch(repo.db, command);
     expect(await batches.isOwnedBy('b-owned', 'org-a')).toBe(true);
     expect(await batches.isOwnedBy('b-owned', 'org-b')).toBe(false);
-    expect(await batches.findSettings('b-owned', 'org-a')).toEqual({ name: command.name, agent_id: 'agent-demo', from_number: '+12025550100', settings: command.settings });
+    expect(await batches.findSettings('b-owned', 'org-a')).toEqual({
+      name: command.name,
+      agent_id: 'agent-demo',
+      from_number: '+12025550100',
+      settings: command.settings,
+    });
     expect(await batches.findSettings('b-owned', 'org-b')).toBeNull();
   });
 
@@ -72,7 +77,10 @@ describe('BatchesRepository', () => {
     await batches.markHandedOver('b-early');
     expect(await batches.listNotHandedOver()).not.toContain('b-early');
     expect(await batches.listNotHandedOver()).toContain('b-late');
-    const [row] = await repo.db.query<{ handed_over_at: Date | null }>(`SELECT handed_over_at FROM ${quoteIdent(repo.db.schema)}.batches WHERE batch_id = $1`, ['b-early']);
+    const [row] = await repo.db.query<{ handed_over_at: Date | null }>(
+      `SELECT handed_over_at FROM ${quoteIdent(repo.db.schema)}.batches WHERE batch_id = $1`,
+      ['b-early'],
+    );
     expect(row.handed_over_at).toBeInstanceOf(Date);
   });
 
@@ -97,7 +105,14 @@ describe('BatchesRepository', () => {
     return {
       command: batchCommand(batchId),
       variableColumns: [],
-      validation: { total_rows: 1, valid_rows: 1, invalid_rows: 0, duplicate_rows: 0, empty_rows: 0, suppressed_rows: 0 },
+      validation: {
+        total_rows: 1,
+        valid_rows: 1,
+        invalid_rows: 0,
+        duplicate_rows: 0,
+        empty_rows: 0,
+        suppressed_rows: 0,
+      },
       totalContacts: 1,
       dialableContacts: 1,
       estimatedCost: 0.27,

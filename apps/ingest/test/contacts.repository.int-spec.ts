@@ -51,20 +51,59 @@ describe('ContactsRepository', () => {
     return ids;
   }
 
-  const draft = (row: number, over: Partial<ContactDraft> = {}): ContactDraft => ({ row, phone: `+1415555${1000 + row}`, priority: 0, variables: {}, status: 'pending', ...over });
+  const draft = (row: number, over: Partial<ContactDraft> = {}): ContactDraft => ({
+    row,
+    phone: `+1415555${1000 + row}`,
+    priority: 0,
+    variables: {},
+    status: 'pending',
+    ...over,
+  });
 
   it('COPYs contacts with every character COPY text must escape, and reads them back unchanged', async () => {
     const drafts = [
-      draft(1, { name: 'Zoë "Z" O\'Neil', timezone: 'Europe/Paris', priority: 3, variables: { note: 'a,b\\ \t\ncafé\r', empty: '' } }),
+      draft(1, {
+        name: 'Zoë "Z" O\'Neil',
+        timezone: 'Europe/Paris',
+        priority: 3,
+        variables: { note: 'a,b\\ \t\ncafé\r', empty: '' },
+      }),
       draft(2, { phone: '  not\ta\\number ', status: 'invalid_number' }),
       draft(4, { name: 'back\\slash', status: 'suppressed', variables: { '\\N': '\\N' } }),
     ];
     const ids = await copy('c-escape', drafts);
     const rows = await stored('c-escape');
     expect(rows).toEqual([
-      { contact_id: ids[0], row: 1, phone: '+14155551001', name: 'Zoë "Z" O\'Neil', timezone: 'Europe/Paris', priority: 3, variables: { note: 'a,b\\ \t\ncafé\r', empty: '' }, status: 'pending' },
-      { contact_id: ids[1], row: 2, phone: '  not\ta\\number ', name: null, timezone: null, priority: 0, variables: {}, status: 'invalid_number' },
-      { contact_id: ids[2], row: 4, phone: '+14155551004', name: 'back\\slash', timezone: null, priority: 0, variables: { '\\N': '\\N' }, status: 'suppressed' },
+      {
+        contact_id: ids[0],
+        row: 1,
+        phone: '+14155551001',
+        name: 'Zoë "Z" O\'Neil',
+        timezone: 'Europe/Paris',
+        priority: 3,
+        variables: { note: 'a,b\\ \t\ncafé\r', empty: '' },
+        status: 'pending',
+      },
+      {
+        contact_id: ids[1],
+        row: 2,
+        phone: '  not\ta\\number ',
+        name: null,
+        timezone: null,
+        priority: 0,
+        variables: {},
+        status: 'invalid_number',
+      },
+      {
+        contact_id: ids[2],
+        row: 4,
+        phone: '+14155551004',
+        name: 'back\\slash',
+        timezone: null,
+        priority: 0,
+        variables: { '\\N': '\\N' },
+        status: 'suppressed',
+      },
     ]);
   });
 
@@ -93,10 +132,31 @@ describe('ContactsRepository', () => {
   });
 
   it('builds a chunk JSON by row range as the hand-over messages carry it (nulls left out)', async () => {
-    const ids = await copy('c-chunks', [draft(1, { name: 'A', variables: { k: 'v' } }), draft(2, { timezone: 'America/New_York' }), draft(3), draft(5, { status: 'invalid_number', phone: '123' })]);
+    const ids = await copy('c-chunks', [
+      draft(1, { name: 'A', variables: { k: 'v' } }),
+      draft(2, { timezone: 'America/New_York' }),
+      draft(3),
+      draft(5, { status: 'invalid_number', phone: '123' }),
+    ]);
     expect(JSON.parse(await contacts.chunkJson('c-chunks', 0, 2))).toEqual([
-      { contact_id: ids[0], row: 1, phone: '+14155551001', name: 'A', priority: 0, variables: { k: 'v' }, status: 'pending' },
-      { contact_id: ids[1], row: 2, phone: '+14155551002', timezone: 'America/New_York', priority: 0, variables: {}, status: 'pending' },
+      {
+        contact_id: ids[0],
+        row: 1,
+        phone: '+14155551001',
+        name: 'A',
+        priority: 0,
+        variables: { k: 'v' },
+        status: 'pending',
+      },
+      {
+        contact_id: ids[1],
+        row: 2,
+        phone: '+14155551002',
+        timezone: 'America/New_York',
+        priority: 0,
+        variables: {},
+        status: 'pending',
+      },
     ]);
     expect(JSON.parse(await contacts.chunkJson('c-chunks', 2, 5)).map((c: { row: number }) => c.row)).toEqual([3, 5]);
     expect(await contacts.chunkJson('c-chunks', 5, 9)).toBe('[]');

@@ -22,7 +22,10 @@ describe('SuppressionRepository', () => {
   it('adds numbers once per org (idempotent, concurrent adds never fail) and lists them', async () => {
     expect(await suppression.addMany('org-a', [], 'none')).toBe(0);
     expect(await suppression.addMany('org-a', ['+14155550101', '+14155550102'], 'manual')).toBe(2);
-    const [again, other] = await Promise.all([suppression.addMany('org-a', ['+14155550102', '+14155550103'], null), suppression.addMany('org-a', ['+14155550103'], null)]);
+    const [again, other] = await Promise.all([
+      suppression.addMany('org-a', ['+14155550102', '+14155550103'], null),
+      suppression.addMany('org-a', ['+14155550103'], null),
+    ]);
     expect(again + other).toBe(1);
     expect(await suppression.addMany('org-b', ['+14155550101'], null)).toBe(1);
     expect(await suppression.phonesOf('org-a')).toEqual(new Set(['+14155550101', '+14155550102', '+14155550103']));
@@ -32,8 +35,12 @@ describe('SuppressionRepository', () => {
   it('pages newest first (then by number), with a digits filter and the total', async () => {
     const table = `"${repo.db.schema}".suppressed_numbers`;
     await suppression.addMany('org-p', ['+441234500001', '+441234500002', '+441234500003'], 'import');
-    await repo.db.query(`UPDATE ${table} SET created_at = '2026-01-01T00:00:00Z' WHERE org_id = 'org-p' AND phone = '+441234500001'`);
-    await repo.db.query(`UPDATE ${table} SET created_at = '2026-01-03T00:00:00Z' WHERE org_id = 'org-p' AND phone <> '+441234500001'`);
+    await repo.db.query(
+      `UPDATE ${table} SET created_at = '2026-01-01T00:00:00Z' WHERE org_id = 'org-p' AND phone = '+441234500001'`,
+    );
+    await repo.db.query(
+      `UPDATE ${table} SET created_at = '2026-01-03T00:00:00Z' WHERE org_id = 'org-p' AND phone <> '+441234500001'`,
+    );
     const first = await suppression.page('org-p', '', 2, 0);
     expect(first.total).toBe(3);
     expect(first.items.map((x) => x.phone)).toEqual(['+441234500002', '+441234500003']);
@@ -42,7 +49,10 @@ describe('SuppressionRepository', () => {
     const second = await suppression.page('org-p', '', 2, 2);
     expect(second.items.map((x) => x.phone)).toEqual(['+441234500001']);
     const filtered = await suppression.page('org-p', '00003', 50, 0);
-    expect({ total: filtered.total, phones: filtered.items.map((x) => x.phone) }).toEqual({ total: 1, phones: ['+441234500003'] });
+    expect({ total: filtered.total, phones: filtered.items.map((x) => x.phone) }).toEqual({
+      total: 1,
+      phones: ['+441234500003'],
+    });
     expect((await suppression.page('org-none', '', 50, 0)).total).toBe(0);
   });
 
@@ -73,6 +83,8 @@ describe('SuppressionRepository', () => {
     expect(await suppression.addOptedOutContact('org-o', 's-batch', ids[0])).toBe(true);
     expect(await suppression.addOptedOutContact('org-o', 's-batch', ids[0])).toBe(false);
     const page = await suppression.page('org-o', '', 10, 0);
-    expect(page.items.map((x) => ({ phone: x.phone, reason: x.reason }))).toEqual([{ phone: '+14155550177', reason: 'opted_out' }]);
+    expect(page.items.map((x) => ({ phone: x.phone, reason: x.reason }))).toEqual([
+      { phone: '+14155550177', reason: 'opted_out' },
+    ]);
   });
 });

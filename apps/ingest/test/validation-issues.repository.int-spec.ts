@@ -17,7 +17,12 @@ describe('ValidationIssuesRepository', () => {
     await repo?.close();
   });
 
-  const issue = (row: number, code = 'invalid_phone'): RowIssue => ({ row, phone: `p${row}`, code, message: `${code} on row ${row}` });
+  const issue = (row: number, code = 'invalid_phone'): RowIssue => ({
+    row,
+    phone: `p${row}`,
+    code,
+    message: `${code} on row ${row}`,
+  });
 
   it('stores more issues than one INSERT takes, and pages them by whole rows in stored order', async () => {
     // Rows 1..12001, each once, and row 7 three times (its issues keep their order).

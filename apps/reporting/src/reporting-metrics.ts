@@ -44,7 +44,12 @@ export class ReportingMetrics {
       this.deliveries.inc({ result }, 0);
       this.latency.zero({ result });
     }
-    this.queuePending = new Gauge({ name: 'outdial_queue_pending', help: 'Messages not yet delivered to a JetStream consumer', labelNames: ['stream', 'consumer'], registers: [metrics.registry] });
+    this.queuePending = new Gauge({
+      name: 'outdial_queue_pending',
+      help: 'Messages not yet delivered to a JetStream consumer',
+      labelNames: ['stream', 'consumer'],
+      registers: [metrics.registry],
+    });
     this.queueAckPending = new Gauge({
       name: 'outdial_queue_ack_pending',
       help: 'Messages delivered to a JetStream consumer and not yet acknowledged',

@@ -53,7 +53,15 @@ import { RecordContactsChunkUseCase } from './usecases/record-contacts-chunk/rec
 
 /** The reporting service's wiring: message handlers, loops and samplers, use cases, repositories, adapters. */
 @Module({
-  controllers: [BatchEventsHandler, ContactEventsHandler, CallEventsHandler, BatchQueriesHandler, BatchResultsHandler, WebhooksHandler, SystemHandler],
+  controllers: [
+    BatchEventsHandler,
+    ContactEventsHandler,
+    CallEventsHandler,
+    BatchQueriesHandler,
+    BatchResultsHandler,
+    WebhooksHandler,
+    SystemHandler,
+  ],
   providers: [
     // The validated config, injectable by its class.
     { provide: ReportingEnv, useFactory: (config: ReportingEnv) => config, inject: [SERVICE_CONFIG] },

@@ -25,13 +25,36 @@ describe('BatchReadModelRepository (PostgreSQL)', () => {
 
   it('inserts an announced batch once, then refreshes its metadata and keeps counters and a status already set', async () => {
     expect(await db.tx((c) => batches.upsertIngested(c, batchIngested('b1'), null, NOW))).toBe(true);
-    await db.tx((c) => batches.applyStatusChange(c, 'b1', { status: 'running', status_at: NOW, start_time: NOW, completed_at: null }, NOW));
-    await db.tx((c) => batches.applyCounterDelta(c, 'b1', { final: 1, completed: 1, failed: 0, inProgress: 0, dialedFinal: 1 }, NOW));
-    expect(await db.tx((c) => batches.upsertIngested(c, batchIngested('b1', { name: 'renamed', initial_status: 'scheduled' }), null, NOW))).toBe(false);
+    await db.tx((c) =>
+      batches.applyStatusChange(
+        c,
+        'b1',
+        { status: 'running', status_at: NOW, start_time: NOW, completed_at: null },
+        NOW,
+      ),
+    );
+    await db.tx((c) =>
+      batches.applyCounterDelta(c, 'b1', { final: 1, completed: 1, failed: 0, inProgress: 0, dialedFinal: 1 }, NOW),
+    );
+    expect(
+      await db.tx((c) =>
+        batches.upsertIngested(c, batchIngested('b1', { name: 'renamed', initial_status: 'scheduled' }), null, NOW),
+      ),
+    ).toBe(false);
     const row = await batches.find('b1', 'org-1');
-    expect(row).toMatchObject({ name: 'renamed', status: 'running', final_count: 1, completed_count: 1, dialed_final_count: 1, total_calls: 4 });
+    expect(row).toMatchObject({
+      name: 'renamed',
+      status: 'running',
+      final_count: 1,
+      completed_count: 1,
+      dialed_final_count: 1,
+      total_calls: 4,
+    });
     expect(await batches.find('b1', 'org-2')).toBeNull();
-    expect(await batches.findColumns('b1', 'org-1', ['max_attempts', 'variable_columns'])).toEqual({ max_attempts: 3, variable_columns: ['plan'] });
+    expect(await batches.findColumns('b1', 'org-1', ['max_attempts', 'variable_columns'])).toEqual({
+      max_attempts: 3,
+      variable_columns: ['plan'],
+    });
     expect(await batches.findColumns('b1', 'org-2', [])).toBeUndefined();
   });
 
@@ -39,10 +62,22 @@ describe('BatchReadModelRepository (PostgreSQL)', () => {
     await db.tx((c) => batches.upsertIngested(c, batchIngested('b2'), null, NOW));
     await db.tx(async (c) => {
       await batches.applyStatusCountDelta(c, 'b2', new Map([['pending', 2]]));
-      await batches.applyStatusCountDelta(c, 'b2', new Map([['pending', -1], ['completed', 1]]));
+      await batches.applyStatusCountDelta(
+        c,
+        'b2',
+        new Map([
+          ['pending', -1],
+          ['completed', 1],
+        ]),
+      );
       await batches.applyStatusCountDelta(c, 'b2', new Map()); // nothing to do
     });
-    expect(await batches.statusCounts('b2')).toEqual(expect.arrayContaining([{ status: 'pending', count: 1 }, { status: 'completed', count: 1 }]));
+    expect(await batches.statusCounts('b2')).toEqual(
+      expect.arrayContaining([
+        { status: 'pending', count: 1 },
+        { status: 'completed', count: 1 },
+      ]),
+    );
     // 4 announced, 2 arrived: the 2 still on their way count as pending.
     expect(await batches.countContactsByStatus('b2', null)).toBe(4);
     expect(await batches.countContactsByStatus('b2', ['pending'])).toBe(3);
@@ -88,16 +123,49 @@ describe('BatchReadModelRepository (PostgreSQL)', () => {
 
   it('lists the org batches newest first, by status and by a search that escapes LIKE wildcards', async () => {
     await db.tx(async (c) => {
-      await batches.upsertIngested(c, batchIngested('list-a', { org_id: 'org-list', name: '50% off', created_at: '2025-01-01T01:00:00.000Z' }), null, NOW);
-      await batches.upsertIngested(c, batchIngested('list-b', { org_id: 'org-list', name: '500 offers', created_at: '2025-01-01T02:00:00.000Z' }), null, NOW);
-      await batches.upsertIngested(c, batchIngested('list-c', { org_id: 'org-list', name: 'other', initial_status: 'running', created_at: '2025-01-01T03:00:00.000Z' }), NOW.toISOString(), NOW);
+      await batches.upsertIngested(
+        c,
+        batchIngested('list-a', { org_id: 'org-list', name: '50% off', created_at: '2025-01-01T01:00:00.000Z' }),
+        null,
+        NOW,
+      );
+      await batches.upsertIngested(
+        c,
+        batchIngested('list-b', { org_id: 'org-list', name: '500 offers', created_at: '2025-01-01T02:00:00.000Z' }),
+        null,
+        NOW,
+      );
+      await batches.upsertIngested(
+        c,
+        batchIngested('list-c', {
+          org_id: 'org-list',
+          name: 'other',
+          initial_status: 'running',
+          created_at: '2025-01-01T03:00:00.000Z',
+        }),
+        NOW.toISOString(),
+        NOW,
+      );
     });
     const all = await batches.listPage({ org_id: 'org-list', page: 1, page_size: 25 });
     expect(all.total).toBe(3);
     expect(all.rows.map((r) => r.batch_id)).toEqual(['list-c', 'list-b', 'list-a']);
-    expect((await batches.listPage({ org_id: 'org-list', page: 1, page_size: 25, search: '50%' })).rows.map((r) => r.batch_id)).toEqual(['list-a']);
-    expect((await batches.listPage({ org_id: 'org-list', page: 1, page_size: 25, status: ['running'] })).rows.map((r) => r.batch_id)).toEqual(['list-c']);
-    expect(await batches.countByStatus('org-list')).toEqual(expect.arrayContaining([{ status: 'scheduled', batches: 2, calls: 0 }, { status: 'running', batches: 1, calls: 0 }]));
+    expect(
+      (await batches.listPage({ org_id: 'org-list', page: 1, page_size: 25, search: '50%' })).rows.map(
+        (r) => r.batch_id,
+      ),
+    ).toEqual(['list-a']);
+    expect(
+      (await batches.listPage({ org_id: 'org-list', page: 1, page_size: 25, status: ['running'] })).rows.map(
+        (r) => r.batch_id,
+      ),
+    ).toEqual(['list-c']);
+    expect(await batches.countByStatus('org-list')).toEqual(
+      expect.arrayContaining([
+        { status: 'scheduled', batches: 2, calls: 0 },
+        { status: 'running', batches: 1, calls: 0 },
+      ]),
+    );
   });
 
   it('builds the SPEC §8 status view from the batch row', async () => {

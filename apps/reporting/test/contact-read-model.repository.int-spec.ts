@@ -11,7 +11,16 @@ const NOW = new Date('2025-01-01T10:00:00.000Z');
 const BATCH = { batch_id: 'b1', org_id: 'org-1' };
 
 const contact = (row: number, over: Partial<ContactRecord> = {}): ContactRecord =>
-  ({ contact_id: `c${row}`, row, phone: `+1202555000${row}`, name: `Contact ${row}`, priority: 0, variables: { plan: `p${row}` }, status: 'pending', ...over }) as ContactRecord;
+  ({
+    contact_id: `c${row}`,
+    row,
+    phone: `+1202555000${row}`,
+    name: `Contact ${row}`,
+    priority: 0,
+    variables: { plan: `p${row}` },
+    status: 'pending',
+    ...over,
+  }) as ContactRecord;
 
 /** ContactReadModelRepository and AttemptReadModelRepository against the real PostgreSQL (schema from `Database`). */
 describe('ContactReadModelRepository and AttemptReadModelRepository (PostgreSQL)', () => {
@@ -34,11 +43,24 @@ describe('ContactReadModelRepository and AttemptReadModelRepository (PostgreSQL)
   it('fills a placeholder from the chunk and keeps the status the scheduler already decided', async () => {
     await db.tx(async (c) => {
       await contacts.ensurePlaceholder(c, { contact_id: 'c2', ...BATCH });
-      await contacts.applyUpdate(c, { ...BATCH, event_id: 'u', contact_id: 'c2', version: 1, status: 'dialing', final: false, attempts: 1, at: NOW.toISOString() });
+      await contacts.applyUpdate(c, {
+        ...BATCH,
+        event_id: 'u',
+        contact_id: 'c2',
+        version: 1,
+        status: 'dialing',
+        final: false,
+        attempts: 1,
+        at: NOW.toISOString(),
+      });
     });
     const result = await db.tx(async (c) => {
       const before = await contacts.countStates(c, ['c1', 'c2', 'c3']);
-      const after = await contacts.upsertChunk(c, BATCH, [contact(1), contact(2), contact(3, { status: 'suppressed' })]);
+      const after = await contacts.upsertChunk(c, BATCH, [
+        contact(1),
+        contact(2),
+        contact(3, { status: 'suppressed' }),
+      ]);
       return { before, after };
     });
     expect(result.before).toEqual([{ status: 'dialing', final: false, attempts: 1, row: null }]);
@@ -48,8 +70,17 @@ describe('ContactReadModelRepository and AttemptReadModelRepository (PostgreSQL)
       { status: 'suppressed', final: true, attempts: 0, row: 3 },
     ]);
     // A repeated chunk changes nothing that counts.
-    expect(await db.tx((c) => contacts.upsertChunk(c, BATCH, [contact(1), contact(2), contact(3, { status: 'suppressed' })]))).toEqual(result.after);
-    expect(await db.tx((c) => contacts.findForUpdate(c, 'c2'))).toMatchObject({ version: 1, status: 'dialing', row: 2, phone: '+12025550002' });
+    expect(
+      await db.tx((c) =>
+        contacts.upsertChunk(c, BATCH, [contact(1), contact(2), contact(3, { status: 'suppressed' })]),
+      ),
+    ).toEqual(result.after);
+    expect(await db.tx((c) => contacts.findForUpdate(c, 'c2'))).toMatchObject({
+      version: 1,
+      status: 'dialing',
+      row: 2,
+      phone: '+12025550002',
+    });
   });
 
   it('pages and counts with the contacts filter, and reads results rows as flat arrays after a row', async () => {
@@ -65,11 +96,33 @@ describe('ContactReadModelRepository and AttemptReadModelRepository (PostgreSQL)
   });
 
   it('keeps the first finish of an attempt, whatever the order, and shows the latest attempt on the contact', async () => {
-    const started = { ...BATCH, event_id: 's', contact_id: 'c1', attempt_id: 'a1', attempt: 1, provider: 'simulated', provider_call_id: 'p1', started_at: '2025-01-01T09:30:00.000Z' } as CallStartedEvent;
+    const started = {
+      ...BATCH,
+      event_id: 's',
+      contact_id: 'c1',
+      attempt_id: 'a1',
+      attempt: 1,
+      provider: 'simulated',
+      provider_call_id: 'p1',
+      started_at: '2025-01-01T09:30:00.000Z',
+    } as CallStartedEvent;
     const finished = (attemptId: string, attempt: number, outcome: string, duration: number) =>
-      ({ ...BATCH, event_id: `f-${attemptId}-${outcome}`, contact_id: 'c1', attempt_id: attemptId, attempt, provider: 'simulated', outcome, ended_at: '2025-01-01T09:31:00.000Z', duration_seconds: duration }) as CallFinishedEvent;
+      ({
+        ...BATCH,
+        event_id: `f-${attemptId}-${outcome}`,
+        contact_id: 'c1',
+        attempt_id: attemptId,
+        attempt,
+        provider: 'simulated',
+        outcome,
+        ended_at: '2025-01-01T09:31:00.000Z',
+        duration_seconds: duration,
+      }) as CallFinishedEvent;
     // The finish of attempt 2 before any start: the row is created by the finish.
-    expect(await db.tx((c) => attempts.recordFinish(c, finished('a2', 2, 'completed', 20), 0.03))).toEqual({ startedAt: null, inserted: true });
+    expect(await db.tx((c) => attempts.recordFinish(c, finished('a2', 2, 'completed', 20), 0.03))).toEqual({
+      startedAt: null,
+      inserted: true,
+    });
     expect(await db.tx((c) => attempts.recordStart(c, started))).toBe(true);
     expect(await db.tx((c) => attempts.recordStart(c, started))).toBe(false);
     const first = await db.tx((c) => attempts.recordFinish(c, finished('a1', 1, 'busy', 0), 0));
@@ -79,14 +132,26 @@ describe('ContactReadModelRepository and AttemptReadModelRepository (PostgreSQL)
       await contacts.recordCall(c, finished('a2', 2, 'completed', 20), null);
       await contacts.recordCall(c, finished('a1', 1, 'busy', 0), first!.startedAt); // older attempt: not shown at all
     });
-    expect((await contacts.page(contactsFilter({ batch_id: 'b1' }), 1, 0))[0]).toMatchObject({ call_id: 'a2', last_attempt_at: null });
+    expect((await contacts.page(contactsFilter({ batch_id: 'b1' }), 1, 0))[0]).toMatchObject({
+      call_id: 'a2',
+      last_attempt_at: null,
+    });
     // The dial time only moves forward, whatever the order.
     await db.tx(async (c) => {
       await contacts.recordDialTime(c, 'c1', started.started_at);
       await contacts.recordDialTime(c, 'c1', '2025-01-01T09:00:00.000Z');
     });
-    expect((await contacts.page(contactsFilter({ batch_id: 'b1' }), 1, 0))[0]).toMatchObject({ call_id: 'a2', duration_seconds: 20, last_attempt_at: new Date('2025-01-01T09:30:00.000Z') });
-    expect(await attempts.outcomeTotals('b1')).toEqual(expect.arrayContaining([{ outcome: 'busy', count: 1, talk: 0, connected: 0 }, { outcome: 'completed', count: 1, talk: 20, connected: 1 }]));
+    expect((await contacts.page(contactsFilter({ batch_id: 'b1' }), 1, 0))[0]).toMatchObject({
+      call_id: 'a2',
+      duration_seconds: 20,
+      last_attempt_at: new Date('2025-01-01T09:30:00.000Z'),
+    });
+    expect(await attempts.outcomeTotals('b1')).toEqual(
+      expect.arrayContaining([
+        { outcome: 'busy', count: 1, talk: 0, connected: 0 },
+        { outcome: 'completed', count: 1, talk: 20, connected: 1 },
+      ]),
+    );
     const page = await attempts.page({ ...BATCH, page: 1, page_size: 25 });
     expect(page.map((a) => a.attempt_id)).toEqual(['a1', 'a2']);
     expect(page[0].phone).toBe('+12025550001');

@@ -23,14 +23,34 @@ const NOW = new Date('2025-01-01T10:10:00.000Z');
 const CMD_INJECTION = "=cmd|' /C calc'!A0";
 const LONG_TRANSCRIPT = `agent: ${'lorem ipsum, "dolor" '.repeat(80)}`;
 const TRANSCRIPT_1 = 'agent: Hello, "Alice"\ncustomer: bye';
-const FIXED_COLUMNS = ['phone', 'name', 'status', 'attempts', 'call_id', 'duration_seconds', 'recording_url', 'transcript', 'error_message', 'last_attempt_at'];
+const FIXED_COLUMNS = [
+  'phone',
+  'name',
+  'status',
+  'attempts',
+  'call_id',
+  'duration_seconds',
+  'recording_url',
+  'transcript',
+  'error_message',
+  'last_attempt_at',
+];
 
 const phone = (row: number) => `+1202555${String(row).padStart(4, '0')}`;
 const cid = (row: number) => `c${row}`;
 const at = (minute: number, second = 0) => new Date(Date.UTC(2025, 0, 1, 10, minute, second)).toISOString();
 
 function contact(row: number, over: Record<string, unknown> = {}) {
-  return { contact_id: cid(row), row, phone: phone(row), name: `Contact ${row}`, priority: 0, variables: { plan: `plan-${row}`, note: `note ${row}` }, status: 'pending', ...over };
+  return {
+    contact_id: cid(row),
+    row,
+    phone: phone(row),
+    name: `Contact ${row}`,
+    priority: 0,
+    variables: { plan: `plan-${row}`, note: `note ${row}` },
+    status: 'pending',
+    ...over,
+  };
 }
 
 /** The 25 contacts of the batch: rows 1-15 in chunk 0, rows 16-25 in chunk 1. */
@@ -105,7 +125,13 @@ const started = (row: number, attempt: number) => ({
   started_at: at(attempt, row),
 });
 
-const finished = (row: number, attempt: number, outcome: string, duration: number, over: Record<string, unknown> = {}) => ({
+const finished = (
+  row: number,
+  attempt: number,
+  outcome: string,
+  duration: number,
+  over: Record<string, unknown> = {},
+) => ({
   event_id: `ev-end-${row}-${attempt}`,
   org_id: ORG,
   batch_id: BATCH,
@@ -119,7 +145,13 @@ const finished = (row: number, attempt: number, outcome: string, duration: numbe
   ...over,
 });
 
-const status = (id: string, value: string, when: string) => ({ event_id: id, org_id: ORG, batch_id: BATCH, status: value, at: when });
+const status = (id: string, value: string, when: string) => ({
+  event_id: id,
+  org_id: ORG,
+  batch_id: BATCH,
+  status: value,
+  at: when,
+});
 
 describe('reporting service against the real PostgreSQL and NATS', () => {
   let env: IsolatedEnv;
@@ -128,7 +160,10 @@ describe('reporting service against the real PostgreSQL and NATS', () => {
 
   beforeAll(async () => {
     env = await createIsolatedEnv('reporting');
-    running = await startService({ ...reportingService, clock: new FixedClock(NOW) }, { env: { ...process.env, ...env.serviceEnv(), COST_PER_MINUTE: '0.09' } });
+    running = await startService(
+      { ...reportingService, clock: new FixedClock(NOW) },
+      { env: { ...process.env, ...env.serviceEnv(), COST_PER_MINUTE: '0.09' } },
+    );
   });
 
   afterAll(async () => {
@@ -142,8 +177,15 @@ describe('reporting service against the real PostgreSQL and NATS', () => {
   }
 
   /** The same event again under a new msgID: JetStream does not dedupe it, as after a redelivery. */
-  async function publishAgain<S extends EventSubject>(subject: S, payload: { event_id: string; [field: string]: unknown }): Promise<void> {
-    await running.runtime.bus.publishSerialized(subject, JSON.stringify(payload), `${payload.event_id}#again-${++republished}`);
+  async function publishAgain<S extends EventSubject>(
+    subject: S,
+    payload: { event_id: string; [field: string]: unknown },
+  ): Promise<void> {
+    await running.runtime.bus.publishSerialized(
+      subject,
+      JSON.stringify(payload),
+      `${payload.event_id}#again-${++republished}`,
+    );
   }
 
   async function waitFor(predicate: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
@@ -161,10 +203,18 @@ describe('reporting service against the real PostgreSQL and NATS', () => {
     return consumers.every((consumer) => consumer.num_pending === 0 && consumer.num_ack_pending === 0);
   }
 
-  const sql = <R extends object>(text: string, params: unknown[] = []) => running.runtime.db.query<R & Record<string, unknown>>(text, params);
-  const getBatch = (org = ORG, batch = BATCH) => running.runtime.rpc.request(Subjects.reportingGetBatch, { org_id: org, batch_id: batch });
+  const sql = <R extends object>(text: string, params: unknown[] = []) =>
+    running.runtime.db.query<R & Record<string, unknown>>(text, params);
+  const getBatch = (org = ORG, batch = BATCH) =>
+    running.runtime.rpc.request(Subjects.reportingGetBatch, { org_id: org, batch_id: batch });
   const resultsPage = (filter: string, after_row: number, max_bytes: number, org = ORG) =>
-    running.runtime.rpc.request(Subjects.reportingResultsPage, { org_id: org, batch_id: BATCH, filter: filter as ResultsFilter, after_row, max_bytes });
+    running.runtime.rpc.request(Subjects.reportingResultsPage, {
+      org_id: org,
+      batch_id: BATCH,
+      filter: filter as ResultsFilter,
+      after_row,
+      max_bytes,
+    });
 
   async function allPages(filter: string, maxBytes: number): Promise<ResultsPage[]> {
     const pages: ResultsPage[] = [];
@@ -185,16 +235,41 @@ describe('reporting service against the real PostgreSQL and NATS', () => {
     await publish(Subjects.batchIngested, batchIngested);
     // Contact 16 (chunk 1, not published yet) is completed, and its call finished before it started.
     await publish(Subjects.contactUpdated, update(16, 1, 'dialing'));
-    await publish(Subjects.contactUpdated, update(16, 2, 'completed', { last_outcome: 'completed', last_attempt_at: at(1, 16) }));
-    await publish(Subjects.callFinished, finished(16, 1, 'completed', 30.5, { recording_url: 'https://rec.example/16.wav', transcript: 'short' }));
+    await publish(
+      Subjects.contactUpdated,
+      update(16, 2, 'completed', { last_outcome: 'completed', last_attempt_at: at(1, 16) }),
+    );
+    await publish(
+      Subjects.callFinished,
+      finished(16, 1, 'completed', 30.5, { recording_url: 'https://rec.example/16.wav', transcript: 'short' }),
+    );
     // Contact 1's last update before its earlier ones.
-    await publish(Subjects.contactUpdated, update(1, 3, 'completed', { last_outcome: 'completed', last_attempt_at: at(1, 1) }));
+    await publish(
+      Subjects.contactUpdated,
+      update(1, 3, 'completed', { last_outcome: 'completed', last_attempt_at: at(1, 1) }),
+    );
     await waitFor(drained);
 
-    const [placeholder] = await sql(`SELECT row, phone, status, final, call_id, duration_seconds FROM reporting.contacts WHERE contact_id = 'c16'`);
-    expect(placeholder).toEqual({ row: null, phone: null, status: 'completed', final: true, call_id: 'a16-1', duration_seconds: 30.5 });
+    const [placeholder] = await sql(
+      `SELECT row, phone, status, final, call_id, duration_seconds FROM reporting.contacts WHERE contact_id = 'c16'`,
+    );
+    expect(placeholder).toEqual({
+      row: null,
+      phone: null,
+      status: 'completed',
+      final: true,
+      call_id: 'a16-1',
+      duration_seconds: 30.5,
+    });
     const view = await getBatch();
-    expect(view).toMatchObject({ status: 'scheduled', total_calls: 25, completed: 2, failed: 2, in_progress: 0, pending: 21 });
+    expect(view).toMatchObject({
+      status: 'scheduled',
+      total_calls: 25,
+      completed: 2,
+      failed: 2,
+      in_progress: 0,
+      pending: 21,
+    });
   });
 
   it('applies the rest in any order and repeated, with counters equal to a recount', async () => {
@@ -206,13 +281,24 @@ describe('reporting service against the real PostgreSQL and NATS', () => {
     // Contact 1: stale versions after the final one; its call finishes before it starts.
     await publish(Subjects.contactUpdated, update(1, 1, 'dialing'));
     await publish(Subjects.contactUpdated, update(1, 2, 'in_progress'));
-    await publish(Subjects.callFinished, finished(1, 1, 'completed', 125, { provider_call_id: 'sim-1-1', answered_at: at(1, 5), recording_url: 'https://rec.example/1.wav', transcript: TRANSCRIPT_1 }));
+    await publish(
+      Subjects.callFinished,
+      finished(1, 1, 'completed', 125, {
+        provider_call_id: 'sim-1-1',
+        answered_at: at(1, 5),
+        recording_url: 'https://rec.example/1.wav',
+        transcript: TRANSCRIPT_1,
+      }),
+    );
     await publish(Subjects.callStarted, started(1, 1));
     // Contact 2: busy, retried, no answer, failed; its second call's end arrives before the first's.
     await publish(Subjects.contactUpdated, update(2, 1, 'dialing'));
     await publish(Subjects.contactUpdated, update(2, 2, 'queued', { last_outcome: 'busy', next_retry_at: at(30) }));
     await publish(Subjects.contactUpdated, update(2, 3, 'dialing', { attempts: 2 }));
-    await publish(Subjects.contactUpdated, update(2, 4, 'failed', { attempts: 2, last_outcome: 'no_answer', last_attempt_at: at(2, 2) }));
+    await publish(
+      Subjects.contactUpdated,
+      update(2, 4, 'failed', { attempts: 2, last_outcome: 'no_answer', last_attempt_at: at(2, 2) }),
+    );
     await publish(Subjects.callStarted, started(2, 2));
     await publish(Subjects.callFinished, finished(2, 2, 'no_answer', 0));
     await publish(Subjects.callStarted, started(2, 1));
@@ -236,11 +322,28 @@ describe('reporting service against the real PostgreSQL and NATS', () => {
     await publishAgain(Subjects.batchIngested, batchIngested);
     await publishAgain(Subjects.contactsChunk, chunk(0));
     await publishAgain(Subjects.contactsChunk, chunk(1));
-    await publishAgain(Subjects.contactUpdated, update(1, 3, 'completed', { last_outcome: 'completed', last_attempt_at: at(1, 1) }));
-    await publishAgain(Subjects.contactUpdated, update(2, 4, 'failed', { attempts: 2, last_outcome: 'no_answer', last_attempt_at: at(2, 2) }));
+    await publishAgain(
+      Subjects.contactUpdated,
+      update(1, 3, 'completed', { last_outcome: 'completed', last_attempt_at: at(1, 1) }),
+    );
+    await publishAgain(
+      Subjects.contactUpdated,
+      update(2, 4, 'failed', { attempts: 2, last_outcome: 'no_answer', last_attempt_at: at(2, 2) }),
+    );
     await publishAgain(Subjects.contactUpdated, update(6, 1, 'dialing'));
-    await publishAgain(Subjects.callFinished, finished(1, 1, 'completed', 125, { provider_call_id: 'sim-1-1', answered_at: at(1, 5), recording_url: 'https://rec.example/1.wav', transcript: TRANSCRIPT_1 }));
-    await publishAgain(Subjects.callFinished, finished(16, 1, 'completed', 30.5, { recording_url: 'https://rec.example/16.wav', transcript: 'short' }));
+    await publishAgain(
+      Subjects.callFinished,
+      finished(1, 1, 'completed', 125, {
+        provider_call_id: 'sim-1-1',
+        answered_at: at(1, 5),
+        recording_url: 'https://rec.example/1.wav',
+        transcript: TRANSCRIPT_1,
+      }),
+    );
+    await publishAgain(
+      Subjects.callFinished,
+      finished(16, 1, 'completed', 30.5, { recording_url: 'https://rec.example/16.wav', transcript: 'short' }),
+    );
     await publishAgain(Subjects.batchStatusChanged, status('ev-running', 'running', START));
     await waitFor(drained);
 
@@ -278,7 +381,13 @@ describe('reporting service against the real PostgreSQL and NATS', () => {
     });
 
     // The counters are what a recount of the contacts and attempts gives.
-    const [recount] = await sql<{ total: number; final: number; completed: number; failed: number; in_progress: number }>(
+    const [recount] = await sql<{
+      total: number;
+      final: number;
+      completed: number;
+      failed: number;
+      in_progress: number;
+    }>(
       `SELECT count(*) AS total,
               count(*) FILTER (WHERE final) AS final,
               count(*) FILTER (WHERE final AND status = 'completed') AS completed,
@@ -304,27 +413,89 @@ describe('reporting service against the real PostgreSQL and NATS', () => {
       `SELECT duration_sum, duration_count, cost_so_far FROM reporting.batches WHERE batch_id = $1`,
       [BATCH],
     );
-    expect(sums).toEqual({ duration_sum: calls.duration_sum, duration_count: calls.connected, cost_so_far: calls.cost });
+    expect(sums).toEqual({
+      duration_sum: calls.duration_sum,
+      duration_count: calls.connected,
+      cost_so_far: calls.cost,
+    });
   });
 
   it('keeps the first finish of an attempt, whatever order its start and finish came in', async () => {
-    const attempts = await sql(`SELECT attempt_id, status, outcome, provider_call_id, started_at, duration_seconds, cost FROM reporting.attempts ORDER BY attempt_id`);
+    const attempts = await sql(
+      `SELECT attempt_id, status, outcome, provider_call_id, started_at, duration_seconds, cost FROM reporting.attempts ORDER BY attempt_id`,
+    );
     expect(attempts).toEqual([
-      { attempt_id: 'a1-1', status: 'ended', outcome: 'completed', provider_call_id: 'sim-1-1', started_at: new Date(at(1, 1)), duration_seconds: 125, cost: 0.1875 },
-      { attempt_id: 'a16-1', status: 'ended', outcome: 'completed', provider_call_id: 'sim-16-1', started_at: new Date(at(1, 16)), duration_seconds: 30.5, cost: 0.0458 },
-      { attempt_id: 'a18-1', status: 'ended', outcome: 'completed', provider_call_id: 'sim-18-1', started_at: new Date(at(1, 18)), duration_seconds: 60, cost: 0.09 },
-      { attempt_id: 'a2-1', status: 'ended', outcome: 'busy', provider_call_id: 'sim-2-1', started_at: new Date(at(1, 2)), duration_seconds: 0, cost: 0 },
-      { attempt_id: 'a2-2', status: 'ended', outcome: 'no_answer', provider_call_id: 'sim-2-2', started_at: new Date(at(2, 2)), duration_seconds: 0, cost: 0 },
-      { attempt_id: 'a5-1', status: 'dialing', outcome: null, provider_call_id: 'sim-5-1', started_at: new Date(at(1, 5)), duration_seconds: null, cost: null },
+      {
+        attempt_id: 'a1-1',
+        status: 'ended',
+        outcome: 'completed',
+        provider_call_id: 'sim-1-1',
+        started_at: new Date(at(1, 1)),
+        duration_seconds: 125,
+        cost: 0.1875,
+      },
+      {
+        attempt_id: 'a16-1',
+        status: 'ended',
+        outcome: 'completed',
+        provider_call_id: 'sim-16-1',
+        started_at: new Date(at(1, 16)),
+        duration_seconds: 30.5,
+        cost: 0.0458,
+      },
+      {
+        attempt_id: 'a18-1',
+        status: 'ended',
+        outcome: 'completed',
+        provider_call_id: 'sim-18-1',
+        started_at: new Date(at(1, 18)),
+        duration_seconds: 60,
+        cost: 0.09,
+      },
+      {
+        attempt_id: 'a2-1',
+        status: 'ended',
+        outcome: 'busy',
+        provider_call_id: 'sim-2-1',
+        started_at: new Date(at(1, 2)),
+        duration_seconds: 0,
+        cost: 0,
+      },
+      {
+        attempt_id: 'a2-2',
+        status: 'ended',
+        outcome: 'no_answer',
+        provider_call_id: 'sim-2-2',
+        started_at: new Date(at(2, 2)),
+        duration_seconds: 0,
+        cost: 0,
+      },
+      {
+        attempt_id: 'a5-1',
+        status: 'dialing',
+        outcome: null,
+        provider_call_id: 'sim-5-1',
+        started_at: new Date(at(1, 5)),
+        duration_seconds: null,
+        cost: null,
+      },
     ]);
-    const [c2] = await sql(`SELECT call_id, failure_reason, attempts, last_outcome FROM reporting.contacts WHERE contact_id = 'c2'`);
+    const [c2] = await sql(
+      `SELECT call_id, failure_reason, attempts, last_outcome FROM reporting.contacts WHERE contact_id = 'c2'`,
+    );
     expect(c2).toEqual({ call_id: 'a2-2', failure_reason: null, attempts: 2, last_outcome: 'no_answer' });
   });
 
   it('answers not_found for another org and for an unknown batch alike', async () => {
     await expect(getBatch('org-2')).rejects.toMatchObject({ code: 'not_found', message: 'batch not found' });
-    await expect(getBatch(ORG, 'no-such-batch')).rejects.toMatchObject({ code: 'not_found', message: 'batch not found' });
-    await expect(resultsPage('all', 0, 4096, 'org-2')).rejects.toMatchObject({ code: 'not_found', message: 'batch not found' });
+    await expect(getBatch(ORG, 'no-such-batch')).rejects.toMatchObject({
+      code: 'not_found',
+      message: 'batch not found',
+    });
+    await expect(resultsPage('all', 0, 4096, 'org-2')).rejects.toMatchObject({
+      code: 'not_found',
+      message: 'batch not found',
+    });
   });
 
   it('exports the results CSV in small pages that concatenate to the whole file', async () => {
@@ -345,11 +516,63 @@ describe('reporting service against the real PostgreSQL and NATS', () => {
     expect(header).toEqual([...FIXED_COLUMNS, 'plan', 'note']);
     expect(records.map((r) => r[0])).toEqual(CONTACTS.map((c) => c.phone));
     const byRow = (row: number) => records[row - 1];
-    expect(byRow(1)).toEqual(['+12025550001', 'Alice', 'completed', '1', 'a1-1', '125', 'https://rec.example/1.wav', TRANSCRIPT_1, '', at(1, 1), 'gold', `'${CMD_INJECTION}`]);
-    expect(byRow(2)).toEqual(['+12025550002', 'Bob "B", Jr.', 'failed', '2', 'a2-2', '0', '', '', 'no_answer', at(2, 2), 'plan-2', 'note 2']);
-    expect(byRow(3)).toEqual(['+12025550003', 'Contact 3', 'suppressed', '0', '', '', '', '', 'suppressed', '', 'plan-3', 'note 3']);
+    expect(byRow(1)).toEqual([
+      '+12025550001',
+      'Alice',
+      'completed',
+      '1',
+      'a1-1',
+      '125',
+      'https://rec.example/1.wav',
+      TRANSCRIPT_1,
+      '',
+      at(1, 1),
+      'gold',
+      `'${CMD_INJECTION}`,
+    ]);
+    expect(byRow(2)).toEqual([
+      '+12025550002',
+      'Bob "B", Jr.',
+      'failed',
+      '2',
+      'a2-2',
+      '0',
+      '',
+      '',
+      'no_answer',
+      at(2, 2),
+      'plan-2',
+      'note 2',
+    ]);
+    expect(byRow(3)).toEqual([
+      '+12025550003',
+      'Contact 3',
+      'suppressed',
+      '0',
+      '',
+      '',
+      '',
+      '',
+      'suppressed',
+      '',
+      'plan-3',
+      'note 3',
+    ]);
     expect(byRow(6)).toEqual(['+12025550006', 'Contact 6', 'queued', '1', '', '', '', '', '', '', 'plan-6', 'note 6']);
-    expect(byRow(16)).toEqual(['+12025550016', 'Contact 16', 'completed', '1', 'a16-1', '30.5', 'https://rec.example/16.wav', 'short', '', at(1, 16), 'plan-16', 'note 16']);
+    expect(byRow(16)).toEqual([
+      '+12025550016',
+      'Contact 16',
+      'completed',
+      '1',
+      'a16-1',
+      '30.5',
+      'https://rec.example/16.wav',
+      'short',
+      '',
+      at(1, 16),
+      'plan-16',
+      'note 16',
+    ]);
     expect(byRow(18)[7]).toBe(LONG_TRANSCRIPT);
     expect(byRow(19).slice(-2)).toEqual(["'@SUM(A1)", '']);
     expect(whole[0].csv).toContain(`,'${CMD_INJECTION}\r\n`);
@@ -374,17 +597,34 @@ describe('reporting service against the real PostgreSQL and NATS', () => {
   it('records the end of the batch', async () => {
     await publish(Subjects.batchStatusChanged, status('ev-completed', 'completed', at(20)));
     await waitFor(drained);
-    await expect(getBatch()).resolves.toMatchObject({ status: 'completed', completed_at: at(20), start_time: START, estimated_completion: null });
+    await expect(getBatch()).resolves.toMatchObject({
+      status: 'completed',
+      completed_at: at(20),
+      start_time: START,
+      estimated_completion: null,
+    });
   });
 
   it('keeps per-status counts and the attempt count equal to a recount; a declined dial changes nothing', async () => {
     const before = await getBatch();
-    await publish(Subjects.callDeclined, { event_id: 'ev-declined-7', org_id: ORG, batch_id: BATCH, contact_id: cid(7), attempt_id: 'a7-1', attempt: 1, reason: 'outside_window', at: at(21) });
+    await publish(Subjects.callDeclined, {
+      event_id: 'ev-declined-7',
+      org_id: ORG,
+      batch_id: BATCH,
+      contact_id: cid(7),
+      attempt_id: 'a7-1',
+      attempt: 1,
+      reason: 'outside_window',
+      at: at(21),
+    });
     await publishAgain(Subjects.callStarted, started(2, 2));
     await waitFor(drained);
     expect(await getBatch()).toEqual(before);
     expect(await sql(`SELECT 1 FROM reporting.attempts WHERE attempt_id = 'a7-1'`)).toEqual([]);
-    const counts = await sql<{ status: string; count: number }>(`SELECT status, count FROM reporting.contact_status_counts WHERE batch_id = $1 AND count <> 0 ORDER BY status`, [BATCH]);
+    const counts = await sql<{ status: string; count: number }>(
+      `SELECT status, count FROM reporting.contact_status_counts WHERE batch_id = $1 AND count <> 0 ORDER BY status`,
+      [BATCH],
+    );
     const recount = await sql<{ status: string; count: number }>(
       `SELECT status, count(*) AS count FROM reporting.contacts WHERE batch_id = $1 AND row IS NOT NULL GROUP BY status ORDER BY status`,
       [BATCH],
@@ -399,24 +639,44 @@ describe('reporting service against the real PostgreSQL and NATS', () => {
       { status: 'queued', count: 1 },
       { status: 'suppressed', count: 2 },
     ]);
-    const [{ attempt_count }] = await sql<{ attempt_count: number }>(`SELECT attempt_count FROM reporting.batches WHERE batch_id = $1`, [BATCH]);
-    const [{ n }] = await sql<{ n: number }>(`SELECT count(*) AS n FROM reporting.attempts WHERE batch_id = $1`, [BATCH]);
+    const [{ attempt_count }] = await sql<{ attempt_count: number }>(
+      `SELECT attempt_count FROM reporting.batches WHERE batch_id = $1`,
+      [BATCH],
+    );
+    const [{ n }] = await sql<{ n: number }>(`SELECT count(*) AS n FROM reporting.attempts WHERE batch_id = $1`, [
+      BATCH,
+    ]);
     expect(attempt_count).toBe(n);
     expect(n).toBe(6);
   });
 
   it('serves contacts and calls pages from the read model', async () => {
     const contactsPage = (over: Record<string, unknown>) =>
-      running.runtime.rpc.request(Subjects.reportingContactsPage, { org_id: ORG, batch_id: BATCH, page: 1, page_size: 25, ...over });
+      running.runtime.rpc.request(Subjects.reportingContactsPage, {
+        org_id: ORG,
+        batch_id: BATCH,
+        page: 1,
+        page_size: 25,
+        ...over,
+      });
     expect((await contactsPage({})).total).toBe(25);
-    expect((await contactsPage({ status: ['suppressed', 'invalid_number'] })).items.map((c) => c.row)).toEqual([3, 4, 17]);
+    expect((await contactsPage({ status: ['suppressed', 'invalid_number'] })).items.map((c) => c.row)).toEqual([
+      3, 4, 17,
+    ]);
     expect((await contactsPage({ status: ['suppressed'] })).total).toBe(2);
     expect((await contactsPage({ attempts: 2 })).items.map((c) => c.row)).toEqual([2]);
     expect((await contactsPage({ search: 'bob "b"' })).items.map((c) => c.row)).toEqual([2]);
     expect((await contactsPage({ search: '202-555-0018' })).items.map((c) => c.row)).toEqual([18]);
     await expect(contactsPage({ org_id: 'org-2' })).rejects.toMatchObject({ code: 'not_found' });
-    await expect(contactsPage({ page_size: 20 })).rejects.toThrow(/page_size must be one of the following values: 25, 50, 100/);
-    const calls = await running.runtime.rpc.request(Subjects.reportingCallsPage, { org_id: ORG, batch_id: BATCH, page: 1, page_size: 2 });
+    await expect(contactsPage({ page_size: 20 })).rejects.toThrow(
+      /page_size must be one of the following values: 25, 50, 100/,
+    );
+    const calls = await running.runtime.rpc.request(Subjects.reportingCallsPage, {
+      org_id: ORG,
+      batch_id: BATCH,
+      page: 1,
+      page_size: 2,
+    });
     expect(calls.total).toBe(6);
     expect(calls.items).toHaveLength(2);
   });

@@ -20,13 +20,22 @@ describe('BatchReadModelRepository.countStalled (PostgreSQL)', () => {
     await env?.cleanup();
   });
 
-  async function batch(id: string, status: string, statusAgoMinutes: number, waiting: number, lastCallAgoMinutes?: number): Promise<void> {
+  async function batch(
+    id: string,
+    status: string,
+    statusAgoMinutes: number,
+    waiting: number,
+    lastCallAgoMinutes?: number,
+  ): Promise<void> {
     await db.query(
       `INSERT INTO reporting.batches (batch_id, org_id, name, status, status_at, agent_id, from_number, concurrency, max_attempts, total_calls, created_at, updated_at)
        VALUES ($1, 'org-1', $1, $2, now() - make_interval(mins => $3), 'agent', '+12025550100', 1, 1, 10, now() - interval '2 hours', now())`,
       [id, status, statusAgoMinutes],
     );
-    await db.query(`INSERT INTO reporting.contact_status_counts (batch_id, status, count) VALUES ($1, 'pending', $2), ($1, 'completed', 3)`, [id, waiting]);
+    await db.query(
+      `INSERT INTO reporting.contact_status_counts (batch_id, status, count) VALUES ($1, 'pending', $2), ($1, 'completed', 3)`,
+      [id, waiting],
+    );
     if (lastCallAgoMinutes !== undefined) {
       await db.query(
         `INSERT INTO reporting.attempts (attempt_id, batch_id, contact_id, org_id, attempt, provider, status, started_at)

@@ -27,7 +27,11 @@ async function startReceiver(statuses: number[]): Promise<{ url: string; hits: n
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/hook`, hits, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${port}/hook`,
+    hits,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }
 
 /** A port nothing listens on (bound, then closed). */
@@ -70,20 +74,41 @@ describe('webhook delivery history', () => {
     await env?.cleanup();
   });
 
-  const createEndpoint = (url: string) => running.runtime.rpc.request(Subjects.reportingWebhookCreate, { org_id: ORG, url }, 10_000);
+  const createEndpoint = (url: string) =>
+    running.runtime.rpc.request(Subjects.reportingWebhookCreate, { org_id: ORG, url }, 10_000);
   const deliveries = (webhookId: string, over: { page?: number; page_size?: number; org_id?: string } = {}) =>
-    running.runtime.rpc.request(Subjects.reportingWebhookDeliveries, { org_id: ORG, webhook_id: webhookId, page: 1, page_size: 50, ...over }, 10_000);
+    running.runtime.rpc.request(
+      Subjects.reportingWebhookDeliveries,
+      { org_id: ORG, webhook_id: webhookId, page: 1, page_size: 50, ...over },
+      10_000,
+    );
 
   /** Records one batch.started event for the org's endpoints, as the event handlers do. */
   async function sendEvent(): Promise<void> {
     const outbox = running.app.get(WebhookDeliveriesRepository);
     const now = new Date();
     await running.runtime.db.tx((client) =>
-      outbox.enqueue(client, { orgId: ORG, batchId: `batch-${++events}`, callbackUrl: null, type: 'batch.started', causeId: `cause-${events}`, createdAt: now, data: { n: events } }, now),
+      outbox.enqueue(
+        client,
+        {
+          orgId: ORG,
+          batchId: `batch-${++events}`,
+          callbackUrl: null,
+          type: 'batch.started',
+          causeId: `cause-${events}`,
+          createdAt: now,
+          data: { n: events },
+        },
+        now,
+      ),
     );
   }
 
-  async function until(webhookId: string, done: (page: ListPage<WebhookDeliveryView>) => boolean, ms = 15_000): Promise<ListPage<WebhookDeliveryView>> {
+  async function until(
+    webhookId: string,
+    done: (page: ListPage<WebhookDeliveryView>) => boolean,
+    ms = 15_000,
+  ): Promise<ListPage<WebhookDeliveryView>> {
     const deadline = Date.now() + ms;
     for (;;) {
       const page = await deliveries(webhookId);
@@ -102,7 +127,14 @@ describe('webhook delivery history', () => {
       expect(page.total).toBe(1);
       const [delivery] = page.items;
       expect(delivery).toMatchObject({ status: 'delivered', attempts: 3, last_status_code: 200, last_error: null });
-      expect(delivery.attempt_history.map(({ attempt, status_code, error, result }) => ({ attempt, status_code, error, result }))).toEqual([
+      expect(
+        delivery.attempt_history.map(({ attempt, status_code, error, result }) => ({
+          attempt,
+          status_code,
+          error,
+          result,
+        })),
+      ).toEqual([
         { attempt: 1, status_code: 500, error: 'HTTP 500', result: 'failed' },
         { attempt: 2, status_code: 500, error: 'HTTP 500', result: 'failed' },
         { attempt: 3, status_code: 200, error: null, result: 'succeeded' },
@@ -131,7 +163,11 @@ describe('webhook delivery history', () => {
     expect(delivery.attempts).toBe(3);
     expect(delivery.attempt_history).toHaveLength(3);
     for (const attempt of delivery.attempt_history) {
-      expect(attempt).toMatchObject({ status_code: null, result: 'failed', error: expect.stringContaining('ECONNREFUSED') });
+      expect(attempt).toMatchObject({
+        status_code: null,
+        result: 'failed',
+        error: expect.stringContaining('ECONNREFUSED'),
+      });
       expect(attempt.duration_ms).toEqual(expect.any(Number));
     }
   });
@@ -145,16 +181,47 @@ describe('webhook delivery history', () => {
       // As a crashed replica leaves it: claimed (try 1 on record, no result), lease already over.
       const now = new Date();
       await db.tx(async (client) => {
-        await running.app.get(WebhookDeliveriesRepository).enqueue(client, { orgId: ORG, batchId: 'batch-crash', callbackUrl: null, type: 'batch.started', causeId: 'cause-crash', createdAt: now, data: {} }, now);
+        await running.app
+          .get(WebhookDeliveriesRepository)
+          .enqueue(
+            client,
+            {
+              orgId: ORG,
+              batchId: 'batch-crash',
+              callbackUrl: null,
+              type: 'batch.started',
+              causeId: 'cause-crash',
+              createdAt: now,
+              data: {},
+            },
+            now,
+          );
         const { rows } = await client.query<{ delivery_id: string }>(
           `UPDATE ${tables.webhookDeliveries} SET attempts = 1, next_attempt_at = $2 WHERE webhook_id = $1 RETURNING delivery_id`,
           [endpoint.webhook_id, new Date(now.getTime() - 1000)],
         );
-        await client.query(`INSERT INTO ${tables.webhookDeliveryAttempts} (delivery_id, attempt, started_at) VALUES ($1, 1, $2)`, [rows[0].delivery_id, new Date(now.getTime() - 60_000)]);
+        await client.query(
+          `INSERT INTO ${tables.webhookDeliveryAttempts} (delivery_id, attempt, started_at) VALUES ($1, 1, $2)`,
+          [rows[0].delivery_id, new Date(now.getTime() - 60_000)],
+        );
       });
       const page = await until(endpoint.webhook_id, (p) => p.items[0]?.status === 'delivered');
-      expect(page.items[0].attempt_history.map(({ attempt, status_code, duration_ms, error, result }) => ({ attempt, status_code, duration_ms, error, result }))).toEqual([
-        { attempt: 1, status_code: null, duration_ms: null, error: 'no result recorded: the sender stopped during this try', result: 'interrupted' },
+      expect(
+        page.items[0].attempt_history.map(({ attempt, status_code, duration_ms, error, result }) => ({
+          attempt,
+          status_code,
+          duration_ms,
+          error,
+          result,
+        })),
+      ).toEqual([
+        {
+          attempt: 1,
+          status_code: null,
+          duration_ms: null,
+          error: 'no result recorded: the sender stopped during this try',
+          result: 'interrupted',
+        },
         { attempt: 2, status_code: 200, duration_ms: expect.any(Number), error: null, result: 'succeeded' },
       ]);
       expect(receiver.hits).toHaveLength(1);
@@ -176,7 +243,8 @@ describe('webhook delivery history', () => {
       expect(second.items).toHaveLength(1);
       const ids = [...first.items, ...second.items].map((d) => Number(d.delivery_id));
       expect(ids).toEqual([...ids].sort((a, b) => b - a));
-      for (const d of [...first.items, ...second.items]) expect(d.attempt_history.map((a) => [a.attempt, a.status_code, a.result])).toEqual([[1, 200, 'succeeded']]);
+      for (const d of [...first.items, ...second.items])
+        expect(d.attempt_history.map((a) => [a.attempt, a.status_code, a.result])).toEqual([[1, 200, 'succeeded']]);
       const other = await deliveries(endpoint.webhook_id, { org_id: 'org-other', page: 1, page_size: 10 }).then(
         () => 'answered',
         (e: { code?: string }) => e.code,
@@ -200,19 +268,36 @@ describe('webhook delivery history', () => {
     } finally {
       await receiver.close();
     }
-    const ids = (await db.query<{ delivery_id: string }>(`SELECT delivery_id FROM ${tables.webhookDeliveries} WHERE webhook_id = $1 ORDER BY delivery_id`, [endpointId])).map((r) => r.delivery_id);
+    const ids = (
+      await db.query<{ delivery_id: string }>(
+        `SELECT delivery_id FROM ${tables.webhookDeliveries} WHERE webhook_id = $1 ORDER BY delivery_id`,
+        [endpointId],
+      )
+    ).map((r) => r.delivery_id);
     // One finished 8 days ago (past the 7-day retention), one 6 days ago (kept), one pending since long ago (kept).
-    await db.query(`UPDATE ${tables.webhookDeliveries} SET finished_at = now() - interval '8 days' WHERE delivery_id = $1`, [ids[0]]);
-    await db.query(`UPDATE ${tables.webhookDeliveries} SET finished_at = now() - interval '6 days' WHERE delivery_id = $1`, [ids[1]]);
+    await db.query(
+      `UPDATE ${tables.webhookDeliveries} SET finished_at = now() - interval '8 days' WHERE delivery_id = $1`,
+      [ids[0]],
+    );
+    await db.query(
+      `UPDATE ${tables.webhookDeliveries} SET finished_at = now() - interval '6 days' WHERE delivery_id = $1`,
+      [ids[1]],
+    );
     await db.query(
       `UPDATE ${tables.webhookDeliveries} SET status = 'pending', finished_at = NULL, created_at = now() - interval '30 days', next_attempt_at = now() + interval '1 day' WHERE delivery_id = $1`,
       [ids[2]],
     );
     const deleted = await running.app.get(PruneWebhookHistoryUseCase).execute({ retentionDays: 7 });
     expect(deleted).toBe(1);
-    const left = await db.query<{ delivery_id: string }>(`SELECT delivery_id FROM ${tables.webhookDeliveries} WHERE webhook_id = $1 ORDER BY delivery_id`, [endpointId]);
+    const left = await db.query<{ delivery_id: string }>(
+      `SELECT delivery_id FROM ${tables.webhookDeliveries} WHERE webhook_id = $1 ORDER BY delivery_id`,
+      [endpointId],
+    );
     expect(left.map((r) => r.delivery_id)).toEqual([ids[1], ids[2]]);
-    const tries = await db.query<{ delivery_id: string }>(`SELECT delivery_id FROM ${tables.webhookDeliveryAttempts} WHERE delivery_id = ANY($1::bigint[])`, [ids]);
+    const tries = await db.query<{ delivery_id: string }>(
+      `SELECT delivery_id FROM ${tables.webhookDeliveryAttempts} WHERE delivery_id = ANY($1::bigint[])`,
+      [ids],
+    );
     expect(new Set(tries.map((r) => r.delivery_id))).toEqual(new Set([ids[1], ids[2]]));
     expect((await deliveries(endpointId)).total).toBe(2);
     // Nothing more to prune.

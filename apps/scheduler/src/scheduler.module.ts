@@ -25,7 +25,12 @@ import { UpdateOrgSchedulingRulesUseCase } from './usecases/update-org-schedulin
 
 /** The scheduler: batch lifecycle, calling windows, retries and the release of contacts to the dialer. */
 @Module({
-  controllers: [SchedulerBatchEventsHandler, SchedulerCallEventsHandler, SchedulerOrgEventsHandler, SchedulerBatchActionHandler],
+  controllers: [
+    SchedulerBatchEventsHandler,
+    SchedulerCallEventsHandler,
+    SchedulerOrgEventsHandler,
+    SchedulerBatchActionHandler,
+  ],
   providers: [
     // adapters, persistence, metrics
     CallingWindowCache,

@@ -2,7 +2,13 @@ import { Database } from '@outdial/service-runtime';
 
 import { BatchesRepository } from '../src/persistence/batches.repository';
 import { ContactsRepository } from '../src/persistence/contacts.repository';
-import { batchIngested, contact, contactsChunk, createSchedulerDatabase, SchedulerDatabase } from './support/scheduler-database';
+import {
+  batchIngested,
+  contact,
+  contactsChunk,
+  createSchedulerDatabase,
+  SchedulerDatabase,
+} from './support/scheduler-database';
 
 /** BatchesRepository against the real PostgreSQL: registration, tombstones, status transitions, completion, the row lock. */
 describe('BatchesRepository (PostgreSQL)', () => {
@@ -24,23 +30,46 @@ describe('BatchesRepository (PostgreSQL)', () => {
     await harness?.cleanup();
   });
 
-  const row = async (batchId: string) => (await db.query(`SELECT * FROM ${db.schema}.batches WHERE batch_id = $1`, [batchId]))[0];
+  const row = async (batchId: string) =>
+    (await db.query(`SELECT * FROM ${db.schema}.batches WHERE batch_id = $1`, [batchId]))[0];
 
   /** A registered batch with `n` received contacts, `final` of them final from the start. */
-  async function received(batchId: string, n: number, final = 0, overrides: Parameters<typeof batchIngested>[2] = {}): Promise<void> {
+  async function received(
+    batchId: string,
+    n: number,
+    final = 0,
+    overrides: Parameters<typeof batchIngested>[2] = {},
+  ): Promise<void> {
     await batches.register(batchIngested(batchId, n, overrides), now);
     await db.tx(async (client) => {
       await batches.lockSettings(client, batchId);
-      const inserted = await contacts.insertChunk(client, contactsChunk(batchId, Array.from({ length: n }, (_, i) => contact(batchId, i + 1, i < final ? { status: 'suppressed' } : {}))), Array(n).fill('UTC'));
+      const inserted = await contacts.insertChunk(
+        client,
+        contactsChunk(
+          batchId,
+          Array.from({ length: n }, (_, i) => contact(batchId, i + 1, i < final ? { status: 'suppressed' } : {})),
+        ),
+        Array(n).fill('UTC'),
+      );
       await batches.addZones(client, batchId, ['UTC']);
       await batches.addReceived(client, batchId, inserted.length, inserted.filter((s) => s !== 'pending').length);
     });
   }
 
   it('register is idempotent and never brings back a deleted batch', async () => {
-    await batches.register(batchIngested('b-reg', 2, { initial_status: 'scheduled' }, { scheduled_start_time: later.toISOString() }), now);
+    await batches.register(
+      batchIngested('b-reg', 2, { initial_status: 'scheduled' }, { scheduled_start_time: later.toISOString() }),
+      now,
+    );
     await batches.register(batchIngested('b-reg', 5), now);
-    expect(await row('b-reg')).toMatchObject({ status: 'scheduled', total_contacts: 2, concurrency: 5, scheduled_start_time: later, inflight: 0, breaker: { buckets: [], agent_error_run: 0 } });
+    expect(await row('b-reg')).toMatchObject({
+      status: 'scheduled',
+      total_contacts: 2,
+      concurrency: 5,
+      scheduled_start_time: later,
+      inflight: 0,
+      breaker: { buckets: [], agent_error_run: 0 },
+    });
 
     await db.tx(async (client) => {
       const batch = await batches.lock(client, 'b-reg');
@@ -71,11 +100,22 @@ describe('BatchesRepository (PostgreSQL)', () => {
     expect(await row('b-life')).toMatchObject({ status: 'running', started_at: now });
     expect((await batches.dueForHousekeeping(now)).map((b) => b.batch_id)).not.toContain('b-life');
 
-    await db.query(`UPDATE ${db.schema}.batches SET breaker = '{"buckets": [{"start": 0, "total": 3, "system": 3}], "agent_error_run": 2}' WHERE batch_id = 'b-life'`);
+    await db.query(
+      `UPDATE ${db.schema}.batches SET breaker = '{"buckets": [{"start": 0, "total": 3, "system": 3}], "agent_error_run": 2}' WHERE batch_id = 'b-life'`,
+    );
     await db.tx((client) => batches.setStatus(client, 'b-life', 'paused', 'running', now));
-    expect(await row('b-life')).toMatchObject({ status: 'paused', previous_status: 'running', breaker: { agent_error_run: 2 } });
+    expect(await row('b-life')).toMatchObject({
+      status: 'paused',
+      previous_status: 'running',
+      breaker: { agent_error_run: 2 },
+    });
     await db.tx((client) => batches.setStatus(client, 'b-life', 'running', 'paused', later));
-    expect(await row('b-life')).toMatchObject({ status: 'running', previous_status: 'paused', breaker: { buckets: [], agent_error_run: 0 }, updated_at: later });
+    expect(await row('b-life')).toMatchObject({
+      status: 'running',
+      previous_status: 'paused',
+      breaker: { buckets: [], agent_error_run: 0 },
+      updated_at: later,
+    });
 
     await received('b-resched', 1, 0, { initial_status: 'pending' });
     await db.tx((client) => batches.reschedule(client, 'b-resched', later, 'pending', now));
@@ -116,7 +156,13 @@ describe('BatchesRepository (PostgreSQL)', () => {
     await db.tx((client) => batches.releaseSlot(client, 'b-rel', now));
     const breaker = { buckets: [{ start: 0, total: 1, system: 1 }], agent_error_run: 0 };
     await db.tx((client) => batches.recordAttemptEnd(client, 'b-rel', { final: true, breaker, autoPause: true, now }));
-    expect(await row('b-rel')).toMatchObject({ inflight: 0, final_count: 1, status: 'paused', previous_status: 'running', breaker });
+    expect(await row('b-rel')).toMatchObject({
+      inflight: 0,
+      final_count: 1,
+      status: 'paused',
+      previous_status: 'running',
+      breaker,
+    });
     await db.tx((client) => batches.releaseSlot(client, 'b-rel', now)); // never below zero
     expect((await row('b-rel')).inflight).toBe(0);
     expect((await batches.releasable()).map((b) => b.batch_id)).not.toContain('b-rel');
@@ -126,7 +172,9 @@ describe('BatchesRepository (PostgreSQL)', () => {
     await received('b-agent-2', 1, 0, { agent_id: 'agent-x' });
     await received('b-agent-1', 1, 0, { agent_id: 'agent-x' });
     await received('b-agent-3', 1, 0, { agent_id: 'agent-y' });
-    const locked = await db.tx((client) => batches.lockUnfinishedOfAgent(client, 'org-1', 'agent-x', ['pending', 'scheduled', 'running', 'paused']));
+    const locked = await db.tx((client) =>
+      batches.lockUnfinishedOfAgent(client, 'org-1', 'agent-x', ['pending', 'scheduled', 'running', 'paused']),
+    );
     expect(locked.map((b) => b.batch_id)).toEqual(['b-agent-1', 'b-agent-2']);
   });
 

@@ -3,7 +3,13 @@ import { Database } from '@outdial/service-runtime';
 
 import { BatchesRepository } from '../src/persistence/batches.repository';
 import { ClaimedContact, ContactsRepository } from '../src/persistence/contacts.repository';
-import { batchIngested, contact, contactsChunk, createSchedulerDatabase, SchedulerDatabase } from './support/scheduler-database';
+import {
+  batchIngested,
+  contact,
+  contactsChunk,
+  createSchedulerDatabase,
+  SchedulerDatabase,
+} from './support/scheduler-database';
 
 /** ContactsRepository against the real PostgreSQL: the release claim above all. */
 describe('ContactsRepository (PostgreSQL)', () => {
@@ -37,41 +43,76 @@ describe('ContactsRepository (PostgreSQL)', () => {
   }
 
   /** Claimed ids in file order (RETURNING has no order; the SELECT's ORDER BY decides WHICH rows are claimed). */
-  const ids = (claimed: ClaimedContact[]) => claimed.map((c) => c.contact_id).sort((x, y) => Number(x.split('-c').pop()) - Number(y.split('-c').pop()));
+  const ids = (claimed: ClaimedContact[]) =>
+    claimed.map((c) => c.contact_id).sort((x, y) => Number(x.split('-c').pop()) - Number(y.split('-c').pop()));
 
   const statusOf = async (contactId: string) =>
-    (await db.query<{ status: ContactStatus; attempts: number; version: number }>(`SELECT status, attempts, version FROM ${db.schema}.contacts WHERE contact_id = $1`, [contactId]))[0];
+    (
+      await db.query<{ status: ContactStatus; attempts: number; version: number }>(
+        `SELECT status, attempts, version FROM ${db.schema}.contacts WHERE contact_id = $1`,
+        [contactId],
+      )
+    )[0];
 
   it('insertChunk is idempotent: a redelivered chunk inserts nothing, and says what it inserted', async () => {
     await batches.register(batchIngested('b-insert', 3), now);
-    const chunk = contactsChunk('b-insert', [contact('b-insert', 1), contact('b-insert', 2, { status: 'suppressed' }), contact('b-insert', 3, { status: 'invalid_number' })]);
+    const chunk = contactsChunk('b-insert', [
+      contact('b-insert', 1),
+      contact('b-insert', 2, { status: 'suppressed' }),
+      contact('b-insert', 3, { status: 'invalid_number' }),
+    ]);
     const first = await db.tx((client) => contacts.insertChunk(client, chunk, ['UTC', 'UTC', 'Europe/Berlin']));
     expect(first.sort()).toEqual(['invalid_number', 'pending', 'suppressed']);
     const again = await db.tx((client) => contacts.insertChunk(client, chunk, ['UTC', 'UTC', 'Europe/Berlin']));
     expect(again).toEqual([]);
-    const rows = await db.query<{ zone_key: string; variables: Record<string, string> }>(`SELECT zone_key, variables FROM ${db.schema}.contacts WHERE batch_id = 'b-insert' ORDER BY row`);
+    const rows = await db.query<{ zone_key: string; variables: Record<string, string> }>(
+      `SELECT zone_key, variables FROM ${db.schema}.contacts WHERE batch_id = 'b-insert' ORDER BY row`,
+    );
     expect(rows.map((r) => r.zone_key)).toEqual(['UTC', 'UTC', 'Europe/Berlin']);
     expect(rows[0].variables).toEqual({ row: '1' });
   });
 
   it('claimReleasable: highest priority first, then file order; only pending or due queued contacts in the given zones; next attempt number', async () => {
-    await seed('b-order', [{ priority: 0 }, { priority: 5 }, { priority: 0 }, { priority: 0 }, { priority: 0 }], ['UTC', 'UTC', 'UTC', 'Asia/Tokyo', 'UTC']);
+    await seed(
+      'b-order',
+      [{ priority: 0 }, { priority: 5 }, { priority: 0 }, { priority: 0 }, { priority: 0 }],
+      ['UTC', 'UTC', 'UTC', 'Asia/Tokyo', 'UTC'],
+    );
     // c5 waits for a retry that is not due yet; c3 one that is due.
-    await db.query(`UPDATE ${db.schema}.contacts SET status = 'queued', attempts = 1, next_retry_at = $2 WHERE contact_id = $1`, ['b-order-c5', new Date(now.getTime() + 60_000)]);
-    await db.query(`UPDATE ${db.schema}.contacts SET status = 'queued', attempts = 1, next_retry_at = $2 WHERE contact_id = $1`, ['b-order-c3', new Date(now.getTime() - 1)]);
+    await db.query(
+      `UPDATE ${db.schema}.contacts SET status = 'queued', attempts = 1, next_retry_at = $2 WHERE contact_id = $1`,
+      ['b-order-c5', new Date(now.getTime() + 60_000)],
+    );
+    await db.query(
+      `UPDATE ${db.schema}.contacts SET status = 'queued', attempts = 1, next_retry_at = $2 WHERE contact_id = $1`,
+      ['b-order-c3', new Date(now.getTime() - 1)],
+    );
     const [top] = await db.tx((client) => contacts.claimReleasable(client, 'b-order', 1, ['UTC'], now));
-    expect(top).toMatchObject({ contact_id: 'b-order-c2', status: 'dialing', attempts: 1, phone: '+14155551002', variables: { row: '2' }, zone_key: 'UTC', version: 2 });
+    expect(top).toMatchObject({
+      contact_id: 'b-order-c2',
+      status: 'dialing',
+      attempts: 1,
+      phone: '+14155551002',
+      variables: { row: '2' },
+      zone_key: 'UTC',
+      version: 2,
+    });
     const next = await db.tx((client) => contacts.claimReleasable(client, 'b-order', 1, ['UTC'], now));
     expect(ids(next)).toEqual(['b-order-c1']);
     const rest = await db.tx((client) => contacts.claimReleasable(client, 'b-order', 10, ['UTC'], now));
     expect(rest.map((c) => [c.contact_id, c.status, c.attempts])).toEqual([['b-order-c3', 'dialing', 2]]);
     // Nothing left in UTC that is due; Tokyo's contact only when its zone is open.
     expect(await db.tx((client) => contacts.claimReleasable(client, 'b-order', 10, ['UTC'], now))).toEqual([]);
-    expect(ids(await db.tx((client) => contacts.claimReleasable(client, 'b-order', 10, ['Asia/Tokyo'], now)))).toEqual(['b-order-c4']);
+    expect(ids(await db.tx((client) => contacts.claimReleasable(client, 'b-order', 10, ['Asia/Tokyo'], now)))).toEqual([
+      'b-order-c4',
+    ]);
   });
 
   it('claimReleasable with SKIP LOCKED: a claimer never waits for, nor takes, the rows another open transaction claimed', async () => {
-    await seed('b-skip', Array.from({ length: 10 }, () => ({})));
+    await seed(
+      'b-skip',
+      Array.from({ length: 10 }, () => ({})),
+    );
     const a = await db.pool.connect();
     const b = await db.pool.connect();
     try {
@@ -95,7 +136,10 @@ describe('ContactsRepository (PostgreSQL)', () => {
 
   it('four concurrent claimers, each claiming 7 at a time in its own transactions, claim every one of 300 contacts exactly once', async () => {
     const total = 300;
-    await seed('b-race', Array.from({ length: total }, (_, i) => ({ priority: i % 3 })));
+    await seed(
+      'b-race',
+      Array.from({ length: total }, (_, i) => ({ priority: i % 3 })),
+    );
     const claimer = async (): Promise<ClaimedContact[]> => {
       const mine: ClaimedContact[] = [];
       for (;;) {
@@ -116,23 +160,52 @@ describe('ContactsRepository (PostgreSQL)', () => {
 
   it('lockAttempt / markInProgress / recordOutcome / giveBack / cancelReleased follow one attempt', async () => {
     await seed('b-attempt', [{}, {}]);
-    const [c1, c2] = (await db.tx((client) => contacts.claimReleasable(client, 'b-attempt', 2, ['UTC'], now))).sort((x, y) => x.contact_id.localeCompare(y.contact_id));
+    const [c1, c2] = (await db.tx((client) => contacts.claimReleasable(client, 'b-attempt', 2, ['UTC'], now))).sort(
+      (x, y) => x.contact_id.localeCompare(y.contact_id),
+    );
     // A result for another attempt number, or a status not listed, finds nothing.
     expect(await db.tx((client) => contacts.lockAttempt(client, c1.contact_id, 2, ['dialing']))).toBeUndefined();
     expect(await db.tx((client) => contacts.lockAttempt(client, c1.contact_id, 1, ['in_progress']))).toBeUndefined();
 
     const started = await db.tx((client) => contacts.markInProgress(client, c1.contact_id, 1, now));
-    expect(started).toMatchObject({ contact_id: c1.contact_id, status: 'in_progress', version: c1.version + 1, attempts: 1 });
+    expect(started).toMatchObject({
+      contact_id: c1.contact_id,
+      status: 'in_progress',
+      version: c1.version + 1,
+      attempts: 1,
+    });
     expect(await db.tx((client) => contacts.markInProgress(client, c1.contact_id, 1, now))).toBeUndefined(); // repeated
 
     const locked = await db.tx((client) => contacts.lockAttempt(client, c1.contact_id, 1, ['dialing', 'in_progress']));
     expect(locked).toMatchObject({ status: 'in_progress', zone_key: 'UTC' });
     const retryAt = new Date(now.getTime() + 30_000);
-    await db.tx((client) => contacts.recordOutcome(client, { ...locked!, status: 'queued', version: locked!.version + 1, last_outcome: 'busy', next_retry_at: retryAt }, now));
-    const after = (await db.query(`SELECT status, version, last_outcome, next_retry_at FROM ${db.schema}.contacts WHERE contact_id = $1`, [c1.contact_id]))[0];
-    expect(after).toEqual({ status: 'queued', version: locked!.version + 1, last_outcome: 'busy', next_retry_at: retryAt });
+    await db.tx((client) =>
+      contacts.recordOutcome(
+        client,
+        { ...locked!, status: 'queued', version: locked!.version + 1, last_outcome: 'busy', next_retry_at: retryAt },
+        now,
+      ),
+    );
+    const after = (
+      await db.query(
+        `SELECT status, version, last_outcome, next_retry_at FROM ${db.schema}.contacts WHERE contact_id = $1`,
+        [c1.contact_id],
+      )
+    )[0];
+    expect(after).toEqual({
+      status: 'queued',
+      version: locked!.version + 1,
+      last_outcome: 'busy',
+      next_retry_at: retryAt,
+    });
 
-    await db.tx((client) => contacts.giveBack(client, { ...c2, status: 'pending', attempts: 0, version: c2.version + 1, next_retry_at: null }, now));
+    await db.tx((client) =>
+      contacts.giveBack(
+        client,
+        { ...c2, status: 'pending', attempts: 0, version: c2.version + 1, next_retry_at: null },
+        now,
+      ),
+    );
     expect(await statusOf(c2.contact_id)).toEqual({ status: 'pending', attempts: 0, version: c2.version + 1 });
     await db.tx((client) => contacts.cancelReleased(client, c2.contact_id, c2.version + 2, now));
     expect(await statusOf(c2.contact_id)).toEqual({ status: 'cancelled', attempts: 0, version: c2.version + 2 });
@@ -141,11 +214,20 @@ describe('ContactsRepository (PostgreSQL)', () => {
   it('finalizeWaiting ends only waiting contacts, up to the limit, optionally only in some zones', async () => {
     await seed('b-final', [{}, {}, {}, {}, {}], ['UTC', 'UTC', 'Asia/Tokyo', 'UTC', 'UTC']);
     await db.tx((client) => contacts.claimReleasable(client, 'b-final', 1, ['UTC'], now)); // c1 is being dialed
-    const tokyo = await db.tx((client) => contacts.finalizeWaiting(client, 'b-final', 'expired', 'never open', now, { limit: 10, zoneKeys: ['Asia/Tokyo'] }));
+    const tokyo = await db.tx((client) =>
+      contacts.finalizeWaiting(client, 'b-final', 'expired', 'never open', now, {
+        limit: 10,
+        zoneKeys: ['Asia/Tokyo'],
+      }),
+    );
     expect(tokyo.map((c) => [c.contact_id, c.status])).toEqual([['b-final-c3', 'expired']]);
-    const chunk = await db.tx((client) => contacts.finalizeWaiting(client, 'b-final', 'cancelled', 'batch cancelled', now, { limit: 2 }));
+    const chunk = await db.tx((client) =>
+      contacts.finalizeWaiting(client, 'b-final', 'cancelled', 'batch cancelled', now, { limit: 2 }),
+    );
     expect(chunk).toHaveLength(2);
-    const rest = await db.tx((client) => contacts.finalizeWaiting(client, 'b-final', 'cancelled', 'batch cancelled', now, { limit: 10 }));
+    const rest = await db.tx((client) =>
+      contacts.finalizeWaiting(client, 'b-final', 'cancelled', 'batch cancelled', now, { limit: 10 }),
+    );
     expect(rest).toHaveLength(1);
     const rows = await db.query<{ contact_id: string; status: string; final_reason: string | null }>(
       `SELECT contact_id, status, final_reason FROM ${db.schema}.contacts WHERE batch_id = 'b-final' ORDER BY row`,
@@ -171,8 +253,15 @@ describe('ContactsRepository (PostgreSQL)', () => {
   it('lostReleases: released contacts older than their batch call timeout plus the grace', async () => {
     await seed('b-lost', [{}, {}]);
     await db.tx((client) => contacts.claimReleasable(client, 'b-lost', 2, ['UTC'], now));
-    const timeout = (await db.query<{ t: number }>(`SELECT (settings->>'timeout_per_call_seconds')::int AS t FROM ${db.schema}.batches WHERE batch_id = 'b-lost'`))[0].t;
-    await db.query(`UPDATE ${db.schema}.contacts SET released_at = $2 WHERE contact_id = $1`, ['b-lost-c1', new Date(now.getTime() - (timeout + 61) * 1000)]);
+    const timeout = (
+      await db.query<{ t: number }>(
+        `SELECT (settings->>'timeout_per_call_seconds')::int AS t FROM ${db.schema}.batches WHERE batch_id = 'b-lost'`,
+      )
+    )[0].t;
+    await db.query(`UPDATE ${db.schema}.contacts SET released_at = $2 WHERE contact_id = $1`, [
+      'b-lost-c1',
+      new Date(now.getTime() - (timeout + 61) * 1000),
+    ]);
     const lost = (await contacts.lostReleases(now, 60, 10, 100)).filter((l) => l.batch_id === 'b-lost');
     expect(lost).toEqual([{ batch_id: 'b-lost', contact_id: 'b-lost-c1', attempts: 1 }]);
   });

@@ -33,7 +33,10 @@ describe('OrgSettingsRepository (PostgreSQL)', () => {
 
   it('an org not heard of yet has the defaults', async () => {
     const limits = await orgs.limits(['org-unknown']);
-    expect(limits.get('org-unknown')).toEqual({ max_concurrent_calls: ORG_LIMIT_DEFAULTS.max_concurrent_calls, compliance_guard: ORG_LIMIT_DEFAULTS.compliance_guard });
+    expect(limits.get('org-unknown')).toEqual({
+      max_concurrent_calls: ORG_LIMIT_DEFAULTS.max_concurrent_calls,
+      compliance_guard: ORG_LIMIT_DEFAULTS.compliance_guard,
+    });
     expect(await orgs.complianceGuard('org-unknown')).toBe(ORG_LIMIT_DEFAULTS.compliance_guard);
     expect(await db.tx((client) => orgs.circuitBreaker('org-unknown', client))).toEqual(CIRCUIT_BREAKER_DEFAULTS);
   });
@@ -44,13 +47,19 @@ describe('OrgSettingsRepository (PostgreSQL)', () => {
     await orgs.apply(settings(2, { max_concurrent_calls: 999 }));
     expect((await orgs.limits(['org-a'])).get('org-a')).toEqual({ max_concurrent_calls: 20, compliance_guard: true });
     await orgs.apply(settings(3));
-    expect((await orgs.limits(['org-a', 'org-unknown'])).get('org-a')).toEqual({ max_concurrent_calls: 30, compliance_guard: false });
+    expect((await orgs.limits(['org-a', 'org-unknown'])).get('org-a')).toEqual({
+      max_concurrent_calls: 30,
+      compliance_guard: false,
+    });
     expect(await orgs.complianceGuard('org-a')).toBe(false);
   });
 
   it('a partial circuit-breaker rule is completed with the defaults, inside the caller transaction', async () => {
     await orgs.apply(settings(4, { circuit_breaker: { ...CIRCUIT_BREAKER_DEFAULTS, min_attempts: 3 } }));
     await db.query(`UPDATE ${db.schema}.orgs SET circuit_breaker = '{"min_attempts": 7}' WHERE org_id = 'org-a'`);
-    expect(await db.tx((client) => orgs.circuitBreaker('org-a', client))).toEqual({ ...CIRCUIT_BREAKER_DEFAULTS, min_attempts: 7 });
+    expect(await db.tx((client) => orgs.circuitBreaker('org-a', client))).toEqual({
+      ...CIRCUIT_BREAKER_DEFAULTS,
+      min_attempts: 7,
+    });
   });
 });

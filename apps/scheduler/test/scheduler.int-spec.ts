@@ -1,6 +1,17 @@
-import { JetStreamManager,jetstreamManager } from '@nats-io/jetstream';
+import { JetStreamManager, jetstreamManager } from '@nats-io/jetstream';
 import { connect, NatsConnection } from '@nats-io/transport-node';
-import { BatchActionResult, CallFinishedEvent, DialRequest, EventPayload, EventSubject, OrgSettingsChangedEvent, parsePayload, prefixedStreamName, prefixedSubject, Subjects } from '@outdial/contracts';
+import {
+  BatchActionResult,
+  CallFinishedEvent,
+  DialRequest,
+  EventPayload,
+  EventSubject,
+  OrgSettingsChangedEvent,
+  parsePayload,
+  prefixedStreamName,
+  prefixedSubject,
+  Subjects,
+} from '@outdial/contracts';
 import { RunningService, startService } from '@outdial/service-runtime';
 
 import { createIsolatedEnv, IsolatedEnv } from '../../../test/support/isolated-env';
@@ -22,13 +33,26 @@ describe('scheduler against the real PostgreSQL and NATS', () => {
 
   beforeAll(async () => {
     env = await createIsolatedEnv('scheduler');
-    scheduler = await startService(schedulerService, { env: { ...process.env, ...env.serviceEnv(), SCHEDULER_TICK_MS: '50' } });
+    scheduler = await startService(schedulerService, {
+      env: { ...process.env, ...env.serviceEnv(), SCHEDULER_TICK_MS: '50' },
+    });
     nc = await connect({ servers: env.natsUrl });
     jsm = await jetstreamManager(nc);
     // The tests are about the batch's own limit (concurrency 1), not the org's (defaults: 5 calls).
-    const limits: OrgSettingsChangedEvent = { event_id: 'org-1-limits', org_id: 'org-1', max_concurrent_calls: 100, calls_per_second: 100, compliance_guard: true, version: 1, at: new Date().toISOString() };
+    const limits: OrgSettingsChangedEvent = {
+      event_id: 'org-1-limits',
+      org_id: 'org-1',
+      max_concurrent_calls: 100,
+      calls_per_second: 100,
+      compliance_guard: true,
+      version: 1,
+      at: new Date().toISOString(),
+    };
     await publish(Subjects.orgSettingsChanged, limits);
-    await waitFor(async () => (await query(`SELECT 1 FROM scheduler.orgs WHERE org_id = 'org-1'`)).length > 0, 'org settings applied');
+    await waitFor(
+      async () => (await query(`SELECT 1 FROM scheduler.orgs WHERE org_id = 'org-1'`)).length > 0,
+      'org settings applied',
+    );
   });
 
   afterAll(async () => {
@@ -89,18 +113,37 @@ describe('scheduler against the real PostgreSQL and NATS', () => {
   }
 
   async function batchAction(batchId: string, action: 'pause' | 'resume' | 'cancel'): Promise<BatchActionResult> {
-    return scheduler.runtime.rpc.request(Subjects.schedulerBatchAction, { org_id: 'org-1', batch_id: batchId, action, actor: 'test' });
+    return scheduler.runtime.rpc.request(Subjects.schedulerBatchAction, {
+      org_id: 'org-1',
+      batch_id: batchId,
+      action,
+      actor: 'test',
+    });
   }
 
-  const contactRow = async (contactId: string) => (await query<{ status: string; attempts: number; last_outcome: string | null }>(`SELECT status, attempts, last_outcome FROM scheduler.contacts WHERE contact_id = $1`, [contactId]))[0];
+  const contactRow = async (contactId: string) =>
+    (
+      await query<{ status: string; attempts: number; last_outcome: string | null }>(
+        `SELECT status, attempts, last_outcome FROM scheduler.contacts WHERE contact_id = $1`,
+        [contactId],
+      )
+    )[0];
   const batchRow = async (batchId: string) =>
-    (await query<{ status: string; inflight: number; final_count: number; completed_at: Date | null }>(`SELECT status, inflight, final_count, completed_at FROM scheduler.batches WHERE batch_id = $1`, [batchId]))[0];
+    (
+      await query<{ status: string; inflight: number; final_count: number; completed_at: Date | null }>(
+        `SELECT status, inflight, final_count, completed_at FROM scheduler.batches WHERE batch_id = $1`,
+        [batchId],
+      )
+    )[0];
 
   // ---- tests --------------------------------------------------------------------------------
 
   it('a batch and its contacts chunk become dial requests, within the batch concurrency, highest priority first', async () => {
     await publish(Subjects.batchIngested, batchIngested('b-flow', 3, {}, { concurrency: 2 }));
-    await publish(Subjects.contactsChunk, contactsChunk('b-flow', [contact('b-flow', 1), contact('b-flow', 2, { priority: 9 }), contact('b-flow', 3)]));
+    await publish(
+      Subjects.contactsChunk,
+      contactsChunk('b-flow', [contact('b-flow', 1), contact('b-flow', 2, { priority: 9 }), contact('b-flow', 3)]),
+    );
     await waitFor(async () => (await dialRequests('b-flow')).length === 2, 'two dial requests');
     await sleep(300); // a few more passes: still two (concurrency 2)
     const requests = await dialRequests('b-flow');
@@ -138,13 +181,23 @@ describe('scheduler against the real PostgreSQL and NATS', () => {
 
   it('a paused batch releases nothing more, even as slots free up; resume releases again', async () => {
     await publish(Subjects.batchIngested, batchIngested('b-pause', 3, {}, { concurrency: 1 }));
-    await publish(Subjects.contactsChunk, contactsChunk('b-pause', [contact('b-pause', 1), contact('b-pause', 2), contact('b-pause', 3)]));
+    await publish(
+      Subjects.contactsChunk,
+      contactsChunk('b-pause', [contact('b-pause', 1), contact('b-pause', 2), contact('b-pause', 3)]),
+    );
     await waitFor(async () => (await dialRequests('b-pause')).length === 1, 'first dial request');
 
-    expect(await batchAction('b-pause', 'pause')).toMatchObject({ batch_id: 'b-pause', status: 'paused', previous_status: 'running' });
+    expect(await batchAction('b-pause', 'pause')).toMatchObject({
+      batch_id: 'b-pause',
+      status: 'paused',
+      previous_status: 'running',
+    });
     const [first] = await dialRequests('b-pause');
     await publish(Subjects.callFinished, finished(first, 'completed'));
-    await waitFor(async () => (await contactRow(first.contact_id)).status === 'completed', 'outcome recorded while paused');
+    await waitFor(
+      async () => (await contactRow(first.contact_id)).status === 'completed',
+      'outcome recorded while paused',
+    );
     await sleep(500); // ten passes at SCHEDULER_TICK_MS 50
     expect(await dialRequests('b-pause')).toHaveLength(1);
     expect(await batchRow('b-pause')).toMatchObject({ status: 'paused', inflight: 0 });
@@ -154,14 +207,21 @@ describe('scheduler against the real PostgreSQL and NATS', () => {
   });
 
   it('a busy result is retried with the next attempt number after the policy delay', async () => {
-    await publish(Subjects.batchIngested, batchIngested('b-retry', 1, {}, { max_attempts: 2, retry_policy: { retry_on: ['busy'], delays_seconds: [1] } }));
+    await publish(
+      Subjects.batchIngested,
+      batchIngested('b-retry', 1, {}, { max_attempts: 2, retry_policy: { retry_on: ['busy'], delays_seconds: [1] } }),
+    );
     await publish(Subjects.contactsChunk, contactsChunk('b-retry', [contact('b-retry', 1)]));
     await waitFor(async () => (await dialRequests('b-retry')).length === 1, 'first attempt');
     const [first] = await dialRequests('b-retry');
     await publish(Subjects.callFinished, finished(first, 'busy'));
     await waitFor(async () => (await contactRow(first.contact_id)).status === 'queued', 'queued for a retry');
     await waitFor(async () => (await dialRequests('b-retry')).length === 2, 'second attempt');
-    expect((await dialRequests('b-retry'))[1]).toMatchObject({ contact_id: 'b-retry-c1', attempt: 2, attempt_id: 'b-retry-c1:2' });
+    expect((await dialRequests('b-retry'))[1]).toMatchObject({
+      contact_id: 'b-retry-c1',
+      attempt: 2,
+      attempt_id: 'b-retry-c1:2',
+    });
   });
 
   it('a batch action on an unknown batch is not_found', async () => {

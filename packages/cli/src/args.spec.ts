@@ -1,13 +1,24 @@
 import { InvalidArgumentError } from 'commander';
 
-import { daysOption, intOption, jsonObjectOption, listOption, mappingOption, secondsListOption, setOption, settingsFromFlags, windowOption } from './args';
+import {
+  daysOption,
+  intOption,
+  jsonObjectOption,
+  listOption,
+  mappingOption,
+  secondsListOption,
+  setOption,
+  settingsFromFlags,
+  windowOption,
+} from './args';
 
 describe('option parsers', () => {
   it('reads calling windows as local hours and refuses the rest', () => {
     expect(windowOption('9-18')).toEqual({ start_hour: 9, end_hour: 18 });
     expect(windowOption('09:00-21:00')).toEqual({ start_hour: 9, end_hour: 21 });
     expect(windowOption(' 0 - 24 ')).toEqual({ start_hour: 0, end_hour: 24 });
-    for (const bad of ['18-9', '9', '9-25', '9:30-18', 'nine-five', '9-9']) expect(() => windowOption(bad)).toThrow(InvalidArgumentError);
+    for (const bad of ['18-9', '9', '9-25', '9:30-18', 'nine-five', '9-9'])
+      expect(() => windowOption(bad)).toThrow(InvalidArgumentError);
   });
 
   it('reads days as lists and ranges, wrapping over the week end, in week order without repeats', () => {
@@ -20,7 +31,11 @@ describe('option parsers', () => {
 
   it('accumulates column mappings from repeated and comma-separated --map', () => {
     const once = mappingOption('phone=Mobile');
-    expect(mappingOption('name=Full name,email=Mail', once)).toEqual({ phone: 'Mobile', name: 'Full name', email: 'Mail' });
+    expect(mappingOption('name=Full name,email=Mail', once)).toEqual({
+      phone: 'Mobile',
+      name: 'Full name',
+      email: 'Mail',
+    });
     for (const bad of ['phone', '=Mobile', 'phone=']) expect(() => mappingOption(bad)).toThrow(InvalidArgumentError);
   });
 

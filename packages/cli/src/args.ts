@@ -28,7 +28,10 @@ export function listOption(allowed?: readonly string[]): (value: string) => stri
     if (items.length === 0) throw new InvalidArgumentError('must list at least one value, comma-separated');
     if (allowed) {
       const unknown = items.filter((i) => !allowed.includes(i));
-      if (unknown.length > 0) throw new InvalidArgumentError(`unknown value${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (allowed: ${allowed.join(', ')})`);
+      if (unknown.length > 0)
+        throw new InvalidArgumentError(
+          `unknown value${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (allowed: ${allowed.join(', ')})`,
+        );
     }
     return items;
   };
@@ -52,7 +55,8 @@ export function windowOption(value: string): { start_hour: number; end_hour: num
   if (!match) throw new InvalidArgumentError('must be hours like 9-18 or 09:00-18:00');
   const start = Number(match[1]);
   const end = Number(match[2]);
-  if (start > 23 || end < 1 || end > 24 || start >= end) throw new InvalidArgumentError('start must be before end, within 0-24');
+  if (start > 23 || end < 1 || end > 24 || start >= end)
+    throw new InvalidArgumentError('start must be before end, within 0-24');
   return { start_hour: start, end_hour: end };
 }
 
@@ -67,7 +71,8 @@ export function daysOption(value: string): Weekday[] {
     if (extra !== undefined) throw new InvalidArgumentError(`"${part}" is not a day or a range of days`);
     const a = WEEKDAYS.indexOf(from as Weekday);
     const b = to === undefined ? a : WEEKDAYS.indexOf(to as Weekday);
-    if (a < 0 || b < 0) throw new InvalidArgumentError(`"${part}" is not a day (mon, tue, wed, thu, fri, sat, sun) or a range of them`);
+    if (a < 0 || b < 0)
+      throw new InvalidArgumentError(`"${part}" is not a day (mon, tue, wed, thu, fri, sat, sun) or a range of them`);
     for (let i = a; ; i = (i + 1) % 7) {
       days.add(WEEKDAYS[i]);
       if (i === b) break;
@@ -84,7 +89,8 @@ export function mappingOption(value: string, previous: Record<string, string> = 
   const result = { ...previous };
   for (const pair of listOption()(value)) {
     const eq = pair.indexOf('=');
-    if (eq <= 0 || eq === pair.length - 1) throw new InvalidArgumentError(`"${pair}" must be field=Column, e.g. phone=Mobile`);
+    if (eq <= 0 || eq === pair.length - 1)
+      throw new InvalidArgumentError(`"${pair}" must be field=Column, e.g. phone=Mobile`);
     result[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
   }
   return result;
@@ -116,7 +122,8 @@ export function jsonObjectOption(value: string): Record<string, unknown> {
   } catch {
     throw new InvalidArgumentError('must be a JSON object');
   }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new InvalidArgumentError('must be a JSON object');
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new InvalidArgumentError('must be a JSON object');
   return parsed as Record<string, unknown>;
 }
 
@@ -185,7 +192,11 @@ export function settingsFromFlags(flags: SettingsFlags): Record<string, unknown>
     timeout_per_call_seconds: flags.timeoutPerCall,
     bypass_call_guardrails: flags.bypassCallGuardrails,
   };
-  const retry = compact({ retry_on: flags.retryOn, delays_seconds: flags.retryDelays, retry_on_voicemail: flags.retryOnVoicemail });
+  const retry = compact({
+    retry_on: flags.retryOn,
+    delays_seconds: flags.retryDelays,
+    retry_on_voicemail: flags.retryOnVoicemail,
+  });
   if (retry) settings.retry_policy = retry;
   const timing = compact({
     start_hour: flags.window?.start_hour,

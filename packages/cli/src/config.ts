@@ -41,7 +41,11 @@ async function readConfig(path: string): Promise<ConfigFile> {
 }
 
 /** Saves `profile` under `name` (other profiles kept), atomically, mode 0600. Returns the path. */
-export async function saveProfile(name: string, profile: Profile, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+export async function saveProfile(
+  name: string,
+  profile: Profile,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string> {
   const path = configPath(env);
   const config = await readConfig(path);
   config.profiles[name] = profile;
@@ -70,14 +74,30 @@ export async function removeProfile(name: string, env: NodeJS.ProcessEnv = proce
  * (each may be set alone and take the rest from the profile), then the profile named by
  * `OUTDIAL_PROFILE` or `default`. Throws `CliError` (`not_configured`, exit 4) when no URL or token.
  */
-export async function resolveProfile(explicitProfile: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<Profile & { source: string }> {
+export async function resolveProfile(
+  explicitProfile: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Profile & { source: string }> {
   const name = explicitProfile ?? env.OUTDIAL_PROFILE ?? 'default';
   const saved = (await readConfig(configPath(env))).profiles[name];
-  if (explicitProfile && !saved) throw new CliError('not_configured', `no profile "${name}" in ${configPath(env)}; run: outdial login --profile ${name} --url URL --token TOKEN`, ExitCode.notConfigured);
+  if (explicitProfile && !saved)
+    throw new CliError(
+      'not_configured',
+      `no profile "${name}" in ${configPath(env)}; run: outdial login --profile ${name} --url URL --token TOKEN`,
+      ExitCode.notConfigured,
+    );
   const url = explicitProfile ? saved?.url : (env.OUTDIAL_URL ?? saved?.url);
   const token = explicitProfile ? saved?.token : (env.OUTDIAL_TOKEN ?? saved?.token);
   if (!url || !token) {
-    throw new CliError('not_configured', 'no API URL or token: run `outdial login --url URL --token TOKEN` or set OUTDIAL_URL and OUTDIAL_TOKEN', ExitCode.notConfigured);
+    throw new CliError(
+      'not_configured',
+      'no API URL or token: run `outdial login --url URL --token TOKEN` or set OUTDIAL_URL and OUTDIAL_TOKEN',
+      ExitCode.notConfigured,
+    );
   }
-  return { url, token, source: explicitProfile || !(env.OUTDIAL_URL || env.OUTDIAL_TOKEN) ? `profile ${name}` : 'environment' };
+  return {
+    url,
+    token,
+    source: explicitProfile || !(env.OUTDIAL_URL || env.OUTDIAL_TOKEN) ? `profile ${name}` : 'environment',
+  };
 }

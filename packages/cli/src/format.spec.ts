@@ -1,4 +1,14 @@
-import { formatBytes, formatDuration, formatError, formatFinalSummary, formatPercent, formatProgressLine, formatRecord, formatTable, formatValidation } from './format';
+import {
+  formatBytes,
+  formatDuration,
+  formatError,
+  formatFinalSummary,
+  formatPercent,
+  formatProgressLine,
+  formatRecord,
+  formatTable,
+  formatValidation,
+} from './format';
 
 describe('formatting for people', () => {
   it('formats bytes in SI units and durations', () => {
@@ -14,9 +24,15 @@ describe('formatting for people', () => {
   });
 
   it('pads table columns to the widest cell, with - for empty cells and no trailing spaces', () => {
-    expect(formatTable(['id', 'status', 'note'], [['b1', 'running', null], ['batch_2', 'completed', 'a\nb']])).toBe(
-      ['id       status     note', 'b1       running    -', 'batch_2  completed  a b'].join('\n'),
-    );
+    expect(
+      formatTable(
+        ['id', 'status', 'note'],
+        [
+          ['b1', 'running', null],
+          ['batch_2', 'completed', 'a\nb'],
+        ],
+      ),
+    ).toBe(['id       status     note', 'b1       running    -', 'batch_2  completed  a b'].join('\n'));
   });
 
   it('summarises a validation report with the first issues and how many more there are', () => {
@@ -45,15 +61,30 @@ describe('formatting for people', () => {
         '  … and 1 more (GET /api/batch-calls/{id}/issues.csv has them all)',
       ].join('\n'),
     );
-    expect(formatValidation({ total_rows: 1, valid_rows: 1 })).toBe('rows: 1 total, 1 valid, 0 invalid, 0 duplicate, 0 empty, 0 suppressed');
+    expect(formatValidation({ total_rows: 1, valid_rows: 1 })).toBe(
+      'rows: 1 total, 1 valid, 0 invalid, 0 duplicate, 0 empty, 0 suppressed',
+    );
   });
 
   it('prints progress lines and the final summary from the batch status (SPEC §8)', () => {
-    const batch = { batch_id: 'batch_1', status: 'completed', total_calls: 3, completed: 2, failed: 1, in_progress: 0, pending: 0, progress_percent: 100, success_rate: 0.6667, cost_so_far: 0.5 };
-    expect(formatProgressLine({ ...batch, status: 'running', progress_percent: 66.7 }, new Date('2026-11-29T10:11:12Z'))).toBe(
-      '10:11:12 running 66% (completed 2 · failed 1 · in progress 0 · pending 0)',
+    const batch = {
+      batch_id: 'batch_1',
+      status: 'completed',
+      total_calls: 3,
+      completed: 2,
+      failed: 1,
+      in_progress: 0,
+      pending: 0,
+      progress_percent: 100,
+      success_rate: 0.6667,
+      cost_so_far: 0.5,
+    };
+    expect(
+      formatProgressLine({ ...batch, status: 'running', progress_percent: 66.7 }, new Date('2026-11-29T10:11:12Z')),
+    ).toBe('10:11:12 running 66% (completed 2 · failed 1 · in progress 0 · pending 0)');
+    expect(formatFinalSummary(batch)).toBe(
+      'batch_1 completed: 3 contacts · completed 2 · failed 1 · in progress 0 · pending 0 · success rate 66.7% · cost 0.50',
     );
-    expect(formatFinalSummary(batch)).toBe('batch_1 completed: 3 contacts · completed 2 · failed 1 · in progress 0 · pending 0 · success rate 66.7% · cost 0.50');
     expect(formatPercent(66.7)).toBe('66.7%');
   });
 
@@ -62,7 +93,11 @@ describe('formatting for people', () => {
   });
 
   it('prints an error as one line with the API code, message and field problems', () => {
-    expect(formatError('unauthorized', 'invalid or revoked token')).toBe('error: unauthorized: invalid or revoked token');
-    expect(formatError('validation_failed', 'bad\nrequest', [{ field: 'concurrency', problems: ['max 50'] }])).toBe('error: validation_failed: bad request [concurrency (max 50)]');
+    expect(formatError('unauthorized', 'invalid or revoked token')).toBe(
+      'error: unauthorized: invalid or revoked token',
+    );
+    expect(formatError('validation_failed', 'bad\nrequest', [{ field: 'concurrency', problems: ['max 50'] }])).toBe(
+      'error: validation_failed: bad request [concurrency (max 50)]',
+    );
   });
 });

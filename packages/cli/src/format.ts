@@ -30,7 +30,14 @@ export function formatDuration(seconds: number | null | undefined): string {
 export function formatTable(headers: string[], rows: unknown[][]): string {
   const cells = [headers, ...rows.map((row) => row.map(cellText))];
   const widths = headers.map((_, i) => Math.max(...cells.map((row) => (row[i] ?? '').length)));
-  return cells.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ').trimEnd()).join('\n');
+  return cells
+    .map((row) =>
+      row
+        .map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i])))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 function cellText(value: unknown): string {
@@ -69,7 +76,9 @@ export function formatValidation(report: ValidationLike, maxIssues = 5): string 
         .map((l) => `  ${l}`)
         .join('\n'),
     );
-    const more = Math.max(issues.length, (report.invalid_rows ?? 0) + (report.duplicate_rows ?? 0)) - Math.min(issues.length, maxIssues);
+    const more =
+      Math.max(issues.length, (report.invalid_rows ?? 0) + (report.duplicate_rows ?? 0)) -
+      Math.min(issues.length, maxIssues);
     if (more > 0) lines.push(`  … and ${more} more (GET /api/batch-calls/{id}/issues.csv has them all)`);
   }
   return lines.join('\n');
@@ -125,8 +134,14 @@ export function formatRecord(record: Record<string, unknown>): string {
 /** One line for an error: `error: <code>: <message>` (details of validation errors appended). */
 export function formatError(code: string, message: string, details?: unknown): string {
   let line = `error: ${code}: ${message}`.replace(/[\r\n]+/g, ' ');
-  if (Array.isArray(details) && details.length > 0 && details.every((d) => d && typeof d === 'object' && 'field' in d)) {
-    const fields = (details as { field: string; problems?: string[] }[]).map((d) => `${d.field} (${(d.problems ?? []).join('; ')})`);
+  if (
+    Array.isArray(details) &&
+    details.length > 0 &&
+    details.every((d) => d && typeof d === 'object' && 'field' in d)
+  ) {
+    const fields = (details as { field: string; problems?: string[] }[]).map(
+      (d) => `${d.field} (${(d.problems ?? []).join('; ')})`,
+    );
     line += ` [${fields.join(', ')}]`;
   }
   return line;

@@ -18,13 +18,32 @@ describe('outdial argument parsing', () => {
   it('lists the batch commands at the top level and under batches, and suppression', async () => {
     const top = await cli('--help');
     expect(top.code).toBe(0);
-    for (const command of ['login', 'batches', 'create', 'validate', 'list', 'get', 'watch', 'contacts', 'pause', 'resume', 'cancel', 'delete', 'reschedule', 'redial', 'export', 'report', 'suppression']) {
+    for (const command of [
+      'login',
+      'batches',
+      'create',
+      'validate',
+      'list',
+      'get',
+      'watch',
+      'contacts',
+      'pause',
+      'resume',
+      'cancel',
+      'delete',
+      'reschedule',
+      'redial',
+      'export',
+      'report',
+      'suppression',
+    ]) {
       expect(top.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
     }
     const batches = await cli('batches', '--help');
     expect(batches.stdout).toMatch(/^ {2}create \[options\] <file>/m);
     const create = await cli('create', '--help');
-    for (const flag of ['--agent', '--window', '--days', '--map', '--retry-on', '--schedule', '--watch', '--json']) expect(create.stdout).toContain(flag);
+    for (const flag of ['--agent', '--window', '--days', '--map', '--retry-on', '--schedule', '--watch', '--json'])
+      expect(create.stdout).toContain(flag);
   });
 
   it('exits 2 with the reason on bad usage, before any request', async () => {

@@ -1,6 +1,6 @@
 import { createWriteStream } from 'node:fs';
 
-import { BatchStatus, FINAL_BATCH_STATUSES,Outdial, OutdialApiError } from '@outdial/client';
+import { BatchStatus, FINAL_BATCH_STATUSES, Outdial, OutdialApiError } from '@outdial/client';
 import { Command, Option } from 'commander';
 
 import {
@@ -17,14 +17,64 @@ import {
 } from './args';
 import { removeProfile, resolveProfile, saveProfile } from './config';
 import { CliError, ExitCode, exitCodeForFinalStatus } from './exit-codes';
-import { formatDuration, formatFinalSummary, formatProgressLine, formatRecord, formatTable, formatValidation } from './format';
+import {
+  formatDuration,
+  formatFinalSummary,
+  formatProgressLine,
+  formatRecord,
+  formatTable,
+  formatValidation,
+} from './format';
 import { Io, Terminal } from './terminal';
 
 /** Final contact statuses (SPEC §5) a redial may pick. */
-const FINAL_CONTACT_STATUSES = ['completed', 'voicemail', 'failed', 'invalid_number', 'blocked', 'carrier_error', 'agent_error', 'suppressed', 'cancelled', 'expired', 'opted_out', 'busy', 'no_answer', 'timeout'] as const;
-const CONTACT_STATUSES = ['pending', 'queued', 'dialing', 'in_progress', 'completed', 'voicemail', 'failed', 'invalid_number', 'blocked', 'carrier_error', 'agent_error', 'suppressed', 'cancelled', 'expired', 'opted_out'] as const;
+const FINAL_CONTACT_STATUSES = [
+  'completed',
+  'voicemail',
+  'failed',
+  'invalid_number',
+  'blocked',
+  'carrier_error',
+  'agent_error',
+  'suppressed',
+  'cancelled',
+  'expired',
+  'opted_out',
+  'busy',
+  'no_answer',
+  'timeout',
+] as const;
+const CONTACT_STATUSES = [
+  'pending',
+  'queued',
+  'dialing',
+  'in_progress',
+  'completed',
+  'voicemail',
+  'failed',
+  'invalid_number',
+  'blocked',
+  'carrier_error',
+  'agent_error',
+  'suppressed',
+  'cancelled',
+  'expired',
+  'opted_out',
+] as const;
 const BATCH_STATUSES = ['pending', 'scheduled', 'running', 'paused', 'completed', 'failed', 'cancelled'] as const;
-const OUTCOMES = ['busy', 'no_answer', 'timeout', 'voicemail', 'failed', 'completed', 'invalid_number', 'blocked', 'carrier_error', 'agent_error', 'opted_out'] as const;
+const OUTCOMES = [
+  'busy',
+  'no_answer',
+  'timeout',
+  'voicemail',
+  'failed',
+  'completed',
+  'invalid_number',
+  'blocked',
+  'carrier_error',
+  'agent_error',
+  'opted_out',
+] as const;
 
 interface GlobalFlags {
   json?: boolean;
@@ -101,12 +151,15 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
         if (opts.verify) {
           const client = new Outdial({ baseUrl: base, token: opts.token, userAgent: 'outdial-cli/0.1' });
           const answer = await client.api.GET('/api/org');
-          if (!answer.response.ok) throw OutdialApiError.fromResponse(answer.response.status, answer.error, answer.response.headers);
+          if (!answer.response.ok)
+            throw OutdialApiError.fromResponse(answer.response.status, answer.error, answer.response.headers);
           org = answer.data as Record<string, unknown>;
         }
         const path = await saveProfile(name, { url: base, token: opts.token }, io.env);
         ctx.out.record({ type: 'login', profile: name, url: base, org_id: org?.org_id ?? org?.id, config: path });
-        ctx.out.line(`Saved profile "${name}" (${base}${org ? `, org ${String(org.org_id ?? org.id ?? '?')}` : ''}) in ${path}`);
+        ctx.out.line(
+          `Saved profile "${name}" (${base}${org ? `, org ${String(org.org_id ?? org.id ?? '?')}` : ''}) in ${path}`,
+        );
       }),
     );
 
@@ -129,19 +182,25 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   return program;
 }
 
-type Action = <A extends unknown[]>(handler: (ctx: Context, ...args: A) => Promise<void>) => (...args: unknown[]) => Promise<void>;
+type Action = <A extends unknown[]>(
+  handler: (ctx: Context, ...args: A) => Promise<void>,
+) => (...args: unknown[]) => Promise<void>;
 
 function settingsOptions(command: Command, forCreate: boolean): Command {
   if (forCreate) command.requiredOption('--agent <id>', 'voice agent id (agent_id)');
-  else command.option('--agent <id>', 'voice agent id (default: the original batch\'s)');
+  else command.option('--agent <id>', "voice agent id (default: the original batch's)");
   return command
     .option('--name <name>', 'batch name (default: the file name)')
     .option('--description <text>', 'description')
-    .option('--from <e164>', 'caller number (default: the org\'s first outbound number)')
+    .option('--from <e164>', "caller number (default: the org's first outbound number)")
     .option('--campaign <id>', 'campaign id')
     .option('--concurrency <n>', 'calls at once, 1-50 (default 5)', intOption(1, 50))
     .option('--max-attempts <n>', 'attempts per contact, 1-10 (default 3)', intOption(1, 10))
-    .option('--retry-on <outcomes>', `outcomes to retry, comma-separated (${OUTCOMES.join(', ')})`, listOption(OUTCOMES))
+    .option(
+      '--retry-on <outcomes>',
+      `outcomes to retry, comma-separated (${OUTCOMES.join(', ')})`,
+      listOption(OUTCOMES),
+    )
     .option('--retry-delays <seconds>', 'delays between attempts, e.g. 300,1800 (the last repeats)', secondsListOption)
     .option('--retry-on-voicemail', 'also retry voicemail')
     .option('--schedule <iso>', 'start time, ISO 8601 (without offset: read in --timezone)')
@@ -154,8 +213,17 @@ function settingsOptions(command: Command, forCreate: boolean): Command {
     .option('--delay-between-calls <seconds>', 'pause between two calls of the batch', intOption(0, 3600))
     .option('--callback-url <url>', 'batch webhooks go here')
     .option('--region <cc>', 'default region for numbers without +, e.g. US')
-    .addOption(new Option('--invalid-phones <mode>', 'invalid numbers: skip them, or keep them (they end invalid_number)').choices(['skip', 'use_as_is']))
-    .option('--map <field=Column>', 'column mapping, repeatable: --map phone=Mobile --map name="Full name"', mappingOption)
+    .addOption(
+      new Option(
+        '--invalid-phones <mode>',
+        'invalid numbers: skip them, or keep them (they end invalid_number)',
+      ).choices(['skip', 'use_as_is']),
+    )
+    .option(
+      '--map <field=Column>',
+      'column mapping, repeatable: --map phone=Mobile --map name="Full name"',
+      mappingOption,
+    )
     .option('--metadata <json>', 'JSON object stored with the batch', jsonObjectOption)
     .option('--priority <n>', 'batch priority (higher first)', intOption(-1_000_000, 1_000_000))
     .option('--timeout-per-call <seconds>', 'longest a call may take', intOption(1, 86_400))
@@ -168,7 +236,17 @@ function addBatchCommands(parent: Command, action: Action, shortcut: boolean): v
   const named = (name: string) => parent.command(name);
   const describe = (name: string, text: string) => (shortcut ? `${text} (= batches ${name})` : text);
 
-  settingsOptions(named('create').argument('<file>', 'CSV or JSON contact list').description(describe('create', 'create a batch from a contact list: upload, validation report, optionally watch it to the end')), true)
+  settingsOptions(
+    named('create')
+      .argument('<file>', 'CSV or JSON contact list')
+      .description(
+        describe(
+          'create',
+          'create a batch from a contact list: upload, validation report, optionally watch it to the end',
+        ),
+      ),
+    true,
+  )
     .option('-w, --watch', 'follow the batch until it is final; exit 0 when completed, 10 failed, 11 cancelled')
     .action(
       action(async (ctx, file: string, opts: SettingsFlags & { watch?: boolean; idempotencyKey?: string }) => {
@@ -191,7 +269,12 @@ function addBatchCommands(parent: Command, action: Action, shortcut: boolean): v
 
   named('validate')
     .argument('<file>', 'CSV or JSON contact list')
-    .description(describe('validate', 'validate a contact list without creating anything (dry run); exit 5 when no row can be called'))
+    .description(
+      describe(
+        'validate',
+        'validate a contact list without creating anything (dry run); exit 5 when no row can be called',
+      ),
+    )
     .requiredOption('--agent <id>', 'voice agent id the list is meant for (agent_id)')
     .option('--region <cc>', 'default region for numbers without +')
     .option('--map <field=Column>', 'column mapping, repeatable', mappingOption)
@@ -202,7 +285,9 @@ function addBatchCommands(parent: Command, action: Action, shortcut: boolean): v
         const bar = ctx.out.bytesBar(`Uploading ${file}`, undefined);
         let report;
         try {
-          report = await client.validate({ file, ...settingsFromFlags(opts) } as never, { onUploadProgress: (p) => bar.update(p.loaded, p.total) });
+          report = await client.validate({ file, ...settingsFromFlags(opts) } as never, {
+            onUploadProgress: (p) => bar.update(p.loaded, p.total),
+          });
         } finally {
           bar.stop();
         }
@@ -224,19 +309,38 @@ function addBatchCommands(parent: Command, action: Action, shortcut: boolean): v
       action(async (ctx, opts: { status?: string; search?: string; limit: number }) => {
         const client = await ctx.client();
         const rows: unknown[][] = [];
-        for await (const batch of client.batches({ status: opts.status, search: opts.search, page_size: 100 } as never)) {
+        for await (const batch of client.batches({
+          status: opts.status,
+          search: opts.search,
+          page_size: 100,
+        } as never)) {
           ctx.out.record(batch);
-          rows.push([batch.batch_id, batch.name, batch.status, `${Math.floor(batch.progress_percent ?? 0)}%`, batch.total_calls, batch.completed, batch.failed, (batch as Record<string, unknown>).created_at]);
+          rows.push([
+            batch.batch_id,
+            batch.name,
+            batch.status,
+            `${Math.floor(batch.progress_percent ?? 0)}%`,
+            batch.total_calls,
+            batch.completed,
+            batch.failed,
+            (batch as Record<string, unknown>).created_at,
+          ]);
           if (opts.limit > 0 && rows.length >= opts.limit) break;
         }
         if (rows.length === 0) ctx.out.note('no batches');
-        else ctx.out.line(formatTable(['batch_id', 'name', 'status', 'progress', 'contacts', 'completed', 'failed', 'created_at'], rows));
+        else
+          ctx.out.line(
+            formatTable(
+              ['batch_id', 'name', 'status', 'progress', 'contacts', 'completed', 'failed', 'created_at'],
+              rows,
+            ),
+          );
       }),
     );
 
   named('get')
     .argument('<id>', 'batch id')
-    .description(describe('get', 'show a batch\'s status and counts'))
+    .description(describe('get', "show a batch's status and counts"))
     .action(
       action(async (ctx, id: string) => {
         const batch = await (await ctx.client()).getBatch(id);
@@ -247,13 +351,19 @@ function addBatchCommands(parent: Command, action: Action, shortcut: boolean): v
 
   named('watch')
     .argument('<id>', 'batch id')
-    .description(describe('watch', 'follow a batch live until it is final; exit 0 when completed, 10 failed, 11 cancelled'))
+    .description(
+      describe('watch', 'follow a batch live until it is final; exit 0 when completed, 10 failed, 11 cancelled'),
+    )
     .action(action(async (ctx, id: string) => watchBatch(ctx, id)));
 
   named('contacts')
     .argument('<id>', 'batch id')
-    .description(describe('contacts', 'list a batch\'s contacts'))
-    .option('--status <statuses>', `only these statuses, comma-separated (${CONTACT_STATUSES.join(', ')})`, listOption(CONTACT_STATUSES))
+    .description(describe('contacts', "list a batch's contacts"))
+    .option(
+      '--status <statuses>',
+      `only these statuses, comma-separated (${CONTACT_STATUSES.join(', ')})`,
+      listOption(CONTACT_STATUSES),
+    )
     .option('--search <text>', 'phone or name contains')
     .option('--limit <n>', 'at most this many (default 100; 0 = all)', intOption(0, 10_000_000), 100)
     .action(
@@ -261,18 +371,42 @@ function addBatchCommands(parent: Command, action: Action, shortcut: boolean): v
         const client = await ctx.client();
         const rows: unknown[][] = [];
         let count = 0;
-        for await (const contact of client.contacts(id, { status: opts.status?.join(','), search: opts.search, page_size: 100 })) {
+        for await (const contact of client.contacts(id, {
+          status: opts.status?.join(','),
+          search: opts.search,
+          page_size: 100,
+        })) {
           ctx.out.record(contact);
-          rows.push([contact.row, contact.phone, contact.name, contact.status, contact.last_outcome, contact.attempts, contact.duration_seconds, contact.failure_reason]);
+          rows.push([
+            contact.row,
+            contact.phone,
+            contact.name,
+            contact.status,
+            contact.last_outcome,
+            contact.attempts,
+            contact.duration_seconds,
+            contact.failure_reason,
+          ]);
           if (opts.limit > 0 && ++count >= opts.limit) break;
         }
         if (rows.length === 0) ctx.out.note('no contacts');
-        else ctx.out.line(formatTable(['row', 'phone', 'name', 'status', 'last_outcome', 'attempts', 'duration_s', 'failure_reason'], rows));
+        else
+          ctx.out.line(
+            formatTable(
+              ['row', 'phone', 'name', 'status', 'last_outcome', 'attempts', 'duration_s', 'failure_reason'],
+              rows,
+            ),
+          );
       }),
     );
 
   for (const verb of ['pause', 'resume', 'cancel', 'delete'] as const) {
-    const text = { pause: 'pause a running batch', resume: 'resume a paused batch', cancel: 'cancel a batch (irreversible)', delete: 'delete a batch and its data' }[verb];
+    const text = {
+      pause: 'pause a running batch',
+      resume: 'resume a paused batch',
+      cancel: 'cancel a batch (irreversible)',
+      delete: 'delete a batch and its data',
+    }[verb];
     named(verb)
       .argument('<id>', 'batch id')
       .description(describe(verb, text))
@@ -281,7 +415,9 @@ function addBatchCommands(parent: Command, action: Action, shortcut: boolean): v
           const client = await ctx.client();
           const result = verb === 'delete' ? await client.deleteBatch(id) : await client[verb](id);
           ctx.out.record({ type: verb, ...result });
-          ctx.out.line(`${id}: ${result?.previous_status ? `${result.previous_status} → ` : ''}${result?.status ?? (verb === 'delete' ? 'deleted' : 'ok')}`);
+          ctx.out.line(
+            `${id}: ${result?.previous_status ? `${result.previous_status} → ` : ''}${result?.status ?? (verb === 'delete' ? 'deleted' : 'ok')}`,
+          );
         }),
       );
   }
@@ -293,7 +429,9 @@ function addBatchCommands(parent: Command, action: Action, shortcut: boolean): v
     .option('--timezone <iana>', 'zone of --at')
     .action(
       action(async (ctx, id: string, opts: { at: string; timezone?: string }) => {
-        const result = await (await ctx.client()).reschedule(id, { scheduled_start_time: opts.at, ...(opts.timezone ? { timezone: opts.timezone } : {}) });
+        const result = await (
+          await ctx.client()
+        ).reschedule(id, { scheduled_start_time: opts.at, ...(opts.timezone ? { timezone: opts.timezone } : {}) });
         ctx.out.record({ type: 'reschedule', ...result });
         ctx.out.line(`${id}: ${result.status}, starts ${result.scheduled_start_time}`);
       }),
@@ -303,18 +441,32 @@ function addBatchCommands(parent: Command, action: Action, shortcut: boolean): v
     named('redial')
       .argument('<id>', 'the original batch id')
       .description(describe('redial', 'a new batch with the contacts of a batch that ended in the given statuses'))
-      .requiredOption('--statuses <statuses>', 'final contact statuses or last outcomes to call again, e.g. busy,no_answer', listOption(FINAL_CONTACT_STATUSES)),
+      .requiredOption(
+        '--statuses <statuses>',
+        'final contact statuses or last outcomes to call again, e.g. busy,no_answer',
+        listOption(FINAL_CONTACT_STATUSES),
+      ),
     false,
   )
     .option('-w, --watch', 'follow the new batch until it is final')
     .action(
-      action(async (ctx, id: string, opts: SettingsFlags & { statuses: string[]; watch?: boolean; idempotencyKey?: string }) => {
-        const client = await ctx.client();
-        const created = await client.redial(id, { statuses: opts.statuses, ...settingsFromFlags(opts) }, { idempotencyKey: opts.idempotencyKey });
-        ctx.out.record({ type: 'created', ...created });
-        printCreated(ctx, created as CreatedLike);
-        if (opts.watch) await watchBatch(ctx, created.batch_id as string);
-      }),
+      action(
+        async (
+          ctx,
+          id: string,
+          opts: SettingsFlags & { statuses: string[]; watch?: boolean; idempotencyKey?: string },
+        ) => {
+          const client = await ctx.client();
+          const created = await client.redial(
+            id,
+            { statuses: opts.statuses, ...settingsFromFlags(opts) },
+            { idempotencyKey: opts.idempotencyKey },
+          );
+          ctx.out.record({ type: 'created', ...created });
+          printCreated(ctx, created as CreatedLike);
+          if (opts.watch) await watchBatch(ctx, created.batch_id as string);
+        },
+      ),
     );
 
   named('export')
@@ -326,13 +478,18 @@ function addBatchCommands(parent: Command, action: Action, shortcut: boolean): v
       action(async (ctx, id: string, opts: { filter: 'all' | 'successful' | 'failed'; output?: string }) => {
         const client = await ctx.client();
         if (!opts.output) {
-          await client.downloadResults(id, ctx.out.io.stdout as unknown as import('node:stream').Writable, { filter: opts.filter });
+          await client.downloadResults(id, ctx.out.io.stdout as unknown as import('node:stream').Writable, {
+            filter: opts.filter,
+          });
           return;
         }
         const bar = ctx.out.bytesBar(`Downloading ${opts.output}`, undefined);
         let result;
         try {
-          result = await client.downloadResults(id, opts.output, { filter: opts.filter, onProgress: (p) => bar.update(p.loaded, p.total) });
+          result = await client.downloadResults(id, opts.output, {
+            filter: opts.filter,
+            onProgress: (p) => bar.update(p.loaded, p.total),
+          });
         } finally {
           bar.stop();
         }
@@ -354,7 +511,9 @@ function addBatchCommands(parent: Command, action: Action, shortcut: boolean): v
           const bar = ctx.out.bytesBar(`Downloading ${opts.output}`, undefined);
           let result;
           try {
-            result = await client.downloadReportPdf(id, opts.output, { onProgress: (p) => bar.update(p.loaded, p.total) });
+            result = await client.downloadReportPdf(id, opts.output, {
+              onProgress: (p) => bar.update(p.loaded, p.total),
+            });
           } finally {
             bar.stop();
           }
@@ -366,7 +525,13 @@ function addBatchCommands(parent: Command, action: Action, shortcut: boolean): v
         const text = `${JSON.stringify(report, null, ctx.out.json ? undefined : 2)}\n`;
         if (opts.output) {
           await writeFileStreamed(opts.output, text);
-          ctx.out.record({ type: 'report', format: 'json', batch_id: id, file: opts.output, bytes: Buffer.byteLength(text) });
+          ctx.out.record({
+            type: 'report',
+            format: 'json',
+            batch_id: id,
+            file: opts.output,
+            bytes: Buffer.byteLength(text),
+          });
           ctx.out.note(`Wrote ${opts.output}`);
         } else {
           ctx.out.io.stdout.write(text);
@@ -384,7 +549,9 @@ function addSuppressionCommands(parent: Command, action: Action): void {
     .option('--region <cc>', 'region for numbers without +')
     .action(
       action(async (ctx, numbers: string[], opts: { reason?: string; region?: string }) => {
-        const result = await (await ctx.client()).addSuppression(numbers, { reason: opts.reason, default_region: opts.region });
+        const result = await (
+          await ctx.client()
+        ).addSuppression(numbers, { reason: opts.reason, default_region: opts.region });
         ctx.out.record({ type: 'suppression_add', ...result });
         ctx.out.line(formatRecord(result));
       }),
@@ -396,7 +563,9 @@ function addSuppressionCommands(parent: Command, action: Action): void {
     .option('--region <cc>', 'region for a number without +')
     .action(
       action(async (ctx, number: string, opts: { region?: string }) => {
-        const result = await (await ctx.client()).removeSuppression(number, opts.region ? { default_region: opts.region } : {});
+        const result = await (
+          await ctx.client()
+        ).removeSuppression(number, opts.region ? { default_region: opts.region } : {});
         ctx.out.record({ type: 'suppression_remove', ...result });
         ctx.out.line(`${result.phone ?? number}: ${result.removed ? 'removed' : 'was not on the list'}`);
       }),
@@ -413,7 +582,11 @@ function addSuppressionCommands(parent: Command, action: Action): void {
         const bar = ctx.out.bytesBar(`Uploading ${file}`, undefined);
         let result;
         try {
-          result = await client.importSuppression(file, { reason: opts.reason, default_region: opts.region, onUploadProgress: (p) => bar.update(p.loaded, p.total) });
+          result = await client.importSuppression(file, {
+            reason: opts.reason,
+            default_region: opts.region,
+            onUploadProgress: (p) => bar.update(p.loaded, p.total),
+          });
         } finally {
           bar.stop();
         }
@@ -454,7 +627,9 @@ function printCreated(ctx: Context, created: CreatedLike): void {
   ctx.out.line(`${c.green('Created')} ${c.bold(String(created.batch_id))} "${created.name}" (${created.status})`);
   if (created.validation) ctx.out.line(formatValidation(created.validation));
   if (created.estimated_cost !== undefined || created.estimated_duration_seconds !== undefined) {
-    ctx.out.line(`estimate: cost ${created.estimated_cost ?? '-'}, duration ${formatDuration(created.estimated_duration_seconds)}`);
+    ctx.out.line(
+      `estimate: cost ${created.estimated_cost ?? '-'}, duration ${formatDuration(created.estimated_duration_seconds)}`,
+    );
   }
 }
 
@@ -480,7 +655,12 @@ async function watchBatch(ctx: Context, id: string): Promise<void> {
         // Without a terminal: a line when the status changes, else at most one every 5 s.
         const line = formatProgressLine(message.batch);
         const changed = line.slice(9) !== lastLine.slice(9);
-        if (changed && (message.type !== 'progress' || Date.now() - lastLineAt >= 5000 || !lastLine.includes(` ${message.batch.status} `))) {
+        if (
+          changed &&
+          (message.type !== 'progress' ||
+            Date.now() - lastLineAt >= 5000 ||
+            !lastLine.includes(` ${message.batch.status} `))
+        ) {
           ctx.out.note(line);
           lastLine = line;
           lastLineAt = Date.now();

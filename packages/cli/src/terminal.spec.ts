@@ -38,7 +38,16 @@ describe('Terminal output policy', () => {
     out.note('for people');
     out.record({ type: 'created', batch_id: 'b1' });
     out.record({ type: 'final', batch: { status: 'completed' } });
-    expect(stdout.text().trim().split('\n').map((l) => JSON.parse(l))).toEqual([{ type: 'created', batch_id: 'b1' }, { type: 'final', batch: { status: 'completed' } }]);
+    expect(
+      stdout
+        .text()
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+    ).toEqual([
+      { type: 'created', batch_id: 'b1' },
+      { type: 'final', batch: { status: 'completed' } },
+    ]);
     expect(stderr.text()).toBe('');
   });
 
@@ -53,7 +62,9 @@ describe('Terminal output policy', () => {
     batch.show({ status: 'running', total_calls: 4, completed: 1, failed: 1, in_progress: 1, pending: 2 });
     batch.stop();
     expect(stderr.text()).toMatch(/Uploading a\.csv \[█{40}\] 100% \| 2\.0 kB \/ 2\.0 kB/);
-    expect(stderr.text()).toMatch(/\[█{20}░{20}\] 50% \| 2\/4 final \| completed 1 · failed 1 · in progress 1 · pending 2 \| running/);
+    expect(stderr.text()).toMatch(
+      /\[█{20}░{20}\] 50% \| 2\/4 final \| completed 1 · failed 1 · in progress 1 · pending 2 \| running/,
+    );
     expect(out.colors.green('ok')).toBe('\u001b[32mok\u001b[39m');
     expect(new Terminal({ stdout, stderr, env: { NO_COLOR: '1' } }, {}).colors.green('ok')).toBe('ok');
     expect(new Terminal({ stdout, stderr, env: {} }, { color: false }).colors.green('ok')).toBe('ok');

@@ -55,19 +55,24 @@ export class Terminal {
   /** A byte bar (`label [████░░] 45% | 3.2 MB / 7.1 MB`), or nothing without a terminal. */
   bytesBar(label: string, total: number | undefined): Progress {
     if (!this.interactive) return NO_PROGRESS;
-    const bar = new SingleBar(
-      {
-        stream: this.io.stderr as NodeJS.WritableStream,
-        // A stream of unknown length (a streamed export) counts bytes instead of drawing a bar.
-        format: (options, params, payload) =>
-          Format.Formatter({ ...options, format: payload.size === '?' ? `${label} | {done}` : `${label} [{bar}] {percentage}% | {done} / {size}` }, params, payload),
-        barCompleteChar: '█',
-        barIncompleteChar: '░',
-        hideCursor: true,
-        clearOnComplete: false,
-        fps: 10,
-      },
-    );
+    const bar = new SingleBar({
+      stream: this.io.stderr as NodeJS.WritableStream,
+      // A stream of unknown length (a streamed export) counts bytes instead of drawing a bar.
+      format: (options, params, payload) =>
+        Format.Formatter(
+          {
+            ...options,
+            format: payload.size === '?' ? `${label} | {done}` : `${label} [{bar}] {percentage}% | {done} / {size}`,
+          },
+          params,
+          payload,
+        ),
+      barCompleteChar: '█',
+      barIncompleteChar: '░',
+      hideCursor: true,
+      clearOnComplete: false,
+      fps: 10,
+    });
     let size = total;
     bar.start(total ?? 1, 0, { done: formatBytes(0), size: total === undefined ? '?' : formatBytes(total) });
     return {
@@ -76,7 +81,10 @@ export class Terminal {
           size = newTotal;
           bar.setTotal(newTotal);
         }
-        bar.update(size === undefined ? 0 : value, { done: formatBytes(value), size: size === undefined ? '?' : formatBytes(size) });
+        bar.update(size === undefined ? 0 : value, {
+          done: formatBytes(value),
+          size: size === undefined ? '?' : formatBytes(size),
+        });
       },
       stop() {
         bar.stop();

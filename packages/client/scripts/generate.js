@@ -18,7 +18,11 @@ const CLIENT_DIR = path.resolve(__dirname, '..');
 const ROOT = path.resolve(CLIENT_DIR, '..', '..');
 const SNAPSHOT = path.join(CLIENT_DIR, 'openapi.json');
 const SCHEMA = path.join(CLIENT_DIR, 'src', 'schema.ts');
-const OPENAPI_TYPESCRIPT = path.join(path.dirname(require.resolve('openapi-typescript/package.json', { paths: [CLIENT_DIR, ROOT] })), 'bin', 'cli.js');
+const OPENAPI_TYPESCRIPT = path.join(
+  path.dirname(require.resolve('openapi-typescript/package.json', { paths: [CLIENT_DIR, ROOT] })),
+  'bin',
+  'cli.js',
+);
 
 /** The document as the snapshot stores it: 2-space JSON with a trailing newline. */
 function serializeDocument(document) {
@@ -30,7 +34,10 @@ function typesFor(openapiPath) {
   const dir = mkdtempSync(path.join(tmpdir(), 'outdial-client-'));
   try {
     const out = path.join(dir, 'schema.ts');
-    execFileSync(process.execPath, [OPENAPI_TYPESCRIPT, openapiPath, '-o', out], { cwd: CLIENT_DIR, stdio: ['ignore', 'ignore', 'pipe'] });
+    execFileSync(process.execPath, [OPENAPI_TYPESCRIPT, openapiPath, '-o', out], {
+      cwd: CLIENT_DIR,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     return readFileSync(out, 'utf8');
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -51,7 +58,8 @@ async function fetchGatewayDocument(env) {
   });
   try {
     const response = await fetch(`${platform.gatewayUrl}/docs-json`);
-    if (response.status !== 200) throw new Error(`GET /docs-json answered ${response.status}\n${logs.slice(-20).join('\n')}`);
+    if (response.status !== 200)
+      throw new Error(`GET /docs-json answered ${response.status}\n${logs.slice(-20).join('\n')}`);
     return await response.json();
   } finally {
     await platform.stop();
@@ -80,7 +88,8 @@ async function isolatedEnv(baseDatabaseUrl, natsUrl) {
         const names = [];
         for await (const name of jsm.streams.names()) names.push(name);
         for (const name of names) {
-          if (name.startsWith(`${id.toUpperCase()}_`) || name === `OBJ_${id}_uploads`) await jsm.streams.delete(name).catch(() => undefined);
+          if (name.startsWith(`${id.toUpperCase()}_`) || name === `OBJ_${id}_uploads`)
+            await jsm.streams.delete(name).catch(() => undefined);
         }
       } finally {
         await nc.close();
@@ -90,7 +99,8 @@ async function isolatedEnv(baseDatabaseUrl, natsUrl) {
 }
 
 async function main() {
-  const base = process.env.DATABASE_URL_ADMIN ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const base =
+    process.env.DATABASE_URL_ADMIN ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const natsUrl = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
   const isolated = await isolatedEnv(base, natsUrl);
   try {
@@ -98,7 +108,9 @@ async function main() {
     writeFileSync(SNAPSHOT, serializeDocument(document));
     writeFileSync(SCHEMA, typesFor(SNAPSHOT));
     const routes = Object.values(document.paths).reduce((n, methods) => n + Object.keys(methods).length, 0);
-    process.stdout.write(`wrote ${path.relative(ROOT, SNAPSHOT)} (${routes} operations) and ${path.relative(ROOT, SCHEMA)}\n`);
+    process.stdout.write(
+      `wrote ${path.relative(ROOT, SNAPSHOT)} (${routes} operations) and ${path.relative(ROOT, SCHEMA)}\n`,
+    );
   } finally {
     await isolated.cleanup();
   }

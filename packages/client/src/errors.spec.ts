@@ -3,14 +3,30 @@ import { paginate } from './outdial';
 
 describe('OutdialApiError.fromResponse', () => {
   it('takes code, message and details from the API error body (SPEC §9)', () => {
-    const error = OutdialApiError.fromResponse(400, { error: { code: 'missing_phone_column', message: 'no phone column; headers found: name', details: { headers: ['name'] } } });
-    expect(error).toMatchObject({ status: 400, code: 'missing_phone_column', message: 'no phone column; headers found: name', details: { headers: ['name'] } });
+    const error = OutdialApiError.fromResponse(400, {
+      error: {
+        code: 'missing_phone_column',
+        message: 'no phone column; headers found: name',
+        details: { headers: ['name'] },
+      },
+    });
+    expect(error).toMatchObject({
+      status: 400,
+      code: 'missing_phone_column',
+      message: 'no phone column; headers found: name',
+      details: { headers: ['name'] },
+    });
     expect(error).toBeInstanceOf(Error);
   });
 
   it('falls back to http_<status> and the text for other bodies, and reads Retry-After', () => {
     const error = OutdialApiError.fromResponse(502, '<html>Bad gateway</html>', new Headers({ 'retry-after': '7' }));
-    expect(error).toMatchObject({ status: 502, code: 'http_502', message: '<html>Bad gateway</html>', retryAfterSeconds: 7 });
+    expect(error).toMatchObject({
+      status: 502,
+      code: 'http_502',
+      message: '<html>Bad gateway</html>',
+      retryAfterSeconds: 7,
+    });
     expect(OutdialApiError.fromResponse(500, undefined).message).toBe('HTTP 500');
   });
 });
@@ -22,7 +38,8 @@ describe('paginate', () => {
     for await (const item of paginate(async (page) => {
       pages.push(page);
       return { items: page < 3 ? [page * 10, page * 10 + 1] : [30], total: 5, page_size: 2 };
-    })) items.push(item);
+    }))
+      items.push(item);
     expect(items).toEqual([10, 11, 20, 21, 30]);
     expect(pages).toEqual([1, 2, 3]);
   });
@@ -32,7 +49,8 @@ describe('paginate', () => {
     for await (const _ of paginate(async (page) => {
       pages.push(page);
       return { items: page === 1 ? [1, 2] : [3], page_size: 2 };
-    })) void _;
+    }))
+      void _;
     expect(pages).toEqual([1, 2]);
   });
 });

@@ -27,7 +27,13 @@ export class OutdialApiError extends Error {
     const retryAfterSeconds = retryAfter && /^\d+$/.test(retryAfter) ? Number(retryAfter) : undefined;
     const error = (body as { error?: { code?: unknown; message?: unknown; details?: unknown } } | undefined)?.error;
     if (error && typeof error === 'object' && typeof error.code === 'string') {
-      return new OutdialApiError(status, error.code, typeof error.message === 'string' ? error.message : error.code, error.details ?? undefined, retryAfterSeconds);
+      return new OutdialApiError(
+        status,
+        error.code,
+        typeof error.message === 'string' ? error.message : error.code,
+        error.details ?? undefined,
+        retryAfterSeconds,
+      );
     }
     const text = typeof body === 'string' ? body.trim().slice(0, 200) : '';
     return new OutdialApiError(status, `http_${status}`, text || `HTTP ${status}`, undefined, retryAfterSeconds);

@@ -26,11 +26,11 @@ export type {
   UploadOptions,
   ValidationReport,
 } from './outdial';
-export { FINAL_BATCH_STATUSES,Outdial, paginate } from './outdial';
+export { FINAL_BATCH_STATUSES, Outdial, paginate } from './outdial';
 export type { ProgressMessage } from './progress-stream';
 export { readProgressStream } from './progress-stream';
 export type { RetryOptions } from './retry-policy';
-export { backoffMs, decideRetry, DEFAULT_RETRY_OPTIONS,parseRetryAfter } from './retry-policy';
-export type { components, operations,paths } from './schema';
+export { backoffMs, decideRetry, DEFAULT_RETRY_OPTIONS, parseRetryAfter } from './retry-policy';
+export type { components, operations, paths } from './schema';
 export type { FetchLike } from './transport';
 export { RetryingTransport } from './transport';

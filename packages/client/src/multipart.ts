@@ -39,7 +39,11 @@ export function formFields(settings: Record<string, unknown>): Record<string, st
  * `application/json` for `.json` files, else `text/csv`. Throws the `fs` error (ENOENT, EISDIR)
  * when the file cannot be read.
  */
-export async function fileUpload(filePath: string, fields: Record<string, string>, fileField = 'file'): Promise<MultipartUpload> {
+export async function fileUpload(
+  filePath: string,
+  fields: Record<string, string>,
+  fileField = 'file',
+): Promise<MultipartUpload> {
   const stat = await fs.stat(filePath);
   if (!stat.isFile()) throw Object.assign(new Error(`${filePath} is not a file`), { code: 'EISDIR', path: filePath });
   const build = () => {

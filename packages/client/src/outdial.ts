@@ -8,7 +8,7 @@ import createClient, { Client } from 'openapi-fetch';
 import { OutdialApiError } from './errors';
 import { fileUpload, formFields, ProgressCallback } from './multipart';
 import { ProgressMessage, readProgressStream } from './progress-stream';
-import { backoffMs,DEFAULT_RETRY_OPTIONS, RetryOptions } from './retry-policy';
+import { backoffMs, DEFAULT_RETRY_OPTIONS, RetryOptions } from './retry-policy';
 import type { paths } from './schema';
 import { FetchLike, RetryingTransport } from './transport';
 
@@ -17,7 +17,9 @@ type Json<P extends keyof paths, M extends keyof paths[P], S extends number = 20
 }
   ? T
   : never;
-type Query<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends { parameters: { query?: infer Q } } ? NonNullable<Q> : never;
+type Query<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends { parameters: { query?: infer Q } }
+  ? NonNullable<Q>
+  : never;
 
 /** Batch status (SPEC §8), as `GET /api/batch-calls/{id}` answers it. */
 export type BatchStatus = Json<'/api/batch-calls/{id}', 'get'>;
@@ -120,7 +122,10 @@ export class Outdial {
    * byte progress) or inline `calls` (JSON). Sends `Idempotency-Key` (random unless given), so
    * the retries are safe. Resolves to the `201` answer with the validation report.
    */
-  async createBatch(source: ContactSource & BatchSettings & { agent_id: string }, options: UploadOptions = {}): Promise<CreatedBatch> {
+  async createBatch(
+    source: ContactSource & BatchSettings & { agent_id: string },
+    options: UploadOptions = {},
+  ): Promise<CreatedBatch> {
     const key = options.idempotencyKey ?? randomUUID();
     if (source.calls) {
       return this.unwrap(
@@ -135,7 +140,10 @@ export class Outdial {
   }
 
   /** Dry run (`POST /api/batch-calls/validate`): the validation report; nothing is stored. */
-  async validate(source: ContactSource & BatchSettings & { agent_id: string }, options: Omit<UploadOptions, 'idempotencyKey'> = {}): Promise<ValidationReport> {
+  async validate(
+    source: ContactSource & BatchSettings & { agent_id: string },
+    options: Omit<UploadOptions, 'idempotencyKey'> = {},
+  ): Promise<ValidationReport> {
     const answer = source.calls
       ? this.unwrap(await this.api.POST('/api/batch-calls/validate', { body: source as never, signal: options.signal }))
       : await this.upload('/api/batch-calls/validate', source, options);
@@ -169,7 +177,11 @@ export class Outdial {
 
   /** Every call attempt of a batch, page after page. */
   calls(id: string, query: { page_size?: number } = {}): AsyncGenerator<CallItem> {
-    return paginate(async (page) => this.unwrap(await this.api.GET('/api/batch-calls/{id}/calls', { params: { path: { id }, query: { ...query, page } } })));
+    return paginate(async (page) =>
+      this.unwrap(
+        await this.api.GET('/api/batch-calls/{id}/calls', { params: { path: { id }, query: { ...query, page } } }),
+      ),
+    );
   }
 
   /** `POST …/pause` (running only; else 409 `invalid_transition`, SPEC §4). */
@@ -204,9 +216,15 @@ export class Outdial {
    * through the untyped side of openapi-fetch; regenerate (`npm run generate -w @outdial/client`)
    * once the gateway documents it.
    */
-  async redial(id: string, body: { statuses: string[] } & BatchSettings, options: Pick<UploadOptions, 'idempotencyKey' | 'signal'> = {}): Promise<CreatedBatch> {
+  async redial(
+    id: string,
+    body: { statuses: string[] } & BatchSettings,
+    options: Pick<UploadOptions, 'idempotencyKey' | 'signal'> = {},
+  ): Promise<CreatedBatch> {
     const untyped = this.api as unknown as Client<Record<string, Record<string, unknown>>>;
-    const answer = await (untyped.POST as (path: string, init: unknown) => Promise<{ data?: unknown; error?: unknown; response: Response }>)('/api/batch-calls/{id}/redial', {
+    const answer = await (
+      untyped.POST as (path: string, init: unknown) => Promise<{ data?: unknown; error?: unknown; response: Response }>
+    )('/api/batch-calls/{id}/redial', {
       params: { path: { id }, header: { 'Idempotency-Key': options.idempotencyKey ?? randomUUID() } },
       body,
       signal: options.signal,
@@ -221,7 +239,11 @@ export class Outdial {
    * (a file path, created or truncated, or a writable stream), never holding it in memory. Resolves
    * to the byte count.
    */
-  async downloadResults(id: string, destination: string | Writable, options: DownloadOptions & { filter?: ResultsFilter } = {}): Promise<{ bytes: number }> {
+  async downloadResults(
+    id: string,
+    destination: string | Writable,
+    options: DownloadOptions & { filter?: ResultsFilter } = {},
+  ): Promise<{ bytes: number }> {
     const answer = await this.api.GET('/api/batch-calls/{id}/results', {
       params: { path: { id }, query: options.filter ? { filter: options.filter } : {} },
       parseAs: 'stream',
@@ -232,12 +254,23 @@ export class Outdial {
 
   /** The batch report as JSON (`GET …/report.json`: summary, outcome breakdown, cost, timing). */
   async reportJson(id: string): Promise<Record<string, unknown>> {
-    return this.unwrap(await this.api.GET('/api/batch-calls/{id}/report.json', { params: { path: { id } } })) as Record<string, unknown>;
+    return this.unwrap(await this.api.GET('/api/batch-calls/{id}/report.json', { params: { path: { id } } })) as Record<
+      string,
+      unknown
+    >;
   }
 
   /** Streams the PDF report (`GET …/report.pdf`) into `destination`. */
-  async downloadReportPdf(id: string, destination: string | Writable, options: DownloadOptions = {}): Promise<{ bytes: number }> {
-    const answer = await this.api.GET('/api/batch-calls/{id}/report.pdf', { params: { path: { id } }, parseAs: 'stream', signal: options.signal });
+  async downloadReportPdf(
+    id: string,
+    destination: string | Writable,
+    options: DownloadOptions = {},
+  ): Promise<{ bytes: number }> {
+    const answer = await this.api.GET('/api/batch-calls/{id}/report.pdf', {
+      params: { path: { id } },
+      parseAs: 'stream',
+      signal: options.signal,
+    });
     return this.saveStream(answer, destination, options.onProgress);
   }
 
@@ -289,13 +322,21 @@ export class Outdial {
         controller.abort();
       }
       // The stream ended or dropped before the batch was final: open it again.
-      if (++failures > this.retry.maxRetries) throw new OutdialApiError(0, 'stream_interrupted', `the progress stream of ${id} ended ${failures} times before the batch was final`);
+      if (++failures > this.retry.maxRetries)
+        throw new OutdialApiError(
+          0,
+          'stream_interrupted',
+          `the progress stream of ${id} ended ${failures} times before the batch was final`,
+        );
       await new Promise((r) => setTimeout(r, backoffMs(failures, this.retry)));
     }
   }
 
   /** Follows `watch` until the batch is final; resolves to its last status. */
-  async waitUntilFinal(id: string, options: { signal?: AbortSignal; onProgress?: (message: BatchProgress) => void } = {}): Promise<BatchStatus> {
+  async waitUntilFinal(
+    id: string,
+    options: { signal?: AbortSignal; onProgress?: (message: BatchProgress) => void } = {},
+  ): Promise<BatchStatus> {
     let last: BatchStatus | undefined;
     for await (const message of this.watch(id, options)) {
       options.onProgress?.(message);
@@ -307,8 +348,14 @@ export class Outdial {
   // ---- suppression list (DNC) ----------------------------------------------------------------------
 
   /** Adds numbers to the org's do-not-call list (`POST /api/suppression-list`). */
-  async addSuppression(numbers: string[], options: { reason?: string; default_region?: string } = {}): Promise<Record<string, unknown>> {
-    return this.unwrap(await this.api.POST('/api/suppression-list', { body: { numbers, ...options } })) as Record<string, unknown>;
+  async addSuppression(
+    numbers: string[],
+    options: { reason?: string; default_region?: string } = {},
+  ): Promise<Record<string, unknown>> {
+    return this.unwrap(await this.api.POST('/api/suppression-list', { body: { numbers, ...options } })) as Record<
+      string,
+      unknown
+    >;
   }
 
   /**
@@ -316,25 +363,43 @@ export class Outdial {
    * (The document marks this route's and the list's query parameters required strings; the gateway
    * treats them as optional, hence the casts.)
    */
-  async removeSuppression(phone: string, options: { default_region?: string } = {}): Promise<{ phone?: string; removed?: boolean }> {
-    return this.unwrap(await this.api.DELETE('/api/suppression-list/{phone}', { params: { path: { phone }, query: options as never } }));
+  async removeSuppression(
+    phone: string,
+    options: { default_region?: string } = {},
+  ): Promise<{ phone?: string; removed?: boolean }> {
+    return this.unwrap(
+      await this.api.DELETE('/api/suppression-list/{phone}', { params: { path: { phone }, query: options as never } }),
+    );
   }
 
   /** Imports a CSV of numbers (`POST /api/suppression-list/import`, multipart, streamed). */
-  async importSuppression(file: string, options: { reason?: string; default_region?: string } & Pick<UploadOptions, 'onUploadProgress' | 'signal'> = {}): Promise<Record<string, unknown>> {
+  async importSuppression(
+    file: string,
+    options: { reason?: string; default_region?: string } & Pick<UploadOptions, 'onUploadProgress' | 'signal'> = {},
+  ): Promise<Record<string, unknown>> {
     const { onUploadProgress, signal, ...fields } = options;
-    return (await this.upload('/api/suppression-list/import', { file, ...fields }, { onUploadProgress, signal })) as Record<string, unknown>;
+    return (await this.upload(
+      '/api/suppression-list/import',
+      { file, ...fields },
+      { onUploadProgress, signal },
+    )) as Record<string, unknown>;
   }
 
   /** Every number on the list matching `search`, page after page. */
   suppression(query: { search?: string; page_size?: number } = {}): AsyncGenerator<SuppressionItem> {
-    return paginate(async (page) => this.unwrap(await this.api.GET('/api/suppression-list', { params: { query: { ...query, page } as never } })));
+    return paginate(async (page) =>
+      this.unwrap(await this.api.GET('/api/suppression-list', { params: { query: { ...query, page } as never } })),
+    );
   }
 
   // ---- plumbing ------------------------------------------------------------------------------------
 
   /** A streamed multipart POST of `source.file` plus the other settings as form fields. */
-  private async upload(path: '/api/batch-calls' | '/api/batch-calls/validate' | '/api/suppression-list/import', source: { file?: string } & Record<string, unknown>, options: UploadOptions): Promise<unknown> {
+  private async upload(
+    path: '/api/batch-calls' | '/api/batch-calls/validate' | '/api/suppression-list/import',
+    source: { file?: string } & Record<string, unknown>,
+    options: UploadOptions,
+  ): Promise<unknown> {
     const { file, ...settings } = source;
     const multipart = await fileUpload(file as string, formFields(settings));
     const first = multipart.open(options.onUploadProgress);
@@ -352,18 +417,30 @@ export class Outdial {
           const again = multipart.open(options.onUploadProgress);
           const replayHeaders = new Headers(request.headers);
           for (const [k, v] of Object.entries(again.headers)) replayHeaders.set(k, v);
-          return new Request(request.url, { method: request.method, headers: replayHeaders, body: again.body, signal: request.signal, duplex: 'half' } as RequestInit);
+          return new Request(request.url, {
+            method: request.method,
+            headers: replayHeaders,
+            body: again.body,
+            signal: request.signal,
+            duplex: 'half',
+          } as RequestInit);
         }),
     } as never);
     return this.unwrap(answer as { data?: unknown; error?: unknown; response: Response });
   }
 
-  private async saveStream(answer: { data?: unknown; error?: unknown; response: Response }, destination: string | Writable, onProgress?: ProgressCallback): Promise<{ bytes: number }> {
+  private async saveStream(
+    answer: { data?: unknown; error?: unknown; response: Response },
+    destination: string | Writable,
+    onProgress?: ProgressCallback,
+  ): Promise<{ bytes: number }> {
     const body = this.unwrap(answer) as ReadableStream<Uint8Array> | null | undefined;
     const lengthHeader = answer.response.headers.get('content-length');
     const total = lengthHeader ? Number(lengthHeader) : undefined;
     let bytes = 0;
-    const source = body ? Readable.fromWeb(body as import('node:stream/web').ReadableStream<Uint8Array>) : Readable.from([]);
+    const source = body
+      ? Readable.fromWeb(body as import('node:stream/web').ReadableStream<Uint8Array>)
+      : Readable.from([]);
     source.on('data', (chunk: Buffer) => {
       bytes += chunk.length;
       onProgress?.({ loaded: bytes, total });
@@ -384,7 +461,9 @@ export class Outdial {
  * Iterates the items of a paged list (`{items, total, page, page_size}`, SPEC §9) from page 1
  * until `total` items were seen or a page comes back empty.
  */
-export async function* paginate<T>(fetchPage: (page: number) => Promise<{ items?: T[]; total?: number; page_size?: number }>): AsyncGenerator<T> {
+export async function* paginate<T>(
+  fetchPage: (page: number) => Promise<{ items?: T[]; total?: number; page_size?: number }>,
+): AsyncGenerator<T> {
   let seen = 0;
   for (let page = 1; ; page++) {
     const answer = await fetchPage(page);

@@ -19,7 +19,8 @@ describe('readProgressStream', () => {
       'event: final\ndata: {"status":"completed","completed":2}\n\n',
     ]);
     const messages = [];
-    for await (const message of readProgressStream<{ status: string; completed: number }>(stream)) messages.push(message);
+    for await (const message of readProgressStream<{ status: string; completed: number }>(stream))
+      messages.push(message);
     expect(messages).toEqual([
       { type: 'status', id: '1', batch: { status: 'running', completed: 0 } },
       { type: 'progress', id: undefined, batch: { status: 'running', completed: 1 } },

@@ -8,7 +8,10 @@ describe('decideRetry', () => {
     for (const status of [502, 503, 504, undefined]) {
       expect(decideRetry({ ...base, status }, DEFAULT_RETRY_OPTIONS, half)).toEqual({ retry: true, delayMs: 125 });
     }
-    expect(decideRetry({ ...base, method: 'HEAD', attempt: 2, status: 503 }, DEFAULT_RETRY_OPTIONS, half)).toEqual({ retry: true, delayMs: 500 });
+    expect(decideRetry({ ...base, method: 'HEAD', attempt: 2, status: 503 }, DEFAULT_RETRY_OPTIONS, half)).toEqual({
+      retry: true,
+      delayMs: 500,
+    });
   });
 
   it('never retries other failures of a GET (4xx, 500) or a success', () => {
@@ -23,15 +26,22 @@ describe('decideRetry', () => {
   });
 
   it('retries any request refused with 429 after exactly Retry-After, not without the header or beyond the cap', () => {
-    expect(decideRetry({ ...base, method: 'POST', status: 429, retryAfter: '2' })).toEqual({ retry: true, delayMs: 2000 });
+    expect(decideRetry({ ...base, method: 'POST', status: 429, retryAfter: '2' })).toEqual({
+      retry: true,
+      delayMs: 2000,
+    });
     expect(decideRetry({ ...base, status: 429, retryAfter: null }).retry).toBe(false);
     expect(decideRetry({ ...base, status: 429, retryAfter: '61' }).retry).toBe(false);
   });
 
   it('stops after maxRetries and for bodies that cannot be sent again', () => {
     expect(decideRetry({ ...base, attempt: 3, status: 503 }).retry).toBe(false);
-    expect(decideRetry({ ...base, attempt: 0, status: 503 }, { ...DEFAULT_RETRY_OPTIONS, maxRetries: 0 }).retry).toBe(false);
-    expect(decideRetry({ ...base, method: 'POST', hasIdempotencyKey: true, status: 503, replayable: false }).retry).toBe(false);
+    expect(decideRetry({ ...base, attempt: 0, status: 503 }, { ...DEFAULT_RETRY_OPTIONS, maxRetries: 0 }).retry).toBe(
+      false,
+    );
+    expect(
+      decideRetry({ ...base, method: 'POST', hasIdempotencyKey: true, status: 503, replayable: false }).retry,
+    ).toBe(false);
   });
 });
 

@@ -21,7 +21,12 @@ export interface RetryOptions {
   maxRetryAfterMs: number;
 }
 
-export const DEFAULT_RETRY_OPTIONS: RetryOptions = { maxRetries: 3, baseDelayMs: 250, maxDelayMs: 5_000, maxRetryAfterMs: 60_000 };
+export const DEFAULT_RETRY_OPTIONS: RetryOptions = {
+  maxRetries: 3,
+  baseDelayMs: 250,
+  maxDelayMs: 5_000,
+  maxRetryAfterMs: 60_000,
+};
 
 const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
 const RETRYABLE_STATUSES = new Set([502, 503, 504]);
@@ -41,7 +46,12 @@ export interface AttemptOutcome {
 }
 
 /** `{ retry: false }` or `{ retry: true, delayMs }`. `random` is injectable for tests. */
-export function decideRetry(outcome: AttemptOutcome, options: RetryOptions = DEFAULT_RETRY_OPTIONS, random: () => number = Math.random, now: () => number = Date.now): { retry: false } | { retry: true; delayMs: number } {
+export function decideRetry(
+  outcome: AttemptOutcome,
+  options: RetryOptions = DEFAULT_RETRY_OPTIONS,
+  random: () => number = Math.random,
+  now: () => number = Date.now,
+): { retry: false } | { retry: true; delayMs: number } {
   if (outcome.attempt >= options.maxRetries || !outcome.replayable) return { retry: false };
   if (outcome.status === 429) {
     const waitMs = parseRetryAfter(outcome.retryAfter, now);
@@ -55,7 +65,11 @@ export function decideRetry(outcome: AttemptOutcome, options: RetryOptions = DEF
 }
 
 /** Full-jitter exponential backoff: uniform in [0, min(max, base * 2^attempt)]. */
-export function backoffMs(attempt: number, options: Pick<RetryOptions, 'baseDelayMs' | 'maxDelayMs'>, random: () => number = Math.random): number {
+export function backoffMs(
+  attempt: number,
+  options: Pick<RetryOptions, 'baseDelayMs' | 'maxDelayMs'>,
+  random: () => number = Math.random,
+): number {
   const cap = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** attempt);
   return Math.round(random() * cap);
 }

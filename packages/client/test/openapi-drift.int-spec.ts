@@ -16,7 +16,8 @@ function firstDifference(expected: string, actual: string): string {
   const a = expected.split('\n');
   const b = actual.split('\n');
   for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    if (a[i] !== b[i]) return `line ${i + 1}:\n  committed: ${a[i] ?? '<end of file>'}\n  generated: ${b[i] ?? '<end of file>'}`;
+    if (a[i] !== b[i])
+      return `line ${i + 1}:\n  committed: ${a[i] ?? '<end of file>'}\n  generated: ${b[i] ?? '<end of file>'}`;
   }
   return 'no difference';
 }
@@ -32,7 +33,11 @@ describe('the generated client matches the gateway', () => {
 
   beforeAll(async () => {
     env = await createIsolatedEnv('clientdrift');
-    live = await generate.fetchGatewayDocument({ DATABASE_URL: env.databaseUrl, NATS_URL: env.natsUrl, NATS_PREFIX: env.prefix });
+    live = await generate.fetchGatewayDocument({
+      DATABASE_URL: env.databaseUrl,
+      NATS_URL: env.natsUrl,
+      NATS_PREFIX: env.prefix,
+    });
   }, 120_000);
 
   afterAll(async () => {
@@ -43,7 +48,9 @@ describe('the generated client matches the gateway', () => {
     const committed = readFileSync(generate.SNAPSHOT, 'utf8');
     const served = generate.serializeDocument(live);
     if (committed !== served) {
-      throw new Error(`packages/client/openapi.json is out of date (run: npm run generate -w @outdial/client); first difference at ${firstDifference(committed, served)}`);
+      throw new Error(
+        `packages/client/openapi.json is out of date (run: npm run generate -w @outdial/client); first difference at ${firstDifference(committed, served)}`,
+      );
     }
     expect((live as { paths: Record<string, unknown> }).paths['/api/batch-calls']).toBeDefined();
   });
@@ -52,7 +59,9 @@ describe('the generated client matches the gateway', () => {
     const committed = readFileSync(generate.SCHEMA, 'utf8');
     const generated = generate.typesFor(generate.SNAPSHOT);
     if (committed !== generated) {
-      throw new Error(`packages/client/src/schema.ts is out of date (run: npm run generate -w @outdial/client); first difference at ${firstDifference(committed, generated)}`);
+      throw new Error(
+        `packages/client/src/schema.ts is out of date (run: npm run generate -w @outdial/client); first difference at ${firstDifference(committed, generated)}`,
+      );
     }
     expect(generated).toContain('export interface paths');
   });

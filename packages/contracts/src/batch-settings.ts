@@ -99,23 +99,32 @@ export class CallTiming {
  * request and filled in defaults (SPEC §3).
  */
 export class BatchSettings {
-  @IsInt() @Min(BATCH_LIMITS.concurrency.min) @Max(BATCH_LIMITS.concurrency.max)
+  @IsInt()
+  @Min(BATCH_LIMITS.concurrency.min)
+  @Max(BATCH_LIMITS.concurrency.max)
   concurrency: number = BATCH_LIMITS.concurrency.default;
 
-  @IsInt() @Min(BATCH_LIMITS.maxAttempts.min) @Max(BATCH_LIMITS.maxAttempts.max)
+  @IsInt()
+  @Min(BATCH_LIMITS.maxAttempts.min)
+  @Max(BATCH_LIMITS.maxAttempts.max)
   max_attempts: number = BATCH_LIMITS.maxAttempts.default;
 
-  @ValidateNested() @Type(() => RetryPolicy)
+  @ValidateNested()
+  @Type(() => RetryPolicy)
   retry_policy: RetryPolicy = new RetryPolicy();
 
-  @IsInt() @Min(BATCH_LIMITS.timeoutPerCallSeconds.min) @Max(BATCH_LIMITS.timeoutPerCallSeconds.max)
+  @IsInt()
+  @Min(BATCH_LIMITS.timeoutPerCallSeconds.min)
+  @Max(BATCH_LIMITS.timeoutPerCallSeconds.max)
   timeout_per_call_seconds: number = BATCH_LIMITS.timeoutPerCallSeconds.default;
 
   @IsOptional() @IsString() scheduled_start_time?: string;
   @IsString() timezone: string = 'UTC';
   @IsOptional() @IsString() end_time?: string;
 
-  @IsOptional() @ValidateNested() @Type(() => CallTiming)
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => CallTiming)
   call_timing?: CallTiming;
 
   @IsOptional() @IsString() callback_url?: string;

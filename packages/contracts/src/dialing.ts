@@ -1,5 +1,20 @@
 import { Type } from 'class-transformer';
-import { ArrayNotEmpty, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsNotEmpty, IsNumber, IsObject, IsOptional, IsString, Max, Min, ValidateNested } from 'class-validator';
+import {
+  ArrayNotEmpty,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsNotEmpty,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsString,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 
 import { DomainEvent } from './common';
 import { CALL_OUTCOMES, CallOutcome, ProviderName, PROVIDERS } from './statuses';
@@ -84,7 +99,15 @@ export const PROVIDER_EVENT_KINDS = ['ringing', 'answered', 'ended', 'amd_verdic
 export type ProviderEventKind = (typeof PROVIDER_EVENT_KINDS)[number];
 
 /** Who answered, as answering-machine detection says (Twilio's `AnsweredBy` values). */
-export const AMD_VERDICTS = ['human', 'machine_start', 'machine_end_beep', 'machine_end_silence', 'machine_end_other', 'fax', 'unknown'] as const;
+export const AMD_VERDICTS = [
+  'human',
+  'machine_start',
+  'machine_end_beep',
+  'machine_end_silence',
+  'machine_end_other',
+  'fax',
+  'unknown',
+] as const;
 export type AmdVerdict = (typeof AMD_VERDICTS)[number];
 
 /** A machine or a fax answered: the attempt's outcome is `voicemail` (SPEC §7, twilio). */

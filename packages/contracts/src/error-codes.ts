@@ -118,7 +118,13 @@ export interface ErrorDetailsMap {
 export type ErrorDetails<C extends ErrorCode = ErrorCode> = ErrorDetailsMap[C];
 
 /** Per-row issue codes of the validation report (SPEC §2). */
-export const ROW_ISSUE_CODES = ['invalid_phone', 'duplicate_phone', 'missing_phone', 'suppressed', 'invalid_value'] as const;
+export const ROW_ISSUE_CODES = [
+  'invalid_phone',
+  'duplicate_phone',
+  'missing_phone',
+  'suppressed',
+  'invalid_value',
+] as const;
 export type RowIssueCode = (typeof ROW_ISSUE_CODES)[number];
 
 /** The error body every service and the gateway answer with. */

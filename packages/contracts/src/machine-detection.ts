@@ -55,22 +55,35 @@ export function machineDetectionSettings(config: Record<string, unknown>): Machi
   let mode: MachineDetectionMode = 'detect';
   if (rawMode !== undefined && rawMode !== null) {
     if (typeof rawMode !== 'string' || !(MACHINE_DETECTION_MODES as readonly string[]).includes(rawMode)) {
-      throw new MachineDetectionConfigError(`agent config machine_detection must be one of ${MACHINE_DETECTION_MODES.join(', ')} (got ${JSON.stringify(rawMode)})`, 'machine_detection');
+      throw new MachineDetectionConfigError(
+        `agent config machine_detection must be one of ${MACHINE_DETECTION_MODES.join(', ')} (got ${JSON.stringify(rawMode)})`,
+        'machine_detection',
+      );
     }
     mode = rawMode as MachineDetectionMode;
   }
   const rawHangup = config.hangup_on_machine;
   if (rawHangup !== undefined && rawHangup !== null && typeof rawHangup !== 'boolean') {
-    throw new MachineDetectionConfigError(`agent config hangup_on_machine must be true or false (got ${JSON.stringify(rawHangup)})`, 'hangup_on_machine');
+    throw new MachineDetectionConfigError(
+      `agent config hangup_on_machine must be true or false (got ${JSON.stringify(rawHangup)})`,
+      'hangup_on_machine',
+    );
   }
   const hangupOnMachine = rawHangup === true;
-  if (hangupOnMachine && mode === 'off') throw new MachineDetectionConfigError('agent config hangup_on_machine needs machine_detection detect or detect_message_end (it is off)', 'hangup_on_machine');
+  if (hangupOnMachine && mode === 'off')
+    throw new MachineDetectionConfigError(
+      'agent config hangup_on_machine needs machine_detection detect or detect_message_end (it is off)',
+      'hangup_on_machine',
+    );
   const settings: MachineDetectionSettings = { mode, hangupOnMachine };
   const rawTimeout = config.machine_detection_timeout_seconds;
   if (rawTimeout === undefined || rawTimeout === null) return settings;
   const { min, max } = MACHINE_DETECTION_TIMEOUT_RANGE;
   if (typeof rawTimeout !== 'number' || !Number.isInteger(rawTimeout) || rawTimeout < min || rawTimeout > max) {
-    throw new MachineDetectionConfigError(`agent config machine_detection_timeout_seconds must be an integer from ${min} to ${max} (got ${JSON.stringify(rawTimeout)})`, 'machine_detection_timeout_seconds');
+    throw new MachineDetectionConfigError(
+      `agent config machine_detection_timeout_seconds must be an integer from ${min} to ${max} (got ${JSON.stringify(rawTimeout)})`,
+      'machine_detection_timeout_seconds',
+    );
   }
   return { ...settings, timeoutSeconds: rawTimeout };
 }

@@ -39,7 +39,15 @@ function batchIngested(overrides: Record<string, unknown> = {}): Record<string, 
 }
 
 function contact(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return { contact_id: 'c-1', row: 1, phone: '+12025550100', priority: 0, variables: { city: 'Paris' }, status: 'pending', ...overrides };
+  return {
+    contact_id: 'c-1',
+    row: 1,
+    phone: '+12025550100',
+    priority: 0,
+    variables: { city: 'Paris' },
+    status: 'pending',
+    ...overrides,
+  };
 }
 
 function chunk(contacts: unknown[]): Record<string, unknown> {
@@ -101,7 +109,14 @@ describe('parsePayload', () => {
   it('keeps explicit settings instead of the defaults', () => {
     const event = parsePayload(
       Subjects.batchIngested,
-      batchIngested({ settings: { concurrency: 12, max_attempts: 1, retry_policy: { retry_on: ['busy'], delays_seconds: [60] }, default_region: 'GB' } }),
+      batchIngested({
+        settings: {
+          concurrency: 12,
+          max_attempts: 1,
+          retry_policy: { retry_on: ['busy'], delays_seconds: [60] },
+          default_region: 'GB',
+        },
+      }),
     );
     expect(event.settings.concurrency).toBe(12);
     expect(event.settings.max_attempts).toBe(1);
@@ -120,7 +135,10 @@ describe('parsePayload', () => {
 
   it('reports nested settings errors by path', () => {
     const error = invalid(() =>
-      parsePayload(Subjects.batchIngested, batchIngested({ settings: { concurrency: 0, retry_policy: { retry_on: ['hung_up'] } } })),
+      parsePayload(
+        Subjects.batchIngested,
+        batchIngested({ settings: { concurrency: 0, retry_policy: { retry_on: ['hung_up'] } } }),
+      ),
     );
     expect(fields(error.fieldErrors)).toEqual(['settings.concurrency', 'settings.retry_policy.retry_on']);
     expect(error.subject).toBe(Subjects.batchIngested);
@@ -163,20 +181,27 @@ describe('parsePayload', () => {
   it('rejects bad ISO 8601 dates, required and optional', () => {
     const required = invalid(() => parsePayload(Subjects.callFinished, callFinished({ ended_at: 'yesterday' })));
     expect(fields(required.fieldErrors)).toEqual(['ended_at']);
-    const optional = invalid(() => parsePayload(Subjects.callFinished, callFinished({ answered_at: '2025-13-01T00:00:00Z' })));
+    const optional = invalid(() =>
+      parsePayload(Subjects.callFinished, callFinished({ answered_at: '2025-13-01T00:00:00Z' })),
+    );
     expect(fields(optional.fieldErrors)).toEqual(['answered_at']);
     const created = invalid(() => parsePayload(Subjects.batchIngested, batchIngested({ created_at: 1736935200000 })));
     expect(fields(created.fieldErrors)).toEqual(['created_at']);
   });
 
   it('rejects a negative duration and attempt 0', () => {
-    const error = invalid(() => parsePayload(Subjects.callFinished, callFinished({ duration_seconds: -1, attempt: 0 })));
+    const error = invalid(() =>
+      parsePayload(Subjects.callFinished, callFinished({ duration_seconds: -1, attempt: 0 })),
+    );
     expect(fields(error.fieldErrors)).toEqual(['attempt', 'duration_seconds']);
     expect(parsePayload(Subjects.callFinished, callFinished({ duration_seconds: 0, attempt: 1 })).attempt).toBe(1);
   });
 
   it('turns a contacts chunk into typed ContactRecords', () => {
-    const event = parsePayload(Subjects.contactsChunk, chunk([contact(), contact({ contact_id: 'c-2', row: 2, status: 'suppressed' })]));
+    const event = parsePayload(
+      Subjects.contactsChunk,
+      chunk([contact(), contact({ contact_id: 'c-2', row: 2, status: 'suppressed' })]),
+    );
     expect(event).toBeInstanceOf(ContactsChunkEvent);
     expect(event.contacts).toHaveLength(2);
     expect(event.contacts[1].constructor.name).toBe('ContactRecord');
@@ -187,7 +212,11 @@ describe('parsePayload', () => {
     const error = invalid(() =>
       parsePayload(
         Subjects.contactsChunk,
-        chunk([contact({ phone: 12025550100 }), contact({ contact_id: 'c-2', row: 0 }), contact({ contact_id: 'c-3', status: 'dialing' })]),
+        chunk([
+          contact({ phone: 12025550100 }),
+          contact({ contact_id: 'c-2', row: 0 }),
+          contact({ contact_id: 'c-3', status: 'dialing' }),
+        ]),
       ),
     );
     expect(fields(error.fieldErrors)).toEqual(['contacts[0].phone', 'contacts[1].row', 'contacts[2].status']);
@@ -226,10 +255,27 @@ describe('parsePayload', () => {
     const error = invalid(() => parsePayload(Subjects.dialRequested, { ...raw, timeout_seconds: 0, variables: 'x' }));
     expect(fields(error.fieldErrors)).toEqual(['timeout_seconds', 'variables']);
     // The calling window the dialer re-checks itself (issue 12 §1): optional, validated when present.
-    const windowed = parsePayload(Subjects.dialRequested, { ...raw, calling_window: { start_hour: 8, end_hour: 16, weekdays: [1, 2, 3, 4, 5], zones: ['America/St_Johns'] } });
-    expect(windowed.calling_window).toEqual({ start_hour: 8, end_hour: 16, weekdays: [1, 2, 3, 4, 5], zones: ['America/St_Johns'] });
-    const badWindow = invalid(() => parsePayload(Subjects.dialRequested, { ...raw, calling_window: { start_hour: 25, end_hour: 16, weekdays: [0], zones: [] } }));
-    expect(fields(badWindow.fieldErrors)).toEqual(['calling_window.start_hour', 'calling_window.weekdays', 'calling_window.zones']);
+    const windowed = parsePayload(Subjects.dialRequested, {
+      ...raw,
+      calling_window: { start_hour: 8, end_hour: 16, weekdays: [1, 2, 3, 4, 5], zones: ['America/St_Johns'] },
+    });
+    expect(windowed.calling_window).toEqual({
+      start_hour: 8,
+      end_hour: 16,
+      weekdays: [1, 2, 3, 4, 5],
+      zones: ['America/St_Johns'],
+    });
+    const badWindow = invalid(() =>
+      parsePayload(Subjects.dialRequested, {
+        ...raw,
+        calling_window: { start_hour: 25, end_hour: 16, weekdays: [0], zones: [] },
+      }),
+    );
+    expect(fields(badWindow.fieldErrors)).toEqual([
+      'calling_window.start_hour',
+      'calling_window.weekdays',
+      'calling_window.zones',
+    ]);
   });
 
   it('validates the create_batch rpc command with nested upload and settings', () => {
@@ -248,7 +294,9 @@ describe('parsePayload', () => {
     expect(command).toBeInstanceOf(CreateBatchCommand);
     expect(command.settings.max_attempts).toBe(10);
     expect(command.settings.concurrency).toBe(5);
-    const error = invalid(() => parsePayload(Subjects.ingestCreateBatch, { ...raw, upload: { ...raw.upload, size: -1, object_name: '' } }));
+    const error = invalid(() =>
+      parsePayload(Subjects.ingestCreateBatch, { ...raw, upload: { ...raw.upload, size: -1, object_name: '' } }),
+    );
     expect(fields(error.fieldErrors)).toEqual(['upload.object_name', 'upload.size']);
   });
 
@@ -276,7 +324,9 @@ describe('parsePayload', () => {
   });
 
   it('has a payload class for every subject except the dead letter subject', () => {
-    const expected = Object.values(Subjects).filter((s) => s !== Subjects.deadLetter).sort();
+    const expected = Object.values(Subjects)
+      .filter((s) => s !== Subjects.deadLetter)
+      .sort();
     expect(Object.keys(PAYLOAD_CLASSES).sort()).toEqual(expected);
   });
 });
@@ -325,23 +375,29 @@ describe('BatchSettings validation (toValidatedInstance)', () => {
   it('validates timeout_per_call_seconds at 10 and 7200', () => {
     expect(validate({ timeout_per_call_seconds: 10 }).timeout_per_call_seconds).toBe(10);
     expect(validate({ timeout_per_call_seconds: 7200 }).timeout_per_call_seconds).toBe(7200);
-    expect(fields(invalid(() => validate({ timeout_per_call_seconds: 9 })).fieldErrors)).toEqual(['timeout_per_call_seconds']);
-    expect(fields(invalid(() => validate({ timeout_per_call_seconds: 7201 })).fieldErrors)).toEqual(['timeout_per_call_seconds']);
+    expect(fields(invalid(() => validate({ timeout_per_call_seconds: 9 })).fieldErrors)).toEqual([
+      'timeout_per_call_seconds',
+    ]);
+    expect(fields(invalid(() => validate({ timeout_per_call_seconds: 7201 })).fieldErrors)).toEqual([
+      'timeout_per_call_seconds',
+    ]);
   });
 
   it('validates invalid_phone_handling, call_timing and retry_policy', () => {
     expect(validate({ invalid_phone_handling: 'use_as_is' }).invalid_phone_handling).toBe('use_as_is');
-    expect(fields(invalid(() => validate({ invalid_phone_handling: 'drop' })).fieldErrors)).toEqual(['invalid_phone_handling']);
-    expect(validate({ call_timing: { start_hour: 0, end_hour: 24, days: ['mon', 'sun'] } }).call_timing?.days).toEqual(['mon', 'sun']);
-    expect(fields(invalid(() => validate({ call_timing: { start_hour: 24, end_hour: 0, days: ['monday'] } })).fieldErrors)).toEqual([
-      'call_timing.days',
-      'call_timing.end_hour',
-      'call_timing.start_hour',
+    expect(fields(invalid(() => validate({ invalid_phone_handling: 'drop' })).fieldErrors)).toEqual([
+      'invalid_phone_handling',
     ]);
-    expect(fields(invalid(() => validate({ retry_policy: { delays_seconds: [-1], backoff_multiplier: 11 } })).fieldErrors)).toEqual([
-      'retry_policy.backoff_multiplier',
-      'retry_policy.delays_seconds',
+    expect(validate({ call_timing: { start_hour: 0, end_hour: 24, days: ['mon', 'sun'] } }).call_timing?.days).toEqual([
+      'mon',
+      'sun',
     ]);
+    expect(
+      fields(invalid(() => validate({ call_timing: { start_hour: 24, end_hour: 0, days: ['monday'] } })).fieldErrors),
+    ).toEqual(['call_timing.days', 'call_timing.end_hour', 'call_timing.start_hour']);
+    expect(
+      fields(invalid(() => validate({ retry_policy: { delays_seconds: [-1], backoff_multiplier: 11 } })).fieldErrors),
+    ).toEqual(['retry_policy.backoff_multiplier', 'retry_policy.delays_seconds']);
   });
 });
 
@@ -423,9 +479,12 @@ describe('assertValidPrefix', () => {
     expect(() => assertValidPrefix(prefix)).not.toThrow();
   });
 
-  it.each(['', 'a'.repeat(33), 'Outdial', '1abc', '-abc', '_abc', 'a.b', 'a b', 'a*', 'a>'])('rejects "%s"', (prefix) => {
-    expect(() => assertValidPrefix(prefix)).toThrow(`invalid NATS prefix "${prefix}"`);
-  });
+  it.each(['', 'a'.repeat(33), 'Outdial', '1abc', '-abc', '_abc', 'a.b', 'a b', 'a*', 'a>'])(
+    'rejects "%s"',
+    (prefix) => {
+      expect(() => assertValidPrefix(prefix)).toThrow(`invalid NATS prefix "${prefix}"`);
+    },
+  );
 });
 
 describe('prefixedStreamName', () => {
@@ -455,10 +514,13 @@ describe('statuses', () => {
     expect(Object.keys(expectedFinal).sort()).toEqual([...CALL_OUTCOMES].sort());
   });
 
-  it.each(CALL_OUTCOMES.map((o) => [o, expectedFinal[o]]))('finalStatusForOutcome(%s) = %s, a final status', (outcome, status) => {
-    expect(finalStatusForOutcome(outcome as CallOutcome)).toBe(status);
-    expect(isFinalContactStatus(finalStatusForOutcome(outcome as CallOutcome))).toBe(true);
-  });
+  it.each(CALL_OUTCOMES.map((o) => [o, expectedFinal[o]]))(
+    'finalStatusForOutcome(%s) = %s, a final status',
+    (outcome, status) => {
+      expect(finalStatusForOutcome(outcome as CallOutcome)).toBe(status);
+      expect(isFinalContactStatus(finalStatusForOutcome(outcome as CallOutcome))).toBe(true);
+    },
+  );
 
   it.each([...FINAL_CONTACT_STATUSES])('isFinalContactStatus(%s) is true', (status) => {
     expect(isFinalContactStatus(status)).toBe(true);
@@ -470,7 +532,19 @@ describe('statuses', () => {
 
   it('lists the SPEC §5 final statuses exactly', () => {
     expect([...FINAL_CONTACT_STATUSES].sort()).toEqual(
-      ['completed', 'voicemail', 'failed', 'invalid_number', 'blocked', 'carrier_error', 'agent_error', 'suppressed', 'cancelled', 'expired', 'opted_out'].sort(),
+      [
+        'completed',
+        'voicemail',
+        'failed',
+        'invalid_number',
+        'blocked',
+        'carrier_error',
+        'agent_error',
+        'suppressed',
+        'cancelled',
+        'expired',
+        'opted_out',
+      ].sort(),
     );
     expect([...NON_FINAL_CONTACT_STATUSES]).toEqual(['pending', 'queued', 'dialing', 'in_progress']);
   });

@@ -18,14 +18,15 @@ function buildPayloadClasses(): Record<string, PayloadClass> {
  */
 export const PAYLOAD_CLASSES: Readonly<Record<string, PayloadClass>> = buildPayloadClasses();
 
-
 /** A message whose payload does not match its subject's class. Never worth redelivering. */
 export class InvalidPayloadError extends Error {
   constructor(
     readonly subject: string,
     readonly fieldErrors: FieldError[],
   ) {
-    super(`invalid payload for ${subject}: ${fieldErrors.map((e) => `${e.field}: ${e.problems.join(', ')}`).join('; ')}`);
+    super(
+      `invalid payload for ${subject}: ${fieldErrors.map((e) => `${e.field}: ${e.problems.join(', ')}`).join('; ')}`,
+    );
     this.name = 'InvalidPayloadError';
   }
 }
@@ -34,7 +35,11 @@ export class InvalidPayloadError extends Error {
 export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldError[] {
   const out: FieldError[] = [];
   for (const error of errors) {
-    const path = /^\d+$/.test(error.property) ? `${parent}[${error.property}]` : parent ? `${parent}.${error.property}` : error.property;
+    const path = /^\d+$/.test(error.property)
+      ? `${parent}[${error.property}]`
+      : parent
+        ? `${parent}.${error.property}`
+        : error.property;
     if (error.constraints) out.push({ field: path, problems: Object.values(error.constraints) });
     if (error.children?.length) out.push(...flattenValidationErrors(error.children, path));
   }

@@ -1,6 +1,26 @@
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 
-import { BatchQuery, CONTACT_PAGE_SIZES, DEFAULT_CONTACT_PAGE_SIZE, DEFAULT_LIST_PAGE_SIZE, MAX_LIST_PAGE_SIZE, MAX_SEARCH_LENGTH } from './common';
+import {
+  BatchQuery,
+  CONTACT_PAGE_SIZES,
+  DEFAULT_CONTACT_PAGE_SIZE,
+  DEFAULT_LIST_PAGE_SIZE,
+  MAX_LIST_PAGE_SIZE,
+  MAX_SEARCH_LENGTH,
+} from './common';
 import { BATCH_STATUSES, CALL_OUTCOMES, CONTACT_STATUSES } from './statuses';
 
 /** Request/reply payloads served by reporting (read model, reports, live progress, read-your-writes). */
@@ -64,7 +84,11 @@ export type BatchListItem = Omit<BatchStatusView, 'errors'>;
 
 /** `GET /api/batch-calls/{id}/contacts` (SPEC §8). */
 export class ContactsPageQuery extends BatchQuery {
-  @IsOptional() @IsArray() @ArrayMaxSize(CONTACT_STATUSES.length) @IsIn(CONTACT_STATUSES, { each: true }) status?: string[];
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(CONTACT_STATUSES.length)
+  @IsIn(CONTACT_STATUSES, { each: true })
+  status?: string[];
   /** Exactly this many attempts. */
   @IsOptional() @IsInt() @Min(0) @Max(100) attempts?: number;
   @IsOptional() @IsInt() @Min(0) @Max(100) min_attempts?: number;

@@ -1,5 +1,13 @@
 /** Batch lifecycle statuses (SPEC §4). */
-export const BATCH_STATUSES = ['pending', 'scheduled', 'running', 'paused', 'completed', 'failed', 'cancelled'] as const;
+export const BATCH_STATUSES = [
+  'pending',
+  'scheduled',
+  'running',
+  'paused',
+  'completed',
+  'failed',
+  'cancelled',
+] as const;
 export type BatchStatus = (typeof BATCH_STATUSES)[number];
 export const FINAL_BATCH_STATUSES: readonly BatchStatus[] = ['completed', 'failed', 'cancelled'];
 

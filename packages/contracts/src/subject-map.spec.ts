@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { ERROR_CODES, ERROR_HTTP_STATUS, ErrorCode, httpStatusForErrorCode, isErrorCode } from './error-codes';
-import { parsePayload,PAYLOAD_CLASSES } from './payload-registry';
+import { parsePayload, PAYLOAD_CLASSES } from './payload-registry';
 import { isPdfReport } from './reporting-queries';
 import { EventPayload, EVENTS, isEventSubject, isRpcSubject, RpcReply, RpcRequest, RPCS } from './subject-map';
 import { Subjects } from './subjects';

@@ -1,5 +1,11 @@
 import { BatchIngestedEvent, ContactsChunkEvent, CreateBatchCommand, CreateBatchResult } from './batch-ingest';
-import { BatchActionCommand, BatchActionResult, BatchDeletedEvent, BatchStatusChangedEvent, ContactUpdatedEvent } from './batch-lifecycle';
+import {
+  BatchActionCommand,
+  BatchActionResult,
+  BatchDeletedEvent,
+  BatchStatusChangedEvent,
+  ContactUpdatedEvent,
+} from './batch-lifecycle';
 import { BatchQuery, ListPage, OrgQuery } from './common';
 import { CallDeclinedEvent, CallFinishedEvent, CallStartedEvent, DialRequest, ProviderCallEvent } from './dialing';
 import {

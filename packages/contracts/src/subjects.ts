@@ -63,14 +63,62 @@ const DAY = 24 * 3600;
 
 /** The streams provisioned (idempotently) at start-up by every service. */
 export const STREAMS: readonly StreamDefinition[] = [
-  { name: 'INGEST', subjects: ['v1.ingest.>'], retention: 'limits', maxAgeSeconds: 7 * DAY, description: 'ingested batches and their contacts, in chunks' },
-  { name: 'BATCH', subjects: ['v1.batch.>'], retention: 'limits', maxAgeSeconds: 30 * DAY, description: 'batch lifecycle events' },
-  { name: 'DIAL', subjects: ['v1.dial.>'], retention: 'workqueue', maxAgeSeconds: 7 * DAY, description: 'dial requests, shared by all dialer replicas' },
-  { name: 'CALL', subjects: ['v1.call.>'], retention: 'limits', maxAgeSeconds: 30 * DAY, description: 'call attempt events' },
-  { name: 'CONTACT', subjects: ['v1.contact.>'], retention: 'limits', maxAgeSeconds: 30 * DAY, description: 'contact status changes decided by the scheduler' },
-  { name: 'PROVIDER', subjects: ['v1.provider.>'], retention: 'workqueue', maxAgeSeconds: 7 * DAY, description: 'verified provider call status events' },
-  { name: 'ORG', subjects: ['v1.org.>'], retention: 'limits', maxAgeSeconds: 0, description: 'org settings and limits (latest per org wins)' },
-  { name: 'DLQ', subjects: ['v1.dlq.>'], retention: 'limits', maxAgeSeconds: 30 * DAY, description: 'terminated (poison) messages' },
+  {
+    name: 'INGEST',
+    subjects: ['v1.ingest.>'],
+    retention: 'limits',
+    maxAgeSeconds: 7 * DAY,
+    description: 'ingested batches and their contacts, in chunks',
+  },
+  {
+    name: 'BATCH',
+    subjects: ['v1.batch.>'],
+    retention: 'limits',
+    maxAgeSeconds: 30 * DAY,
+    description: 'batch lifecycle events',
+  },
+  {
+    name: 'DIAL',
+    subjects: ['v1.dial.>'],
+    retention: 'workqueue',
+    maxAgeSeconds: 7 * DAY,
+    description: 'dial requests, shared by all dialer replicas',
+  },
+  {
+    name: 'CALL',
+    subjects: ['v1.call.>'],
+    retention: 'limits',
+    maxAgeSeconds: 30 * DAY,
+    description: 'call attempt events',
+  },
+  {
+    name: 'CONTACT',
+    subjects: ['v1.contact.>'],
+    retention: 'limits',
+    maxAgeSeconds: 30 * DAY,
+    description: 'contact status changes decided by the scheduler',
+  },
+  {
+    name: 'PROVIDER',
+    subjects: ['v1.provider.>'],
+    retention: 'workqueue',
+    maxAgeSeconds: 7 * DAY,
+    description: 'verified provider call status events',
+  },
+  {
+    name: 'ORG',
+    subjects: ['v1.org.>'],
+    retention: 'limits',
+    maxAgeSeconds: 0,
+    description: 'org settings and limits (latest per org wins)',
+  },
+  {
+    name: 'DLQ',
+    subjects: ['v1.dlq.>'],
+    retention: 'limits',
+    maxAgeSeconds: 30 * DAY,
+    description: 'terminated (poison) messages',
+  },
 ];
 
 /** Which stream holds a logical subject. */

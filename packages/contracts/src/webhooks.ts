@@ -1,4 +1,16 @@
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 
 import { DEFAULT_LIST_PAGE_SIZE, MAX_LIST_PAGE_SIZE, OrgQuery } from './common';
 
@@ -21,7 +33,11 @@ export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 export class CreateWebhookCommand extends OrgQuery {
   @IsString() @MaxLength(2000) @Matches(/^https?:\/\/\S+$/i, { message: 'url must be an http(s) URL' }) url: string;
   /** Event types to receive; absent or empty: all of them. */
-  @IsOptional() @IsArray() @ArrayMaxSize(WEBHOOK_EVENT_TYPES.length) @IsIn(WEBHOOK_EVENT_TYPES, { each: true }) events?: string[];
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(WEBHOOK_EVENT_TYPES.length)
+  @IsIn(WEBHOOK_EVENT_TYPES, { each: true })
+  events?: string[];
   @IsOptional() @IsString() @MaxLength(500) description?: string;
 }
 

@@ -68,7 +68,8 @@ class PeriodicLoop {
       })
       .catch((error: unknown) => {
         // Once per failure streak at warn; the repeats at debug so a long outage does not flood the log.
-        if (!this.failing) this.log.warn({ err: error, task: this.name }, `${this.name} failed; retrying every ${this.intervalMs} ms`);
+        if (!this.failing)
+          this.log.warn({ err: error, task: this.name }, `${this.name} failed; retrying every ${this.intervalMs} ms`);
         else this.log.debug({ err: error, task: this.name }, `${this.name} failed again`);
         this.failing = true;
       })

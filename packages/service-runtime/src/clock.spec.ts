@@ -8,7 +8,10 @@ describe('service clock from the environment (CLOCK_START_AT, CLOCK_OFFSET_MS)',
 
   it('CLOCK_START_AT: reads that instant at start, then runs at real speed', () => {
     const realNow = Date.UTC(2026, 10, 29, 20, 0, 0);
-    const clock = clockFromConfig(loadConfig(BaseServiceEnv, { CLOCK_START_AT: '2026-11-23T16:03:00-03:30' }), realNow) as OffsetClock;
+    const clock = clockFromConfig(
+      loadConfig(BaseServiceEnv, { CLOCK_START_AT: '2026-11-23T16:03:00-03:30' }),
+      realNow,
+    ) as OffsetClock;
     expect(clock).toBeInstanceOf(OffsetClock);
     expect(clock.offsetMs).toBe(Date.parse('2026-11-23T19:33:00Z') - realNow);
     const before = Date.now();
@@ -24,12 +27,17 @@ describe('service clock from the environment (CLOCK_START_AT, CLOCK_OFFSET_MS)',
   });
 
   it('refuses both at once', () => {
-    expect(() => clockFromConfig(loadConfig(BaseServiceEnv, { CLOCK_START_AT: '2026-11-23T19:33:00Z', CLOCK_OFFSET_MS: '5' }))).toThrow('not both');
+    expect(() =>
+      clockFromConfig(loadConfig(BaseServiceEnv, { CLOCK_START_AT: '2026-11-23T19:33:00Z', CLOCK_OFFSET_MS: '5' })),
+    ).toThrow('not both');
   });
 
-  it.each(['2026-11-23T19:33:00', '2026-11-23', 'tomorrow', '2026-13-01T00:00:00Z'])('refuses CLOCK_START_AT=%s (not an instant)', (value) => {
-    expect(() => loadConfig(BaseServiceEnv, { CLOCK_START_AT: value })).toThrow(ConfigError);
-  });
+  it.each(['2026-11-23T19:33:00', '2026-11-23', 'tomorrow', '2026-13-01T00:00:00Z'])(
+    'refuses CLOCK_START_AT=%s (not an instant)',
+    (value) => {
+      expect(() => loadConfig(BaseServiceEnv, { CLOCK_START_AT: value })).toThrow(ConfigError);
+    },
+  );
 
   it('refuses a CLOCK_OFFSET_MS that is not a whole number', () => {
     expect(() => loadConfig(BaseServiceEnv, { CLOCK_OFFSET_MS: '1.5' })).toThrow(ConfigError);

@@ -34,7 +34,10 @@ export class OffsetClock extends Clock {
  * its services when given CLOCK_START_AT), else the system clock. Both set: an error.
  * `realNowMs`: the real time now (injectable for tests).
  */
-export function clockFromConfig(config: { CLOCK_START_AT?: string; CLOCK_OFFSET_MS?: number }, realNowMs: number = Date.now()): Clock {
+export function clockFromConfig(
+  config: { CLOCK_START_AT?: string; CLOCK_OFFSET_MS?: number },
+  realNowMs: number = Date.now(),
+): Clock {
   if (config.CLOCK_START_AT !== undefined && config.CLOCK_OFFSET_MS !== undefined && config.CLOCK_OFFSET_MS !== 0) {
     throw new Error('set CLOCK_START_AT or CLOCK_OFFSET_MS, not both');
   }

@@ -3,13 +3,18 @@ import { IsBoolean, IsNumber, Max, Min } from 'class-validator';
 import { BaseServiceEnv, ConfigError, EnvBool, EnvInt, EnvNumber, loadConfig } from './config';
 
 class FeatureEnv extends BaseServiceEnv {
-  @EnvBool() @IsBoolean()
+  @EnvBool()
+  @IsBoolean()
   FEATURE_ENABLED: boolean = false;
 
-  @EnvNumber() @IsNumber() @Min(0) @Max(10)
+  @EnvNumber()
+  @IsNumber()
+  @Min(0)
+  @Max(10)
   RATE: number = 1.5;
 
-  @EnvInt() @Min(1)
+  @EnvInt()
+  @Min(1)
   WORKERS: number = 4;
 }
 
@@ -77,15 +82,18 @@ describe('loadConfig(BaseServiceEnv)', () => {
     expect(loadConfig(BaseServiceEnv, { HTTP_PORT: value }).HTTP_PORT).toBe(port);
   });
 
-  it.each(['70000', '65536', 'abc', '-1', '80.5', '1e3', '80abc'])('rejects HTTP_PORT %s, naming the variable and the value', (value) => {
-    const error = configError(() => loadConfig(BaseServiceEnv, { HTTP_PORT: value }));
-    expect(error.problems).toHaveLength(1);
-    expect(error.problems[0]).toMatch(/^HTTP_PORT: /);
-    expect(error.problems[0]).toContain(`(got "${value}")`);
-    expect(error.message).toContain('invalid configuration');
-    expect(error.message).toContain('HTTP_PORT');
-    expect(error.name).toBe('ConfigError');
-  });
+  it.each(['70000', '65536', 'abc', '-1', '80.5', '1e3', '80abc'])(
+    'rejects HTTP_PORT %s, naming the variable and the value',
+    (value) => {
+      const error = configError(() => loadConfig(BaseServiceEnv, { HTTP_PORT: value }));
+      expect(error.problems).toHaveLength(1);
+      expect(error.problems[0]).toMatch(/^HTTP_PORT: /);
+      expect(error.problems[0]).toContain(`(got "${value}")`);
+      expect(error.message).toContain('invalid configuration');
+      expect(error.message).toContain('HTTP_PORT');
+      expect(error.name).toBe('ConfigError');
+    },
+  );
 
   it('names the exact problem for an out-of-range port', () => {
     const error = configError(() => loadConfig(BaseServiceEnv, { HTTP_PORT: '70000' }));
@@ -94,13 +102,19 @@ describe('loadConfig(BaseServiceEnv)', () => {
 
   it('checks SHUTDOWN_TIMEOUT_MS at its limits', () => {
     expect(loadConfig(BaseServiceEnv, { SHUTDOWN_TIMEOUT_MS: '600000' }).SHUTDOWN_TIMEOUT_MS).toBe(600_000);
-    expect(configError(() => loadConfig(BaseServiceEnv, { SHUTDOWN_TIMEOUT_MS: '99' })).problems[0]).toMatch(/^SHUTDOWN_TIMEOUT_MS: .*\(got "99"\)$/);
-    expect(configError(() => loadConfig(BaseServiceEnv, { SHUTDOWN_TIMEOUT_MS: '600001' })).problems[0]).toMatch(/^SHUTDOWN_TIMEOUT_MS: .*\(got "600001"\)$/);
+    expect(configError(() => loadConfig(BaseServiceEnv, { SHUTDOWN_TIMEOUT_MS: '99' })).problems[0]).toMatch(
+      /^SHUTDOWN_TIMEOUT_MS: .*\(got "99"\)$/,
+    );
+    expect(configError(() => loadConfig(BaseServiceEnv, { SHUTDOWN_TIMEOUT_MS: '600001' })).problems[0]).toMatch(
+      /^SHUTDOWN_TIMEOUT_MS: .*\(got "600001"\)$/,
+    );
   });
 
   it.each(['Outdial', '1abc', 'a.b', 'a'.repeat(33), 'has space'])('rejects NATS_PREFIX "%s"', (value) => {
     const error = configError(() => loadConfig(BaseServiceEnv, { NATS_PREFIX: value }));
-    expect(error.problems).toEqual([`NATS_PREFIX: NATS_PREFIX must be 1-32 of [a-z0-9_-], starting with a letter (got "${value}")`]);
+    expect(error.problems).toEqual([
+      `NATS_PREFIX: NATS_PREFIX must be 1-32 of [a-z0-9_-], starting with a letter (got "${value}")`,
+    ]);
   });
 
   it('accepts a 32-character NATS_PREFIX', () => {
@@ -113,7 +127,9 @@ describe('loadConfig(BaseServiceEnv)', () => {
   });
 
   it('rejects a bad NATS_URL and LOG_LEVEL, listing every problem', () => {
-    const error = configError(() => loadConfig(BaseServiceEnv, { NATS_URL: 'redis://x', LOG_LEVEL: 'verbose', HTTP_PORT: 'abc' }));
+    const error = configError(() =>
+      loadConfig(BaseServiceEnv, { NATS_URL: 'redis://x', LOG_LEVEL: 'verbose', HTTP_PORT: 'abc' }),
+    );
     expect(error.problems.map((p) => p.split(':')[0]).sort()).toEqual(['HTTP_PORT', 'LOG_LEVEL', 'NATS_URL']);
     expect(error.problems.find((p) => p.startsWith('LOG_LEVEL'))).toContain('(got "verbose")');
   });
@@ -121,7 +137,18 @@ describe('loadConfig(BaseServiceEnv)', () => {
   it('ignores unrelated environment variables', () => {
     const config = loadConfig(BaseServiceEnv, { PATH: '/usr/bin', HOME: '/root', FEATURE_ENABLED: 'maybe', RATE: 'x' });
     expect(Object.keys(config).sort()).toEqual(
-      ['CLOCK_OFFSET_MS', 'CLOCK_START_AT', 'DATABASE_URL', 'HTTP_HOST', 'HTTP_PORT', 'LOG_LEVEL', 'NATS_PREFIX', 'NATS_URL', 'REPLICA_ID', 'SHUTDOWN_TIMEOUT_MS'].sort(),
+      [
+        'CLOCK_OFFSET_MS',
+        'CLOCK_START_AT',
+        'DATABASE_URL',
+        'HTTP_HOST',
+        'HTTP_PORT',
+        'LOG_LEVEL',
+        'NATS_PREFIX',
+        'NATS_URL',
+        'REPLICA_ID',
+        'SHUTDOWN_TIMEOUT_MS',
+      ].sort(),
     );
     expect((config as unknown as Record<string, unknown>).PATH).toBeUndefined();
   });
@@ -172,6 +199,8 @@ describe('loadConfig with a subclass', () => {
 
   it('reads a variable declared with only a Transform and @Min', () => {
     expect(loadConfig(FeatureEnv, { WORKERS: '8' }).WORKERS).toBe(8);
-    expect(configError(() => loadConfig(FeatureEnv, { WORKERS: '0' })).problems).toEqual(['WORKERS: WORKERS must not be less than 1 (got "0")']);
+    expect(configError(() => loadConfig(FeatureEnv, { WORKERS: '0' })).problems).toEqual([
+      'WORKERS: WORKERS must not be less than 1 (got "0")',
+    ]);
   });
 });

@@ -1,15 +1,36 @@
 import { flattenValidationErrors } from '@outdial/contracts';
 import { plainToInstance, Transform } from 'class-transformer';
-import { getMetadataStorage, IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import {
+  getMetadataStorage,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  validateSync,
+} from 'class-validator';
 
 /** Parses an environment string as an integer (NaN stays invalid so the validator names it). */
 export function EnvInt(): PropertyDecorator {
-  return Transform(({ value }) => (value === undefined || value === '' ? undefined : typeof value === 'number' ? value : /^-?\d+$/.test(String(value).trim()) ? Number(value) : Number.NaN));
+  return Transform(({ value }) =>
+    value === undefined || value === ''
+      ? undefined
+      : typeof value === 'number'
+        ? value
+        : /^-?\d+$/.test(String(value).trim())
+          ? Number(value)
+          : Number.NaN,
+  );
 }
 
 /** Parses an environment string as a number. */
 export function EnvNumber(): PropertyDecorator {
-  return Transform(({ value }) => (value === undefined || value === '' ? undefined : typeof value === 'number' ? value : Number(String(value).trim())));
+  return Transform(({ value }) =>
+    value === undefined || value === '' ? undefined : typeof value === 'number' ? value : Number(String(value).trim()),
+  );
 }
 
 /** Parses `true/false/1/0/yes/no` (anything else stays a string and fails @IsBoolean). */
@@ -39,7 +60,10 @@ export class BaseServiceEnv {
   NATS_PREFIX: string = 'outdial';
 
   /** Port of the service's HTTP server (health, metrics; the public API on the gateway). 0 = any free port. */
-  @EnvInt() @IsInt() @Min(0) @Max(65535)
+  @EnvInt()
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   HTTP_PORT: number = 0;
 
   @IsString()
@@ -49,7 +73,10 @@ export class BaseServiceEnv {
   LOG_LEVEL: string = 'info';
 
   /** How long a graceful shutdown may take before in-flight work is abandoned. */
-  @EnvInt() @IsInt() @Min(100) @Max(600_000)
+  @EnvInt()
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
   SHUTDOWN_TIMEOUT_MS: number = 15_000;
 
   /** Replica index, for logs and metrics (several dialers). */
@@ -65,11 +92,16 @@ export class BaseServiceEnv {
    */
   @IsOptional()
   @IsISO8601({ strict: true, strictSeparator: true })
-  @Matches(/(Z|[+-]\d{2}:?\d{2})$/, { message: 'CLOCK_START_AT must be an instant: end with Z or a UTC offset such as +02:00' })
+  @Matches(/(Z|[+-]\d{2}:?\d{2})$/, {
+    message: 'CLOCK_START_AT must be an instant: end with Z or a UTC offset such as +02:00',
+  })
   CLOCK_START_AT?: string;
 
   /** The service clock runs this many ms ahead of real time (negative: behind). 0 = real time. Not with CLOCK_START_AT. */
-  @EnvInt() @IsInt() @Min(-100 * 365 * 86_400_000) @Max(100 * 365 * 86_400_000)
+  @EnvInt()
+  @IsInt()
+  @Min(-100 * 365 * 86_400_000)
+  @Max(100 * 365 * 86_400_000)
   CLOCK_OFFSET_MS: number = 0;
 }
 
@@ -84,7 +116,10 @@ export class ConfigError extends Error {
  * Validates the environment once, at start-up, into a typed object. Only the variables the class
  * declares are read; a bad value throws a ConfigError naming each variable and the value seen.
  */
-export function loadConfig<T extends object>(cls: new () => T, env: Record<string, string | undefined> = process.env): T {
+export function loadConfig<T extends object>(
+  cls: new () => T,
+  env: Record<string, string | undefined> = process.env,
+): T {
   const declared = new Set(
     getMetadataStorage()
       .getTargetValidationMetadatas(cls, '', true, false)
@@ -100,7 +135,9 @@ export function loadConfig<T extends object>(cls: new () => T, env: Record<strin
   const errors = validateSync(config as object, { forbidUnknownValues: false });
   if (errors.length > 0) {
     throw new ConfigError(
-      flattenValidationErrors(errors).map((e) => `${e.field}: ${e.problems.join('; ')} (got ${JSON.stringify(picked[e.field] ?? null)})`),
+      flattenValidationErrors(errors).map(
+        (e) => `${e.field}: ${e.problems.join('; ')} (got ${JSON.stringify(picked[e.field] ?? null)})`,
+      ),
     );
   }
   return config;

@@ -55,7 +55,12 @@ export class Database {
 }
 
 export function createPool(databaseUrl: string, max = 10): Pool {
-  const pool = new Pool({ connectionString: databaseUrl, max, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 10_000 });
+  const pool = new Pool({
+    connectionString: databaseUrl,
+    max,
+    idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: 10_000,
+  });
   // An idle client's error (e.g. PostgreSQL restarted) must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
   return pool;
@@ -122,8 +127,12 @@ export async function runMigrations(db: Database, migrations: Migration[]): Prom
   try {
     await client.query('SELECT pg_advisory_lock(hashtext($1))', [`outdial-migrations:${db.schema}`]);
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-    await client.query(`CREATE TABLE IF NOT EXISTS ${schema}.schema_migrations (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
-    const done = new Set((await client.query<{ id: string }>(`SELECT id FROM ${schema}.schema_migrations`)).rows.map((r) => r.id));
+    await client.query(
+      `CREATE TABLE IF NOT EXISTS ${schema}.schema_migrations (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`,
+    );
+    const done = new Set(
+      (await client.query<{ id: string }>(`SELECT id FROM ${schema}.schema_migrations`)).rows.map((r) => r.id),
+    );
     for (const migration of all) {
       if (done.has(migration.id)) continue;
       await client.query('BEGIN');
@@ -138,7 +147,9 @@ export async function runMigrations(db: Database, migrations: Migration[]): Prom
       }
     }
   } finally {
-    await client.query('SELECT pg_advisory_unlock(hashtext($1))', [`outdial-migrations:${db.schema}`]).catch(() => undefined);
+    await client
+      .query('SELECT pg_advisory_unlock(hashtext($1))', [`outdial-migrations:${db.schema}`])
+      .catch(() => undefined);
     client.release();
   }
   return applied;

@@ -2,7 +2,14 @@ import type { ConsumerMessages, JsMsg } from '@nats-io/jetstream';
 import type { Msg, Subscription } from '@nats-io/transport-node';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import { ArgumentsHost, Catch, RpcExceptionFilter } from '@nestjs/common';
-import { BaseRpcContext, CustomTransportStrategy, EventPattern, MessageHandler, MessagePattern, Server } from '@nestjs/microservices';
+import {
+  BaseRpcContext,
+  CustomTransportStrategy,
+  EventPattern,
+  MessageHandler,
+  MessagePattern,
+  Server,
+} from '@nestjs/microservices';
 import { InvalidPayloadError, parsePayload, Subjects } from '@outdial/contracts';
 import type { Logger } from 'pino';
 import { lastValueFrom, Observable, throwError } from 'rxjs';
@@ -113,7 +120,11 @@ export class JetStreamTransport extends Server implements CustomTransportStrateg
     const maxDeliver = options.maxDeliver ?? this.defaults.maxDeliver;
     const ackWaitMs = options.ackWaitMs ?? this.defaults.ackWaitMs;
     const concurrency = options.concurrency ?? this.defaults.concurrency;
-    const stream = await this.bus.provisionConsumer(subject, durable, { maxDeliver, ackWaitMs, maxAckPending: Math.max(1000, concurrency * 4) });
+    const stream = await this.bus.provisionConsumer(subject, durable, {
+      maxDeliver,
+      ackWaitMs,
+      maxAckPending: Math.max(1000, concurrency * 4),
+    });
     const consumer = await this.bus.connections().js.consumers.get(stream, durable);
     const messages = await consumer.consume({ max_messages: Math.max(concurrency * 2, 2) });
     const slots = new Semaphore(concurrency);
@@ -131,7 +142,12 @@ export class JetStreamTransport extends Server implements CustomTransportStrateg
     this.log.info({ subject, durable, stream, maxDeliver, ackWaitMs, concurrency }, 'consuming');
   }
 
-  private async handleJetStreamMessage(subject: string, handler: MessageHandler, message: JsMsg, maxDeliver: number): Promise<void> {
+  private async handleJetStreamMessage(
+    subject: string,
+    handler: MessageHandler,
+    message: JsMsg,
+    maxDeliver: number,
+  ): Promise<void> {
     const deliveryCount = message.info.deliveryCount;
     const timer = this.metrics.handlerSeconds.startTimer({ subject });
     let error: unknown;
@@ -165,7 +181,13 @@ export class JetStreamTransport extends Server implements CustomTransportStrateg
         return;
       case 'nak': {
         this.metrics.messagesHandled.inc({ subject, settlement: settlement.kind });
-        const fields = { subject, seq: message.seq, delivery: message.info.deliveryCount, reason: errorMessage(error), delayMs: settlement.delayMs };
+        const fields = {
+          subject,
+          seq: message.seq,
+          delivery: message.info.deliveryCount,
+          reason: errorMessage(error),
+          delayMs: settlement.delayMs,
+        };
         if (error instanceof TransientError) this.log.debug(fields, 'not applicable yet; redelivering later');
         else this.log.warn(fields, 'handler failed; redelivering later');
         message.nak(settlement.delayMs);
@@ -176,12 +198,18 @@ export class JetStreamTransport extends Server implements CustomTransportStrateg
           await this.deadLetter(subject, message, settlement.reason);
         } catch (dlqError) {
           this.metrics.messagesHandled.inc({ subject, settlement: 'nak' });
-          this.log.error({ err: dlqError, subject, seq: message.seq }, 'dead-letter publish failed; the message is redelivered instead of terminated');
+          this.log.error(
+            { err: dlqError, subject, seq: message.seq },
+            'dead-letter publish failed; the message is redelivered instead of terminated',
+          );
           message.nak(DEAD_LETTER_RETRY_MS);
           return;
         }
         this.metrics.messagesHandled.inc({ subject, settlement: settlement.kind });
-        this.log.error({ subject, seq: message.seq, reason: settlement.reason, err: error }, 'message terminated and dead-lettered');
+        this.log.error(
+          { subject, seq: message.seq, reason: settlement.reason, err: error },
+          'message terminated and dead-lettered',
+        );
         message.term(settlement.reason.slice(0, 200));
         return;
     }
@@ -220,7 +248,10 @@ export class JetStreamTransport extends Server implements CustomTransportStrateg
     let reply: object;
     try {
       const payload = parsePayload(subject, decodeJson(subject, msg.data));
-      const data = await lastValueFrom(this.transformToObservable(await handler(payload, new BaseRpcContext([subject]))), { defaultValue: null });
+      const data = await lastValueFrom(
+        this.transformToObservable(await handler(payload, new BaseRpcContext([subject]))),
+        { defaultValue: null },
+      );
       reply = { ok: true, data };
       this.metrics.rpcHandled.inc({ subject, result: 'ok' });
     } catch (error) {
@@ -268,7 +299,8 @@ function decodeJson(subject: string, data: Uint8Array): unknown {
 
 export function toErrorBody(error: unknown): { code: string; message: string; details?: unknown } {
   if (error instanceof ServiceError) return { code: error.code, message: error.message, details: error.details };
-  if (error instanceof InvalidPayloadError) return { code: 'validation_failed', message: error.message, details: error.fieldErrors };
+  if (error instanceof InvalidPayloadError)
+    return { code: 'validation_failed', message: error.message, details: error.fieldErrors };
   return { code: 'internal', message: 'internal error' };
 }
 

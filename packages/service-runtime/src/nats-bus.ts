@@ -10,7 +10,7 @@ import {
   RetentionPolicy,
   StorageType,
 } from '@nats-io/jetstream';
-import { ObjectStore,Objm } from '@nats-io/obj';
+import { ObjectStore, Objm } from '@nats-io/obj';
 import { connect, NatsConnection } from '@nats-io/transport-node';
 import {
   assertValidPrefix,
@@ -66,7 +66,13 @@ export class NatsBus {
     private readonly options: NatsBusOptions = {},
   ) {}
 
-  static async connect(url: string, prefix: string, connectionName: string, logger?: Logger, options: NatsBusOptions = {}): Promise<NatsBus> {
+  static async connect(
+    url: string,
+    prefix: string,
+    connectionName: string,
+    logger?: Logger,
+    options: NatsBusOptions = {},
+  ): Promise<NatsBus> {
     assertValidPrefix(prefix);
     const nc = await connect({
       servers: url,
@@ -137,7 +143,11 @@ export class NatsBus {
   }
 
   /** Creates or updates a durable pull consumer filtered to one subject. */
-  async provisionConsumer(logicalSubject: string, durable: string, options: { maxDeliver: number; ackWaitMs: number; maxAckPending: number }): Promise<string> {
+  async provisionConsumer(
+    logicalSubject: string,
+    durable: string,
+    options: { maxDeliver: number; ackWaitMs: number; maxAckPending: number },
+  ): Promise<string> {
     const stream = this.streamNameForSubject(logicalSubject);
     const config = {
       durable_name: durable,
@@ -172,7 +182,8 @@ export class NatsBus {
     try {
       const info = await this.jsm.streams.info(stream, { subjects_filter: `${prefix}>` });
       const by_service: Record<string, number> = {};
-      for (const [subject, count] of Object.entries(info.state.subjects ?? {})) by_service[subject.slice(prefix.length)] = count;
+      for (const [subject, count] of Object.entries(info.state.subjects ?? {}))
+        by_service[subject.slice(prefix.length)] = count;
       return { total: info.state.messages, by_service };
     } catch {
       return { total: 0, by_service: {} };
@@ -221,7 +232,12 @@ export class NatsBus {
    * subject's payload class first (InvalidPayloadError). For producers that serialize themselves
    * (ingest's hand-over of big contact chunks).
    */
-  async publishSerialized(subject: string, json: string | Uint8Array, msgId: string, options: { validate?: boolean } = {}): Promise<void> {
+  async publishSerialized(
+    subject: string,
+    json: string | Uint8Array,
+    msgId: string,
+    options: { validate?: boolean } = {},
+  ): Promise<void> {
     validateOutgoingJson(subject, json, options.validate ?? this.options.validatePayloads ?? true);
     await this.js.publish(this.subject(subject), json, { msgID: msgId, timeout: 10_000 });
   }
@@ -300,5 +316,11 @@ export class NatsBus {
 
 function isNotFound(error: unknown): boolean {
   const e = error as { code?: number | string; message?: string; api_error?: { err_code?: number } };
-  return e?.api_error?.err_code === 10059 || e?.api_error?.err_code === 10014 || e?.code === 404 || e?.code === '404' || /not found/i.test(e?.message ?? '');
+  return (
+    e?.api_error?.err_code === 10059 ||
+    e?.api_error?.err_code === 10014 ||
+    e?.code === 404 ||
+    e?.code === '404' ||
+    /not found/i.test(e?.message ?? '')
+  );
 }

@@ -13,7 +13,12 @@ const CHUNKS_IN_FLIGHT = 4;
  * slower parser sat in memory whole; here chunks are pulled a few at a time, only as the reader
  * asks for more. The SHA-256 digest is still checked at the end. Null when there is no such entry.
  */
-export async function readObjectStream(js: JetStreamClient, store: ObjectStore, bucket: string, name: string): Promise<Readable | null> {
+export async function readObjectStream(
+  js: JetStreamClient,
+  store: ObjectStore,
+  bucket: string,
+  name: string,
+): Promise<Readable | null> {
   const info = await store.info(name);
   if (!info || info.deleted) return null;
   if (info.size === 0) return Readable.from([]);

@@ -23,8 +23,12 @@ export class OpsController {
   @Get('health/ready')
   async ready(): Promise<{ status: string; service: string; checks: Record<string, string> }> {
     const checks: Record<string, string> = {};
-    const [db, nats] = await Promise.allSettled([withTimeout(this.db.ping(), 2000), withTimeout(this.bus.ping(), 2000)]);
-    checks.database = db.status === 'fulfilled' ? 'ok' : `down: ${(db as PromiseRejectedResult).reason?.message ?? 'error'}`;
+    const [db, nats] = await Promise.allSettled([
+      withTimeout(this.db.ping(), 2000),
+      withTimeout(this.bus.ping(), 2000),
+    ]);
+    checks.database =
+      db.status === 'fulfilled' ? 'ok' : `down: ${(db as PromiseRejectedResult).reason?.message ?? 'error'}`;
     checks.nats = nats.status === 'fulfilled' ? 'ok' : 'down';
     const ok = Object.values(checks).every((c) => c === 'ok');
     const body = { status: ok ? 'ok' : 'unavailable', service: this.service, checks };
@@ -40,5 +44,8 @@ export class OpsController {
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms).unref())]);
+  return Promise.race([
+    promise,
+    new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms).unref()),
+  ]);
 }

@@ -96,7 +96,9 @@ export class Outbox extends OutboxWriter {
       this.kick();
       // The gauge `outdial_outbox_pending` (dashboard: "outbox pending"): sampled every ~5 s.
       if (++ticks % Math.max(1, Math.round(GAUGE_SAMPLE_MS / this.intervalMs)) === 0) {
-        this.pendingCount().catch((error) => this.logger.debug({ reason: (error as Error).message }, 'outbox gauge not sampled'));
+        this.pendingCount().catch((error) =>
+          this.logger.debug({ reason: (error as Error).message }, 'outbox gauge not sampled'),
+        );
       }
     }, this.intervalMs);
     this.kick();

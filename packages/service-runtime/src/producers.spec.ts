@@ -3,7 +3,7 @@ import 'reflect-metadata';
 import { InvalidPayloadError, Subjects } from '@outdial/contracts';
 
 import { ServiceError } from './errors';
-import { EventPublisher,producerValidationEnabled } from './event-publisher';
+import { EventPublisher, producerValidationEnabled } from './event-publisher';
 import { NatsBus } from './nats-bus';
 import { Outbox } from './outbox';
 import { RpcClient, serviceErrorFromReply } from './rpc-client';
@@ -103,13 +103,19 @@ describe('Outbox.enqueue', () => {
 
   it('rejects an invalid event before writing (the caller transaction rolls back)', async () => {
     const { box, client } = outbox(true);
-    await expect(box.enqueue(client as never, [{ subject: Subjects.callStarted, payload: callStarted({ started_at: 'yesterday' }) }])).rejects.toThrow(/started_at/);
+    await expect(
+      box.enqueue(client as never, [
+        { subject: Subjects.callStarted, payload: callStarted({ started_at: 'yesterday' }) },
+      ]),
+    ).rejects.toThrow(/started_at/);
     expect(client.query).not.toHaveBeenCalled();
   });
 
   it('does not validate when validation is off (production)', async () => {
     const { box, client } = outbox(false);
-    await box.enqueue(client as never, [{ subject: Subjects.callStarted, payload: callStarted({ started_at: 'yesterday' }) }]);
+    await box.enqueue(client as never, [
+      { subject: Subjects.callStarted, payload: callStarted({ started_at: 'yesterday' }) },
+    ]);
     expect(client.query).toHaveBeenCalledTimes(1);
   });
 });
@@ -126,15 +132,25 @@ describe('RpcClient', () => {
     const { bus, raw } = fakeBus();
     raw.requestJson.mockResolvedValue({ ok: true, data: { applied: true, waited_ms: 3 } });
     const rpc = new RpcClient(bus);
-    const reply = await rpc.request(Subjects.reportingAwaitReadModel, { org_id: 'o', batch_id: 'b', exists: true, timeout_ms: 10 });
+    const reply = await rpc.request(Subjects.reportingAwaitReadModel, {
+      org_id: 'o',
+      batch_id: 'b',
+      exists: true,
+      timeout_ms: 10,
+    });
     expect(reply.waited_ms).toBe(3);
   });
 
   it('turns an error reply into a ServiceError with the same code and details', async () => {
     const { bus, raw } = fakeBus();
-    raw.requestJson.mockResolvedValue({ ok: false, error: { code: 'not_found', message: 'batch not found', details: { field: 'batch_id' } } });
+    raw.requestJson.mockResolvedValue({
+      ok: false,
+      error: { code: 'not_found', message: 'batch not found', details: { field: 'batch_id' } },
+    });
     const rpc = new RpcClient(bus);
-    const error = await rpc.request(Subjects.reportingGetBatch, { org_id: 'o', batch_id: 'b' }).catch((e: unknown) => e);
+    const error = await rpc
+      .request(Subjects.reportingGetBatch, { org_id: 'o', batch_id: 'b' })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ServiceError);
     expect((error as ServiceError).code).toBe('not_found');
     expect((error as ServiceError).httpStatus).toBe(404);
@@ -143,7 +159,11 @@ describe('RpcClient', () => {
 
   it('maps an unknown code to internal with a warn log naming it', () => {
     const warn = jest.fn();
-    const error = serviceErrorFromReply(Subjects.reportingGetBatch, { code: 'teapot', message: 'short and stout' }, { warn });
+    const error = serviceErrorFromReply(
+      Subjects.reportingGetBatch,
+      { code: 'teapot', message: 'short and stout' },
+      { warn },
+    );
     expect(error.code).toBe('internal');
     expect(error.httpStatus).toBe(500);
     expect(error.message).toBe('short and stout');
@@ -154,9 +174,13 @@ describe('RpcClient', () => {
     const { bus, raw } = fakeBus();
     const rpc = new RpcClient(bus);
     raw.requestJson.mockRejectedValueOnce(new Error('503 no responders'));
-    await expect(rpc.request(Subjects.reportingGetBatch, { org_id: 'o', batch_id: 'b' })).rejects.toMatchObject({ code: 'upstream_unavailable' });
+    await expect(rpc.request(Subjects.reportingGetBatch, { org_id: 'o', batch_id: 'b' })).rejects.toMatchObject({
+      code: 'upstream_unavailable',
+    });
     raw.requestJson.mockRejectedValueOnce(new Error('TIMEOUT'));
-    await expect(rpc.request(Subjects.reportingGetBatch, { org_id: 'o', batch_id: 'b' }, 5)).rejects.toMatchObject({ code: 'upstream_timeout' });
+    await expect(rpc.request(Subjects.reportingGetBatch, { org_id: 'o', batch_id: 'b' }, 5)).rejects.toMatchObject({
+      code: 'upstream_timeout',
+    });
   });
 });
 

@@ -1,4 +1,15 @@
-import { BatchReport, ErrorCode, ErrorDetails, isErrorCode, PdfReport, ReportQuery, RpcReply as RpcReplyOf, RpcRequest, RpcSubject, Subjects } from '@outdial/contracts';
+import {
+  BatchReport,
+  ErrorCode,
+  ErrorDetails,
+  isErrorCode,
+  PdfReport,
+  ReportQuery,
+  RpcReply as RpcReplyOf,
+  RpcRequest,
+  RpcSubject,
+  Subjects,
+} from '@outdial/contracts';
 import type { Logger } from 'pino';
 
 import { ServiceError } from './errors';
@@ -16,7 +27,11 @@ export interface RpcEnvelope<T> {
  * Turns an RPC error envelope into a ServiceError. A code outside the `ErrorCode` union (a newer
  * or broken peer) becomes `internal`, with a warn log naming it, never silently.
  */
-export function serviceErrorFromReply(subject: string, error: RpcEnvelope<unknown>['error'], logger?: Pick<Logger, 'warn'>): ServiceError {
+export function serviceErrorFromReply(
+  subject: string,
+  error: RpcEnvelope<unknown>['error'],
+  logger?: Pick<Logger, 'warn'>,
+): ServiceError {
   const code = error?.code ?? 'internal';
   const message = error?.message ?? 'request failed';
   if (!isErrorCode(code)) {
@@ -41,8 +56,16 @@ export class RpcClient {
    * `upstream_timeout` (after `timeoutMs`, default 10 s), or the remote service's error;
    * InvalidPayloadError for a request that does not match the subject's class (outside production).
    */
-  request(subject: typeof Subjects.reportingReport, payload: ReportQuery & { format: 'pdf' }, timeoutMs?: number): Promise<PdfReport>;
-  request(subject: typeof Subjects.reportingReport, payload: ReportQuery & { format: 'json' }, timeoutMs?: number): Promise<BatchReport>;
+  request(
+    subject: typeof Subjects.reportingReport,
+    payload: ReportQuery & { format: 'pdf' },
+    timeoutMs?: number,
+  ): Promise<PdfReport>;
+  request(
+    subject: typeof Subjects.reportingReport,
+    payload: ReportQuery & { format: 'json' },
+    timeoutMs?: number,
+  ): Promise<BatchReport>;
   request<S extends RpcSubject>(subject: S, payload: RpcRequest<S>, timeoutMs?: number): Promise<RpcReplyOf<S>>;
   async request(subject: RpcSubject, payload: object, timeoutMs = 10_000): Promise<unknown> {
     // Fail here, with the field named, rather than in the other service.
@@ -55,7 +78,8 @@ export class RpcClient {
       if (/no responders/i.test(message) || (error as { code?: string }).code === '503') {
         throw new ServiceError('upstream_unavailable', `no service answers ${subject}`);
       }
-      if (/timeout/i.test(message)) throw new ServiceError('upstream_timeout', `${subject} did not answer within ${timeoutMs} ms`);
+      if (/timeout/i.test(message))
+        throw new ServiceError('upstream_timeout', `${subject} did not answer within ${timeoutMs} ms`);
       throw new ServiceError('upstream_unavailable', `${subject}: ${message}`);
     }
     if (!body.ok) throw serviceErrorFromReply(subject, body.error, this.logger);

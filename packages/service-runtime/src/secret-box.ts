@@ -11,7 +11,8 @@ import { registerDecorator, ValidationArguments } from 'class-validator';
  * Without OUTDIAL_SECRETS_KEY a fixed development key is used, but only when NODE_ENV is not
  * `production`: in production the services refuse to start (see IsSecretsKey).
  */
-export const DEV_SECRETS_KEY_NOTE = 'OUTDIAL_SECRETS_KEY is not set: provider secrets are sealed with a fixed development key (never use this in production)';
+export const DEV_SECRETS_KEY_NOTE =
+  'OUTDIAL_SECRETS_KEY is not set: provider secrets are sealed with a fixed development key (never use this in production)';
 
 const VERSION = 'v1';
 
@@ -20,7 +21,9 @@ export class SecretBox {
 
   /** @param keyBase64 32 bytes, base64; undefined: the development key. Throws on a key of another size. */
   constructor(keyBase64: string | undefined) {
-    this.key = keyBase64 ? decodeKey(keyBase64) : createHash('sha256').update('outdial-development-secrets-key').digest();
+    this.key = keyBase64
+      ? decodeKey(keyBase64)
+      : createHash('sha256').update('outdial-development-secrets-key').digest();
   }
 
   /**
@@ -43,7 +46,12 @@ export class SecretBox {
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.key, iv);
     const body = Buffer.concat([cipher.update(JSON.stringify(value), 'utf8'), cipher.final()]);
-    return [VERSION, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), body.toString('base64url')].join('.');
+    return [
+      VERSION,
+      iv.toString('base64url'),
+      cipher.getAuthTag().toString('base64url'),
+      body.toString('base64url'),
+    ].join('.');
   }
 
   /** Opens what seal() made; throws when the text was changed or sealed under another key. */
@@ -63,13 +71,19 @@ export class SecretBox {
 
 function decodeKey(keyBase64: string): Buffer {
   const key = Buffer.from(keyBase64.trim(), 'base64');
-  if (key.length !== 32) throw new Error(`OUTDIAL_SECRETS_KEY must be 32 bytes in base64 (openssl rand -base64 32); got ${key.length} bytes`);
+  if (key.length !== 32)
+    throw new Error(
+      `OUTDIAL_SECRETS_KEY must be 32 bytes in base64 (openssl rand -base64 32); got ${key.length} bytes`,
+    );
   return key;
 }
 
 /** The problem with a configured key (undefined when fine): wrong size, or missing in production. */
 export function secretsKeyProblem(keyBase64: string | undefined, nodeEnv: string | undefined): string | undefined {
-  if (!keyBase64) return nodeEnv === 'production' ? 'OUTDIAL_SECRETS_KEY is required when NODE_ENV=production (make one with: openssl rand -base64 32)' : undefined;
+  if (!keyBase64)
+    return nodeEnv === 'production'
+      ? 'OUTDIAL_SECRETS_KEY is required when NODE_ENV=production (make one with: openssl rand -base64 32)'
+      : undefined;
   try {
     decodeKey(keyBase64);
     return undefined;
@@ -87,8 +101,11 @@ export function IsSecretsKey(): PropertyDecorator {
       propertyName: propertyName as string,
       options: { always: true },
       validator: {
-        validate: (value: unknown, args: ValidationArguments) => secretsKeyProblem(value as string | undefined, (args.object as { NODE_ENV?: string }).NODE_ENV) === undefined,
-        defaultMessage: (args: ValidationArguments) => secretsKeyProblem(args.value as string | undefined, (args.object as { NODE_ENV?: string }).NODE_ENV) ?? 'invalid',
+        validate: (value: unknown, args: ValidationArguments) =>
+          secretsKeyProblem(value as string | undefined, (args.object as { NODE_ENV?: string }).NODE_ENV) === undefined,
+        defaultMessage: (args: ValidationArguments) =>
+          secretsKeyProblem(args.value as string | undefined, (args.object as { NODE_ENV?: string }).NODE_ENV) ??
+          'invalid',
       },
     });
   };

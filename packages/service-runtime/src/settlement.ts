@@ -2,10 +2,7 @@ import { InvalidPayloadError } from '@outdial/contracts';
 
 import { NotKnownYetError, PoisonMessageError, TransientError } from './errors';
 
-export type Settlement =
-  | { kind: 'ack' }
-  | { kind: 'nak'; delayMs: number }
-  | { kind: 'term'; reason: string };
+export type Settlement = { kind: 'ack' } | { kind: 'nak'; delayMs: number } | { kind: 'term'; reason: string };
 
 export interface SettlementInput {
   /** undefined when the handler returned normally. */
@@ -36,7 +33,10 @@ export function decideSettlement({ error, deliveryCount, maxDeliver, ageMs }: Se
   if (error === undefined) return { kind: 'ack' };
   if (error instanceof NotKnownYetError) {
     if ((ageMs ?? 0) >= error.maxAgeMs) {
-      return { kind: 'term', reason: `never applicable: ${error.message} after ${Math.round((ageMs ?? 0) / 1000)} s (limit ${Math.round(error.maxAgeMs / 1000)} s)` };
+      return {
+        kind: 'term',
+        reason: `never applicable: ${error.message} after ${Math.round((ageMs ?? 0) / 1000)} s (limit ${Math.round(error.maxAgeMs / 1000)} s)`,
+      };
     }
     return { kind: 'nak', delayMs: redeliveryDelayMs(deliveryCount) };
   }

@@ -51,7 +51,10 @@ export interface RunningService<Env extends BaseServiceEnv> {
  * (streams provisioned), the Nest app with its HTTP server and the JetStream transport; shuts down
  * gracefully on SIGINT/SIGTERM (intake first, in-flight work, then connections).
  */
-export async function startService<Env extends BaseServiceEnv>(definition: ServiceDefinition<Env>, options: StartServiceOptions = {}): Promise<RunningService<Env>> {
+export async function startService<Env extends BaseServiceEnv>(
+  definition: ServiceDefinition<Env>,
+  options: StartServiceOptions = {},
+): Promise<RunningService<Env>> {
   const env = options.env ?? process.env;
   const validatePayloads = producerValidationEnabled(env);
   let config: Env;
@@ -75,7 +78,13 @@ export async function startService<Env extends BaseServiceEnv>(definition: Servi
   const db = new Database(createPool(config.DATABASE_URL, definition.poolSize ?? 10), definition.name);
   const applied = await runMigrations(db, definition.migrations);
   if (applied.length > 0) logger.info({ applied }, 'migrations applied');
-  const bus = await NatsBus.connect(config.NATS_URL, config.NATS_PREFIX, `${definition.name}-${config.REPLICA_ID}`, logger, { validatePayloads });
+  const bus = await NatsBus.connect(
+    config.NATS_URL,
+    config.NATS_PREFIX,
+    `${definition.name}-${config.REPLICA_ID}`,
+    logger,
+    { validatePayloads },
+  );
   await bus.provisionStreams();
   const metrics = new Metrics(definition.name, config.REPLICA_ID);
   const publisher = new EventPublisher(bus, validatePayloads);
@@ -86,7 +95,15 @@ export async function startService<Env extends BaseServiceEnv>(definition: Servi
     db,
     bus,
     publisher,
-    outbox: new Outbox(db, publisher, logger.child({ component: 'outbox' }), metrics, undefined, undefined, validatePayloads),
+    outbox: new Outbox(
+      db,
+      publisher,
+      logger.child({ component: 'outbox' }),
+      metrics,
+      undefined,
+      undefined,
+      validatePayloads,
+    ),
     rpc: new RpcClient(bus, logger.child({ component: 'rpc' }), validatePayloads),
     metrics,
     clock,
@@ -97,12 +114,22 @@ export async function startService<Env extends BaseServiceEnv>(definition: Servi
 
   const root = definition.module(runtime);
   const app = await NestFactory.create(
-    { module: class AppRootModule {}, imports: [RuntimeModule.forRuntime(runtime as ServiceRuntime), root] } as unknown as Type<unknown>,
+    {
+      module: class AppRootModule {},
+      imports: [RuntimeModule.forRuntime(runtime as ServiceRuntime), root],
+    } as unknown as Type<unknown>,
     { logger: new NestPinoLogger(logger.child({ component: 'nest' })), bodyParser: false },
   );
   // Handlers get two thirds of the shutdown budget; the rest closes HTTP, the outbox and connections.
   const drainTimeoutMs = Math.floor((config.SHUTDOWN_TIMEOUT_MS * 2) / 3);
-  const transport = new JetStreamTransport(bus, definition.name, logger.child({ component: 'transport' }), metrics, undefined, drainTimeoutMs);
+  const transport = new JetStreamTransport(
+    bus,
+    definition.name,
+    logger.child({ component: 'transport' }),
+    metrics,
+    undefined,
+    drainTimeoutMs,
+  );
   // Deferred so the filter is in place before Nest wires the handlers.
   const microservice = app.connectMicroservice({ strategy: transport }, { deferInitialization: true });
   microservice.useGlobalFilters(new RethrowRpcErrorsFilter());
@@ -115,7 +142,11 @@ export async function startService<Env extends BaseServiceEnv>(definition: Servi
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.HTTP_PORT;
   logger.info({ port, prefix: config.NATS_PREFIX }, `${definition.name} ready on http://${config.HTTP_HOST}:${port}`);
-  if (clock.nowMs() - Date.now() > 1000 || Date.now() - clock.nowMs() > 1000) logger.warn({ clock: clock.now().toISOString() }, 'service clock is not real time (CLOCK_START_AT / CLOCK_OFFSET_MS)');
+  if (clock.nowMs() - Date.now() > 1000 || Date.now() - clock.nowMs() > 1000)
+    logger.warn(
+      { clock: clock.now().toISOString() },
+      'service clock is not real time (CLOCK_START_AT / CLOCK_OFFSET_MS)',
+    );
   installGracefulShutdown(app, transport, runtime.tasks, config.SHUTDOWN_TIMEOUT_MS, logger);
   return { app, runtime, port };
 }
@@ -125,7 +156,13 @@ export async function startService<Env extends BaseServiceEnv>(definition: Servi
  * flight), then let Nest run the modules' shutdown hooks (background loops, outbox flush,
  * connections). A shutdown that hangs past its deadline exits anyway, saying so.
  */
-function installGracefulShutdown(app: INestApplication, transport: JetStreamTransport, tasks: BackgroundTasks, timeoutMs: number, logger: { info: (msg: string) => void; error: (msg: string) => void }): void {
+function installGracefulShutdown(
+  app: INestApplication,
+  transport: JetStreamTransport,
+  tasks: BackgroundTasks,
+  timeoutMs: number,
+  logger: { info: (msg: string) => void; error: (msg: string) => void },
+): void {
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -151,9 +188,14 @@ function installGracefulShutdown(app: INestApplication, transport: JetStreamTran
 }
 
 /** Entry point of a service process: start it, or log why it could not start and exit non-zero. */
-export function runService<Env extends BaseServiceEnv>(definition: ServiceDefinition<Env>, options: StartServiceOptions = {}): void {
+export function runService<Env extends BaseServiceEnv>(
+  definition: ServiceDefinition<Env>,
+  options: StartServiceOptions = {},
+): void {
   startService(definition, options).catch((error: unknown) => {
-    process.stderr.write(`${JSON.stringify({ level: 'fatal', service: definition.name, msg: 'failed to start', err: String((error as Error)?.stack ?? error) })}\n`);
+    process.stderr.write(
+      `${JSON.stringify({ level: 'fatal', service: definition.name, msg: 'failed to start', err: String((error as Error)?.stack ?? error) })}\n`,
+    );
     process.exit(1);
   });
 }

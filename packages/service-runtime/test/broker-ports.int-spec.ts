@@ -52,12 +52,25 @@ describe('broker ports of NatsBus (apps never touch nc/js/jsm)', () => {
     };
     await bus.publishSerialized(Subjects.providerEvent, JSON.stringify(event), event.event_id);
     await bus.publishSerialized(Subjects.providerEvent, JSON.stringify(event), event.event_id);
-    await expect(bus.publishSerialized(Subjects.providerEvent, JSON.stringify({ ...event, kind: 'exploded' }), 'pe-2')).rejects.toThrow(InvalidPayloadError);
+    await expect(
+      bus.publishSerialized(Subjects.providerEvent, JSON.stringify({ ...event, kind: 'exploded' }), 'pe-2'),
+    ).rejects.toThrow(InvalidPayloadError);
     await expect(bus.publishSerialized(Subjects.providerEvent, '{not json', 'pe-3')).rejects.toThrow(/not JSON/);
-    await bus.provisionConsumer(Subjects.providerEvent, 'ports-test-consumer', { maxDeliver: 3, ackWaitMs: 30_000, maxAckPending: 10 });
+    await bus.provisionConsumer(Subjects.providerEvent, 'ports-test-consumer', {
+      maxDeliver: 3,
+      ackWaitMs: 30_000,
+      maxAckPending: 10,
+    });
     const stats = await bus.consumerStats();
     const mine = stats.find((s) => s.name === 'ports-test-consumer');
-    expect(mine).toEqual({ stream: bus.streamNameForSubject(Subjects.providerEvent), stream_base: 'PROVIDER', name: 'ports-test-consumer', num_pending: 1, num_ack_pending: 0, redelivered: 0 });
+    expect(mine).toEqual({
+      stream: bus.streamNameForSubject(Subjects.providerEvent),
+      stream_base: 'PROVIDER',
+      name: 'ports-test-consumer',
+      num_pending: 1,
+      num_ack_pending: 0,
+      redelivered: 0,
+    });
   });
 
   it('UploadStore: put a stream, read it back, info, delete (idempotent)', async () => {

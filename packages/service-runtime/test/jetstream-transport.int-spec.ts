@@ -1,9 +1,18 @@
 import { Controller, Module } from '@nestjs/common';
-import { Ctx,Payload } from '@nestjs/microservices';
-import { BatchQuery, BatchStatusChangedEvent, prefixedStreamName,Subjects } from '@outdial/contracts';
+import { Ctx, Payload } from '@nestjs/microservices';
+import { BatchQuery, BatchStatusChangedEvent, prefixedStreamName, Subjects } from '@outdial/contracts';
 
 import { createIsolatedEnv, IsolatedEnv } from '../../../test/support/isolated-env';
-import { BaseServiceEnv, JetStreamContext, JetStreamEvent, RpcHandler, RunningService, ServiceError, startService, TransientError } from '../src';
+import {
+  BaseServiceEnv,
+  JetStreamContext,
+  JetStreamEvent,
+  RpcHandler,
+  RunningService,
+  ServiceError,
+  startService,
+  TransientError,
+} from '../src';
 
 /** What the test handlers saw, per event id. */
 const seen = new Map<string, number[]>();
@@ -72,7 +81,11 @@ describe('JetStream transport against the real NATS server', () => {
     for (let seq = info.state.first_seq; seq <= info.state.last_seq && info.state.messages > 0; seq++) {
       const m = await bus.connections().jsm.streams.getMessage(stream, { seq });
       if (!m) continue;
-      out.push({ subject: m.header.get('Outdial-Original-Subject'), reason: m.header.get('Outdial-Reason'), data: new TextDecoder().decode(m.data) });
+      out.push({
+        subject: m.header.get('Outdial-Original-Subject'),
+        reason: m.header.get('Outdial-Reason'),
+        data: new TextDecoder().decode(m.data),
+      });
     }
     return out;
   }
@@ -87,7 +100,9 @@ describe('JetStream transport against the real NATS server', () => {
   it('terminates an invalid payload without calling the handler, and dead-letters it', async () => {
     const bad = { event_id: 'e-bad', org_id: 'org-1', status: 'not-a-status', at: 'yesterday' };
     // A broken producer elsewhere: skip the producer-side validation so the consumer sees it.
-    await running.runtime.bus.publishSerialized(Subjects.batchStatusChanged, JSON.stringify(bad), 'e-bad', { validate: false });
+    await running.runtime.bus.publishSerialized(Subjects.batchStatusChanged, JSON.stringify(bad), 'e-bad', {
+      validate: false,
+    });
     await waitFor(async () => (await deadLetters()).some((d) => d.data.includes('e-bad')));
     const letter = (await deadLetters()).find((d) => d.data.includes('e-bad'))!;
     expect(letter.subject).toBe(Subjects.batchStatusChanged);
@@ -110,17 +125,22 @@ describe('JetStream transport against the real NATS server', () => {
     await bus.connections().jsm.streams.delete(dlq);
     const bad = { event_id: 'e-dlq-down', org_id: 'org-1', status: 'not-a-status', at: 'yesterday' };
     // A broken producer elsewhere: skip the producer-side validation so the consumer sees it.
-    await running.runtime.bus.publishSerialized(Subjects.batchStatusChanged, JSON.stringify(bad), 'e-dlq-down', { validate: false });
+    await running.runtime.bus.publishSerialized(Subjects.batchStatusChanged, JSON.stringify(bad), 'e-dlq-down', {
+      validate: false,
+    });
     // Terminated only after its dead letter is stored: while the DLQ stream is missing, the message
     // stays in its consumer (nak'ed, redelivered later) instead of being lost.
     await new Promise((r) => setTimeout(r, 1500));
     const durable = `probe-${Subjects.batchStatusChanged.replace(/[^a-zA-Z0-9_-]/g, '_')}`;
     const stream = prefixedStreamName(env.prefix, 'BATCH');
-    const consumer = await bus.connections().jsm.consumers.info(stream, durable).catch(async () => {
-      const names = [];
-      for await (const s of bus.connections().jsm.streams.list()) names.push(s.config.name);
-      throw new Error(`consumer ${durable} not found on ${stream}; streams: ${names.join(', ')}`);
-    });
+    const consumer = await bus
+      .connections()
+      .jsm.consumers.info(stream, durable)
+      .catch(async () => {
+        const names = [];
+        for await (const s of bus.connections().jsm.streams.list()) names.push(s.config.name);
+        throw new Error(`consumer ${durable} not found on ${stream}; streams: ${names.join(', ')}`);
+      });
     expect(consumer.num_ack_pending + consumer.num_pending).toBeGreaterThanOrEqual(1);
     await bus.provisionStreams();
     await waitFor(async () => (await deadLetters()).some((d) => d.data.includes('e-dlq-down')), 20_000);
@@ -135,17 +155,25 @@ describe('JetStream transport against the real NATS server', () => {
   });
 
   it('answers request/reply, with service errors carried by code', async () => {
-    await expect(running.runtime.rpc.request(Subjects.reportingGetBatch, { org_id: 'o', batch_id: 'b' })).resolves.toEqual({ batch_id: 'b', org: 'o' });
-    await expect(running.runtime.rpc.request(Subjects.reportingGetBatch, { org_id: 'o', batch_id: 'missing' })).rejects.toMatchObject({ code: 'not_found' });
+    await expect(
+      running.runtime.rpc.request(Subjects.reportingGetBatch, { org_id: 'o', batch_id: 'b' }),
+    ).resolves.toEqual({ batch_id: 'b', org: 'o' });
+    await expect(
+      running.runtime.rpc.request(Subjects.reportingGetBatch, { org_id: 'o', batch_id: 'missing' }),
+    ).rejects.toMatchObject({ code: 'not_found' });
   });
 
   it('tells a request nobody serves (upstream_unavailable) from one answered too late (upstream_timeout)', async () => {
     const { rpc } = running.runtime;
-    await expect(rpc.request(Subjects.reportingSystemCounts, { org_id: 'o' }, 2000)).rejects.toMatchObject({ code: 'upstream_unavailable' });
-    await expect(rpc.request(Subjects.reportingGetBatch, { org_id: 'o', batch_id: 'slow' }, 150)).rejects.toMatchObject({
-      code: 'upstream_timeout',
-      message: `${Subjects.reportingGetBatch} did not answer within 150 ms`,
+    await expect(rpc.request(Subjects.reportingSystemCounts, { org_id: 'o' }, 2000)).rejects.toMatchObject({
+      code: 'upstream_unavailable',
     });
+    await expect(rpc.request(Subjects.reportingGetBatch, { org_id: 'o', batch_id: 'slow' }, 150)).rejects.toMatchObject(
+      {
+        code: 'upstream_timeout',
+        message: `${Subjects.reportingGetBatch} did not answer within 150 ms`,
+      },
+    );
   });
 
   it('serves health and metrics', async () => {

@@ -30,7 +30,10 @@ export class FakeBland extends FakePlatform {
     return body.request_data ?? {};
   }
   protected created(call: AcceptedCall) {
-    return { status: 200, body: { status: 'success', message: 'Call successfully queued.', call_id: call.callId, batch_id: null } };
+    return {
+      status: 200,
+      body: { status: 'success', message: 'Call successfully queued.', call_id: call.callId, batch_id: null },
+    };
   }
   protected errorBody(status: number, message: string): unknown {
     return { status: 'error', message, errors: [message] };
@@ -46,7 +49,14 @@ export class FakeBland extends FakePlatform {
         from: '+15550001111',
         completed: true,
         status: call.outcome === 'busy' ? 'busy' : call.outcome === 'no_answer' ? 'no-answer' : 'completed',
-        answered_by: call.outcome === 'voicemail' ? 'voicemail' : call.outcome === 'no_answer' ? 'no-answer' : answered ? 'human' : null,
+        answered_by:
+          call.outcome === 'voicemail'
+            ? 'voicemail'
+            : call.outcome === 'no_answer'
+              ? 'no-answer'
+              : answered
+                ? 'human'
+                : null,
         call_length: seconds / 60,
         corrected_duration: String(seconds),
         end_at: new Date().toISOString(),
@@ -63,6 +73,9 @@ export class FakeBland extends FakePlatform {
     return null;
   }
   protected deliver(call: AcceptedCall, body: string) {
-    return { url: call.body.webhook as string, headers: { 'X-Webhook-Signature': createHmac('sha256', this.signingSecret).update(body).digest('hex') } };
+    return {
+      url: call.body.webhook as string,
+      headers: { 'X-Webhook-Signature': createHmac('sha256', this.signingSecret).update(body).digest('hex') },
+    };
   }
 }

@@ -34,11 +34,28 @@ export class FakeBolna extends FakePlatform {
     return { message };
   }
   private execution(call: AcceptedCall, status: string, fields: Record<string, unknown> = {}): unknown {
-    return { id: call.callId, agent_id: call.body.agent_id, status, conversation_duration: 0, total_cost: 0, transcript: null, answered_by_voice_mail: false, updated_at: new Date().toISOString(), telephony_data: { to_number: call.to, recording_url: null, provider: 'twilio' }, context_details: { recipient_data: call.body.user_data, recipient_phone_number: call.to }, ...fields };
+    return {
+      id: call.callId,
+      agent_id: call.body.agent_id,
+      status,
+      conversation_duration: 0,
+      total_cost: 0,
+      transcript: null,
+      answered_by_voice_mail: false,
+      updated_at: new Date().toISOString(),
+      telephony_data: { to_number: call.to, recording_url: null, provider: 'twilio' },
+      context_details: { recipient_data: call.body.user_data, recipient_phone_number: call.to },
+      ...fields,
+    };
   }
   protected events(call: AcceptedCall): unknown[] {
     const answered = call.outcome === 'completed' || call.outcome === 'voicemail';
-    if (!answered) return [this.execution(call, 'initiated'), this.execution(call, 'ringing'), this.execution(call, call.outcome === 'busy' ? 'busy' : 'no-answer')];
+    if (!answered)
+      return [
+        this.execution(call, 'initiated'),
+        this.execution(call, 'ringing'),
+        this.execution(call, call.outcome === 'busy' ? 'busy' : 'no-answer'),
+      ];
     const seconds = durationOf(call);
     return [
       this.execution(call, 'initiated'),
@@ -50,7 +67,13 @@ export class FakeBolna extends FakePlatform {
         total_cost: seconds * 0.2,
         transcript: `assistant: Hi ${call.variables.name ?? ''}`,
         answered_by_voice_mail: call.outcome === 'voicemail',
-        telephony_data: { to_number: call.to, duration: String(seconds), recording_url: `https://bolna-recordings.example/${call.callId}.mp3`, provider: 'twilio', hangup_by: 'Callee' },
+        telephony_data: {
+          to_number: call.to,
+          duration: String(seconds),
+          recording_url: `https://bolna-recordings.example/${call.callId}.mp3`,
+          provider: 'twilio',
+          hangup_by: 'Callee',
+        },
       }),
     ];
   }

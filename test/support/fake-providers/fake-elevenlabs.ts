@@ -38,16 +38,39 @@ export class FakeElevenLabs extends FakePlatform {
     return body.conversation_initiation_client_data?.dynamic_variables ?? {};
   }
   protected created(call: AcceptedCall) {
-    return { status: 200, body: { success: true, message: 'Success', conversation_id: call.callId, callSid: `CA${call.callId.replace(/\W/g, '')}` } };
+    return {
+      status: 200,
+      body: {
+        success: true,
+        message: 'Success',
+        conversation_id: call.callId,
+        callSid: `CA${call.callId.replace(/\W/g, '')}`,
+      },
+    };
   }
   protected errorBody(status: number, message: string): unknown {
-    if (status === 422 || status === 400) return { detail: [{ loc: ['body', message.split(':')[0]], msg: message, type: 'value_error' }] };
+    if (status === 422 || status === 400)
+      return { detail: [{ loc: ['body', message.split(':')[0]], msg: message, type: 'value_error' }] };
     return { detail: { status: status === 429 ? 'too_many_concurrent_requests' : 'error', message } };
   }
   protected events(call: AcceptedCall): unknown[] {
     const at = Math.floor(Date.now() / 1000);
     if (call.outcome === 'busy' || call.outcome === 'no_answer') {
-      return [{ type: 'call_initiation_failure', event_timestamp: at, data: { agent_id: call.body.agent_id, conversation_id: call.callId, failure_reason: call.outcome === 'busy' ? 'busy' : 'no-answer', metadata: { type: 'twilio', body: { CallSid: 'CA1', CallStatus: call.outcome === 'busy' ? 'busy' : 'no-answer' } } } }];
+      return [
+        {
+          type: 'call_initiation_failure',
+          event_timestamp: at,
+          data: {
+            agent_id: call.body.agent_id,
+            conversation_id: call.callId,
+            failure_reason: call.outcome === 'busy' ? 'busy' : 'no-answer',
+            metadata: {
+              type: 'twilio',
+              body: { CallSid: 'CA1', CallStatus: call.outcome === 'busy' ? 'busy' : 'no-answer' },
+            },
+          },
+        },
+      ];
     }
     return [
       {
@@ -57,8 +80,18 @@ export class FakeElevenLabs extends FakePlatform {
           agent_id: call.body.agent_id,
           conversation_id: call.callId,
           status: 'done',
-          transcript: [{ role: 'agent', message: `Hi ${call.variables.name ?? ''}` }, { role: 'user', message: 'Hello' }],
-          metadata: { start_time_unix_secs: at, call_duration_secs: durationOf(call), cost: 420, termination_reason: call.outcome === 'voicemail' ? 'voicemail_detection tool was called.' : 'Call ended by remote party', phone_call: { type: 'twilio', external_number: call.to } },
+          transcript: [
+            { role: 'agent', message: `Hi ${call.variables.name ?? ''}` },
+            { role: 'user', message: 'Hello' },
+          ],
+          metadata: {
+            start_time_unix_secs: at,
+            call_duration_secs: durationOf(call),
+            cost: 420,
+            termination_reason:
+              call.outcome === 'voicemail' ? 'voicemail_detection tool was called.' : 'Call ended by remote party',
+            phone_call: { type: 'twilio', external_number: call.to },
+          },
           analysis: { call_successful: 'success' },
           conversation_initiation_client_data: call.body.conversation_initiation_client_data,
         },

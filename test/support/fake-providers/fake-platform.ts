@@ -108,7 +108,8 @@ export abstract class FakePlatform {
 
   private async handle(request: IncomingMessage, raw: string, response: ServerResponse): Promise<void> {
     const path = new URL(request.url ?? '/', 'http://x').pathname;
-    if (request.method !== 'POST' || path !== this.createPath) return json(response, 404, this.errorBody(404, `Cannot ${request.method} ${path}`));
+    if (request.method !== 'POST' || path !== this.createPath)
+      return json(response, 404, this.errorBody(404, `Cannot ${request.method} ${path}`));
     if (!this.authorized(request)) return json(response, 401, this.errorBody(401, 'Invalid API key'));
     let body: Record<string, any>;
     try {
@@ -117,7 +118,12 @@ export abstract class FakePlatform {
       return json(response, 400, this.errorBody(400, 'body must be JSON'));
     }
     const problem = this.validate(body);
-    if (problem) return json(response, this.name === 'elevenlabs' ? 422 : 400, this.errorBody(this.name === 'elevenlabs' ? 422 : 400, problem));
+    if (problem)
+      return json(
+        response,
+        this.name === 'elevenlabs' ? 422 : 400,
+        this.errorBody(this.name === 'elevenlabs' ? 422 : 400, problem),
+      );
     const to = this.to(body);
     const failure = this.failures.shift();
     if (failure) {
@@ -129,10 +135,22 @@ export abstract class FakePlatform {
     const outcome = script.outcomes[Math.min(attempt, script.outcomes.length) - 1];
     if (outcome === 'invalid_number') {
       this.refused.push({ to, status: 400 });
-      return json(response, this.name === 'elevenlabs' ? 422 : 400, this.errorBody(this.name === 'elevenlabs' ? 422 : 400, `Invalid phone number: ${to}`));
+      return json(
+        response,
+        this.name === 'elevenlabs' ? 422 : 400,
+        this.errorBody(this.name === 'elevenlabs' ? 422 : 400, `Invalid phone number: ${to}`),
+      );
     }
     this.attempts.set(to, attempt);
-    const call: AcceptedCall = { callId: `${this.name}-${this.accepted.length + 1}-${Date.now().toString(36)}`, to, body, variables: this.variablesOf(body), attempt, outcome, acceptedAt: Date.now() };
+    const call: AcceptedCall = {
+      callId: `${this.name}-${this.accepted.length + 1}-${Date.now().toString(36)}`,
+      to,
+      body,
+      variables: this.variablesOf(body),
+      attempt,
+      outcome,
+      acceptedAt: Date.now(),
+    };
     this.accepted.push(call);
     this.active++;
     this.maxActive = Math.max(this.maxActive, this.active);
@@ -163,7 +181,11 @@ export abstract class FakePlatform {
     const body = JSON.stringify(event);
     const { url, headers } = this.deliver(call, body);
     try {
-      const response = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body });
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', ...headers },
+        body,
+      });
       this.webhooks.push({ url, status: response.status, body });
       await response.text();
     } catch (error) {

@@ -3,11 +3,18 @@ import { IncomingMessage } from 'node:http';
 
 import { AcceptedCall, durationOf, FakePlatform, isE164 } from './fake-platform';
 
-const END: Record<string, string> = { completed: 'user_hangup', busy: 'dial_busy', voicemail: 'voicemail_reached', no_answer: 'dial_no_answer' };
+const END: Record<string, string> = {
+  completed: 'user_hangup',
+  busy: 'dial_busy',
+  voicemail: 'voicemail_reached',
+  no_answer: 'dial_no_answer',
+};
 
 /** x-retell-signature as Retell's SDK computes it: v=<ms>,d=<hex HMAC-SHA256(api key, body + ms)>. */
 export function signRetell(apiKey: string, body: string, timestampMs = Date.now()): string {
-  return `v=${timestampMs},d=${createHmac('sha256', apiKey).update(body + timestampMs).digest('hex')}`;
+  return `v=${timestampMs},d=${createHmac('sha256', apiKey)
+    .update(body + timestampMs)
+    .digest('hex')}`;
 }
 
 /**
@@ -36,13 +43,36 @@ export class FakeRetell extends FakePlatform {
     return body.retell_llm_dynamic_variables ?? {};
   }
   protected created(call: AcceptedCall) {
-    return { status: 201, body: { call_type: 'phone_call', call_id: call.callId, agent_id: call.body.override_agent_id, call_status: 'registered', from_number: call.body.from_number, to_number: call.body.to_number, direction: 'outbound', metadata: call.body.metadata, retell_llm_dynamic_variables: call.body.retell_llm_dynamic_variables } };
+    return {
+      status: 201,
+      body: {
+        call_type: 'phone_call',
+        call_id: call.callId,
+        agent_id: call.body.override_agent_id,
+        call_status: 'registered',
+        from_number: call.body.from_number,
+        to_number: call.body.to_number,
+        direction: 'outbound',
+        metadata: call.body.metadata,
+        retell_llm_dynamic_variables: call.body.retell_llm_dynamic_variables,
+      },
+    };
   }
   protected errorBody(status: number, message: string): unknown {
     return { status: 'error', message };
   }
   private callObject(call: AcceptedCall, fields: Record<string, unknown>): Record<string, unknown> {
-    return { call_type: 'phone_call', call_id: call.callId, agent_id: call.body.override_agent_id, from_number: call.body.from_number, to_number: call.body.to_number, direction: 'outbound', metadata: call.body.metadata, retell_llm_dynamic_variables: call.body.retell_llm_dynamic_variables, ...fields };
+    return {
+      call_type: 'phone_call',
+      call_id: call.callId,
+      agent_id: call.body.override_agent_id,
+      from_number: call.body.from_number,
+      to_number: call.body.to_number,
+      direction: 'outbound',
+      metadata: call.body.metadata,
+      retell_llm_dynamic_variables: call.body.retell_llm_dynamic_variables,
+      ...fields,
+    };
   }
   protected events(call: AcceptedCall): unknown[] {
     const answered = call.outcome === 'completed' || call.outcome === 'voicemail';
@@ -54,15 +84,30 @@ export class FakeRetell extends FakePlatform {
       start_timestamp: start,
       end_timestamp: start + ms,
       duration_ms: ms,
-      ...(answered ? { transcript: `Agent: Hi ${call.variables.name ?? ''}`, recording_url: `https://dxc03zgurdly9.retell.example/${call.callId}/recording.wav`, call_cost: { combined_cost: Math.round(ms / 1000) * 0.2 } } : {}),
+      ...(answered
+        ? {
+            transcript: `Agent: Hi ${call.variables.name ?? ''}`,
+            recording_url: `https://dxc03zgurdly9.retell.example/${call.callId}/recording.wav`,
+            call_cost: { combined_cost: Math.round(ms / 1000) * 0.2 },
+          }
+        : {}),
     });
-    return [...(answered ? [{ event: 'call_started', call: this.callObject(call, { call_status: 'ongoing', start_timestamp: start }) }] : []), { event: 'call_ended', call: ended }, { event: 'call_analyzed', call: { ...ended, call_analysis: { call_successful: answered } } }];
+    return [
+      ...(answered
+        ? [{ event: 'call_started', call: this.callObject(call, { call_status: 'ongoing', start_timestamp: start }) }]
+        : []),
+      { event: 'call_ended', call: ended },
+      { event: 'call_analyzed', call: { ...ended, call_analysis: { call_successful: answered } } },
+    ];
   }
   protected endEventIndex(events: unknown[]): number {
     return events.length - 2; // call_ended; call_analyzed follows
   }
   protected lateEvent(call: AcceptedCall): unknown {
-    return { event: 'call_started', call: this.callObject(call, { call_status: 'ongoing', start_timestamp: Date.now() }) };
+    return {
+      event: 'call_started',
+      call: this.callObject(call, { call_status: 'ongoing', start_timestamp: Date.now() }),
+    };
   }
   protected deliver(_call: AcceptedCall, body: string) {
     return { url: this.webhookUrl, headers: { 'x-retell-signature': signRetell(this.apiKey, body) } };

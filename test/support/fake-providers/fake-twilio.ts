@@ -23,7 +23,8 @@ import { json, listen, sleep } from './http-server';
 export interface TwilioCallScript {
   /** Final CallStatus: completed | busy | no-answer | failed | canceled. */
   final: 'completed' | 'busy' | 'no-answer' | 'failed' | 'canceled';
-  answeredBy?: 'human' | 'machine_start' | 'machine_end_beep' | 'machine_end_silence' | 'machine_end_other' | 'fax' | 'unknown';
+  answeredBy?:
+    'human' | 'machine_start' | 'machine_end_beep' | 'machine_end_silence' | 'machine_end_other' | 'fax' | 'unknown';
   durationSeconds?: number;
   sipResponseCode?: string;
   /** Async AMD: the verdict comes this many ms AFTER the completed callback; undefined: right after the answer. */
@@ -82,23 +83,84 @@ export class FakeTwilio {
       const expected = `Basic ${Buffer.from(`${this.accountSid}:${this.authToken}`).toString('base64')}`;
       const update = /^\/2010-04-01\/Accounts\/([^/]+)\/Calls\/(CA[0-9a-f]{32})\.json$/.exec(path);
       if (request.method === 'POST' && update) {
-        if (request.headers.authorization !== expected || update[1] !== this.accountSid) return json(response, 401, { code: 20003, message: 'Authenticate', more_info: 'https://www.twilio.com/docs/errors/20003', status: 401 });
+        if (request.headers.authorization !== expected || update[1] !== this.accountSid)
+          return json(response, 401, {
+            code: 20003,
+            message: 'Authenticate',
+            more_info: 'https://www.twilio.com/docs/errors/20003',
+            status: 401,
+          });
         return this.updateCall(update[2], Object.fromEntries(new URLSearchParams(body)), response);
       }
       const match = /^\/2010-04-01\/Accounts\/([^/]+)\/Calls\.json$/.exec(path);
-      if (request.method !== 'POST' || !match) return json(response, 404, { code: 20404, message: 'The requested resource was not found', more_info: 'https://www.twilio.com/docs/errors/20404', status: 404 });
-      if (request.headers.authorization !== expected) return json(response, 401, { code: 20003, message: 'Authenticate', more_info: 'https://www.twilio.com/docs/errors/20003', status: 401 });
-      if (match[1] !== this.accountSid) return json(response, 404, { code: 20404, message: `The requested resource /2010-04-01/Accounts/${match[1]}/Calls.json was not found`, more_info: 'https://www.twilio.com/docs/errors/20404', status: 404 });
+      if (request.method !== 'POST' || !match)
+        return json(response, 404, {
+          code: 20404,
+          message: 'The requested resource was not found',
+          more_info: 'https://www.twilio.com/docs/errors/20404',
+          status: 404,
+        });
+      if (request.headers.authorization !== expected)
+        return json(response, 401, {
+          code: 20003,
+          message: 'Authenticate',
+          more_info: 'https://www.twilio.com/docs/errors/20003',
+          status: 401,
+        });
+      if (match[1] !== this.accountSid)
+        return json(response, 404, {
+          code: 20404,
+          message: `The requested resource /2010-04-01/Accounts/${match[1]}/Calls.json was not found`,
+          more_info: 'https://www.twilio.com/docs/errors/20404',
+          status: 404,
+        });
       const failure = this.failures.shift();
-      if (failure) return json(response, failure.status, { code: failure.code, message: failure.message, more_info: `https://www.twilio.com/docs/errors/${failure.code}`, status: failure.status }, failure.headers);
+      if (failure)
+        return json(
+          response,
+          failure.status,
+          {
+            code: failure.code,
+            message: failure.message,
+            more_info: `https://www.twilio.com/docs/errors/${failure.code}`,
+            status: failure.status,
+          },
+          failure.headers,
+        );
       const params = new URLSearchParams(body);
       const to = params.get('To') ?? '';
-      if (!/^\+[1-9]\d{7,14}$/.test(to)) return json(response, 400, { code: 21211, message: `Invalid 'To' Phone Number: ${to}`, more_info: 'https://www.twilio.com/docs/errors/21211', status: 400 });
-      if (!params.get('From')) return json(response, 400, { code: 21603, message: "A 'From' phone number is required.", more_info: 'https://www.twilio.com/docs/errors/21603', status: 400 });
-      if (!params.get('Url') && !params.get('Twiml')) return json(response, 400, { code: 21205, message: 'Url parameter is required.', more_info: 'https://www.twilio.com/docs/errors/21205', status: 400 });
+      if (!/^\+[1-9]\d{7,14}$/.test(to))
+        return json(response, 400, {
+          code: 21211,
+          message: `Invalid 'To' Phone Number: ${to}`,
+          more_info: 'https://www.twilio.com/docs/errors/21211',
+          status: 400,
+        });
+      if (!params.get('From'))
+        return json(response, 400, {
+          code: 21603,
+          message: "A 'From' phone number is required.",
+          more_info: 'https://www.twilio.com/docs/errors/21603',
+          status: 400,
+        });
+      if (!params.get('Url') && !params.get('Twiml'))
+        return json(response, 400, {
+          code: 21205,
+          message: 'Url parameter is required.',
+          more_info: 'https://www.twilio.com/docs/errors/21205',
+          status: 400,
+        });
       const sid = `CA${randomBytes(16).toString('hex')}`;
       this.calls.push({ sid, params });
-      json(response, 201, { sid, account_sid: this.accountSid, to, from: params.get('From'), status: 'queued', direction: 'outbound-api', uri: `/2010-04-01/Accounts/${this.accountSid}/Calls/${sid}.json` });
+      json(response, 201, {
+        sid,
+        account_sid: this.accountSid,
+        to,
+        from: params.get('From'),
+        status: 'queued',
+        direction: 'outbound-api',
+        uri: `/2010-04-01/Accounts/${this.accountSid}/Calls/${sid}.json`,
+      });
       void this.drive(sid, params);
     });
     this.server = server;
@@ -118,8 +180,20 @@ export class FakeTwilio {
       this.updates.push({ sid, params, status });
       json(response, status, body);
     };
-    if (!this.calls.some((c) => c.sid === sid)) return answer(404, { code: 20404, message: `The requested resource /Calls/${sid}.json was not found`, more_info: 'https://www.twilio.com/docs/errors/20404', status: 404 });
-    if (params.Status !== 'completed' || !call || call.ended || !call.hangUp) return answer(400, { code: 21220, message: 'Call is not in-progress. Cannot redirect.', more_info: 'https://www.twilio.com/docs/errors/21220', status: 400 });
+    if (!this.calls.some((c) => c.sid === sid))
+      return answer(404, {
+        code: 20404,
+        message: `The requested resource /Calls/${sid}.json was not found`,
+        more_info: 'https://www.twilio.com/docs/errors/20404',
+        status: 404,
+      });
+    if (params.Status !== 'completed' || !call || call.ended || !call.hangUp)
+      return answer(400, {
+        code: 21220,
+        message: 'Call is not in-progress. Cannot redirect.',
+        more_info: 'https://www.twilio.com/docs/errors/21220',
+        status: 400,
+      });
     call.hangUp();
     answer(200, { sid, account_sid: this.accountSid, status: 'completed' });
   }
@@ -128,17 +202,26 @@ export class FakeTwilio {
   private async drive(sid: string, params: URLSearchParams): Promise<void> {
     const callbackUrl = params.get('StatusCallback');
     if (!callbackUrl) return;
-    const wanted = new Set(params.getAll('StatusCallbackEvent').length ? params.getAll('StatusCallbackEvent') : ['completed']);
+    const wanted = new Set(
+      params.getAll('StatusCallbackEvent').length ? params.getAll('StatusCallbackEvent') : ['completed'],
+    );
     const to = params.get('To')!;
     const nth = this.callsPerNumber.get(to) ?? 0;
     this.callsPerNumber.set(to, nth + 1);
     const scripts = this.scripts.get(to);
-    const script = scripts?.[Math.min(nth, scripts.length - 1)] ?? { final: 'completed', answeredBy: 'human', durationSeconds: 3 };
+    const script = scripts?.[Math.min(nth, scripts.length - 1)] ?? {
+      final: 'completed',
+      answeredBy: 'human',
+      durationSeconds: 3,
+    };
     const amd = params.get('MachineDetection') === 'Enable' || params.get('MachineDetection') === 'DetectMessageEnd';
     const asyncAmd = amd && params.get('AsyncAmd') === 'true';
     const answered = script.final === 'completed';
     const syncVerdict: Record<string, string> = amd && !asyncAmd ? { AnsweredBy: script.answeredBy ?? 'human' } : {};
-    const steps: { event: string; status: string; extra?: Record<string, string> }[] = [{ event: 'initiated', status: 'initiated' }, { event: 'ringing', status: 'ringing' }];
+    const steps: { event: string; status: string; extra?: Record<string, string> }[] = [
+      { event: 'initiated', status: 'initiated' },
+      { event: 'ringing', status: 'ringing' },
+    ];
     if (answered) steps.push({ event: 'answered', status: 'in-progress', extra: syncVerdict });
     const final: Record<string, string> = { CallDuration: String(answered ? (script.durationSeconds ?? 3) : 0) };
     if (answered) Object.assign(final, syncVerdict);
@@ -147,7 +230,12 @@ export class FakeTwilio {
     const verdict = async () => {
       const amdUrl = params.get('AsyncAmdStatusCallback');
       if (!amdUrl) return;
-      const form = { AccountSid: this.accountSid, CallSid: sid, AnsweredBy: script.answeredBy ?? 'human', MachineDetectionDuration: String(script.machineDetectionMs ?? 2000) };
+      const form = {
+        AccountSid: this.accountSid,
+        CallSid: sid,
+        AnsweredBy: script.answeredBy ?? 'human',
+        MachineDetectionDuration: String(script.machineDetectionMs ?? 2000),
+      };
       for (let i = 0; i < (script.duplicateVerdict ? 2 : 1); i++) await this.post(amdUrl, form);
     };
     const state: { answeredAt?: number; hangUp?: () => void; ended: boolean } = { ended: false };
@@ -166,7 +254,11 @@ export class FakeTwilio {
             };
           });
           state.hangUp = undefined;
-          if (hungUp) step.extra = { ...step.extra, CallDuration: String(Math.round((Date.now() - (state.answeredAt ?? Date.now())) / 1000)) };
+          if (hungUp)
+            step.extra = {
+              ...step.extra,
+              CallDuration: String(Math.round((Date.now() - (state.answeredAt ?? Date.now())) / 1000)),
+            };
         }
         state.ended = true;
       }
@@ -196,7 +288,11 @@ export class FakeTwilio {
   /** One signed callback, as Twilio sends it (form-encoded POST with X-Twilio-Signature). */
   private async post(url: string, form: Record<string, string>): Promise<void> {
     const signature = signTwilio(this.callbackToken ?? this.authToken, url, form);
-    const response = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Twilio-Signature': signature }, body: new URLSearchParams(form).toString() });
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Twilio-Signature': signature },
+      body: new URLSearchParams(form).toString(),
+    });
     await response.arrayBuffer();
     this.callbacks.push({ url, status: response.status, params: form, at: Date.now() });
   }
@@ -204,6 +300,11 @@ export class FakeTwilio {
 
 /** Twilio's documented signing algorithm, implemented independently of the gateway's. */
 export function signTwilio(authToken: string, url: string, params: Record<string, string>): string {
-  const data = url + Object.keys(params).sort().map((key) => key + params[key]).join('');
+  const data =
+    url +
+    Object.keys(params)
+      .sort()
+      .map((key) => key + params[key])
+      .join('');
   return createHmac('sha1', authToken).update(data).digest('base64');
 }

@@ -2,7 +2,12 @@ import { IncomingMessage } from 'node:http';
 
 import { AcceptedCall, durationOf, FakePlatform, isE164 } from './fake-platform';
 
-const END: Record<string, string> = { completed: 'customer-ended-call', busy: 'customer-busy', voicemail: 'voicemail', no_answer: 'customer-did-not-answer' };
+const END: Record<string, string> = {
+  completed: 'customer-ended-call',
+  busy: 'customer-busy',
+  voicemail: 'voicemail',
+  no_answer: 'customer-did-not-answer',
+};
 
 /**
  * Vapi as its API reference publishes it: POST /call (Bearer private key) with assistantId,
@@ -33,13 +38,35 @@ export class FakeVapi extends FakePlatform {
     return body.assistantOverrides?.variableValues ?? {};
   }
   protected created(call: AcceptedCall) {
-    return { status: 201, body: { id: call.callId, orgId: 'org', type: 'outboundPhoneCall', status: 'queued', assistantId: call.body.assistantId, phoneNumberId: call.body.phoneNumberId, customer: call.body.customer, metadata: call.body.metadata } };
+    return {
+      status: 201,
+      body: {
+        id: call.callId,
+        orgId: 'org',
+        type: 'outboundPhoneCall',
+        status: 'queued',
+        assistantId: call.body.assistantId,
+        phoneNumberId: call.body.phoneNumberId,
+        customer: call.body.customer,
+        metadata: call.body.metadata,
+      },
+    };
   }
   protected errorBody(status: number, message: string): unknown {
-    return { statusCode: status, message: [message], error: status === 401 ? 'Unauthorized' : status === 429 ? 'Too Many Requests' : 'Bad Request' };
+    return {
+      statusCode: status,
+      message: [message],
+      error: status === 401 ? 'Unauthorized' : status === 429 ? 'Too Many Requests' : 'Bad Request',
+    };
   }
   private message(call: AcceptedCall, fields: Record<string, unknown>): unknown {
-    return { message: { timestamp: Date.now(), call: { id: call.callId, type: 'outboundPhoneCall', metadata: call.body.metadata }, ...fields } };
+    return {
+      message: {
+        timestamp: Date.now(),
+        call: { id: call.callId, type: 'outboundPhoneCall', metadata: call.body.metadata },
+        ...fields,
+      },
+    };
   }
   protected events(call: AcceptedCall): unknown[] {
     const answered = call.outcome === 'completed' || call.outcome === 'voicemail';
@@ -54,7 +81,12 @@ export class FakeVapi extends FakePlatform {
         durationSeconds: talk,
         cost: answered ? Math.round(talk * 0.002 * 10000) / 10000 : 0,
         endedAt: new Date().toISOString(),
-        artifact: answered ? { recordingUrl: `https://storage.vapi.example/${call.callId}.wav`, transcript: `AI: Hi ${call.variables.name ?? ''}` } : {},
+        artifact: answered
+          ? {
+              recordingUrl: `https://storage.vapi.example/${call.callId}.wav`,
+              transcript: `AI: Hi ${call.variables.name ?? ''}`,
+            }
+          : {},
       }),
     ];
   }

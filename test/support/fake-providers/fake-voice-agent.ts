@@ -17,7 +17,14 @@ export interface AgentCallScript {
 }
 
 export interface ReceivedAgentCall {
-  body: { call_id: string; agent_id: string; from: string; to: string; variables: Record<string, string>; callback_url: string };
+  body: {
+    call_id: string;
+    agent_id: string;
+    from: string;
+    to: string;
+    variables: Record<string, string>;
+    callback_url: string;
+  };
   providerCallId: string;
 }
 
@@ -54,7 +61,11 @@ export class FakeVoiceAgent {
       const signature = String(request.headers['x-outdial-signature'] ?? '');
       const expected = `sha256=${createHmac('sha256', this.secret).update(`${ts}.${body}`).digest('hex')}`;
       const fresh = Math.abs(Date.now() / 1000 - Number(ts)) <= 300;
-      if (!fresh || signature.length !== expected.length || !timingSafeEqual(Buffer.from(signature), Buffer.from(expected))) {
+      if (
+        !fresh ||
+        signature.length !== expected.length ||
+        !timingSafeEqual(Buffer.from(signature), Buffer.from(expected))
+      ) {
         this.rejectedRequests.push(body);
         return json(response, 401, { error: 'bad signature' });
       }
@@ -81,13 +92,29 @@ export class FakeVoiceAgent {
     const answered = ['completed', 'voicemail', 'opted_out'].includes(script.outcome);
     const events: Record<string, unknown>[] = [{ event: 'ringing' }];
     if (answered) events.push({ event: 'answered' });
-    events.push({ event: 'ended', outcome: script.outcome, duration_seconds: answered ? (script.durationSeconds ?? 2) : 0, ...(script.transcript ? { transcript: script.transcript } : {}) });
+    events.push({
+      event: 'ended',
+      outcome: script.outcome,
+      duration_seconds: answered ? (script.durationSeconds ?? 2) : 0,
+      ...(script.transcript ? { transcript: script.transcript } : {}),
+    });
     for (const event of events) {
       await sleep(20);
-      const body = JSON.stringify({ call_id: call.call_id, provider_call_id: providerCallId, at: new Date().toISOString(), ...event });
+      const body = JSON.stringify({
+        call_id: call.call_id,
+        provider_call_id: providerCallId,
+        at: new Date().toISOString(),
+        ...event,
+      });
       const ts = String(Math.floor(Date.now() / 1000));
-      const signature = `sha256=${createHmac('sha256', this.callbackSecret ?? this.secret).update(`${ts}.${body}`).digest('hex')}`;
-      const response = await fetch(call.callback_url, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Outdial-Timestamp': ts, 'X-Outdial-Signature': signature }, body });
+      const signature = `sha256=${createHmac('sha256', this.callbackSecret ?? this.secret)
+        .update(`${ts}.${body}`)
+        .digest('hex')}`;
+      const response = await fetch(call.callback_url, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-Outdial-Timestamp': ts, 'X-Outdial-Signature': signature },
+        body,
+      });
       this.callbackStatuses.push(response.status);
     }
   }

@@ -34,7 +34,13 @@ export function ConfirmAction(props: {
     }
   };
   return (
-    <AlertDialog.Root open={open} onOpenChange={(o) => { setOpen(o); if (!o) setError(null); }}>
+    <AlertDialog.Root
+      open={open}
+      onOpenChange={(o) => {
+        setOpen(o);
+        if (!o) setError(null);
+      }}
+    >
       <AlertDialog.Trigger asChild>
         <button type="button" className={props.danger ? 'button danger' : 'button'}>
           {props.label}
@@ -47,17 +53,26 @@ export function ConfirmAction(props: {
           <AlertDialog.Description asChild>
             <div>
               <p>{props.description}</p>
-              <p className={props.irreversible ? 'warning-text' : 'muted'}>{props.irreversible ? 'This cannot be undone.' : 'You can undo this later.'}</p>
+              <p className={props.irreversible ? 'warning-text' : 'muted'}>
+                {props.irreversible ? 'This cannot be undone.' : 'You can undo this later.'}
+              </p>
             </div>
           </AlertDialog.Description>
           {props.children}
           <ErrorNotice error={error} />
           <div className="dialog-buttons">
             <AlertDialog.Cancel asChild>
-              <button type="button" className="button secondary">Keep as is</button>
+              <button type="button" className="button secondary">
+                Keep as is
+              </button>
             </AlertDialog.Cancel>
-            <button type="button" className={props.danger ? 'button danger' : 'button'} disabled={busy} onClick={confirm}>
-              {busy ? 'Working…' : props.confirmLabel ?? props.label}
+            <button
+              type="button"
+              className={props.danger ? 'button danger' : 'button'}
+              disabled={busy}
+              onClick={confirm}
+            >
+              {busy ? 'Working…' : (props.confirmLabel ?? props.label)}
             </button>
           </div>
         </AlertDialog.Content>

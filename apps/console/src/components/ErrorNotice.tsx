@@ -9,7 +9,8 @@ export function ErrorNotice({ error, title }: { error: unknown; title?: string }
     <div role="alert" className="notice error">
       <strong>{title ?? 'The request failed'}</strong>
       <p>
-        {api ? <code className="code">{api.code}</code> : null} {api ? api.message : error instanceof Error ? error.message : String(error)}
+        {api ? <code className="code">{api.code}</code> : null}{' '}
+        {api ? api.message : error instanceof Error ? error.message : String(error)}
       </p>
       {Array.isArray(details) && details.length > 0 ? (
         <ul>
@@ -17,7 +18,8 @@ export function ErrorNotice({ error, title }: { error: unknown; title?: string }
             <li key={i}>
               {typeof d === 'object' && d !== null && 'field' in d ? (
                 <>
-                  <code>{String((d as { field: unknown }).field)}</code>: {((d as { problems?: unknown[] }).problems ?? []).map(String).join('; ')}
+                  <code>{String((d as { field: unknown }).field)}</code>:{' '}
+                  {((d as { problems?: unknown[] }).problems ?? []).map(String).join('; ')}
                 </>
               ) : (
                 JSON.stringify(d)
@@ -29,7 +31,8 @@ export function ErrorNotice({ error, title }: { error: unknown; title?: string }
         <ul>
           {Object.entries(details as Record<string, unknown>).map(([k, v]) => (
             <li key={k}>
-              <code>{k}</code>: {Array.isArray(v) ? v.join(', ') : typeof v === 'object' ? JSON.stringify(v) : String(v)}
+              <code>{k}</code>:{' '}
+              {Array.isArray(v) ? v.join(', ') : typeof v === 'object' ? JSON.stringify(v) : String(v)}
             </li>
           ))}
         </ul>

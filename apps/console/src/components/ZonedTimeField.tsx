@@ -7,7 +7,12 @@ import { timeZones } from '../lib/format';
  * A local date-time and an IANA zone, with the instant shown in that zone and in UTC (the
  * schedule and reschedule dialogs). `value` is the local time as `yyyy-MM-ddTHH:mm`.
  */
-export function ZonedTimeField(props: { value: string; zone: string; onChange: (value: string, zone: string) => void; label: string }) {
+export function ZonedTimeField(props: {
+  value: string;
+  zone: string;
+  onChange: (value: string, zone: string) => void;
+  label: string;
+}) {
   const id = useId();
   const instant = props.value ? DateTime.fromISO(props.value, { zone: props.zone }) : null;
   return (
@@ -16,7 +21,12 @@ export function ZonedTimeField(props: { value: string; zone: string; onChange: (
       <div className="row">
         <label htmlFor={`${id}-time`}>
           Date and time
-          <input id={`${id}-time`} type="datetime-local" value={props.value} onChange={(e) => props.onChange(e.target.value, props.zone)} />
+          <input
+            id={`${id}-time`}
+            type="datetime-local"
+            value={props.value}
+            onChange={(e) => props.onChange(e.target.value, props.zone)}
+          />
         </label>
         <label htmlFor={`${id}-zone`}>
           Time zone
@@ -31,7 +41,7 @@ export function ZonedTimeField(props: { value: string; zone: string; onChange: (
       </div>
       <p className="muted" aria-live="polite">
         {instant && instant.isValid
-          ? `Starts ${instant.toFormat("ccc d LLL yyyy, HH:mm")} ${props.zone} = ${instant.toUTC().toFormat("ccc d LLL yyyy, HH:mm")} UTC${instant < DateTime.now() ? ' (in the past)' : ''}`
+          ? `Starts ${instant.toFormat('ccc d LLL yyyy, HH:mm')} ${props.zone} = ${instant.toUTC().toFormat('ccc d LLL yyyy, HH:mm')} UTC${instant < DateTime.now() ? ' (in the past)' : ''}`
           : 'Pick a date and time.'}
       </p>
     </fieldset>

@@ -39,7 +39,8 @@ export function unwrap<T>(result: { data?: T; error?: unknown; response: Respons
 
 export function toApiError(status: number, body: unknown): ApiError {
   const error = (body as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error;
-  if (error && typeof error.code === 'string') return new ApiError(status, error.code, error.message ?? error.code, error.details);
+  if (error && typeof error.code === 'string')
+    return new ApiError(status, error.code, error.message ?? error.code, error.details);
   return new ApiError(status, `http_${status}`, `the server answered ${status} without an error body`);
 }
 

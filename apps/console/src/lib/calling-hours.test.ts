@@ -30,18 +30,36 @@ describe('calling-hours preview (SPEC §3)', () => {
 
   it('honours days and skip_weekends: on a Saturday a weekdays-only window opens on Monday', () => {
     const saturday = DateTime.fromISO('2026-01-17T15:00:00Z', { zone: 'utc' });
-    const preview = previewWindow([{ zones: ['Europe/London'], count: 2 }], { ...DEFAULT_WINDOW, skip_weekends: true }, saturday);
+    const preview = previewWindow(
+      [{ zones: ['Europe/London'], count: 2 }],
+      { ...DEFAULT_WINDOW, skip_weekends: true },
+      saturday,
+    );
     expect(preview.openPercent).toBe(0);
     expect(preview.nextOpening).toBe('2026-01-19T09:00:00.000Z');
   });
 
   it('a fixed zone window ignores the contacts zones', () => {
-    const preview = previewWindow([{ zones: ['Asia/Tokyo'], count: 1 }, { zones: [], count: 1 }], { ...DEFAULT_WINDOW, timezone: 'America/New_York' }, NOW);
+    const preview = previewWindow(
+      [
+        { zones: ['Asia/Tokyo'], count: 1 },
+        { zones: [], count: 1 },
+      ],
+      { ...DEFAULT_WINDOW, timezone: 'America/New_York' },
+      NOW,
+    );
     expect(preview).toMatchObject({ total: 2, openNow: 2, openPercent: 100, nextOpening: null });
   });
 
   it('contacts without a known zone are reported apart, not counted as open', () => {
-    const preview = previewWindow([{ zones: [], count: 5 }, { zones: ['America/New_York'], count: 5 }], DEFAULT_WINDOW, NOW);
+    const preview = previewWindow(
+      [
+        { zones: [], count: 5 },
+        { zones: ['America/New_York'], count: 5 },
+      ],
+      DEFAULT_WINDOW,
+      NOW,
+    );
     expect(preview).toMatchObject({ total: 5, openNow: 5, openPercent: 100, unknown: 5 });
   });
 

@@ -22,7 +22,13 @@ export interface CallingWindow {
 }
 
 /** SPEC §3 default: 09:00-20:00 in the contact's local time, every day. */
-export const DEFAULT_WINDOW: CallingWindow = { start_hour: 9, end_hour: 20, days: [...DAYS], skip_weekends: false, timezone: 'contact' };
+export const DEFAULT_WINDOW: CallingWindow = {
+  start_hour: 9,
+  end_hour: 20,
+  days: [...DAYS],
+  skip_weekends: false,
+  timezone: 'contact',
+};
 
 /** A group of contacts sharing the same candidate zones. */
 export interface ZoneGroup {
@@ -121,7 +127,8 @@ export function zonesForNumber(phone: string): string[] {
   const digits = phone.trim().startsWith('+') ? phone.replace(/\D/g, '') : '';
   if (!digits) return [];
   let best: [string, string[]] | undefined;
-  for (const entry of CALLING_CODE_ZONES) if (digits.startsWith(entry[0]) && (!best || entry[0].length > best[0].length)) best = entry;
+  for (const entry of CALLING_CODE_ZONES)
+    if (digits.startsWith(entry[0]) && (!best || entry[0].length > best[0].length)) best = entry;
   return best ? best[1] : [];
 }
 

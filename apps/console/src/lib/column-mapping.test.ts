@@ -4,7 +4,17 @@ import { normalizeHeader, suggestMapping, toColumnMapping } from './column-mappi
 
 describe('column mapping suggestion (SPEC §2 aliases)', () => {
   it('finds every SPEC alias of the phone column, whatever its case and spacing', () => {
-    for (const header of ['phone', 'Phone', 'PHONE_NUMBER', 'Contact Number', 'number', 'To', 'to_number', 'Mobile', 'MSISDN']) {
+    for (const header of [
+      'phone',
+      'Phone',
+      'PHONE_NUMBER',
+      'Contact Number',
+      'number',
+      'To',
+      'to_number',
+      'Mobile',
+      'MSISDN',
+    ]) {
       const s = suggestMapping(['Name', header, 'City']);
       expect(s.roles.phone).toBe(header);
       expect(s.phoneGuessed).toBe(false);
@@ -30,7 +40,10 @@ describe('column mapping suggestion (SPEC §2 aliases)', () => {
   });
 
   it('maps name and time zone, and each agent variable to the header of its name', () => {
-    const s = suggestMapping(['msisdn', 'First Name', 'Time Zone', 'amount_due', 'Due Date'], ['amount_due', 'due_date', 'plan']);
+    const s = suggestMapping(
+      ['msisdn', 'First Name', 'Time Zone', 'amount_due', 'Due Date'],
+      ['amount_due', 'due_date', 'plan'],
+    );
     expect(s.roles).toEqual({ phone: 'msisdn', name: 'First Name', timezone: 'Time Zone' });
     expect(s.variables).toEqual({ amount_due: 'amount_due', due_date: 'Due Date', plan: null });
     expect(s.missingVariables).toEqual(['plan']);
@@ -41,7 +54,12 @@ describe('column mapping suggestion (SPEC §2 aliases)', () => {
   });
 
   it('sends only what was set, and variables only when renamed', () => {
-    expect(toColumnMapping({ phone: 'Contact', name: null, timezone: null }, { amount_due: 'amount_due', plan: 'Plan Name', x: null })).toEqual({ phone: 'Contact', plan: 'Plan Name' });
+    expect(
+      toColumnMapping(
+        { phone: 'Contact', name: null, timezone: null },
+        { amount_due: 'amount_due', plan: 'Plan Name', x: null },
+      ),
+    ).toEqual({ phone: 'Contact', plan: 'Plan Name' });
     expect(toColumnMapping({ phone: null, name: null, timezone: null })).toBeUndefined();
   });
 });

@@ -8,7 +8,16 @@
  */
 
 /** SPEC §2: headers recognised as the phone column, case-insensitive. */
-export const PHONE_ALIASES = ['phone', 'phone_number', 'contact_number', 'number', 'to', 'to_number', 'mobile', 'msisdn'];
+export const PHONE_ALIASES = [
+  'phone',
+  'phone_number',
+  'contact_number',
+  'number',
+  'to',
+  'to_number',
+  'mobile',
+  'msisdn',
+];
 const NAME_ALIASES = ['name', 'full_name', 'first_name', 'contact_name', 'customer_name'];
 const TIMEZONE_ALIASES = ['timezone', 'time_zone', 'tz'];
 /** Words that make a header look like a phone column when no alias matches. */
@@ -29,7 +38,11 @@ export interface MappingSuggestion {
 
 /** "Customer Phone #" -> "customer_phone" (lower case, runs of other characters to `_`). */
 export function normalizeHeader(header: string): string {
-  return header.trim().toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '_').replace(/^_+|_+$/g, '');
+  return header
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, '_')
+    .replace(/^_+|_+$/g, '');
 }
 
 function findByAliases(headers: string[], aliases: string[]): string | null {
@@ -48,11 +61,22 @@ export function suggestMapping(headers: string[], agentVariables: string[] = [])
   let phone = findByAliases(clean, PHONE_ALIASES);
   let phoneGuessed = false;
   if (phone === null) {
-    phone = clean.find((h) => normalizeHeader(h).split('_').some((w) => PHONE_HINTS.includes(w))) ?? null;
+    phone =
+      clean.find((h) =>
+        normalizeHeader(h)
+          .split('_')
+          .some((w) => PHONE_HINTS.includes(w)),
+      ) ?? null;
     phoneGuessed = phone !== null;
   }
-  const name = findByAliases(clean.filter((h) => h !== phone), NAME_ALIASES);
-  const timezone = findByAliases(clean.filter((h) => h !== phone), TIMEZONE_ALIASES);
+  const name = findByAliases(
+    clean.filter((h) => h !== phone),
+    NAME_ALIASES,
+  );
+  const timezone = findByAliases(
+    clean.filter((h) => h !== phone),
+    TIMEZONE_ALIASES,
+  );
   const variables: Record<string, string | null> = {};
   for (const variable of agentVariables) {
     const wanted = normalizeHeader(variable);
@@ -70,7 +94,10 @@ export function suggestMapping(headers: string[], agentVariables: string[] = [])
  * The `column_mapping` a create sends: the roles the user set, and the agent variables mapped to a
  * column of another name. Nothing when everything is what the server finds on its own.
  */
-export function toColumnMapping(roles: Record<MappingRole, string | null>, variables: Record<string, string | null> = {}): Record<string, string> | undefined {
+export function toColumnMapping(
+  roles: Record<MappingRole, string | null>,
+  variables: Record<string, string | null> = {},
+): Record<string, string> | undefined {
   const out: Record<string, string> = {};
   for (const [role, header] of Object.entries(roles)) if (header) out[role] = header;
   for (const [variable, header] of Object.entries(variables)) if (header && header !== variable) out[variable] = header;

@@ -28,6 +28,7 @@ export function percent(value: number | null | undefined): string {
 
 /** Every IANA zone the browser knows (for the zone pickers), UTC first. */
 export function timeZones(): string[] {
-  const supported = (Intl as unknown as { supportedValuesOf?: (key: string) => string[] }).supportedValuesOf?.('timeZone') ?? [];
+  const supported =
+    (Intl as unknown as { supportedValuesOf?: (key: string) => string[] }).supportedValuesOf?.('timeZone') ?? [];
   return ['UTC', ...supported.filter((z) => z !== 'UTC')];
 }

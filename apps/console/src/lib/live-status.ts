@@ -1,7 +1,8 @@
 import type { components, paths } from '@outdial/client';
 
 /** SPEC §8 batch status as `GET /api/batch-calls/{id}` and the SSE stream carry it. */
-export type BatchStatus = paths['/api/batch-calls/{id}']['get']['responses']['200']['content']['application/json'] & Record<string, unknown>;
+export type BatchStatus = paths['/api/batch-calls/{id}']['get']['responses']['200']['content']['application/json'] &
+  Record<string, unknown>;
 void (null as unknown as components);
 
 export const FINAL_BATCH_STATUSES = ['completed', 'failed', 'cancelled'];

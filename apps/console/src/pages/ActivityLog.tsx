@@ -23,7 +23,11 @@ export function ActivityLog({ batchId, status }: { batchId: string; status: stri
 
   const load = useCallback(async () => {
     try {
-      const result = unwrap(await api.GET('/api/batch-calls/{id}/activity', { params: { path: { id: batchId }, query: { page: 1, page_size: 100 } as never } }));
+      const result = unwrap(
+        await api.GET('/api/batch-calls/{id}/activity', {
+          params: { path: { id: batchId }, query: { page: 1, page_size: 100 } as never },
+        }),
+      );
       const page = result as unknown as { items: ActivityItem[]; total: number };
       setItems(page.items);
       setTotal(page.total);
@@ -53,7 +57,9 @@ export function ActivityLog({ batchId, status }: { batchId: string; status: stri
           ))}
         </ol>
       )}
-      {total > 100 ? <p className="muted small">The first 100 of {total} entries; the API pages through all of them.</p> : null}
+      {total > 100 ? (
+        <p className="muted small">The first 100 of {total} entries; the API pages through all of them.</p>
+      ) : null}
     </div>
   );
 }

@@ -66,7 +66,12 @@ export function BatchPage() {
       },
       onmessage(message) {
         if (!message.data) return;
-        dispatch({ type: 'snapshot', batch: JSON.parse(message.data) as BatchStatus, at: Date.now(), source: 'stream' });
+        dispatch({
+          type: 'snapshot',
+          batch: JSON.parse(message.data) as BatchStatus,
+          at: Date.now(),
+          source: 'stream',
+        });
         if (message.event === 'final') {
           finished = true;
           dispatch({ type: 'ended' });
@@ -93,7 +98,11 @@ export function BatchPage() {
   useEffect(() => {
     setRedialOf(null);
     api.GET('/api/batch-calls/{id}/settings', { params: { path: { id } } }).then(
-      (result) => setRedialOf(((result.data?.settings as { metadata?: { redial_of?: unknown } } | undefined)?.metadata?.redial_of as string | undefined) ?? null),
+      (result) =>
+        setRedialOf(
+          ((result.data?.settings as { metadata?: { redial_of?: unknown } } | undefined)?.metadata?.redial_of as
+            string | undefined) ?? null,
+        ),
       () => undefined,
     );
   }, [id]);
@@ -111,7 +120,9 @@ export function BatchPage() {
     // Contacts reach the read model in chunks, apart from the counters: re-read now and then, and
     // once more a moment after the batch ends.
     const final = ['completed', 'failed', 'cancelled'].includes(String(batch?.status));
-    const again = final ? setTimeout(() => setContactsVersion((v) => v + 1), 2000) : setInterval(() => setContactsVersion((v) => v + 1), 5000);
+    const again = final
+      ? setTimeout(() => setContactsVersion((v) => v + 1), 2000)
+      : setInterval(() => setContactsVersion((v) => v + 1), 5000);
     return () => {
       clearTimeout(timer);
       clearTimeout(again);
@@ -144,7 +155,10 @@ export function BatchPage() {
     try {
       if (kind === 'json') {
         const result = await api.GET('/api/batch-calls/{id}/report.json', { params: { path: { id } } });
-        saveBlob(new Blob([JSON.stringify(unwrap(result), null, 2)], { type: 'application/json' }), `${id}-report.json`);
+        saveBlob(
+          new Blob([JSON.stringify(unwrap(result), null, 2)], { type: 'application/json' }),
+          `${id}-report.json`,
+        );
       } else if (kind === 'pdf') {
         const result = await api.GET('/api/batch-calls/{id}/report.pdf', { params: { path: { id } }, parseAs: 'blob' });
         saveBlob(unwrap(result) as unknown as Blob, `${id}-report.pdf`);
@@ -152,7 +166,10 @@ export function BatchPage() {
         const result = await api.GET('/api/batch-calls/{id}/issues.csv', { params: { path: { id } }, parseAs: 'blob' });
         saveBlob(unwrap(result) as unknown as Blob, `${id}-issues.csv`);
       } else {
-        const result = await api.GET('/api/batch-calls/{id}/results', { params: { path: { id }, query: { filter: kind } }, parseAs: 'blob' });
+        const result = await api.GET('/api/batch-calls/{id}/results', {
+          params: { path: { id }, query: { filter: kind } },
+          parseAs: 'blob',
+        });
         saveBlob(unwrap(result) as unknown as Blob, `${id}-results-${kind}.csv`);
       }
     } catch (e) {
@@ -178,7 +195,8 @@ export function BatchPage() {
   const total = Number(batch.total_calls);
   const waiting = Math.max(0, Number(batch.pending) - Number(batch.in_progress));
   const failureReasons = new Map<string, number>();
-  for (const e of (batch.errors ?? []) as { error: string }[]) failureReasons.set(e.error, (failureReasons.get(e.error) ?? 0) + 1);
+  for (const e of (batch.errors ?? []) as { error: string }[])
+    failureReasons.set(e.error, (failureReasons.get(e.error) ?? 0) + 1);
 
   return (
     <section>
@@ -186,7 +204,8 @@ export function BatchPage() {
         <div>
           <h1 tabIndex={-1}>{batch.name}</h1>
           <p className="muted small">
-            {batch.batch_id} · agent {batch.agent_id} · from {batch.from_number} · concurrency {batch.concurrency} · max attempts {batch.max_attempts}
+            {batch.batch_id} · agent {batch.agent_id} · from {batch.from_number} · concurrency {batch.concurrency} · max
+            attempts {batch.max_attempts}
           </p>
           {redialOf ? (
             <p className="small" data-testid="redial-of">
@@ -207,16 +226,35 @@ export function BatchPage() {
 
       <div className="cards" aria-live="polite" aria-atomic="false">
         <Card label="Total contacts" value={String(total)} />
-        <Card label="Successful" value={`${batch.completed}`} sub={percent(Number(batch.success_rate))} testId="card-successful" />
-        <Card label="Failed" value={`${batch.failed}`} sub={total ? percent((Number(batch.failed) / total) * 100) : '—'} testId="card-failed" />
+        <Card
+          label="Successful"
+          value={`${batch.completed}`}
+          sub={percent(Number(batch.success_rate))}
+          testId="card-successful"
+        />
+        <Card
+          label="Failed"
+          value={`${batch.failed}`}
+          sub={total ? percent((Number(batch.failed) / total) * 100) : '—'}
+          testId="card-failed"
+        />
         <Card label="In progress" value={`${batch.in_progress}`} sub={`${waiting} waiting`} />
         <Card label="Cost so far" value={formatMoney(Number(batch.cost_so_far))} />
-        <Card label="Estimated completion" value={batch.completed_at ? `done ${formatTime(batch.completed_at as string)}` : formatTime(batch.estimated_completion as string | null)} />
+        <Card
+          label="Estimated completion"
+          value={
+            batch.completed_at
+              ? `done ${formatTime(batch.completed_at as string)}`
+              : formatTime(batch.estimated_completion as string | null)
+          }
+        />
       </div>
       <progress className="wide" max={100} value={Number(batch.progress_percent)} aria-label="Progress" />
       <p className="muted small">
-        {Math.round(Number(batch.progress_percent))} % done · created {formatTime(batch.created_at as string)} · started {formatTime(batch.start_time as string | null)}
-        {batch.scheduled_start_time ? ` · scheduled ${formatTime(batch.scheduled_start_time as string)}` : ''} · average call {formatDuration(Number(batch.avg_duration_seconds ?? 0))}
+        {Math.round(Number(batch.progress_percent))} % done · created {formatTime(batch.created_at as string)} · started{' '}
+        {formatTime(batch.start_time as string | null)}
+        {batch.scheduled_start_time ? ` · scheduled ${formatTime(batch.scheduled_start_time as string)}` : ''} · average
+        call {formatDuration(Number(batch.avg_duration_seconds ?? 0))}
       </p>
 
       <div className="two-col">
@@ -248,10 +286,28 @@ export function BatchPage() {
         <h2>Actions and exports</h2>
         <div className="actions wrap">
           {allowed('pause') ? (
-            <ConfirmAction label="Pause" title="Pause this batch?" description="Calls in progress finish; no new call starts until you resume." onConfirm={() => act('pause')} />
+            <ConfirmAction
+              label="Pause"
+              title="Pause this batch?"
+              description="Calls in progress finish; no new call starts until you resume."
+              onConfirm={() => act('pause')}
+            />
           ) : null}
-          {allowed('resume') ? <ConfirmAction label="Resume" title="Resume this batch?" description="Calling continues where it stopped." onConfirm={() => act('resume')} /> : null}
-          {allowed('reschedule') ? <RescheduleButton id={id} current={batch.scheduled_start_time as string | null} onDone={refreshAfterWrite} /> : null}
+          {allowed('resume') ? (
+            <ConfirmAction
+              label="Resume"
+              title="Resume this batch?"
+              description="Calling continues where it stopped."
+              onConfirm={() => act('resume')}
+            />
+          ) : null}
+          {allowed('reschedule') ? (
+            <RescheduleButton
+              id={id}
+              current={batch.scheduled_start_time as string | null}
+              onDone={refreshAfterWrite}
+            />
+          ) : null}
           {allowed('cancel') ? (
             <ConfirmAction
               label="Cancel batch"
@@ -263,7 +319,14 @@ export function BatchPage() {
             />
           ) : null}
           {allowed('delete') ? (
-            <ConfirmAction label="Delete" danger irreversible title="Delete this batch?" description="The batch, its contacts and its results are removed everywhere." onConfirm={remove} />
+            <ConfirmAction
+              label="Delete"
+              danger
+              irreversible
+              title="Delete this batch?"
+              description="The batch, its contacts and its results are removed everywhere."
+              onConfirm={remove}
+            />
           ) : null}
           {writer ? (
             <Link className="button secondary" to={`/batches/new?duplicate=${encodeURIComponent(id)}`}>
@@ -273,12 +336,24 @@ export function BatchPage() {
           {writer ? <RedialButton id={id} onCreated={(newId) => navigate(`/batches/${newId}`)} /> : null}
         </div>
         <div className="actions wrap" role="group" aria-label="Exports">
-          <button type="button" className="button secondary" onClick={() => download('all')}>Results CSV (all)</button>
-          <button type="button" className="button secondary" onClick={() => download('successful')}>Results CSV (successful)</button>
-          <button type="button" className="button secondary" onClick={() => download('failed')}>Results CSV (failed)</button>
-          <button type="button" className="button secondary" onClick={() => download('json')}>Report JSON</button>
-          <button type="button" className="button secondary" onClick={() => download('pdf')}>Report PDF</button>
-          <button type="button" className="button secondary" onClick={() => download('issues')}>Validation issues CSV</button>
+          <button type="button" className="button secondary" onClick={() => download('all')}>
+            Results CSV (all)
+          </button>
+          <button type="button" className="button secondary" onClick={() => download('successful')}>
+            Results CSV (successful)
+          </button>
+          <button type="button" className="button secondary" onClick={() => download('failed')}>
+            Results CSV (failed)
+          </button>
+          <button type="button" className="button secondary" onClick={() => download('json')}>
+            Report JSON
+          </button>
+          <button type="button" className="button secondary" onClick={() => download('pdf')}>
+            Report PDF
+          </button>
+          <button type="button" className="button secondary" onClick={() => download('issues')}>
+            Validation issues CSV
+          </button>
         </div>
         <ErrorNotice error={actionError} />
       </div>
@@ -299,16 +374,34 @@ function Card({ label, value, sub, testId }: { label: string; value: string; sub
   );
 }
 
-function RescheduleButton({ id, current, onDone }: { id: string; current: string | null; onDone: () => Promise<void> }) {
+function RescheduleButton({
+  id,
+  current,
+  onDone,
+}: {
+  id: string;
+  current: string | null;
+  onDone: () => Promise<void>;
+}) {
   const [open, setOpen] = useState(false);
   const zoneDefault = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
   const [zone, setZone] = useState(zoneDefault);
-  const [local, setLocal] = useState((current ? DateTime.fromISO(current).setZone(zoneDefault) : DateTime.now().plus({ hours: 1 }).startOf('hour')).toFormat("yyyy-MM-dd'T'HH:mm"));
+  const [local, setLocal] = useState(
+    (current
+      ? DateTime.fromISO(current).setZone(zoneDefault)
+      : DateTime.now().plus({ hours: 1 }).startOf('hour')
+    ).toFormat("yyyy-MM-dd'T'HH:mm"),
+  );
   const [error, setError] = useState<unknown>(null);
   const submit = async () => {
     setError(null);
     try {
-      unwrap(await api.POST('/api/batch-calls/{id}/reschedule', { params: { path: { id } }, body: { scheduled_start_time: `${local}:00`, timezone: zone } }));
+      unwrap(
+        await api.POST('/api/batch-calls/{id}/reschedule', {
+          params: { path: { id } },
+          body: { scheduled_start_time: `${local}:00`, timezone: zone },
+        }),
+      );
       setOpen(false);
       await onDone();
     } catch (e) {
@@ -318,20 +411,36 @@ function RescheduleButton({ id, current, onDone }: { id: string; current: string
   return (
     <Dialog.Root open={open} onOpenChange={setOpen}>
       <Dialog.Trigger asChild>
-        <button type="button" className="button secondary">Reschedule</button>
+        <button type="button" className="button secondary">
+          Reschedule
+        </button>
       </Dialog.Trigger>
       <Dialog.Portal>
         <Dialog.Overlay className="dialog-overlay" />
         <Dialog.Content className="dialog">
           <Dialog.Title>Reschedule the batch</Dialog.Title>
-          <Dialog.Description>The new start must be in the future. You can reschedule again until it starts.</Dialog.Description>
-          <ZonedTimeField label="New start" value={local} zone={zone} onChange={(v, z) => { setLocal(v); setZone(z); }} />
+          <Dialog.Description>
+            The new start must be in the future. You can reschedule again until it starts.
+          </Dialog.Description>
+          <ZonedTimeField
+            label="New start"
+            value={local}
+            zone={zone}
+            onChange={(v, z) => {
+              setLocal(v);
+              setZone(z);
+            }}
+          />
           <ErrorNotice error={error} />
           <div className="dialog-buttons">
             <Dialog.Close asChild>
-              <button type="button" className="button secondary">Keep as is</button>
+              <button type="button" className="button secondary">
+                Keep as is
+              </button>
             </Dialog.Close>
-            <button type="button" className="button" onClick={submit}>Reschedule</button>
+            <button type="button" className="button" onClick={submit}>
+              Reschedule
+            </button>
           </div>
         </Dialog.Content>
       </Dialog.Portal>
@@ -348,7 +457,9 @@ function RedialButton({ id, onCreated }: { id: string; onCreated: (id: string) =
     setBusy(true);
     setError(null);
     try {
-      const result = unwrap(await api.POST('/api/batch-calls/{id}/redial', { params: { path: { id } }, body: { statuses } }));
+      const result = unwrap(
+        await api.POST('/api/batch-calls/{id}/redial', { params: { path: { id } }, body: { statuses } }),
+      );
       setOpen(false);
       onCreated((result as { batch_id: string }).batch_id);
     } catch (e) {
@@ -358,28 +469,47 @@ function RedialButton({ id, onCreated }: { id: string; onCreated: (id: string) =
     }
   };
   return (
-    <Dialog.Root open={open} onOpenChange={(o) => { setOpen(o); setError(null); }}>
+    <Dialog.Root
+      open={open}
+      onOpenChange={(o) => {
+        setOpen(o);
+        setError(null);
+      }}
+    >
       <Dialog.Trigger asChild>
-        <button type="button" className="button secondary">Redial…</button>
+        <button type="button" className="button secondary">
+          Redial…
+        </button>
       </Dialog.Trigger>
       <Dialog.Portal>
         <Dialog.Overlay className="dialog-overlay" />
         <Dialog.Content className="dialog">
           <Dialog.Title>Call these contacts again</Dialog.Title>
-          <Dialog.Description>A new batch, linked to this one, with its settings, made of the contacts that ended:</Dialog.Description>
+          <Dialog.Description>
+            A new batch, linked to this one, with its settings, made of the contacts that ended:
+          </Dialog.Description>
           <fieldset>
             <legend className="visually-hidden">Statuses to redial</legend>
             {REDIAL_CHOICES.map((s) => (
               <label key={s} className="inline">
-                <input type="checkbox" checked={statuses.includes(s)} onChange={(e) => setStatuses(e.target.checked ? [...statuses, s] : statuses.filter((x) => x !== s))} /> {s.replace('_', ' ')}
+                <input
+                  type="checkbox"
+                  checked={statuses.includes(s)}
+                  onChange={(e) => setStatuses(e.target.checked ? [...statuses, s] : statuses.filter((x) => x !== s))}
+                />{' '}
+                {s.replace('_', ' ')}
               </label>
             ))}
           </fieldset>
-          <p className="muted small">Numbers put on the do-not-call list since are skipped. You can act on the new batch like any other.</p>
+          <p className="muted small">
+            Numbers put on the do-not-call list since are skipped. You can act on the new batch like any other.
+          </p>
           <ErrorNotice error={error} />
           <div className="dialog-buttons">
             <Dialog.Close asChild>
-              <button type="button" className="button secondary">Keep as is</button>
+              <button type="button" className="button secondary">
+                Keep as is
+              </button>
             </Dialog.Close>
             <button type="button" className="button" disabled={busy || statuses.length === 0} onClick={submit}>
               {busy ? 'Creating…' : 'Create the redial batch'}

@@ -93,7 +93,9 @@ export function BatchesPage() {
       {data && data.items.length === 0 ? (
         <div className="empty">
           <p>{status || search ? 'No batch matches these filters.' : 'No batches yet.'}</p>
-          {canWrite(role) && !status && !search ? <p>Create one with “New batch”: drop a CSV of contacts, check the report, launch.</p> : null}
+          {canWrite(role) && !status && !search ? (
+            <p>Create one with “New batch”: drop a CSV of contacts, check the report, launch.</p>
+          ) : null}
         </div>
       ) : null}
       {data && data.items.length > 0 ? (
@@ -121,11 +123,12 @@ export function BatchesPage() {
                     <StatusBadge value={b.status} />
                   </td>
                   <td>
-                    <progress max={100} value={Number(b.progress_percent ?? 0)} aria-label={`Progress of ${b.name}`} /> {Math.round(Number(b.progress_percent ?? 0))} %
+                    <progress max={100} value={Number(b.progress_percent ?? 0)} aria-label={`Progress of ${b.name}`} />{' '}
+                    {Math.round(Number(b.progress_percent ?? 0))} %
                   </td>
                   <td className="num">{b.total_calls}</td>
                   <td className="num">{b.success_rate ?? 0} %</td>
-                  <td>{formatTime(String(b.created_at ?? ""))}</td>
+                  <td>{formatTime(String(b.created_at ?? ''))}</td>
                 </tr>
               ))}
             </tbody>
@@ -134,13 +137,23 @@ export function BatchesPage() {
       ) : null}
       {data && data.total > PAGE_SIZE ? (
         <nav className="pager" aria-label="Pages">
-          <button type="button" className="button secondary" disabled={page <= 1} onClick={() => set({ page: String(page - 1) })}>
+          <button
+            type="button"
+            className="button secondary"
+            disabled={page <= 1}
+            onClick={() => set({ page: String(page - 1) })}
+          >
             Previous
           </button>
           <span>
             Page {page} of {pages} ({data.total} batches)
           </span>
-          <button type="button" className="button secondary" disabled={page >= pages} onClick={() => set({ page: String(page + 1) })}>
+          <button
+            type="button"
+            className="button secondary"
+            disabled={page >= pages}
+            onClick={() => set({ page: String(page + 1) })}
+          >
             Next
           </button>
         </nav>

@@ -6,7 +6,23 @@ import { StatusBadge } from '../components/StatusBadge';
 import { api, unwrap } from '../lib/api';
 import { formatDuration, formatTime } from '../lib/format';
 
-const CONTACT_STATUSES = ['pending', 'queued', 'dialing', 'in_progress', 'completed', 'voicemail', 'failed', 'invalid_number', 'blocked', 'carrier_error', 'agent_error', 'suppressed', 'cancelled', 'expired', 'opted_out'];
+const CONTACT_STATUSES = [
+  'pending',
+  'queued',
+  'dialing',
+  'in_progress',
+  'completed',
+  'voicemail',
+  'failed',
+  'invalid_number',
+  'blocked',
+  'carrier_error',
+  'agent_error',
+  'suppressed',
+  'cancelled',
+  'expired',
+  'opted_out',
+];
 
 interface Contact {
   contact_id: string;
@@ -65,7 +81,9 @@ export function ContactsTable({ batchId, version }: { batchId: string; version: 
       if (filters.from) query.from = DateTime.fromISO(filters.from).toUTC().toISO()!;
       if (filters.to) query.to = DateTime.fromISO(filters.to).toUTC().toISO()!;
       if (filters.search.trim()) query.search = filters.search.trim();
-      const result = unwrap(await api.GET('/api/batch-calls/{id}/contacts', { params: { path: { id: batchId }, query: query as never } }));
+      const result = unwrap(
+        await api.GET('/api/batch-calls/{id}/contacts', { params: { path: { id: batchId }, query: query as never } }),
+      );
       setData(result as unknown as { items: Contact[]; total: number });
       setError(null);
     } catch (e) {
@@ -101,11 +119,22 @@ export function ContactsTable({ batchId, version }: { batchId: string; version: 
         </label>
         <label>
           Attempts
-          <input type="number" min={0} max={10} value={draft.attempts} onChange={(e) => setDraft({ ...draft, attempts: e.target.value })} className="narrow" />
+          <input
+            type="number"
+            min={0}
+            max={10}
+            value={draft.attempts}
+            onChange={(e) => setDraft({ ...draft, attempts: e.target.value })}
+            className="narrow"
+          />
         </label>
         <label>
           Last attempt from
-          <input type="datetime-local" value={draft.from} onChange={(e) => setDraft({ ...draft, from: e.target.value })} />
+          <input
+            type="datetime-local"
+            value={draft.from}
+            onChange={(e) => setDraft({ ...draft, from: e.target.value })}
+          />
         </label>
         <label>
           to
@@ -146,7 +175,9 @@ export function ContactsTable({ batchId, version }: { batchId: string; version: 
                 <th scope="col">Duration</th>
                 <th scope="col">Last outcome</th>
                 <th scope="col">Failure reason</th>
-                <th scope="col"><span className="visually-hidden">Details</span></th>
+                <th scope="col">
+                  <span className="visually-hidden">Details</span>
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -157,15 +188,32 @@ export function ContactsTable({ batchId, version }: { batchId: string; version: 
                       {c.name ? <div>{c.name}</div> : null}
                       <div className="mono">{c.phone}</div>
                     </td>
-                    <td><StatusBadge value={c.status} /></td>
-                    <td className="num">{c.attempts}/{c.max_attempts}</td>
+                    <td>
+                      <StatusBadge value={c.status} />
+                    </td>
+                    <td className="num">
+                      {c.attempts}/{c.max_attempts}
+                    </td>
                     <td>{formatTime(c.last_attempt_at)}</td>
                     <td>{formatTime(c.next_retry_at)}</td>
                     <td>{formatDuration(c.duration_seconds)}</td>
-                    <td><StatusBadge value={c.last_outcome} kind="outcome" /></td>
-                    <td>{c.failure_reason ? <StatusBadge value={c.failure_reason} kind="reason" /> : <span className="muted">—</span>}</td>
                     <td>
-                      <button type="button" className="button secondary small" aria-expanded={open === c.contact_id} onClick={() => setOpen(open === c.contact_id ? null : c.contact_id)}>
+                      <StatusBadge value={c.last_outcome} kind="outcome" />
+                    </td>
+                    <td>
+                      {c.failure_reason ? (
+                        <StatusBadge value={c.failure_reason} kind="reason" />
+                      ) : (
+                        <span className="muted">—</span>
+                      )}
+                    </td>
+                    <td>
+                      <button
+                        type="button"
+                        className="button secondary small"
+                        aria-expanded={open === c.contact_id}
+                        onClick={() => setOpen(open === c.contact_id ? null : c.contact_id)}
+                      >
                         {open === c.contact_id ? 'Hide' : 'Attempts'}
                         <span className="visually-hidden"> of {c.phone}</span>
                       </button>
@@ -191,15 +239,39 @@ export function ContactsTable({ batchId, version }: { batchId: string; version: 
           </span>
           <label>
             Per page
-            <select value={pageSize} onChange={(e) => { setPageSize(Number(e.target.value)); setPage(1); }}>
+            <select
+              value={pageSize}
+              onChange={(e) => {
+                setPageSize(Number(e.target.value));
+                setPage(1);
+              }}
+            >
               {[25, 50, 100].map((n) => (
-                <option key={n} value={n}>{n}</option>
+                <option key={n} value={n}>
+                  {n}
+                </option>
               ))}
             </select>
           </label>
-          <button type="button" className="button secondary small" disabled={page <= 1} onClick={() => setPage(page - 1)}>Previous</button>
-          <span>Page {page} of {pages}</span>
-          <button type="button" className="button secondary small" disabled={page >= pages} onClick={() => setPage(page + 1)}>Next</button>
+          <button
+            type="button"
+            className="button secondary small"
+            disabled={page <= 1}
+            onClick={() => setPage(page - 1)}
+          >
+            Previous
+          </button>
+          <span>
+            Page {page} of {pages}
+          </span>
+          <button
+            type="button"
+            className="button secondary small"
+            disabled={page >= pages}
+            onClick={() => setPage(page + 1)}
+          >
+            Next
+          </button>
         </nav>
       ) : null}
     </div>
@@ -212,7 +284,11 @@ function Attempts({ batchId, contact }: { batchId: string; contact: Contact }) {
   useEffect(() => {
     void (async () => {
       try {
-        const result = unwrap(await api.GET('/api/batch-calls/{id}/calls', { params: { path: { id: batchId }, query: { contact_id: contact.contact_id } as never } }));
+        const result = unwrap(
+          await api.GET('/api/batch-calls/{id}/calls', {
+            params: { path: { id: batchId }, query: { contact_id: contact.contact_id } as never },
+          }),
+        );
         setItems((result as unknown as { items: Attempt[] }).items);
       } catch (e) {
         setError(e);
@@ -240,7 +316,9 @@ function Attempts({ batchId, contact }: { batchId: string; contact: Contact }) {
             {items.map((a) => (
               <tr key={a.call_id}>
                 <td className="num">{a.attempt}</td>
-                <td><StatusBadge value={a.outcome ?? a.status} kind="outcome" /></td>
+                <td>
+                  <StatusBadge value={a.outcome ?? a.status} kind="outcome" />
+                </td>
                 <td>{formatTime(a.started_at)}</td>
                 <td>{formatTime(a.ended_at)}</td>
                 <td>{formatDuration(a.duration_seconds)}</td>
@@ -251,7 +329,13 @@ function Attempts({ batchId, contact }: { batchId: string; contact: Contact }) {
         </table>
       ) : null}
       <p>
-        {contact.recording_url ? <a href={contact.recording_url} target="_blank" rel="noreferrer">Recording</a> : <span className="muted">No recording</span>}
+        {contact.recording_url ? (
+          <a href={contact.recording_url} target="_blank" rel="noreferrer">
+            Recording
+          </a>
+        ) : (
+          <span className="muted">No recording</span>
+        )}
         {' · '}
         {contact.transcript ? (
           <details className="inline-details">

@@ -30,7 +30,12 @@ export function DncPage() {
     try {
       const query: Record<string, string | number> = { page, page_size: 50 };
       if (applied) query.search = applied;
-      setData(unwrap(await api.GET('/api/suppression-list', { params: { query: query as never } })) as unknown as { items: Entry[]; total: number });
+      setData(
+        unwrap(await api.GET('/api/suppression-list', { params: { query: query as never } })) as unknown as {
+          items: Entry[];
+          total: number;
+        },
+      );
       setError(null);
     } catch (e) {
       setError(e);
@@ -61,7 +66,12 @@ export function DncPage() {
     const form = new FormData();
     form.append('file', file, file.name);
     try {
-      const result = unwrap(await api.POST('/api/suppression-list/import', { body: form as never, bodySerializer: (b: unknown) => b as FormData }));
+      const result = unwrap(
+        await api.POST('/api/suppression-list/import', {
+          body: form as never,
+          bodySerializer: (b: unknown) => b as FormData,
+        }),
+      );
       setMessage(`Imported: ${JSON.stringify(result)}`);
       await load();
     } catch (e) {
@@ -73,7 +83,9 @@ export function DncPage() {
   return (
     <section>
       <h1 tabIndex={-1}>Do-not-call list</h1>
-      <p className="muted">Numbers here are never dialed: a new batch keeps them as “suppressed”. An opt-out during a call adds the number.</p>
+      <p className="muted">
+        Numbers here are never dialed: a new batch keeps them as “suppressed”. An opt-out during a call adds the number.
+      </p>
       {writer ? (
         <div className="two-col">
           <form className="card" onSubmit={add}>
@@ -86,7 +98,9 @@ export function DncPage() {
               Reason
               <input value={reason} onChange={(e) => setReason(e.target.value)} />
             </label>
-            <button className="button" type="submit">Add</button>
+            <button className="button" type="submit">
+              Add
+            </button>
           </form>
           <form className="card" onSubmit={importFile}>
             <h2>Import a CSV</h2>
@@ -94,20 +108,40 @@ export function DncPage() {
               CSV with a phone column
               <input type="file" accept=".csv,text/csv" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
             </label>
-            <button className="button" type="submit" disabled={!file}>Import</button>
+            <button className="button" type="submit" disabled={!file}>
+              Import
+            </button>
           </form>
         </div>
       ) : null}
-      {message ? <p role="status" className="notice info">{message}</p> : null}
+      {message ? (
+        <p role="status" className="notice info">
+          {message}
+        </p>
+      ) : null}
       <ErrorNotice error={error} />
-      <form className="filters" role="search" onSubmit={(e) => { e.preventDefault(); setApplied(search); setPage(1); }}>
+      <form
+        className="filters"
+        role="search"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setApplied(search);
+          setPage(1);
+        }}
+      >
         <label>
           Search
           <input type="search" value={search} onChange={(e) => setSearch(e.target.value)} />
         </label>
-        <button className="button secondary" type="submit">Search</button>
+        <button className="button secondary" type="submit">
+          Search
+        </button>
       </form>
-      {data && data.items.length === 0 ? <p className="empty">{applied ? 'No number matches.' : 'The list is empty. Add numbers above or import a CSV.'}</p> : null}
+      {data && data.items.length === 0 ? (
+        <p className="empty">
+          {applied ? 'No number matches.' : 'The list is empty. Add numbers above or import a CSV.'}
+        </p>
+      ) : null}
       {data && data.items.length > 0 ? (
         <table className="table">
           <caption className="visually-hidden">Do-not-call numbers</caption>
@@ -116,7 +150,11 @@ export function DncPage() {
               <th scope="col">Phone</th>
               <th scope="col">Reason</th>
               <th scope="col">Added</th>
-              {writer ? <th scope="col"><span className="visually-hidden">Actions</span></th> : null}
+              {writer ? (
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              ) : null}
             </tr>
           </thead>
           <tbody>
@@ -132,7 +170,11 @@ export function DncPage() {
                       title={`Remove ${entry.phone}?`}
                       description="Future batches may call this number again."
                       onConfirm={async () => {
-                        unwrap(await api.DELETE('/api/suppression-list/{phone}', { params: { path: { phone: entry.phone } } as never }));
+                        unwrap(
+                          await api.DELETE('/api/suppression-list/{phone}', {
+                            params: { path: { phone: entry.phone } } as never,
+                          }),
+                        );
                         await load();
                       }}
                     />
@@ -145,9 +187,20 @@ export function DncPage() {
       ) : null}
       {data && data.total > 50 ? (
         <nav className="pager" aria-label="Pages">
-          <button className="button secondary" type="button" disabled={page <= 1} onClick={() => setPage(page - 1)}>Previous</button>
-          <span>Page {page} of {Math.ceil(data.total / 50)}</span>
-          <button className="button secondary" type="button" disabled={page >= Math.ceil(data.total / 50)} onClick={() => setPage(page + 1)}>Next</button>
+          <button className="button secondary" type="button" disabled={page <= 1} onClick={() => setPage(page - 1)}>
+            Previous
+          </button>
+          <span>
+            Page {page} of {Math.ceil(data.total / 50)}
+          </span>
+          <button
+            className="button secondary"
+            type="button"
+            disabled={page >= Math.ceil(data.total / 50)}
+            onClick={() => setPage(page + 1)}
+          >
+            Next
+          </button>
         </nav>
       ) : null}
     </section>

@@ -52,7 +52,13 @@ async function parseSample(file: File): Promise<Parsed> {
     const text = await file.slice(0, 20 * 1024 * 1024).text();
     try {
       const list = JSON.parse(text) as Record<string, unknown>[];
-      const rows = list.slice(0, SAMPLE_ROWS).map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'object' ? JSON.stringify(v) : String(v ?? '')])));
+      const rows = list
+        .slice(0, SAMPLE_ROWS)
+        .map((r) =>
+          Object.fromEntries(
+            Object.entries(r).map(([k, v]) => [k, typeof v === 'object' ? JSON.stringify(v) : String(v ?? '')]),
+          ),
+        );
       const headers = [...new Set(rows.flatMap((r) => Object.keys(r)))];
       return { headers, rows };
     } catch {
@@ -61,13 +67,20 @@ async function parseSample(file: File): Promise<Parsed> {
   }
   // 4 MB is plenty for a 2,000-row sample and keeps a 100 MB file from being read whole.
   const text = await file.slice(0, 4 * 1024 * 1024).text();
-  const result = Papa.parse<Record<string, string>>(text.replace(/^\uFEFF/, ''), { header: true, skipEmptyLines: 'greedy', preview: SAMPLE_ROWS });
+  const result = Papa.parse<Record<string, string>>(text.replace(/^\uFEFF/, ''), {
+    header: true,
+    skipEmptyLines: 'greedy',
+    preview: SAMPLE_ROWS,
+  });
   return { headers: (result.meta.fields ?? []).filter((h) => h !== ''), rows: result.data };
 }
 
 function issuesCsv(issues: Validation['issues']): Blob {
   const cell = (v: unknown) => `"${String(v).replace(/"/g, '""')}"`;
-  const lines = ['row,phone,code,message', ...issues.map((i) => [i.row, i.phone, i.code, i.message].map(cell).join(','))];
+  const lines = [
+    'row,phone,code,message',
+    ...issues.map((i) => [i.row, i.phone, i.code, i.message].map(cell).join(',')),
+  ];
   return new Blob([lines.join('\n') + '\n'], { type: 'text/csv' });
 }
 
@@ -100,7 +113,9 @@ export function NewBatchPage() {
   const [retryOn, setRetryOn] = useState<string[]>(['busy', 'no_answer', 'timeout']);
   const [delays, setDelays] = useState('300, 1800');
   const [scheduleLater, setScheduleLater] = useState(false);
-  const [startLocal, setStartLocal] = useState(DateTime.now().plus({ hours: 1 }).startOf('hour').toFormat("yyyy-MM-dd'T'HH:mm"));
+  const [startLocal, setStartLocal] = useState(
+    DateTime.now().plus({ hours: 1 }).startOf('hour').toFormat("yyyy-MM-dd'T'HH:mm"),
+  );
   const [startZone, setStartZone] = useState(Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC');
   const [window, setWindow] = useState<CallingWindow>(DEFAULT_WINDOW);
   const [bypass, setBypass] = useState(false);
@@ -117,15 +132,21 @@ export function NewBatchPage() {
   useEffect(() => {
     void (async () => {
       try {
-        const a = unwrap(await api.GET('/api/agents', { params: { query: { page_size: 200 } as never } })) as unknown as { items: Agent[] };
-        const n = unwrap(await api.GET('/api/phone-numbers', { params: { query: { page_size: 200 } as never } })) as unknown as { items: PhoneNumber[] };
+        const a = unwrap(
+          await api.GET('/api/agents', { params: { query: { page_size: 200 } as never } }),
+        ) as unknown as { items: Agent[] };
+        const n = unwrap(
+          await api.GET('/api/phone-numbers', { params: { query: { page_size: 200 } as never } }),
+        ) as unknown as { items: PhoneNumber[] };
         const voice = a.items.filter((x) => x.kind === 'voice');
         setAgents(voice);
         setNumbers(n.items.filter((x) => x.outbound_enabled));
         const duplicate = params.get('duplicate');
         if (duplicate) {
           // Every setting the original was created with (its start time excepted: that is for now).
-          const original = unwrap(await api.GET('/api/batch-calls/{id}/settings', { params: { path: { id: duplicate } } }));
+          const original = unwrap(
+            await api.GET('/api/batch-calls/{id}/settings', { params: { path: { id: duplicate } } }),
+          );
           const settings = original.settings as Record<string, unknown>;
           setAgentId(original.agent_id ?? voice[0]?.agent_id ?? '');
           setFromNumber(original.from_number ?? '');
@@ -134,11 +155,16 @@ export function NewBatchPage() {
           if (typeof settings.concurrency === 'number') setConcurrency(settings.concurrency);
           if (typeof settings.max_attempts === 'number') setMaxAttempts(settings.max_attempts);
           if (settings.retry_policy) {
-            const policy = settings.retry_policy as { retry_on?: string[]; delays_seconds?: number[]; retry_on_voicemail?: boolean };
+            const policy = settings.retry_policy as {
+              retry_on?: string[];
+              delays_seconds?: number[];
+              retry_on_voicemail?: boolean;
+            };
             setRetryOn([...(policy.retry_on ?? []), ...(policy.retry_on_voicemail ? ['voicemail'] : [])]);
             if (policy.delays_seconds?.length) setDelays(policy.delays_seconds.join(', '));
           }
-          if (settings.call_timing) setWindow({ ...DEFAULT_WINDOW, ...(settings.call_timing as Partial<CallingWindow>) });
+          if (settings.call_timing)
+            setWindow({ ...DEFAULT_WINDOW, ...(settings.call_timing as Partial<CallingWindow>) });
           if (settings.bypass_call_guardrails) setBypass(true);
           setDuplicatedFrom(duplicate);
         } else {
@@ -190,9 +216,28 @@ export function NewBatchPage() {
     if (description.trim()) form.append('description', description.trim());
     form.append('concurrency', String(concurrency));
     form.append('max_attempts', String(maxAttempts));
-    const delaysSeconds = delays.split(/[,\s]+/).filter(Boolean).map(Number);
-    form.append('retry_policy', JSON.stringify({ retry_on: retryOn.filter((r) => r !== 'voicemail'), delays_seconds: delaysSeconds, retry_on_voicemail: retryOn.includes('voicemail') }));
-    form.append('call_timing', JSON.stringify({ start_hour: window.start_hour, end_hour: window.end_hour, days: window.days, skip_weekends: !!window.skip_weekends, timezone: window.timezone }));
+    const delaysSeconds = delays
+      .split(/[,\s]+/)
+      .filter(Boolean)
+      .map(Number);
+    form.append(
+      'retry_policy',
+      JSON.stringify({
+        retry_on: retryOn.filter((r) => r !== 'voicemail'),
+        delays_seconds: delaysSeconds,
+        retry_on_voicemail: retryOn.includes('voicemail'),
+      }),
+    );
+    form.append(
+      'call_timing',
+      JSON.stringify({
+        start_hour: window.start_hour,
+        end_hour: window.end_hour,
+        days: window.days,
+        skip_weekends: !!window.skip_weekends,
+        timezone: window.timezone,
+      }),
+    );
     if (bypass) form.append('bypass_call_guardrails', 'true');
     if (scheduleLater) {
       form.append('scheduled_start_time', startLocal.length === 16 ? `${startLocal}:00` : startLocal);
@@ -209,34 +254,44 @@ export function NewBatchPage() {
   useEffect(() => {
     if (!canValidate) return;
     const seq = ++validateSeq.current;
-    const timer = setTimeout(async () => {
-      setValidating(true);
-      setValidateError(null);
-      try {
-        const sentAt = performance.now();
-        const result = unwrap(await api.POST('/api/batch-calls/validate', { body: settingsForm() as never, bodySerializer: (b: unknown) => b as FormData }));
-        if (seq !== validateSeq.current) return;
-        document.documentElement.dataset.lastValidateMs = String(Math.round(performance.now() - sentAt));
-        setReport(result as unknown as ValidateResult);
-        if (droppedAt.current !== null) {
-          const ms = Math.round(performance.now() - droppedAt.current);
-          document.documentElement.dataset.lastReportMs = String(ms);
-          droppedAt.current = null;
+    const timer = setTimeout(
+      async () => {
+        setValidating(true);
+        setValidateError(null);
+        try {
+          const sentAt = performance.now();
+          const result = unwrap(
+            await api.POST('/api/batch-calls/validate', {
+              body: settingsForm() as never,
+              bodySerializer: (b: unknown) => b as FormData,
+            }),
+          );
+          if (seq !== validateSeq.current) return;
+          document.documentElement.dataset.lastValidateMs = String(Math.round(performance.now() - sentAt));
+          setReport(result as unknown as ValidateResult);
+          if (droppedAt.current !== null) {
+            const ms = Math.round(performance.now() - droppedAt.current);
+            document.documentElement.dataset.lastReportMs = String(ms);
+            droppedAt.current = null;
+          }
+        } catch (e) {
+          if (seq !== validateSeq.current) return;
+          setReport(null);
+          setValidateError(e);
+        } finally {
+          if (seq === validateSeq.current) setValidating(false);
         }
-      } catch (e) {
-        if (seq !== validateSeq.current) return;
-        setReport(null);
-        setValidateError(e);
-      } finally {
-        if (seq === validateSeq.current) setValidating(false);
-      }
-    }, file ? 0 : 600);
+      },
+      file ? 0 : 600,
+    );
     return () => clearTimeout(timer);
   }, [file, fileUrl, agentId, roles.phone, roles.name, roles.timezone, canValidate]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const windowPreview = useMemo(() => {
     if (!parsed || !roles.phone) return null;
-    const contacts = parsed.rows.map((r) => ({ phone: r[roles.phone!] ?? '', timezone: roles.timezone ? r[roles.timezone] : undefined })).filter((c) => c.phone.trim() !== '');
+    const contacts = parsed.rows
+      .map((r) => ({ phone: r[roles.phone!] ?? '', timezone: roles.timezone ? r[roles.timezone] : undefined }))
+      .filter((c) => c.phone.trim() !== '');
     return previewWindow(zoneGroups(contacts), window, DateTime.now());
   }, [parsed, roles.phone, roles.timezone, window]);
 
@@ -245,7 +300,12 @@ export function NewBatchPage() {
     setCreating(true);
     setCreateError(null);
     try {
-      const result = unwrap(await api.POST('/api/batch-calls', { body: settingsForm() as never, bodySerializer: (b: unknown) => b as FormData }));
+      const result = unwrap(
+        await api.POST('/api/batch-calls', {
+          body: settingsForm() as never,
+          bodySerializer: (b: unknown) => b as FormData,
+        }),
+      );
       void navigate(`/batches/${(result as { batch_id: string }).batch_id}`);
     } catch (e) {
       setCreateError(e);
@@ -290,7 +350,13 @@ export function NewBatchPage() {
             <label className="button secondary" htmlFor="contacts-file">
               Choose a file
             </label>
-            <input id="contacts-file" className="visually-hidden" type="file" accept=".csv,.tsv,.txt,.json,text/csv,application/json" onChange={(e) => void chooseFile(e.target.files?.[0] ?? null)} />
+            <input
+              id="contacts-file"
+              className="visually-hidden"
+              type="file"
+              accept=".csv,.tsv,.txt,.json,text/csv,application/json"
+              onChange={(e) => void chooseFile(e.target.files?.[0] ?? null)}
+            />
             {file ? (
               <p data-testid="chosen-file">
                 <strong>{file.name}</strong> ({(file.size / 1024).toFixed(1)} KB)
@@ -344,7 +410,10 @@ export function NewBatchPage() {
               {(['phone', 'name', 'timezone'] as MappingRole[]).map((role) => (
                 <label key={role}>
                   {role === 'phone' ? 'Phone column (required)' : role === 'name' ? 'Name column' : 'Time zone column'}
-                  <select value={roles[role] ?? ''} onChange={(e) => setRoles({ ...roles, [role]: e.target.value || null })}>
+                  <select
+                    value={roles[role] ?? ''}
+                    onChange={(e) => setRoles({ ...roles, [role]: e.target.value || null })}
+                  >
                     <option value="">{role === 'phone' ? '— choose the phone column —' : '(none)'}</option>
                     {headerOptions.map((h) => (
                       <option key={h} value={h}>
@@ -357,7 +426,10 @@ export function NewBatchPage() {
               {(agent?.variables ?? []).map((variable) => (
                 <label key={variable}>
                   Agent variable <code>{`{${variable}}`}</code>
-                  <select value={variableMap[variable] ?? ''} onChange={(e) => setVariableMap({ ...variableMap, [variable]: e.target.value || null })}>
+                  <select
+                    value={variableMap[variable] ?? ''}
+                    onChange={(e) => setVariableMap({ ...variableMap, [variable]: e.target.value || null })}
+                  >
                     <option value="">(no column)</option>
                     {headerOptions.map((h) => (
                       <option key={h} value={h}>
@@ -369,14 +441,15 @@ export function NewBatchPage() {
               ))}
             </div>
             {phoneGuessed && roles.phone ? (
-              <p className="notice info">
-                The phone column “{roles.phone}” was guessed from its name: check it.
-              </p>
+              <p className="notice info">The phone column “{roles.phone}” was guessed from its name: check it.</p>
             ) : null}
-            {!roles.phone ? <p className="notice warn">No column is named like a phone column: choose it above.</p> : null}
+            {!roles.phone ? (
+              <p className="notice warn">No column is named like a phone column: choose it above.</p>
+            ) : null}
             {missingVariables.length > 0 ? (
               <p className="notice warn" role="status">
-                The agent expects {missingVariables.map((x) => `{${x}}`).join(', ')} but no column provides {missingVariables.length === 1 ? 'it' : 'them'}: those calls get an empty value.
+                The agent expects {missingVariables.map((x) => `{${x}}`).join(', ')} but no column provides{' '}
+                {missingVariables.length === 1 ? 'it' : 'them'}: those calls get an empty value.
               </p>
             ) : null}
           </fieldset>
@@ -384,18 +457,40 @@ export function NewBatchPage() {
 
         <fieldset className="card" aria-busy={validating}>
           <legend>3. Validation report</legend>
-          {!canValidate ? <p className="muted">Choose a file (or a URL) and an agent: the report appears here before anything dials.</p> : null}
+          {!canValidate ? (
+            <p className="muted">
+              Choose a file (or a URL) and an agent: the report appears here before anything dials.
+            </p>
+          ) : null}
           {validating ? <p role="status">Checking every row…</p> : null}
           <ErrorNotice error={validateError} title="The file cannot be used as it is" />
           {v ? (
             <div data-testid="validation-report">
               <dl className="stats">
-                <div><dt>Total rows</dt><dd data-testid="total-rows">{v.total_rows}</dd></div>
-                <div><dt>Valid</dt><dd data-testid="valid-rows">{v.valid_rows}</dd></div>
-                <div><dt>Invalid</dt><dd data-testid="invalid-rows">{v.invalid_rows}</dd></div>
-                <div><dt>Duplicates</dt><dd data-testid="duplicate-rows">{v.duplicate_rows}</dd></div>
-                <div><dt>Empty</dt><dd>{v.empty_rows}</dd></div>
-                <div><dt>Do-not-call</dt><dd>{v.suppressed_rows}</dd></div>
+                <div>
+                  <dt>Total rows</dt>
+                  <dd data-testid="total-rows">{v.total_rows}</dd>
+                </div>
+                <div>
+                  <dt>Valid</dt>
+                  <dd data-testid="valid-rows">{v.valid_rows}</dd>
+                </div>
+                <div>
+                  <dt>Invalid</dt>
+                  <dd data-testid="invalid-rows">{v.invalid_rows}</dd>
+                </div>
+                <div>
+                  <dt>Duplicates</dt>
+                  <dd data-testid="duplicate-rows">{v.duplicate_rows}</dd>
+                </div>
+                <div>
+                  <dt>Empty</dt>
+                  <dd>{v.empty_rows}</dd>
+                </div>
+                <div>
+                  <dt>Do-not-call</dt>
+                  <dd>{v.suppressed_rows}</dd>
+                </div>
               </dl>
               {v.issues.length > 0 ? (
                 <>
@@ -415,14 +510,20 @@ export function NewBatchPage() {
                           <tr key={i}>
                             <td className="num">{issue.row}</td>
                             <td>{issue.phone}</td>
-                            <td><code>{issue.code}</code></td>
+                            <td>
+                              <code>{issue.code}</code>
+                            </td>
                             <td>{issue.message}</td>
                           </tr>
                         ))}
                       </tbody>
                     </table>
                   </div>
-                  <button type="button" className="button secondary small" onClick={() => saveBlob(issuesCsv(v.issues), 'validation-issues.csv')}>
+                  <button
+                    type="button"
+                    className="button secondary small"
+                    onClick={() => saveBlob(issuesCsv(v.issues), 'validation-issues.csv')}
+                  >
                     Download these issues (CSV)
                   </button>
                   <p className="muted small">After the batch is created, its page offers the full issue list as CSV.</p>
@@ -432,7 +533,8 @@ export function NewBatchPage() {
               )}
               <p>
                 Estimate: <strong data-testid="estimated-cost">{formatMoney(report!.estimated_cost)}</strong> and about{' '}
-                <strong>{formatDuration(report!.estimated_duration_seconds)}</strong> of calling at this concurrency (3-minute average call).
+                <strong>{formatDuration(report!.estimated_duration_seconds)}</strong> of calling at this concurrency
+                (3-minute average call).
               </p>
             </div>
           ) : null}
@@ -473,18 +575,35 @@ export function NewBatchPage() {
             </label>
             <label>
               Concurrent calls (1–50)
-              <input type="number" min={1} max={50} value={concurrency} onChange={(e) => setConcurrency(Number(e.target.value))} />
+              <input
+                type="number"
+                min={1}
+                max={50}
+                value={concurrency}
+                onChange={(e) => setConcurrency(Number(e.target.value))}
+              />
             </label>
             <label>
               Max attempts (1–10)
-              <input type="number" min={1} max={10} value={maxAttempts} onChange={(e) => setMaxAttempts(Number(e.target.value))} />
+              <input
+                type="number"
+                min={1}
+                max={10}
+                value={maxAttempts}
+                onChange={(e) => setMaxAttempts(Number(e.target.value))}
+              />
             </label>
           </div>
           <fieldset>
             <legend>Retry on</legend>
             {RETRYABLE.map((r) => (
               <label key={r} className="inline">
-                <input type="checkbox" checked={retryOn.includes(r)} onChange={(e) => setRetryOn(e.target.checked ? [...retryOn, r] : retryOn.filter((x) => x !== r))} /> {r.replace('_', ' ')}
+                <input
+                  type="checkbox"
+                  checked={retryOn.includes(r)}
+                  onChange={(e) => setRetryOn(e.target.checked ? [...retryOn, r] : retryOn.filter((x) => x !== r))}
+                />{' '}
+                {r.replace('_', ' ')}
               </label>
             ))}
             <label>
@@ -497,7 +616,8 @@ export function NewBatchPage() {
         <fieldset className="card">
           <legend>5. When</legend>
           <label className="inline">
-            <input type="radio" name="when" checked={!scheduleLater} onChange={() => setScheduleLater(false)} /> Send now
+            <input type="radio" name="when" checked={!scheduleLater} onChange={() => setScheduleLater(false)} /> Send
+            now
           </label>
           <label className="inline">
             <input type="radio" name="when" checked={scheduleLater} onChange={() => setScheduleLater(true)} /> Schedule
@@ -518,11 +638,23 @@ export function NewBatchPage() {
             <div className="grid">
               <label>
                 From (hour)
-                <input type="number" min={0} max={23} value={window.start_hour} onChange={(e) => setWindow({ ...window, start_hour: Number(e.target.value) })} />
+                <input
+                  type="number"
+                  min={0}
+                  max={23}
+                  value={window.start_hour}
+                  onChange={(e) => setWindow({ ...window, start_hour: Number(e.target.value) })}
+                />
               </label>
               <label>
                 Until (hour)
-                <input type="number" min={1} max={24} value={window.end_hour} onChange={(e) => setWindow({ ...window, end_hour: Number(e.target.value) })} />
+                <input
+                  type="number"
+                  min={1}
+                  max={24}
+                  value={window.end_hour}
+                  onChange={(e) => setWindow({ ...window, end_hour: Number(e.target.value) })}
+                />
               </label>
               <label>
                 In the time zone of
@@ -539,7 +671,17 @@ export function NewBatchPage() {
             <div role="group" aria-label="Days">
               {DAYS.map((d: Day) => (
                 <label key={d} className="inline">
-                  <input type="checkbox" checked={window.days.includes(d)} onChange={(e) => setWindow({ ...window, days: e.target.checked ? [...window.days, d] : window.days.filter((x) => x !== d) })} /> {d}
+                  <input
+                    type="checkbox"
+                    checked={window.days.includes(d)}
+                    onChange={(e) =>
+                      setWindow({
+                        ...window,
+                        days: e.target.checked ? [...window.days, d] : window.days.filter((x) => x !== d),
+                      })
+                    }
+                  />{' '}
+                  {d}
                 </label>
               ))}
             </div>
@@ -547,20 +689,29 @@ export function NewBatchPage() {
               <p className="notice info" data-testid="window-preview" aria-live="polite">
                 {bypass ? 'Calling hours are ignored for this batch. ' : ''}
                 Open now for {windowPreview.openPercent} % of contacts
-                {windowPreview.nextOpening ? `; next opening at ${formatTime(windowPreview.nextOpening)} (${DateTime.fromISO(windowPreview.nextOpening).toUTC().toFormat('HH:mm')} UTC)` : ''}
-                {windowPreview.unknown > 0 ? `; ${windowPreview.unknown} ${windowPreview.unknown === 1 ? 'contact' : 'contacts'} with a zone the console cannot tell (the scheduler decides)` : ''}. Estimated from the first{' '}
-                {Math.min(parsed?.rows.length ?? 0, SAMPLE_ROWS)} rows.
+                {windowPreview.nextOpening
+                  ? `; next opening at ${formatTime(windowPreview.nextOpening)} (${DateTime.fromISO(windowPreview.nextOpening).toUTC().toFormat('HH:mm')} UTC)`
+                  : ''}
+                {windowPreview.unknown > 0
+                  ? `; ${windowPreview.unknown} ${windowPreview.unknown === 1 ? 'contact' : 'contacts'} with a zone the console cannot tell (the scheduler decides)`
+                  : ''}
+                . Estimated from the first {Math.min(parsed?.rows.length ?? 0, SAMPLE_ROWS)} rows.
               </p>
             ) : null}
             <label className="inline">
-              <input type="checkbox" checked={bypass} onChange={(e) => setBypass(e.target.checked)} /> Ignore calling hours (internal test lists only)
+              <input type="checkbox" checked={bypass} onChange={(e) => setBypass(e.target.checked)} /> Ignore calling
+              hours (internal test lists only)
             </label>
           </fieldset>
         </fieldset>
 
         <ErrorNotice error={createError} title="The batch was not created" />
         <div className="actions">
-          <button type="submit" className="button" disabled={!canValidate || creating || !v || v.valid_rows + (v.suppressed_rows ?? 0) === 0}>
+          <button
+            type="submit"
+            className="button"
+            disabled={!canValidate || creating || !v || v.valid_rows + (v.suppressed_rows ?? 0) === 0}
+          >
             {creating ? 'Creating…' : scheduleLater ? 'Create and schedule' : 'Create and start calling'}
           </button>
           {!v && canValidate ? <span className="muted">The create button waits for a validation report.</span> : null}

@@ -24,7 +24,11 @@ export function OrgPage() {
     setError(null);
     setSaved(false);
     try {
-      unwrap(await api.PATCH('/api/org', { body: { max_concurrent_calls: maxCalls, calls_per_second: rate, compliance_guard: guard } as never }));
+      unwrap(
+        await api.PATCH('/api/org', {
+          body: { max_concurrent_calls: maxCalls, calls_per_second: rate, compliance_guard: guard } as never,
+        }),
+      );
       await refreshOrg();
       setSaved(true);
     } catch (e) {
@@ -44,15 +48,28 @@ export function OrgPage() {
           </label>
           <label>
             Call starts per second
-            <input type="number" min={0.01} step={0.01} value={rate} onChange={(e) => setRate(Number(e.target.value))} />
+            <input
+              type="number"
+              min={0.01}
+              step={0.01}
+              value={rate}
+              onChange={(e) => setRate(Number(e.target.value))}
+            />
           </label>
         </div>
         <label className="inline">
-          <input type="checkbox" checked={guard} onChange={(e) => setGuard(e.target.checked)} /> Compliance guard: calling hours never extend past 08:00–21:00 local time
+          <input type="checkbox" checked={guard} onChange={(e) => setGuard(e.target.checked)} /> Compliance guard:
+          calling hours never extend past 08:00–21:00 local time
         </label>
         <ErrorNotice error={error} />
-        {saved ? <p role="status" className="notice info">Saved.</p> : null}
-        <button className="button" type="submit">Save limits</button>
+        {saved ? (
+          <p role="status" className="notice info">
+            Saved.
+          </p>
+        ) : null}
+        <button className="button" type="submit">
+          Save limits
+        </button>
       </form>
     </section>
   );

@@ -25,12 +25,20 @@ export function SignInPage() {
     <section className="signin">
       <h1 tabIndex={-1}>Sign in to Outdial</h1>
       <p>
-        Paste an API token of your organization. <code>npm start</code> prints the owner token on the first start; owners create more under
-        “API tokens”. The token stays in this tab only.
+        Paste an API token of your organization. <code>npm start</code> prints the owner token on the first start;
+        owners create more under “API tokens”. The token stays in this tab only.
       </p>
       <form onSubmit={submit} className="card">
         <label htmlFor="token">API token</label>
-        <input id="token" name="token" type="password" autoComplete="off" required value={token} onChange={(e) => setToken(e.target.value)} />
+        <input
+          id="token"
+          name="token"
+          type="password"
+          autoComplete="off"
+          required
+          value={token}
+          onChange={(e) => setToken(e.target.value)}
+        />
         <ErrorNotice error={error} title="Could not sign in" />
         <button type="submit" className="button" disabled={busy || token.trim() === ''}>
           {busy ? 'Checking…' : 'Sign in'}

@@ -37,7 +37,9 @@ export function TokensPage() {
     event.preventDefault();
     setError(null);
     try {
-      const result = unwrap(await api.POST('/api/tokens', { body: { name: name.trim(), role } as never })) as { token: string };
+      const result = unwrap(await api.POST('/api/tokens', { body: { name: name.trim(), role } as never })) as {
+        token: string;
+      };
       setCreated(result.token);
       setName('');
       await load();
@@ -65,15 +67,21 @@ export function TokensPage() {
             </select>
           </label>
         </div>
-        <button className="button" type="submit">Create token</button>
+        <button className="button" type="submit">
+          Create token
+        </button>
       </form>
       {created ? (
         <div className="notice warn" role="status">
           <strong>New token (shown once: copy it now)</strong>
           <p>
-            <code className="mono" data-testid="new-token">{created}</code>
+            <code className="mono" data-testid="new-token">
+              {created}
+            </code>
           </p>
-          <button className="button secondary small" type="button" onClick={() => setCreated(null)}>I have copied it</button>
+          <button className="button secondary small" type="button" onClick={() => setCreated(null)}>
+            I have copied it
+          </button>
         </div>
       ) : null}
       <ErrorNotice error={error} />
@@ -87,7 +95,9 @@ export function TokensPage() {
               <th scope="col">Ends with</th>
               <th scope="col">Created</th>
               <th scope="col">Revoked</th>
-              <th scope="col"><span className="visually-hidden">Actions</span></th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -107,7 +117,9 @@ export function TokensPage() {
                       title={`Revoke “${t.name}”?`}
                       description="Requests with this token fail from now on."
                       onConfirm={async () => {
-                        unwrap(await api.DELETE('/api/tokens/{token_id}', { params: { path: { token_id: t.token_id } } }));
+                        unwrap(
+                          await api.DELETE('/api/tokens/{token_id}', { params: { path: { token_id: t.token_id } } }),
+                        );
                         await load();
                       }}
                     />

@@ -8,7 +8,16 @@ import { formatTime } from '../lib/format';
 import { canWrite } from '../lib/session';
 import { useSession } from '../session-context';
 
-const EVENTS = ['batch.started', 'batch.paused', 'batch.resumed', 'batch.call_completed', 'batch.call_failed', 'batch.completed', 'batch.failed', 'batch.cancelled'];
+const EVENTS = [
+  'batch.started',
+  'batch.paused',
+  'batch.resumed',
+  'batch.call_completed',
+  'batch.call_failed',
+  'batch.completed',
+  'batch.failed',
+  'batch.cancelled',
+];
 
 interface Endpoint {
   webhook_id: string;
@@ -55,7 +64,9 @@ export function WebhooksPage() {
     event.preventDefault();
     setError(null);
     try {
-      const created = unwrap(await api.POST('/api/webhooks', { body: { url: url.trim(), ...(events.length ? { events } : {}) } as never })) as { secret: string };
+      const created = unwrap(
+        await api.POST('/api/webhooks', { body: { url: url.trim(), ...(events.length ? { events } : {}) } as never }),
+      ) as { secret: string };
       setSecret(created.secret);
       setUrl('');
       await load();
@@ -67,36 +78,58 @@ export function WebhooksPage() {
   return (
     <section>
       <h1 tabIndex={-1}>Webhooks</h1>
-      <p className="muted">Outdial POSTs batch events to these URLs, signed with HMAC-SHA256 (headers X-Outdial-Timestamp and X-Outdial-Signature).</p>
+      <p className="muted">
+        Outdial POSTs batch events to these URLs, signed with HMAC-SHA256 (headers X-Outdial-Timestamp and
+        X-Outdial-Signature).
+      </p>
       {writer ? (
         <form className="card" onSubmit={add}>
           <h2>Add an endpoint</h2>
           <label>
             URL
-            <input type="url" required value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://example.com/outdial" />
+            <input
+              type="url"
+              required
+              value={url}
+              onChange={(e) => setUrl(e.target.value)}
+              placeholder="https://example.com/outdial"
+            />
           </label>
           <fieldset>
             <legend>Events (none ticked: all)</legend>
             {EVENTS.map((ev) => (
               <label key={ev} className="inline">
-                <input type="checkbox" checked={events.includes(ev)} onChange={(e) => setEvents(e.target.checked ? [...events, ev] : events.filter((x) => x !== ev))} /> {ev}
+                <input
+                  type="checkbox"
+                  checked={events.includes(ev)}
+                  onChange={(e) => setEvents(e.target.checked ? [...events, ev] : events.filter((x) => x !== ev))}
+                />{' '}
+                {ev}
               </label>
             ))}
           </fieldset>
-          <button className="button" type="submit">Add endpoint</button>
+          <button className="button" type="submit">
+            Add endpoint
+          </button>
         </form>
       ) : null}
       {secret ? (
         <div className="notice warn" role="status">
           <strong>Signing secret (shown once: copy it now)</strong>
           <p>
-            <code className="mono" data-testid="webhook-secret">{secret}</code>
+            <code className="mono" data-testid="webhook-secret">
+              {secret}
+            </code>
           </p>
-          <button className="button secondary small" type="button" onClick={() => setSecret(null)}>I have copied it</button>
+          <button className="button secondary small" type="button" onClick={() => setSecret(null)}>
+            I have copied it
+          </button>
         </div>
       ) : null}
       <ErrorNotice error={error} />
-      {items && items.length === 0 ? <p className="empty">No endpoint yet.{writer ? ' Add one above to receive batch events.' : ''}</p> : null}
+      {items && items.length === 0 ? (
+        <p className="empty">No endpoint yet.{writer ? ' Add one above to receive batch events.' : ''}</p>
+      ) : null}
       {items && items.length > 0 ? (
         <table className="table">
           <caption className="visually-hidden">Webhook endpoints</caption>
@@ -105,7 +138,9 @@ export function WebhooksPage() {
               <th scope="col">URL</th>
               <th scope="col">Events</th>
               <th scope="col">Created</th>
-              <th scope="col"><span className="visually-hidden">Actions</span></th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -115,7 +150,12 @@ export function WebhooksPage() {
                 <td>{w.events.length ? w.events.join(', ') : 'all'}</td>
                 <td>{formatTime(w.created_at)}</td>
                 <td className="actions">
-                  <button className="button secondary small" type="button" onClick={() => setOpen(open === w.webhook_id ? null : w.webhook_id)} aria-expanded={open === w.webhook_id}>
+                  <button
+                    className="button secondary small"
+                    type="button"
+                    onClick={() => setOpen(open === w.webhook_id ? null : w.webhook_id)}
+                    aria-expanded={open === w.webhook_id}
+                  >
                     Deliveries
                   </button>
                   {writer ? (
@@ -148,7 +188,13 @@ function Deliveries({ id }: { id: string }) {
   useEffect(() => {
     void (async () => {
       try {
-        setItems((unwrap(await api.GET('/api/webhooks/{id}/deliveries', { params: { path: { id } } })) as unknown as { items: Delivery[] }).items);
+        setItems(
+          (
+            unwrap(await api.GET('/api/webhooks/{id}/deliveries', { params: { path: { id } } })) as unknown as {
+              items: Delivery[];
+            }
+          ).items,
+        );
       } catch (e) {
         setError(e);
       }
@@ -177,7 +223,9 @@ function Deliveries({ id }: { id: string }) {
               <tr key={d.delivery_id}>
                 <td>{d.type}</td>
                 <td className="mono small">{d.batch_id ?? '—'}</td>
-                <td><StatusBadge value={d.status} /></td>
+                <td>
+                  <StatusBadge value={d.status} />
+                </td>
                 <td className="num">{d.attempts}</td>
                 <td>{d.last_status_code ?? d.last_error ?? '—'}</td>
                 <td>{formatTime(d.created_at)}</td>

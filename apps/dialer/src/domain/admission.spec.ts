@@ -25,9 +25,12 @@ describe('decideAdmission', () => {
     expect(decideAdmission({ ...base, orgOpen: 5 })).toEqual({ kind: 'refuse', limit: 'org' });
   });
 
-  it('refuses at the agent\'s max_concurrent_calls (its platform plan) across batches, before the org limit', () => {
+  it("refuses at the agent's max_concurrent_calls (its platform plan) across batches, before the org limit", () => {
     expect(decideAdmission({ ...base, agentMaxConcurrentCalls: 2, agentOpen: 1, orgOpen: 1 }).kind).toBe('admit');
-    expect(decideAdmission({ ...base, agentMaxConcurrentCalls: 2, agentOpen: 2, orgOpen: 2 })).toEqual({ kind: 'refuse', limit: 'agent' });
+    expect(decideAdmission({ ...base, agentMaxConcurrentCalls: 2, agentOpen: 2, orgOpen: 2 })).toEqual({
+      kind: 'refuse',
+      limit: 'agent',
+    });
     expect(decideAdmission({ ...base, agentOpen: 9, orgOpen: 2 }).kind).toBe('admit');
   });
 
@@ -36,11 +39,18 @@ describe('decideAdmission', () => {
   });
 
   it('refuses without a token and says when the next one is due', () => {
-    expect(decideAdmission({ ...base, bucket: { tokens: 0.25, refilledAtMs: 0 } })).toEqual({ kind: 'refuse', limit: 'rate', retryAfterMs: 750 });
+    expect(decideAdmission({ ...base, bucket: { tokens: 0.25, refilledAtMs: 0 } })).toEqual({
+      kind: 'refuse',
+      limit: 'rate',
+      retryAfterMs: 750,
+    });
   });
 
   it('spends no token when there is no slot', () => {
-    expect(decideAdmission({ ...base, orgOpen: 5, bucket: { tokens: 0, refilledAtMs: 0 } })).toEqual({ kind: 'refuse', limit: 'org' });
+    expect(decideAdmission({ ...base, orgOpen: 5, bucket: { tokens: 0, refilledAtMs: 0 } })).toEqual({
+      kind: 'refuse',
+      limit: 'org',
+    });
   });
 });
 

@@ -1,4 +1,4 @@
-import { callingWindowOpenAt,CallingWindowRule } from './calling-window-guard';
+import { callingWindowOpenAt, CallingWindowRule } from './calling-window-guard';
 import { takeToken, TokenBucketState } from './org-token-bucket';
 
 export type AdmissionLimit = 'batch' | 'agent' | 'org' | 'rate';
@@ -31,8 +31,10 @@ export type AdmissionDecision =
  * call that cannot start never spends a token.
  */
 export function decideAdmission(input: AdmissionInput): AdmissionDecision {
-  if (input.batchConcurrency !== undefined && input.batchOpen >= input.batchConcurrency) return { kind: 'refuse', limit: 'batch' };
-  if (input.agentMaxConcurrentCalls !== undefined && (input.agentOpen ?? 0) >= input.agentMaxConcurrentCalls) return { kind: 'refuse', limit: 'agent' };
+  if (input.batchConcurrency !== undefined && input.batchOpen >= input.batchConcurrency)
+    return { kind: 'refuse', limit: 'batch' };
+  if (input.agentMaxConcurrentCalls !== undefined && (input.agentOpen ?? 0) >= input.agentMaxConcurrentCalls)
+    return { kind: 'refuse', limit: 'agent' };
   if (input.orgOpen >= input.maxConcurrentCalls) return { kind: 'refuse', limit: 'org' };
   const token = takeToken(input.bucket, input.callsPerSecond, input.nowMs);
   if (!token.granted) return { kind: 'refuse', limit: 'rate', retryAfterMs: token.waitMs };
@@ -68,7 +70,10 @@ export function pastNotAfter(notAfter: string | undefined, nowMs: number): boole
  * - `closed_by_guard`: `not_after` says open, but the dialer's own check of the window says closed
  *   - the scheduler released a contact outside its window, which an operator must look at.
  */
-export function dialTimeVerdict(request: { not_after?: string; calling_window?: CallingWindowRule }, nowMs: number): 'open' | 'past_not_after' | 'closed_by_guard' {
+export function dialTimeVerdict(
+  request: { not_after?: string; calling_window?: CallingWindowRule },
+  nowMs: number,
+): 'open' | 'past_not_after' | 'closed_by_guard' {
   if (pastNotAfter(request.not_after, nowMs)) return 'past_not_after';
   if (request.calling_window && !callingWindowOpenAt(request.calling_window, new Date(nowMs))) return 'closed_by_guard';
   return 'open';

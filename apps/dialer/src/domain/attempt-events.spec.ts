@@ -32,7 +32,12 @@ const base: AttemptRecord = {
 
 describe('callStartedEvent', () => {
   it('builds a valid call-started event with a deterministic id', () => {
-    const event = callStartedEvent({ ...base, status: 'dialing', provider_call_id: 'sim-1', started_at: new Date('2025-01-01T10:00:01Z') });
+    const event = callStartedEvent({
+      ...base,
+      status: 'dialing',
+      provider_call_id: 'sim-1',
+      started_at: new Date('2025-01-01T10:00:01Z'),
+    });
     expect(event.subject).toBe(Subjects.callStarted);
     expect(event.payload).toEqual({
       event_id: 'call-started:att-1',
@@ -80,7 +85,13 @@ describe('callFinishedEvent', () => {
   });
 
   it('leaves out what is unknown (an attempt that never reached the provider)', () => {
-    const event = callFinishedEvent({ ...base, status: 'ended', outcome: 'failed', ended_at: new Date('2025-01-01T10:00:00Z'), failure_reason: 'provider not available' });
+    const event = callFinishedEvent({
+      ...base,
+      status: 'ended',
+      outcome: 'failed',
+      ended_at: new Date('2025-01-01T10:00:00Z'),
+      failure_reason: 'provider not available',
+    });
     expect(event.payload).toEqual({
       event_id: 'call-finished:att-1',
       org_id: 'org-1',
@@ -102,8 +113,16 @@ describe('callFinishedEvent', () => {
   });
 
   it('refuses an attempt whose report is held for its AMD verdict', () => {
-    const ended = { ...base, status: 'ended' as const, outcome: 'completed' as const, ended_at: new Date('2025-01-01T10:00:20Z'), duration_seconds: 18 };
-    expect(() => callFinishedEvent({ ...ended, report_held_until: new Date('2025-01-01T10:00:40Z') })).toThrow(/held for its AMD verdict/);
+    const ended = {
+      ...base,
+      status: 'ended' as const,
+      outcome: 'completed' as const,
+      ended_at: new Date('2025-01-01T10:00:20Z'),
+      duration_seconds: 18,
+    };
+    expect(() => callFinishedEvent({ ...ended, report_held_until: new Date('2025-01-01T10:00:40Z') })).toThrow(
+      /held for its AMD verdict/,
+    );
     expect(callFinishedEvent(ended).payload.outcome).toBe('completed');
   });
 });
@@ -146,13 +165,17 @@ describe('callDeclinedEvent', () => {
       reason: 'outside_window',
       at: '2025-01-01T10:00:01.000Z',
     });
-    const rereleased = callDeclinedEvent({ ...request, requested_at: '2025-01-01T11:00:00.000Z' }, 'outside_window', new Date());
+    const rereleased = callDeclinedEvent(
+      { ...request, requested_at: '2025-01-01T11:00:00.000Z' },
+      'outside_window',
+      new Date(),
+    );
     expect(rereleased.payload.event_id).not.toBe(event.payload.event_id);
   });
 });
 
 describe('newAttempt', () => {
-  it('takes the request\'s identity and the admission\'s instant, replica and lease', () => {
+  it("takes the request's identity and the admission's instant, replica and lease", () => {
     const admittedAt = new Date('2025-01-01T10:00:02Z');
     const leaseExpiresAt = new Date('2025-01-01T10:01:32Z');
     expect(newAttempt(request, { admittedAt, admittedBy: 'replica-a', leaseExpiresAt })).toEqual({

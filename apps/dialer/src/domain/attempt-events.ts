@@ -1,4 +1,11 @@
-import { CallFinishedEvent, DialDeclineReason, DialRequest, EventPayload, EventSubject, Subjects } from '@outdial/contracts';
+import {
+  CallFinishedEvent,
+  DialDeclineReason,
+  DialRequest,
+  EventPayload,
+  EventSubject,
+  Subjects,
+} from '@outdial/contracts';
 
 import { AttemptRecord } from './attempt-record';
 
@@ -43,7 +50,8 @@ export function callStartedEvent(row: AttemptRecord): SubjectEvent<typeof Subjec
  * when it settles).
  */
 export function callFinishedEvent(row: AttemptRecord): SubjectEvent<typeof Subjects.callFinished> {
-  if (row.status !== 'ended' || !row.outcome || !row.ended_at) throw new Error(`attempt ${row.attempt_id} has not ended`);
+  if (row.status !== 'ended' || !row.outcome || !row.ended_at)
+    throw new Error(`attempt ${row.attempt_id} has not ended`);
   if (row.report_held_until) throw new Error(`attempt ${row.attempt_id} is held for its AMD verdict`);
   const payload: CallFinishedEvent = {
     event_id: callFinishedEventId(row.attempt_id),
@@ -73,7 +81,11 @@ export function talkSeconds(answeredAt: Date | null, endedAt: Date): number {
  * nothing was recorded. Declines are per release (requested_at): the scheduler may release the
  * same attempt again later, so the event id carries the release instant.
  */
-export function callDeclinedEvent(request: DialRequest, reason: DialDeclineReason, at: Date): SubjectEvent<typeof Subjects.callDeclined> {
+export function callDeclinedEvent(
+  request: DialRequest,
+  reason: DialDeclineReason,
+  at: Date,
+): SubjectEvent<typeof Subjects.callDeclined> {
   return {
     subject: Subjects.callDeclined,
     payload: {

@@ -40,7 +40,18 @@ export interface AttemptRecord {
 }
 
 /** The columns an attempt is admitted with; the rest fill in as the call goes on. */
-export type NewAttempt = Pick<AttemptRecord, 'attempt_id' | 'contact_id' | 'attempt' | 'batch_id' | 'org_id' | 'provider' | 'requested_at' | 'lease_expires_at' | 'timeout_seconds'> &
+export type NewAttempt = Pick<
+  AttemptRecord,
+  | 'attempt_id'
+  | 'contact_id'
+  | 'attempt'
+  | 'batch_id'
+  | 'org_id'
+  | 'provider'
+  | 'requested_at'
+  | 'lease_expires_at'
+  | 'timeout_seconds'
+> &
   Partial<Pick<AttemptRecord, 'admitted_by' | 'admitted_at' | 'agent_id'>>;
 
 /**
@@ -48,7 +59,10 @@ export type NewAttempt = Pick<AttemptRecord, 'attempt_id' | 'contact_id' | 'atte
  * leased until `leaseExpiresAt` (admission: admittedAt + timeout + DIALER_LEASE_GRACE_SECONDS; an
  * attempt recorded already ended: admittedAt).
  */
-export function newAttempt(request: DialRequest, admission: { admittedAt: Date; admittedBy: string; leaseExpiresAt: Date }): NewAttempt {
+export function newAttempt(
+  request: DialRequest,
+  admission: { admittedAt: Date; admittedBy: string; leaseExpiresAt: Date },
+): NewAttempt {
   return {
     attempt_id: request.attempt_id,
     contact_id: request.contact_id,

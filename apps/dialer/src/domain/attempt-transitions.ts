@@ -132,16 +132,19 @@ export function outcomeWithVerdict(outcome: CallOutcome, verdict: AmdVerdict | n
 export function decideProviderEvent(attempt: AttemptState, event: ProviderEventFacts): ProviderEventDecision {
   if (attempt.status === 'ended') {
     if (!attempt.report_held) return { kind: 'ignore', reason: event.kind === 'amd_verdict' ? 'too_late' : 'terminal' };
-    if (event.kind === 'amd_verdict') return { kind: 'settle', outcome: outcomeWithVerdict(attempt.outcome ?? 'completed', event.answered_by) };
+    if (event.kind === 'amd_verdict')
+      return { kind: 'settle', outcome: outcomeWithVerdict(attempt.outcome ?? 'completed', event.answered_by) };
     return { kind: 'ignore', reason: event.kind === 'ended' ? 'repeated' : 'stale' };
   }
-  if (event.kind === 'amd_verdict') return attempt.answered_by ? { kind: 'ignore', reason: 'repeated' } : { kind: 'record_verdict' };
+  if (event.kind === 'amd_verdict')
+    return attempt.answered_by ? { kind: 'ignore', reason: 'repeated' } : { kind: 'record_verdict' };
   const transition = decideTransition(attempt.status, event.kind);
   if (transition.kind === 'ignore') return transition;
   if (transition.to !== 'ended') return { kind: 'advance', to: transition.to };
   const reported = event.outcome ?? 'failed';
   const verdict = event.answered_by ?? attempt.answered_by;
-  if (reported === 'completed' && !verdict && event.awaits_amd_verdict) return { kind: 'end', outcome: 'completed', hold: true };
+  if (reported === 'completed' && !verdict && event.awaits_amd_verdict)
+    return { kind: 'end', outcome: 'completed', hold: true };
   return { kind: 'end', outcome: outcomeWithVerdict(reported, verdict), hold: false };
 }
 
@@ -162,7 +165,11 @@ export function reportHeldUntil(nowMs: number, waitSeconds: number, leaseExpires
  * still open (the verdict is being recorded, rows O1/O3). A repeated verdict is O4 and never hangs
  * up twice; a verdict after the end has nothing left to hang up.
  */
-export function shouldHangUpOnVerdict(attempt: { hangup_on_machine: boolean; answered_by: AmdVerdict | null }, event: ProviderEventFacts, decision: ProviderEventDecision): boolean {
+export function shouldHangUpOnVerdict(
+  attempt: { hangup_on_machine: boolean; answered_by: AmdVerdict | null },
+  event: ProviderEventFacts,
+  decision: ProviderEventDecision,
+): boolean {
   if (!attempt.hangup_on_machine || attempt.answered_by !== null || !isMachineVerdict(event.answered_by)) return false;
   return decision.kind === 'record_verdict' || decision.kind === 'advance';
 }

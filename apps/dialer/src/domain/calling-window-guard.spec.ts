@@ -3,10 +3,15 @@ import fc from 'fast-check';
 // The scheduler's window computation, for a cross-check only: the dialer's guard is an independent
 // implementation of the same rule, and the two must agree at every instant.
 import { WindowPolicy, windowStateAt } from '../../../scheduler/src/domain/calling-window';
-import { callingWindowOpenAt,CallingWindowRule } from './calling-window-guard';
+import { callingWindowOpenAt, CallingWindowRule } from './calling-window-guard';
 
 const ALL_DAYS = [1, 2, 3, 4, 5, 6, 7];
-const rule = (start_hour: number, end_hour: number, zones: string[], weekdays = ALL_DAYS): CallingWindowRule => ({ start_hour, end_hour, weekdays, zones });
+const rule = (start_hour: number, end_hour: number, zones: string[], weekdays = ALL_DAYS): CallingWindowRule => ({
+  start_hour,
+  end_hour,
+  weekdays,
+  zones,
+});
 const at = (iso: string) => new Date(iso);
 
 describe('callingWindowOpenAt (the dialer re-checks the window right before dialing, SPEC §3)', () => {
@@ -33,7 +38,9 @@ describe('callingWindowOpenAt (the dialer re-checks the window right before dial
   });
   it('honours the weekdays in local time', () => {
     // Mon 23 Nov 2026 01:00Z is Sunday 22 Nov 20:00 in New York.
-    expect(callingWindowOpenAt(rule(9, 21, ['America/New_York'], [1, 2, 3, 4, 5]), at('2026-11-23T01:00:00Z'))).toBe(false);
+    expect(callingWindowOpenAt(rule(9, 21, ['America/New_York'], [1, 2, 3, 4, 5]), at('2026-11-23T01:00:00Z'))).toBe(
+      false,
+    );
     expect(callingWindowOpenAt(rule(9, 21, ['America/New_York'], [7]), at('2026-11-23T01:00:00Z'))).toBe(true);
   });
   it('end_hour 24 runs to midnight', () => {
@@ -53,7 +60,20 @@ describe('callingWindowOpenAt (the dialer re-checks the window right before dial
     expect(callingWindowOpenAt(w, at('2026-03-29T01:00:00Z'))).toBe(true); // 03:00 CEST
   });
 
-  const ZONES = ['America/St_Johns', 'America/Los_Angeles', 'America/Santiago', 'Europe/Berlin', 'Australia/Lord_Howe', 'Pacific/Chatham', 'Asia/Beirut', 'Asia/Tokyo', 'Asia/Kathmandu', 'Africa/Casablanca', 'America/Havana', 'UTC'];
+  const ZONES = [
+    'America/St_Johns',
+    'America/Los_Angeles',
+    'America/Santiago',
+    'Europe/Berlin',
+    'Australia/Lord_Howe',
+    'Pacific/Chatham',
+    'Asia/Beirut',
+    'Asia/Tokyo',
+    'Asia/Kathmandu',
+    'Africa/Casablanca',
+    'America/Havana',
+    'UTC',
+  ];
   it('property: agrees with the scheduler at every instant, for random windows, weekdays and zones (DST ones included)', () => {
     fc.assert(
       fc.property(
@@ -64,9 +84,18 @@ describe('callingWindowOpenAt (the dialer re-checks the window right before dial
         fc.oneof(
           fc.integer({ min: Date.UTC(2025, 0, 1), max: Date.UTC(2028, 0, 1) }),
           // Around DST changes (of the zones above) and on the hour, where mistakes hide.
-          fc.constantFrom(Date.UTC(2026, 2, 29, 1), Date.UTC(2026, 9, 25, 1), Date.UTC(2026, 3, 5, 3), Date.UTC(2026, 8, 6, 4), Date.UTC(2026, 2, 8, 10), Date.UTC(2026, 10, 1, 9), Date.UTC(2026, 3, 4, 15), Date.UTC(2026, 2, 29, 0)).chain((base) =>
-            fc.integer({ min: -3 * 3600_000, max: 3 * 3600_000 }).map((d) => base + d - (d % 60_000)),
-          ),
+          fc
+            .constantFrom(
+              Date.UTC(2026, 2, 29, 1),
+              Date.UTC(2026, 9, 25, 1),
+              Date.UTC(2026, 3, 5, 3),
+              Date.UTC(2026, 8, 6, 4),
+              Date.UTC(2026, 2, 8, 10),
+              Date.UTC(2026, 10, 1, 9),
+              Date.UTC(2026, 3, 4, 15),
+              Date.UTC(2026, 2, 29, 0),
+            )
+            .chain((base) => fc.integer({ min: -3 * 3600_000, max: 3 * 3600_000 }).map((d) => base + d - (d % 60_000))),
         ),
         (start, end, weekdays, zones, instant) => {
           const policy: WindowPolicy = { startHour: start, endHour: end, weekdays: new Set(weekdays) };

@@ -35,6 +35,7 @@ export type TakeTokenResult =
 export function takeToken(state: TokenBucketState, callsPerSecond: number, nowMs: number): TakeTokenResult {
   const refilled = refillBucket(state, callsPerSecond, nowMs);
   // A hair of tolerance so float rounding never refuses a token that is due right now.
-  if (refilled.tokens >= 1 - 1e-9) return { granted: true, state: { ...refilled, tokens: Math.max(0, refilled.tokens - 1) } };
+  if (refilled.tokens >= 1 - 1e-9)
+    return { granted: true, state: { ...refilled, tokens: Math.max(0, refilled.tokens - 1) } };
   return { granted: false, state: refilled, waitMs: Math.ceil(((1 - refilled.tokens) / callsPerSecond) * 1000) };
 }

@@ -3,9 +3,18 @@ import { planSimCall, SimTimings } from './sim-call-plan';
 const timings: SimTimings = { ringSeconds: 3, noAnswerRingSeconds: 25, talkSeconds: 30, timeScale: 1 };
 
 describe('planSimCall', () => {
-  it.each(['completed', 'voicemail', 'opted_out', 'agent_error'] as const)('%s is answered after the ring, then talks', (outcome) => {
-    expect(planSimCall(outcome, timings)).toEqual({ outcome, answered: true, ringMs: 3000, talkMs: 30_000, reportsEnd: true });
-  });
+  it.each(['completed', 'voicemail', 'opted_out', 'agent_error'] as const)(
+    '%s is answered after the ring, then talks',
+    (outcome) => {
+      expect(planSimCall(outcome, timings)).toEqual({
+        outcome,
+        answered: true,
+        ringMs: 3000,
+        talkMs: 30_000,
+        reportsEnd: true,
+      });
+    },
+  );
 
   it('uses the scripted talk time, 0 included', () => {
     expect(planSimCall('completed', timings, 12).talkMs).toBe(12_000);
@@ -13,19 +22,46 @@ describe('planSimCall', () => {
   });
 
   it('busy rings a third of the ring time', () => {
-    expect(planSimCall('busy', timings)).toEqual({ outcome: 'busy', answered: false, ringMs: 1000, talkMs: 0, reportsEnd: true });
+    expect(planSimCall('busy', timings)).toEqual({
+      outcome: 'busy',
+      answered: false,
+      ringMs: 1000,
+      talkMs: 0,
+      reportsEnd: true,
+    });
   });
 
   it('no_answer rings the no-answer time, whatever the talk time', () => {
-    expect(planSimCall('no_answer', timings, 99)).toEqual({ outcome: 'no_answer', answered: false, ringMs: 25_000, talkMs: 0, reportsEnd: true });
+    expect(planSimCall('no_answer', timings, 99)).toEqual({
+      outcome: 'no_answer',
+      answered: false,
+      ringMs: 25_000,
+      talkMs: 0,
+      reportsEnd: true,
+    });
   });
 
-  it.each(['failed', 'invalid_number', 'blocked', 'carrier_error'] as const)('%s ends after half a second', (outcome) => {
-    expect(planSimCall(outcome, timings)).toEqual({ outcome, answered: false, ringMs: 500, talkMs: 0, reportsEnd: true });
-  });
+  it.each(['failed', 'invalid_number', 'blocked', 'carrier_error'] as const)(
+    '%s ends after half a second',
+    (outcome) => {
+      expect(planSimCall(outcome, timings)).toEqual({
+        outcome,
+        answered: false,
+        ringMs: 500,
+        talkMs: 0,
+        reportsEnd: true,
+      });
+    },
+  );
 
   it('timeout rings and never reports an end', () => {
-    expect(planSimCall('timeout', timings)).toEqual({ outcome: 'timeout', answered: false, ringMs: 3000, talkMs: 0, reportsEnd: false });
+    expect(planSimCall('timeout', timings)).toEqual({
+      outcome: 'timeout',
+      answered: false,
+      ringMs: 3000,
+      talkMs: 0,
+      reportsEnd: false,
+    });
   });
 
   it('scales every time', () => {

@@ -32,11 +32,21 @@ export const FAST_FAILURE_OUTCOMES: readonly CallOutcome[] = ['failed', 'invalid
 export const FAST_FAILURE_SECONDS = 0.5;
 
 /** Plans one call: `talkSeconds` is the script's duration when it has one, else the default talk time. */
-export function planSimCall(outcome: CallOutcome, timings: SimTimings, talkSeconds: number = timings.talkSeconds): SimCallPlan {
+export function planSimCall(
+  outcome: CallOutcome,
+  timings: SimTimings,
+  talkSeconds: number = timings.talkSeconds,
+): SimCallPlan {
   if (!(timings.timeScale > 0)) throw new RangeError(`timeScale must be > 0, got ${timings.timeScale}`);
   const scaled = (seconds: number) => Math.max(0, Math.round(seconds * 1000 * timings.timeScale));
   if (ANSWERED_OUTCOMES.includes(outcome)) {
-    return { outcome, answered: true, ringMs: scaled(timings.ringSeconds), talkMs: scaled(talkSeconds), reportsEnd: true };
+    return {
+      outcome,
+      answered: true,
+      ringMs: scaled(timings.ringSeconds),
+      talkMs: scaled(talkSeconds),
+      reportsEnd: true,
+    };
   }
   const ringSeconds =
     outcome === 'busy'

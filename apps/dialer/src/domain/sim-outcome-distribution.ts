@@ -20,7 +20,8 @@ export function parseOutcomeWeights(text: string): WeightedOutcome[] {
     const match = /^([a-z_]+)\s*:\s*(\d+(?:\.\d+)?)$/i.exec(entry);
     if (!match) throw new Error(`"${entry}" is not <outcome>:<weight>`);
     const outcome = match[1].toLowerCase();
-    if (!isCallOutcome(outcome)) throw new Error(`"${match[1]}" is not an outcome (one of ${CALL_OUTCOMES.join(', ')})`);
+    if (!isCallOutcome(outcome))
+      throw new Error(`"${match[1]}" is not an outcome (one of ${CALL_OUTCOMES.join(', ')})`);
     if (seen.has(outcome)) throw new Error(`"${outcome}" is given twice`);
     seen.add(outcome);
     weights.push({ outcome, weight: Number(match[2]) });
@@ -40,7 +41,12 @@ export function unitHash(...parts: (string | number)[]): number {
 }
 
 /** Picks an outcome from the weights, deterministically from (seed, contact, attempt). */
-export function chooseOutcome(weights: readonly WeightedOutcome[], seed: string, contactId: string, attempt: number): CallOutcome {
+export function chooseOutcome(
+  weights: readonly WeightedOutcome[],
+  seed: string,
+  contactId: string,
+  attempt: number,
+): CallOutcome {
   const total = weights.reduce((sum, w) => sum + w.weight, 0);
   if (!(total > 0)) throw new Error('outcome weights must sum to more than 0');
   const target = unitHash(seed, contactId, attempt) * total;

@@ -7,12 +7,18 @@ describe('parseSimScript', () => {
   });
 
   it('reads a comma list of outcomes, trimming and lower-casing entries', () => {
-    expect(parseSimScript({ sim_outcomes: 'busy, No_Answer ,completed' }).outcomes).toEqual(['busy', 'no_answer', 'completed']);
+    expect(parseSimScript({ sim_outcomes: 'busy, No_Answer ,completed' }).outcomes).toEqual([
+      'busy',
+      'no_answer',
+      'completed',
+    ]);
   });
 
   it('names every invalid entry and lists the valid outcomes', () => {
     expect(() => parseSimScript({ sim_outcomes: 'busy,nope,completed,answered' })).toThrow(SimScriptError);
-    expect(() => parseSimScript({ sim_outcomes: 'busy,nope,completed,answered' })).toThrow(/"nope" \(entry 2\), "answered" \(entry 4\).*expected a comma list of completed, voicemail/);
+    expect(() => parseSimScript({ sim_outcomes: 'busy,nope,completed,answered' })).toThrow(
+      /"nope" \(entry 2\), "answered" \(entry 4\).*expected a comma list of completed, voicemail/,
+    );
   });
 
   it('rejects empty entries instead of skipping them', () => {
@@ -35,7 +41,13 @@ describe('scriptedOutcome', () => {
   const script = parseSimScript({ sim_outcomes: 'busy,no_answer,completed' });
 
   it('gives one outcome per attempt and repeats the last', () => {
-    expect([1, 2, 3, 4, 10].map((attempt) => scriptedOutcome(script, attempt))).toEqual(['busy', 'no_answer', 'completed', 'completed', 'completed']);
+    expect([1, 2, 3, 4, 10].map((attempt) => scriptedOutcome(script, attempt))).toEqual([
+      'busy',
+      'no_answer',
+      'completed',
+      'completed',
+      'completed',
+    ]);
   });
 
   it('repeats a single outcome for every attempt', () => {

@@ -33,8 +33,12 @@ function parseOutcomeList(text: string): CallOutcome[] {
   const entries = text.split(',').map((entry) => entry.trim().toLowerCase());
   const invalid = entries.map((entry, index) => ({ entry, index })).filter(({ entry }) => !isCallOutcome(entry));
   if (invalid.length > 0) {
-    const named = invalid.map(({ entry, index }) => (entry === '' ? `entry ${index + 1} is empty` : `"${entry}" (entry ${index + 1})`));
-    throw new SimScriptError(`invalid ${SIM_OUTCOMES_VARIABLE}: ${named.join(', ')}; expected a comma list of ${CALL_OUTCOMES.join(', ')}`);
+    const named = invalid.map(({ entry, index }) =>
+      entry === '' ? `entry ${index + 1} is empty` : `"${entry}" (entry ${index + 1})`,
+    );
+    throw new SimScriptError(
+      `invalid ${SIM_OUTCOMES_VARIABLE}: ${named.join(', ')}; expected a comma list of ${CALL_OUTCOMES.join(', ')}`,
+    );
   }
   return entries as CallOutcome[];
 }
@@ -51,6 +55,7 @@ function parseDuration(text: string): number {
 /** The scripted outcome of attempt `attempt` (1-based), or undefined when outcomes are not scripted. */
 export function scriptedOutcome(script: SimScript, attempt: number): CallOutcome | undefined {
   if (!script.outcomes || script.outcomes.length === 0) return undefined;
-  if (!Number.isInteger(attempt) || attempt < 1) throw new RangeError(`attempt must be an integer >= 1, got ${attempt}`);
+  if (!Number.isInteger(attempt) || attempt < 1)
+    throw new RangeError(`attempt must be an integer >= 1, got ${attempt}`);
   return script.outcomes[Math.min(attempt, script.outcomes.length) - 1];
 }

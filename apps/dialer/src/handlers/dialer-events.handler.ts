@@ -1,6 +1,14 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
-import { AgentChangedEvent, BatchDeletedEvent, BatchStatusChangedEvent, DialRequest, OrgSettingsChangedEvent, ProviderCallEvent, Subjects } from '@outdial/contracts';
+import {
+  AgentChangedEvent,
+  BatchDeletedEvent,
+  BatchStatusChangedEvent,
+  DialRequest,
+  OrgSettingsChangedEvent,
+  ProviderCallEvent,
+  Subjects,
+} from '@outdial/contracts';
 import { JetStreamContext, JetStreamEvent } from '@outdial/service-runtime';
 
 import { ApplyProviderEventUseCase } from '../usecases/apply-provider-event/apply-provider-event.usecase';
@@ -33,7 +41,11 @@ export class DialerEventsHandler {
 
   // A short ack_wait so a killed replica's requests come back soon; a slow provider request keeps
   // its message with working() heartbeats. Refusals settle at once with a nak, holding nothing.
-  @JetStreamEvent(Subjects.dialRequested, { concurrency: 16, ackWaitMs: DIAL_ACK_WAIT_MS, maxDeliver: DIAL_MAX_DELIVER })
+  @JetStreamEvent(Subjects.dialRequested, {
+    concurrency: 16,
+    ackWaitMs: DIAL_ACK_WAIT_MS,
+    maxDeliver: DIAL_MAX_DELIVER,
+  })
   async onDialRequested(@Payload() request: DialRequest, @Ctx() context: JetStreamContext): Promise<void> {
     const heartbeat = setInterval(() => context.working(), DIAL_ACK_WAIT_MS / 3);
     try {

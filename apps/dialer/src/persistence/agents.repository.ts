@@ -36,14 +36,25 @@ export class AgentsRepository {
        ON CONFLICT (org_id, agent_id) DO UPDATE
           SET provider = EXCLUDED.provider, config = EXCLUDED.config, deleted = EXCLUDED.deleted, version = EXCLUDED.version, sealed_secrets = EXCLUDED.sealed_secrets
         WHERE a.version < EXCLUDED.version`,
-      [event.org_id, event.agent_id, event.provider, JSON.stringify(event.config ?? {}), event.deleted, event.version, event.sealed_secrets ?? null],
+      [
+        event.org_id,
+        event.agent_id,
+        event.provider,
+        JSON.stringify(event.config ?? {}),
+        event.deleted,
+        event.version,
+        event.sealed_secrets ?? null,
+      ],
     );
     return (result.rowCount ?? 0) > 0;
   }
 
   /** The agent as last announced (deleted ones included, flagged), or null when never announced. */
   async find(orgId: string, agentId: string): Promise<AgentRow | null> {
-    const rows = await this.db.query<AgentRow>(`SELECT * FROM ${this.table} WHERE org_id = $1 AND agent_id = $2`, [orgId, agentId]);
+    const rows = await this.db.query<AgentRow>(`SELECT * FROM ${this.table} WHERE org_id = $1 AND agent_id = $2`, [
+      orgId,
+      agentId,
+    ]);
     return rows[0] ?? null;
   }
 }

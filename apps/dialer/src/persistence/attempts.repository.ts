@@ -94,7 +94,18 @@ export class AttemptsRepository {
    * for this attempt id or (contact, attempt), the slots in use (open attempts of the org and of the
    * batch, from the partial index), and the batch's latest known status.
    */
-  async admissionView(client: SqlClient, batchStatesTable: string, request: { attempt_id: string; contact_id: string; attempt: number; org_id: string; batch_id: string; agent_id?: string }): Promise<{
+  async admissionView(
+    client: SqlClient,
+    batchStatesTable: string,
+    request: {
+      attempt_id: string;
+      contact_id: string;
+      attempt: number;
+      org_id: string;
+      batch_id: string;
+      agent_id?: string;
+    },
+  ): Promise<{
     existing: AttemptRecord | null;
     org_open: number;
     batch_open: number;
@@ -109,7 +120,14 @@ export class AttemptsRepository {
                       (count(*) FILTER (WHERE agent_id = $6))::int AS agent_open
                  FROM ${this.table} WHERE org_id = $4 AND status <> 'ended') o
          LEFT JOIN ${batchStatesTable} b ON b.batch_id = $5`,
-      [request.attempt_id, request.contact_id, request.attempt, request.org_id, request.batch_id, request.agent_id ?? null],
+      [
+        request.attempt_id,
+        request.contact_id,
+        request.attempt,
+        request.org_id,
+        request.batch_id,
+        request.agent_id ?? null,
+      ],
     );
     const row = result.rows[0];
     return { ...row, existing: row.existing ? (row.existing as AttemptRecord) : null };
@@ -120,14 +138,19 @@ export class AttemptsRepository {
    * call): nothing was dialed, so the request may be admitted again later.
    */
   async deleteUndialed(client: SqlClient, attemptId: string): Promise<boolean> {
-    const result = await client.query(`DELETE FROM ${this.table} WHERE attempt_id = $1 AND status = 'admitted' AND provider_call_id IS NULL`, [attemptId]);
+    const result = await client.query(
+      `DELETE FROM ${this.table} WHERE attempt_id = $1 AND status = 'admitted' AND provider_call_id IS NULL`,
+      [attemptId],
+    );
     return (result.rowCount ?? 0) > 0;
   }
 
   /** Removes a deleted batch's ended attempts; open ones keep their slot until their call ends. */
   async deleteEndedOfBatch(client: SqlClient, batchId: string): Promise<{ deleted: number; open: number }> {
     const deleted = await client.query(`DELETE FROM ${this.table} WHERE batch_id = $1 AND status = 'ended'`, [batchId]);
-    const open = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${this.table} WHERE batch_id = $1`, [batchId]);
+    const open = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${this.table} WHERE batch_id = $1`, [
+      batchId,
+    ]);
     return { deleted: deleted.rowCount ?? 0, open: open.rows[0].n };
   }
 
@@ -135,7 +158,13 @@ export class AttemptsRepository {
    * Records that the provider accepted the call. Provider events may already have moved the
    * attempt on (or ended it), so the status only moves from `admitted` and nothing is overwritten.
    */
-  async recordDialing(client: SqlClient, attemptId: string, providerCallId: string, startedAt: Date, hangupOnMachine = false): Promise<AttemptRecord | null> {
+  async recordDialing(
+    client: SqlClient,
+    attemptId: string,
+    providerCallId: string,
+    startedAt: Date,
+    hangupOnMachine = false,
+  ): Promise<AttemptRecord | null> {
     const result = await client.query<AttemptRecord>(
       `UPDATE ${this.table}
           SET provider_call_id = COALESCE(provider_call_id, $2),
@@ -151,12 +180,19 @@ export class AttemptsRepository {
 
   /** The attempt, locked until the transaction ends (provider events for it apply one at a time). */
   async lock(client: SqlClient, attemptId: string): Promise<AttemptRecord | null> {
-    const result = await client.query<AttemptRecord>(`SELECT * FROM ${this.table} WHERE attempt_id = $1 FOR UPDATE`, [attemptId]);
+    const result = await client.query<AttemptRecord>(`SELECT * FROM ${this.table} WHERE attempt_id = $1 FOR UPDATE`, [
+      attemptId,
+    ]);
     return result.rows[0] ?? null;
   }
 
   /** Moves an open attempt to ringing or in_progress (an answer may carry the AMD verdict). */
-  async advance(client: SqlClient, attemptId: string, status: 'ringing' | 'in_progress', fields: { answered_at?: Date; provider_call_id?: string; answered_by?: AmdVerdict }): Promise<void> {
+  async advance(
+    client: SqlClient,
+    attemptId: string,
+    status: 'ringing' | 'in_progress',
+    fields: { answered_at?: Date; provider_call_id?: string; answered_by?: AmdVerdict },
+  ): Promise<void> {
     await client.query(
       `UPDATE ${this.table}
           SET status = $2,
@@ -169,7 +205,12 @@ export class AttemptsRepository {
   }
 
   /** Keeps the AMD verdict of an open attempt (the first one wins); it decides the outcome when the call ends. */
-  async recordVerdict(client: SqlClient, attemptId: string, answeredBy: AmdVerdict, providerCallId: string): Promise<void> {
+  async recordVerdict(
+    client: SqlClient,
+    attemptId: string,
+    answeredBy: AmdVerdict,
+    providerCallId: string,
+  ): Promise<void> {
     await client.query(
       `UPDATE ${this.table}
           SET answered_by = COALESCE(answered_by, $2),
@@ -184,7 +225,12 @@ export class AttemptsRepository {
    * by the verdict, or as it ended when none came). Null when it was not held (any more): released
    * once, whoever comes first.
    */
-  async settleHeld(client: SqlClient, attemptId: string, outcome: CallOutcome, answeredBy?: AmdVerdict): Promise<AttemptRecord | null> {
+  async settleHeld(
+    client: SqlClient,
+    attemptId: string,
+    outcome: CallOutcome,
+    answeredBy?: AmdVerdict,
+  ): Promise<AttemptRecord | null> {
     const result = await client.query<AttemptRecord>(
       `UPDATE ${this.table}
           SET outcome = $2,
@@ -250,7 +296,10 @@ export class AttemptsRepository {
    * The attempt of a platform call, locked (for webhooks that name only the platform's call id).
    */
   async lockByProviderCall(client: SqlClient, provider: string, providerCallId: string): Promise<AttemptRecord | null> {
-    const result = await client.query<AttemptRecord>(`SELECT * FROM ${this.table} WHERE provider = $1 AND provider_call_id = $2 LIMIT 1 FOR UPDATE`, [provider, providerCallId]);
+    const result = await client.query<AttemptRecord>(
+      `SELECT * FROM ${this.table} WHERE provider = $1 AND provider_call_id = $2 LIMIT 1 FOR UPDATE`,
+      [provider, providerCallId],
+    );
     return result.rows[0] ?? null;
   }
 

@@ -21,7 +21,10 @@ export class BatchStatesRepository {
   }
 
   /** Records a status unless a later one is known (events of different streams can arrive out of order). A deleted batch stays deleted. */
-  async record(client: SqlClient, batch: { batch_id: string; org_id: string; status: string; at: Date }): Promise<boolean> {
+  async record(
+    client: SqlClient,
+    batch: { batch_id: string; org_id: string; status: string; at: Date },
+  ): Promise<boolean> {
     const result = await client.query(
       `INSERT INTO ${this.table} AS b (batch_id, org_id, status, changed_at) VALUES ($1, $2, $3, $4)
        ON CONFLICT (batch_id) DO UPDATE SET status = EXCLUDED.status, changed_at = EXCLUDED.changed_at
@@ -38,7 +41,10 @@ export class BatchStatesRepository {
 
   /** Remembers a deleted batch, so the reaper's purge removes its attempts once they end. Idempotent. */
   async markDeleted(client: SqlClient, batchId: string, at: Date): Promise<void> {
-    await client.query(`INSERT INTO ${this.deleted} (batch_id, deleted_at) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [batchId, at]);
+    await client.query(`INSERT INTO ${this.deleted} (batch_id, deleted_at) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [
+      batchId,
+      at,
+    ]);
   }
 
   /**

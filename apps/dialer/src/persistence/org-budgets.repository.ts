@@ -39,21 +39,36 @@ export class OrgBudgetsRepository {
    */
   async lock(client: SqlClient, orgId: string, now: Date): Promise<OrgBudgetRow> {
     // The common case is one round trip; the insert happens once per org.
-    const existing = await client.query<OrgBudgetRow>(`SELECT * FROM ${this.table} WHERE org_id = $1 FOR UPDATE`, [orgId]);
+    const existing = await client.query<OrgBudgetRow>(`SELECT * FROM ${this.table} WHERE org_id = $1 FOR UPDATE`, [
+      orgId,
+    ]);
     if (existing.rows[0]) return existing.rows[0];
     await client.query(
       `INSERT INTO ${this.table} (org_id, max_concurrent_calls, calls_per_second, compliance_guard, settings_version, tokens, refilled_at)
        VALUES ($1, $2, $3, $4, 0, $5, $6)
        ON CONFLICT (org_id) DO NOTHING`,
-      [orgId, ORG_LIMIT_DEFAULTS.max_concurrent_calls, ORG_LIMIT_DEFAULTS.calls_per_second, ORG_LIMIT_DEFAULTS.compliance_guard, bucketSize(ORG_LIMIT_DEFAULTS.calls_per_second), now],
+      [
+        orgId,
+        ORG_LIMIT_DEFAULTS.max_concurrent_calls,
+        ORG_LIMIT_DEFAULTS.calls_per_second,
+        ORG_LIMIT_DEFAULTS.compliance_guard,
+        bucketSize(ORG_LIMIT_DEFAULTS.calls_per_second),
+        now,
+      ],
     );
-    const result = await client.query<OrgBudgetRow>(`SELECT * FROM ${this.table} WHERE org_id = $1 FOR UPDATE`, [orgId]);
+    const result = await client.query<OrgBudgetRow>(`SELECT * FROM ${this.table} WHERE org_id = $1 FOR UPDATE`, [
+      orgId,
+    ]);
     return result.rows[0];
   }
 
   /** Stores the bucket admission computed (tokens left, refill instant); caller holds `lock`. */
   async saveBucket(client: SqlClient, orgId: string, bucket: TokenBucketState): Promise<void> {
-    await client.query(`UPDATE ${this.table} SET tokens = $2, refilled_at = $3 WHERE org_id = $1`, [orgId, bucket.tokens, new Date(bucket.refilledAtMs)]);
+    await client.query(`UPDATE ${this.table} SET tokens = $2, refilled_at = $3 WHERE org_id = $1`, [
+      orgId,
+      bucket.tokens,
+      new Date(bucket.refilledAtMs),
+    ]);
   }
 
   /** Applies announced limits unless a higher version was applied already; a smaller bucket is emptied to its new size. */
@@ -68,7 +83,15 @@ export class OrgBudgetsRepository {
               settings_version = EXCLUDED.settings_version,
               tokens = LEAST(o.tokens, EXCLUDED.tokens)
         WHERE o.settings_version < EXCLUDED.settings_version`,
-      [event.org_id, event.max_concurrent_calls, event.calls_per_second, event.compliance_guard, event.version, bucketSize(event.calls_per_second), now],
+      [
+        event.org_id,
+        event.max_concurrent_calls,
+        event.calls_per_second,
+        event.compliance_guard,
+        event.version,
+        bucketSize(event.calls_per_second),
+        now,
+      ],
     );
     return (result.rowCount ?? 0) > 0;
   }

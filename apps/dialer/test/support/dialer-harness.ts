@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 
-import { JetStreamManager,jetstreamManager } from '@nats-io/jetstream';
+import { JetStreamManager, jetstreamManager } from '@nats-io/jetstream';
 import { connect, NatsConnection } from '@nats-io/transport-node';
 import { AgentChangedEvent, EventPayload, EventSubject, prefixedStreamName, Subjects } from '@outdial/contracts';
 import { RunningService, startService } from '@outdial/service-runtime';
@@ -20,7 +20,12 @@ import { dialerService } from '../../src/dialer-service';
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Polls `predicate` every `pollMs` until it holds; throws `<what> not met within <timeoutMs> ms`. */
-export async function waitFor(predicate: () => boolean | Promise<boolean>, timeoutMs = 15_000, what = 'condition', pollMs = 50): Promise<void> {
+export async function waitFor(
+  predicate: () => boolean | Promise<boolean>,
+  timeoutMs = 15_000,
+  what = 'condition',
+  pollMs = 50,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await predicate()) return;
@@ -90,16 +95,37 @@ export class DialerHarness {
   }
 
   /** Publishes org limits (version 1) and agents, and waits until the dialer has applied them all. */
-  async announce(org: string, limits: { max_concurrent_calls: number; calls_per_second: number }, agents: Pick<AgentChangedEvent, 'agent_id' | 'provider' | 'config'>[] = []): Promise<void> {
+  async announce(
+    org: string,
+    limits: { max_concurrent_calls: number; calls_per_second: number },
+    agents: Pick<AgentChangedEvent, 'agent_id' | 'provider' | 'config'>[] = [],
+  ): Promise<void> {
     const at = new Date().toISOString();
-    await this.publish(Subjects.orgSettingsChanged, { event_id: `${org}-limits`, org_id: org, ...limits, compliance_guard: true, version: 1, at });
+    await this.publish(Subjects.orgSettingsChanged, {
+      event_id: `${org}-limits`,
+      org_id: org,
+      ...limits,
+      compliance_guard: true,
+      version: 1,
+      at,
+    });
     for (const agent of agents) {
-      await this.publish(Subjects.agentChanged, { event_id: `${agent.agent_id}-v1`, org_id: org, name: agent.agent_id, kind: 'voice', deleted: false, version: 1, at, ...agent });
+      await this.publish(Subjects.agentChanged, {
+        event_id: `${agent.agent_id}-v1`,
+        org_id: org,
+        name: agent.agent_id,
+        kind: 'voice',
+        deleted: false,
+        version: 1,
+        at,
+        ...agent,
+      });
     }
     await waitFor(
       async () =>
         (await this.query(`SELECT 1 FROM dialer.agents WHERE org_id = $1`, [org])).length === agents.length &&
-        (await this.query(`SELECT 1 FROM dialer.org_budgets WHERE org_id = $1 AND settings_version = 1`, [org])).length === 1,
+        (await this.query(`SELECT 1 FROM dialer.org_budgets WHERE org_id = $1 AND settings_version = 1`, [org]))
+          .length === 1,
       15_000,
       `${org} announced`,
     );
@@ -155,12 +181,17 @@ export async function startDialer(label: string, vars: Record<string, string>): 
  * /api/provider-events/{provider}) and the dialer, both configured by `vars` (PUBLIC_BASE_URL is set
  * to the gateway). Both get env objects: process.env is not changed.
  */
-export async function startGatewayAndDialer(label: string, vars: Record<string, string>): Promise<GatewayDialerHarness> {
+export async function startGatewayAndDialer(
+  label: string,
+  vars: Record<string, string>,
+): Promise<GatewayDialerHarness> {
   const env = await createIsolatedEnv(label);
   const gatewayPort = await freePort();
   const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
   const common = { ...process.env, ...env.serviceEnv(), PUBLIC_BASE_URL: gatewayUrl, ...vars };
-  const gateway = await startService(gatewayService(), { env: { ...common, HTTP_PORT: String(gatewayPort), HTTP_HOST: '127.0.0.1' } });
+  const gateway = await startService(gatewayService(), {
+    env: { ...common, HTTP_PORT: String(gatewayPort), HTTP_HOST: '127.0.0.1' },
+  });
   // The dialer's own HTTP (ops, metrics) on any free port.
   const dialerEnv = { ...common, HTTP_PORT: '0' };
   const dialer = await startService(dialerService, { env: dialerEnv });

@@ -12,7 +12,8 @@ export class AgentBatches {
   /** The batch, if it is this org's and belongs to this agent (404 `not_found` otherwise, like any other org's object). */
   async find(auth: AuthContext, agentId: string, batchId: string): Promise<BatchStatusView> {
     const batch = await this.rpc.request(Subjects.reportingGetBatch, { org_id: auth.org_id, batch_id: batchId });
-    if (batch.agent_id !== agentId) throw new ServiceError('not_found', `batch ${batchId} not found for agent ${agentId}`);
+    if (batch.agent_id !== agentId)
+      throw new ServiceError('not_found', `batch ${batchId} not found for agent ${agentId}`);
     return batch;
   }
 
@@ -25,7 +26,9 @@ export class AgentBatches {
   async untilReported(auth: AuthContext, result: BatchActionResult): Promise<void> {
     const deadline = Date.now() + 3000;
     for (let wait = 5; Date.now() < deadline; wait = Math.min(wait * 2, 100)) {
-      const view = await this.rpc.request(Subjects.reportingGetBatch, { org_id: auth.org_id, batch_id: result.batch_id }).catch(() => undefined);
+      const view = await this.rpc
+        .request(Subjects.reportingGetBatch, { org_id: auth.org_id, batch_id: result.batch_id })
+        .catch(() => undefined);
       if (!view || view.status !== result.previous_status) return;
       await new Promise((resolve) => setTimeout(resolve, wait));
     }

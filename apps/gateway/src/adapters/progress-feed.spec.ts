@@ -3,7 +3,8 @@ import { NatsBus, RpcClient } from '@outdial/service-runtime';
 
 import { FeedMessageType, ProgressFeed } from './progress-feed';
 
-const view = (status: string, done = 0): BatchStatusView => ({ batch_id: 'batch_1', status, done }) as unknown as BatchStatusView;
+const view = (status: string, done = 0): BatchStatusView =>
+  ({ batch_id: 'batch_1', status, done }) as unknown as BatchStatusView;
 
 /** A broker whose core subscription is driven by the test, and a reporting that answers `current` (after `beforeRead`). */
 function harness(current: BatchStatusView, beforeRead: (push: (m: ProgressMessage) => void) => void = () => undefined) {
@@ -24,8 +25,18 @@ function harness(current: BatchStatusView, beforeRead: (push: (m: ProgressMessag
   } as unknown as RpcClient;
   const sent: [FeedMessageType, string][] = [];
   let ended = 0;
-  const listener = { send: (type: FeedMessageType, batch: BatchStatusView) => void sent.push([type, batch.status]), end: () => void ended++ };
-  return { feed: new ProgressFeed(bus, rpc), push, sent, listener, ended: () => ended, unsubscribed: () => unsubscribed };
+  const listener = {
+    send: (type: FeedMessageType, batch: BatchStatusView) => void sent.push([type, batch.status]),
+    end: () => void ended++,
+  };
+  return {
+    feed: new ProgressFeed(bus, rpc),
+    push,
+    sent,
+    listener,
+    ended: () => ended,
+    unsubscribed: () => unsubscribed,
+  };
 }
 
 describe('ProgressFeed', () => {

@@ -1,5 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { BatchStatusView, FINAL_BATCH_STATUSES, ProgressMessage, progressSubject, SUBJECT_TOKEN_PATTERN,Subjects } from '@outdial/contracts';
+import {
+  BatchStatusView,
+  FINAL_BATCH_STATUSES,
+  ProgressMessage,
+  progressSubject,
+  SUBJECT_TOKEN_PATTERN,
+  Subjects,
+} from '@outdial/contracts';
 import { NatsBus, RpcClient, ServiceError } from '@outdial/service-runtime';
 
 export type FeedMessageType = 'status' | 'progress' | 'final';

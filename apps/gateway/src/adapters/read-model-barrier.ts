@@ -43,7 +43,11 @@ export class ReadModelBarrier {
     try {
       const result = await this.rpc.request(Subjects.reportingAwaitReadModel, query, timeoutMs + 2000);
       this.outcomes.inc({ result: result.applied ? 'applied' : 'late' });
-      if (!result.applied) this.logger.debug({ batch_id: batchId, condition, waited_ms: result.waited_ms }, 'read model behind a write after the bound');
+      if (!result.applied)
+        this.logger.debug(
+          { batch_id: batchId, condition, waited_ms: result.waited_ms },
+          'read model behind a write after the bound',
+        );
     } catch (error) {
       this.outcomes.inc({ result: 'unavailable' });
       this.logger.debug({ batch_id: batchId, reason: (error as Error).message }, 'read model not asked about a write');

@@ -35,6 +35,11 @@ describe('compatibility mappings', () => {
   });
 
   it('Trillet camelCase fields become the native names', () => {
-    expect(trilletSettings({ agentId: 'a', fromNumber: '+12025550100', maxAttempts: 2, concurrency: 3 })).toEqual({ agent_id: 'a', from_number: '+12025550100', max_attempts: 2, concurrency: 3 });
+    expect(trilletSettings({ agentId: 'a', fromNumber: '+12025550100', maxAttempts: 2, concurrency: 3 })).toEqual({
+      agent_id: 'a',
+      from_number: '+12025550100',
+      max_attempts: 2,
+      concurrency: 3,
+    });
   });
 });

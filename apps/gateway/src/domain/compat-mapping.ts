@@ -41,7 +41,12 @@ export function bolnaBatch(view: BatchStatusView): Record<string, unknown> {
     started_at: view.start_time,
     completed_at: view.completed_at,
     total_contacts: view.total_calls,
-    execution_status: { completed: view.completed, failed: view.failed, pending: view.pending, in_progress: view.in_progress },
+    execution_status: {
+      completed: view.completed,
+      failed: view.failed,
+      pending: view.pending,
+      in_progress: view.in_progress,
+    },
     progress_percent: view.progress_percent,
   };
 }
@@ -65,7 +70,10 @@ export function bolnaExecutionStatus(call: Pick<CallItem, 'outcome' | 'status'>)
   }
 }
 
-export function bolnaExecution(call: CallItem, batch: Pick<BatchStatusView, 'batch_id' | 'agent_id' | 'from_number'>): Record<string, unknown> {
+export function bolnaExecution(
+  call: CallItem,
+  batch: Pick<BatchStatusView, 'batch_id' | 'agent_id' | 'from_number'>,
+): Record<string, unknown> {
   return {
     id: call.call_id,
     agent_id: batch.agent_id,
@@ -123,7 +131,8 @@ export function trilletSettings(settings: Record<string, unknown>): Record<strin
 }
 
 /** ISO 8601 with a time zone (`Z` or ±hh:mm), as the Bolna-style schedule requires. */
-export const ISO_WITH_OFFSET = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i;
+export const ISO_WITH_OFFSET =
+  /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i;
 
 export function isIsoWithOffset(value: string): boolean {
   return ISO_WITH_OFFSET.test(value) && !Number.isNaN(Date.parse(value));

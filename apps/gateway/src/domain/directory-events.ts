@@ -1,4 +1,11 @@
-import { AgentChangedEvent, CIRCUIT_BREAKER_DEFAULTS, CircuitBreakerSettings, OrgSettingsChangedEvent, Subjects, TypedEvent } from '@outdial/contracts';
+import {
+  AgentChangedEvent,
+  CIRCUIT_BREAKER_DEFAULTS,
+  CircuitBreakerSettings,
+  OrgSettingsChangedEvent,
+  Subjects,
+  TypedEvent,
+} from '@outdial/contracts';
 
 export interface OrgRow {
   org_id: string;
@@ -65,7 +72,12 @@ export function orgSettingsEvent(row: OrgRow): TypedEvent {
 }
 
 export function agentEvent(row: AgentRow): TypedEvent {
-  return agentChanged(row, { config: row.config ?? {}, deleted: false, at: row.updated_at, sealed_secrets: row.sealed_secrets ?? undefined });
+  return agentChanged(row, {
+    config: row.config ?? {},
+    deleted: false,
+    at: row.updated_at,
+    sealed_secrets: row.sealed_secrets ?? undefined,
+  });
 }
 
 /** A deleted agent keeps its version sequence: its tombstone is announced like any other change. */

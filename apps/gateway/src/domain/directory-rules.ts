@@ -1,4 +1,9 @@
-import { FieldError, isVoiceAgentPlatform, MachineDetectionConfigError, machineDetectionSettings } from '@outdial/contracts';
+import {
+  FieldError,
+  isVoiceAgentPlatform,
+  MachineDetectionConfigError,
+  machineDetectionSettings,
+} from '@outdial/contracts';
 
 /** Directory rules as pure functions: shared by the API, the admin CLI and their tests. */
 
@@ -24,19 +29,29 @@ const SECRET_KEY = /(secret|password|passwd|token|api[_-]?key|private[_-]?key|cr
  * AgentChangedEvent to every dialer), and what the provider needs (`http`: an http(s)
  * `endpoint_url`).
  */
-export function agentConfigProblems(provider: string, config: Record<string, unknown>, platformProblems?: (config: Record<string, unknown>) => FieldError[]): FieldError[] {
+export function agentConfigProblems(
+  provider: string,
+  config: Record<string, unknown>,
+  platformProblems?: (config: Record<string, unknown>) => FieldError[],
+): FieldError[] {
   const problems: FieldError[] = [];
   if (Buffer.byteLength(JSON.stringify(config), 'utf8') > AGENT_CONFIG_MAX_BYTES) {
     problems.push({ field: 'config', problems: [`must be at most ${AGENT_CONFIG_MAX_BYTES} bytes of JSON`] });
   }
   for (const path of secretLookingKeys(config, 'config')) {
-    problems.push({ field: path, problems: ['looks like a secret; keep secrets in the service environment, not in agent config'] });
+    problems.push({
+      field: path,
+      problems: ['looks like a secret; keep secrets in the service environment, not in agent config'],
+    });
   }
   if (isVoiceAgentPlatform(provider) && platformProblems) problems.push(...platformProblems(config));
   if (provider === 'http') {
     const url = config.endpoint_url;
     if (typeof url !== 'string' || !isHttpUrl(url)) {
-      problems.push({ field: 'config.endpoint_url', problems: ['an http agent needs config.endpoint_url, an http(s) URL'] });
+      problems.push({
+        field: 'config.endpoint_url',
+        problems: ['an http agent needs config.endpoint_url, an http(s) URL'],
+      });
     }
   }
   if (provider === 'twilio') problems.push(...machineDetectionProblems(config));
@@ -49,7 +64,10 @@ function machineDetectionProblems(config: Record<string, unknown>): FieldError[]
   // Each key on its own (with the mode, which hangup_on_machine depends on), so every wrong key is named.
   for (const key of ['machine_detection', 'machine_detection_timeout_seconds', 'hangup_on_machine'] as const) {
     try {
-      machineDetectionSettings({ [key]: config[key], ...(key === 'hangup_on_machine' && config.machine_detection === 'off' ? { machine_detection: 'off' } : {}) });
+      machineDetectionSettings({
+        [key]: config[key],
+        ...(key === 'hangup_on_machine' && config.machine_detection === 'off' ? { machine_detection: 'off' } : {}),
+      });
     } catch (error) {
       if (!(error instanceof MachineDetectionConfigError)) throw error;
       problems.push({ field: `config.${error.field}`, problems: [error.message] });

@@ -1,15 +1,23 @@
 import { agentConfigProblems } from './directory-rules';
-import { agentWebhookUrl,platformConfigProblems, splitAgentConfig } from './platform-config';
+import { agentWebhookUrl, platformConfigProblems, splitAgentConfig } from './platform-config';
 
 const fields = (problems: { field: string }[]) => problems.map((p) => p.field);
 
 describe('voice-agent platform config', () => {
   it('splits out the secrets of platform agents only', () => {
-    expect(splitAgentConfig('vapi', { assistant_id: 'a', api_key: 'k', webhook_secret: 'w' })).toEqual({ config: { assistant_id: 'a' }, secrets: { api_key: 'k', webhook_secret: 'w' }, secretProblems: [] });
-    expect(splitAgentConfig('vapi', { api_key: 7 }).secretProblems).toEqual([{ field: 'config.api_key', problems: [expect.any(String)] }]);
+    expect(splitAgentConfig('vapi', { assistant_id: 'a', api_key: 'k', webhook_secret: 'w' })).toEqual({
+      config: { assistant_id: 'a' },
+      secrets: { api_key: 'k', webhook_secret: 'w' },
+      secretProblems: [],
+    });
+    expect(splitAgentConfig('vapi', { api_key: 7 }).secretProblems).toEqual([
+      { field: 'config.api_key', problems: [expect.any(String)] },
+    ]);
     expect(splitAgentConfig('http', { api_key: 'k' }).config).toEqual({ api_key: 'k' });
     // An http agent still may not carry secret-looking keys.
-    expect(fields(agentConfigProblems('http', { endpoint_url: 'https://a.example', api_key: 'k' }))).toEqual(['config.api_key']);
+    expect(fields(agentConfigProblems('http', { endpoint_url: 'https://a.example', api_key: 'k' }))).toEqual([
+      'config.api_key',
+    ]);
   });
 
   it.each([
@@ -29,7 +37,9 @@ describe('voice-agent platform config', () => {
   });
 
   it('names the agent in its webhook URL', () => {
-    expect(agentWebhookUrl('https://o.example/', 'bolna', 'acme', 'bot 1')).toBe('https://o.example/api/provider-events/bolna?org_id=acme&agent_id=bot%201');
+    expect(agentWebhookUrl('https://o.example/', 'bolna', 'acme', 'bot 1')).toBe(
+      'https://o.example/api/provider-events/bolna?org_id=acme&agent_id=bot%201',
+    );
     expect(agentWebhookUrl('https://o.example', 'http', 'acme', 'bot')).toBeUndefined();
   });
 });

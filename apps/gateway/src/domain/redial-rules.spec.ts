@@ -24,7 +24,15 @@ describe('redial rules (SPEC §4 "Redial")', () => {
         name: 'January',
         agent_id: 'agent-demo',
         from_number: '+12025550100',
-        settings: { concurrency: 3, max_attempts: 2, scheduled_start_time: '2026-01-01T09:00:00.000Z', end_time: '2026-01-02T09:00:00.000Z', metadata: { team: 'a' }, timezone: 'UTC', description: null },
+        settings: {
+          concurrency: 3,
+          max_attempts: 2,
+          scheduled_start_time: '2026-01-01T09:00:00.000Z',
+          end_time: '2026-01-02T09:00:00.000Z',
+          metadata: { team: 'a' },
+          timezone: 'UTC',
+          description: null,
+        },
       },
       { concurrency: 7, metadata: { note: 'second pass' } },
     );
@@ -41,7 +49,11 @@ describe('redial rules (SPEC §4 "Redial")', () => {
   });
 
   it('a contact travels as phone, name and its variables; the phone wins over a variable of that name', () => {
-    expect(redialContact({ phone: '+14155550101', name: 'Ada', variables: { city: 'Paris', phone: 'x' } })).toEqual({ city: 'Paris', phone: '+14155550101', name: 'Ada' });
+    expect(redialContact({ phone: '+14155550101', name: 'Ada', variables: { city: 'Paris', phone: 'x' } })).toEqual({
+      city: 'Paris',
+      phone: '+14155550101',
+      name: 'Ada',
+    });
     expect(redialContact({ phone: '+14155550101', name: null, variables: null })).toEqual({ phone: '+14155550101' });
   });
 });

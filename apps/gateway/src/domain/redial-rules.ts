@@ -23,7 +23,10 @@ export function reportingStatusesFor(statuses: readonly string[]): string[] {
  * Whether a final contact is one a redial of `statuses` calls again: its status is named, or its
  * last outcome is (a `failed` contact whose last attempt was `busy` matches `busy`).
  */
-export function matchesRedial(contact: { status: string; last_outcome: string | null }, statuses: readonly string[]): boolean {
+export function matchesRedial(
+  contact: { status: string; last_outcome: string | null },
+  statuses: readonly string[],
+): boolean {
   if (!(FINAL_CONTACT_STATUSES as readonly string[]).includes(contact.status)) return false;
   if (statuses.includes(contact.status)) return true;
   return contact.status === 'failed' && contact.last_outcome !== null && statuses.includes(contact.last_outcome);
@@ -38,7 +41,13 @@ const NOT_INHERITED = new Set(['scheduled_start_time', 'end_time', 'column_mappi
  * `name` defaults to "<original name> (redial)".
  */
 export function redialCreateRequest(
-  original: { batch_id: string; name: string; agent_id: string; from_number: string; settings: Record<string, unknown> },
+  original: {
+    batch_id: string;
+    name: string;
+    agent_id: string;
+    from_number: string;
+    settings: Record<string, unknown>;
+  },
   overrides: Record<string, unknown>,
 ): Record<string, unknown> {
   const inherited: Record<string, unknown> = {};
@@ -63,7 +72,11 @@ export function redialCreateRequest(
 }
 
 /** One contact of the redial's upload: the original's phone (E.164), name and variables. */
-export function redialContact(contact: { phone: string; name: string | null; variables: Record<string, string> | null }): Record<string, string> {
+export function redialContact(contact: {
+  phone: string;
+  name: string | null;
+  variables: Record<string, string> | null;
+}): Record<string, string> {
   const row: Record<string, string> = { ...(contact.variables ?? {}) };
   if (contact.name !== null && contact.name !== '') row.name = contact.name;
   row.phone = contact.phone;

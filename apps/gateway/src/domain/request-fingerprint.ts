@@ -13,5 +13,7 @@ export function canonicalJson(value: unknown): string {
 
 /** What makes two creates "the same request": the route, the upload's bytes and every setting. */
 export function requestFingerprint(route: string, uploadSha256: string, settings: Record<string, unknown>): string {
-  return createHash('sha256').update(`${route}\n${uploadSha256}\n${canonicalJson(settings)}`).digest('hex');
+  return createHash('sha256')
+    .update(`${route}\n${uploadSha256}\n${canonicalJson(settings)}`)
+    .digest('hex');
 }

@@ -13,7 +13,12 @@ export function templateCsv(variables: unknown): string {
   const names: string[] = [];
   const seen = new Set(BASE_COLUMNS);
   for (const v of Array.isArray(variables) ? variables : []) {
-    const name = typeof v === 'string' ? v : typeof v === 'object' && v !== null ? String((v as { name?: unknown }).name ?? '') : '';
+    const name =
+      typeof v === 'string'
+        ? v
+        : typeof v === 'object' && v !== null
+          ? String((v as { name?: unknown }).name ?? '')
+          : '';
     const trimmed = name.trim();
     if (trimmed && !seen.has(trimmed.toLowerCase())) {
       seen.add(trimmed.toLowerCase());

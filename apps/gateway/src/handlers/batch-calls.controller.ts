@@ -1,5 +1,12 @@
 import { Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { BatchStatusView, CreateBatchResult, RESULTS_FILTERS, ResultsFilter, Subjects, ValidateBatchResult } from '@outdial/contracts';
+import {
+  BatchStatusView,
+  CreateBatchResult,
+  RESULTS_FILTERS,
+  ResultsFilter,
+  Subjects,
+  ValidateBatchResult,
+} from '@outdial/contracts';
 import { RpcClient, ServiceError } from '@outdial/service-runtime';
 import type { Request, Response } from 'express';
 
@@ -39,7 +46,11 @@ export class BatchCallsController {
   @Post()
   @HttpCode(201)
   @Roles('owner', 'admin')
-  async create(@Auth() auth: AuthContext, @Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<CreateBatchResult> {
+  async create(
+    @Auth() auth: AuthContext,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<CreateBatchResult> {
     const key = readIdempotencyKey(request.headers['idempotency-key']);
     const { settings, upload } = await this.intake.receive(request);
     const outcome = await this.createBatchCall.execute({ auth, settings, upload, idempotencyKey: key });
@@ -58,8 +69,15 @@ export class BatchCallsController {
 
   /** A CSV header for an agent: phone, name, then the variables the agent expects. */
   @Get('template.csv')
-  async template(@Auth() auth: AuthContext, @Query('agent_id') agentId: string | undefined, @Res() response: Response): Promise<void> {
-    if (!agentId) throw new ServiceError('validation_failed', 'agent_id is required', [{ field: 'agent_id', problems: ['required'] }]);
+  async template(
+    @Auth() auth: AuthContext,
+    @Query('agent_id') agentId: string | undefined,
+    @Res() response: Response,
+  ): Promise<void> {
+    if (!agentId)
+      throw new ServiceError('validation_failed', 'agent_id is required', [
+        { field: 'agent_id', problems: ['required'] },
+      ]);
     const template = await this.csvTemplate.execute({ auth, agent_id: agentId });
     response.status(200);
     response.setHeader('Content-Type', 'text/csv; charset=utf-8');
@@ -74,10 +92,17 @@ export class BatchCallsController {
 
   /** Streams the results CSV page by page from reporting: constant memory whatever the batch size. */
   @Get(':id/results')
-  async results(@Auth() auth: AuthContext, @Param('id') batchId: string, @Query('filter') filterParam: string | undefined, @Res() response: Response): Promise<void> {
+  async results(
+    @Auth() auth: AuthContext,
+    @Param('id') batchId: string,
+    @Query('filter') filterParam: string | undefined,
+    @Res() response: Response,
+  ): Promise<void> {
     const filter = (filterParam ?? 'all') as ResultsFilter;
     if (!RESULTS_FILTERS.includes(filter)) {
-      throw new ServiceError('validation_failed', `filter must be one of ${RESULTS_FILTERS.join(', ')}`, [{ field: 'filter', problems: [`one of ${RESULTS_FILTERS.join(', ')}`] }]);
+      throw new ServiceError('validation_failed', `filter must be one of ${RESULTS_FILTERS.join(', ')}`, [
+        { field: 'filter', problems: [`one of ${RESULTS_FILTERS.join(', ')}`] },
+      ]);
     }
     const query = { org_id: auth.org_id, batch_id: batchId, filter, max_bytes: RESULTS_PAGE_BYTES };
     await streamCsvPages(response, `${batchId}-results-${filter}.csv`, (afterRow) =>
@@ -89,6 +114,8 @@ export class BatchCallsController {
   @Get(':id/issues.csv')
   async issues(@Auth() auth: AuthContext, @Param('id') batchId: string, @Res() response: Response): Promise<void> {
     const query = { org_id: auth.org_id, batch_id: batchId, max_bytes: ISSUES_PAGE_BYTES };
-    await streamCsvPages(response, `${batchId}-issues.csv`, (afterRow) => this.rpc.request(Subjects.ingestIssuesPage, { ...query, after_row: afterRow }));
+    await streamCsvPages(response, `${batchId}-issues.csv`, (afterRow) =>
+      this.rpc.request(Subjects.ingestIssuesPage, { ...query, after_row: afterRow }),
+    );
   }
 }

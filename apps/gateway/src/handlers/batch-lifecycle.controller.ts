@@ -42,12 +42,25 @@ export class BatchLifecycleController {
 
   @Post(':id/reschedule')
   @HttpCode(200)
-  async reschedule(@Auth() auth: AuthContext, @Param('id') batchId: string, @Req() request: Request): Promise<BatchActionResult> {
+  async reschedule(
+    @Auth() auth: AuthContext,
+    @Param('id') batchId: string,
+    @Req() request: Request,
+  ): Promise<BatchActionResult> {
     if (!/^application\/json/i.test(request.headers['content-type'] ?? '')) {
-      throw new ServiceError('unsupported_media_type', 'send application/json: {"scheduled_start_time": "...", "timezone": "..."}');
+      throw new ServiceError(
+        'unsupported_media_type',
+        'send application/json: {"scheduled_start_time": "...", "timezone": "..."}',
+      );
     }
     const body = validatePayload(RescheduleRequest, await readJsonBody(request, this.config.GATEWAY_MAX_JSON_BYTES));
-    return this.batchAction.execute({ auth, batch_id: batchId, action: 'reschedule', scheduled_start_time: body.scheduled_start_time, timezone: body.timezone });
+    return this.batchAction.execute({
+      auth,
+      batch_id: batchId,
+      action: 'reschedule',
+      scheduled_start_time: body.scheduled_start_time,
+      timezone: body.timezone,
+    });
   }
 
   @Delete(':id')
@@ -62,7 +75,8 @@ function validatePayload<T extends object>(cls: new () => T, raw: unknown): T {
   try {
     return toValidatedInstance(cls, raw, 'request body');
   } catch (error) {
-    if (error instanceof InvalidPayloadError) throw new ServiceError('validation_failed', error.message, error.fieldErrors);
+    if (error instanceof InvalidPayloadError)
+      throw new ServiceError('validation_failed', error.message, error.fieldErrors);
     throw error;
   }
 }

@@ -19,12 +19,17 @@ export class BatchRedialController {
   @Post(':id/redial')
   @HttpCode(201)
   @Roles('owner', 'admin')
-  async create(@Auth() auth: AuthContext, @Param('id') batchId: string, @Req() request: Request): Promise<RedialResult> {
+  async create(
+    @Auth() auth: AuthContext,
+    @Param('id') batchId: string,
+    @Req() request: Request,
+  ): Promise<RedialResult> {
     if (!/^application\/json/i.test(request.headers['content-type'] ?? '')) {
       throw new ServiceError('unsupported_media_type', 'send application/json: {"statuses": [...], ...settings}');
     }
     const body = await readJsonBody(request, this.config.GATEWAY_MAX_JSON_BYTES);
-    if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new ServiceError('validation_failed', 'the body must be a JSON object');
+    if (body === null || typeof body !== 'object' || Array.isArray(body))
+      throw new ServiceError('validation_failed', 'the body must be a JSON object');
     return this.redial.execute({ auth, batch_id: batchId, body: body as Record<string, unknown> });
   }
 }

@@ -50,16 +50,37 @@ export class BatchReportsController {
       status: listParam('status', query.status, BATCH_STATUSES),
       search: textParam('search', query.search, MAX_SEARCH_LENGTH),
       page: page(query),
-      page_size: intParam('page_size', query.page_size, { min: 1, max: MAX_LIST_PAGE_SIZE, default: DEFAULT_LIST_PAGE_SIZE }),
+      page_size: intParam('page_size', query.page_size, {
+        min: 1,
+        max: MAX_LIST_PAGE_SIZE,
+        default: DEFAULT_LIST_PAGE_SIZE,
+      }),
     });
   }
 
   @Get(':id/contacts')
-  contacts(@Auth() auth: AuthContext, @Param('id') batchId: string, @Query() query: Query): Promise<ListPage<ContactItem>> {
-    rejectUnknownParams(query, ['status', 'attempts', 'min_attempts', 'max_attempts', 'from', 'to', 'search', 'page', 'page_size']);
+  contacts(
+    @Auth() auth: AuthContext,
+    @Param('id') batchId: string,
+    @Query() query: Query,
+  ): Promise<ListPage<ContactItem>> {
+    rejectUnknownParams(query, [
+      'status',
+      'attempts',
+      'min_attempts',
+      'max_attempts',
+      'from',
+      'to',
+      'search',
+      'page',
+      'page_size',
+    ]);
     const from = instantParam('from', query.from);
     const to = instantParam('to', query.to);
-    if (from && to && from >= to) throw new ServiceError('validation_failed', 'from must be before to', [{ field: 'to', problems: ['must be after from'] }]);
+    if (from && to && from >= to)
+      throw new ServiceError('validation_failed', 'from must be before to', [
+        { field: 'to', problems: ['must be after from'] },
+      ]);
     return this.rpc.request(Subjects.reportingContactsPage, {
       org_id: auth.org_id,
       batch_id: batchId,
@@ -84,19 +105,31 @@ export class BatchReportsController {
       outcome: listParam('outcome', query.outcome, CALL_OUTCOMES),
       contact_id: textParam('contact_id', query.contact_id, 200),
       page: page(query),
-      page_size: intParam('page_size', query.page_size, { min: 1, max: MAX_LIST_PAGE_SIZE, default: DEFAULT_LIST_PAGE_SIZE }),
+      page_size: intParam('page_size', query.page_size, {
+        min: 1,
+        max: MAX_LIST_PAGE_SIZE,
+        default: DEFAULT_LIST_PAGE_SIZE,
+      }),
     });
   }
 
   /** The batch's activity log (issue "operations you can trust"): who or what changed it, and why. */
   @Get(':id/activity')
-  activity(@Auth() auth: AuthContext, @Param('id') batchId: string, @Query() query: Query): Promise<ListPage<BatchActivityItem>> {
+  activity(
+    @Auth() auth: AuthContext,
+    @Param('id') batchId: string,
+    @Query() query: Query,
+  ): Promise<ListPage<BatchActivityItem>> {
     rejectUnknownParams(query, ['page', 'page_size']);
     return this.rpc.request(Subjects.reportingBatchActivity, {
       org_id: auth.org_id,
       batch_id: batchId,
       page: page(query),
-      page_size: intParam('page_size', query.page_size, { min: 1, max: MAX_LIST_PAGE_SIZE, default: DEFAULT_LIST_PAGE_SIZE }),
+      page_size: intParam('page_size', query.page_size, {
+        min: 1,
+        max: MAX_LIST_PAGE_SIZE,
+        default: DEFAULT_LIST_PAGE_SIZE,
+      }),
     });
   }
 
@@ -107,7 +140,11 @@ export class BatchReportsController {
 
   @Get(':id/report.pdf')
   async reportPdf(@Auth() auth: AuthContext, @Param('id') batchId: string, @Res() response: Response): Promise<void> {
-    const pdf = await this.rpc.request(Subjects.reportingReport, { org_id: auth.org_id, batch_id: batchId, format: 'pdf' }, 30_000);
+    const pdf = await this.rpc.request(
+      Subjects.reportingReport,
+      { org_id: auth.org_id, batch_id: batchId, format: 'pdf' },
+      30_000,
+    );
     const body = Buffer.from(pdf.content_base64, 'base64');
     response.status(200);
     response.setHeader('Content-Type', 'application/pdf');
@@ -118,7 +155,12 @@ export class BatchReportsController {
 
   /** SSE (SPEC §8): `status` (the current state), `progress` (at most ~10/s), `final`; then the stream ends. */
   @Get(':id/events')
-  async events(@Auth() auth: AuthContext, @Param('id') batchId: string, @Req() request: Request, @Res() response: Response): Promise<void> {
+  async events(
+    @Auth() auth: AuthContext,
+    @Param('id') batchId: string,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
     let heartbeat: NodeJS.Timeout | undefined;
     const write = (type: FeedMessageType, batch: BatchStatusView) => {
       if (!response.headersSent) {

@@ -1,5 +1,14 @@
 import { Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBody,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
 import { SERVICE_CONFIG, ServiceError } from '@outdial/service-runtime';
 
 import { AgentRow } from '../domain/directory-events';
@@ -43,9 +52,11 @@ const PAGE_QUERIES = [
   ApiQuery({ name: 'page', required: false, schema: { type: 'integer', minimum: 1, default: 1 } }),
   ApiQuery({ name: 'page_size', required: false, schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } }),
 ];
-const applyAll = (decorators: MethodDecorator[]): MethodDecorator => (target, key, descriptor) => {
-  for (const d of decorators) d(target, key, descriptor);
-};
+const applyAll =
+  (decorators: MethodDecorator[]): MethodDecorator =>
+  (target, key, descriptor) => {
+    for (const d of decorators) d(target, key, descriptor);
+  };
 
 @ApiTags('agents')
 @Controller('api/agents')
@@ -61,7 +72,7 @@ export class AgentsController {
   private view = (row: AgentRow): AgentView => agentView(row, this.env.PUBLIC_BASE_URL);
 
   @Get()
-  @ApiOperation({ summary: 'List the org\'s agents' })
+  @ApiOperation({ summary: "List the org's agents" })
   @applyAll(PAGE_QUERIES)
   @ApiOkResponse({ type: AgentList })
   async list(@Auth() auth: AuthContext, @Query() query: Record<string, unknown>): Promise<AgentList> {
@@ -79,7 +90,10 @@ export class AgentsController {
   @Post()
   @HttpCode(201)
   @Roles('owner', 'admin')
-  @ApiOperation({ summary: 'Create an agent (owner, admin)', description: 'Publishes AgentChangedEvent so dialers learn the agent\'s provider config.' })
+  @ApiOperation({
+    summary: 'Create an agent (owner, admin)',
+    description: "Publishes AgentChangedEvent so dialers learn the agent's provider config.",
+  })
   @ApiBody({ type: CreateAgentBody })
   @ApiCreatedResponse({ type: AgentView })
   async create(@Auth() auth: AuthContext, @JsonBody(CreateAgentBody) body: CreateAgentBody): Promise<AgentView> {
@@ -88,17 +102,27 @@ export class AgentsController {
 
   @Patch(':agent_id')
   @Roles('owner', 'admin')
-  @ApiOperation({ summary: 'Change an agent (owner, admin)', description: 'Only the given fields change; `config` is replaced whole.' })
+  @ApiOperation({
+    summary: 'Change an agent (owner, admin)',
+    description: 'Only the given fields change; `config` is replaced whole.',
+  })
   @ApiBody({ type: UpdateAgentBody })
   @ApiOkResponse({ type: AgentView })
-  async update(@Auth() auth: AuthContext, @Param('agent_id') agentId: string, @JsonBody(UpdateAgentBody) body: UpdateAgentBody): Promise<AgentView> {
+  async update(
+    @Auth() auth: AuthContext,
+    @Param('agent_id') agentId: string,
+    @JsonBody(UpdateAgentBody) body: UpdateAgentBody,
+  ): Promise<AgentView> {
     return this.view(await this.updateAgent.execute({ org_id: auth.org_id, agent_id: agentId, changes: body }));
   }
 
   @Delete(':agent_id')
   @HttpCode(204)
   @Roles('owner', 'admin')
-  @ApiOperation({ summary: 'Delete an agent (owner, admin)', description: 'New batches can no longer use it; dialers learn it through AgentChangedEvent (deleted: true).' })
+  @ApiOperation({
+    summary: 'Delete an agent (owner, admin)',
+    description: 'New batches can no longer use it; dialers learn it through AgentChangedEvent (deleted: true).',
+  })
   @ApiNoContentResponse()
   async remove(@Auth() auth: AuthContext, @Param('agent_id') agentId: string): Promise<void> {
     await this.deleteAgent.execute({ org_id: auth.org_id, agent_id: agentId });
@@ -109,7 +133,10 @@ export class AgentsController {
 function numberParam(raw: string): string {
   const value = raw.trim().replace(/^ /, '+');
   const normalized = value.startsWith('+') ? value : `+${value}`;
-  if (!E164_PATTERN.test(normalized)) throw new ServiceError('validation_failed', 'number must be E.164, e.g. +12025550123', [{ field: 'number', problems: ['must be E.164'] }]);
+  if (!E164_PATTERN.test(normalized))
+    throw new ServiceError('validation_failed', 'number must be E.164, e.g. +12025550123', [
+      { field: 'number', problems: ['must be E.164'] },
+    ]);
   return normalized;
 }
 
@@ -124,7 +151,7 @@ export class PhoneNumbersController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'List the org\'s caller numbers' })
+  @ApiOperation({ summary: "List the org's caller numbers" })
   @applyAll(PAGE_QUERIES)
   @ApiOkResponse({ type: PhoneNumberList })
   async list(@Auth() auth: AuthContext, @Query() query: Record<string, unknown>): Promise<PhoneNumberList> {
@@ -146,8 +173,18 @@ export class PhoneNumbersController {
   @ApiOperation({ summary: 'Register a caller number (owner, admin)' })
   @ApiBody({ type: CreatePhoneNumberBody })
   @ApiCreatedResponse({ type: PhoneNumberView })
-  async create(@Auth() auth: AuthContext, @JsonBody(CreatePhoneNumberBody) body: CreatePhoneNumberBody): Promise<PhoneNumberView> {
-    return phoneNumberView(await this.addNumber.execute({ org_id: auth.org_id, e164: body.number, outbound_enabled: body.outbound_enabled ?? true, provider: body.provider ?? 'simulated' }));
+  async create(
+    @Auth() auth: AuthContext,
+    @JsonBody(CreatePhoneNumberBody) body: CreatePhoneNumberBody,
+  ): Promise<PhoneNumberView> {
+    return phoneNumberView(
+      await this.addNumber.execute({
+        org_id: auth.org_id,
+        e164: body.number,
+        outbound_enabled: body.outbound_enabled ?? true,
+        provider: body.provider ?? 'simulated',
+      }),
+    );
   }
 
   @Patch(':number')
@@ -156,8 +193,19 @@ export class PhoneNumbersController {
   @ApiParam({ name: 'number', example: '+12025550100' })
   @ApiBody({ type: UpdatePhoneNumberBody })
   @ApiOkResponse({ type: PhoneNumberView })
-  async update(@Auth() auth: AuthContext, @Param('number') number: string, @JsonBody(UpdatePhoneNumberBody) body: UpdatePhoneNumberBody): Promise<PhoneNumberView> {
-    return phoneNumberView(await this.updateNumber.execute({ org_id: auth.org_id, e164: numberParam(number), outbound_enabled: body.outbound_enabled, provider: body.provider }));
+  async update(
+    @Auth() auth: AuthContext,
+    @Param('number') number: string,
+    @JsonBody(UpdatePhoneNumberBody) body: UpdatePhoneNumberBody,
+  ): Promise<PhoneNumberView> {
+    return phoneNumberView(
+      await this.updateNumber.execute({
+        org_id: auth.org_id,
+        e164: numberParam(number),
+        outbound_enabled: body.outbound_enabled,
+        provider: body.provider,
+      }),
+    );
   }
 
   @Delete(':number')
@@ -182,7 +230,10 @@ export class TokensController {
 
   @Get()
   @Roles('owner')
-  @ApiOperation({ summary: 'List the org\'s tokens, revoked ones included (owner)', description: 'Secrets are never shown again; `token_hint` is the last characters.' })
+  @ApiOperation({
+    summary: "List the org's tokens, revoked ones included (owner)",
+    description: 'Secrets are never shown again; `token_hint` is the last characters.',
+  })
   @applyAll(PAGE_QUERIES)
   @ApiOkResponse({ type: TokenList })
   async list(@Auth() auth: AuthContext, @Query() query: Record<string, unknown>): Promise<TokenList> {
@@ -193,18 +244,29 @@ export class TokensController {
   @Post()
   @HttpCode(201)
   @Roles('owner')
-  @ApiOperation({ summary: 'Create a token (owner)', description: 'The `token` secret is in this response only; the gateway stores its SHA-256.' })
+  @ApiOperation({
+    summary: 'Create a token (owner)',
+    description: 'The `token` secret is in this response only; the gateway stores its SHA-256.',
+  })
   @ApiBody({ type: CreateTokenBody })
   @ApiCreatedResponse({ type: CreatedToken })
   async create(@Auth() auth: AuthContext, @JsonBody(CreateTokenBody) body: CreateTokenBody): Promise<CreatedToken> {
-    const created = await this.createToken.execute({ org_id: auth.org_id, role: body.role, name: body.name, created_by: auth.token_id });
+    const created = await this.createToken.execute({
+      org_id: auth.org_id,
+      role: body.role,
+      name: body.name,
+      created_by: auth.token_id,
+    });
     return { ...tokenView(created), token: created.token };
   }
 
   @Delete(':token_id')
   @HttpCode(204)
   @Roles('owner')
-  @ApiOperation({ summary: 'Revoke a token (owner)', description: 'Effective at once. The last active owner token cannot be revoked (409).' })
+  @ApiOperation({
+    summary: 'Revoke a token (owner)',
+    description: 'Effective at once. The last active owner token cannot be revoked (409).',
+  })
   @ApiNoContentResponse()
   async revoke(@Auth() auth: AuthContext, @Param('token_id') tokenId: string): Promise<void> {
     await this.revokeToken.execute({ org_id: auth.org_id, token_id: tokenId });
@@ -220,7 +282,7 @@ export class OrgController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'The org\'s settings and limits' })
+  @ApiOperation({ summary: "The org's settings and limits" })
   @ApiOkResponse({ type: OrgView })
   async get(@Auth() auth: AuthContext): Promise<OrgView> {
     return orgView(await this.orgs.get(auth.org_id), auth.role);
@@ -229,16 +291,25 @@ export class OrgController {
   @Patch()
   @Roles('owner')
   @ApiOperation({
-    summary: 'Change the org\'s name, limits or compliance guard (owner)',
+    summary: "Change the org's name, limits or compliance guard (owner)",
     description: 'Publishes OrgSettingsChangedEvent: schedulers and dialers apply new limits within moments.',
   })
   @ApiBody({ type: UpdateOrgBody })
   @ApiOkResponse({ type: OrgView })
   async update(@Auth() auth: AuthContext, @JsonBody(UpdateOrgBody) body: UpdateOrgBody): Promise<OrgView> {
     if (Object.values(body).every((value) => value === undefined)) {
-      throw new ServiceError('validation_failed', 'nothing to change: send name, max_concurrent_calls, calls_per_second, compliance_guard or circuit_breaker', [
-        { field: '(body)', problems: ['must contain at least one of name, max_concurrent_calls, calls_per_second, compliance_guard, circuit_breaker'] },
-      ]);
+      throw new ServiceError(
+        'validation_failed',
+        'nothing to change: send name, max_concurrent_calls, calls_per_second, compliance_guard or circuit_breaker',
+        [
+          {
+            field: '(body)',
+            problems: [
+              'must contain at least one of name, max_concurrent_calls, calls_per_second, compliance_guard, circuit_breaker',
+            ],
+          },
+        ],
+      );
     }
     return orgView(await this.updateOrg.execute({ org_id: auth.org_id, changes: body }), auth.role);
   }

@@ -28,7 +28,8 @@ export class ProgressSocketServer implements OnApplicationBootstrap, OnApplicati
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
   private readonly feeds = new Set<OpenFeed>();
   private server?: Server;
-  private readonly onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(request, socket, head);
+  private readonly onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) =>
+    this.upgrade(request, socket, head);
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
@@ -48,7 +49,12 @@ export class ProgressSocketServer implements OnApplicationBootstrap, OnApplicati
     const url = new URL(request.url ?? '/', 'http://gateway');
     const match = PATH.exec(url.pathname);
     if (!match) return; // not ours
-    this.wss.handleUpgrade(request, socket, head, (ws) => void this.serve(ws, request, url, decodeURIComponent(match[1])));
+    this.wss.handleUpgrade(
+      request,
+      socket,
+      head,
+      (ws) => void this.serve(ws, request, url, decodeURIComponent(match[1])),
+    );
   }
 
   private async serve(ws: WebSocket, request: IncomingMessage, url: URL, batchId: string): Promise<void> {
@@ -64,7 +70,10 @@ export class ProgressSocketServer implements OnApplicationBootstrap, OnApplicati
     ws.on('error', () => undefined);
     try {
       const token = url.searchParams.get('token');
-      const headers = token && !request.headers.authorization && !request.headers['x-api-key'] ? { ...request.headers, authorization: `Bearer ${token}` } : request.headers;
+      const headers =
+        token && !request.headers.authorization && !request.headers['x-api-key']
+          ? { ...request.headers, authorization: `Bearer ${token}` }
+          : request.headers;
       const auth = await this.authenticateToken.execute({ headers });
       const opened = await this.feed.open(auth.org_id, batchId, {
         send: (type, batch) => {
@@ -79,8 +88,16 @@ export class ProgressSocketServer implements OnApplicationBootstrap, OnApplicati
       }
     } catch (error) {
       const code = error instanceof ServiceError ? error.code : 'internal';
-      const closeCode = code === 'unauthorized' ? WS_CLOSE.unauthorized : code === 'forbidden' ? WS_CLOSE.forbidden : code === 'not_found' ? WS_CLOSE.notFound : WS_CLOSE.error;
-      if (closeCode === WS_CLOSE.error) this.logger.error({ err: error, batch_id: batchId }, 'websocket progress failed');
+      const closeCode =
+        code === 'unauthorized'
+          ? WS_CLOSE.unauthorized
+          : code === 'forbidden'
+            ? WS_CLOSE.forbidden
+            : code === 'not_found'
+              ? WS_CLOSE.notFound
+              : WS_CLOSE.error;
+      if (closeCode === WS_CLOSE.error)
+        this.logger.error({ err: error, batch_id: batchId }, 'websocket progress failed');
       ws.close(closeCode, error instanceof ServiceError ? error.message.slice(0, 120) : 'internal error');
     }
   }

@@ -21,7 +21,13 @@ export class ProviderEventsController {
   @HttpCode(204)
   @Public()
   async receive(@Param('provider') provider: string, @Req() request: Request): Promise<void> {
-    await this.receiveCallback.execute({ provider, read_body: () => readRawBody(request), headers: headersOf(request), query: queryOf(request), original_url: request.originalUrl });
+    await this.receiveCallback.execute({
+      provider,
+      read_body: () => readRawBody(request),
+      headers: headersOf(request),
+      query: queryOf(request),
+      original_url: request.originalUrl,
+    });
   }
 }
 
@@ -33,7 +39,9 @@ function headersOf(request: Request): Record<string, string | undefined> {
 
 function queryOf(request: Request): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
-  for (const [key, value] of Object.entries(request.query)) out[key] = typeof value === 'string' ? value : Array.isArray(value) && typeof value[0] === 'string' ? value[0] : undefined;
+  for (const [key, value] of Object.entries(request.query))
+    out[key] =
+      typeof value === 'string' ? value : Array.isArray(value) && typeof value[0] === 'string' ? value[0] : undefined;
   return out;
 }
 
@@ -43,7 +51,8 @@ async function readRawBody(request: Request): Promise<Buffer> {
   let size = 0;
   for await (const chunk of request as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_CALLBACK_BYTES) throw new ServiceError('payload_too_large', `a provider callback is at most ${MAX_CALLBACK_BYTES} bytes`);
+    if (size > MAX_CALLBACK_BYTES)
+      throw new ServiceError('payload_too_large', `a provider callback is at most ${MAX_CALLBACK_BYTES} bytes`);
     chunks.push(chunk);
   }
   return Buffer.concat(chunks);

@@ -1,5 +1,14 @@
 import { Controller, Delete, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
-import { CreatedWebhookEndpoint, CreateWebhookCommand, DEFAULT_LIST_PAGE_SIZE, ListPage, MAX_LIST_PAGE_SIZE, Subjects, WebhookDeliveryView, WebhookEndpointView } from '@outdial/contracts';
+import {
+  CreatedWebhookEndpoint,
+  CreateWebhookCommand,
+  DEFAULT_LIST_PAGE_SIZE,
+  ListPage,
+  MAX_LIST_PAGE_SIZE,
+  Subjects,
+  WebhookDeliveryView,
+  WebhookEndpointView,
+} from '@outdial/contracts';
 import { RpcClient, ServiceError } from '@outdial/service-runtime';
 import type { Request } from 'express';
 
@@ -25,12 +34,22 @@ export class WebhooksController {
   async create(@Auth() auth: AuthContext, @Req() request: Request): Promise<CreatedWebhookEndpoint> {
     const body = await readSmallJson(request);
     if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-      throw new ServiceError('validation_failed', 'the body must be a JSON object', [{ field: '(body)', problems: ['must be a JSON object'] }]);
+      throw new ServiceError('validation_failed', 'the body must be a JSON object', [
+        { field: '(body)', problems: ['must be a JSON object'] },
+      ]);
     }
     const unknown = Object.keys(body).filter((k) => !BODY_FIELDS.includes(k));
-    if (unknown.length > 0) throw new ServiceError('validation_failed', `unknown field(s) ${unknown.join(', ')}`, unknown.map((field) => ({ field, problems: ['unknown field'] })));
+    if (unknown.length > 0)
+      throw new ServiceError(
+        'validation_failed',
+        `unknown field(s) ${unknown.join(', ')}`,
+        unknown.map((field) => ({ field, problems: ['unknown field'] })),
+      );
     // The RPC payload class validates url (http/https), events (SPEC §8 types) and description.
-    return this.rpc.request(Subjects.reportingWebhookCreate, { ...(body as Omit<CreateWebhookCommand, 'org_id'>), org_id: auth.org_id });
+    return this.rpc.request(Subjects.reportingWebhookCreate, {
+      ...(body as Omit<CreateWebhookCommand, 'org_id'>),
+      org_id: auth.org_id,
+    });
   }
 
   @Get()
@@ -51,16 +70,27 @@ export class WebhooksController {
   }
 
   @Get(':id/deliveries')
-  deliveries(@Auth() auth: AuthContext, @Param('id') webhookId: string, @Query() query: Record<string, string | string[] | undefined>): Promise<ListPage<WebhookDeliveryView>> {
+  deliveries(
+    @Auth() auth: AuthContext,
+    @Param('id') webhookId: string,
+    @Query() query: Record<string, string | string[] | undefined>,
+  ): Promise<ListPage<WebhookDeliveryView>> {
     rejectUnknownParams(query, ['status', 'page', 'page_size']);
     const status = listParam('status', query.status, ['pending', 'delivered', 'failed']);
-    if (status && status.length > 1) throw new ServiceError('validation_failed', 'status: give one status', [{ field: 'status', problems: ['give one status'] }]);
+    if (status && status.length > 1)
+      throw new ServiceError('validation_failed', 'status: give one status', [
+        { field: 'status', problems: ['give one status'] },
+      ]);
     return this.rpc.request(Subjects.reportingWebhookDeliveries, {
       org_id: auth.org_id,
       webhook_id: webhookId,
       status: status?.[0],
       page: intParam('page', query.page, { min: 1, max: 1_000_000, default: 1 }),
-      page_size: intParam('page_size', query.page_size, { min: 1, max: MAX_LIST_PAGE_SIZE, default: DEFAULT_LIST_PAGE_SIZE }),
+      page_size: intParam('page_size', query.page_size, {
+        min: 1,
+        max: MAX_LIST_PAGE_SIZE,
+        default: DEFAULT_LIST_PAGE_SIZE,
+      }),
     });
   }
 }

@@ -24,12 +24,18 @@ export class IdempotencyKeysRepository {
 
   /** Forgets the key when it was claimed more than `ttlHours` ago (whole hours). */
   async deleteExpired(orgId: string, key: string, ttlHours: number): Promise<void> {
-    await this.db.query(`DELETE FROM ${this.table} WHERE org_id = $1 AND key = $2 AND created_at < now() - make_interval(hours => $3)`, [orgId, key, ttlHours]);
+    await this.db.query(
+      `DELETE FROM ${this.table} WHERE org_id = $1 AND key = $2 AND created_at < now() - make_interval(hours => $3)`,
+      [orgId, key, ttlHours],
+    );
   }
 
   /** Claims the key for a request with this fingerprint; false when it is already claimed. */
   async claim(orgId: string, key: string, fingerprint: string): Promise<boolean> {
-    const claimed = await this.db.query(`INSERT INTO ${this.table} (org_id, key, fingerprint) VALUES ($1, $2, $3) ON CONFLICT (org_id, key) DO NOTHING RETURNING key`, [orgId, key, fingerprint]);
+    const claimed = await this.db.query(
+      `INSERT INTO ${this.table} (org_id, key, fingerprint) VALUES ($1, $2, $3) ON CONFLICT (org_id, key) DO NOTHING RETURNING key`,
+      [orgId, key, fingerprint],
+    );
     return claimed.length > 0;
   }
 
@@ -40,11 +46,18 @@ export class IdempotencyKeysRepository {
 
   /** Stores the answer of the request that claimed the key. */
   async complete(orgId: string, key: string, response: unknown): Promise<void> {
-    await this.db.query(`UPDATE ${this.table} SET response = $3, completed_at = now() WHERE org_id = $1 AND key = $2`, [orgId, key, JSON.stringify(response)]);
+    await this.db.query(`UPDATE ${this.table} SET response = $3, completed_at = now() WHERE org_id = $1 AND key = $2`, [
+      orgId,
+      key,
+      JSON.stringify(response),
+    ]);
   }
 
   async find<T>(orgId: string, key: string): Promise<IdempotencyKeyRow<T> | undefined> {
-    const rows = await this.db.query<IdempotencyKeyRow<T>>(`SELECT fingerprint, response FROM ${this.table} WHERE org_id = $1 AND key = $2`, [orgId, key]);
+    const rows = await this.db.query<IdempotencyKeyRow<T>>(
+      `SELECT fingerprint, response FROM ${this.table} WHERE org_id = $1 AND key = $2`,
+      [orgId, key],
+    );
     return rows[0];
   }
 }

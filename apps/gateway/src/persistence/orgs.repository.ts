@@ -59,7 +59,13 @@ export class OrgsRepository {
       `INSERT INTO ${this.table} (org_id, name, max_concurrent_calls, calls_per_second, compliance_guard)
        VALUES ($1, $2, COALESCE($3, 5), COALESCE($4::numeric, 1), COALESCE($5, true))
        ON CONFLICT (org_id) DO NOTHING RETURNING *`,
-      [orgId, name, limits.max_concurrent_calls ?? null, limits.calls_per_second ?? null, limits.compliance_guard ?? null],
+      [
+        orgId,
+        name,
+        limits.max_concurrent_calls ?? null,
+        limits.calls_per_second ?? null,
+        limits.compliance_guard ?? null,
+      ],
     );
     return inserted.rows[0];
   }
@@ -80,7 +86,14 @@ export class OrgsRepository {
     const updated = await client.query<OrgRow>(
       `UPDATE ${this.table} SET name = $2, max_concurrent_calls = $3, calls_per_second = $4, compliance_guard = $5,
          circuit_breaker = $6, version = version + 1, updated_at = now() WHERE org_id = $1 RETURNING *`,
-      [orgId, next.name, next.max_concurrent_calls, next.calls_per_second, next.compliance_guard, JSON.stringify(next.circuit_breaker)],
+      [
+        orgId,
+        next.name,
+        next.max_concurrent_calls,
+        next.calls_per_second,
+        next.compliance_guard,
+        JSON.stringify(next.circuit_breaker),
+      ],
     );
     return updated.rows[0];
   }

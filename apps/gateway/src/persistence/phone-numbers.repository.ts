@@ -35,14 +35,18 @@ export class PhoneNumbersRepository {
 
   /** Throws `not_found` for a number the org does not have. */
   async get(orgId: string, e164: string): Promise<PhoneNumberRow> {
-    const rows = await this.db.query<PhoneNumberRow>(`SELECT * FROM ${this.table} WHERE org_id = $1 AND e164 = $2`, [orgId, e164]);
+    const rows = await this.db.query<PhoneNumberRow>(`SELECT * FROM ${this.table} WHERE org_id = $1 AND e164 = $2`, [
+      orgId,
+      e164,
+    ]);
     if (rows.length === 0) throw new ServiceError('not_found', `phone number ${e164} not found`);
     return rows[0];
   }
 
   /** The org that registered `e164` (any org), if any. */
   async ownerOf(client: SqlClient, e164: string): Promise<string | undefined> {
-    return (await client.query<{ org_id: string }>(`SELECT org_id FROM ${this.table} WHERE e164 = $1`, [e164])).rows[0]?.org_id;
+    return (await client.query<{ org_id: string }>(`SELECT org_id FROM ${this.table} WHERE e164 = $1`, [e164])).rows[0]
+      ?.org_id;
   }
 
   /** Whether any org registered `e164` (outside a transaction). */
@@ -50,18 +54,26 @@ export class PhoneNumbersRepository {
     return (await this.db.query(`SELECT 1 FROM ${this.table} WHERE e164 = $1`, [e164])).length > 0;
   }
 
-  async insert(client: SqlClient, orgId: string, e164: string, outboundEnabled: boolean, provider: string): Promise<PhoneNumberRow> {
-    const inserted = await client.query<PhoneNumberRow>(`INSERT INTO ${this.table} (org_id, e164, outbound_enabled, provider) VALUES ($1, $2, $3, $4) RETURNING *`, [
-      orgId,
-      e164,
-      outboundEnabled,
-      provider,
-    ]);
+  async insert(
+    client: SqlClient,
+    orgId: string,
+    e164: string,
+    outboundEnabled: boolean,
+    provider: string,
+  ): Promise<PhoneNumberRow> {
+    const inserted = await client.query<PhoneNumberRow>(
+      `INSERT INTO ${this.table} (org_id, e164, outbound_enabled, provider) VALUES ($1, $2, $3, $4) RETURNING *`,
+      [orgId, e164, outboundEnabled, provider],
+    );
     return inserted.rows[0];
   }
 
   /** Changes what is given; throws `not_found` for a number the org does not have. */
-  async update(orgId: string, e164: string, changes: { outbound_enabled?: boolean; provider?: string }): Promise<PhoneNumberRow> {
+  async update(
+    orgId: string,
+    e164: string,
+    changes: { outbound_enabled?: boolean; provider?: string },
+  ): Promise<PhoneNumberRow> {
     const rows = await this.db.query<PhoneNumberRow>(
       `UPDATE ${this.table} SET outbound_enabled = COALESCE($3, outbound_enabled), provider = COALESCE($4, provider), updated_at = now()
        WHERE org_id = $1 AND e164 = $2 RETURNING *`,
@@ -73,18 +85,31 @@ export class PhoneNumbersRepository {
 
   /** Throws `not_found` for a number the org does not have. */
   async delete(orgId: string, e164: string): Promise<void> {
-    const rows = await this.db.query(`DELETE FROM ${this.table} WHERE org_id = $1 AND e164 = $2 RETURNING e164`, [orgId, e164]);
+    const rows = await this.db.query(`DELETE FROM ${this.table} WHERE org_id = $1 AND e164 = $2 RETURNING e164`, [
+      orgId,
+      e164,
+    ]);
     if (rows.length === 0) throw new ServiceError('not_found', `phone number ${e164} not found`);
   }
 
   /** Whether `e164` is an outbound-enabled number of the org. */
   async isOutboundEnabled(orgId: string, e164: string): Promise<boolean> {
-    return (await this.db.query(`SELECT 1 FROM ${this.table} WHERE org_id = $1 AND e164 = $2 AND outbound_enabled`, [orgId, e164])).length > 0;
+    return (
+      (
+        await this.db.query(`SELECT 1 FROM ${this.table} WHERE org_id = $1 AND e164 = $2 AND outbound_enabled`, [
+          orgId,
+          e164,
+        ])
+      ).length > 0
+    );
   }
 
   /** The org's first outbound-enabled number (by registration), the default caller number of a batch. */
   async firstOutbound(orgId: string): Promise<string | undefined> {
-    const rows = await this.db.query<{ e164: string }>(`SELECT e164 FROM ${this.table} WHERE org_id = $1 AND outbound_enabled ORDER BY created_at, e164 LIMIT 1`, [orgId]);
+    const rows = await this.db.query<{ e164: string }>(
+      `SELECT e164 FROM ${this.table} WHERE org_id = $1 AND outbound_enabled ORDER BY created_at, e164 LIMIT 1`,
+      [orgId],
+    );
     return rows[0]?.e164;
   }
 }

@@ -49,12 +49,22 @@ export class TokensRepository {
 
   /** The active (not revoked) token with this hash, as the identity it grants. */
   async findActiveByHash(tokenHash: string): Promise<AuthContext | undefined> {
-    const rows = await this.db.query<AuthContext>(`SELECT token_id, org_id, role FROM ${this.table} WHERE token_hash = $1 AND revoked_at IS NULL`, [tokenHash]);
+    const rows = await this.db.query<AuthContext>(
+      `SELECT token_id, org_id, role FROM ${this.table} WHERE token_hash = $1 AND revoked_at IS NULL`,
+      [tokenHash],
+    );
     return rows[0];
   }
 
   async list(orgId: string, page: PageParams): Promise<Page<TokenRow>> {
-    return selectPage<TokenRow>(this.db, `${this.table} WHERE org_id = $1`, [orgId], 'created_at, token_id', page, VISIBLE);
+    return selectPage<TokenRow>(
+      this.db,
+      `${this.table} WHERE org_id = $1`,
+      [orgId],
+      'created_at, token_id',
+      page,
+      VISIBLE,
+    );
   }
 
   async insert(client: SqlClient, token: NewToken): Promise<TokenRow> {
@@ -67,17 +77,26 @@ export class TokensRepository {
 
   /** The org's active token `tokenId`, undefined when unknown or already revoked. */
   async findActiveInTx(client: SqlClient, orgId: string, tokenId: string): Promise<TokenRow | undefined> {
-    const found = await client.query<TokenRow>(`SELECT ${VISIBLE} FROM ${this.table} WHERE org_id = $1 AND token_id = $2 AND revoked_at IS NULL`, [orgId, tokenId]);
+    const found = await client.query<TokenRow>(
+      `SELECT ${VISIBLE} FROM ${this.table} WHERE org_id = $1 AND token_id = $2 AND revoked_at IS NULL`,
+      [orgId, tokenId],
+    );
     return found.rows[0];
   }
 
   async countActiveOwners(client: SqlClient, orgId: string): Promise<number> {
-    const owners = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${this.table} WHERE org_id = $1 AND role = 'owner' AND revoked_at IS NULL`, [orgId]);
+    const owners = await client.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM ${this.table} WHERE org_id = $1 AND role = 'owner' AND revoked_at IS NULL`,
+      [orgId],
+    );
     return owners.rows[0].n;
   }
 
   async revoke(client: SqlClient, tokenId: string): Promise<TokenRow> {
-    const revoked = await client.query<TokenRow>(`UPDATE ${this.table} SET revoked_at = now() WHERE token_id = $1 RETURNING ${VISIBLE}`, [tokenId]);
+    const revoked = await client.query<TokenRow>(
+      `UPDATE ${this.table} SET revoked_at = now() WHERE token_id = $1 RETURNING ${VISIBLE}`,
+      [tokenId],
+    );
     return revoked.rows[0];
   }
 
@@ -95,14 +114,9 @@ export class TokensRepository {
 
   /** Inserts a token outside any transaction (the bootstrap's new owner token). */
   async insertStandalone(token: NewToken): Promise<void> {
-    await this.db.query(`INSERT INTO ${this.table} (token_id, org_id, name, role, token_hash, token_hint, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7)`, [
-      token.token_id,
-      token.org_id,
-      token.name,
-      token.role,
-      token.token_hash,
-      token.token_hint,
-      token.created_by,
-    ]);
+    await this.db.query(
+      `INSERT INTO ${this.table} (token_id, org_id, name, role, token_hash, token_hint, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [token.token_id, token.org_id, token.name, token.role, token.token_hash, token.token_hint, token.created_by],
+    );
   }
 }

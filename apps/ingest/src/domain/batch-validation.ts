@@ -22,7 +22,9 @@ export interface CallEstimateSettings {
  */
 export function checkedRegion(region: string): string {
   if (!isSupportedRegion(region)) {
-    throw new IngestRefusal('validation_failed', `default_region "${region}" is not a supported ISO country code`, { field: 'default_region' });
+    throw new IngestRefusal('validation_failed', `default_region "${region}" is not a supported ISO country code`, {
+      field: 'default_region',
+    });
   }
   return region.toUpperCase();
 }
@@ -36,7 +38,10 @@ export function validationOutcome(validator: ContactRowValidator): ValidationOut
   const stored = validator.stored;
   const issues = validator.issues.slice(0, REPORTED_ISSUES);
   if (stored === 0) {
-    const message = counts.total_rows === 0 ? 'the file has no contact rows (only a header, or empty rows)' : 'the file has no contact with a valid phone number';
+    const message =
+      counts.total_rows === 0
+        ? 'the file has no contact rows (only a header, or empty rows)'
+        : 'the file has no contact with a valid phone number';
     throw new IngestRefusal('unprocessable', message, { validation: { ...counts, issues } });
   }
   return { ...counts, issues, dialable: validator.dialable };
@@ -51,7 +56,12 @@ export function estimatedCost(dialable: number, settings: CallEstimateSettings):
  * The answer of a dry run (and the estimate part of a create's): cost, and duration in seconds at
  * the batch's concurrency with calls of the assumed length.
  */
-export function batchEstimates(command: CreateBatchCommand, validation: ValidationReport, dialable: number, settings: CallEstimateSettings): ValidateBatchResult {
+export function batchEstimates(
+  command: CreateBatchCommand,
+  validation: ValidationReport,
+  dialable: number,
+  settings: CallEstimateSettings,
+): ValidateBatchResult {
   const averageCallSeconds = settings.estimatedCallMinutes * 60;
   return {
     name: command.name,
@@ -69,7 +79,11 @@ function round4(n: number): number {
  * The row validator of a batch upload (SPEC §2): the file's column layout, the batch's region and
  * invalid-number handling, and the org's suppression list (E.164 numbers).
  */
-export function batchRowValidator(layout: ColumnLayout, command: CreateBatchCommand, suppressed: Set<string>): ContactRowValidator {
+export function batchRowValidator(
+  layout: ColumnLayout,
+  command: CreateBatchCommand,
+  suppressed: Set<string>,
+): ContactRowValidator {
   return new ContactRowValidator(layout, {
     defaultRegion: command.settings.default_region,
     invalidPhoneHandling: command.settings.invalid_phone_handling,

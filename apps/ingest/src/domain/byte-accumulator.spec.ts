@@ -1,7 +1,7 @@
 import { ByteAccumulator } from './byte-accumulator';
 
 describe('ByteAccumulator', () => {
-  it('collects text as UTF-8 and returns each piece\'s length in bytes', () => {
+  it("collects text as UTF-8 and returns each piece's length in bytes", () => {
     const bytes = new ByteAccumulator(64);
     expect(bytes.append('ab')).toBe(2);
     expect(bytes.append('é€🚀')).toBe(2 + 3 + 4);

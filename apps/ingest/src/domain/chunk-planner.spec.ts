@@ -6,7 +6,8 @@ function plan(maxContacts: number, maxBytes: number, rows: [number, number][]): 
   return planner.finish();
 }
 
-const rowsOf = (count: number, bytes: number): [number, number][] => Array.from({ length: count }, (_, i) => [i + 1, bytes]);
+const rowsOf = (count: number, bytes: number): [number, number][] =>
+  Array.from({ length: count }, (_, i) => [i + 1, bytes]);
 
 describe('ChunkPlanner', () => {
   it('plans nothing for no contacts', () => {
@@ -24,19 +25,49 @@ describe('ChunkPlanner', () => {
   });
 
   it('cuts at max bytes: exactly the limit fits, one byte more does not', () => {
-    expect(plan(100, 100, [[1, 50], [2, 50]])).toEqual([2]);
-    expect(plan(100, 100, [[1, 50], [2, 51]])).toEqual([1, 2]);
+    expect(
+      plan(100, 100, [
+        [1, 50],
+        [2, 50],
+      ]),
+    ).toEqual([2]);
+    expect(
+      plan(100, 100, [
+        [1, 50],
+        [2, 51],
+      ]),
+    ).toEqual([1, 2]);
     expect(plan(100, 100, rowsOf(3, 40))).toEqual([2, 3]);
   });
 
   it('gives a single oversized contact its own chunk', () => {
-    expect(plan(100, 100, [[1, 10], [2, 500], [3, 10]])).toEqual([1, 2, 3]);
-    expect(plan(100, 100, [[1, 500], [2, 10], [3, 10]])).toEqual([1, 3]);
+    expect(
+      plan(100, 100, [
+        [1, 10],
+        [2, 500],
+        [3, 10],
+      ]),
+    ).toEqual([1, 2, 3]);
+    expect(
+      plan(100, 100, [
+        [1, 500],
+        [2, 10],
+        [3, 10],
+      ]),
+    ).toEqual([1, 3]);
     expect(plan(100, 100, [[1, 500]])).toEqual([1]);
   });
 
   it('uses row numbers, which may have gaps (dropped rows)', () => {
-    expect(plan(2, 1000, [[2, 1], [5, 1], [9, 1], [10, 1], [14, 1]])).toEqual([5, 10, 14]);
+    expect(
+      plan(2, 1000, [
+        [2, 1],
+        [5, 1],
+        [9, 1],
+        [10, 1],
+        [14, 1],
+      ]),
+    ).toEqual([5, 10, 14]);
   });
 
   it('finish() is idempotent', () => {

@@ -16,7 +16,8 @@ export class ChunkPlanner {
 
   /** Adds a contact; true when it starts a new chunk (the previous one, if any, is closed). */
   add(row: number, serializedBytes: number): boolean {
-    const closes = this.contacts > 0 && (this.contacts >= this.maxContacts || this.bytes + serializedBytes > this.maxBytes);
+    const closes =
+      this.contacts > 0 && (this.contacts >= this.maxContacts || this.bytes + serializedBytes > this.maxBytes);
     if (closes) {
       this.chunkEnds.push(this.lastRow);
       this.contacts = 0;

@@ -13,7 +13,16 @@ function refusal(fn: () => unknown): IngestRefusal {
 
 describe('resolveColumnLayout', () => {
   it('knows exactly the SPEC §2 phone headers', () => {
-    expect(PHONE_HEADERS).toEqual(['phone', 'phone_number', 'contact_number', 'number', 'to', 'to_number', 'mobile', 'msisdn']);
+    expect(PHONE_HEADERS).toEqual([
+      'phone',
+      'phone_number',
+      'contact_number',
+      'number',
+      'to',
+      'to_number',
+      'mobile',
+      'msisdn',
+    ]);
   });
 
   describe.each(PHONE_HEADERS)('phone header %s', (alias) => {
@@ -99,7 +108,9 @@ describe('resolveColumnLayout', () => {
     const error = refusal(() => resolveColumnLayout(['phone', 'Name', 'City'], mapping));
     expect(error.code).toBe('validation_failed');
     expect(error.httpStatus).toBe(400);
-    expect(error.message).toBe(`column_mapping.${role} names a column "${Object.values(mapping)[0]}" that the file does not have`);
+    expect(error.message).toBe(
+      `column_mapping.${role} names a column "${Object.values(mapping)[0]}" that the file does not have`,
+    );
     expect(error.details).toEqual({ field: `column_mapping.${role}`, headers_found: ['phone', 'Name', 'City'] });
   });
 
@@ -134,13 +145,21 @@ describe('resolveColumnLayout', () => {
   });
 
   it('reads headers as the user sees them: a header U+200B + "name" is the name column (issue 12 §3)', () => {
-    const layout = resolveColumnLayout(['\u200Bphone', '\u200Bname', '\u202Acity\u202C', 'ｔｉｍｅｚｏｎｅ', '\uFEFFpriority']);
+    const layout = resolveColumnLayout([
+      '\u200Bphone',
+      '\u200Bname',
+      '\u202Acity\u202C',
+      'ｔｉｍｅｚｏｎｅ',
+      '\uFEFFpriority',
+    ]);
     expect(layout).toMatchObject({ phone: 0, name: 1, timezone: 3, priority: 4 });
     expect(layout.variableNames).toEqual(['name', 'city', 'timezone', 'priority']);
     expect(layout.variableNames).not.toContain('\u200bname');
   });
 
   it('matches column_mapping names the same way', () => {
-    expect(resolveColumnLayout(['Kunde', '\u200BTelefon'], { phone: 'telefon\u00A0', name: 'ＫＵＮＤＥ' })).toMatchObject({ phone: 1, name: 0 });
+    expect(
+      resolveColumnLayout(['Kunde', '\u200BTelefon'], { phone: 'telefon\u00A0', name: 'ＫＵＮＤＥ' }),
+    ).toMatchObject({ phone: 1, name: 0 });
   });
 });

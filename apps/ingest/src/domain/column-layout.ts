@@ -2,7 +2,16 @@ import { IngestRefusal } from './ingest-refusal';
 import { normalizeSpreadsheetText } from './spreadsheet-text';
 
 /** Headers recognised as the phone column, case-insensitive (SPEC §2). */
-export const PHONE_HEADERS = ['phone', 'phone_number', 'contact_number', 'number', 'to', 'to_number', 'mobile', 'msisdn'];
+export const PHONE_HEADERS = [
+  'phone',
+  'phone_number',
+  'contact_number',
+  'number',
+  'to',
+  'to_number',
+  'mobile',
+  'msisdn',
+];
 
 /** Columns with a meaning of their own; every other column is a variable. */
 export const RESERVED_COLUMNS = ['name', 'first_name', 'last_name', 'timezone', 'priority', 'script'] as const;
@@ -11,7 +20,14 @@ export const RESERVED_COLUMNS = ['name', 'first_name', 'last_name', 'timezone', 
  * Reserved columns that stay variables (the agent reads them per contact, SPEC §2): `email`,
  * `customer_id`, `voice_id`, `first_message`, `language`, and `script` (checked to be a JSON object).
  */
-export const OVERRIDE_VARIABLE_COLUMNS = ['email', 'customer_id', 'voice_id', 'first_message', 'language', 'script'] as const;
+export const OVERRIDE_VARIABLE_COLUMNS = [
+  'email',
+  'customer_id',
+  'voice_id',
+  'first_message',
+  'language',
+  'script',
+] as const;
 
 export interface ColumnLayout {
   phone: number;
@@ -52,10 +68,14 @@ export function resolveColumnLayout(rawHeaders: string[], columnMapping: Record<
     if (theirs === undefined) return undefined;
     const i = indexOf(theirs);
     if (i === undefined) {
-      throw new IngestRefusal('validation_failed', `column_mapping.${role} names a column "${theirs}" that the file does not have`, {
-        field: `column_mapping.${role}`,
-        headers_found: headers,
-      });
+      throw new IngestRefusal(
+        'validation_failed',
+        `column_mapping.${role} names a column "${theirs}" that the file does not have`,
+        {
+          field: `column_mapping.${role}`,
+          headers_found: headers,
+        },
+      );
     }
     return i;
   };
@@ -68,9 +88,13 @@ export function resolveColumnLayout(rawHeaders: string[], columnMapping: Record<
     }
   }
   if (phone === undefined) {
-    throw new IngestRefusal('missing_phone_column', `no phone column: name one of ${PHONE_HEADERS.join(', ')} or set column_mapping.phone`, {
-      headers_found: headers,
-    });
+    throw new IngestRefusal(
+      'missing_phone_column',
+      `no phone column: name one of ${PHONE_HEADERS.join(', ')} or set column_mapping.phone`,
+      {
+        headers_found: headers,
+      },
+    );
   }
   const layout: ColumnLayout = {
     phone,

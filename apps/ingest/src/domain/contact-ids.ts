@@ -29,7 +29,12 @@ export class ContactIdSequence {
 
   next(): string {
     const low = this.counter % 4096;
-    if (low === 0 || this.head === '') this.head = this.prefix + Math.floor(this.counter / 4096).toString(16).padStart(9, '0');
+    if (low === 0 || this.head === '')
+      this.head =
+        this.prefix +
+        Math.floor(this.counter / 4096)
+          .toString(16)
+          .padStart(9, '0');
     this.counter++;
     return this.head + HEX3[low];
   }

@@ -20,6 +20,13 @@ describe('contactJson', () => {
 
   it('leaves out an absent name and timezone', () => {
     const bare: ContactDraft = { row: 1, phone: 'n/a "12"', priority: 0, variables: {}, status: 'invalid_number' };
-    expect(JSON.parse(contactJson('6a1f0d2e-0000-4000-8000-000000000002', bare, '{}'))).toEqual({ contact_id: '6a1f0d2e-0000-4000-8000-000000000002', row: 1, phone: 'n/a "12"', priority: 0, variables: {}, status: 'invalid_number' });
+    expect(JSON.parse(contactJson('6a1f0d2e-0000-4000-8000-000000000002', bare, '{}'))).toEqual({
+      contact_id: '6a1f0d2e-0000-4000-8000-000000000002',
+      row: 1,
+      phone: 'n/a "12"',
+      priority: 0,
+      variables: {},
+      status: 'invalid_number',
+    });
   });
 });

@@ -13,7 +13,10 @@ function validator(policy: Partial<RowPolicy> = {}, headers = HEADERS): ContactR
   });
 }
 
-const row = (phone: string, extra: Partial<Record<'first' | 'last' | 'city' | 'tz' | 'priority', string>> = {}): string[] => [
+const row = (
+  phone: string,
+  extra: Partial<Record<'first' | 'last' | 'city' | 'tz' | 'priority', string>> = {},
+): string[] => [
   phone,
   extra.first ?? 'Ann',
   extra.last ?? 'Lee',
@@ -34,7 +37,14 @@ describe('ContactRowValidator', () => {
       variables: { first_name: 'Ann', last_name: 'Lee', city: 'Paris', timezone: 'Europe/Paris', priority: '7' },
       status: 'pending',
     });
-    expect(v.counts).toEqual({ total_rows: 1, valid_rows: 1, invalid_rows: 0, duplicate_rows: 0, empty_rows: 0, suppressed_rows: 0 });
+    expect(v.counts).toEqual({
+      total_rows: 1,
+      valid_rows: 1,
+      invalid_rows: 0,
+      duplicate_rows: 0,
+      empty_rows: 0,
+      suppressed_rows: 0,
+    });
     expect(v.issues).toEqual([]);
     expect(v.dialable).toBe(1);
   });
@@ -52,13 +62,35 @@ describe('ContactRowValidator', () => {
       v.accept(row('+1 202 555 0101'), 8), // duplicate of row 6
       v.accept([], 9), // empty (no cells)
     ];
-    expect(results.map((r) => r?.status ?? null)).toEqual(['pending', null, null, null, 'suppressed', 'pending', null, null, null]);
-    expect(v.counts).toEqual({ total_rows: 7, valid_rows: 3, invalid_rows: 2, duplicate_rows: 2, empty_rows: 2, suppressed_rows: 1 });
+    expect(results.map((r) => r?.status ?? null)).toEqual([
+      'pending',
+      null,
+      null,
+      null,
+      'suppressed',
+      'pending',
+      null,
+      null,
+      null,
+    ]);
+    expect(v.counts).toEqual({
+      total_rows: 7,
+      valid_rows: 3,
+      invalid_rows: 2,
+      duplicate_rows: 2,
+      empty_rows: 2,
+      suppressed_rows: 1,
+    });
     expect(v.dialable).toBe(2);
     expect(v.issues).toEqual([
       { row: 2, phone: '12', code: 'invalid_phone', message: 'not a valid number for US: "12"' },
       { row: 4, phone: '+12025550100', code: 'duplicate_phone', message: 'duplicate of row 1' },
-      { row: 5, phone: '+12025550199', code: 'suppressed', message: 'on the do-not-call list; kept as suppressed and never dialed' },
+      {
+        row: 5,
+        phone: '+12025550199',
+        code: 'suppressed',
+        message: 'on the do-not-call list; kept as suppressed and never dialed',
+      },
       { row: 7, phone: '', code: 'missing_phone', message: 'no phone number' },
       { row: 8, phone: '+12025550101', code: 'duplicate_phone', message: 'duplicate of row 6' },
     ]);
@@ -102,7 +134,9 @@ describe('ContactRowValidator', () => {
     });
     expect(v.counts.invalid_rows).toBe(1);
     expect(v.dialable).toBe(0);
-    expect(v.issues).toEqual([{ row: 1, phone: '12345', code: 'invalid_phone', message: 'not a valid number for US: "12345"' }]);
+    expect(v.issues).toEqual([
+      { row: 1, phone: '12345', code: 'invalid_phone', message: 'not a valid number for US: "12345"' },
+    ]);
   });
 
   it('use_as_is still drops a row with no phone at all', () => {
@@ -163,7 +197,14 @@ describe('ContactRowValidator', () => {
       const contact = v.accept(row('+12025550100', { priority: cell }), 4);
       expect(contact?.priority).toBe(0);
       expect(contact?.status).toBe('pending');
-      expect(v.issues).toEqual([{ row: 4, phone: '+12025550100', code: 'invalid_value', message: `priority "${cell}" is not an integer; 0 is used` }]);
+      expect(v.issues).toEqual([
+        {
+          row: 4,
+          phone: '+12025550100',
+          code: 'invalid_value',
+          message: `priority "${cell}" is not an integer; 0 is used`,
+        },
+      ]);
       expect(v.counts.valid_rows).toBe(1);
       expect(v.counts.invalid_rows).toBe(0);
     });
@@ -183,7 +224,12 @@ describe('ContactRowValidator', () => {
       expect(contact?.status).toBe('pending');
       expect(contact?.variables.timezone).toBe(tz);
       expect(v.issues).toEqual([
-        { row: 2, phone: '2025550100', code: 'invalid_value', message: `timezone "${tz}" is not an IANA time zone; the number's zone is used` },
+        {
+          row: 2,
+          phone: '2025550100',
+          code: 'invalid_value',
+          message: `timezone "${tz}" is not an IANA time zone; the number's zone is used`,
+        },
       ]);
     });
   });
@@ -215,7 +261,10 @@ describe('ContactRowValidator', () => {
 
   it('time zone and priority cells are read through NFKC without format characters; names lose invisible edges only', () => {
     const v = validator();
-    const contact = v.accept(row('+12025550100', { tz: 'Europe/Paris\u200B', priority: '７', first: '\u200BAnn', last: 'Lee\u00A0' }), 1);
+    const contact = v.accept(
+      row('+12025550100', { tz: 'Europe/Paris\u200B', priority: '７', first: '\u200BAnn', last: 'Lee\u00A0' }),
+      1,
+    );
     expect(contact).toMatchObject({ timezone: 'Europe/Paris', priority: 7, name: 'Ann Lee' });
     expect(contact?.variables).toMatchObject({ first_name: 'Ann', last_name: 'Lee' });
     expect(v.issues).toEqual([]);
@@ -224,7 +273,14 @@ describe('ContactRowValidator', () => {
   it('a refused phone cell names the character in the issue', () => {
     const v = validator({}, ['phone']);
     expect(v.accept(['+1 415 555 O101'], 1)).toBeNull();
-    expect(v.issues).toEqual([{ row: 1, phone: '+1 415 555 O101', code: 'invalid_phone', message: 'contains U+004F "O", which is not part of a phone number: "+1 415 555 O101"' }]);
+    expect(v.issues).toEqual([
+      {
+        row: 1,
+        phone: '+1 415 555 O101',
+        code: 'invalid_phone',
+        message: 'contains U+004F "O", which is not part of a phone number: "+1 415 555 O101"',
+      },
+    ]);
   });
 
   it('a phone cell of invisible characters only is a missing phone, not stored even with use_as_is', () => {

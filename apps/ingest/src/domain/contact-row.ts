@@ -39,7 +39,14 @@ function isValidTimeZone(zone: string): boolean {
  * the counts of the validation report. Pure: no I/O.
  */
 export class ContactRowValidator {
-  readonly counts: ValidationCounts = { total_rows: 0, valid_rows: 0, invalid_rows: 0, duplicate_rows: 0, empty_rows: 0, suppressed_rows: 0 };
+  readonly counts: ValidationCounts = {
+    total_rows: 0,
+    valid_rows: 0,
+    invalid_rows: 0,
+    duplicate_rows: 0,
+    empty_rows: 0,
+    suppressed_rows: 0,
+  };
   readonly issues: RowIssue[] = [];
   private readonly firstRows = new FirstRowTable();
   dialable = 0;
@@ -81,7 +88,12 @@ export class ContactRowValidator {
       status: 'pending',
     };
     if (base.timezone && !isValidTimeZone(base.timezone)) {
-      this.issue(row, raw, 'invalid_value', `timezone "${base.timezone}" is not an IANA time zone; the number's zone is used`);
+      this.issue(
+        row,
+        raw,
+        'invalid_value',
+        `timezone "${base.timezone}" is not an IANA time zone; the number's zone is used`,
+      );
       base.timezone = undefined;
     }
     const priorityCell = this.field(cells, this.layout.priority);
@@ -93,7 +105,7 @@ export class ContactRowValidator {
     if (this.layout.script !== undefined) {
       const script = (cells[this.layout.script] ?? '').trim();
       if (script !== '' && !isJsonObject(script)) {
-        this.issue(row, raw, 'invalid_value', 'script is not a JSON object; the agent\'s own script is used');
+        this.issue(row, raw, 'invalid_value', "script is not a JSON object; the agent's own script is used");
         delete variables[this.layout.scriptName ?? 'script'];
       }
     }
@@ -103,7 +115,12 @@ export class ContactRowValidator {
       this.counts.invalid_rows++;
       // A cell of invisible characters only (a zero-width space, bidi marks) holds no number either.
       const missing = raw === '' || phone.reason === EMPTY_PHONE_REASON;
-      this.issue(row, raw, missing ? 'missing_phone' : 'invalid_phone', missing ? 'no phone number' : `${phone.reason}: "${raw}"`);
+      this.issue(
+        row,
+        raw,
+        missing ? 'missing_phone' : 'invalid_phone',
+        missing ? 'no phone number' : `${phone.reason}: "${raw}"`,
+      );
       if (this.policy.invalidPhoneHandling === 'use_as_is' && !missing) {
         this.stored++;
         base.status = 'invalid_number';
@@ -144,7 +161,9 @@ export class ContactRowValidator {
   private nameOf(cells: string[]): string | undefined {
     const name = this.cell(cells, this.layout.name);
     if (name) return name;
-    const full = [this.cell(cells, this.layout.firstName), this.cell(cells, this.layout.lastName)].filter(Boolean).join(' ');
+    const full = [this.cell(cells, this.layout.firstName), this.cell(cells, this.layout.lastName)]
+      .filter(Boolean)
+      .join(' ');
     return full || undefined;
   }
 

@@ -1,7 +1,10 @@
 import { ErrorCode, ErrorDetails, httpStatusForErrorCode } from '@outdial/contracts';
 
 /** The public error codes the domain refuses with (a subset of the contracts' `ErrorCode`). */
-export type IngestRefusalCode = Extract<ErrorCode, 'validation_failed' | 'missing_phone_column' | 'invalid_file' | 'too_many_rows' | 'unprocessable'>;
+export type IngestRefusalCode = Extract<
+  ErrorCode,
+  'validation_failed' | 'missing_phone_column' | 'invalid_file' | 'too_many_rows' | 'unprocessable'
+>;
 
 /**
  * A file or a value the domain refuses (SPEC §2): what the caller is told, with a public error code

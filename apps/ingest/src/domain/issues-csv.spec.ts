@@ -1,4 +1,4 @@
-import { csvField, ISSUES_CSV_HEADER,issuesPage } from './issues-csv';
+import { csvField, ISSUES_CSV_HEADER, issuesPage } from './issues-csv';
 
 const issue = (row: number, code = 'invalid_phone', phone = `p${row}`) => ({ row, phone, code, message: `m${row}` });
 
@@ -19,7 +19,10 @@ describe('issues CSV', () => {
     expect(first.csv.startsWith(ISSUES_CSV_HEADER)).toBe(true);
     expect(first.csv.split('\r\n').filter(Boolean)).toHaveLength(3); // header + both issues of row 1
     expect(first.next_after_row).toBe(1);
-    expect(issuesPage(issues.slice(2), 1_000_000, false, false)).toEqual({ csv: '2,p2,invalid_phone,m2\r\n3,p3,invalid_phone,m3\r\n', next_after_row: null });
+    expect(issuesPage(issues.slice(2), 1_000_000, false, false)).toEqual({
+      csv: '2,p2,invalid_phone,m2\r\n3,p3,invalid_phone,m3\r\n',
+      next_after_row: null,
+    });
     expect(issuesPage(issues.slice(2), 1_000_000, false, true).next_after_row).toBe(3);
     expect(issuesPage([], 1000, true, false)).toEqual({ csv: ISSUES_CSV_HEADER, next_after_row: null });
   });

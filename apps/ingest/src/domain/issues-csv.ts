@@ -22,7 +22,12 @@ export function issueCsvLine(issue: RowIssue): string {
  * issues never straddle two pages (at least one row goes in, whatever its size), so the next page
  * starts after a row number. `moreAfter`: the list goes on past the given issues.
  */
-export function issuesPage(issues: RowIssue[], maxBytes: number, first: boolean, moreAfter: boolean): { csv: string; next_after_row: number | null } {
+export function issuesPage(
+  issues: RowIssue[],
+  maxBytes: number,
+  first: boolean,
+  moreAfter: boolean,
+): { csv: string; next_after_row: number | null } {
   let csv = first ? ISSUES_CSV_HEADER : '';
   let bytes = Buffer.byteLength(csv);
   let lastRow: number | null = null;

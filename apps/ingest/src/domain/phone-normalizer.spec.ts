@@ -56,9 +56,15 @@ describe('normalizePhone', () => {
 
   it('rejects letters mixed with digits and too short/long numbers', () => {
     expect(normalizePhone('1-800-FLOWERS', 'US').ok).toBe(false);
-    expect(normalizePhone('abc1', 'US')).toEqual({ ok: false, reason: 'contains U+0061 "a", which is not part of a phone number' });
+    expect(normalizePhone('abc1', 'US')).toEqual({
+      ok: false,
+      reason: 'contains U+0061 "a", which is not part of a phone number',
+    });
     // libphonenumber alone would extract the number from the text
-    expect(normalizePhone('+14155550101;Ada', 'US')).toEqual({ ok: false, reason: 'contains U+003B ";", which is not part of a phone number' });
+    expect(normalizePhone('+14155550101;Ada', 'US')).toEqual({
+      ok: false,
+      reason: 'contains U+003B ";", which is not part of a phone number',
+    });
     expect(normalizePhone('+1 (415) 555-0101 ext. 12', 'US')).toEqual({ ok: true, e164: '+14155550101' });
     expect(normalizePhone('12', 'US').ok).toBe(false);
     expect(normalizePhone('+1 202 555 01', 'US').ok).toBe(false);
@@ -119,7 +125,10 @@ describe('normalizePhone: text as spreadsheets and other apps write it (issue 12
       reason:
         '"1.41555E+10" is a number a spreadsheet wrote in scientific notation, and its last digits are lost: format the phone column as Text, enter the numbers again (or copy them from the source) and export the file again',
     });
-    expect(normalizePhone('4.47912E+11', 'GB')).toMatchObject({ ok: false, reason: expect.stringMatching(/scientific notation.*lost/) });
+    expect(normalizePhone('4.47912E+11', 'GB')).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/scientific notation.*lost/),
+    });
   });
 
   it('refuses an international number that lost its "+", naming the number it would be', () => {
@@ -128,16 +137,31 @@ describe('normalizePhone: text as spreadsheets and other apps write it (issue 12
       reason:
         'not a valid number for US; with a "+" it is the valid number +447911123456 (country code 44): spreadsheets drop the "+" of numbers stored as numbers, so write the "+" (format the column as Text) or set default_region',
     });
-    expect(normalizePhone('4.47911123456E+11', 'US')).toMatchObject({ ok: false, reason: expect.stringContaining('+447911123456') });
+    expect(normalizePhone('4.47911123456E+11', 'US')).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('+447911123456'),
+    });
     // too short to be an international number: no guess
     expect(normalizePhone('2025550100', 'GB')).toEqual({ ok: false, reason: 'not a valid number for GB' });
   });
 
   it('names the character that is still not part of a phone number', () => {
-    expect(normalizePhone('+1 415 555 O182', 'US')).toEqual({ ok: false, reason: 'contains U+004F "O", which is not part of a phone number' });
-    expect(normalizePhone('+1\u0007415 555 0183', 'US')).toEqual({ ok: false, reason: 'contains U+0007 (a control character), which is not part of a phone number' });
-    expect(normalizePhone('+1 415 555 0184\u0301', 'US')).toEqual({ ok: false, reason: 'contains U+0301 (a combining mark), which is not part of a phone number' });
-    expect(normalizePhone('1-800-FLOWERS', 'US')).toEqual({ ok: false, reason: 'contains U+0046 "F", which is not part of a phone number' });
+    expect(normalizePhone('+1 415 555 O182', 'US')).toEqual({
+      ok: false,
+      reason: 'contains U+004F "O", which is not part of a phone number',
+    });
+    expect(normalizePhone('+1\u0007415 555 0183', 'US')).toEqual({
+      ok: false,
+      reason: 'contains U+0007 (a control character), which is not part of a phone number',
+    });
+    expect(normalizePhone('+1 415 555 0184\u0301', 'US')).toEqual({
+      ok: false,
+      reason: 'contains U+0301 (a combining mark), which is not part of a phone number',
+    });
+    expect(normalizePhone('1-800-FLOWERS', 'US')).toEqual({
+      ok: false,
+      reason: 'contains U+0046 "F", which is not part of a phone number',
+    });
   });
 
   it('a cell of invisible characters only is empty', () => {
@@ -147,9 +171,15 @@ describe('normalizePhone: text as spreadsheets and other apps write it (issue 12
 
   it('keeps refusing what is not a number once cleaned', () => {
     expect(normalizePhone('1.5', 'US').ok).toBe(false);
-    expect(normalizePhone('1.41555E+2', 'US')).toEqual({ ok: false, reason: '"1.41555E+2" is a decimal number, not a phone number' });
+    expect(normalizePhone('1.41555E+2', 'US')).toEqual({
+      ok: false,
+      reason: '"1.41555E+2" is a decimal number, not a phone number',
+    });
     expect(normalizePhone('tel:', 'US')).toEqual({ ok: false, reason: 'empty phone number' });
-    expect(normalizePhone('=SUM(A1)', 'US')).toMatchObject({ ok: false, reason: expect.stringContaining('U+003D "="') });
+    expect(normalizePhone('=SUM(A1)', 'US')).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('U+003D "="'),
+    });
   });
 });
 

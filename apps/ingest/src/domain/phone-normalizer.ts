@@ -31,7 +31,10 @@ const DASHES = /[\u2010-\u2015\u2043\u2212\uFE58]/g;
 const SPACES = /[\s\p{Zs}]/gu;
 const DECIMAL_DIGITS = /\p{Nd}/gu;
 /** Code points of the digit zero of scripts whose digits NFKC does not map to ASCII (Unicode Nd runs of ten). */
-const DIGIT_ZEROS = [0x0660, 0x06f0, 0x07c0, 0x0966, 0x09e6, 0x0a66, 0x0ae6, 0x0b66, 0x0be6, 0x0c66, 0x0ce6, 0x0d66, 0x0de6, 0x0e50, 0x0ed0, 0x0f20, 0x1040, 0x1090, 0x17e0, 0x1810];
+const DIGIT_ZEROS = [
+  0x0660, 0x06f0, 0x07c0, 0x0966, 0x09e6, 0x0a66, 0x0ae6, 0x0b66, 0x0be6, 0x0c66, 0x0ce6, 0x0d66, 0x0de6, 0x0e50,
+  0x0ed0, 0x0f20, 0x1040, 0x1090, 0x17e0, 0x1810,
+];
 
 export type PhoneResult = { ok: true; e164: string } | { ok: false; reason: string };
 
@@ -100,7 +103,8 @@ function normalizeUnusualPhone(cell: string, defaultRegion: string): PhoneResult
   const scientific = SCIENTIFIC.exec(text);
   if (scientific) {
     const [, whole, fraction = '', exponent] = scientific;
-    if (fraction.length > Number(exponent)) return { ok: false, reason: `"${text}" is a decimal number, not a phone number` };
+    if (fraction.length > Number(exponent))
+      return { ok: false, reason: `"${text}" is a decimal number, not a phone number` };
     if (fraction.length < Number(exponent)) {
       return {
         ok: false,
@@ -118,7 +122,8 @@ function normalizeUnusualPhone(cell: string, defaultRegion: string): PhoneResult
   if (number === '') return EMPTY;
   if (!DIGIT.test(number)) return NO_DIGITS;
   for (const ch of number) {
-    if (!PHONE_CHARACTER.test(ch)) return { ok: false, reason: `contains ${describeCharacter(ch)}, which is not part of a phone number` };
+    if (!PHONE_CHARACTER.test(ch))
+      return { ok: false, reason: `contains ${describeCharacter(ch)}, which is not part of a phone number` };
   }
   return parsePhone(number, defaultRegion);
 }
@@ -135,7 +140,11 @@ function parsePhone(text: string, defaultRegion: string): PhoneResult {
   const region = defaultRegion.toUpperCase() as CountryCode;
   const parsed = parsePhoneNumberFromString(candidate, region);
   if (!parsed) return { ok: false, reason: 'not a phone number' };
-  if (!parsed.isValid()) return { ok: false, reason: `not a valid number${parsed.country ? ` for ${parsed.country}` : ''}${lostPlusHint(candidate)}` };
+  if (!parsed.isValid())
+    return {
+      ok: false,
+      reason: `not a valid number${parsed.country ? ` for ${parsed.country}` : ''}${lostPlusHint(candidate)}`,
+    };
   return { ok: true, e164: parsed.number };
 }
 

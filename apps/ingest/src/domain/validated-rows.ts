@@ -36,10 +36,14 @@ export async function* validatedRows(
   limits: RowLimits,
 ): AsyncGenerator<ValidatedRow[]> {
   if (table.headers.length > limits.maxColumns) {
-    throw new IngestRefusal('invalid_file', `the file has ${table.headers.length} columns; at most ${limits.maxColumns} are accepted`, {
-      columns: table.headers.length,
-      limit_columns: limits.maxColumns,
-    });
+    throw new IngestRefusal(
+      'invalid_file',
+      `the file has ${table.headers.length} columns; at most ${limits.maxColumns} are accepted`,
+      {
+        columns: table.headers.length,
+        limit_columns: limits.maxColumns,
+      },
+    );
   }
   const queue: Block[] = [];
   let records: string[][] = [];
@@ -68,7 +72,9 @@ export async function* validatedRows(
     for (const cells of batch) {
       row++;
       if (!isEmptyRow(cells) && ++nonEmpty > limits.maxRows) {
-        throw new IngestRefusal('too_many_rows', `the file has more than the limit of ${limits.maxRows} rows`, { limit_rows: limits.maxRows });
+        throw new IngestRefusal('too_many_rows', `the file has more than the limit of ${limits.maxRows} rows`, {
+          limit_rows: limits.maxRows,
+        });
       }
       records.push(cells);
       if (records.length >= BLOCK_ROWS) send();

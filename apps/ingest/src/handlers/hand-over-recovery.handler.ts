@@ -15,6 +15,8 @@ export class HandOverRecoveryHandler implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): void {
-    void this.resumeHandOvers.execute().catch((error) => this.logger.error({ err: error }, 'resuming hand-overs failed'));
+    void this.resumeHandOvers
+      .execute()
+      .catch((error) => this.logger.error({ err: error }, 'resuming hand-overs failed'));
   }
 }

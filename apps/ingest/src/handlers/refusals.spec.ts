@@ -13,7 +13,11 @@ describe('refusalAsServiceError', () => {
       thrown = error;
     }
     expect(thrown).toBeInstanceOf(ServiceError);
-    expect(thrown).toMatchObject({ code: 'too_many_rows', message: 'the file has more than the limit of 2 rows', details: { limit_rows: 2 } });
+    expect(thrown).toMatchObject({
+      code: 'too_many_rows',
+      message: 'the file has more than the limit of 2 rows',
+      details: { limit_rows: 2 },
+    });
   });
 
   it('rethrows any other error as it is', () => {

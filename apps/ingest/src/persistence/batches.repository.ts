@@ -60,7 +60,10 @@ export class BatchesRepository {
 
   /** True when the batch exists and belongs to `orgId` (another org's batch is "not found"). */
   async isOwnedBy(batchId: string, orgId: string): Promise<boolean> {
-    const rows = await this.db.query(`SELECT 1 FROM ${this.table} WHERE batch_id = $1 AND org_id = $2`, [batchId, orgId]);
+    const rows = await this.db.query(`SELECT 1 FROM ${this.table} WHERE batch_id = $1 AND org_id = $2`, [
+      batchId,
+      orgId,
+    ]);
     return rows.length > 0;
   }
 
@@ -99,16 +102,23 @@ export class BatchesRepository {
 
   /** The settings the batch was created with, or null when it is not this org's (or does not exist). */
   async findSettings(batchId: string, orgId: string): Promise<Omit<BatchSettingsView, 'batch_id'> | null> {
-    const [row] = await this.db.query<{ name: string; agent_id: string; from_number: string; settings: Record<string, unknown> }>(
-      `SELECT name, agent_id, from_number, settings FROM ${this.table} WHERE batch_id = $1 AND org_id = $2`,
-      [batchId, orgId],
-    );
+    const [row] = await this.db.query<{
+      name: string;
+      agent_id: string;
+      from_number: string;
+      settings: Record<string, unknown>;
+    }>(`SELECT name, agent_id, from_number, settings FROM ${this.table} WHERE batch_id = $1 AND org_id = $2`, [
+      batchId,
+      orgId,
+    ]);
     return row ?? null;
   }
 
   /** Ids of batches committed but not handed over (the process died in between), oldest first. */
   async listNotHandedOver(): Promise<string[]> {
-    const rows = await this.db.query<{ batch_id: string }>(`SELECT batch_id FROM ${this.table} WHERE handed_over_at IS NULL ORDER BY created_at`);
+    const rows = await this.db.query<{ batch_id: string }>(
+      `SELECT batch_id FROM ${this.table} WHERE handed_over_at IS NULL ORDER BY created_at`,
+    );
     return rows.map((r) => r.batch_id);
   }
 
@@ -119,7 +129,10 @@ export class BatchesRepository {
 
   /** Deletes the org's batch row; inside the caller's transaction. False when there was none. */
   async deleteOwned(client: SqlClient, batchId: string, orgId: string): Promise<boolean> {
-    const result = await client.query(`DELETE FROM ${this.table} WHERE batch_id = $1 AND org_id = $2 RETURNING batch_id`, [batchId, orgId]);
+    const result = await client.query(
+      `DELETE FROM ${this.table} WHERE batch_id = $1 AND org_id = $2 RETURNING batch_id`,
+      [batchId, orgId],
+    );
     return (result.rowCount ?? 0) > 0;
   }
 }

@@ -85,7 +85,11 @@ export class ContactsRepository {
 
   /** Starts a COPY of a batch's contacts on the caller's (transaction's) client. */
   copyIn(client: PoolClient, batchId: string): ContactsCopy {
-    const copy = client.query(copyFrom(`COPY ${this.table} (contact_id, batch_id, row, phone, name, timezone, priority, variables, status) FROM STDIN`));
+    const copy = client.query(
+      copyFrom(
+        `COPY ${this.table} (contact_id, batch_id, row, phone, name, timezone, priority, variables, status) FROM STDIN`,
+      ),
+    );
     return new ContactsCopy(copy, batchId);
   }
 

@@ -41,14 +41,22 @@ export class SuppressionRepository {
    * One page of the org's list, newest first (then by number), and the total; `digits` (may be
    * empty) keeps the numbers that contain them.
    */
-  async page(orgId: string, digits: string, limit: number, offset: number): Promise<{ items: SuppressedNumber[]; total: number }> {
+  async page(
+    orgId: string,
+    digits: string,
+    limit: number,
+    offset: number,
+  ): Promise<{ items: SuppressedNumber[]; total: number }> {
     const params: unknown[] = [orgId];
     let filter = '';
     if (digits) {
       params.push(`%${digits}%`);
       filter = ` AND phone LIKE $2`;
     }
-    const [{ total }] = await this.db.query<{ total: number }>(`SELECT count(*)::int AS total FROM ${this.table} WHERE org_id = $1${filter}`, params);
+    const [{ total }] = await this.db.query<{ total: number }>(
+      `SELECT count(*)::int AS total FROM ${this.table} WHERE org_id = $1${filter}`,
+      params,
+    );
     const items = await this.db.query<SuppressedNumber>(
       `SELECT phone, reason, created_at FROM ${this.table} WHERE org_id = $1${filter}
         ORDER BY created_at DESC, phone LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
@@ -85,7 +93,10 @@ export class SuppressionRepository {
 
   /** Removes a number (E.164) from the org's list; false when it was not on it. */
   async remove(orgId: string, phone: string): Promise<boolean> {
-    const rows = await this.db.query(`DELETE FROM ${this.table} WHERE org_id = $1 AND phone = $2 RETURNING phone`, [orgId, phone]);
+    const rows = await this.db.query(`DELETE FROM ${this.table} WHERE org_id = $1 AND phone = $2 RETURNING phone`, [
+      orgId,
+      phone,
+    ]);
     return rows.length > 0;
   }
 }

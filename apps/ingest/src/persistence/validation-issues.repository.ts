@@ -28,7 +28,13 @@ export class ValidationIssuesRepository {
       await client.query(
         `INSERT INTO ${this.table} (batch_id, row, phone, code, message)
          SELECT $1, * FROM unnest($2::int[], $3::text[], $4::text[], $5::text[])`,
-        [batchId, slice.map((x) => x.row), slice.map((x) => x.phone), slice.map((x) => x.code), slice.map((x) => x.message)],
+        [
+          batchId,
+          slice.map((x) => x.row),
+          slice.map((x) => x.phone),
+          slice.map((x) => x.code),
+          slice.map((x) => x.message),
+        ],
       );
     }
   }
@@ -54,7 +60,10 @@ export class ValidationIssuesRepository {
 
   /** True when some issue is on a row after `row`. */
   async anyAfter(batchId: string, row: number): Promise<boolean> {
-    const rows = await this.db.query(`SELECT 1 FROM ${this.table} WHERE batch_id = $1 AND row > $2 LIMIT 1`, [batchId, row]);
+    const rows = await this.db.query(`SELECT 1 FROM ${this.table} WHERE batch_id = $1 AND row > $2 LIMIT 1`, [
+      batchId,
+      row,
+    ]);
     return rows.length > 0;
   }
 

@@ -30,7 +30,11 @@ export async function openRepositoryDb(label: string): Promise<RepositoryDb> {
 }
 
 /** A create command as the gateway sends it (the upload is not read by repositories). */
-export function batchCommand(batchId: string, orgId = 'org-a', over: Partial<CreateBatchCommand> = {}): CreateBatchCommand {
+export function batchCommand(
+  batchId: string,
+  orgId = 'org-a',
+  over: Partial<CreateBatchCommand> = {},
+): CreateBatchCommand {
   return {
     org_id: orgId,
     batch_id: batchId,
@@ -46,7 +50,11 @@ export function batchCommand(batchId: string, orgId = 'org-a', over: Partial<Cre
 }
 
 /** Stores a batch row (in a transaction of its own). */
-export async function insertBatch(db: Database, command: CreateBatchCommand, over: Partial<NewBatch> = {}): Promise<NewBatch> {
+export async function insertBatch(
+  db: Database,
+  command: CreateBatchCommand,
+  over: Partial<NewBatch> = {},
+): Promise<NewBatch> {
   const batch: NewBatch = {
     command,
     variableColumns: ['note'],

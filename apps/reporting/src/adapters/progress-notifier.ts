@@ -56,7 +56,10 @@ export class ProgressNotifier implements OnApplicationShutdown {
     try {
       const view = await this.batches.statusView(batchId, null, this.clock.now());
       if (!view || this.stopped) return;
-      const message: ProgressMessage = { type: (FINAL_BATCH_STATUSES as readonly string[]).includes(view.status) ? 'final' : 'progress', batch: view };
+      const message: ProgressMessage = {
+        type: (FINAL_BATCH_STATUSES as readonly string[]).includes(view.status) ? 'final' : 'progress',
+        batch: view,
+      };
       this.bus.publishCore(progressSubject(batchId), message);
     } catch (error) {
       this.logger.warn({ err: error, batch_id: batchId }, 'progress message not sent');

@@ -36,7 +36,11 @@ function duration(seconds: number | null): string {
  * real text (not drawn glyphs), so it can be searched and extracted.
  */
 export function renderReportPdf(report: BatchReport): Promise<Buffer> {
-  const doc = new PDFDocument({ size: 'A4', margin: 50, info: { Title: `Outdial report ${report.summary.batch_id}`, Author: 'Outdial' } });
+  const doc = new PDFDocument({
+    size: 'A4',
+    margin: 50,
+    info: { Title: `Outdial report ${report.summary.batch_id}`, Author: 'Outdial' },
+  });
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
     doc.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -48,7 +52,11 @@ export function renderReportPdf(report: BatchReport): Promise<Buffer> {
   const width = doc.page.width - doc.page.margins.left - doc.page.margins.right;
 
   doc.font('Helvetica-Bold').fontSize(20).text(`Batch report: ${s.name}`);
-  doc.font('Helvetica').fontSize(9).fillColor('#555').text(`Batch ${s.batch_id}, generated ${when(report.generated_at)}`);
+  doc
+    .font('Helvetica')
+    .fontSize(9)
+    .fillColor('#555')
+    .text(`Batch ${s.batch_id}, generated ${when(report.generated_at)}`);
   doc.moveDown();
 
   const section = (title: string) => {
@@ -85,7 +93,10 @@ export function renderReportPdf(report: BatchReport): Promise<Buffer> {
   const barMax = width - labelWidth - 60;
   for (const [outcome, n] of outcomes) {
     const y = doc.y;
-    doc.fillColor('#000').fontSize(9).text(outcome, left, y + 1, { width: labelWidth });
+    doc
+      .fillColor('#000')
+      .fontSize(9)
+      .text(outcome, left, y + 1, { width: labelWidth });
     const barWidth = n > 0 ? Math.max(2, (n / max) * barMax) : 0;
     if (barWidth > 0) doc.rect(left + labelWidth, y, barWidth, 11).fill(COLORS[outcome] ?? '#1565c0');
     doc.fillColor('#000').text(String(n), left + labelWidth + barWidth + 6, y + 1, { width: 60 });
@@ -93,7 +104,10 @@ export function renderReportPdf(report: BatchReport): Promise<Buffer> {
   }
   doc.fontSize(10);
   const statuses = Object.entries(report.contacts_by_status).filter(([, n]) => n > 0);
-  doc.moveDown(0.3).fillColor('#555').text(`Contacts by status: ${statuses.map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`, left, doc.y, { width });
+  doc
+    .moveDown(0.3)
+    .fillColor('#555')
+    .text(`Contacts by status: ${statuses.map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`, left, doc.y, { width });
 
   section('Cost');
   const c = report.cost;
@@ -123,7 +137,10 @@ export function renderReportPdf(report: BatchReport): Promise<Buffer> {
   if (s.errors.length > 0) {
     section(`First failed contacts (${s.errors.length})`);
     doc.fontSize(8);
-    for (const e of s.errors.slice(0, 20)) doc.fillColor('#000').text(`row ${e.row}  ${e.phone}  ${e.error}  retries ${e.retry_count}`, left, doc.y, { width });
+    for (const e of s.errors.slice(0, 20))
+      doc
+        .fillColor('#000')
+        .text(`row ${e.row}  ${e.phone}  ${e.error}  retries ${e.retry_count}`, left, doc.y, { width });
   }
   doc.end();
   return done;

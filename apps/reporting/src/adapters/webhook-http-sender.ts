@@ -52,7 +52,10 @@ export class WebhookHttpSender {
       if (statusCode < 200 || statusCode >= 300) error = `HTTP ${statusCode}`;
     } catch (caught) {
       const e = caught as Error & { cause?: { code?: string } };
-      error = e.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : `${e.message}${e.cause?.code ? ` (${e.cause.code})` : ''}`;
+      error =
+        e.name === 'TimeoutError'
+          ? `no answer within ${timeoutMs} ms`
+          : `${e.message}${e.cause?.code ? ` (${e.cause.code})` : ''}`;
     }
     return { statusCode, error };
   }

@@ -5,7 +5,14 @@ describe('statusActivity', () => {
     ['scheduled', 'running', undefined, undefined, 'started', 'started at its scheduled time'],
     ['paused', 'running', undefined, 'token tok_1 (admin)', 'resumed', 'resumed by token tok_1 (admin)'],
     ['running', 'paused', undefined, 'token tok_1 (owner)', 'paused', 'paused by token tok_1 (owner)'],
-    ['running', 'paused', 'auto-paused: 10 attempts in a row ended agent_error (limit 10)', 'circuit breaker', 'auto_paused', 'auto-paused: 10 attempts in a row ended agent_error (limit 10)'],
+    [
+      'running',
+      'paused',
+      'auto-paused: 10 attempts in a row ended agent_error (limit 10)',
+      'circuit breaker',
+      'auto_paused',
+      'auto-paused: 10 attempts in a row ended agent_error (limit 10)',
+    ],
     ['pending', 'scheduled', 'rescheduled', 'token t (admin)', 'rescheduled', 'rescheduled by token t (admin)'],
     ['running', 'cancelled', undefined, 'token t (admin)', 'cancelled', 'cancelled by token t (admin)'],
     ['running', 'completed', undefined, undefined, 'completed', 'completed: every contact is final'],
@@ -17,7 +24,9 @@ describe('statusActivity', () => {
 
 describe('retriesScheduledMessage', () => {
   it('says how many retries a minute scheduled, by outcome', () => {
-    expect(retriesScheduledMessage({ count: 3, by_outcome: { busy: 2, no_answer: 1 } })).toBe('3 retries scheduled (busy: 2, no_answer: 1)');
+    expect(retriesScheduledMessage({ count: 3, by_outcome: { busy: 2, no_answer: 1 } })).toBe(
+      '3 retries scheduled (busy: 2, no_answer: 1)',
+    );
     expect(retriesScheduledMessage({ count: 1, by_outcome: { failed: 1 } })).toBe('1 retry scheduled (failed: 1)');
   });
 });

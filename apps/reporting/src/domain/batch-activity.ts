@@ -9,7 +9,12 @@ export interface StatusActivity {
  * says who or what did it. `actor` is `token <id> (<role>)`, `circuit breaker`, `agent deleted`,
  * or absent for the scheduler's own steps (start at the scheduled time, completion).
  */
-export function statusActivity(previous: string | null | undefined, status: string, reason?: string | null, actor?: string | null): StatusActivity {
+export function statusActivity(
+  previous: string | null | undefined,
+  status: string,
+  reason?: string | null,
+  actor?: string | null,
+): StatusActivity {
   const by = actor ? ` by ${actor}` : '';
   const why = reason ? `: ${reason}` : '';
   switch (status) {
@@ -20,7 +25,9 @@ export function statusActivity(previous: string | null | undefined, status: stri
       if (actor === 'circuit breaker') return { kind: 'auto_paused', message: reason ?? 'auto-paused' };
       return { kind: 'paused', message: `paused${by}${why}` };
     case 'scheduled':
-      return reason === 'rescheduled' ? { kind: 'rescheduled', message: `rescheduled${by}` } : { kind: 'scheduled', message: `scheduled${by}` };
+      return reason === 'rescheduled'
+        ? { kind: 'rescheduled', message: `rescheduled${by}` }
+        : { kind: 'scheduled', message: `scheduled${by}` };
     case 'cancelled':
       return { kind: 'cancelled', message: `cancelled${by}${why}` };
     case 'completed':

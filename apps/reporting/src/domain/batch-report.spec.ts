@@ -31,8 +31,20 @@ describe('buildBatchReport', () => {
     expect(report.contacts_by_status).toMatchObject({ pending: 0, completed: 3, failed: 1, opted_out: 0 });
     expect(Object.keys(report.calls_by_outcome)).toHaveLength(11);
     expect(report.calls_by_outcome).toMatchObject({ completed: 3, busy: 2, no_answer: 0 });
-    expect(report.cost).toEqual({ currency: 'USD', rate_per_minute: 0.09, estimated_cost: 1.5, cost_so_far: 0.27, billed_minutes: 3, average_cost_per_call: 0.09 });
-    expect(report.timing).toMatchObject({ elapsed_seconds: 1800, calls_made: 5, calls_per_hour: 10, total_talk_seconds: 180 });
+    expect(report.cost).toEqual({
+      currency: 'USD',
+      rate_per_minute: 0.09,
+      estimated_cost: 1.5,
+      cost_so_far: 0.27,
+      billed_minutes: 3,
+      average_cost_per_call: 0.09,
+    });
+    expect(report.timing).toMatchObject({
+      elapsed_seconds: 1800,
+      calls_made: 5,
+      calls_per_hour: 10,
+      total_talk_seconds: 180,
+    });
   });
 
   it('has no pace before the start', () => {

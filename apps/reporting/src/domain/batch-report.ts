@@ -51,7 +51,8 @@ export function buildBatchReport(input: ReportInputs): BatchReport {
       calls_connected: input.callsConnected,
       total_talk_seconds: roundTo(input.totalTalkSeconds, 1),
       avg_duration_seconds: view.avg_duration_seconds,
-      calls_per_hour: elapsedSeconds && elapsedSeconds > 0 ? roundTo((input.callsMade * 3600) / elapsedSeconds, 1) : null,
+      calls_per_hour:
+        elapsedSeconds && elapsedSeconds > 0 ? roundTo((input.callsMade * 3600) / elapsedSeconds, 1) : null,
       estimated_completion: view.estimated_completion,
     },
   };

@@ -5,7 +5,12 @@ const ingested: BatchLifecycle = { status: 'scheduled', status_at: null, start_t
 
 describe('applyStatusChange', () => {
   it('sets the status and the start time on the first running', () => {
-    expect(applyStatusChange(ingested, { status: 'running', at: t(5) })).toEqual({ status: 'running', status_at: t(5), start_time: t(5), completed_at: null });
+    expect(applyStatusChange(ingested, { status: 'running', at: t(5) })).toEqual({
+      status: 'running',
+      status_at: t(5),
+      start_time: t(5),
+      completed_at: null,
+    });
   });
 
   it('keeps the first start time across pause and resume', () => {
@@ -17,14 +22,22 @@ describe('applyStatusChange', () => {
 
   it('sets the completion time on completed, failed or cancelled', () => {
     for (const status of ['completed', 'failed', 'cancelled']) {
-      const state = applyStatusChange({ ...ingested, status: 'running', status_at: t(5), start_time: t(5) }, { status, at: t(9) });
+      const state = applyStatusChange(
+        { ...ingested, status: 'running', status_at: t(5), start_time: t(5) },
+        { status, at: t(9) },
+      );
       expect(state).toEqual({ status, status_at: t(9), start_time: t(5), completed_at: t(9) });
     }
   });
 
   it('ignores the status of an older change that arrives late, but still learns its times', () => {
     const completed = { status: 'completed', status_at: t(9), start_time: null, completed_at: t(9) };
-    expect(applyStatusChange(completed, { status: 'running', at: t(5) })).toEqual({ status: 'completed', status_at: t(9), start_time: t(5), completed_at: t(9) });
+    expect(applyStatusChange(completed, { status: 'running', at: t(5) })).toEqual({
+      status: 'completed',
+      status_at: t(9),
+      start_time: t(5),
+      completed_at: t(9),
+    });
   });
 
   it('changes nothing when the same change is applied again', () => {
@@ -33,6 +46,9 @@ describe('applyStatusChange', () => {
   });
 
   it('keeps an earlier start time (a batch ingested as running)', () => {
-    expect(applyStatusChange({ ...ingested, status: 'running', start_time: t(1) }, { status: 'running', at: t(2) }).start_time).toEqual(t(1));
+    expect(
+      applyStatusChange({ ...ingested, status: 'running', start_time: t(1) }, { status: 'running', at: t(2) })
+        .start_time,
+    ).toEqual(t(1));
   });
 });

@@ -73,25 +73,71 @@ describe('toBatchStatusView', () => {
 
   it('reports zeros, not NaN, for a batch nothing happened to', () => {
     const view = toBatchStatusView(
-      batch({ final_count: 0, completed_count: 0, failed_count: 0, in_progress_count: 0, dialed_final_count: 0, duration_sum: 0, duration_count: 0, cost_so_far: 0, status: 'scheduled', start_time: null, scheduled_start_time: new Date('2025-02-01T08:00:00Z') }),
+      batch({
+        final_count: 0,
+        completed_count: 0,
+        failed_count: 0,
+        in_progress_count: 0,
+        dialed_final_count: 0,
+        duration_sum: 0,
+        duration_count: 0,
+        cost_so_far: 0,
+        status: 'scheduled',
+        start_time: null,
+        scheduled_start_time: new Date('2025-02-01T08:00:00Z'),
+      }),
       [],
       now,
     );
-    expect(view).toMatchObject({ pending: 3, progress_percent: 0, success_rate: 0, avg_duration_seconds: 0, cost_so_far: 0, estimated_completion: null, scheduled_start_time: '2025-02-01T08:00:00.000Z', errors: [] });
+    expect(view).toMatchObject({
+      pending: 3,
+      progress_percent: 0,
+      success_rate: 0,
+      avg_duration_seconds: 0,
+      cost_so_far: 0,
+      estimated_completion: null,
+      scheduled_start_time: '2025-02-01T08:00:00.000Z',
+      errors: [],
+    });
   });
 
   it('handles an empty batch', () => {
-    const view = toBatchStatusView(batch({ total_calls: 0, final_count: 0, completed_count: 0, failed_count: 0, in_progress_count: 0, dialed_final_count: 0 }), [], now);
+    const view = toBatchStatusView(
+      batch({
+        total_calls: 0,
+        final_count: 0,
+        completed_count: 0,
+        failed_count: 0,
+        in_progress_count: 0,
+        dialed_final_count: 0,
+      }),
+      [],
+      now,
+    );
     expect(view).toMatchObject({ pending: 0, progress_percent: 0, success_rate: 0 });
   });
 
   it('reports a finished batch', () => {
     const view = toBatchStatusView(
-      batch({ status: 'completed', final_count: 3, completed_count: 3, failed_count: 0, in_progress_count: 0, dialed_final_count: 3, completed_at: new Date('2025-01-01T10:20:00Z') }),
+      batch({
+        status: 'completed',
+        final_count: 3,
+        completed_count: 3,
+        failed_count: 0,
+        in_progress_count: 0,
+        dialed_final_count: 3,
+        completed_at: new Date('2025-01-01T10:20:00Z'),
+      }),
       [],
       now,
     );
-    expect(view).toMatchObject({ pending: 0, progress_percent: 100, success_rate: 100, estimated_completion: null, completed_at: '2025-01-01T10:20:00.000Z' });
+    expect(view).toMatchObject({
+      pending: 0,
+      progress_percent: 100,
+      success_rate: 100,
+      estimated_completion: null,
+      completed_at: '2025-01-01T10:20:00.000Z',
+    });
   });
 
   it('never reports negative pending or more than 100 percent', () => {
@@ -105,7 +151,10 @@ describe('toBatchStatusView', () => {
     expect(toBatchStatusView(batch(), many, now).errors).toHaveLength(STATUS_ERRORS_LIMIT);
     const [reason, suppressed] = toBatchStatusView(
       batch(),
-      [failedContact(1, { failure_reason: 'SIP 503', attempts: 1 }), failedContact(2, { status: 'suppressed', last_outcome: null, attempts: 0, phone: null })],
+      [
+        failedContact(1, { failure_reason: 'SIP 503', attempts: 1 }),
+        failedContact(2, { status: 'suppressed', last_outcome: null, attempts: 0, phone: null }),
+      ],
       now,
     ).errors;
     expect(reason).toEqual({ row: 1, phone: '+12025550001', error: 'SIP 503', retry_count: 0 });
@@ -113,7 +162,11 @@ describe('toBatchStatusView', () => {
   });
 
   it('rounds percentages to one decimal', () => {
-    const view = toBatchStatusView(batch({ total_calls: 3, final_count: 1, completed_count: 1, failed_count: 0 }), [], now);
+    const view = toBatchStatusView(
+      batch({ total_calls: 3, final_count: 1, completed_count: 1, failed_count: 0 }),
+      [],
+      now,
+    );
     expect(view.progress_percent).toBe(33.3);
     expect(view.success_rate).toBe(100);
   });

@@ -2,12 +2,23 @@ import { counterContribution, counterDelta, isZeroDelta, ZERO_DELTA } from './co
 
 describe('counterContribution', () => {
   it('counts a completed contact as final and completed', () => {
-    expect(counterContribution({ status: 'completed', final: true, attempts: 1 })).toEqual({ final: 1, completed: 1, failed: 0, inProgress: 0, dialedFinal: 1 });
+    expect(counterContribution({ status: 'completed', final: true, attempts: 1 })).toEqual({
+      final: 1,
+      completed: 1,
+      failed: 0,
+      inProgress: 0,
+      dialedFinal: 1,
+    });
   });
 
   it('counts every other final status as failed', () => {
     for (const status of ['failed', 'voicemail', 'suppressed', 'invalid_number', 'cancelled', 'expired', 'opted_out']) {
-      expect(counterContribution({ status, final: true, attempts: 2 })).toMatchObject({ final: 1, completed: 0, failed: 1, inProgress: 0 });
+      expect(counterContribution({ status, final: true, attempts: 2 })).toMatchObject({
+        final: 1,
+        completed: 0,
+        failed: 1,
+        inProgress: 0,
+      });
     }
   });
 
@@ -16,8 +27,14 @@ describe('counterContribution', () => {
   });
 
   it('counts dialing and in_progress contacts as in progress', () => {
-    expect(counterContribution({ status: 'dialing', final: false, attempts: 1 })).toEqual({ ...ZERO_DELTA, inProgress: 1 });
-    expect(counterContribution({ status: 'in_progress', final: false, attempts: 1 })).toEqual({ ...ZERO_DELTA, inProgress: 1 });
+    expect(counterContribution({ status: 'dialing', final: false, attempts: 1 })).toEqual({
+      ...ZERO_DELTA,
+      inProgress: 1,
+    });
+    expect(counterContribution({ status: 'in_progress', final: false, attempts: 1 })).toEqual({
+      ...ZERO_DELTA,
+      inProgress: 1,
+    });
   });
 
   it('counts nothing for pending and queued contacts', () => {
@@ -32,15 +49,21 @@ describe('counterContribution', () => {
 
 describe('counterDelta', () => {
   it('is the difference of the sums; absent contacts count nothing', () => {
-    const delta = counterDelta([], [
-      { status: 'suppressed', final: true, attempts: 0 },
-      { status: 'pending', final: false, attempts: 0 },
-    ]);
+    const delta = counterDelta(
+      [],
+      [
+        { status: 'suppressed', final: true, attempts: 0 },
+        { status: 'pending', final: false, attempts: 0 },
+      ],
+    );
     expect(delta).toEqual({ final: 1, completed: 0, failed: 1, inProgress: 0, dialedFinal: 0 });
   });
 
   it('moves a contact out of in-progress and into completed', () => {
-    const delta = counterDelta([{ status: 'in_progress', final: false, attempts: 1 }], [{ status: 'completed', final: true, attempts: 1 }]);
+    const delta = counterDelta(
+      [{ status: 'in_progress', final: false, attempts: 1 }],
+      [{ status: 'completed', final: true, attempts: 1 }],
+    );
     expect(delta).toEqual({ final: 1, completed: 1, failed: 0, inProgress: -1, dialedFinal: 1 });
   });
 
@@ -51,6 +74,13 @@ describe('counterDelta', () => {
   });
 
   it('is not zero when anything counted changed', () => {
-    expect(isZeroDelta(counterDelta([{ status: 'queued', final: false, attempts: 1 }], [{ status: 'dialing', final: false, attempts: 2 }]))).toBe(false);
+    expect(
+      isZeroDelta(
+        counterDelta(
+          [{ status: 'queued', final: false, attempts: 1 }],
+          [{ status: 'dialing', final: false, attempts: 2 }],
+        ),
+      ),
+    ).toBe(false);
   });
 });

@@ -20,7 +20,13 @@ export interface CounterDelta {
 /** Contacts a call is under way for (SPEC §8 `in_progress`). */
 export const IN_PROGRESS_STATUSES: readonly string[] = ['dialing', 'in_progress'];
 
-export const ZERO_DELTA: Readonly<CounterDelta> = Object.freeze({ final: 0, completed: 0, failed: 0, inProgress: 0, dialedFinal: 0 });
+export const ZERO_DELTA: Readonly<CounterDelta> = Object.freeze({
+  final: 0,
+  completed: 0,
+  failed: 0,
+  inProgress: 0,
+  dialedFinal: 0,
+});
 
 /**
  * How much one contact adds to each batch counter. The counters are kept as the sum of this over
@@ -66,5 +72,11 @@ export function counterDelta(before: readonly CounterState[], after: readonly Co
 }
 
 export function isZeroDelta(delta: CounterDelta): boolean {
-  return delta.final === 0 && delta.completed === 0 && delta.failed === 0 && delta.inProgress === 0 && delta.dialedFinal === 0;
+  return (
+    delta.final === 0 &&
+    delta.completed === 0 &&
+    delta.failed === 0 &&
+    delta.inProgress === 0 &&
+    delta.dialedFinal === 0
+  );
 }

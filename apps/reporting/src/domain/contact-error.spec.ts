@@ -1,6 +1,11 @@
 import { contactErrorMessage, retryCount } from './contact-error';
 
-const base = { status: 'failed', final: true, failure_reason: null as string | null, last_outcome: null as string | null };
+const base = {
+  status: 'failed',
+  final: true,
+  failure_reason: null as string | null,
+  last_outcome: null as string | null,
+};
 
 describe('contactErrorMessage', () => {
   it('is empty for a successful contact, even with a reason left from an earlier attempt', () => {
@@ -19,7 +24,9 @@ describe('contactErrorMessage', () => {
 
   it('is empty for a contact still in progress unless a reason is known', () => {
     expect(contactErrorMessage({ ...base, status: 'queued', final: false, last_outcome: 'busy' })).toBe('');
-    expect(contactErrorMessage({ ...base, status: 'queued', final: false, failure_reason: 'carrier said busy' })).toBe('carrier said busy');
+    expect(contactErrorMessage({ ...base, status: 'queued', final: false, failure_reason: 'carrier said busy' })).toBe(
+      'carrier said busy',
+    );
   });
 });
 

@@ -6,7 +6,9 @@ import { ContactReadModel, SUCCESS_STATUS } from './contact-read-model';
  * its last outcome (`busy` after retries ran out) or its status (`suppressed`, `invalid_number`).
  * A successful or still-running contact without a failure reason has none.
  */
-export function contactErrorMessage(contact: Pick<ContactReadModel, 'status' | 'final' | 'failure_reason' | 'last_outcome'>): string {
+export function contactErrorMessage(
+  contact: Pick<ContactReadModel, 'status' | 'final' | 'failure_reason' | 'last_outcome'>,
+): string {
   if (contact.final && contact.status === SUCCESS_STATUS) return '';
   if (contact.failure_reason) return contact.failure_reason;
   if (contact.final) return contact.last_outcome ?? contact.status;

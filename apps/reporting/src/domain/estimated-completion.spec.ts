@@ -12,7 +12,9 @@ describe('estimateCompletion', () => {
 
   it('measures the pace on dialed contacts only, while counting all final ones as done', () => {
     // 20 final of which 10 were suppressed at ingest: 80 remaining at 1/min.
-    expect(estimateCompletion({ ...running, final: 20, dialedFinal: 10 })?.toISOString()).toBe('2025-01-01T11:30:00.000Z');
+    expect(estimateCompletion({ ...running, final: 20, dialedFinal: 10 })?.toISOString()).toBe(
+      '2025-01-01T11:30:00.000Z',
+    );
   });
 
   it('is null when the batch is not running', () => {

@@ -1,7 +1,11 @@
 import { readModelShows } from './read-model-wait';
 
 const at = (iso: string) => new Date(iso);
-const state = (statusAt: string | null, total: number, contacts: number) => ({ status_at: statusAt ? at(statusAt) : null, total_calls: total, contacts });
+const state = (statusAt: string | null, total: number, contacts: number) => ({
+  status_at: statusAt ? at(statusAt) : null,
+  total_calls: total,
+  contacts,
+});
 
 describe('readModelShows', () => {
   it('a status change is shown once the applied change is as recent or later', () => {

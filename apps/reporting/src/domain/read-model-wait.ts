@@ -29,7 +29,8 @@ export function readModelShows(state: ReadModelState | undefined, condition: Rea
   if (condition.deleted) return state === undefined;
   if (state === undefined) return false;
   if (condition.exists) return true;
-  if (condition.statusAt && (state.status_at === null || state.status_at.getTime() < condition.statusAt.getTime())) return false;
+  if (condition.statusAt && (state.status_at === null || state.status_at.getTime() < condition.statusAt.getTime()))
+    return false;
   if (condition.allContacts && state.contacts < state.total_calls) return false;
   return true;
 }

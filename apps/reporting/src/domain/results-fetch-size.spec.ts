@@ -1,4 +1,10 @@
-import { DEFAULT_RECORD_BYTES, MAX_FETCH_ROWS, MIN_FETCH_ROWS, nextFetchSize,RecordSizeHints } from './results-fetch-size';
+import {
+  DEFAULT_RECORD_BYTES,
+  MAX_FETCH_ROWS,
+  MIN_FETCH_ROWS,
+  nextFetchSize,
+  RecordSizeHints,
+} from './results-fetch-size';
 
 describe('nextFetchSize', () => {
   it('asks for about as many rows as fit in what is left of the page, plus a few', () => {

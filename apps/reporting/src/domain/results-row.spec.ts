@@ -1,5 +1,12 @@
 import { ContactReadModel } from './contact-read-model';
-import { exportedVariableColumns, resultsHeaderLine, resultsRecordLine, resultsRecordValues, ResultsTuple, resultsTupleLine } from './results-row';
+import {
+  exportedVariableColumns,
+  resultsHeaderLine,
+  resultsRecordLine,
+  resultsRecordValues,
+  ResultsTuple,
+  resultsTupleLine,
+} from './results-row';
 
 const contact = (over: Partial<ContactReadModel> = {}): ContactReadModel => ({
   row: 1,
@@ -24,7 +31,9 @@ describe('results rows', () => {
     expect(resultsHeaderLine(['plan', 'city'])).toBe(
       'phone,name,status,attempts,call_id,duration_seconds,recording_url,transcript,error_message,last_attempt_at,plan,city\r\n',
     );
-    expect(resultsHeaderLine([])).toBe('phone,name,status,attempts,call_id,duration_seconds,recording_url,transcript,error_message,last_attempt_at\r\n');
+    expect(resultsHeaderLine([])).toBe(
+      'phone,name,status,attempts,call_id,duration_seconds,recording_url,transcript,error_message,last_attempt_at\r\n',
+    );
   });
 
   it('escapes header names too', () => {
@@ -39,7 +48,17 @@ describe('results rows', () => {
 
   it('renders a suppressed contact that was never dialed, with a missing variable empty', () => {
     const line = resultsRecordLine(
-      contact({ status: 'suppressed', attempts: 0, call_id: null, duration_seconds: null, recording_url: null, transcript: null, last_outcome: null, last_attempt_at: null, variables: { plan: 'x' } }),
+      contact({
+        status: 'suppressed',
+        attempts: 0,
+        call_id: null,
+        duration_seconds: null,
+        recording_url: null,
+        transcript: null,
+        last_outcome: null,
+        last_attempt_at: null,
+        variables: { plan: 'x' },
+      }),
       ['plan', 'city'],
     );
     expect(line).toBe('+12025550101,Alice,suppressed,0,,,,,suppressed,,x,\r\n');
@@ -47,15 +66,29 @@ describe('results rows', () => {
 
   it('shows the failure of a failed contact and escapes hostile values', () => {
     const values = resultsRecordValues(
-      contact({ status: 'failed', last_outcome: 'busy', name: 'Bob "B", Jr.', transcript: 'one\ntwo', variables: { plan: "=cmd|' /C calc'!A0" } }),
+      contact({
+        status: 'failed',
+        last_outcome: 'busy',
+        name: 'Bob "B", Jr.',
+        transcript: 'one\ntwo',
+        variables: { plan: "=cmd|' /C calc'!A0" },
+      }),
       ['plan'],
     );
     expect(values[8]).toBe('busy');
     const line = resultsRecordLine(
-      contact({ status: 'failed', last_outcome: 'busy', name: 'Bob "B", Jr.', transcript: 'one\ntwo', variables: { plan: "=cmd|' /C calc'!A0" } }),
+      contact({
+        status: 'failed',
+        last_outcome: 'busy',
+        name: 'Bob "B", Jr.',
+        transcript: 'one\ntwo',
+        variables: { plan: "=cmd|' /C calc'!A0" },
+      }),
       ['plan'],
     );
-    expect(line).toBe(`+12025550101,"Bob ""B"", Jr.",failed,2,att-1,125,https://rec/1.wav,"one\ntwo",busy,2025-01-01T10:05:00.000Z,'=cmd|' /C calc'!A0\r\n`);
+    expect(line).toBe(
+      `+12025550101,"Bob ""B"", Jr.",failed,2,att-1,125,https://rec/1.wav,"one\ntwo",busy,2025-01-01T10:05:00.000Z,'=cmd|' /C calc'!A0\r\n`,
+    );
   });
 
   it('copes with a contact without variables and does not read inherited properties', () => {
@@ -87,7 +120,9 @@ describe('resultsTupleLine', () => {
     c.call_id,
     c.recording_url,
     c.transcript,
-    ...exportedVariableColumns(variableColumns).map((column) => (c.variables && Object.prototype.hasOwnProperty.call(c.variables, column) ? c.variables[column] : null)),
+    ...exportedVariableColumns(variableColumns).map((column) =>
+      c.variables && Object.prototype.hasOwnProperty.call(c.variables, column) ? c.variables[column] : null,
+    ),
   ];
 
   it('renders the same bytes as resultsRecordLine', () => {
@@ -95,12 +130,47 @@ describe('resultsTupleLine', () => {
       [{}, ['city', 'plan']],
       [{}, []],
       [{}, ['name', 'plan', 'Phone', 'city']],
-      [{ status: 'suppressed', final: true, attempts: 0, call_id: null, duration_seconds: null, recording_url: null, transcript: null, last_outcome: null, last_attempt_at: null }, ['plan', 'city']],
-      [{ status: 'failed', last_outcome: 'busy', name: 'Bob "B", Jr.', transcript: 'one\ntwo', variables: { plan: "=cmd|' /C calc'!A0" } }, ['plan']],
+      [
+        {
+          status: 'suppressed',
+          final: true,
+          attempts: 0,
+          call_id: null,
+          duration_seconds: null,
+          recording_url: null,
+          transcript: null,
+          last_outcome: null,
+          last_attempt_at: null,
+        },
+        ['plan', 'city'],
+      ],
+      [
+        {
+          status: 'failed',
+          last_outcome: 'busy',
+          name: 'Bob "B", Jr.',
+          transcript: 'one\ntwo',
+          variables: { plan: "=cmd|' /C calc'!A0" },
+        },
+        ['plan'],
+      ],
       [{ status: 'failed', failure_reason: 'carrier said no', final: true }, ['plan']],
       [{ status: 'failed', failure_reason: '', final: true, last_outcome: null }, ['plan']],
-      [{ status: 'queued', final: false, failure_reason: null, phone: null, name: null, variables: null }, ['plan', 'city']],
-      [{ duration_seconds: 12.75, attempts: -1, name: '-2+3', transcript: '@SUM(A1)', recording_url: '\t=1', call_id: '\r=1' }, []],
+      [
+        { status: 'queued', final: false, failure_reason: null, phone: null, name: null, variables: null },
+        ['plan', 'city'],
+      ],
+      [
+        {
+          duration_seconds: 12.75,
+          attempts: -1,
+          name: '-2+3',
+          transcript: '@SUM(A1)',
+          recording_url: '\t=1',
+          call_id: '\r=1',
+        },
+        [],
+      ],
       [{ phone: '+1 202 555 0100', name: 'ééé 😀', variables: { plan: '+', city: '-3.5' } }, ['plan', 'city']],
     ];
     for (const [over, columns] of cases) {

@@ -43,7 +43,9 @@ export function resultsRecordValues(contact: ContactReadModel, variableColumns: 
     contact.transcript,
     contactErrorMessage(contact),
     contact.last_attempt_at ? contact.last_attempt_at.toISOString() : null,
-    ...exportedVariableColumns(variableColumns).map((column) => (Object.prototype.hasOwnProperty.call(variables, column) ? variables[column] : null)),
+    ...exportedVariableColumns(variableColumns).map((column) =>
+      Object.prototype.hasOwnProperty.call(variables, column) ? variables[column] : null,
+    ),
   ];
 }
 
@@ -94,4 +96,9 @@ export function resultsTupleLine(tuple: ResultsTuple): string {
 }
 
 /** Reused for every record (single-threaded, filled right before each synchronous use). */
-const ERROR_INPUT: Parameters<typeof contactErrorMessage>[0] = { status: '', final: false, last_outcome: null, failure_reason: null };
+const ERROR_INPUT: Parameters<typeof contactErrorMessage>[0] = {
+  status: '',
+  final: false,
+  last_outcome: null,
+  failure_reason: null,
+};

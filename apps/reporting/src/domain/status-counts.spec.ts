@@ -10,8 +10,19 @@ describe('statusCountDelta', () => {
 
   it('counts nothing for placeholders, and a contact once its chunk fills it in', () => {
     expect(statusCountDelta([{ status: 'completed', row: null }], [{ status: 'completed', row: null }]).size).toBe(0);
-    expect([...statusCountDelta([{ status: 'completed', row: null }], [{ status: 'completed', row: 7 }])]).toEqual([['completed', 1]]);
-    expect([...statusCountDelta([], [{ status: 'pending', row: 1 }, { status: 'pending', row: 2 }, { status: 'suppressed', row: 3 }])]).toEqual([
+    expect([...statusCountDelta([{ status: 'completed', row: null }], [{ status: 'completed', row: 7 }])]).toEqual([
+      ['completed', 1],
+    ]);
+    expect([
+      ...statusCountDelta(
+        [],
+        [
+          { status: 'pending', row: 1 },
+          { status: 'pending', row: 2 },
+          { status: 'suppressed', row: 3 },
+        ],
+      ),
+    ]).toEqual([
       ['pending', 2],
       ['suppressed', 1],
     ]);

@@ -10,7 +10,10 @@ export interface StatusCountState {
  * nothing) to `after`. Applied under the batch lock like the counters, the stored counts always
  * equal `SELECT status, count(*) ... WHERE row IS NOT NULL GROUP BY status`.
  */
-export function statusCountDelta(before: readonly StatusCountState[], after: readonly StatusCountState[]): Map<string, number> {
+export function statusCountDelta(
+  before: readonly StatusCountState[],
+  after: readonly StatusCountState[],
+): Map<string, number> {
   const delta = new Map<string, number>();
   const add = (state: StatusCountState, by: number) => {
     if (state.row === null || state.row === undefined) return;

@@ -20,16 +20,27 @@ export interface WebhookAttemptRow {
  * @param latest whether it is the delivery's latest try
  * @param deliveryStatus the delivery's status
  */
-export function attemptView(row: WebhookAttemptRow, latest: boolean, deliveryStatus: 'pending' | 'delivered' | 'failed'): WebhookDeliveryAttemptView {
+export function attemptView(
+  row: WebhookAttemptRow,
+  latest: boolean,
+  deliveryStatus: 'pending' | 'delivered' | 'failed',
+): WebhookDeliveryAttemptView {
   let result: WebhookDeliveryAttemptView['result'];
   if (row.duration_ms === null) result = latest && deliveryStatus === 'pending' ? 'in_progress' : 'interrupted';
-  else result = row.error === null && row.status_code !== null && row.status_code >= 200 && row.status_code < 300 ? 'succeeded' : 'failed';
+  else
+    result =
+      row.error === null && row.status_code !== null && row.status_code >= 200 && row.status_code < 300
+        ? 'succeeded'
+        : 'failed';
   return {
     attempt: row.attempt,
     started_at: row.started_at.toISOString(),
     duration_ms: row.duration_ms,
     status_code: row.status_code,
-    error: row.duration_ms === null && result === 'interrupted' ? (row.error ?? 'no result recorded: the sender stopped during this try') : row.error,
+    error:
+      row.duration_ms === null && result === 'interrupted'
+        ? (row.error ?? 'no result recorded: the sender stopped during this try')
+        : row.error,
     result,
   };
 }

@@ -1,6 +1,14 @@
 import { createHmac } from 'node:crypto';
 
-import { batchWebhookType, contactWebhookType, endpointWants, retryDelayMs, webhookEventId, webhookEventKey, webhookSignature } from './webhook-events';
+import {
+  batchWebhookType,
+  contactWebhookType,
+  endpointWants,
+  retryDelayMs,
+  webhookEventId,
+  webhookEventKey,
+  webhookSignature,
+} from './webhook-events';
 
 describe('webhook events', () => {
   it('maps status changes to SPEC §8 events', () => {
@@ -18,9 +26,15 @@ describe('webhook events', () => {
   });
 
   it('reports a call result once, when a dialed contact first becomes final', () => {
-    expect(contactWebhookType({ final: false }, { status: 'completed', final: true, attempts: 1 })).toBe('batch.call_completed');
-    expect(contactWebhookType({ final: false }, { status: 'failed', final: true, attempts: 3 })).toBe('batch.call_failed');
-    expect(contactWebhookType({ final: false }, { status: 'voicemail', final: true, attempts: 1 })).toBe('batch.call_failed');
+    expect(contactWebhookType({ final: false }, { status: 'completed', final: true, attempts: 1 })).toBe(
+      'batch.call_completed',
+    );
+    expect(contactWebhookType({ final: false }, { status: 'failed', final: true, attempts: 3 })).toBe(
+      'batch.call_failed',
+    );
+    expect(contactWebhookType({ final: false }, { status: 'voicemail', final: true, attempts: 1 })).toBe(
+      'batch.call_failed',
+    );
     expect(contactWebhookType({ final: true }, { status: 'completed', final: true, attempts: 1 })).toBeNull();
     expect(contactWebhookType({ final: false }, { status: 'queued', final: false, attempts: 1 })).toBeNull();
     expect(contactWebhookType({ final: false }, { status: 'cancelled', final: true, attempts: 0 })).toBeNull();

@@ -31,7 +31,10 @@ export function batchWebhookType(previous: string | null | undefined, next: stri
  * Contacts never dialed (cancelled or expired before their first call, suppressed) had no call to
  * report, so a cancelled million-contact batch does not fan out a million webhooks.
  */
-export function contactWebhookType(before: { final: boolean }, after: { status: string; final: boolean; attempts: number }): WebhookEventType | null {
+export function contactWebhookType(
+  before: { final: boolean },
+  after: { status: string; final: boolean; attempts: number },
+): WebhookEventType | null {
   if (before.final || !after.final || after.attempts <= 0) return null;
   return after.status === 'completed' ? 'batch.call_completed' : 'batch.call_failed';
 }

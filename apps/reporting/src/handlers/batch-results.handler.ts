@@ -1,6 +1,17 @@
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
-import { CallItem, CallsPageQuery, ContactItem, ContactsPageQuery, ListPage, ReportQuery, ReportReply, ResultsPage, ResultsPageQuery, Subjects } from '@outdial/contracts';
+import {
+  CallItem,
+  CallsPageQuery,
+  ContactItem,
+  ContactsPageQuery,
+  ListPage,
+  ReportQuery,
+  ReportReply,
+  ResultsPage,
+  ResultsPageQuery,
+  Subjects,
+} from '@outdial/contracts';
 import { RpcHandler } from '@outdial/service-runtime';
 
 import { GetCallsPageUseCase } from '../usecases/get-calls-page/get-calls-page.usecase';

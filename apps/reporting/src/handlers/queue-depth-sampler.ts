@@ -24,7 +24,10 @@ export class QueueDepthSampler {
   private async sample(): Promise<void> {
     for (const consumer of await this.bus.consumerStats()) {
       this.metrics.queuePending.set({ stream: consumer.stream_base, consumer: consumer.name }, consumer.num_pending);
-      this.metrics.queueAckPending.set({ stream: consumer.stream_base, consumer: consumer.name }, consumer.num_ack_pending);
+      this.metrics.queueAckPending.set(
+        { stream: consumer.stream_base, consumer: consumer.name },
+        consumer.num_ack_pending,
+      );
     }
   }
 }

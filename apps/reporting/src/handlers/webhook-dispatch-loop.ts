@@ -57,7 +57,9 @@ export class WebhookDispatchLoop implements OnApplicationBootstrap, OnApplicatio
     this.inFlight++;
     const task = this.deliver
       .execute(delivery)
-      .catch((error) => this.logger.error({ err: error, delivery_id: delivery.delivery_id }, 'webhook delivery bookkeeping failed'))
+      .catch((error) =>
+        this.logger.error({ err: error, delivery_id: delivery.delivery_id }, 'webhook delivery bookkeeping failed'),
+      )
       .finally(() => {
         this.inFlight--;
         this.running.delete(task);
@@ -71,6 +73,9 @@ export class WebhookDispatchLoop implements OnApplicationBootstrap, OnApplicatio
     this.signal.poke();
     await this.loop;
     // Deliveries under way get their timeout to finish; what is cut off is retried after its lease.
-    await Promise.race([Promise.allSettled([...this.running]), new Promise((r) => setTimeout(r, Math.min(this.env.WEBHOOK_TIMEOUT_MS, 5_000)).unref())]);
+    await Promise.race([
+      Promise.allSettled([...this.running]),
+      new Promise((r) => setTimeout(r, Math.min(this.env.WEBHOOK_TIMEOUT_MS, 5_000)).unref()),
+    ]);
   }
 }

@@ -20,12 +20,18 @@ export class WebhookHistoryPruneLoop {
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
     tasks: BackgroundTasks,
   ) {
-    tasks.every('webhook-history-prune', env.WEBHOOK_HISTORY_PRUNE_INTERVAL_MS, () => this.tick(), { runAtStart: true });
+    tasks.every('webhook-history-prune', env.WEBHOOK_HISTORY_PRUNE_INTERVAL_MS, () => this.tick(), {
+      runAtStart: true,
+    });
   }
 
   private async tick(): Promise<void> {
     const deleted = await this.prune.execute({ retentionDays: this.env.WEBHOOK_HISTORY_RETENTION_DAYS });
     this.metrics.historyPruned.inc(deleted);
-    if (deleted > 0) this.logger.debug({ deleted, retention_days: this.env.WEBHOOK_HISTORY_RETENTION_DAYS }, 'webhook delivery history pruned');
+    if (deleted > 0)
+      this.logger.debug(
+        { deleted, retention_days: this.env.WEBHOOK_HISTORY_RETENTION_DAYS },
+        'webhook delivery history pruned',
+      );
   }
 }

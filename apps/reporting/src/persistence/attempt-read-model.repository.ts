@@ -64,7 +64,16 @@ export class AttemptReadModelRepository {
          provider_call_id = COALESCE(a.provider_call_id, EXCLUDED.provider_call_id),
          started_at = COALESCE(a.started_at, EXCLUDED.started_at)
        RETURNING (xmax = 0) AS inserted`,
-      [event.attempt_id, event.batch_id, event.contact_id, event.org_id, event.attempt, event.provider, event.provider_call_id, event.started_at],
+      [
+        event.attempt_id,
+        event.batch_id,
+        event.contact_id,
+        event.org_id,
+        event.attempt,
+        event.provider,
+        event.provider_call_id,
+        event.started_at,
+      ],
     );
     return upsert.rows[0]?.inserted === true;
   }
@@ -76,7 +85,11 @@ export class AttemptReadModelRepository {
    * @param cost the call's price (currency units)
    * @returns null when the attempt had already ended; else its start time and whether the row was created
    */
-  async recordFinish(client: SqlClient, event: CallFinishedEvent, cost: number): Promise<{ startedAt: Date | null; inserted: boolean } | null> {
+  async recordFinish(
+    client: SqlClient,
+    event: CallFinishedEvent,
+    cost: number,
+  ): Promise<{ startedAt: Date | null; inserted: boolean } | null> {
     const ended = await client.query<{ started_at: Date | null; inserted: boolean }>(
       `INSERT INTO ${this.tables.attempts} AS a
          (attempt_id, batch_id, contact_id, org_id, attempt, provider, provider_call_id, status, outcome,
@@ -142,7 +155,10 @@ export class AttemptReadModelRepository {
   /** How many attempts match the calls list filter (a count of rows). */
   async countMatching(query: CallsPageQuery): Promise<number> {
     const { where, params } = this.filter(query);
-    const [row] = await this.db.query<{ total: number }>(`SELECT count(*) AS total FROM ${this.tables.attempts} a WHERE ${where}`, params);
+    const [row] = await this.db.query<{ total: number }>(
+      `SELECT count(*) AS total FROM ${this.tables.attempts} a WHERE ${where}`,
+      params,
+    );
     return row.total;
   }
 

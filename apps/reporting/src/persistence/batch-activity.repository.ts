@@ -36,15 +36,18 @@ export class BatchActivityRepository {
 
   /** Appends an entry, in the caller's transaction (which holds the batch row lock). */
   async append(client: SqlClient, entry: ActivityEntry): Promise<void> {
-    await client.query(`INSERT INTO ${this.tables.batchActivity} (batch_id, org_id, at, kind, actor, message, data) VALUES ($1, $2, $3, $4, $5, $6, $7)`, [
-      entry.batchId,
-      entry.orgId,
-      entry.at,
-      entry.kind,
-      entry.actor ?? null,
-      entry.message,
-      JSON.stringify(entry.data ?? {}),
-    ]);
+    await client.query(
+      `INSERT INTO ${this.tables.batchActivity} (batch_id, org_id, at, kind, actor, message, data) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [
+        entry.batchId,
+        entry.orgId,
+        entry.at,
+        entry.kind,
+        entry.actor ?? null,
+        entry.message,
+        JSON.stringify(entry.data ?? {}),
+      ],
+    );
   }
 
   /**
@@ -52,7 +55,13 @@ export class BatchActivityRepository {
    * (`retries_scheduled`, data `{count, by_outcome}`), so a million retries stay a few rows. The
    * row's `at` is the minute's first retry (not the minute's start), so the log stays in order.
    */
-  async countRetryScheduled(client: SqlClient, batchId: string, orgId: string, at: Date, outcome: string): Promise<void> {
+  async countRetryScheduled(
+    client: SqlClient,
+    batchId: string,
+    orgId: string,
+    at: Date,
+    outcome: string,
+  ): Promise<void> {
     await client.query(
       `INSERT INTO ${this.tables.batchActivity} AS a (batch_id, org_id, at, kind, message, data, minute)
        VALUES ($1, $2, $3::timestamptz, 'retries_scheduled', '', jsonb_build_object('count', 1, 'by_outcome', jsonb_build_object($4::text, 1)), date_trunc('minute', $3::timestamptz))
@@ -66,11 +75,20 @@ export class BatchActivityRepository {
   /** A page of the batch's activity, oldest first (page 1 = the beginning). */
   async page(batchId: string, page: number, pageSize: number): Promise<ListPage<BatchActivityItem>> {
     const [rows, total] = await Promise.all([
-      this.db.pool.query<{ at: Date; kind: string; actor: string | null; message: string; data: Record<string, unknown> }>(
+      this.db.pool.query<{
+        at: Date;
+        kind: string;
+        actor: string | null;
+        message: string;
+        data: Record<string, unknown>;
+      }>(
         `SELECT at, kind, actor, message, data FROM ${this.tables.batchActivity} WHERE batch_id = $1 ORDER BY at, id LIMIT $2 OFFSET $3`,
         [batchId, pageSize, (page - 1) * pageSize],
       ),
-      this.db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${this.tables.batchActivity} WHERE batch_id = $1`, [batchId]),
+      this.db.pool.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM ${this.tables.batchActivity} WHERE batch_id = $1`,
+        [batchId],
+      ),
     ]);
     return {
       items: rows.rows.map((r) => ({

@@ -87,7 +87,12 @@ export class BatchReadModelRepository {
    * @param startTime the start of a batch created running, else null (a later `running` change keeps the earlier time)
    * @returns true when the row was inserted (first announcement)
    */
-  async upsertIngested(client: SqlClient, event: BatchIngestedEvent, startTime: string | null, now: Date): Promise<boolean> {
+  async upsertIngested(
+    client: SqlClient,
+    event: BatchIngestedEvent,
+    startTime: string | null,
+    now: Date,
+  ): Promise<boolean> {
     const upsert = await client.query<{ inserted: boolean }>(
       `INSERT INTO ${this.tables.batches} AS b
          (batch_id, org_id, name, status, agent_id, from_number, concurrency, max_attempts, total_calls,
@@ -146,16 +151,15 @@ export class BatchReadModelRepository {
 
   /** Writes a status change; the caller holds the batch lock. */
   async applyStatusChange(client: SqlClient, batchId: string, next: BatchStatusUpdate, now: Date): Promise<void> {
-    await client.query(`UPDATE ${this.tables.batches} SET status = $2, status_at = $3, start_time = $4, completed_at = $5, updated_at = $6 WHERE batch_id = $1`, [
-      batchId,
-      next.status,
-      next.status_at,
-      next.start_time,
-      next.completed_at,
-      now,
-    ]);
+    await client.query(
+      `UPDATE ${this.tables.batches} SET status = $2, status_at = $3, start_time = $4, completed_at = $5, updated_at = $6 WHERE batch_id = $1`,
+      [batchId, next.status, next.status_at, next.start_time, next.completed_at, now],
+    );
     if (next.scheduled_start_time) {
-      await client.query(`UPDATE ${this.tables.batches} SET scheduled_start_time = $2 WHERE batch_id = $1`, [batchId, next.scheduled_start_time]);
+      await client.query(`UPDATE ${this.tables.batches} SET scheduled_start_time = $2 WHERE batch_id = $1`, [
+        batchId,
+        next.scheduled_start_time,
+      ]);
     }
   }
 
@@ -188,7 +192,9 @@ export class BatchReadModelRepository {
 
   /** One more attempt row for the batch (the calls list total); the caller holds the batch lock. */
   async countAttempt(client: SqlClient, batchId: string): Promise<void> {
-    await client.query(`UPDATE ${this.tables.batches} SET attempt_count = attempt_count + 1 WHERE batch_id = $1`, [batchId]);
+    await client.query(`UPDATE ${this.tables.batches} SET attempt_count = attempt_count + 1 WHERE batch_id = $1`, [
+      batchId,
+    ]);
   }
 
   /**
@@ -197,7 +203,12 @@ export class BatchReadModelRepository {
    *
    * @param newAttempt whether the finish created the attempt row (its start was not seen): counted in attempt_count
    */
-  async addFinishedCall(client: SqlClient, batchId: string, call: { durationSeconds: number; cost: number; newAttempt: boolean }, now: Date): Promise<void> {
+  async addFinishedCall(
+    client: SqlClient,
+    batchId: string,
+    call: { durationSeconds: number; cost: number; newAttempt: boolean },
+    now: Date,
+  ): Promise<void> {
     await client.query(
       `UPDATE ${this.tables.batches}
           SET duration_sum = duration_sum + $2,
@@ -212,7 +223,10 @@ export class BatchReadModelRepository {
 
   /** The batch's own `callback_url` (null when it has none or the batch is unknown). */
   async callbackUrl(client: SqlClient, batchId: string): Promise<string | null> {
-    const batch = await client.query<{ callback_url: string | null }>(`SELECT callback_url FROM ${this.tables.batches} WHERE batch_id = $1`, [batchId]);
+    const batch = await client.query<{ callback_url: string | null }>(
+      `SELECT callback_url FROM ${this.tables.batches} WHERE batch_id = $1`,
+      [batchId],
+    );
     return batch.rows[0]?.callback_url ?? null;
   }
 
@@ -224,11 +238,10 @@ export class BatchReadModelRepository {
    */
   async deleteEverything(client: SqlClient, batchId: string, orgId: string, deletedAt: Date): Promise<void> {
     await client.query(`SELECT 1 FROM ${this.tables.batches} WHERE batch_id = $1 FOR UPDATE`, [batchId]);
-    await client.query(`INSERT INTO ${this.tables.deletedBatches} (batch_id, org_id, deleted_at) VALUES ($1, $2, $3) ON CONFLICT (batch_id) DO NOTHING`, [
-      batchId,
-      orgId,
-      deletedAt,
-    ]);
+    await client.query(
+      `INSERT INTO ${this.tables.deletedBatches} (batch_id, org_id, deleted_at) VALUES ($1, $2, $3) ON CONFLICT (batch_id) DO NOTHING`,
+      [batchId, orgId, deletedAt],
+    );
     await client.query(`DELETE FROM ${this.tables.attempts} WHERE batch_id = $1`, [batchId]);
     await client.query(`DELETE FROM ${this.tables.contacts} WHERE batch_id = $1`, [batchId]);
     await client.query(`DELETE FROM ${this.tables.statusCounts} WHERE batch_id = $1`, [batchId]);
@@ -242,7 +255,10 @@ export class BatchReadModelRepository {
     const rows =
       orgId === null
         ? await this.db.query(`SELECT * FROM ${this.tables.batches} WHERE batch_id = $1`, [batchId])
-        : await this.db.query(`SELECT * FROM ${this.tables.batches} WHERE batch_id = $1 AND org_id = $2`, [batchId, orgId]);
+        : await this.db.query(`SELECT * FROM ${this.tables.batches} WHERE batch_id = $1 AND org_id = $2`, [
+            batchId,
+            orgId,
+          ]);
     return (rows[0] as BatchRow | undefined) ?? null;
   }
 
@@ -250,9 +266,16 @@ export class BatchReadModelRepository {
    * Some columns of the org's batch, or undefined when it does not exist (or is another org's):
    * one primary-key probe. No lock.
    */
-  async findColumns<K extends keyof BatchRow>(batchId: string, orgId: string, columns: readonly K[]): Promise<Pick<BatchRow, K> | undefined> {
+  async findColumns<K extends keyof BatchRow>(
+    batchId: string,
+    orgId: string,
+    columns: readonly K[],
+  ): Promise<Pick<BatchRow, K> | undefined> {
     const list = columns.length === 0 ? '1 AS found' : columns.map((c) => `"${String(c)}"`).join(', ');
-    const [row] = await this.db.query<Pick<BatchRow, K>>(`SELECT ${list} FROM ${this.tables.batches} WHERE batch_id = $1 AND org_id = $2`, [batchId, orgId]);
+    const [row] = await this.db.query<Pick<BatchRow, K>>(
+      `SELECT ${list} FROM ${this.tables.batches} WHERE batch_id = $1 AND org_id = $2`,
+      [batchId, orgId],
+    );
     return row;
   }
 
@@ -293,7 +316,10 @@ export class BatchReadModelRepository {
 
   /** The batch's non-zero per-status contact counts. No lock. */
   async statusCounts(batchId: string): Promise<{ status: string; count: number }[]> {
-    return this.db.query<{ status: string; count: number }>(`SELECT status, count FROM ${this.tables.statusCounts} WHERE batch_id = $1 AND count <> 0`, [batchId]);
+    return this.db.query<{ status: string; count: number }>(
+      `SELECT status, count FROM ${this.tables.statusCounts} WHERE batch_id = $1 AND count <> 0`,
+      [batchId],
+    );
   }
 
   /**
@@ -327,7 +353,10 @@ export class BatchReadModelRepository {
       clauses.push(`(name ILIKE $${params.length} OR batch_id ILIKE $${params.length})`);
     }
     const where = clauses.join(' AND ');
-    const [{ total }] = await this.db.query<{ total: number }>(`SELECT count(*) AS total FROM ${this.tables.batches} WHERE ${where}`, params);
+    const [{ total }] = await this.db.query<{ total: number }>(
+      `SELECT count(*) AS total FROM ${this.tables.batches} WHERE ${where}`,
+      params,
+    );
     const rows = await this.db.query<BatchReadModel>(
       `SELECT * FROM ${this.tables.batches} WHERE ${where} ORDER BY created_at DESC, batch_id DESC LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
       [...params, query.page_size, (query.page - 1) * query.page_size],

@@ -22,13 +22,19 @@ export class CallbackSecretsRepository {
 
   /** Makes the org's secret if it has none yet (a new random one). */
   async ensure(client: SqlClient, orgId: string, now: Date): Promise<void> {
-    await client.query(`INSERT INTO ${this.tables.callbackSecrets} (org_id, secret, created_at) VALUES ($1, $2, $3) ON CONFLICT (org_id) DO NOTHING`, [orgId, newWebhookSecret(), now]);
+    await client.query(
+      `INSERT INTO ${this.tables.callbackSecrets} (org_id, secret, created_at) VALUES ($1, $2, $3) ON CONFLICT (org_id) DO NOTHING`,
+      [orgId, newWebhookSecret(), now],
+    );
   }
 
   /** The org's secret, made first if needed (two statements on the pool). */
   async getOrCreate(orgId: string, now: Date): Promise<string> {
     await this.ensure(this.db.pool, orgId, now);
-    const [row] = await this.db.query<{ secret: string }>(`SELECT secret FROM ${this.tables.callbackSecrets} WHERE org_id = $1`, [orgId]);
+    const [row] = await this.db.query<{ secret: string }>(
+      `SELECT secret FROM ${this.tables.callbackSecrets} WHERE org_id = $1`,
+      [orgId],
+    );
     return row.secret;
   }
 }

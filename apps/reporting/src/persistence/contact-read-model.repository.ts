@@ -1,5 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import type { CallFinishedEvent, ContactRecord, ContactsChunkEvent, ContactUpdatedEvent, ResultsFilter } from '@outdial/contracts';
+import type {
+  CallFinishedEvent,
+  ContactRecord,
+  ContactsChunkEvent,
+  ContactUpdatedEvent,
+  ResultsFilter,
+} from '@outdial/contracts';
 import { Database, SqlClient } from '@outdial/service-runtime';
 
 import { CounterState } from '../domain/contact-counters';
@@ -68,12 +74,14 @@ export class ContactReadModelRepository {
   }
 
   /** Creates a placeholder for a contact whose chunk has not arrived yet (nothing if it exists). */
-  async ensurePlaceholder(client: SqlClient, contact: { contact_id: string; batch_id: string; org_id: string }): Promise<void> {
-    await client.query(`INSERT INTO ${this.tables.contacts} (contact_id, batch_id, org_id, status) VALUES ($1, $2, $3, 'pending') ON CONFLICT (contact_id) DO NOTHING`, [
-      contact.contact_id,
-      contact.batch_id,
-      contact.org_id,
-    ]);
+  async ensurePlaceholder(
+    client: SqlClient,
+    contact: { contact_id: string; batch_id: string; org_id: string },
+  ): Promise<void> {
+    await client.query(
+      `INSERT INTO ${this.tables.contacts} (contact_id, batch_id, org_id, status) VALUES ($1, $2, $3, 'pending') ON CONFLICT (contact_id) DO NOTHING`,
+      [contact.contact_id, contact.batch_id, contact.org_id],
+    );
   }
 
   /** The stored contact a contact update starts from (it exists: see `ensurePlaceholder`). */
@@ -95,13 +103,25 @@ export class ContactReadModelRepository {
               next_retry_at = $7,
               last_attempt_at = GREATEST(last_attempt_at, $8::timestamptz)
         WHERE contact_id = $1`,
-      [event.contact_id, event.status, event.final, event.version, event.attempts, event.last_outcome ?? null, event.next_retry_at ?? null, event.last_attempt_at ?? null],
+      [
+        event.contact_id,
+        event.status,
+        event.final,
+        event.version,
+        event.attempts,
+        event.last_outcome ?? null,
+        event.next_retry_at ?? null,
+        event.last_attempt_at ?? null,
+      ],
     );
   }
 
   /** The counting state of the given contacts (absent ones are not returned). */
   async countStates(client: SqlClient, contactIds: string[]): Promise<ContactCountState[]> {
-    const before = await client.query<ContactCountState>(`SELECT status, final, attempts, row FROM ${this.tables.contacts} WHERE contact_id = ANY($1::text[])`, [contactIds]);
+    const before = await client.query<ContactCountState>(
+      `SELECT status, final, attempts, row FROM ${this.tables.contacts} WHERE contact_id = ANY($1::text[])`,
+      [contactIds],
+    );
     return before.rows;
   }
 
@@ -112,7 +132,11 @@ export class ContactReadModelRepository {
    *
    * @returns the counting state of each contact after the write
    */
-  async upsertChunk(client: SqlClient, event: Pick<ContactsChunkEvent, 'batch_id' | 'org_id'>, contacts: ContactRecord[]): Promise<ContactCountState[]> {
+  async upsertChunk(
+    client: SqlClient,
+    event: Pick<ContactsChunkEvent, 'batch_id' | 'org_id'>,
+    contacts: ContactRecord[],
+  ): Promise<ContactCountState[]> {
     const after = await client.query<ContactCountState>(
       `INSERT INTO ${this.tables.contacts} AS c (contact_id, batch_id, org_id, row, phone, name, variables, status, final)
        SELECT u.contact_id, $1, $2, u.row, u.phone, u.name, u.variables, u.status, u.status <> 'pending'
@@ -142,7 +166,10 @@ export class ContactReadModelRepository {
 
   /** The contact's last dial time moves to `startedAt` if that is later (events come in any order). */
   async recordDialTime(client: SqlClient, contactId: string, startedAt: string | Date | null): Promise<void> {
-    await client.query(`UPDATE ${this.tables.contacts} SET last_attempt_at = GREATEST(last_attempt_at, $2::timestamptz) WHERE contact_id = $1`, [contactId, startedAt]);
+    await client.query(
+      `UPDATE ${this.tables.contacts} SET last_attempt_at = GREATEST(last_attempt_at, $2::timestamptz) WHERE contact_id = $1`,
+      [contactId, startedAt],
+    );
   }
 
   /**
@@ -186,7 +213,10 @@ export class ContactReadModelRepository {
 
   /** How many contacts match `filter` (a count of rows: for filters the per-status counts cannot answer). */
   async countMatching(filter: SqlFilter): Promise<number> {
-    const [row] = await this.db.query<{ total: number }>(`SELECT count(*) AS total FROM ${this.tables.contacts} WHERE ${filter.where}`, filter.params);
+    const [row] = await this.db.query<{ total: number }>(
+      `SELECT count(*) AS total FROM ${this.tables.contacts} WHERE ${filter.where}`,
+      filter.params,
+    );
     return row.total;
   }
 
@@ -196,8 +226,18 @@ export class ContactReadModelRepository {
    * with the timestamp formatted by PostgreSQL. Keyset-paginated by row: page N costs what page 1
    * does.
    */
-  async resultsRows(batchId: string, filter: ResultsFilter, afterRow: number, limit: number, variables: readonly string[]): Promise<ResultsTuple[]> {
-    const result = await this.db.pool.query<ResultsTuple & unknown[]>({ text: this.resultsSql(filter, variables.length), values: [batchId, afterRow, limit, ...variables], rowMode: 'array' });
+  async resultsRows(
+    batchId: string,
+    filter: ResultsFilter,
+    afterRow: number,
+    limit: number,
+    variables: readonly string[],
+  ): Promise<ResultsTuple[]> {
+    const result = await this.db.pool.query<ResultsTuple & unknown[]>({
+      text: this.resultsSql(filter, variables.length),
+      values: [batchId, afterRow, limit, ...variables],
+      rowMode: 'array',
+    });
     return result.rows;
   }
 

@@ -20,7 +20,12 @@ export const SEARCH_EXPRESSION = `(coalesce(phone, '') || ' ' || coalesce(name, 
  * The contacts list filter (SPEC §8): status (any of), attempt count (exact or a range), last
  * attempt in [from, to), search by phone or name. Placeholders (row null) are never listed.
  */
-export function contactsFilter(query: Pick<ContactsPageQuery, 'batch_id' | 'status' | 'attempts' | 'min_attempts' | 'max_attempts' | 'from' | 'to' | 'search'>): SqlFilter {
+export function contactsFilter(
+  query: Pick<
+    ContactsPageQuery,
+    'batch_id' | 'status' | 'attempts' | 'min_attempts' | 'max_attempts' | 'from' | 'to' | 'search'
+  >,
+): SqlFilter {
   const params: unknown[] = [query.batch_id];
   const clauses = ['batch_id = $1', 'row IS NOT NULL'];
   let statusOnly = true;

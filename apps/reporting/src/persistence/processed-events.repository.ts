@@ -26,7 +26,10 @@ export class ProcessedEventsRepository {
 
   /** Records the event as applied. False when it already was: the caller skips it. */
   async markProcessed(client: SqlClient, eventId: string, now: Date): Promise<boolean> {
-    const result = await client.query(`INSERT INTO ${this.tables.processedEvents} (event_id, processed_at) VALUES ($1, $2) ON CONFLICT (event_id) DO NOTHING`, [eventId, now]);
+    const result = await client.query(
+      `INSERT INTO ${this.tables.processedEvents} (event_id, processed_at) VALUES ($1, $2) ON CONFLICT (event_id) DO NOTHING`,
+      [eventId, now],
+    );
     return result.rowCount === 1;
   }
 

@@ -104,12 +104,27 @@ export class WebhookDeliveriesRepository {
     // callback_url deliveries are signed with the org's callback secret: make sure it exists.
     if (event.callbackUrl) await this.callbackSecrets.ensure(client, event.orgId, now);
     const id = webhookEventId(webhookEventKey(event.type, event.batchId, event.causeId));
-    const body = webhookBody({ id, type: event.type, created_at: event.createdAt.toISOString(), batch_id: event.batchId, data: event.data });
+    const body = webhookBody({
+      id,
+      type: event.type,
+      created_at: event.createdAt.toISOString(),
+      batch_id: event.batchId,
+      data: event.data,
+    });
     const inserted = await client.query(
       `INSERT INTO ${this.tables.webhookDeliveries} (event_id, org_id, batch_id, webhook_id, url, type, body, next_attempt_at, created_at)
        SELECT $1, $2, $3, t.webhook_id, t.url, $4, $5, $6, $6 FROM unnest($7::text[], $8::text[]) AS t(webhook_id, url)
        ON CONFLICT DO NOTHING`,
-      [id, event.orgId, event.batchId, event.type, body, now, targets.map((t) => t.webhookId), targets.map((t) => t.url)],
+      [
+        id,
+        event.orgId,
+        event.batchId,
+        event.type,
+        body,
+        now,
+        targets.map((t) => t.webhookId),
+        targets.map((t) => t.url),
+      ],
     );
     return inserted.rowCount ?? 0;
   }
@@ -151,7 +166,10 @@ export class WebhookDeliveriesRepository {
   }
 
   /** The delivery's new state and the try's outcome, in one statement (one commit). */
-  async recordTry(delivery: Pick<ClaimedDelivery, 'delivery_id' | 'attempts'>, outcome: DeliveryTryRecord): Promise<void> {
+  async recordTry(
+    delivery: Pick<ClaimedDelivery, 'delivery_id' | 'attempts'>,
+    outcome: DeliveryTryRecord,
+  ): Promise<void> {
     await this.db.query(
       `WITH delivery AS (
          UPDATE ${this.tables.webhookDeliveries}
@@ -191,7 +209,10 @@ export class WebhookDeliveriesRepository {
       params.push(query.status);
       where += ` AND status = $2`;
     }
-    const [{ total }] = await this.db.query<{ total: number }>(`SELECT count(*) AS total FROM ${this.tables.webhookDeliveries} WHERE ${where}`, params);
+    const [{ total }] = await this.db.query<{ total: number }>(
+      `SELECT count(*) AS total FROM ${this.tables.webhookDeliveries} WHERE ${where}`,
+      params,
+    );
     const rows = await this.db.query<WebhookDeliveryRow>(
       `SELECT delivery_id, event_id, type, batch_id, url, status, attempts, last_status_code, last_error, next_attempt_at, created_at, delivered_at
          FROM ${this.tables.webhookDeliveries} WHERE ${where}

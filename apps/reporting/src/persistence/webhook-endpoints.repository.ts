@@ -35,17 +35,32 @@ export class WebhookEndpointsRepository {
 
   /** Endpoints of the org not deleted. */
   async countActive(client: SqlClient, orgId: string): Promise<number> {
-    const existing = await client.query<{ n: number }>(`SELECT count(*) AS n FROM ${this.tables.webhookEndpoints} WHERE org_id = $1 AND deleted_at IS NULL`, [orgId]);
+    const existing = await client.query<{ n: number }>(
+      `SELECT count(*) AS n FROM ${this.tables.webhookEndpoints} WHERE org_id = $1 AND deleted_at IS NULL`,
+      [orgId],
+    );
     return existing.rows[0].n;
   }
 
   /** Inserts an endpoint (event types deduplicated). */
-  async insert(client: SqlClient, endpoint: { webhookId: string; secret: string; createdAt: Date }, command: CreateWebhookCommand): Promise<WebhookEndpointRow> {
+  async insert(
+    client: SqlClient,
+    endpoint: { webhookId: string; secret: string; createdAt: Date },
+    command: CreateWebhookCommand,
+  ): Promise<WebhookEndpointRow> {
     const inserted = await client.query<WebhookEndpointRow>(
       `INSERT INTO ${this.tables.webhookEndpoints} (webhook_id, org_id, url, secret, events, description, created_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7)
        RETURNING webhook_id, url, events, description, created_at`,
-      [endpoint.webhookId, command.org_id, command.url, endpoint.secret, [...new Set(command.events ?? [])], command.description ?? null, endpoint.createdAt],
+      [
+        endpoint.webhookId,
+        command.org_id,
+        command.url,
+        endpoint.secret,
+        [...new Set(command.events ?? [])],
+        command.description ?? null,
+        endpoint.createdAt,
+      ],
     );
     return inserted.rows[0];
   }
@@ -61,17 +76,19 @@ export class WebhookEndpointsRepository {
 
   /** Whether the endpoint exists for the org (deleted ones too: their log stays readable). */
   async exists(webhookId: string, orgId: string): Promise<boolean> {
-    const rows = await this.db.query(`SELECT 1 FROM ${this.tables.webhookEndpoints} WHERE webhook_id = $1 AND org_id = $2`, [webhookId, orgId]);
+    const rows = await this.db.query(
+      `SELECT 1 FROM ${this.tables.webhookEndpoints} WHERE webhook_id = $1 AND org_id = $2`,
+      [webhookId, orgId],
+    );
     return rows.length > 0;
   }
 
   /** Marks the org's endpoint deleted. False when there is no such endpoint (or it was already deleted). */
   async softDelete(client: SqlClient, webhookId: string, orgId: string, now: Date): Promise<boolean> {
-    const deleted = await client.query(`UPDATE ${this.tables.webhookEndpoints} SET deleted_at = $3 WHERE webhook_id = $1 AND org_id = $2 AND deleted_at IS NULL`, [
-      webhookId,
-      orgId,
-      now,
-    ]);
+    const deleted = await client.query(
+      `UPDATE ${this.tables.webhookEndpoints} SET deleted_at = $3 WHERE webhook_id = $1 AND org_id = $2 AND deleted_at IS NULL`,
+      [webhookId, orgId, now],
+    );
     return (deleted.rowCount ?? 0) > 0;
   }
 

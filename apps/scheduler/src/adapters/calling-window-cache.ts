@@ -1,7 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { BatchSettings } from '@outdial/contracts';
 
-import { resolveWindowPolicy, WindowPolicy, windowPolicyKey, WindowState, windowStateSpanAt } from '../domain/calling-window';
+import {
+  resolveWindowPolicy,
+  WindowPolicy,
+  windowPolicyKey,
+  WindowState,
+  windowStateSpanAt,
+} from '../domain/calling-window';
 import { contactZoneKey, zonesOfKey } from '../domain/contact-zone';
 import { PhoneZoneMap } from './phone-zone-map';
 

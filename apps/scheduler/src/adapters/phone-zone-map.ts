@@ -25,7 +25,13 @@ export class PhoneZoneMap {
       if (bar <= 0) throw new Error(`phone zone map: bad line "${line}"`);
       const prefix = line.slice(0, bar);
       if (!/^\d+$/.test(prefix)) throw new Error(`phone zone map: bad prefix "${prefix}"`);
-      map.set(prefix, line.slice(bar + 1).split('&').filter((z) => z !== ''));
+      map.set(
+        prefix,
+        line
+          .slice(bar + 1)
+          .split('&')
+          .filter((z) => z !== ''),
+      );
     }
     return new PhoneZoneMap(map);
   }

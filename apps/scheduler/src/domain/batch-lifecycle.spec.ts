@@ -1,18 +1,75 @@
 import { BATCH_STATUSES, BatchStatus } from '@outdial/contracts';
 
-import { ACTION_MATRIX, BatchProgress, completionStep, decideAction, isFinalBatchStatus, releasesContacts } from './batch-lifecycle';
+import {
+  ACTION_MATRIX,
+  BatchProgress,
+  completionStep,
+  decideAction,
+  isFinalBatchStatus,
+  releasesContacts,
+} from './batch-lifecycle';
 
 // SPEC §4, row by row: the status each action leads to, or null where it is not allowed.
 const EXPECTED: Record<string, Record<BatchStatus, string | null>> = {
-  pause: { pending: null, scheduled: null, running: 'paused', paused: null, completed: null, failed: null, cancelled: null },
-  resume: { pending: null, scheduled: null, running: null, paused: 'running', completed: null, failed: null, cancelled: null },
-  cancel: { pending: 'cancelled', scheduled: 'cancelled', running: 'cancelled', paused: 'cancelled', completed: null, failed: null, cancelled: null },
-  delete: { pending: 'deleted', scheduled: 'deleted', running: null, paused: 'deleted', completed: 'deleted', failed: 'deleted', cancelled: 'deleted' },
-  reschedule: { pending: 'scheduled', scheduled: 'scheduled', running: null, paused: null, completed: null, failed: null, cancelled: null },
-  export: { pending: 'pending', scheduled: 'scheduled', running: 'running', paused: 'paused', completed: 'completed', failed: 'failed', cancelled: 'cancelled' },
+  pause: {
+    pending: null,
+    scheduled: null,
+    running: 'paused',
+    paused: null,
+    completed: null,
+    failed: null,
+    cancelled: null,
+  },
+  resume: {
+    pending: null,
+    scheduled: null,
+    running: null,
+    paused: 'running',
+    completed: null,
+    failed: null,
+    cancelled: null,
+  },
+  cancel: {
+    pending: 'cancelled',
+    scheduled: 'cancelled',
+    running: 'cancelled',
+    paused: 'cancelled',
+    completed: null,
+    failed: null,
+    cancelled: null,
+  },
+  delete: {
+    pending: 'deleted',
+    scheduled: 'deleted',
+    running: null,
+    paused: 'deleted',
+    completed: 'deleted',
+    failed: 'deleted',
+    cancelled: 'deleted',
+  },
+  reschedule: {
+    pending: 'scheduled',
+    scheduled: 'scheduled',
+    running: null,
+    paused: null,
+    completed: null,
+    failed: null,
+    cancelled: null,
+  },
+  export: {
+    pending: 'pending',
+    scheduled: 'scheduled',
+    running: 'running',
+    paused: 'paused',
+    completed: 'completed',
+    failed: 'failed',
+    cancelled: 'cancelled',
+  },
 };
 
-const cells = Object.entries(EXPECTED).flatMap(([action, row]) => BATCH_STATUSES.map((status) => [action, status, row[status]] as const));
+const cells = Object.entries(EXPECTED).flatMap(([action, row]) =>
+  BATCH_STATUSES.map((status) => [action, status, row[status]] as const),
+);
 
 describe('batch lifecycle action matrix (SPEC §4)', () => {
   it('has 42 cells: 6 actions x 7 statuses', () => {
@@ -52,9 +109,12 @@ describe('completionStep: what a batch whose contacts are all final needs', () =
   it.each(['running', 'paused', 'scheduled'] as BatchStatus[])('a %s batch becomes completed', (status) => {
     expect(completionStep(done(status))).toBe('completed');
   });
-  it.each(['cancelled', 'failed', 'completed'] as BatchStatus[])('a %s batch keeps its status and is drained', (status) => {
-    expect(completionStep(done(status))).toBe('drained');
-  });
+  it.each(['cancelled', 'failed', 'completed'] as BatchStatus[])(
+    'a %s batch keeps its status and is drained',
+    (status) => {
+      expect(completionStep(done(status))).toBe('drained');
+    },
+  );
   it('a pending batch waits until it is scheduled or cancelled', () => {
     expect(completionStep(done('pending'))).toBe('none');
   });
@@ -64,6 +124,8 @@ describe('completionStep: what a batch whose contacts are all final needs', () =
     expect(completionStep(done('cancelled', { completed_at: new Date(0) }))).toBe('none');
   });
   it('an empty batch (0 contacts) is done at once', () => {
-    expect(completionStep(done('running', { total_contacts: 0, contacts_received: 0, final_count: 0 }))).toBe('completed');
+    expect(completionStep(done('running', { total_contacts: 0, contacts_received: 0, final_count: 0 }))).toBe(
+      'completed',
+    );
   });
 });

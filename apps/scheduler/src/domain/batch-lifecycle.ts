@@ -10,9 +10,7 @@ export const ACTION_MATRIX: Readonly<Record<BatchAction | 'export', readonly Bat
   export: ['pending', 'scheduled', 'running', 'paused', 'completed', 'failed', 'cancelled'],
 };
 
-export type ActionDecision =
-  | { allowed: true; next: BatchStatus | 'deleted' }
-  | { allowed: false; reason: string };
+export type ActionDecision = { allowed: true; next: BatchStatus | 'deleted' } | { allowed: false; reason: string };
 
 /** The status an action leaves a batch in, or why it is not allowed. */
 export function decideAction(status: BatchStatus, action: BatchAction | 'export'): ActionDecision {
@@ -63,7 +61,8 @@ export interface BatchProgress {
  * started: it stays until it is scheduled or cancelled).
  */
 export function completionStep(batch: BatchProgress): 'none' | 'drained' | 'completed' {
-  if (batch.completed_at || batch.contacts_received < batch.total_contacts || batch.final_count < batch.total_contacts) return 'none';
+  if (batch.completed_at || batch.contacts_received < batch.total_contacts || batch.final_count < batch.total_contacts)
+    return 'none';
   if (batch.status === 'cancelled' || batch.status === 'failed' || batch.status === 'completed') return 'drained';
   if (batch.status === 'pending') return 'none';
   return 'completed';

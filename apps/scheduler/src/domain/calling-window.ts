@@ -34,8 +34,16 @@ export function resolveWindowPolicy(timing: CallTiming | undefined, complianceGu
 }
 
 /** The window as the dial request carries it, for the dialer's own check right before dialing. */
-export function dialCallingWindow(policy: WindowPolicy, zones: readonly string[]): { start_hour: number; end_hour: number; weekdays: number[]; zones: string[] } {
-  return { start_hour: policy.startHour, end_hour: policy.endHour, weekdays: [...policy.weekdays].sort(), zones: [...zones] };
+export function dialCallingWindow(
+  policy: WindowPolicy,
+  zones: readonly string[],
+): { start_hour: number; end_hour: number; weekdays: number[]; zones: string[] } {
+  return {
+    start_hour: policy.startHour,
+    end_hour: policy.endHour,
+    weekdays: [...policy.weekdays].sort(),
+    zones: [...zones],
+  };
 }
 
 /** A stable key for caching window answers per policy. */
@@ -61,11 +69,17 @@ export function zoneOpenIntervals(policy: WindowPolicy, zone: string, from: numb
   while (day.toISODate()! <= lastDate) {
     if (policy.weekdays.has(day.weekday)) {
       // fromObject resolves a local hour inside a DST gap forward and an ambiguous one to its first occurrence.
-      const start = DateTime.fromObject({ year: day.year, month: day.month, day: day.day, hour: policy.startHour }, { zone }).toMillis();
+      const start = DateTime.fromObject(
+        { year: day.year, month: day.month, day: day.day, hour: policy.startHour },
+        { zone },
+      ).toMillis();
       const end =
         policy.endHour === 24
           ? day.plus({ days: 1 }).startOf('day').toMillis()
-          : DateTime.fromObject({ year: day.year, month: day.month, day: day.day, hour: policy.endHour }, { zone }).toMillis();
+          : DateTime.fromObject(
+              { year: day.year, month: day.month, day: day.day, hour: policy.endHour },
+              { zone },
+            ).toMillis();
       if (end > from && start < to && end > start) intervals.push({ start, end });
     }
     day = day.plus({ days: 1 });

@@ -4,7 +4,12 @@ import { BreakerState, EMPTY_BREAKER, recordAttemptResult } from './circuit-brea
 
 const T0 = Date.UTC(2026, 10, 29, 12, 0, 0);
 
-function feed(outcomes: string[], stepMs = 1000, settings = CIRCUIT_BREAKER_DEFAULTS, start: BreakerState = EMPTY_BREAKER) {
+function feed(
+  outcomes: string[],
+  stepMs = 1000,
+  settings = CIRCUIT_BREAKER_DEFAULTS,
+  start: BreakerState = EMPTY_BREAKER,
+) {
   let state = start;
   const verdicts = [];
   for (let i = 0; i < outcomes.length; i++) {
@@ -35,7 +40,9 @@ describe('recordAttemptResult (batch circuit breaker)', () => {
     // one a minute: never 20 in 2 minutes, so only the run counts
     expect(verdicts.slice(0, 19).every((v) => !v.trip)).toBe(true);
     expect(verdicts[19]).toMatchObject({ trip: true, agent_error_run: 10 });
-    expect((verdicts[19] as { reason: string }).reason).toBe('auto-paused: 10 attempts in a row ended agent_error (limit 10)');
+    expect((verdicts[19] as { reason: string }).reason).toBe(
+      'auto-paused: 10 attempts in a row ended agent_error (limit 10)',
+    );
   });
 
   it('forgets results older than the window', () => {
@@ -50,12 +57,18 @@ describe('recordAttemptResult (batch circuit breaker)', () => {
   });
 
   it('ordinary failures (busy, no_answer, voicemail, invalid_number) never trip it', () => {
-    const { verdicts } = feed(Array(100).fill(['busy', 'no_answer', 'voicemail', 'invalid_number']).flat().slice(0, 100), 100);
+    const { verdicts } = feed(
+      Array(100).fill(['busy', 'no_answer', 'voicemail', 'invalid_number']).flat().slice(0, 100),
+      100,
+    );
     expect(verdicts.some((v) => v.trip)).toBe(false);
   });
 
   it('does nothing when the org turned it off, but keeps counting', () => {
-    const { state, verdicts } = feed(Array(30).fill('agent_error'), 100, { ...CIRCUIT_BREAKER_DEFAULTS, enabled: false });
+    const { state, verdicts } = feed(Array(30).fill('agent_error'), 100, {
+      ...CIRCUIT_BREAKER_DEFAULTS,
+      enabled: false,
+    });
     expect(verdicts.some((v) => v.trip)).toBe(false);
     expect(state.agent_error_run).toBe(30);
   });

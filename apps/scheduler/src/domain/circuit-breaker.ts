@@ -15,8 +15,7 @@ export interface BreakerState {
 export const EMPTY_BREAKER: BreakerState = Object.freeze({ buckets: [], agent_error_run: 0 }) as BreakerState;
 
 export type BreakerVerdict =
-  | { trip: false }
-  | { trip: true; reason: string; attempts: number; system_failures: number; agent_error_run: number };
+  { trip: false } | { trip: true; reason: string; attempts: number; system_failures: number; agent_error_run: number };
 
 /**
  * Adds one ended attempt to the batch's window and says whether the batch must pause itself

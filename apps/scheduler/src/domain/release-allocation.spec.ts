@@ -26,7 +26,10 @@ describe('allocateReleases', () => {
   });
   it('serves the batch released longest ago first', () => {
     const result = allocateReleases(
-      [batch('recent', { last_release_at: new Date('2026-11-23T11:59:59Z') }), batch('old', { last_release_at: new Date('2026-11-23T11:00:00Z') })],
+      [
+        batch('recent', { last_release_at: new Date('2026-11-23T11:59:59Z') }),
+        batch('old', { last_release_at: new Date('2026-11-23T11:00:00Z') }),
+      ],
       new Map([['org', 1]]),
       now,
     );
@@ -42,14 +45,38 @@ describe('allocateReleases', () => {
     expect(allocateReleases([batch('a')], new Map(), now)).toEqual(new Map());
   });
   it('keeps orgs apart', () => {
-    const result = allocateReleases([batch('a'), batch('b', { org_id: 'other' })], new Map([['org', 2], ['other', 1]]), now);
-    expect(result).toEqual(new Map([['a', 2], ['b', 1]]));
+    const result = allocateReleases(
+      [batch('a'), batch('b', { org_id: 'other' })],
+      new Map([
+        ['org', 2],
+        ['other', 1],
+      ]),
+      now,
+    );
+    expect(result).toEqual(
+      new Map([
+        ['a', 2],
+        ['b', 1],
+      ]),
+    );
   });
   it('spaces call starts: one per delay_between_calls_seconds', () => {
     const spaced = { delay_between_calls_seconds: 10 };
     expect(allocateReleases([batch('a', spaced)], new Map([['org', 5]]), now)).toEqual(new Map([['a', 1]]));
-    expect(allocateReleases([batch('a', { ...spaced, last_release_at: new Date('2026-11-23T11:59:51Z') })], new Map([['org', 5]]), now)).toEqual(new Map());
-    expect(allocateReleases([batch('a', { ...spaced, last_release_at: new Date('2026-11-23T11:59:50Z') })], new Map([['org', 5]]), now)).toEqual(new Map([['a', 1]]));
+    expect(
+      allocateReleases(
+        [batch('a', { ...spaced, last_release_at: new Date('2026-11-23T11:59:51Z') })],
+        new Map([['org', 5]]),
+        now,
+      ),
+    ).toEqual(new Map());
+    expect(
+      allocateReleases(
+        [batch('a', { ...spaced, last_release_at: new Date('2026-11-23T11:59:50Z') })],
+        new Map([['org', 5]]),
+        now,
+      ),
+    ).toEqual(new Map([['a', 1]]));
   });
 
   // Issue 12 §2, exact inputs: org max_concurrent_calls 1; P priority 10 whose only contact is in
@@ -65,7 +92,9 @@ describe('allocateReleases', () => {
     expect(allocateReleases([...idle, busy], new Map([['org', 5]]), now)).toEqual(new Map([['z', 3]]));
   });
   it('a slot a batch cannot use goes to the next in line: callable 1 and 10 share 5 as 1 and 4', () => {
-    expect(allocateReleases([batch('a', { callable: 1 }), batch('b', { callable: 10 })], new Map([['org', 5]]), now)).toEqual(
+    expect(
+      allocateReleases([batch('a', { callable: 1 }), batch('b', { callable: 10 })], new Map([['org', 5]]), now),
+    ).toEqual(
       new Map([
         ['a', 1],
         ['b', 4],
@@ -80,12 +109,21 @@ describe('allocateReleases, property (issue 12 §2)', () => {
     capacity: fc.integer({ min: -2, max: 12 }),
     callable: fc.integer({ min: 0, max: 15 }),
     priority: fc.integer({ min: -2, max: 3 }),
-    last_release_at: fc.option(fc.integer({ min: -120, max: 0 }).map((s) => new Date(now.getTime() + s * 1000)), { nil: null }),
+    last_release_at: fc.option(
+      fc.integer({ min: -120, max: 0 }).map((s) => new Date(now.getTime() + s * 1000)),
+      { nil: null },
+    ),
     delay_between_calls_seconds: fc.oneof(fc.constant(0), fc.constant(0), fc.integer({ min: 1, max: 60 })),
   });
   const setArb = fc.record({
-    batches: fc.array(candidateArb, { maxLength: 12 }).map((list) => list.map((b, i): ReleaseCandidate => ({ ...b, batch_id: `b${String(i).padStart(2, '0')}` }))),
-    headroom: fc.record({ o1: fc.integer({ min: -3, max: 20 }), o2: fc.integer({ min: -3, max: 20 }), o3: fc.integer({ min: -3, max: 20 }) }),
+    batches: fc
+      .array(candidateArb, { maxLength: 12 })
+      .map((list) => list.map((b, i): ReleaseCandidate => ({ ...b, batch_id: `b${String(i).padStart(2, '0')}` }))),
+    headroom: fc.record({
+      o1: fc.integer({ min: -3, max: 20 }),
+      o2: fc.integer({ min: -3, max: 20 }),
+      o3: fc.integer({ min: -3, max: 20 }),
+    }),
   });
 
   it('every pass fills min(free slots, what the batches can use) per org, never gives a batch more than it can use, and keeps the fairness order', () => {
@@ -109,7 +147,12 @@ describe('allocateReleases, property (issue 12 §2)', () => {
           });
           // No slot stays idle while a batch could use one.
           const total = given.reduce((a, b) => a + b, 0);
-          expect(total).toBe(Math.min(Math.max(0, free.get(org) ?? 0), usable.reduce((a, b) => a + b, 0)));
+          expect(total).toBe(
+            Math.min(
+              Math.max(0, free.get(org) ?? 0),
+              usable.reduce((a, b) => a + b, 0),
+            ),
+          );
           // Round-robin in fairness order: an earlier batch has at least as many as a later one
           // unless it is saturated, and at most one more.
           for (let i = 0; i < mine.length; i++) {

@@ -41,7 +41,11 @@ export function fairnessOrder(a: ReleaseCandidate, b: ReleaseCandidate): number 
  * idle while any batch of the org has a contact it may call now (issue 12 §2).
  * Result: batch_id -> count, only batches given at least one.
  */
-export function allocateReleases(candidates: readonly ReleaseCandidate[], headroom: OrgHeadroom, now: Date): Map<string, number> {
+export function allocateReleases(
+  candidates: readonly ReleaseCandidate[],
+  headroom: OrgHeadroom,
+  now: Date,
+): Map<string, number> {
   const allocation = new Map<string, number>();
   const byOrg = new Map<string, ReleaseCandidate[]>();
   for (const candidate of candidates) {
@@ -73,6 +77,8 @@ export function allocateReleases(candidates: readonly ReleaseCandidate[], headro
 export function usableNow(batch: ReleaseCandidate, now: Date): number {
   const own = Math.min(Math.max(0, batch.capacity), Math.max(0, batch.callable));
   if (batch.delay_between_calls_seconds <= 0) return own;
-  const spacedOut = batch.last_release_at === null || now.getTime() - batch.last_release_at.getTime() >= batch.delay_between_calls_seconds * 1000;
+  const spacedOut =
+    batch.last_release_at === null ||
+    now.getTime() - batch.last_release_at.getTime() >= batch.delay_between_calls_seconds * 1000;
   return spacedOut ? Math.min(own, 1) : 0;
 }

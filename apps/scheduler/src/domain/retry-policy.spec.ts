@@ -23,17 +23,29 @@ describe('retry policy', () => {
   });
 
   it('completes on completed and never retries it', () => {
-    expect(decideAfterOutcome('completed', 1, 3, policy({ retry_on: ['completed'] }))).toEqual({ kind: 'final', status: 'completed' });
+    expect(decideAfterOutcome('completed', 1, 3, policy({ retry_on: ['completed'] }))).toEqual({
+      kind: 'final',
+      status: 'completed',
+    });
   });
 
   it('retries voicemail only with retry_on_voicemail', () => {
     expect(decideAfterOutcome('voicemail', 1, 3, policy())).toEqual({ kind: 'final', status: 'voicemail' });
-    expect(decideAfterOutcome('voicemail', 1, 3, policy({ retry_on_voicemail: true }))).toEqual({ kind: 'retry', delaySeconds: 300 });
-    expect(decideAfterOutcome('voicemail', 3, 3, policy({ retry_on_voicemail: true }))).toEqual({ kind: 'final', status: 'voicemail' });
+    expect(decideAfterOutcome('voicemail', 1, 3, policy({ retry_on_voicemail: true }))).toEqual({
+      kind: 'retry',
+      delaySeconds: 300,
+    });
+    expect(decideAfterOutcome('voicemail', 3, 3, policy({ retry_on_voicemail: true }))).toEqual({
+      kind: 'final',
+      status: 'voicemail',
+    });
   });
 
   it('does not retry outcomes left out of retry_on', () => {
-    expect(decideAfterOutcome('no_answer', 1, 3, policy({ retry_on: ['busy'] }))).toEqual({ kind: 'final', status: 'failed' });
+    expect(decideAfterOutcome('no_answer', 1, 3, policy({ retry_on: ['busy'] }))).toEqual({
+      kind: 'final',
+      status: 'failed',
+    });
     expect(decideAfterOutcome('failed', 1, 3, policy())).toEqual({ kind: 'final', status: 'failed' });
   });
 
@@ -43,7 +55,9 @@ describe('retry policy', () => {
 
   it('repeats the last delay, multiplied by the backoff past the list', () => {
     expect([1, 2, 3, 4].map((n) => retryDelaySeconds({ delays_seconds: [10, 20] }, n))).toEqual([10, 20, 20, 20]);
-    expect([1, 2, 3, 4].map((n) => retryDelaySeconds({ delays_seconds: [10, 20], backoff_multiplier: 2 }, n))).toEqual([10, 20, 40, 80]);
+    expect([1, 2, 3, 4].map((n) => retryDelaySeconds({ delays_seconds: [10, 20], backoff_multiplier: 2 }, n))).toEqual([
+      10, 20, 40, 80,
+    ]);
     expect(retryDelaySeconds({ delays_seconds: [] }, 1)).toBe(0);
   });
 });

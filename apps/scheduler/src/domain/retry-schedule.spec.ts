@@ -16,6 +16,9 @@ describe('planRetry', () => {
   });
   it('expires when the retry would fall at or after end_time', () => {
     expect(planRetry(now, 300, always, new Date('2026-11-23T12:05:00Z'))).toEqual({ kind: 'expired' });
-    expect(planRetry(now, 300, always, new Date('2026-11-23T12:05:01Z'))).toEqual({ kind: 'retry', at: new Date('2026-11-23T12:05:00Z') });
+    expect(planRetry(now, 300, always, new Date('2026-11-23T12:05:01Z'))).toEqual({
+      kind: 'retry',
+      at: new Date('2026-11-23T12:05:00Z'),
+    });
   });
 });

@@ -11,10 +11,15 @@ export function parseFutureStartTime(value: string | undefined, zone: string | u
   if (!IANAZone.isValidZone(tz)) return { ok: false, field: 'timezone', message: `"${tz}" is not an IANA time zone` };
   if (!value) return { ok: false, field: 'scheduled_start_time', message: 'scheduled_start_time is required' };
   const parsed = DateTime.fromISO(value, { zone: tz, setZone: false });
-  if (!parsed.isValid) return { ok: false, field: 'scheduled_start_time', message: `"${value}" is not an ISO 8601 date-time` };
+  if (!parsed.isValid)
+    return { ok: false, field: 'scheduled_start_time', message: `"${value}" is not an ISO 8601 date-time` };
   const at = parsed.toJSDate();
   if (at.getTime() <= now.getTime()) {
-    return { ok: false, field: 'scheduled_start_time', message: `${at.toISOString()} is not in the future (now ${now.toISOString()})` };
+    return {
+      ok: false,
+      field: 'scheduled_start_time',
+      message: `${at.toISOString()} is not in the future (now ${now.toISOString()})`,
+    };
   }
   return { ok: true, at };
 }

@@ -1,4 +1,16 @@
-import { BatchDeletedEvent, BatchStatus, BatchStatusChangedEvent, ContactStatus, ContactUpdatedEvent, DialCallingWindow, DialRequest, isFinalContactStatus, ProviderName, Subjects, TypedEvent } from '@outdial/contracts';
+import {
+  BatchDeletedEvent,
+  BatchStatus,
+  BatchStatusChangedEvent,
+  ContactStatus,
+  ContactUpdatedEvent,
+  DialCallingWindow,
+  DialRequest,
+  isFinalContactStatus,
+  ProviderName,
+  Subjects,
+  TypedEvent,
+} from '@outdial/contracts';
 
 export interface ContactState {
   contact_id: string;
@@ -80,7 +92,13 @@ export interface BatchDialSettings {
  * `notAfter`: the dialer must not start the call at or after it (window close, batch end_time).
  * `callingWindow`: the contact's window, which the dialer checks again itself right before dialing.
  */
-export function dialRequested(batch: BatchDialSettings, contact: ReleasedContact, at: Date, notAfter?: Date | null, callingWindow?: DialCallingWindow): TypedEvent {
+export function dialRequested(
+  batch: BatchDialSettings,
+  contact: ReleasedContact,
+  at: Date,
+  notAfter?: Date | null,
+  callingWindow?: DialCallingWindow,
+): TypedEvent {
   const attemptId = `${contact.contact_id}:${contact.attempts}`;
   const payload: DialRequest = {
     event_id: `dial:${attemptId}:v${contact.version}`,
@@ -104,6 +122,11 @@ export function dialRequested(batch: BatchDialSettings, contact: ReleasedContact
 }
 
 export function batchDeleted(batch: { batch_id: string; org_id: string }, at: Date): TypedEvent {
-  const payload: BatchDeletedEvent = { event_id: `batch:${batch.batch_id}:deleted`, org_id: batch.org_id, batch_id: batch.batch_id, at: at.toISOString() };
+  const payload: BatchDeletedEvent = {
+    event_id: `batch:${batch.batch_id}:deleted`,
+    org_id: batch.org_id,
+    batch_id: batch.batch_id,
+    at: at.toISOString(),
+  };
   return { subject: Subjects.batchDeleted, payload };
 }

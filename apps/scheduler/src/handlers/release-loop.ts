@@ -71,7 +71,8 @@ export class ReleaseLoop implements OnApplicationShutdown {
     const pass = ++this.passes;
     await this.housekeepBatches.execute({ pass, finalize_chunk: FINALIZE_CHUNK });
     const { stranded } = await this.releaseContacts.execute({ pass });
-    if (stranded.length > 0) await this.expireNeverCallable.execute({ batches: stranded, finalize_chunk: FINALIZE_CHUNK });
+    if (stranded.length > 0)
+      await this.expireNeverCallable.execute({ batches: stranded, finalize_chunk: FINALIZE_CHUNK });
     await this.recoverLostReleases.execute({ pass, limit: LOST_RELEASES_PER_PASS });
   }
 

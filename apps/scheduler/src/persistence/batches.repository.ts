@@ -113,12 +113,20 @@ export class BatchesRepository {
 
   /** The batch's settings under its row lock (chunk intake), undefined when it is not registered. */
   async lockSettings(client: SqlClient, batchId: string): Promise<{ settings: BatchSettings } | undefined> {
-    return (await client.query<{ settings: BatchSettings }>(`SELECT settings FROM ${this.batches} WHERE batch_id = $1 FOR UPDATE`, [batchId])).rows[0];
+    return (
+      await client.query<{ settings: BatchSettings }>(
+        `SELECT settings FROM ${this.batches} WHERE batch_id = $1 FOR UPDATE`,
+        [batchId],
+      )
+    ).rows[0];
   }
 
   /** Records zone keys the batch's contacts are called in (idempotent). Caller holds the batch lock. */
   async addZones(client: SqlClient, batchId: string, zoneKeys: string[]): Promise<void> {
-    await client.query(`INSERT INTO ${this.zones} (batch_id, zone_key) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING`, [batchId, zoneKeys]);
+    await client.query(
+      `INSERT INTO ${this.zones} (batch_id, zone_key) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING`,
+      [batchId, zoneKeys],
+    );
   }
 
   /** Counts contacts received, `finalAlready` of them final from the start. Caller holds the batch lock. */
@@ -133,7 +141,8 @@ export class BatchesRepository {
 
   /** The batch under its row lock (`SELECT * ... FOR UPDATE`), undefined when there is none. */
   async lock(client: SqlClient, batchId: string): Promise<BatchRow | undefined> {
-    return (await client.query<BatchRow>(`SELECT * FROM ${this.batches} WHERE batch_id = $1 FOR UPDATE`, [batchId])).rows[0];
+    return (await client.query<BatchRow>(`SELECT * FROM ${this.batches} WHERE batch_id = $1 FOR UPDATE`, [batchId]))
+      .rows[0];
   }
 
   /**
@@ -156,7 +165,10 @@ export class BatchesRepository {
    * Caller holds the batch lock.
    */
   async delete(client: SqlClient, batch: Pick<BatchRow, 'batch_id' | 'org_id'>, now: Date): Promise<void> {
-    await client.query(`INSERT INTO ${this.deleted} (batch_id, org_id, deleted_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [batch.batch_id, batch.org_id, now]);
+    await client.query(
+      `INSERT INTO ${this.deleted} (batch_id, org_id, deleted_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+      [batch.batch_id, batch.org_id, now],
+    );
     await client.query(`DELETE FROM ${this.zones} WHERE batch_id = $1`, [batch.batch_id]);
     await client.query(`DELETE FROM ${this.batches} WHERE batch_id = $1`, [batch.batch_id]);
   }
@@ -184,19 +196,31 @@ export class BatchesRepository {
 
   /** scheduled -> running, stamped started. Caller holds the batch lock. */
   async start(client: SqlClient, batchId: string, now: Date): Promise<void> {
-    await client.query(`UPDATE ${this.batches} SET status = 'running', started_at = $2, updated_at = $2 WHERE batch_id = $1`, [batchId, now]);
+    await client.query(
+      `UPDATE ${this.batches} SET status = 'running', started_at = $2, updated_at = $2 WHERE batch_id = $1`,
+      [batchId, now],
+    );
   }
 
   /** A batch created `running` is stamped started. Caller holds the batch lock. */
   async stampStarted(client: SqlClient, batchId: string, now: Date): Promise<void> {
-    await client.query(`UPDATE ${this.batches} SET started_at = $2, updated_at = $2 WHERE batch_id = $1`, [batchId, now]);
+    await client.query(`UPDATE ${this.batches} SET started_at = $2, updated_at = $2 WHERE batch_id = $1`, [
+      batchId,
+      now,
+    ]);
   }
 
   /**
    * A user's pause, resume or cancel. A resume starts the auto-pause window afresh: the failures
    * that paused it are the user's to have fixed. Caller holds the batch lock.
    */
-  async setStatus(client: SqlClient, batchId: string, next: 'paused' | 'running' | 'cancelled', previous: BatchStatus, now: Date): Promise<void> {
+  async setStatus(
+    client: SqlClient,
+    batchId: string,
+    next: 'paused' | 'running' | 'cancelled',
+    previous: BatchStatus,
+    now: Date,
+  ): Promise<void> {
     await client.query(
       `UPDATE ${this.batches} SET status = $2, previous_status = $3, updated_at = $4,
               breaker = CASE WHEN $2 = 'running' THEN ${EMPTY_BREAKER_SQL} ELSE breaker END
@@ -219,7 +243,12 @@ export class BatchesRepository {
    * The org's unfinished batches of an agent, locked in `batch_id` order (the lock order of every
    * other writer). Runs inside the caller's transaction.
    */
-  async lockUnfinishedOfAgent(client: SqlClient, orgId: string, agentId: string, statuses: readonly BatchStatus[]): Promise<{ batch_id: string; org_id: string; status: BatchStatus }[]> {
+  async lockUnfinishedOfAgent(
+    client: SqlClient,
+    orgId: string,
+    agentId: string,
+    statuses: readonly BatchStatus[],
+  ): Promise<{ batch_id: string; org_id: string; status: BatchStatus }[]> {
     const rows = await client.query<{ batch_id: string; org_id: string; status: BatchStatus }>(
       `SELECT batch_id, org_id, status FROM ${this.batches}
         WHERE org_id = $1 AND agent_id = $2 AND status = ANY($3) ORDER BY batch_id FOR UPDATE`,
@@ -230,12 +259,18 @@ export class BatchesRepository {
 
   /** -> failed (previous status kept). Caller holds the batch lock. */
   async markFailed(client: SqlClient, batchId: string, now: Date): Promise<void> {
-    await client.query(`UPDATE ${this.batches} SET status = 'failed', previous_status = status, updated_at = $2 WHERE batch_id = $1`, [batchId, now]);
+    await client.query(
+      `UPDATE ${this.batches} SET status = 'failed', previous_status = status, updated_at = $2 WHERE batch_id = $1`,
+      [batchId, now],
+    );
   }
 
   /** Counts `count` more contacts final. Caller holds the batch lock. */
   async addFinal(client: SqlClient, batchId: string, count: number, now: Date): Promise<void> {
-    await client.query(`UPDATE ${this.batches} SET final_count = final_count + $2, updated_at = $3 WHERE batch_id = $1`, [batchId, count, now]);
+    await client.query(
+      `UPDATE ${this.batches} SET final_count = final_count + $2, updated_at = $3 WHERE batch_id = $1`,
+      [batchId, count, now],
+    );
   }
 
   /**
@@ -246,13 +281,20 @@ export class BatchesRepository {
    * undefined otherwise.
    */
   async completeIfDone(client: SqlClient, batchId: string, now: Date): Promise<BatchRow | undefined> {
-    const batch = (await client.query<BatchRow>(`SELECT * FROM ${this.batches} WHERE batch_id = $1`, [batchId])).rows[0];
+    const batch = (await client.query<BatchRow>(`SELECT * FROM ${this.batches} WHERE batch_id = $1`, [batchId]))
+      .rows[0];
     if (!batch) return undefined;
     const step = completionStep(batch);
     if (step === 'drained') {
-      await client.query(`UPDATE ${this.batches} SET completed_at = $2, updated_at = $2 WHERE batch_id = $1`, [batchId, now]);
+      await client.query(`UPDATE ${this.batches} SET completed_at = $2, updated_at = $2 WHERE batch_id = $1`, [
+        batchId,
+        now,
+      ]);
     } else if (step === 'completed') {
-      await client.query(`UPDATE ${this.batches} SET status = 'completed', completed_at = $2, updated_at = $2 WHERE batch_id = $1`, [batchId, now]);
+      await client.query(
+        `UPDATE ${this.batches} SET status = 'completed', completed_at = $2, updated_at = $2 WHERE batch_id = $1`,
+        [batchId, now],
+      );
       return batch;
     }
     return undefined;
@@ -281,7 +323,10 @@ export class BatchesRepository {
 
   /** The zone keys of several batches, batch_id -> keys. Autocommit, no lock. */
   async zonesOf(batchIds: string[]): Promise<Map<string, string[]>> {
-    const rows = await this.db.query<{ batch_id: string; zone_key: string }>(`SELECT batch_id, zone_key FROM ${this.zones} WHERE batch_id = ANY($1)`, [batchIds]);
+    const rows = await this.db.query<{ batch_id: string; zone_key: string }>(
+      `SELECT batch_id, zone_key FROM ${this.zones} WHERE batch_id = ANY($1)`,
+      [batchIds],
+    );
     const zonesOf = new Map<string, string[]>();
     for (const { batch_id, zone_key } of rows) zonesOf.set(batch_id, [...(zonesOf.get(batch_id) ?? []), zone_key]);
     return zonesOf;
@@ -289,12 +334,17 @@ export class BatchesRepository {
 
   /** The zone keys of one batch, inside the caller's transaction (under the batch lock: exact at this instant). */
   async zonesOfLocked(client: SqlClient, batchId: string): Promise<string[]> {
-    return (await client.query<{ zone_key: string }>(`SELECT zone_key FROM ${this.zones} WHERE batch_id = $1`, [batchId])).rows.map((r) => r.zone_key);
+    return (
+      await client.query<{ zone_key: string }>(`SELECT zone_key FROM ${this.zones} WHERE batch_id = $1`, [batchId])
+    ).rows.map((r) => r.zone_key);
   }
 
   /** `count` contacts were released: that many more slots busy, last release now. Caller holds the batch lock. */
   async addReleased(client: SqlClient, batchId: string, count: number, now: Date): Promise<void> {
-    await client.query(`UPDATE ${this.batches} SET inflight = inflight + $2, last_release_at = $3, updated_at = $3 WHERE batch_id = $1`, [batchId, count, now]);
+    await client.query(
+      `UPDATE ${this.batches} SET inflight = inflight + $2, last_release_at = $3, updated_at = $3 WHERE batch_id = $1`,
+      [batchId, count, now],
+    );
   }
 
   // ---- attempt results ------------------------------------------------------------------------
@@ -304,7 +354,11 @@ export class BatchesRepository {
    * saves the circuit-breaker state, and pauses the batch when the breaker tripped (previous status
    * kept). Caller holds the batch lock.
    */
-  async recordAttemptEnd(client: SqlClient, batchId: string, change: { final: boolean; breaker: BreakerState; autoPause: boolean; now: Date }): Promise<void> {
+  async recordAttemptEnd(
+    client: SqlClient,
+    batchId: string,
+    change: { final: boolean; breaker: BreakerState; autoPause: boolean; now: Date },
+  ): Promise<void> {
     await client.query(
       `UPDATE ${this.batches} SET inflight = GREATEST(inflight - 1, 0), final_count = final_count + $2, updated_at = $3, breaker = $4,
               status = CASE WHEN $5 THEN 'paused' ELSE status END, previous_status = CASE WHEN $5 THEN status ELSE previous_status END
@@ -315,6 +369,9 @@ export class BatchesRepository {
 
   /** A released contact came back undialed: its slot is free again. Caller holds the batch lock. */
   async releaseSlot(client: SqlClient, batchId: string, now: Date): Promise<void> {
-    await client.query(`UPDATE ${this.batches} SET inflight = GREATEST(inflight - 1, 0), updated_at = $2 WHERE batch_id = $1`, [batchId, now]);
+    await client.query(
+      `UPDATE ${this.batches} SET inflight = GREATEST(inflight - 1, 0), updated_at = $2 WHERE batch_id = $1`,
+      [batchId, now],
+    );
   }
 }

@@ -5,7 +5,8 @@ import { Database, quoteIdent, SqlClient } from '@outdial/service-runtime';
 import { ContactState } from '../domain/scheduler-events';
 
 /** The columns of `ContactState`, in a SELECT or RETURNING list. */
-const CONTACT_STATE_COLUMNS = 'contact_id, batch_id, org_id, status, version, attempts, last_outcome, next_retry_at, last_attempt_at';
+const CONTACT_STATE_COLUMNS =
+  'contact_id, batch_id, org_id, status, version, attempts, last_outcome, next_retry_at, last_attempt_at';
 
 /** A contact as an attempt event finds it: its state and the zones it is called in. */
 export type AttemptContact = ContactState & { zone_key: string };
@@ -94,7 +95,12 @@ export class ContactsRepository {
    * The attempt's contact under its row lock (`FOR UPDATE`) if it is still at attempt `attempt` in
    * one of `statuses`; undefined for a repeated or late event. Caller holds the batch lock.
    */
-  async lockAttempt(client: SqlClient, contactId: string, attempt: number, statuses: readonly ContactStatus[]): Promise<AttemptContact | undefined> {
+  async lockAttempt(
+    client: SqlClient,
+    contactId: string,
+    attempt: number,
+    statuses: readonly ContactStatus[],
+  ): Promise<AttemptContact | undefined> {
     const rows = await client.query<AttemptContact>(
       `SELECT ${CONTACT_STATE_COLUMNS}, zone_key FROM ${this.contacts}
         WHERE contact_id = $1 AND attempts = $2 AND status = ANY($3) FOR UPDATE`,
@@ -108,7 +114,12 @@ export class ContactsRepository {
    * dialing that attempt (repeated or late event). One statement: runs in the caller's transaction
    * and locks only the contact row (no batch counter changes).
    */
-  async markInProgress(client: SqlClient, contactId: string, attempt: number, now: Date): Promise<ContactState | undefined> {
+  async markInProgress(
+    client: SqlClient,
+    contactId: string,
+    attempt: number,
+    now: Date,
+  ): Promise<ContactState | undefined> {
     const rows = await client.query<ContactState>(
       `UPDATE ${this.contacts} SET status = 'in_progress', version = version + 1, updated_at = $3
         WHERE contact_id = $1 AND attempts = $2 AND status = 'dialing'
@@ -120,35 +131,26 @@ export class ContactsRepository {
 
   /** Saves an attempt's result: final status or queued for `nextRetryAt`. Caller holds the batch lock. */
   async recordOutcome(client: SqlClient, contact: ContactState, now: Date): Promise<void> {
-    await client.query(`UPDATE ${this.contacts} SET status = $2, version = $3, last_outcome = $4, next_retry_at = $5, updated_at = $6 WHERE contact_id = $1`, [
-      contact.contact_id,
-      contact.status,
-      contact.version,
-      contact.last_outcome,
-      contact.next_retry_at,
-      now,
-    ]);
+    await client.query(
+      `UPDATE ${this.contacts} SET status = $2, version = $3, last_outcome = $4, next_retry_at = $5, updated_at = $6 WHERE contact_id = $1`,
+      [contact.contact_id, contact.status, contact.version, contact.last_outcome, contact.next_retry_at, now],
+    );
   }
 
   /** A released contact of a cancelled batch came back undialed: `cancelled`. Caller holds the batch lock. */
   async cancelReleased(client: SqlClient, contactId: string, version: number, now: Date): Promise<void> {
-    await client.query(`UPDATE ${this.contacts} SET status = 'cancelled', version = $2, final_reason = 'batch cancelled', updated_at = $3 WHERE contact_id = $1`, [
-      contactId,
-      version,
-      now,
-    ]);
+    await client.query(
+      `UPDATE ${this.contacts} SET status = 'cancelled', version = $2, final_reason = 'batch cancelled', updated_at = $3 WHERE contact_id = $1`,
+      [contactId, version, now],
+    );
   }
 
   /** A released contact came back undialed: waits again, the attempt given back. Caller holds the batch lock. */
   async giveBack(client: SqlClient, contact: ContactState, now: Date): Promise<void> {
-    await client.query(`UPDATE ${this.contacts} SET status = $2, attempts = $3, version = $4, next_retry_at = $5, updated_at = $6 WHERE contact_id = $1`, [
-      contact.contact_id,
-      contact.status,
-      contact.attempts,
-      contact.version,
-      contact.next_retry_at,
-      now,
-    ]);
+    await client.query(
+      `UPDATE ${this.contacts} SET status = $2, attempts = $3, version = $4, next_retry_at = $5, updated_at = $6 WHERE contact_id = $1`,
+      [contact.contact_id, contact.status, contact.attempts, contact.version, contact.next_retry_at, now],
+    );
   }
 
   /**
@@ -187,7 +189,10 @@ export class ContactsRepository {
    * (stranded). A batch with no open (or no never-open) zone costs no scan of its contacts.
    * Autocommit survey, no lock.
    */
-  async survey(rows: CallableSurveyRow[], now: Date): Promise<{ batch_id: string; callable: number; stranded: boolean }[]> {
+  async survey(
+    rows: CallableSurveyRow[],
+    now: Date,
+  ): Promise<{ batch_id: string; callable: number; stranded: boolean }[]> {
     return this.db.query<{ batch_id: string; callable: number; stranded: boolean }>(
       `SELECT s.batch_id,
               CASE WHEN jsonb_array_length(s.open) = 0 THEN 0 ELSE
@@ -212,7 +217,13 @@ export class ContactsRepository {
    * Returns the claimed contacts with what their dial requests carry. Caller holds the batch lock
    * and counts them in flight.
    */
-  async claimReleasable(client: SqlClient, batchId: string, limit: number, zoneKeys: string[], now: Date): Promise<ClaimedContact[]> {
+  async claimReleasable(
+    client: SqlClient,
+    batchId: string,
+    limit: number,
+    zoneKeys: string[],
+    now: Date,
+  ): Promise<ClaimedContact[]> {
     const claimed = await client.query<ClaimedContact>(
       `UPDATE ${this.contacts} c
           SET status = 'dialing', attempts = c.attempts + 1, version = c.version + 1, released_at = $3,
@@ -236,7 +247,12 @@ export class ContactsRepository {
    * narrows by the `contacts_released` index; the second applies each batch's own timeout.
    * Autocommit survey, no lock: each is then ended through the attempt-result path, under the lock.
    */
-  async lostReleases(now: Date, graceSeconds: number, minCallTimeoutSeconds: number, limit: number): Promise<LostRelease[]> {
+  async lostReleases(
+    now: Date,
+    graceSeconds: number,
+    minCallTimeoutSeconds: number,
+    limit: number,
+  ): Promise<LostRelease[]> {
     return this.db.query<LostRelease>(
       `SELECT c.batch_id, c.contact_id, c.attempts FROM ${this.contacts} c JOIN ${this.batches} b USING (batch_id)
         WHERE c.status IN ('dialing', 'in_progress')

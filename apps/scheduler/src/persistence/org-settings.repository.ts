@@ -1,5 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { CIRCUIT_BREAKER_DEFAULTS, CircuitBreakerSettings, ORG_LIMIT_DEFAULTS, OrgSettingsChangedEvent } from '@outdial/contracts';
+import {
+  CIRCUIT_BREAKER_DEFAULTS,
+  CircuitBreakerSettings,
+  ORG_LIMIT_DEFAULTS,
+  OrgSettingsChangedEvent,
+} from '@outdial/contracts';
 import { Database, quoteIdent, SqlClient } from '@outdial/service-runtime';
 
 export interface OrgLimits {
@@ -34,21 +39,46 @@ export class OrgSettingsRepository {
          calls_per_second = EXCLUDED.calls_per_second, compliance_guard = EXCLUDED.compliance_guard,
          circuit_breaker = EXCLUDED.circuit_breaker, version = EXCLUDED.version
        WHERE o.version < EXCLUDED.version`,
-      [event.org_id, event.max_concurrent_calls, event.calls_per_second, event.compliance_guard, event.circuit_breaker ? JSON.stringify(event.circuit_breaker) : null, event.version],
+      [
+        event.org_id,
+        event.max_concurrent_calls,
+        event.calls_per_second,
+        event.compliance_guard,
+        event.circuit_breaker ? JSON.stringify(event.circuit_breaker) : null,
+        event.version,
+      ],
     );
   }
 
   /** Each org's concurrency limit and compliance guard (defaults for an org not heard of yet). */
   async limits(orgIds: string[], client?: SqlClient): Promise<Map<string, OrgLimits>> {
     const sql = `SELECT org_id, max_concurrent_calls, compliance_guard FROM ${this.table} WHERE org_id = ANY($1)`;
-    const rows = client ? (await client.query<OrgLimits & { org_id: string }>(sql, [orgIds])).rows : await this.db.query<OrgLimits & { org_id: string }>(sql, [orgIds]);
-    const found = new Map(rows.map((r) => [r.org_id, { max_concurrent_calls: r.max_concurrent_calls, compliance_guard: r.compliance_guard }]));
-    return new Map(orgIds.map((id) => [id, found.get(id) ?? { max_concurrent_calls: ORG_LIMIT_DEFAULTS.max_concurrent_calls, compliance_guard: ORG_LIMIT_DEFAULTS.compliance_guard }]));
+    const rows = client
+      ? (await client.query<OrgLimits & { org_id: string }>(sql, [orgIds])).rows
+      : await this.db.query<OrgLimits & { org_id: string }>(sql, [orgIds]);
+    const found = new Map(
+      rows.map((r) => [
+        r.org_id,
+        { max_concurrent_calls: r.max_concurrent_calls, compliance_guard: r.compliance_guard },
+      ]),
+    );
+    return new Map(
+      orgIds.map((id) => [
+        id,
+        found.get(id) ?? {
+          max_concurrent_calls: ORG_LIMIT_DEFAULTS.max_concurrent_calls,
+          compliance_guard: ORG_LIMIT_DEFAULTS.compliance_guard,
+        },
+      ]),
+    );
   }
 
   /** The org's auto-pause rule (SPEC §4), the defaults until its settings event arrives. */
   async circuitBreaker(orgId: string, client: SqlClient): Promise<CircuitBreakerSettings> {
-    const rows = await client.query<{ circuit_breaker: Partial<CircuitBreakerSettings> | null }>(`SELECT circuit_breaker FROM ${this.table} WHERE org_id = $1`, [orgId]);
+    const rows = await client.query<{ circuit_breaker: Partial<CircuitBreakerSettings> | null }>(
+      `SELECT circuit_breaker FROM ${this.table} WHERE org_id = $1`,
+      [orgId],
+    );
     return { ...CIRCUIT_BREAKER_DEFAULTS, ...(rows.rows[0]?.circuit_breaker ?? {}) };
   }
 

@@ -40,7 +40,12 @@ export function batchSettings(overrides: Partial<BatchSettings> = {}): BatchSett
 let eventCounter = 0;
 
 /** A `v1.ingest.batch_ingested` event of `total` contacts. */
-export function batchIngested(batchId: string, total: number, overrides: Partial<BatchIngestedEvent> = {}, settings: Partial<BatchSettings> = {}): BatchIngestedEvent {
+export function batchIngested(
+  batchId: string,
+  total: number,
+  overrides: Partial<BatchIngestedEvent> = {},
+  settings: Partial<BatchSettings> = {},
+): BatchIngestedEvent {
   return {
     event_id: `batch-ingested:${batchId}:${++eventCounter}`,
     org_id: 'org-1',
@@ -54,7 +59,14 @@ export function batchIngested(batchId: string, total: number, overrides: Partial
     total_contacts: total,
     chunk_count: 1,
     variable_columns: [],
-    validation: { total_rows: total, valid_rows: total, invalid_rows: 0, duplicate_rows: 0, empty_rows: 0, suppressed_rows: 0 },
+    validation: {
+      total_rows: total,
+      valid_rows: total,
+      invalid_rows: 0,
+      duplicate_rows: 0,
+      empty_rows: 0,
+      suppressed_rows: 0,
+    },
     estimated_cost: 0,
     created_at: new Date().toISOString(),
     ...overrides,
@@ -76,5 +88,12 @@ export function contact(batchId: string, row: number, overrides: Partial<Contact
 
 /** One `v1.ingest.contacts_chunk` carrying `contacts`. */
 export function contactsChunk(batchId: string, contacts: ContactRecord[], index = 0, count = 1): ContactsChunkEvent {
-  return { event_id: `chunk:${batchId}:${index}`, org_id: 'org-1', batch_id: batchId, chunk_index: index, chunk_count: count, contacts };
+  return {
+    event_id: `chunk:${batchId}:${index}`,
+    org_id: 'org-1',
+    batch_id: batchId,
+    chunk_index: index,
+    chunk_count: count,
+    contacts,
+  };
 }

@@ -12,7 +12,12 @@ import { VoiceAgentPlatformProviders } from './voice-agent-platform-providers';
 export class CallProviderRegistry {
   private readonly providers = new Map<ProviderName, CallProvider>();
 
-  constructor(simulated: SimulatedCallProvider, http: HttpCallProvider, twilio: TwilioCallProvider, platforms: VoiceAgentPlatformProviders) {
+  constructor(
+    simulated: SimulatedCallProvider,
+    http: HttpCallProvider,
+    twilio: TwilioCallProvider,
+    platforms: VoiceAgentPlatformProviders,
+  ) {
     for (const provider of [simulated, http, twilio, ...platforms.all]) this.providers.set(provider.name, provider);
   }
 

@@ -21,7 +21,10 @@ const env = {
 } as DialerEnv;
 const clock = { now: () => new Date(0), nowMs: () => 0 } as Clock;
 
-const request = (config: Record<string, unknown>, secrets: Record<string, string> | undefined = { api_key: 'secret-key' }): PlaceCallRequest => ({
+const request = (
+  config: Record<string, unknown>,
+  secrets: Record<string, string> | undefined = { api_key: 'secret-key' },
+): PlaceCallRequest => ({
   attempt_id: 'c1:1',
   batch_id: 'b1',
   contact_id: 'c1',
@@ -37,11 +40,41 @@ const request = (config: Record<string, unknown>, secrets: Record<string, string
 
 type Case = [PlatformCallProvider, Record<string, unknown>, string, Record<string, string>, Record<string, unknown>];
 const cases: Case[] = [
-  [new VapiCallProvider(env, clock), { assistant_id: 'as', phone_number_id: 'pn' }, 'https://vapi.test/call', { Authorization: 'Bearer secret-key' }, { id: 'vapi-call' }],
-  [new RetellCallProvider(env, clock), { agent_id: 'ag' }, 'https://retell.test/v2/create-phone-call', { Authorization: 'Bearer secret-key' }, { call_id: 'retell-call' }],
-  [new ElevenLabsCallProvider(env, clock), { agent_id: 'ag', agent_phone_number_id: 'ph' }, 'https://eleven.test/v1/convai/twilio/outbound-call', { 'xi-api-key': 'secret-key' }, { success: true, conversation_id: 'elevenlabs-call' }],
-  [new BlandCallProvider(env, clock), { task: 'Say hi' }, 'https://bland.test/v1/calls', { authorization: 'secret-key' }, { status: 'success', call_id: 'bland-call' }],
-  [new BolnaCallProvider(env, clock), { agent_id: 'ag' }, 'https://bolna.test/call', { Authorization: 'Bearer secret-key' }, { execution_id: 'bolna-call' }],
+  [
+    new VapiCallProvider(env, clock),
+    { assistant_id: 'as', phone_number_id: 'pn' },
+    'https://vapi.test/call',
+    { Authorization: 'Bearer secret-key' },
+    { id: 'vapi-call' },
+  ],
+  [
+    new RetellCallProvider(env, clock),
+    { agent_id: 'ag' },
+    'https://retell.test/v2/create-phone-call',
+    { Authorization: 'Bearer secret-key' },
+    { call_id: 'retell-call' },
+  ],
+  [
+    new ElevenLabsCallProvider(env, clock),
+    { agent_id: 'ag', agent_phone_number_id: 'ph' },
+    'https://eleven.test/v1/convai/twilio/outbound-call',
+    { 'xi-api-key': 'secret-key' },
+    { success: true, conversation_id: 'elevenlabs-call' },
+  ],
+  [
+    new BlandCallProvider(env, clock),
+    { task: 'Say hi' },
+    'https://bland.test/v1/calls',
+    { authorization: 'secret-key' },
+    { status: 'success', call_id: 'bland-call' },
+  ],
+  [
+    new BolnaCallProvider(env, clock),
+    { agent_id: 'ag' },
+    'https://bolna.test/call',
+    { Authorization: 'Bearer secret-key' },
+    { execution_id: 'bolna-call' },
+  ],
 ];
 
 describe('PlatformCallProvider (vapi, retell, elevenlabs, bland, bolna)', () => {
@@ -54,28 +87,40 @@ describe('PlatformCallProvider (vapi, retell, elevenlabs, bland, bolna)', () => 
   afterAll(() => {
     global.fetch = realFetch;
   });
-  const answer = (status: number, body: unknown, headers: Record<string, string> = {}) => fetchMock.mockResolvedValueOnce(new Response(JSON.stringify(body), { status, headers }));
+  const answer = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+    fetchMock.mockResolvedValueOnce(new Response(JSON.stringify(body), { status, headers }));
 
-  it.each(cases.map((c) => [c[0].name, ...c] as const))('%s: one JSON POST to its create-call URL with its auth header; the call id from its field', async (_name, provider, config, url, auth, success) => {
-    answer(200, success);
-    const placed = await provider.placeCall(request(config));
-    expect(placed).toEqual({ provider_call_id: `${provider.name}-call` });
-    expect(provider.needsAgentConfig).toBe(true);
-    expect(fetchMock).toHaveBeenCalledTimes(1);
-    const [calledUrl, init] = fetchMock.mock.calls[0] as [string, RequestInit];
-    expect(calledUrl).toBe(url);
-    expect(init.method).toBe('POST');
-    expect(init.headers).toEqual({ 'Content-Type': 'application/json', Accept: 'application/json', 'User-Agent': 'Outdial-Dialer', ...auth });
-    expect(JSON.parse(init.body as string)).toBeInstanceOf(Object);
-  });
+  it.each(cases.map((c) => [c[0].name, ...c] as const))(
+    '%s: one JSON POST to its create-call URL with its auth header; the call id from its field',
+    async (_name, provider, config, url, auth, success) => {
+      answer(200, success);
+      const placed = await provider.placeCall(request(config));
+      expect(placed).toEqual({ provider_call_id: `${provider.name}-call` });
+      expect(provider.needsAgentConfig).toBe(true);
+      expect(fetchMock).toHaveBeenCalledTimes(1);
+      const [calledUrl, init] = fetchMock.mock.calls[0] as [string, RequestInit];
+      expect(calledUrl).toBe(url);
+      expect(init.method).toBe('POST');
+      expect(init.headers).toEqual({
+        'Content-Type': 'application/json',
+        Accept: 'application/json',
+        'User-Agent': 'Outdial-Dialer',
+        ...auth,
+      });
+      expect(JSON.parse(init.body as string)).toBeInstanceOf(Object);
+    },
+  );
 
-  it.each(cases.map((c) => [c[0].name, ...c] as const))('%s: no api_key is agent_error before anything is sent', async (_name, provider, config) => {
-    const error = await provider.placeCall(request(config, {})).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(CallProviderError);
-    expect(error).toMatchObject({ outcome: 'agent_error' });
-    expect((error as Error).message).toContain(`no ${provider.name} api_key`);
-    expect(fetchMock).not.toHaveBeenCalled();
-  });
+  it.each(cases.map((c) => [c[0].name, ...c] as const))(
+    '%s: no api_key is agent_error before anything is sent',
+    async (_name, provider, config) => {
+      const error = await provider.placeCall(request(config, {})).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(CallProviderError);
+      expect(error).toMatchObject({ outcome: 'agent_error' });
+      expect((error as Error).message).toContain(`no ${provider.name} api_key`);
+      expect(fetchMock).not.toHaveBeenCalled();
+    },
+  );
 
   it('a 429 gives the admission back with the Retry-After wait; a 2xx without the call id ends agent_error', async () => {
     const [vapi, config] = cases[0];

@@ -20,7 +20,7 @@ const request = (config: Record<string, unknown>): PlaceCallRequest => ({
   agent_secrets: { api_key: 'k' },
 });
 
-describe('create-call bodies follow each platform\'s published request shape', () => {
+describe("create-call bodies follow each platform's published request shape", () => {
   it('vapi: assistant, phone number, customer, variableValues, metadata', () => {
     expect(vapiCreateCallBody(request({ assistant_id: 'as', phone_number_id: 'pn' }))).toEqual({
       assistantId: 'as',
@@ -32,21 +32,35 @@ describe('create-call bodies follow each platform\'s published request shape', (
     expect(() => vapiCreateCallBody(request({ assistant_id: 'as' }))).toThrow(/config.phone_number_id/);
   });
   it('retell: the batch caller number unless config.from_number, agent override, dynamic variables', () => {
-    expect(retellCreateCallBody(request({ agent_id: 'ag' }))).toMatchObject({ from_number: '+12025550100', to_number: '+14155550101', override_agent_id: 'ag', retell_llm_dynamic_variables: { name: 'Ada', plan: 'gold' } });
-    expect(retellCreateCallBody(request({ agent_id: 'ag', from_number: '+14155550000' }))).toMatchObject({ from_number: '+14155550000' });
+    expect(retellCreateCallBody(request({ agent_id: 'ag' }))).toMatchObject({
+      from_number: '+12025550100',
+      to_number: '+14155550101',
+      override_agent_id: 'ag',
+      retell_llm_dynamic_variables: { name: 'Ada', plan: 'gold' },
+    });
+    expect(retellCreateCallBody(request({ agent_id: 'ag', from_number: '+14155550000' }))).toMatchObject({
+      from_number: '+14155550000',
+    });
   });
   it('elevenlabs: dynamic variables (with the attempt id) and the telephony path', () => {
     expect(elevenlabsOutboundCallBody(request({ agent_id: 'ag', agent_phone_number_id: 'ph' }))).toEqual({
       agent_id: 'ag',
       agent_phone_number_id: 'ph',
       to_number: '+14155550101',
-      conversation_initiation_client_data: { dynamic_variables: { name: 'Ada', plan: 'gold', outdial_attempt_id: 'c1:2' } },
+      conversation_initiation_client_data: {
+        dynamic_variables: { name: 'Ada', plan: 'gold', outdial_attempt_id: 'c1:2' },
+      },
     });
     expect(elevenlabsOutboundCallPath(request({}))).toBe('/v1/convai/twilio/outbound-call');
     expect(elevenlabsOutboundCallPath(request({ telephony: 'sip_trunk' }))).toBe('/v1/convai/sip-trunk/outbound-call');
   });
   it('bland: pathway or task, request_data, webhook', () => {
-    expect(blandSendCallBody(request({ pathway_id: 'pw', voice: 'maya' }), 'https://o.example/api/provider-events/bland?org_id=acme&agent_id=bot')).toEqual({
+    expect(
+      blandSendCallBody(
+        request({ pathway_id: 'pw', voice: 'maya' }),
+        'https://o.example/api/provider-events/bland?org_id=acme&agent_id=bot',
+      ),
+    ).toEqual({
       phone_number: '+14155550101',
       pathway_id: 'pw',
       voice: 'maya',
@@ -59,7 +73,11 @@ describe('create-call bodies follow each platform\'s published request shape', (
     expect(() => blandSendCallBody(request({}), 'w')).toThrow(/pathway_id nor config.task/);
   });
   it('bolna: agent, recipient, user_data with the attempt id', () => {
-    expect(bolnaMakeCallBody(request({ agent_id: 'ag' }))).toEqual({ agent_id: 'ag', recipient_phone_number: '+14155550101', user_data: { name: 'Ada', plan: 'gold', outdial_attempt_id: 'c1:2' } });
+    expect(bolnaMakeCallBody(request({ agent_id: 'ag' }))).toEqual({
+      agent_id: 'ag',
+      recipient_phone_number: '+14155550101',
+      user_data: { name: 'Ada', plan: 'gold', outdial_attempt_id: 'c1:2' },
+    });
   });
 });
 
@@ -82,8 +100,10 @@ describe('classifyPlatformFailure', () => {
     const failure = classifyPlatformFailure('vapi', status, text);
     expect(failure.kind === 'retry' ? 'retry' : failure.outcome).toBe(expected);
   });
-  it('reads the error of the platforms\' JSON bodies', () => {
-    expect(errorMessage('{"detail":[{"loc":["body","agent_id"],"msg":"field required"}]}')).toBe('field required; (body.agent_id)');
+  it("reads the error of the platforms' JSON bodies", () => {
+    expect(errorMessage('{"detail":[{"loc":["body","agent_id"],"msg":"field required"}]}')).toBe(
+      'field required; (body.agent_id)',
+    );
     expect(errorMessage('not json')).toBe('not json');
   });
 });

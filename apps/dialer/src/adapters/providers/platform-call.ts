@@ -14,7 +14,8 @@ export type CreateFailure =
   | { kind: 'end'; outcome: 'invalid_number' | 'blocked' | 'agent_error' | 'carrier_error' | 'failed'; reason: string };
 
 const CONCURRENCY = /concurren|too many (active|concurrent)|rate.?limit/i;
-const INVALID_NUMBER = /(invalid|not a valid|must be a valid|not valid|malformed|unsupported).{0,40}(phone|number|e\.?164|to_number|recipient)|(phone|number|to_number|recipient|customer).{0,40}(invalid|not valid|must be a valid|malformed)/i;
+const INVALID_NUMBER =
+  /(invalid|not a valid|must be a valid|not valid|malformed|unsupported).{0,40}(phone|number|e\.?164|to_number|recipient)|(phone|number|to_number|recipient|customer).{0,40}(invalid|not valid|must be a valid|malformed)/i;
 const BLOCKED = /(blocked|do.not.call|dnc|blacklist|not allowed to call|geo.?permission)/i;
 
 /**
@@ -27,14 +28,16 @@ export function classifyPlatformFailure(platform: VoiceAgentPlatform, status: nu
   const message = errorMessage(text);
   const reason = `${platform} ${status}: ${message}`;
   if (status === 429 || status === 503 || CONCURRENCY.test(message)) return { kind: 'retry', reason };
-  if (status === 401 || status === 403) return { kind: 'end', outcome: 'agent_error', reason: `${reason} (the agent's api_key was refused)` };
+  if (status === 401 || status === 403)
+    return { kind: 'end', outcome: 'agent_error', reason: `${reason} (the agent's api_key was refused)` };
   if (status === 402) return { kind: 'end', outcome: 'agent_error', reason: `${reason} (billing)` };
   if (status === 400 || status === 404 || status === 422) {
     if (INVALID_NUMBER.test(message)) return { kind: 'end', outcome: 'invalid_number', reason };
     if (BLOCKED.test(message)) return { kind: 'end', outcome: 'blocked', reason };
     return { kind: 'end', outcome: 'agent_error', reason };
   }
-  if (status >= 500) return { kind: 'end', outcome: 'agent_error', reason: `${reason} (not retried: the call may have been created)` };
+  if (status >= 500)
+    return { kind: 'end', outcome: 'agent_error', reason: `${reason} (not retried: the call may have been created)` };
   return { kind: 'end', outcome: 'failed', reason };
 }
 
@@ -78,9 +81,27 @@ export interface PlatformCreateCall {
 
 /** POSTs one create-call request and turns the answer into a call id or the right error. */
 export async function createPlatformCall(call: PlatformCreateCall): Promise<{ provider_call_id: string }> {
-  const result = await providerRequest(call.url, { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'User-Agent': 'Outdial-Dialer', ...call.headers }, body: JSON.stringify(call.body) }, call.timeoutMs);
-  if (result.kind === 'not_sent') throw new ProviderUnavailableError(`${call.platform} unreachable: ${result.error}`, 2000);
-  if (result.kind === 'unknown') throw new CallProviderError(`${call.platform} did not answer: ${result.error} (not retried: the call may have been created)`, 'agent_error');
+  const result = await providerRequest(
+    call.url,
+    {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/json',
+        Accept: 'application/json',
+        'User-Agent': 'Outdial-Dialer',
+        ...call.headers,
+      },
+      body: JSON.stringify(call.body),
+    },
+    call.timeoutMs,
+  );
+  if (result.kind === 'not_sent')
+    throw new ProviderUnavailableError(`${call.platform} unreachable: ${result.error}`, 2000);
+  if (result.kind === 'unknown')
+    throw new CallProviderError(
+      `${call.platform} did not answer: ${result.error} (not retried: the call may have been created)`,
+      'agent_error',
+    );
   if (result.status >= 200 && result.status < 300) {
     let json: Record<string, unknown>;
     try {
@@ -92,28 +113,40 @@ export async function createPlatformCall(call: PlatformCreateCall): Promise<{ pr
     if (refusal !== undefined) {
       const failure = classifyPlatformFailure(call.platform, 400, JSON.stringify({ message: refusal }));
       if (failure.kind === 'retry') throw new ProviderUnavailableError(failure.reason, 2000);
-      throw new CallProviderError(failure.reason, failure.outcome === 'agent_error' ? 'carrier_error' : failure.outcome);
+      throw new CallProviderError(
+        failure.reason,
+        failure.outcome === 'agent_error' ? 'carrier_error' : failure.outcome,
+      );
     }
     const id = call.callId(json);
     if (!id) throw new CallProviderError(`${call.platform} accepted the call without a call id`, 'agent_error');
     return { provider_call_id: id };
   }
   const failure = classifyPlatformFailure(call.platform, result.status, result.text);
-  if (failure.kind === 'retry') throw new ProviderUnavailableError(failure.reason, retryAfterMs(result.headers.get('retry-after'), 2000, call.nowMs));
+  if (failure.kind === 'retry')
+    throw new ProviderUnavailableError(
+      failure.reason,
+      retryAfterMs(result.headers.get('retry-after'), 2000, call.nowMs),
+    );
   throw new CallProviderError(failure.reason, failure.outcome);
 }
 
 /** The agent's opened API key, or an agent_error naming what is missing. */
 export function requireApiKey(platform: VoiceAgentPlatform, request: PlaceCallRequest): string {
   const key = request.agent_secrets?.api_key;
-  if (!key) throw new CallProviderError(`agent ${request.agent_id} has no ${platform} api_key (or it cannot be opened with this OUTDIAL_SECRETS_KEY)`, 'agent_error');
+  if (!key)
+    throw new CallProviderError(
+      `agent ${request.agent_id} has no ${platform} api_key (or it cannot be opened with this OUTDIAL_SECRETS_KEY)`,
+      'agent_error',
+    );
   return key;
 }
 
 /** A required string of the agent's config, or an agent_error naming it. */
 export function requireConfig(platform: VoiceAgentPlatform, request: PlaceCallRequest, field: string): string {
   const value = request.agent_config?.[field];
-  if (typeof value !== 'string' || value === '') throw new CallProviderError(`agent ${request.agent_id} has no ${platform} config.${field}`, 'agent_error');
+  if (typeof value !== 'string' || value === '')
+    throw new CallProviderError(`agent ${request.agent_id} has no ${platform} config.${field}`, 'agent_error');
   return value;
 }
 
@@ -127,11 +160,19 @@ export function baseUrl(url: string): string {
 }
 
 /** The agent's webhook URL at the gateway (also the agent's `webhook_url` in the API). */
-export function agentWebhookUrl(publicBaseUrl: string, platform: VoiceAgentPlatform, request: PlaceCallRequest): string {
+export function agentWebhookUrl(
+  publicBaseUrl: string,
+  platform: VoiceAgentPlatform,
+  request: PlaceCallRequest,
+): string {
   return `${baseUrl(publicBaseUrl)}/api/provider-events/${platform}?org_id=${encodeURIComponent(request.org_id)}&agent_id=${encodeURIComponent(request.agent_id)}`;
 }
 
 /** Ids that tie a platform's call back to Outdial (sent as the platform's call metadata). */
 export function outdialMetadata(request: PlaceCallRequest): Record<string, string> {
-  return { [ATTEMPT_KEY]: request.attempt_id, outdial_batch_id: request.batch_id, outdial_contact_id: request.contact_id };
+  return {
+    [ATTEMPT_KEY]: request.attempt_id,
+    outdial_batch_id: request.batch_id,
+    outdial_contact_id: request.contact_id,
+  };
 }

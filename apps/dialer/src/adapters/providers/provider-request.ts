@@ -22,7 +22,13 @@ export async function providerRequest(url: string, init: RequestInit, timeoutMs:
 }
 
 /** Retry-After (seconds or an HTTP date) in ms, within [minMs, maxMs]. */
-export function retryAfterMs(header: string | null, fallbackMs: number, nowMs: number, minMs = 100, maxMs = 60_000): number {
+export function retryAfterMs(
+  header: string | null,
+  fallbackMs: number,
+  nowMs: number,
+  minMs = 100,
+  maxMs = 60_000,
+): number {
   let ms = fallbackMs;
   if (header) {
     const seconds = Number(header);

@@ -12,9 +12,22 @@ import { VapiCallProvider } from './vapi/vapi-call-provider';
 export class VoiceAgentPlatformProviders {
   readonly all: CallProvider[];
 
-  constructor(vapi: VapiCallProvider, retell: RetellCallProvider, elevenlabs: ElevenLabsCallProvider, bland: BlandCallProvider, bolna: BolnaCallProvider) {
+  constructor(
+    vapi: VapiCallProvider,
+    retell: RetellCallProvider,
+    elevenlabs: ElevenLabsCallProvider,
+    bland: BlandCallProvider,
+    bolna: BolnaCallProvider,
+  ) {
     this.all = [vapi, retell, elevenlabs, bland, bolna];
   }
 }
 
-export const VOICE_AGENT_PLATFORM_PROVIDERS = [VapiCallProvider, RetellCallProvider, ElevenLabsCallProvider, BlandCallProvider, BolnaCallProvider, VoiceAgentPlatformProviders];
+export const VOICE_AGENT_PLATFORM_PROVIDERS = [
+  VapiCallProvider,
+  RetellCallProvider,
+  ElevenLabsCallProvider,
+  BlandCallProvider,
+  BolnaCallProvider,
+  VoiceAgentPlatformProviders,
+];

@@ -4,7 +4,7 @@ import { Clock, Database, Outbox, SERVICE_CONFIG } from '@outdial/service-runtim
 
 import { DialerEnv } from '../../dialer-env';
 import { AdmissionLimit, batchAllowsDial, decideAdmission, dialTimeVerdict } from '../../domain/admission';
-import { callDeclinedEvent,callFinishedEvent } from '../../domain/attempt-events';
+import { callDeclinedEvent, callFinishedEvent } from '../../domain/attempt-events';
 import { AttemptRecord, NewAttempt, newAttempt } from '../../domain/attempt-record';
 import { AttemptsRepository } from '../../persistence/attempts.repository';
 import { BatchStatesRepository } from '../../persistence/batch-states.repository';
@@ -58,7 +58,10 @@ export class AdmitAttemptUseCase {
       if (view.existing) return { kind: 'reconciled', existing: view.existing };
 
       const requestedAtMs = Date.parse(request.requested_at);
-      const batchState = view.batch_status && view.batch_changed_at ? { status: view.batch_status, changedAtMs: new Date(view.batch_changed_at).getTime() } : undefined;
+      const batchState =
+        view.batch_status && view.batch_changed_at
+          ? { status: view.batch_status, changedAtMs: new Date(view.batch_changed_at).getTime() }
+          : undefined;
       // The window is checked here, at the instant of admission, by the dialer itself (SPEC §3).
       const timeVerdict = dialTimeVerdict(request, now.getTime());
       const reason: DialDeclineReason | undefined = !batchAllowsDial(batchState, requestedAtMs)
@@ -106,7 +109,9 @@ export class AdmitAttemptUseCase {
 
   /** The slot is a lease: the reaper takes it back (attempt `timeout`) if no result came by then. */
   private admissionOf(request: DialRequest, now: Date): NewAttempt {
-    const leaseExpiresAt = new Date(now.getTime() + (request.timeout_seconds + this.env.DIALER_LEASE_GRACE_SECONDS) * 1000);
+    const leaseExpiresAt = new Date(
+      now.getTime() + (request.timeout_seconds + this.env.DIALER_LEASE_GRACE_SECONDS) * 1000,
+    );
     return newAttempt(request, { admittedAt: now, admittedBy: this.env.REPLICA_ID, leaseExpiresAt });
   }
 

@@ -1,13 +1,26 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ProviderCallEvent } from '@outdial/contracts';
-import { Clock, Database, Logger, Outbox, SERVICE_CONFIG, SERVICE_LOGGER, TransientError } from '@outdial/service-runtime';
+import {
+  Clock,
+  Database,
+  Logger,
+  Outbox,
+  SERVICE_CONFIG,
+  SERVICE_LOGGER,
+  TransientError,
+} from '@outdial/service-runtime';
 
 import { CallProviderRegistry } from '../../adapters/providers/call-provider.registry';
 import { DialerEnv } from '../../dialer-env';
 import { DialerMetrics } from '../../dialer-metrics';
 import { callFinishedEvent, talkSeconds } from '../../domain/attempt-events';
 import { AttemptRecord } from '../../domain/attempt-record';
-import { decideProviderEvent, reportHeldUntil, shouldAwaitDialRecord, shouldHangUpOnVerdict } from '../../domain/attempt-transitions';
+import {
+  decideProviderEvent,
+  reportHeldUntil,
+  shouldAwaitDialRecord,
+  shouldHangUpOnVerdict,
+} from '../../domain/attempt-transitions';
 import { AttemptsRepository } from '../../persistence/attempts.repository';
 import { ApplyProviderEventCommand } from './apply-provider-event.command';
 
@@ -49,18 +62,41 @@ export class ApplyProviderEventUseCase {
   async execute({ event, deliveryCount }: ApplyProviderEventCommand): Promise<ApplyResult> {
     const result = await this.db.tx(async (client) => {
       // Some platform webhooks name only their own call id (e.g. ElevenLabs' initiation failures).
-      const row = event.attempt_id ? await this.attempts.lock(client, event.attempt_id) : await this.attempts.lockByProviderCall(client, event.provider, event.provider_call_id);
-      if (!row) throw new TransientError(`attempt ${event.attempt_id || `of ${event.provider} call ${event.provider_call_id}`} is not known (yet)`, UNKNOWN_ATTEMPT_RETRY_MS);
-      const log = this.log.child({ batch_id: row.batch_id, contact_id: row.contact_id, attempt_id: row.attempt_id, event_id: event.event_id, kind: event.kind });
+      const row = event.attempt_id
+        ? await this.attempts.lock(client, event.attempt_id)
+        : await this.attempts.lockByProviderCall(client, event.provider, event.provider_call_id);
+      if (!row)
+        throw new TransientError(
+          `attempt ${event.attempt_id || `of ${event.provider} call ${event.provider_call_id}`} is not known (yet)`,
+          UNKNOWN_ATTEMPT_RETRY_MS,
+        );
+      const log = this.log.child({
+        batch_id: row.batch_id,
+        contact_id: row.contact_id,
+        attempt_id: row.attempt_id,
+        event_id: event.event_id,
+        kind: event.kind,
+      });
       if (!this.concernsThisCall(row, event, log)) return { outcome: 'ignored' as const };
       if (shouldAwaitDialRecord(row.status, deliveryCount)) {
         throw new TransientError(`attempt ${row.attempt_id} is not recorded as dialing yet`, AWAIT_DIAL_RECORD_MS);
       }
-      const decision = decideProviderEvent({ status: row.status, outcome: row.outcome, answered_by: row.answered_by, report_held: row.report_held_until !== null }, event);
+      const decision = decideProviderEvent(
+        {
+          status: row.status,
+          outcome: row.outcome,
+          answered_by: row.answered_by,
+          report_held: row.report_held_until !== null,
+        },
+        event,
+      );
       switch (decision.kind) {
         case 'ignore':
           this.metrics.providerEventsIgnored.inc({ kind: event.kind, reason: decision.reason });
-          log.debug({ status: row.status, outcome: row.outcome, answered_by: event.answered_by, reason: decision.reason }, 'provider event changes nothing');
+          log.debug(
+            { status: row.status, outcome: row.outcome, answered_by: event.answered_by, reason: decision.reason },
+            'provider event changes nothing',
+          );
           return { outcome: 'ignored' as const };
         case 'advance':
           await this.attempts.advance(client, row.attempt_id, decision.to, {
@@ -71,7 +107,10 @@ export class ApplyProviderEventUseCase {
           return { outcome: 'applied' as const, hangUp: shouldHangUpOnVerdict(row, event, decision), log };
         case 'record_verdict':
           await this.attempts.recordVerdict(client, row.attempt_id, event.answered_by!, event.provider_call_id);
-          log.debug({ answered_by: event.answered_by, machine_detection_ms: event.machine_detection_ms }, 'AMD verdict kept for the end of the call');
+          log.debug(
+            { answered_by: event.answered_by, machine_detection_ms: event.machine_detection_ms },
+            'AMD verdict kept for the end of the call',
+          );
           return { outcome: 'applied' as const, hangUp: shouldHangUpOnVerdict(row, event, decision), log };
         case 'settle': {
           const settled = await this.attempts.settleHeld(client, row.attempt_id, decision.outcome, event.answered_by);
@@ -84,14 +123,17 @@ export class ApplyProviderEventUseCase {
             outcome: decision.outcome,
             ended_at: endedAt,
             duration_seconds: event.duration_seconds ?? talkSeconds(row.answered_at, endedAt),
-            failure_reason: event.failure_reason ?? (event.outcome ? undefined : 'provider reported an end without an outcome'),
+            failure_reason:
+              event.failure_reason ?? (event.outcome ? undefined : 'provider reported an end without an outcome'),
             provider_call_id: event.provider_call_id,
             recording_url: event.recording_url,
             transcript: event.transcript,
             answered_by: event.answered_by,
             cost: event.cost,
             // Measured from now, not from the provider's timestamp: the wait is for delivery.
-            report_held_until: decision.hold ? reportHeldUntil(this.clock.nowMs(), this.env.DIALER_AMD_VERDICT_WAIT_SECONDS, row.lease_expires_at) : undefined,
+            report_held_until: decision.hold
+              ? reportHeldUntil(this.clock.nowMs(), this.env.DIALER_AMD_VERDICT_WAIT_SECONDS, row.lease_expires_at)
+              : undefined,
           });
           if (ended && !decision.hold) await this.outbox.enqueue(client, [callFinishedEvent(ended)]);
           return { outcome: decision.hold ? ('held' as const) : ('ended' as const), row: ended, log };
@@ -105,14 +147,20 @@ export class ApplyProviderEventUseCase {
     const row = result.row;
     if (result.outcome === 'held') {
       this.metrics.reportsHeld.inc();
-      result.log.debug({ duration_seconds: row.duration_seconds, held_until: row.report_held_until }, 'call ended; outcome held for its AMD verdict');
+      result.log.debug(
+        { duration_seconds: row.duration_seconds, held_until: row.report_held_until },
+        'call ended; outcome held for its AMD verdict',
+      );
       return 'held';
     }
     this.outbox.kick();
     this.metrics.callsFinished.inc({ outcome: row.outcome! });
     if (result.outcome === 'settled') {
       this.metrics.reportsSettled.inc({ by: 'verdict', revised: String(result.revised) });
-      result.log.info({ outcome: row.outcome, answered_by: row.answered_by, duration_seconds: row.duration_seconds }, 'call finished (outcome settled by its AMD verdict)');
+      result.log.info(
+        { outcome: row.outcome, answered_by: row.answered_by, duration_seconds: row.duration_seconds },
+        'call finished (outcome settled by its AMD verdict)',
+      );
       return 'settled';
     }
     result.log.info({ outcome: row.outcome, duration_seconds: row.duration_seconds }, 'call finished');
@@ -135,15 +183,28 @@ export class ApplyProviderEventUseCase {
     } catch (error) {
       this.metrics.machineHangups.inc({ result: 'refused' });
       const ended = error instanceof Error && /\(21220\)/.test(error.message);
-      log[ended ? 'debug' : 'warn']({ err: error, answered_by: event.answered_by }, 'could not hang up on a machine; the call ends by itself');
+      log[ended ? 'debug' : 'warn'](
+        { err: error, answered_by: event.answered_by },
+        'could not hang up on a machine; the call ends by itself',
+      );
     }
   }
 
   /** An event for another provider's call of this attempt id is someone else's; it must not end ours. */
   private concernsThisCall(row: AttemptRecord, event: ProviderCallEvent, log: Logger): boolean {
-    const mismatch = row.provider !== event.provider || (row.provider_call_id !== null && row.provider_call_id !== event.provider_call_id);
+    const mismatch =
+      row.provider !== event.provider ||
+      (row.provider_call_id !== null && row.provider_call_id !== event.provider_call_id);
     if (mismatch) {
-      log.warn({ provider: event.provider, provider_call_id: event.provider_call_id, expected_provider: row.provider, expected_call_id: row.provider_call_id }, 'provider event for another call; ignored');
+      log.warn(
+        {
+          provider: event.provider,
+          provider_call_id: event.provider_call_id,
+          expected_provider: row.provider,
+          expected_call_id: row.provider_call_id,
+        },
+        'provider event for another call; ignored',
+      );
     }
     return !mismatch;
   }

@@ -25,7 +25,12 @@ export class DeleteBatchAttemptsUseCase {
 
   async execute(event: BatchDeletedEvent): Promise<{ deleted: number; open: number }> {
     const result = await this.db.tx(async (client) => {
-      await this.batches.record(client, { batch_id: event.batch_id, org_id: event.org_id, status: 'deleted', at: new Date(event.at) });
+      await this.batches.record(client, {
+        batch_id: event.batch_id,
+        org_id: event.org_id,
+        status: 'deleted',
+        at: new Date(event.at),
+      });
       await this.batches.markDeleted(client, event.batch_id, new Date(event.at));
       return this.attempts.deleteEndedOfBatch(client, event.batch_id);
     });

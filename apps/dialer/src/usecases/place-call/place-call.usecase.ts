@@ -1,8 +1,22 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DialRequest } from '@outdial/contracts';
-import { Clock, Database, Logger, Outbox, SecretBox, SERVICE_CONFIG, SERVICE_LOGGER, TransientError } from '@outdial/service-runtime';
+import {
+  Clock,
+  Database,
+  Logger,
+  Outbox,
+  SecretBox,
+  SERVICE_CONFIG,
+  SERVICE_LOGGER,
+  TransientError,
+} from '@outdial/service-runtime';
 
-import { CallProvider, CallProviderError, PROVIDER_NOT_AVAILABLE, ProviderUnavailableError } from '../../adapters/providers/call-provider';
+import {
+  CallProvider,
+  CallProviderError,
+  PROVIDER_NOT_AVAILABLE,
+  ProviderUnavailableError,
+} from '../../adapters/providers/call-provider';
 import { CallProviderRegistry } from '../../adapters/providers/call-provider.registry';
 import { DialerEnv } from '../../dialer-env';
 import { DialerMetrics } from '../../dialer-metrics';
@@ -55,23 +69,37 @@ export class PlaceCallUseCase {
    * request must wait; every other outcome is returned and the message is acknowledged.
    */
   async execute({ request, deliveryCount = 1 }: PlaceCallCommand): Promise<PlaceCallOutcome> {
-    const log = this.log.child({ batch_id: request.batch_id, contact_id: request.contact_id, attempt_id: request.attempt_id, attempt: request.attempt });
+    const log = this.log.child({
+      batch_id: request.batch_id,
+      contact_id: request.contact_id,
+      attempt_id: request.attempt_id,
+      attempt: request.attempt,
+    });
     const provider = this.providers.get(request.provider);
     if (!provider) return this.endWithoutDialing(request, log);
     const agent = await this.agentConfig(request, provider, deliveryCount);
     const agentConfig = agent?.config;
 
-    const admission = await this.admit.execute({ request, agentMaxConcurrentCalls: agentMaxConcurrentCalls(agentConfig) });
+    const admission = await this.admit.execute({
+      request,
+      agentMaxConcurrentCalls: agentMaxConcurrentCalls(agentConfig),
+    });
     switch (admission.kind) {
       case 'reconciled':
-        log.info({ existing_attempt_id: admission.existing.attempt_id, status: admission.existing.status }, 'reconciled, not dialing');
+        log.info(
+          { existing_attempt_id: admission.existing.attempt_id, status: admission.existing.status },
+          'reconciled, not dialing',
+        );
         return 'reconciled';
       case 'declined':
         this.outbox.kick();
         this.metrics.declined.inc({ reason: admission.byGuard ? 'outside_window_guard' : admission.reason });
         if (admission.byGuard) {
           // The scheduler released a contact whose window is closed now: a fault an operator must see.
-          log.warn({ reason: admission.reason, calling_window: request.calling_window, not_after: request.not_after }, "declined by the dialer's own calling-window check although the scheduler released it as open");
+          log.warn(
+            { reason: admission.reason, calling_window: request.calling_window, not_after: request.not_after },
+            "declined by the dialer's own calling-window check although the scheduler released it as open",
+          );
         } else log.info({ reason: admission.reason }, 'declined right before dialing; nothing recorded');
         return 'declined';
       case 'refused':
@@ -115,7 +143,13 @@ export class PlaceCallUseCase {
     this.metrics.dialLatency.observe(Math.max(0, this.clock.nowMs() - Date.parse(request.requested_at)) / 1000);
 
     await this.db.tx(async (client) => {
-      const row = await this.attempts.recordDialing(client, request.attempt_id, providerCallId, startedAt, hangupOnMachine === true);
+      const row = await this.attempts.recordDialing(
+        client,
+        request.attempt_id,
+        providerCallId,
+        startedAt,
+        hangupOnMachine === true,
+      );
       // The row was just admitted; only a deletion of its batch could make it vanish.
       if (row) await this.outbox.enqueue(client, [callStartedEvent(row)]);
     });
@@ -126,7 +160,11 @@ export class PlaceCallUseCase {
   }
 
   /** The agent's announced config (and sealed secrets), for providers that need it; waits a few deliveries for a just-created agent. */
-  private async agentConfig(request: DialRequest, provider: CallProvider, deliveryCount: number): Promise<{ config: Record<string, unknown>; sealed_secrets: string | null } | undefined> {
+  private async agentConfig(
+    request: DialRequest,
+    provider: CallProvider,
+    deliveryCount: number,
+  ): Promise<{ config: Record<string, unknown>; sealed_secrets: string | null } | undefined> {
     if (!provider.needsAgentConfig) return undefined;
     const agent = await this.agents.find(request.org_id, request.agent_id);
     if (agent && !agent.deleted) return { config: agent.config, sealed_secrets: agent.sealed_secrets };
@@ -143,7 +181,10 @@ export class PlaceCallUseCase {
     try {
       return this.secretBox.open(sealed);
     } catch (error) {
-      log.warn({ reason: (error as Error).message }, 'agent secrets cannot be opened: is OUTDIAL_SECRETS_KEY the gateway\'s?');
+      log.warn(
+        { reason: (error as Error).message },
+        "agent secrets cannot be opened: is OUTDIAL_SECRETS_KEY the gateway's?",
+      );
       return undefined;
     }
   }
@@ -154,7 +195,12 @@ export class PlaceCallUseCase {
     // Recorded already ended: its slot is never held.
     const attempt = newAttempt(request, { admittedAt: now, admittedBy: this.env.REPLICA_ID, leaseExpiresAt: now });
     const ended = await this.db.tx(async (client) => {
-      const row = await this.attempts.insertIfAbsent(client, attempt, { outcome: 'failed', ended_at: now, duration_seconds: 0, failure_reason: PROVIDER_NOT_AVAILABLE });
+      const row = await this.attempts.insertIfAbsent(client, attempt, {
+        outcome: 'failed',
+        ended_at: now,
+        duration_seconds: 0,
+        failure_reason: PROVIDER_NOT_AVAILABLE,
+      });
       if (row) await this.outbox.enqueue(client, [callFinishedEvent(row)]);
       return row;
     });
@@ -180,7 +226,12 @@ export class PlaceCallUseCase {
     const outcome = error instanceof CallProviderError ? error.outcome : 'failed';
     const reason = error instanceof Error ? error.message : String(error);
     const ended = await this.db.tx(async (client) => {
-      const row = await this.attempts.end(client, attemptId, { outcome, ended_at: this.clock.now(), duration_seconds: 0, failure_reason: reason });
+      const row = await this.attempts.end(client, attemptId, {
+        outcome,
+        ended_at: this.clock.now(),
+        duration_seconds: 0,
+        failure_reason: reason,
+      });
       if (row) await this.outbox.enqueue(client, [callFinishedEvent(row)]);
       return row;
     });

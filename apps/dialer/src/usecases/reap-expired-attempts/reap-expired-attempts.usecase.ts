@@ -39,7 +39,10 @@ export class ReapExpiredAttemptsUseCase {
       total += reaped.length;
       for (const row of reaped) {
         this.metrics.callsFinished.inc({ outcome: 'timeout' });
-        this.log.warn({ batch_id: row.batch_id, contact_id: row.contact_id, attempt_id: row.attempt_id, status_was: row.status }, 'attempt timed out');
+        this.log.warn(
+          { batch_id: row.batch_id, contact_id: row.contact_id, attempt_id: row.attempt_id, status_was: row.status },
+          'attempt timed out',
+        );
       }
       if (reaped.length > 0) this.outbox.kick();
       if (reaped.length < REAP_BATCH) break;
@@ -64,7 +67,10 @@ export class ReapExpiredAttemptsUseCase {
         // Report the status the attempt had, for the log line.
         if (done) ended.push({ ...done, status: row.status });
       }
-      await this.outbox.enqueue(client, ended.map((row) => callFinishedEvent({ ...row, status: 'ended' })));
+      await this.outbox.enqueue(
+        client,
+        ended.map((row) => callFinishedEvent({ ...row, status: 'ended' })),
+      );
       return ended;
     });
   }

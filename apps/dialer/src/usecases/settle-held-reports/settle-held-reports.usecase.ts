@@ -38,7 +38,10 @@ export class SettleHeldReportsUseCase {
       for (const row of settled) {
         this.metrics.callsFinished.inc({ outcome: row.outcome! });
         this.metrics.reportsSettled.inc({ by: 'wait', revised: 'false' });
-        this.log.debug({ batch_id: row.batch_id, contact_id: row.contact_id, attempt_id: row.attempt_id, outcome: row.outcome }, 'no AMD verdict within the wait; outcome reported as it ended');
+        this.log.debug(
+          { batch_id: row.batch_id, contact_id: row.contact_id, attempt_id: row.attempt_id, outcome: row.outcome },
+          'no AMD verdict within the wait; outcome reported as it ended',
+        );
       }
       if (settled.length > 0) this.outbox.kick();
       if (settled.length < SETTLE_BATCH) return total;
@@ -53,7 +56,10 @@ export class SettleHeldReportsUseCase {
         const done = await this.attempts.settleHeld(client, row.attempt_id, row.outcome!);
         if (done) settled.push(done);
       }
-      await this.outbox.enqueue(client, settled.map((row) => callFinishedEvent(row)));
+      await this.outbox.enqueue(
+        client,
+        settled.map((row) => callFinishedEvent(row)),
+      );
       return settled;
     });
   }

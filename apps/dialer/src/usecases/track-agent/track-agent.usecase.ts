@@ -25,7 +25,10 @@ export class TrackAgentUseCase {
   /** Returns whether the event was applied (false: an equal or higher version was applied before). */
   async execute(event: AgentChangedEvent): Promise<boolean> {
     const applied = await this.db.tx((client) => this.agents.apply(client, event));
-    this.log.info({ org_id: event.org_id, agent_id: event.agent_id, provider: event.provider, version: event.version, applied }, 'agent');
+    this.log.info(
+      { org_id: event.org_id, agent_id: event.agent_id, provider: event.provider, version: event.version, applied },
+      'agent',
+    );
     return applied;
   }
 }

@@ -18,6 +18,13 @@ export class TrackBatchStatusUseCase {
 
   /** Returns whether the status was recorded (false: a later one, or the deletion, is known). */
   execute(event: BatchStatusChangedEvent): Promise<boolean> {
-    return this.db.tx((client) => this.batches.record(client, { batch_id: event.batch_id, org_id: event.org_id, status: event.status, at: new Date(event.at) }));
+    return this.db.tx((client) =>
+      this.batches.record(client, {
+        batch_id: event.batch_id,
+        org_id: event.org_id,
+        status: event.status,
+        at: new Date(event.at),
+      }),
+    );
   }
 }

@@ -27,7 +27,16 @@ export class TrackOrgSettingsUseCase {
   /** Returns whether the event was applied (false: an equal or higher version was applied before). */
   async execute(event: OrgSettingsChangedEvent): Promise<boolean> {
     const applied = await this.db.tx((client) => this.budgets.applySettings(client, event, this.clock.now()));
-    this.log.info({ org_id: event.org_id, version: event.version, applied, max_concurrent_calls: event.max_concurrent_calls, calls_per_second: event.calls_per_second }, 'org limits');
+    this.log.info(
+      {
+        org_id: event.org_id,
+        version: event.version,
+        applied,
+        max_concurrent_calls: event.max_concurrent_calls,
+        calls_per_second: event.calls_per_second,
+      },
+      'org limits',
+    );
     return applied;
   }
 }

@@ -27,19 +27,32 @@ export function serveConsole(app: INestApplication, dir: string = defaultConsole
     index: false,
     fallthrough: true,
     setHeaders: (response, path) => {
-      response.setHeader('Cache-Control', path.includes(`${join(dir, 'assets')}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
+      response.setHeader(
+        'Cache-Control',
+        path.includes(`${join(dir, 'assets')}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
+      );
     },
   });
   app.use((request: Request, response: Response, next: NextFunction) => {
-    if (request.path === '/' && (request.method === 'GET' || request.method === 'HEAD')) return response.redirect(302, `${CONSOLE_BASE_PATH}/`);
+    if (request.path === '/' && (request.method === 'GET' || request.method === 'HEAD'))
+      return response.redirect(302, `${CONSOLE_BASE_PATH}/`);
     next();
   });
   app.use(CONSOLE_BASE_PATH, (request: Request, response: Response, next: NextFunction) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return next();
     // `/app` without the slash: relative asset URLs need the trailing one.
-    if (request.originalUrl === CONSOLE_BASE_PATH || request.originalUrl.startsWith(`${CONSOLE_BASE_PATH}?`)) return response.redirect(301, `${CONSOLE_BASE_PATH}/`);
+    if (request.originalUrl === CONSOLE_BASE_PATH || request.originalUrl.startsWith(`${CONSOLE_BASE_PATH}?`))
+      return response.redirect(301, `${CONSOLE_BASE_PATH}/`);
     if (!existsSync(index)) {
-      response.status(503).json({ error: { code: 'upstream_unavailable', message: 'the web console is not built: run `npm run build`', details: { dir } } });
+      response
+        .status(503)
+        .json({
+          error: {
+            code: 'upstream_unavailable',
+            message: 'the web console is not built: run `npm run build`',
+            details: { dir },
+          },
+        });
       return;
     }
     files(request, response, () => {

@@ -27,7 +27,10 @@ export function routeArgsByOperation(app: INestApplication): Map<string, RouteAr
         const paths = asArray(Reflect.getMetadata(PATH_METADATA, handler));
         const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
         if (paths.length === 0 || method === undefined) continue;
-        const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, key) ?? {}) as Record<string, { data?: unknown }>;
+        const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, key) ?? {}) as Record<
+          string,
+          { data?: unknown }
+        >;
         const found: RouteArgs = { query: [], headers: [] };
         for (const [argKey, arg] of Object.entries(args)) {
           const type = Number(argKey.split(':')[0]);
@@ -47,6 +50,9 @@ function asArray(value: unknown): string[] {
 }
 
 function openApiPath(base: string, path: string): string {
-  const joined = `/${[base, path].map((p) => p.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/')}`;
+  const joined = `/${[base, path]
+    .map((p) => p.replace(/^\/+|\/+$/g, ''))
+    .filter(Boolean)
+    .join('/')}`;
   return joined.replace(/:(\w+)/g, '{$1}');
 }

@@ -20,10 +20,16 @@ describe('Twilio request signature', () => {
 
   it('refuses a missing or wrong signature, another URL, or a changed parameter', () => {
     expect(verifyTwilioSignature('12345', url, params, 'RSOYDt4T1cUTdK1PDd93/VVr8B8=')).toEqual({ ok: true });
-    expect(verifyTwilioSignature('12345', url, params, undefined)).toEqual({ ok: false, reason: 'missing X-Twilio-Signature' });
+    expect(verifyTwilioSignature('12345', url, params, undefined)).toEqual({
+      ok: false,
+      reason: 'missing X-Twilio-Signature',
+    });
     expect(verifyTwilioSignature('wrong', url, params, 'RSOYDt4T1cUTdK1PDd93/VVr8B8=').ok).toBe(false);
     expect(verifyTwilioSignature('12345', `${url}&x=1`, params, 'RSOYDt4T1cUTdK1PDd93/VVr8B8=').ok).toBe(false);
-    expect(verifyTwilioSignature('12345', url, [...params.slice(1), ['CallSid', 'CAother']], 'RSOYDt4T1cUTdK1PDd93/VVr8B8=').ok).toBe(false);
+    expect(
+      verifyTwilioSignature('12345', url, [...params.slice(1), ['CallSid', 'CAother']], 'RSOYDt4T1cUTdK1PDd93/VVr8B8=')
+        .ok,
+    ).toBe(false);
   });
 });
 
@@ -36,20 +42,30 @@ describe('Outdial callback signature', () => {
 
   it('accepts a fresh, correct signature (also one of several while a secret rotates)', () => {
     expect(verifyOutdialSignature(secret, ts, sign(ts, body), body, now, 300)).toEqual({ ok: true });
-    expect(verifyOutdialSignature(secret, ts, `sha256=deadbeef, ${sign(ts, body)}`, body, now, 300)).toEqual({ ok: true });
+    expect(verifyOutdialSignature(secret, ts, `sha256=deadbeef, ${sign(ts, body)}`, body, now, 300)).toEqual({
+      ok: true,
+    });
   });
 
   it('refuses stale timestamps at the edge of the tolerance', () => {
     const old = String(now / 1000 - 300);
     expect(verifyOutdialSignature(secret, old, sign(old, body), body, now, 300)).toEqual({ ok: true });
     const older = String(now / 1000 - 301);
-    expect(verifyOutdialSignature(secret, older, sign(older, body), body, now, 300)).toEqual({ ok: false, reason: 'stale timestamp (more than 300 s away)' });
+    expect(verifyOutdialSignature(secret, older, sign(older, body), body, now, 300)).toEqual({
+      ok: false,
+      reason: 'stale timestamp (more than 300 s away)',
+    });
   });
 
   it('refuses a changed body, a wrong secret, or missing headers', () => {
-    expect(verifyOutdialSignature(secret, ts, sign(ts, body), body.replace('ringing', 'ended'), now, 300).ok).toBe(false);
+    expect(verifyOutdialSignature(secret, ts, sign(ts, body), body.replace('ringing', 'ended'), now, 300).ok).toBe(
+      false,
+    );
     expect(verifyOutdialSignature('other', ts, sign(ts, body), body, now, 300).ok).toBe(false);
     expect(verifyOutdialSignature(secret, undefined, sign(ts, body), body, now, 300).ok).toBe(false);
-    expect(verifyOutdialSignature(secret, 'yesterday', sign(ts, body), body, now, 300)).toEqual({ ok: false, reason: 'X-Outdial-Timestamp must be unix seconds' });
+    expect(verifyOutdialSignature(secret, 'yesterday', sign(ts, body), body, now, 300)).toEqual({
+      ok: false,
+      reason: 'X-Outdial-Timestamp must be unix seconds',
+    });
   });
 });

@@ -28,11 +28,14 @@ export function verifyOutdialSignature(
 ): SignatureCheck {
   if (!timestamp || !signature) return { ok: false, reason: 'missing X-Outdial-Timestamp or X-Outdial-Signature' };
   if (!/^\d{1,12}$/.test(timestamp)) return { ok: false, reason: 'X-Outdial-Timestamp must be unix seconds' };
-  if (Math.abs(nowMs / 1000 - Number(timestamp)) > toleranceSeconds) return { ok: false, reason: `stale timestamp (more than ${toleranceSeconds} s away)` };
+  if (Math.abs(nowMs / 1000 - Number(timestamp)) > toleranceSeconds)
+    return { ok: false, reason: `stale timestamp (more than ${toleranceSeconds} s away)` };
   const expected = `sha256=${createHmac('sha256', secret).update(`${timestamp}.${rawBody}`).digest('hex')}`;
   // Several signatures may be sent while a secret rotates: any one valid is enough.
   const candidates = signature.split(',').map((s) => s.trim());
-  return candidates.some((candidate) => sameText(candidate, expected)) ? { ok: true } : { ok: false, reason: 'signature does not match' };
+  return candidates.some((candidate) => sameText(candidate, expected))
+    ? { ok: true }
+    : { ok: false, reason: 'signature does not match' };
 }
 
 /**
@@ -40,12 +43,21 @@ export function verifyOutdialSignature(
  * followed by its value, sorted by name)). The URL is the one Twilio called (the public URL, query included).
  */
 export function twilioSignature(authToken: string, url: string, params: [string, string][]): string {
-  const sorted = [...params].sort(([ka, va], [kb, vb]) => (ka < kb ? -1 : ka > kb ? 1 : va < vb ? -1 : va > vb ? 1 : 0));
+  const sorted = [...params].sort(([ka, va], [kb, vb]) =>
+    ka < kb ? -1 : ka > kb ? 1 : va < vb ? -1 : va > vb ? 1 : 0,
+  );
   const data = sorted.reduce((acc, [key, value]) => acc + key + value, url);
   return createHmac('sha1', authToken).update(Buffer.from(data, 'utf8')).digest('base64');
 }
 
-export function verifyTwilioSignature(authToken: string, url: string, params: [string, string][], signature: string | undefined): SignatureCheck {
+export function verifyTwilioSignature(
+  authToken: string,
+  url: string,
+  params: [string, string][],
+  signature: string | undefined,
+): SignatureCheck {
   if (!signature) return { ok: false, reason: 'missing X-Twilio-Signature' };
-  return sameText(signature, twilioSignature(authToken, url, params)) ? { ok: true } : { ok: false, reason: 'X-Twilio-Signature does not match' };
+  return sameText(signature, twilioSignature(authToken, url, params))
+    ? { ok: true }
+    : { ok: false, reason: 'X-Twilio-Signature does not match' };
 }

@@ -1,4 +1,12 @@
-import { AMD_VERDICTS, AmdVerdict, CallOutcome, isCallOutcome, isMachineVerdict, ProviderCallEvent, ProviderEventKind } from '@outdial/contracts';
+import {
+  AMD_VERDICTS,
+  AmdVerdict,
+  CallOutcome,
+  isCallOutcome,
+  isMachineVerdict,
+  ProviderCallEvent,
+  ProviderEventKind,
+} from '@outdial/contracts';
 
 /** A callback that is well signed but cannot be understood: 400, nothing published. */
 export class CallbackFormatError extends Error {
@@ -11,7 +19,12 @@ export class CallbackFormatError extends Error {
   }
 }
 
-const TWILIO_FINAL: Record<string, CallOutcome> = { busy: 'busy', 'no-answer': 'no_answer', failed: 'failed', canceled: 'failed' };
+const TWILIO_FINAL: Record<string, CallOutcome> = {
+  busy: 'busy',
+  'no-answer': 'no_answer',
+  failed: 'failed',
+  canceled: 'failed',
+};
 
 /** SIP responses of a failed call that say more than "failed" (RFC 3261 / Twilio's SipResponseCode). */
 function outcomeOfSip(code: string | undefined): CallOutcome | undefined {
@@ -39,7 +52,12 @@ export interface TwilioCallbackContext {
  * A `completed` without `AnsweredBy` of an async-AMD call is marked `awaits_amd_verdict`.
  * Throws CallbackFormatError naming the field when the callback cannot be understood.
  */
-export function twilioCallbackToEvent(attemptId: string, params: Map<string, string>, receivedAt: Date, context: TwilioCallbackContext = { asyncAmd: false }): ProviderCallEvent | null {
+export function twilioCallbackToEvent(
+  attemptId: string,
+  params: Map<string, string>,
+  receivedAt: Date,
+  context: TwilioCallbackContext = { asyncAmd: false },
+): ProviderCallEvent | null {
   const callSid = params.get('CallSid');
   const status = params.get('CallStatus');
   if (!callSid) throw new CallbackFormatError('CallSid is missing', 'CallSid');
@@ -52,20 +70,31 @@ export function twilioCallbackToEvent(attemptId: string, params: Map<string, str
     at: at.toISOString(),
   };
   if (!status) {
-    if (!answeredBy) throw new CallbackFormatError('CallStatus is missing (and AnsweredBy too: neither a status callback nor an AMD verdict)', 'CallStatus');
+    if (!answeredBy)
+      throw new CallbackFormatError(
+        'CallStatus is missing (and AnsweredBy too: neither a status callback nor an AMD verdict)',
+        'CallStatus',
+      );
     // One verdict per call: its id makes a retried verdict callback a duplicate everywhere.
-    const verdict: ProviderCallEvent = { ...base, event_id: `twilio:${callSid}:amd`, kind: 'amd_verdict', answered_by: answeredBy };
+    const verdict: ProviderCallEvent = {
+      ...base,
+      event_id: `twilio:${callSid}:amd`,
+      kind: 'amd_verdict',
+      answered_by: answeredBy,
+    };
     const detectionMs = params.get('MachineDetectionDuration');
     if (detectionMs !== undefined && detectionMs !== '') {
       const ms = Number(detectionMs);
-      if (!Number.isFinite(ms) || ms < 0) throw new CallbackFormatError('MachineDetectionDuration must be milliseconds >= 0', 'MachineDetectionDuration');
+      if (!Number.isFinite(ms) || ms < 0)
+        throw new CallbackFormatError('MachineDetectionDuration must be milliseconds >= 0', 'MachineDetectionDuration');
       verdict.machine_detection_ms = ms;
     }
     return verdict;
   }
   const sequence = params.get('SequenceNumber');
   const id = (kind: ProviderEventKind | 'ended') => `twilio:${callSid}:${kind}${sequence ? `:${sequence}` : ''}`;
-  const withVerdict = (event: ProviderCallEvent): ProviderCallEvent => (answeredBy ? { ...event, answered_by: answeredBy } : event);
+  const withVerdict = (event: ProviderCallEvent): ProviderCallEvent =>
+    answeredBy ? { ...event, answered_by: answeredBy } : event;
   switch (status) {
     case 'queued':
     case 'initiated':
@@ -75,7 +104,13 @@ export function twilioCallbackToEvent(attemptId: string, params: Map<string, str
     case 'in-progress':
       return withVerdict({ ...base, event_id: id('answered'), kind: 'answered' });
     case 'completed': {
-      const event = withVerdict({ ...base, event_id: id('ended'), kind: 'ended', outcome: isMachineVerdict(answeredBy) ? 'voicemail' : 'completed', duration_seconds: seconds(params.get('CallDuration')) });
+      const event = withVerdict({
+        ...base,
+        event_id: id('ended'),
+        kind: 'ended',
+        outcome: isMachineVerdict(answeredBy) ? 'voicemail' : 'completed',
+        duration_seconds: seconds(params.get('CallDuration')),
+      });
       if (context.asyncAmd && !answeredBy) event.awaits_amd_verdict = true;
       return event;
     }
@@ -83,7 +118,13 @@ export function twilioCallbackToEvent(attemptId: string, params: Map<string, str
       const outcome = TWILIO_FINAL[status];
       if (!outcome) throw new CallbackFormatError(`unknown CallStatus ${status}`, 'CallStatus');
       const refined = status === 'failed' ? (outcomeOfSip(params.get('SipResponseCode')) ?? outcome) : outcome;
-      const event: ProviderCallEvent = { ...base, event_id: id('ended'), kind: 'ended', outcome: refined, duration_seconds: 0 };
+      const event: ProviderCallEvent = {
+        ...base,
+        event_id: id('ended'),
+        kind: 'ended',
+        outcome: refined,
+        duration_seconds: 0,
+      };
       event.failure_reason = `twilio ${status}${params.get('SipResponseCode') ? ` (SIP ${params.get('SipResponseCode')})` : ''}${params.get('ErrorCode') ? ` (error ${params.get('ErrorCode')})` : ''}`;
       return event;
     }
@@ -123,7 +164,8 @@ const HTTP_EVENT_KINDS: readonly ProviderEventKind[] = ['ringing', 'answered', '
  * `outcome` from SPEC §5.
  */
 export function httpCallbackToEvent(body: unknown, receivedAt: Date): ProviderCallEvent {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new CallbackFormatError('the body must be a JSON object', '(body)');
+  if (body === null || typeof body !== 'object' || Array.isArray(body))
+    throw new CallbackFormatError('the body must be a JSON object', '(body)');
   const b = body as Record<string, unknown>;
   const text = (field: string, required = false): string | undefined => {
     const value = b[field];
@@ -131,19 +173,24 @@ export function httpCallbackToEvent(body: unknown, receivedAt: Date): ProviderCa
       if (required) throw new CallbackFormatError(`${field} is required`, field);
       return undefined;
     }
-    if (typeof value !== 'string' || value === '') throw new CallbackFormatError(`${field} must be a non-empty string`, field);
+    if (typeof value !== 'string' || value === '')
+      throw new CallbackFormatError(`${field} must be a non-empty string`, field);
     return value;
   };
   const callId = text('call_id', true)!;
   const kind = text('event', true)! as ProviderEventKind;
-  if (!(HTTP_EVENT_KINDS as readonly string[]).includes(kind)) throw new CallbackFormatError(`event must be one of ${HTTP_EVENT_KINDS.join(', ')}`, 'event');
+  if (!(HTTP_EVENT_KINDS as readonly string[]).includes(kind))
+    throw new CallbackFormatError(`event must be one of ${HTTP_EVENT_KINDS.join(', ')}`, 'event');
   const outcome = text('outcome');
-  if (outcome !== undefined && !isCallOutcome(outcome)) throw new CallbackFormatError(`outcome ${outcome} is not an Outdial outcome`, 'outcome');
+  if (outcome !== undefined && !isCallOutcome(outcome))
+    throw new CallbackFormatError(`outcome ${outcome} is not an Outdial outcome`, 'outcome');
   if (kind === 'ended' && !outcome) throw new CallbackFormatError('an ended event needs an outcome', 'outcome');
   const atText = text('at');
-  if (atText !== undefined && Number.isNaN(Date.parse(atText))) throw new CallbackFormatError('at must be an ISO 8601 time', 'at');
+  if (atText !== undefined && Number.isNaN(Date.parse(atText)))
+    throw new CallbackFormatError('at must be an ISO 8601 time', 'at');
   const duration = b.duration_seconds;
-  if (duration !== undefined && (typeof duration !== 'number' || !Number.isFinite(duration) || duration < 0)) throw new CallbackFormatError('duration_seconds must be a number >= 0', 'duration_seconds');
+  if (duration !== undefined && (typeof duration !== 'number' || !Number.isFinite(duration) || duration < 0))
+    throw new CallbackFormatError('duration_seconds must be a number >= 0', 'duration_seconds');
   const providerCallId = text('provider_call_id') ?? callId;
   const event: ProviderCallEvent = {
     event_id: text('event_id') ? `http:${callId}:${text('event_id')}` : `http:${providerCallId}:${kind}`,

@@ -29,9 +29,15 @@ function unreachable(message: string, details?: unknown): ServiceError {
 }
 
 /** `file_url` (SPEC §2): http/https, or a local path inside the configured import directory. */
-export async function storeFileUrl(uploads: UploadStore, fileUrl: unknown, policy: FileUrlPolicy): Promise<StoredUpload> {
+export async function storeFileUrl(
+  uploads: UploadStore,
+  fileUrl: unknown,
+  policy: FileUrlPolicy,
+): Promise<StoredUpload> {
   if (typeof fileUrl !== 'string' || fileUrl.trim() === '') {
-    throw new ServiceError('validation_failed', 'file_url must be a non-empty string', [{ field: 'file_url', problems: ['must be a URL or a path'] }]);
+    throw new ServiceError('validation_failed', 'file_url must be a non-empty string', [
+      { field: 'file_url', problems: ['must be a URL or a path'] },
+    ]);
   }
   const value = fileUrl.trim();
   if (/^https?:\/\//i.test(value)) return storeHttp(uploads, value, policy);
@@ -39,9 +45,11 @@ export async function storeFileUrl(uploads: UploadStore, fileUrl: unknown, polic
     const path = /^file:\/\//i.test(value) ? decodeURIComponent(new URL(value).pathname) : value;
     return storeLocal(uploads, path, policy);
   }
-  throw new ServiceError('validation_failed', `file_url scheme "${value.split(':')[0]}" is not supported: use http(s) or a path inside the import directory`, [
-    { field: 'file_url', problems: ['must be http(s) or a local path'] },
-  ]);
+  throw new ServiceError(
+    'validation_failed',
+    `file_url scheme "${value.split(':')[0]}" is not supported: use http(s) or a path inside the import directory`,
+    [{ field: 'file_url', problems: ['must be http(s) or a local path'] }],
+  );
 }
 
 /**
@@ -49,7 +57,8 @@ export async function storeFileUrl(uploads: UploadStore, fileUrl: unknown, polic
  * outside it are refused. Relative paths are read from the import directory.
  */
 export async function resolveImportPath(importDir: string, requested: string): Promise<string> {
-  if (!importDir) throw notAllowed('local file imports are disabled: the server has no import directory (INGEST_IMPORT_DIR)');
+  if (!importDir)
+    throw notAllowed('local file imports are disabled: the server has no import directory (INGEST_IMPORT_DIR)');
   if (requested.includes('\0')) throw notAllowed('the path contains a NUL character');
   const root = await realpath(importDir).catch(() => {
     throw notAllowed('the import directory is not available on the server');
@@ -58,14 +67,18 @@ export async function resolveImportPath(importDir: string, requested: string): P
   const lexical = relative(root, candidate);
   const inside = (rel: string) => rel !== '' && !rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel);
   // Check before touching the file system (so nothing outside is even probed), then after links.
-  if (!inside(lexical) && !inside(relative(importDir, candidate))) throw notAllowed('file_url points outside the import directory', { import_dir: importDir });
+  if (!inside(lexical) && !inside(relative(importDir, candidate)))
+    throw notAllowed('file_url points outside the import directory', { import_dir: importDir });
   let real: string;
   try {
     real = await realpath(candidate);
   } catch {
     throw unreachable(`no such file in the import directory: ${requested}`);
   }
-  if (!inside(relative(root, real))) throw notAllowed('file_url leads outside the import directory (through a symbolic link)', { import_dir: importDir });
+  if (!inside(relative(root, real)))
+    throw notAllowed('file_url leads outside the import directory (through a symbolic link)', {
+      import_dir: importDir,
+    });
   const info = await stat(real);
   if (!info.isFile()) throw unreachable(`${requested} is not a file`);
   return real;
@@ -75,7 +88,13 @@ async function storeLocal(uploads: UploadStore, requested: string, policy: FileU
   const path = await resolveImportPath(policy.importDir, requested);
   const size = (await stat(path)).size;
   if (size > policy.maxBytes) throw tooLarge(policy.maxBytes);
-  return storeStream(uploads, createReadStream(path), { filename: basename(path), content_type: contentTypeOf(path) }, policy.maxBytes, 'destroy');
+  return storeStream(
+    uploads,
+    createReadStream(path),
+    { filename: basename(path), content_type: contentTypeOf(path) },
+    policy.maxBytes,
+    'destroy',
+  );
 }
 
 /** True for addresses a file_url must not reach unless allowed: loopback, private, link-local, unspecified. */
@@ -83,7 +102,15 @@ export function isPrivateAddress(address: string): boolean {
   const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
   if (isIP(v4) === 4) {
     const [a, b] = v4.split('.').map(Number);
-    return a === 0 || a === 10 || a === 127 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
+    return (
+      a === 0 ||
+      a === 10 ||
+      a === 127 ||
+      (a === 169 && b === 254) ||
+      (a === 172 && b >= 16 && b <= 31) ||
+      (a === 192 && b === 168) ||
+      (a === 100 && b >= 64 && b <= 127)
+    );
   }
   const v6 = address.toLowerCase();
   return v6 === '::' || v6 === '::1' || v6.startsWith('fc') || v6.startsWith('fd') || v6.startsWith('fe80');

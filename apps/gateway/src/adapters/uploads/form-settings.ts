@@ -16,7 +16,9 @@ export function formFieldsToRequest(fields: Record<string, string>): Record<stri
       try {
         out[name] = JSON.parse(value);
       } catch {
-        throw new ServiceError('validation_failed', `${name} must be JSON text`, [{ field: name, problems: ['must be JSON text'] }]);
+        throw new ServiceError('validation_failed', `${name} must be JSON text`, [
+          { field: name, problems: ['must be JSON text'] },
+        ]);
       }
     } else if (NUMBER_FIELDS.has(name)) {
       out[name] = /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value;

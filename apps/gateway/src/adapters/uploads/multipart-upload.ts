@@ -17,7 +17,9 @@ export interface ParsedUpload {
 }
 
 export function tooLarge(maxBytes: number): ServiceError {
-  return new ServiceError('payload_too_large', `the file is larger than the limit of ${maxBytes} bytes`, { limit_bytes: maxBytes });
+  return new ServiceError('payload_too_large', `the file is larger than the limit of ${maxBytes} bytes`, {
+    limit_bytes: maxBytes,
+  });
 }
 
 /**
@@ -91,7 +93,13 @@ export async function storeStream(
     await uploads.delete(objectName).catch(() => undefined);
     throw metered.overflowed ? tooLarge(maxBytes) : failure;
   }
-  return { object_name: objectName, filename: meta.filename, content_type: meta.content_type, size: metered.size, sha256: metered.digest() };
+  return {
+    object_name: objectName,
+    filename: meta.filename,
+    content_type: meta.content_type,
+    size: metered.size,
+    sha256: metered.digest(),
+  };
 }
 
 /**
@@ -99,7 +107,11 @@ export async function storeStream(
  * store (never buffered whole; the size limit is enforced while streaming), other parts are
  * settings fields.
  */
-export async function receiveMultipart(request: Request, uploads: UploadStore, maxBytes: number): Promise<ParsedUpload> {
+export async function receiveMultipart(
+  request: Request,
+  uploads: UploadStore,
+  maxBytes: number,
+): Promise<ParsedUpload> {
   const fields: Record<string, string> = {};
   let upload: StoredUpload | undefined;
   let storing: Promise<void> | undefined;
@@ -109,7 +121,10 @@ export async function receiveMultipart(request: Request, uploads: UploadStore, m
     let parser: busboy.Busboy;
     try {
       // One byte over the limit: busboy signals `limit` when the file reaches fileSize exactly.
-      parser = busboy({ headers: request.headers, limits: { fileSize: maxBytes + 1, files: 1, fields: 100, fieldSize: 1024 * 1024 } });
+      parser = busboy({
+        headers: request.headers,
+        limits: { fileSize: maxBytes + 1, files: 1, fields: 100, fieldSize: 1024 * 1024 },
+      });
     } catch (error) {
       reject(new ServiceError('validation_failed', `malformed multipart request: ${(error as Error).message}`));
       return;
@@ -123,13 +138,20 @@ export async function receiveMultipart(request: Request, uploads: UploadStore, m
         return;
       }
       seenFile = true;
-      storing = storeStream(uploads, file, { filename: info.filename ?? 'upload.csv', content_type: info.mimeType ?? 'text/csv' }, maxBytes).then((stored) => {
+      storing = storeStream(
+        uploads,
+        file,
+        { filename: info.filename ?? 'upload.csv', content_type: info.mimeType ?? 'text/csv' },
+        maxBytes,
+      ).then((stored) => {
         upload = stored;
       });
       // Drain what is left of the request so busboy can finish and the error can be answered.
       storing.catch(() => file.resume());
     });
-    parser.on('error', (error) => reject(new ServiceError('validation_failed', `malformed multipart request: ${(error as Error).message}`)));
+    parser.on('error', (error) =>
+      reject(new ServiceError('validation_failed', `malformed multipart request: ${(error as Error).message}`)),
+    );
     parser.on('close', () => resolve());
     request.pipe(parser);
   });
@@ -157,7 +179,10 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
   let size = 0;
   for await (const chunk of request as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > maxBytes) throw new ServiceError('payload_too_large', `the JSON body is larger than the limit of ${maxBytes} bytes`, { limit_bytes: maxBytes });
+    if (size > maxBytes)
+      throw new ServiceError('payload_too_large', `the JSON body is larger than the limit of ${maxBytes} bytes`, {
+        limit_bytes: maxBytes,
+      });
     chunks.push(chunk);
   }
   try {

@@ -32,27 +32,40 @@ export class UploadIntake {
       const { file_url: fileUrl, ...rest } = fields;
       if (upload && fileUrl !== undefined) {
         await this.discard(upload);
-        throw new ServiceError('validation_failed', 'send either a `file` part or a `file_url` field, not both', [{ field: 'file_url', problems: ['not with file'] }]);
+        throw new ServiceError('validation_failed', 'send either a `file` part or a `file_url` field, not both', [
+          { field: 'file_url', problems: ['not with file'] },
+        ]);
       }
       if (upload) return { settings: formFieldsToRequest(rest), upload };
       if (fileUrl !== undefined) {
         const settings = formFieldsToRequest(rest);
         return { settings, upload: await this.fromUrl(fileUrl) };
       }
-      throw new ServiceError('validation_failed', 'the multipart request has no `file` part (or `file_url` field)', [{ field: 'file', problems: ['required'] }]);
+      throw new ServiceError('validation_failed', 'the multipart request has no `file` part (or `file_url` field)', [
+        { field: 'file', problems: ['required'] },
+      ]);
     }
     if (/^application\/json/i.test(contentType)) {
       const body = await readJsonBody(request, this.config.GATEWAY_MAX_JSON_BYTES);
-      if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new ServiceError('validation_failed', 'the body must be a JSON object');
+      if (body === null || typeof body !== 'object' || Array.isArray(body))
+        throw new ServiceError('validation_failed', 'the body must be a JSON object');
       const { calls, file_url: fileUrl, ...settings } = body as Record<string, unknown>;
       if (calls !== undefined && fileUrl !== undefined) {
-        throw new ServiceError('validation_failed', 'send either `calls` or `file_url`, not both', [{ field: 'file_url', problems: ['not with calls'] }]);
+        throw new ServiceError('validation_failed', 'send either `calls` or `file_url`, not both', [
+          { field: 'file_url', problems: ['not with calls'] },
+        ]);
       }
       if (fileUrl !== undefined) return { settings, upload: await this.fromUrl(fileUrl) };
-      if (!Array.isArray(calls)) throw new ServiceError('validation_failed', '`calls` must be an array of contacts (or give `file_url`)', [{ field: 'calls', problems: ['must be an array'] }]);
+      if (!Array.isArray(calls))
+        throw new ServiceError('validation_failed', '`calls` must be an array of contacts (or give `file_url`)', [
+          { field: 'calls', problems: ['must be an array'] },
+        ]);
       return { settings, upload: await storeJsonContacts(this.uploads, calls) };
     }
-    throw new ServiceError('unsupported_media_type', 'send multipart/form-data with a `file` part, or application/json with `calls` or `file_url`');
+    throw new ServiceError(
+      'unsupported_media_type',
+      'send multipart/form-data with a `file` part, or application/json with `calls` or `file_url`',
+    );
   }
 
   private fromUrl(fileUrl: unknown): Promise<StoredUpload> {

@@ -5,4 +5,6 @@ import type { AuthContext } from '../../domain/auth-context';
 export type { AuthContext } from '../../domain/auth-context';
 
 /** The request's AuthContext, set by the AuthGuard. */
-export const Auth = createParamDecorator((_data: unknown, ctx: ExecutionContext): AuthContext => ctx.switchToHttp().getRequest().auth);
+export const Auth = createParamDecorator(
+  (_data: unknown, ctx: ExecutionContext): AuthContext => ctx.switchToHttp().getRequest().auth,
+);

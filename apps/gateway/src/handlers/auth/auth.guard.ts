@@ -13,7 +13,8 @@ const PUBLIC_KEY = 'outdial:public';
 export const OPS_PATHS = new Set(['/health/live', '/health/ready', '/metrics']);
 
 /** Roles allowed to call a route (default: any member of the org). */
-export const Roles = (...roles: MemberRole[]) => applyDecorators(SetMetadata(ROLES_KEY, roles), ApiExtension('x-outdial-roles', roles));
+export const Roles = (...roles: MemberRole[]) =>
+  applyDecorators(SetMetadata(ROLES_KEY, roles), ApiExtension('x-outdial-roles', roles));
 /** A route that needs no token (e.g. signed provider callbacks); the OpenAPI document shows it without security. */
 export const Public = () => applyDecorators(SetMetadata(PUBLIC_KEY, true), ApiExtension('x-outdial-public', true));
 
@@ -36,15 +37,20 @@ export class AuthGuard implements CanActivate {
     try {
       auth = await this.authenticateToken.execute({ headers: request.headers });
     } catch (error) {
-      if ((error as ServiceError).code === 'unauthorized') context.switchToHttp().getResponse().setHeader('WWW-Authenticate', 'Bearer realm="outdial"');
+      if ((error as ServiceError).code === 'unauthorized')
+        context.switchToHttp().getResponse().setHeader('WWW-Authenticate', 'Bearer realm="outdial"');
       throw error;
     }
     const roles = this.reflector.getAllAndOverride<MemberRole[] | undefined>(ROLES_KEY, targets);
     if (roles && !roles.includes(auth.role)) {
-      throw new ServiceError('forbidden', `this action needs the role ${roles.join(' or ')}; this token's role is ${auth.role}${auth.role === 'member' ? ' (member tokens can only read)' : ''}`, {
-        required_roles: roles,
-        role: auth.role,
-      });
+      throw new ServiceError(
+        'forbidden',
+        `this action needs the role ${roles.join(' or ')}; this token's role is ${auth.role}${auth.role === 'member' ? ' (member tokens can only read)' : ''}`,
+        {
+          required_roles: roles,
+          role: auth.role,
+        },
+      );
     }
     request.auth = auth;
     return true;

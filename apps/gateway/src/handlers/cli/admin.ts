@@ -73,8 +73,30 @@ const COMMAND_OPTIONS: Record<string, string[]> = {
   'create-token': ['org', 'role', 'name'],
   'list-tokens': ['org'],
   'revoke-token': ['org', 'id'],
-  'create-agent': ['org', 'id', 'name', 'kind', 'provider', 'endpoint-url', 'variables', 'config', 'api-key-env', 'webhook-secret-env'],
-  'update-agent': ['org', 'id', 'name', 'kind', 'provider', 'endpoint-url', 'variables', 'config', 'api-key-env', 'webhook-secret-env'],
+  'create-agent': [
+    'org',
+    'id',
+    'name',
+    'kind',
+    'provider',
+    'endpoint-url',
+    'variables',
+    'config',
+    'api-key-env',
+    'webhook-secret-env',
+  ],
+  'update-agent': [
+    'org',
+    'id',
+    'name',
+    'kind',
+    'provider',
+    'endpoint-url',
+    'variables',
+    'config',
+    'api-key-env',
+    'webhook-secret-env',
+  ],
   'delete-agent': ['org', 'id'],
   'list-agents': ['org'],
   'add-number': ['org', 'number', 'provider', 'inbound-only'],
@@ -94,7 +116,10 @@ function options(command: string, args: string[]): Record<string, string> {
     const arg = args[i];
     if (!arg.startsWith('--')) throw new UsageError(`unexpected argument "${arg}"`);
     const name = arg.slice(2);
-    if (!allowed.includes(name)) throw new UsageError(`${command} has no option --${name}${allowed.length ? ` (options: ${allowed.map((o) => `--${o}`).join(' ')})` : ''}`);
+    if (!allowed.includes(name))
+      throw new UsageError(
+        `${command} has no option --${name}${allowed.length ? ` (options: ${allowed.map((o) => `--${o}`).join(' ')})` : ''}`,
+      );
     const next = args[i + 1];
     if (next === undefined || next.startsWith('--')) out[name] = 'true';
     else {
@@ -133,8 +158,12 @@ function agentFields(opts: Record<string, string>, env: NodeJS.ProcessEnv): Reco
       throw new UsageError('--config must be JSON text, e.g. \'{"endpoint_url":"https://agent.example.com"}\'');
     }
   }
-  if (opts['endpoint-url'] !== undefined) config = { ...((config as object) ?? {}), endpoint_url: opts['endpoint-url'] };
-  for (const [option, field] of [['api-key-env', 'api_key'], ['webhook-secret-env', 'webhook_secret']] as const) {
+  if (opts['endpoint-url'] !== undefined)
+    config = { ...((config as object) ?? {}), endpoint_url: opts['endpoint-url'] };
+  for (const [option, field] of [
+    ['api-key-env', 'api_key'],
+    ['webhook-secret-env', 'webhook_secret'],
+  ] as const) {
     if (opts[option] === undefined) continue;
     const value = env[opts[option]];
     if (!value) throw new UsageError(`--${option} names ${opts[option]}, which is not set in the environment`);
@@ -144,14 +173,21 @@ function agentFields(opts: Record<string, string>, env: NodeJS.ProcessEnv): Reco
     name: opts.name,
     kind: opts.kind,
     provider: opts.provider,
-    variables: opts.variables !== undefined ? opts.variables.split(',').map((v) => v.trim()).filter(Boolean) : undefined,
+    variables:
+      opts.variables !== undefined
+        ? opts.variables
+            .split(',')
+            .map((v) => v.trim())
+            .filter(Boolean)
+        : undefined,
     config,
   });
 }
 
 /** The CLI's settings: the database, and the key that seals agents' provider secrets (as the gateway's). */
 class AdminEnv extends BaseServiceEnv {
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   NODE_ENV?: string;
 
   @IsSecretsKey()
@@ -205,7 +241,14 @@ export class AdminDirectory {
     // The CLI's process has no token cache worth keeping: a revocation reaches running gateways within GATEWAY_AUTH_CACHE_MS.
     this.revokeToken = new RevokeTokenUseCase(unitOfWork, this.orgs, this.tokens, new TokenCache(0));
     this.republish = new RepublishDirectoryUseCase(unitOfWork, this.orgs, this.agents);
-    this.ensureDefaultOrg = new EnsureDefaultOrgUseCase(this.createOrg, this.createAgent, this.addNumber, this.agents, this.numbers, this.tokens);
+    this.ensureDefaultOrg = new EnsureDefaultOrgUseCase(
+      this.createOrg,
+      this.createAgent,
+      this.addNumber,
+      this.agents,
+      this.numbers,
+      this.tokens,
+    );
   }
 }
 
@@ -232,21 +275,49 @@ export async function runAdmin(argv: string[], env: NodeJS.ProcessEnv = process.
   }
 }
 
-async function run(command: string, opts: Record<string, string>, directory: AdminDirectory, env: NodeJS.ProcessEnv): Promise<unknown> {
+async function run(
+  command: string,
+  opts: Record<string, string>,
+  directory: AdminDirectory,
+  env: NodeJS.ProcessEnv,
+): Promise<unknown> {
   switch (command) {
     case 'bootstrap': {
       const result = await directory.ensureDefaultOrg.execute({ token: opts.token });
-      return { org_id: 'default', org_created: result.orgCreated, ...(result.createdToken ? { token: result.createdToken } : {}) };
+      return {
+        org_id: 'default',
+        org_created: result.orgCreated,
+        ...(result.createdToken ? { token: result.createdToken } : {}),
+      };
     }
     case 'create-org': {
       const id = required(opts, 'id');
-      if (!ORG_ID_PATTERN.test(id)) throw new UsageError('--id must be 1-63 of a-z, 0-9, "_", "-", starting with a letter or digit');
-      const limits = validateBody(UpdateOrgBody, defined({ max_concurrent_calls: numberOpt(opts['max-concurrent-calls']), calls_per_second: numberOpt(opts['calls-per-second']), compliance_guard: boolOpt(opts['compliance-guard']) }));
+      if (!ORG_ID_PATTERN.test(id))
+        throw new UsageError('--id must be 1-63 of a-z, 0-9, "_", "-", starting with a letter or digit');
+      const limits = validateBody(
+        UpdateOrgBody,
+        defined({
+          max_concurrent_calls: numberOpt(opts['max-concurrent-calls']),
+          calls_per_second: numberOpt(opts['calls-per-second']),
+          compliance_guard: boolOpt(opts['compliance-guard']),
+        }),
+      );
       return orgView(await directory.createOrg.execute({ org_id: id, name: opts.name ?? id, limits }), 'owner');
     }
     case 'set-limits': {
-      const changes = validateBody(UpdateOrgBody, defined({ name: opts.name, max_concurrent_calls: numberOpt(opts['max-concurrent-calls']), calls_per_second: numberOpt(opts['calls-per-second']), compliance_guard: boolOpt(opts['compliance-guard']) }));
-      if (Object.values(changes).every((v) => v === undefined)) throw new UsageError('give at least one of --max-concurrent-calls, --calls-per-second, --compliance-guard, --name');
+      const changes = validateBody(
+        UpdateOrgBody,
+        defined({
+          name: opts.name,
+          max_concurrent_calls: numberOpt(opts['max-concurrent-calls']),
+          calls_per_second: numberOpt(opts['calls-per-second']),
+          compliance_guard: boolOpt(opts['compliance-guard']),
+        }),
+      );
+      if (Object.values(changes).every((v) => v === undefined))
+        throw new UsageError(
+          'give at least one of --max-concurrent-calls, --calls-per-second, --compliance-guard, --name',
+        );
       return orgView(await directory.updateOrg.execute({ org_id: required(opts, 'org'), changes }), 'owner');
     }
     case 'list-orgs':
@@ -254,20 +325,40 @@ async function run(command: string, opts: Record<string, string>, directory: Adm
     case 'create-token': {
       const role = required(opts, 'role');
       if (!MEMBER_ROLES.includes(role as MemberRole)) throw new UsageError('--role must be owner, admin or member');
-      const created = await directory.createToken.execute({ org_id: required(opts, 'org'), role: role as MemberRole, name: opts.name ?? role, created_by: 'admin-cli' });
-      return { ...tokenView(created), token: created.token, note: 'the token is shown only now; only its hash is stored' };
+      const created = await directory.createToken.execute({
+        org_id: required(opts, 'org'),
+        role: role as MemberRole,
+        name: opts.name ?? role,
+        created_by: 'admin-cli',
+      });
+      return {
+        ...tokenView(created),
+        token: created.token,
+        note: 'the token is shown only now; only its hash is stored',
+      };
     }
     case 'list-tokens':
       return (await directory.tokens.list(required(opts, 'org'), ALL)).items.map(tokenView);
     case 'revoke-token':
-      return tokenView(await directory.revokeToken.execute({ org_id: required(opts, 'org'), token_id: required(opts, 'id') }));
+      return tokenView(
+        await directory.revokeToken.execute({ org_id: required(opts, 'org'), token_id: required(opts, 'id') }),
+      );
     case 'create-agent': {
-      const body = validateBody(CreateAgentBody, defined({ agent_id: opts.id, ...agentFields(opts, env), name: opts.name ?? opts.id }));
+      const body = validateBody(
+        CreateAgentBody,
+        defined({ agent_id: opts.id, ...agentFields(opts, env), name: opts.name ?? opts.id }),
+      );
       return agentView(await directory.createAgent.execute({ org_id: required(opts, 'org'), agent: body }));
     }
     case 'update-agent': {
       const body = validateBody(UpdateAgentBody, agentFields(opts, env));
-      return agentView(await directory.updateAgent.execute({ org_id: required(opts, 'org'), agent_id: required(opts, 'id'), changes: body }));
+      return agentView(
+        await directory.updateAgent.execute({
+          org_id: required(opts, 'org'),
+          agent_id: required(opts, 'id'),
+          changes: body,
+        }),
+      );
     }
     case 'delete-agent':
       await directory.deleteAgent.execute({ org_id: required(opts, 'org'), agent_id: required(opts, 'id') });
@@ -275,13 +366,31 @@ async function run(command: string, opts: Record<string, string>, directory: Adm
     case 'list-agents':
       return (await directory.agents.list(required(opts, 'org'), ALL)).items.map((row) => agentView(row));
     case 'add-number': {
-      const body = validateBody(CreatePhoneNumberBody, defined({ number: required(opts, 'number'), provider: opts.provider }));
-      return phoneNumberView(await directory.addNumber.execute({ org_id: required(opts, 'org'), e164: body.number, outbound_enabled: opts['inbound-only'] !== 'true', provider: body.provider ?? 'simulated' }));
+      const body = validateBody(
+        CreatePhoneNumberBody,
+        defined({ number: required(opts, 'number'), provider: opts.provider }),
+      );
+      return phoneNumberView(
+        await directory.addNumber.execute({
+          org_id: required(opts, 'org'),
+          e164: body.number,
+          outbound_enabled: opts['inbound-only'] !== 'true',
+          provider: body.provider ?? 'simulated',
+        }),
+      );
     }
     case 'set-number': {
       const enabled = boolOpt(opts['outbound-enabled']);
-      if (enabled !== undefined && typeof enabled !== 'boolean') throw new UsageError('--outbound-enabled must be true or false');
-      return phoneNumberView(await directory.updateNumber.execute({ org_id: required(opts, 'org'), e164: required(opts, 'number'), outbound_enabled: enabled, provider: opts.provider }));
+      if (enabled !== undefined && typeof enabled !== 'boolean')
+        throw new UsageError('--outbound-enabled must be true or false');
+      return phoneNumberView(
+        await directory.updateNumber.execute({
+          org_id: required(opts, 'org'),
+          e164: required(opts, 'number'),
+          outbound_enabled: enabled,
+          provider: opts.provider,
+        }),
+      );
     }
     case 'remove-number':
       await directory.removeNumber.execute({ org_id: required(opts, 'org'), e164: required(opts, 'number') });
@@ -298,10 +407,18 @@ async function run(command: string, opts: Record<string, string>, directory: Adm
 /** A ServiceError from the directory, as a CLI user wants to read it. */
 export function describeError(error: unknown): string {
   if (error instanceof ServiceError) {
-    const details = Array.isArray(error.details) ? error.details.map((d: { field: string; problems: string[] }) => `\n  --${d.field.replace(/_/g, '-')}: ${d.problems.join(', ')}`).join('') : '';
+    const details = Array.isArray(error.details)
+      ? error.details
+          .map(
+            (d: { field: string; problems: string[] }) =>
+              `\n  --${d.field.replace(/_/g, '-')}: ${d.problems.join(', ')}`,
+          )
+          .join('')
+      : '';
     return `error (${error.code}): ${error.message}${details}`;
   }
-  if ((error as { code?: string }).code === '23503') return 'error: the organization does not exist (create it with create-org)';
+  if ((error as { code?: string }).code === '23503')
+    return 'error: the organization does not exist (create it with create-org)';
   return `error: ${(error as Error).message}`;
 }
 

@@ -30,11 +30,24 @@ export function agentView(row: AgentRow, publicBaseUrl?: string): AgentView {
 }
 
 export function phoneNumberView(row: PhoneNumberRow): PhoneNumberView {
-  return { number: row.e164, outbound_enabled: row.outbound_enabled, provider: row.provider, created_at: iso(row.created_at)!, updated_at: iso(row.updated_at)! };
+  return {
+    number: row.e164,
+    outbound_enabled: row.outbound_enabled,
+    provider: row.provider,
+    created_at: iso(row.created_at)!,
+    updated_at: iso(row.updated_at)!,
+  };
 }
 
 export function tokenView(row: TokenRow): TokenView {
-  return { token_id: row.token_id, name: row.name, role: row.role, token_hint: row.token_hint ? `…${row.token_hint}` : null, created_at: iso(row.created_at)!, revoked_at: iso(row.revoked_at) };
+  return {
+    token_id: row.token_id,
+    name: row.name,
+    role: row.role,
+    token_hint: row.token_hint ? `…${row.token_hint}` : null,
+    created_at: iso(row.created_at)!,
+    revoked_at: iso(row.revoked_at),
+  };
 }
 
 export function orgView(row: OrgRow, role: MemberRole): OrgView {

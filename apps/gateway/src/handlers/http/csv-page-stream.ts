@@ -12,7 +12,11 @@ export interface CsvPage {
  * A failure after the headers went out aborts the response, so a client never takes a truncated
  * file for a complete one.
  */
-export async function streamCsvPages(response: Response, filename: string, fetchPage: (afterRow: number) => Promise<CsvPage>): Promise<void> {
+export async function streamCsvPages(
+  response: Response,
+  filename: string,
+  fetchPage: (afterRow: number) => Promise<CsvPage>,
+): Promise<void> {
   let page = await fetchPage(0);
   response.status(200);
   response.setHeader('Content-Type', 'text/csv; charset=utf-8');

@@ -14,19 +14,32 @@ export async function readFormFields(request: Request): Promise<Record<string, s
   if (/^application\/([\w.+-]+\+)?json\b/i.test(contentType)) {
     const body = await readSmallJson(request);
     if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-      throw new ServiceError('validation_failed', 'the body must be a JSON object', [{ field: '(body)', problems: ['must be a JSON object'] }]);
+      throw new ServiceError('validation_failed', 'the body must be a JSON object', [
+        { field: '(body)', problems: ['must be a JSON object'] },
+      ]);
     }
-    return Object.fromEntries(Object.entries(body as Record<string, unknown>).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
+    return Object.fromEntries(
+      Object.entries(body as Record<string, unknown>).map(([k, v]) => [
+        k,
+        typeof v === 'string' ? v : JSON.stringify(v),
+      ]),
+    );
   }
   if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)/i.test(contentType)) {
-    throw new ServiceError('unsupported_media_type', `send application/x-www-form-urlencoded, multipart/form-data or application/json (got ${contentType || 'no Content-Type'})`);
+    throw new ServiceError(
+      'unsupported_media_type',
+      `send application/x-www-form-urlencoded, multipart/form-data or application/json (got ${contentType || 'no Content-Type'})`,
+    );
   }
   const fields: Record<string, string> = {};
   let tooLarge = false;
   await new Promise<void>((resolve, reject) => {
     let parser: busboy.Busboy;
     try {
-      parser = busboy({ headers: request.headers, limits: { fieldSize: SMALL_BODY_LIMIT_BYTES, fields: 50, files: 0 } });
+      parser = busboy({
+        headers: request.headers,
+        limits: { fieldSize: SMALL_BODY_LIMIT_BYTES, fields: 50, files: 0 },
+      });
     } catch (error) {
       reject(new ServiceError('validation_failed', `malformed form: ${(error as Error).message}`));
       return;
@@ -36,10 +49,13 @@ export async function readFormFields(request: Request): Promise<Record<string, s
       fields[name] = value;
     });
     parser.on('file', (_name, file) => file.resume());
-    parser.on('error', (error) => reject(new ServiceError('validation_failed', `malformed form: ${(error as Error).message}`)));
+    parser.on('error', (error) =>
+      reject(new ServiceError('validation_failed', `malformed form: ${(error as Error).message}`)),
+    );
     parser.on('close', () => resolve());
     request.pipe(parser);
   });
-  if (tooLarge) throw new ServiceError('payload_too_large', `a form field is larger than ${SMALL_BODY_LIMIT_BYTES} bytes`);
+  if (tooLarge)
+    throw new ServiceError('payload_too_large', `a form field is larger than ${SMALL_BODY_LIMIT_BYTES} bytes`);
   return fields;
 }

@@ -5,7 +5,9 @@ export function readIdempotencyKey(header: string | string[] | undefined): strin
   const value = (Array.isArray(header) ? header[0] : header)?.trim();
   if (!value) return undefined;
   if (value.length > 255 || !/^[\x21-\x7e]+$/.test(value)) {
-    throw new ServiceError('validation_failed', 'Idempotency-Key must be 1-255 visible ASCII characters', [{ field: 'Idempotency-Key', problems: ['1-255 visible ASCII characters'] }]);
+    throw new ServiceError('validation_failed', 'Idempotency-Key must be 1-255 visible ASCII characters', [
+      { field: 'Idempotency-Key', problems: ['1-255 visible ASCII characters'] },
+    ]);
   }
   return value;
 }

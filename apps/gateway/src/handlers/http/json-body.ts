@@ -24,7 +24,11 @@ export const JsonBody = createParamDecorator(async (cls: new () => object, ctx: 
 export async function readSmallJson(request: Request, maxBytes = SMALL_BODY_LIMIT_BYTES): Promise<unknown> {
   const contentType = String(request.headers['content-type'] ?? '');
   if (!/^application\/([\w.+-]+\+)?json\b/i.test(contentType)) {
-    throw new ServiceError('unsupported_media_type', `send the body as application/json (got ${contentType || 'no Content-Type'})`, { content_type: contentType || null });
+    throw new ServiceError(
+      'unsupported_media_type',
+      `send the body as application/json (got ${contentType || 'no Content-Type'})`,
+      { content_type: contentType || null },
+    );
   }
   const declared = Number(request.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
@@ -36,28 +40,49 @@ export async function readSmallJson(request: Request, maxBytes = SMALL_BODY_LIMI
     chunks.push(chunk);
   }
   const text = Buffer.concat(chunks).toString('utf8');
-  if (text.trim() === '') throw new ServiceError('validation_failed', 'the body is empty; send a JSON object', [{ field: '(body)', problems: ['must be a JSON object'] }]);
+  if (text.trim() === '')
+    throw new ServiceError('validation_failed', 'the body is empty; send a JSON object', [
+      { field: '(body)', problems: ['must be a JSON object'] },
+    ]);
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new ServiceError('validation_failed', `the body is not valid JSON: ${(error as Error).message}`, [{ field: '(body)', problems: ['must be valid JSON'] }]);
+    throw new ServiceError('validation_failed', `the body is not valid JSON: ${(error as Error).message}`, [
+      { field: '(body)', problems: ['must be valid JSON'] },
+    ]);
   }
 }
 
 /** `allowUnknown`: ignore fields the class does not declare (compatibility routes: other clients send extras). */
-export function validateBody<T extends object>(cls: new () => T, raw: unknown, options: { allowUnknown?: boolean } = {}): T {
+export function validateBody<T extends object>(
+  cls: new () => T,
+  raw: unknown,
+  options: { allowUnknown?: boolean } = {},
+): T {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new ServiceError('validation_failed', 'the body must be a JSON object', [{ field: '(body)', problems: ['must be a JSON object'] }]);
+    throw new ServiceError('validation_failed', 'the body must be a JSON object', [
+      { field: '(body)', problems: ['must be a JSON object'] },
+    ]);
   }
   const instance = plainToInstance(cls, raw);
-  const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: !options.allowUnknown, forbidUnknownValues: false });
+  const errors = validateSync(instance, {
+    whitelist: true,
+    forbidNonWhitelisted: !options.allowUnknown,
+    forbidUnknownValues: false,
+  });
   if (errors.length > 0) {
     const details = flattenValidationErrors(errors);
-    throw new ServiceError('validation_failed', `invalid request: ${details.map((d) => `${d.field}: ${d.problems.join(', ')}`).join('; ')}`, details);
+    throw new ServiceError(
+      'validation_failed',
+      `invalid request: ${details.map((d) => `${d.field}: ${d.problems.join(', ')}`).join('; ')}`,
+      details,
+    );
   }
   return instance;
 }
 
 function tooLarge(maxBytes: number): ServiceError {
-  return new ServiceError('payload_too_large', `the body is larger than the limit of ${maxBytes} bytes`, { limit_bytes: maxBytes });
+  return new ServiceError('payload_too_large', `the body is larger than the limit of ${maxBytes} bytes`, {
+    limit_bytes: maxBytes,
+  });
 }

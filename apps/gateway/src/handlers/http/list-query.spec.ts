@@ -13,13 +13,21 @@ describe('list query parameters', () => {
     expect(oneOfIntParam('page_size', undefined, [25, 50, 100], 50)).toBe(50);
     expect(oneOfIntParam('page_size', '100', [25, 50, 100], 50)).toBe(100);
     for (const bad of ['20', '101', '50.5', 'abc']) {
-      expect(() => oneOfIntParam('page_size', bad, [25, 50, 100], 50)).toThrow(expect.objectContaining({ code: 'validation_failed', details: [{ field: 'page_size', problems: ['must be one of 25, 50, 100'] }] }));
+      expect(() => oneOfIntParam('page_size', bad, [25, 50, 100], 50)).toThrow(
+        expect.objectContaining({
+          code: 'validation_failed',
+          details: [{ field: 'page_size', problems: ['must be one of 25, 50, 100'] }],
+        }),
+      );
     }
   });
 
   it('reads lists comma-separated or repeated, and rejects unknown values', () => {
     expect(listParam('status', 'completed,failed', ['completed', 'failed', 'queued'])).toEqual(['completed', 'failed']);
-    expect(listParam('status', ['completed', 'queued'], ['completed', 'failed', 'queued'])).toEqual(['completed', 'queued']);
+    expect(listParam('status', ['completed', 'queued'], ['completed', 'failed', 'queued'])).toEqual([
+      'completed',
+      'queued',
+    ]);
     expect(listParam('status', ' , ', ['completed'])).toBeUndefined();
     expect(() => listParam('status', 'done', ['completed'])).toThrow(/status: unknown value\(s\) done/);
   });
@@ -34,6 +42,8 @@ describe('list query parameters', () => {
   it('bounds search text and rejects unknown parameters', () => {
     expect(textParam('search', '  ada ', 10)).toBe('ada');
     expect(() => textParam('search', 'x'.repeat(11), 10)).toThrow(/search: must be at most 10/);
-    expect(() => rejectUnknownParams({ pagesize: '5' }, ['page', 'page_size'])).toThrow(/unknown query parameter\(s\) pagesize/);
+    expect(() => rejectUnknownParams({ pagesize: '5' }, ['page', 'page_size'])).toThrow(
+      /unknown query parameter\(s\) pagesize/,
+    );
   });
 });

@@ -18,9 +18,21 @@ function single(field: string, value: QueryValue): string | undefined {
 }
 
 /** An integer parameter within [min, max]; absent -> the default. */
-export function intParam(field: string, value: QueryValue, options: { min: number; max: number; default: number }): number;
-export function intParam(field: string, value: QueryValue, options: { min: number; max: number; default?: number }): number | undefined;
-export function intParam(field: string, value: QueryValue, options: { min: number; max: number; default?: number }): number | undefined {
+export function intParam(
+  field: string,
+  value: QueryValue,
+  options: { min: number; max: number; default: number },
+): number;
+export function intParam(
+  field: string,
+  value: QueryValue,
+  options: { min: number; max: number; default?: number },
+): number | undefined;
+export function intParam(
+  field: string,
+  value: QueryValue,
+  options: { min: number; max: number; default?: number },
+): number | undefined {
   const text = single(field, value);
   if (text === undefined || text.trim() === '') return options.default;
   if (!/^-?\d+$/.test(text.trim())) throw invalid(field, 'must be an integer');
@@ -57,7 +69,8 @@ export function listParam<T extends string>(field: string, value: QueryValue, al
 export function instantParam(field: string, value: QueryValue): string | undefined {
   const text = single(field, value)?.trim();
   if (!text) return undefined;
-  if (!/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(text)) throw invalid(field, 'must be an ISO 8601 date or date-time');
+  if (!/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(text))
+    throw invalid(field, 'must be an ISO 8601 date or date-time');
   const date = new Date(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text);
   if (Number.isNaN(date.getTime())) throw invalid(field, 'must be an ISO 8601 date or date-time');
   return date.toISOString();
@@ -75,6 +88,10 @@ export function textParam(field: string, value: QueryValue, maxLength: number): 
 export function rejectUnknownParams(query: Record<string, unknown>, known: readonly string[]): void {
   const unknown = Object.keys(query).filter((k) => !known.includes(k));
   if (unknown.length > 0) {
-    throw new ServiceError('validation_failed', `unknown query parameter(s) ${unknown.join(', ')}; known: ${known.join(', ')}`, unknown.map((field) => ({ field, problems: ['unknown parameter'] })));
+    throw new ServiceError(
+      'validation_failed',
+      `unknown query parameter(s) ${unknown.join(', ')}; known: ${known.join(', ')}`,
+      unknown.map((field) => ({ field, problems: ['unknown parameter'] })),
+    );
   }
 }

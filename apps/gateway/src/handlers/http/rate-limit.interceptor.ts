@@ -19,7 +19,10 @@ export class RateLimitInterceptor implements NestInterceptor {
 
   constructor(@Inject(SERVICE_CONFIG) config: GatewayEnv) {
     if (config.GATEWAY_RATE_LIMIT_PER_SECOND > 0) {
-      this.buckets = new TokenBuckets(config.GATEWAY_RATE_LIMIT_PER_SECOND, Math.max(1, config.GATEWAY_RATE_LIMIT_BURST));
+      this.buckets = new TokenBuckets(
+        config.GATEWAY_RATE_LIMIT_PER_SECOND,
+        Math.max(1, config.GATEWAY_RATE_LIMIT_BURST),
+      );
     }
   }
 
@@ -34,11 +37,15 @@ export class RateLimitInterceptor implements NestInterceptor {
           const seconds = Math.max(1, Math.ceil(verdict.retryAfterMs / 1000));
           response.setHeader('Retry-After', String(seconds));
           response.setHeader('X-RateLimit-Remaining', '0');
-          throw new ServiceError('rate_limited', `too many requests for this token: at most ${this.buckets.ratePerSecond}/s (bursts of ${this.buckets.burst}); retry after ${seconds} s`, {
-            retry_after_seconds: seconds,
-            limit_per_second: this.buckets.ratePerSecond,
-            burst: this.buckets.burst,
-          });
+          throw new ServiceError(
+            'rate_limited',
+            `too many requests for this token: at most ${this.buckets.ratePerSecond}/s (bursts of ${this.buckets.burst}); retry after ${seconds} s`,
+            {
+              retry_after_seconds: seconds,
+              limit_per_second: this.buckets.ratePerSecond,
+              burst: this.buckets.burst,
+            },
+          );
         }
         response.setHeader('X-RateLimit-Remaining', String(verdict.remaining));
       }

@@ -30,7 +30,8 @@ export class AddPhoneNumberUseCase {
   async execute(command: AddPhoneNumberCommand): Promise<PhoneNumberRow> {
     return this.unitOfWork.run(async (client) => {
       await this.orgs.lock(client, command.org_id);
-      if ((await this.numbers.ownerOf(client, command.e164)) !== undefined) throw new ServiceError('conflict', `${command.e164} is already registered`, { field: 'number' });
+      if ((await this.numbers.ownerOf(client, command.e164)) !== undefined)
+        throw new ServiceError('conflict', `${command.e164} is already registered`, { field: 'number' });
       return this.numbers.insert(client, command.org_id, command.e164, command.outbound_enabled, command.provider);
     });
   }

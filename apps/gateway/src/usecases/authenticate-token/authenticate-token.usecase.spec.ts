@@ -40,9 +40,15 @@ describe('AuthenticateTokenUseCase', () => {
   it('401 without a token or with an unknown one; 403 when x-workspace-id names another org', async () => {
     const useCase = new AuthenticateTokenUseCase(fakeTokens('od_secret', identity), new TokenCache(0));
     await expect(useCase.execute({ headers: {} })).rejects.toMatchObject({ code: 'unauthorized' });
-    await expect(useCase.execute({ headers: { authorization: 'Basic abc' } })).rejects.toMatchObject({ code: 'unauthorized' });
+    await expect(useCase.execute({ headers: { authorization: 'Basic abc' } })).rejects.toMatchObject({
+      code: 'unauthorized',
+    });
     await expect(useCase.execute({ headers: { authorization: 'Bearer wrong' } })).rejects.toBeInstanceOf(ServiceError);
-    await expect(useCase.execute({ headers: { authorization: 'Bearer od_secret', 'x-workspace-id': 'org-b' } })).rejects.toMatchObject({ code: 'forbidden' });
-    expect(await useCase.execute({ headers: { authorization: 'Bearer od_secret', 'x-workspace-id': 'org-a' } })).toEqual(identity);
+    await expect(
+      useCase.execute({ headers: { authorization: 'Bearer od_secret', 'x-workspace-id': 'org-b' } }),
+    ).rejects.toMatchObject({ code: 'forbidden' });
+    expect(
+      await useCase.execute({ headers: { authorization: 'Bearer od_secret', 'x-workspace-id': 'org-a' } }),
+    ).toEqual(identity);
   });
 });

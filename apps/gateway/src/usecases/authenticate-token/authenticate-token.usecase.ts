@@ -27,7 +27,8 @@ export class AuthenticateTokenUseCase {
   async execute(command: AuthenticateTokenCommand): Promise<AuthContext> {
     const { headers } = command;
     const token = bearer(headerValue(headers.authorization)) ?? headerValue(headers['x-api-key']);
-    if (!token) throw new ServiceError('unauthorized', 'missing token: send Authorization: Bearer <token> or x-api-key');
+    if (!token)
+      throw new ServiceError('unauthorized', 'missing token: send Authorization: Bearer <token> or x-api-key');
     const hash = hashToken(token);
     let auth = this.cache.get(hash, Date.now());
     if (!auth) {
@@ -36,7 +37,8 @@ export class AuthenticateTokenUseCase {
       this.cache.set(hash, auth, Date.now());
     }
     const workspace = headerValue(headers['x-workspace-id']);
-    if (workspace && workspace !== auth.org_id) throw new ServiceError('forbidden', `x-workspace-id ${workspace} is not the organization of this token`);
+    if (workspace && workspace !== auth.org_id)
+      throw new ServiceError('forbidden', `x-workspace-id ${workspace} is not the organization of this token`);
     return auth;
   }
 }

@@ -48,7 +48,15 @@ export class CreateAgentUseCase {
     return this.unitOfWork.run(async (client, events) => {
       await this.orgs.lock(client, orgId);
       const version = ((await this.agents.takeTombstoneVersion(client, orgId, agentId)) ?? 0) + 1;
-      const fields = { name: input.name, kind: input.kind ?? 'voice', provider, variables: input.variables ?? [], config, sealed_secrets: sealed, secret_names: Object.keys(secrets).sort() };
+      const fields = {
+        name: input.name,
+        kind: input.kind ?? 'voice',
+        provider,
+        variables: input.variables ?? [],
+        config,
+        sealed_secrets: sealed,
+        secret_names: Object.keys(secrets).sort(),
+      };
       const row = await this.agents.insert(client, orgId, agentId, fields, version);
       if (!row) throw new ServiceError('conflict', `agent ${agentId} already exists`, { field: 'agent_id' });
       events.push(agentEvent(row));

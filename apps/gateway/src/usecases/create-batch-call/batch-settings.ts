@@ -31,15 +31,19 @@ export function batchSettingsOf(request: RequestedBatchSettings): BatchSettings 
   const zone = request.timezone ?? 'UTC';
   // Whether luxon knows the zone does not depend on the instant: any fixed one will do (no clock here).
   if (!DateTime.fromMillis(0).setZone(zone).isValid) {
-    throw new ServiceError('validation_failed', `timezone "${zone}" is not an IANA time zone`, [{ field: 'timezone', problems: ['must be an IANA time zone'] }]);
+    throw new ServiceError('validation_failed', `timezone "${zone}" is not an IANA time zone`, [
+      { field: 'timezone', problems: ['must be an IANA time zone'] },
+    ]);
   }
   const settings = new BatchSettings();
   settings.timezone = zone;
   if (request.concurrency !== undefined) settings.concurrency = request.concurrency;
   if (request.max_attempts !== undefined) settings.max_attempts = request.max_attempts;
   if (request.retry_policy) settings.retry_policy = request.retry_policy;
-  if (request.timeout_per_call_seconds !== undefined) settings.timeout_per_call_seconds = request.timeout_per_call_seconds;
-  if (request.scheduled_start_time) settings.scheduled_start_time = toUtcIso(request.scheduled_start_time, zone, 'scheduled_start_time');
+  if (request.timeout_per_call_seconds !== undefined)
+    settings.timeout_per_call_seconds = request.timeout_per_call_seconds;
+  if (request.scheduled_start_time)
+    settings.scheduled_start_time = toUtcIso(request.scheduled_start_time, zone, 'scheduled_start_time');
   if (request.end_time) settings.end_time = toUtcIso(request.end_time, zone, 'end_time');
   if (request.call_timing) settings.call_timing = request.call_timing;
   if (request.callback_url) settings.callback_url = request.callback_url;
@@ -56,7 +60,10 @@ export function batchSettingsOf(request: RequestedBatchSettings): BatchSettings 
 /** An ISO 8601 time without an offset is read in the batch's time zone. */
 export function toUtcIso(value: string, zone: string, field: string): string {
   const parsed = DateTime.fromISO(value, { zone, setZone: false });
-  if (!parsed.isValid) throw new ServiceError('validation_failed', `${field} is not an ISO 8601 time`, [{ field, problems: ['must be ISO 8601'] }]);
+  if (!parsed.isValid)
+    throw new ServiceError('validation_failed', `${field} is not an ISO 8601 time`, [
+      { field, problems: ['must be ISO 8601'] },
+    ]);
   return parsed.toUTC().toISO()!;
 }
 

@@ -33,15 +33,20 @@ export class CreateBatchRequest {
   @IsOptional() @IsString() timezone?: string;
   @IsOptional() @IsISO8601({ strict: true }) end_time?: string;
   @IsOptional() @ValidateNested() @Type(() => CallTiming) call_timing?: CallTiming;
-  @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }) callback_url?: string;
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  callback_url?: string;
   @IsOptional() @IsString() @Length(2, 2) default_region?: string;
   @IsOptional() @IsIn(['skip', 'use_as_is']) invalid_phone_handling?: 'skip' | 'use_as_is';
   @IsOptional() @IsInt() priority?: number;
   @IsOptional() @IsBoolean() bypass_call_guardrails?: boolean;
-  @IsOptional() @IsInt() @Min(BATCH_LIMITS.timeoutPerCallSeconds.min) @Max(BATCH_LIMITS.timeoutPerCallSeconds.max) timeout_per_call_seconds?: number;
+  @IsOptional()
+  @IsInt()
+  @Min(BATCH_LIMITS.timeoutPerCallSeconds.min)
+  @Max(BATCH_LIMITS.timeoutPerCallSeconds.max)
+  timeout_per_call_seconds?: number;
   @IsOptional() @IsObject() column_mapping?: Record<string, string>;
 }
-
 
 /**
  * A create (SPEC §3, §9): the caller, its raw settings (checked here against CreateBatchRequest),

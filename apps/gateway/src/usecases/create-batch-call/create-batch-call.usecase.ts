@@ -59,14 +59,28 @@ export class CreateBatchCallUseCase {
   }
 
   private async create(command: CreateBatchCallCommand): Promise<CreateBatchResult> {
-    const ingestCommand = await this.commands.build(command.auth, command.settings, command.upload, command.initialStatus);
-    const result = await this.rpc.request(Subjects.ingestCreateBatch, ingestCommand, this.config.GATEWAY_CREATE_TIMEOUT_MS);
+    const ingestCommand = await this.commands.build(
+      command.auth,
+      command.settings,
+      command.upload,
+      command.initialStatus,
+    );
+    const result = await this.rpc.request(
+      Subjects.ingestCreateBatch,
+      ingestCommand,
+      this.config.GATEWAY_CREATE_TIMEOUT_MS,
+    );
     await this.readModel.wait(command.auth.org_id, result.batch_id, { exists: true });
     return result;
   }
 
   /** Runs `create` once per (org, key); repeats get its stored answer (see the class comment). */
-  private async once(orgId: string, key: string, fingerprint: string, create: () => Promise<CreateBatchResult>): Promise<CreateBatchCallOutcome> {
+  private async once(
+    orgId: string,
+    key: string,
+    fingerprint: string,
+    create: () => Promise<CreateBatchResult>,
+  ): Promise<CreateBatchCallOutcome> {
     const deadline = Date.now() + this.config.GATEWAY_CREATE_TIMEOUT_MS;
     for (;;) {
       await this.keys.deleteExpired(orgId, key, KEY_TTL_HOURS);
@@ -84,12 +98,19 @@ export class CreateBatchCallUseCase {
       const row = await this.keys.find<CreateBatchResult>(orgId, key);
       if (!row) continue; // released between our insert and select: claim again
       if (row.fingerprint !== fingerprint) {
-        throw new ServiceError('idempotency_key_reused', 'this Idempotency-Key was already used with a different request (other file or settings); use a new key', {
-          idempotency_key: key,
-        });
+        throw new ServiceError(
+          'idempotency_key_reused',
+          'this Idempotency-Key was already used with a different request (other file or settings); use a new key',
+          {
+            idempotency_key: key,
+          },
+        );
       }
       if (row.response !== null) return { result: row.response, replayed: true };
-      if (Date.now() > deadline) throw new ServiceError('conflict', 'a request with this Idempotency-Key is still in progress; retry later', { idempotency_key: key });
+      if (Date.now() > deadline)
+        throw new ServiceError('conflict', 'a request with this Idempotency-Key is still in progress; retry later', {
+          idempotency_key: key,
+        });
       await new Promise((r) => setTimeout(r, POLL_MS));
     }
   }

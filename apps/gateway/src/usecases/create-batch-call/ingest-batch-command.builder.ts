@@ -29,7 +29,12 @@ export class IngestBatchCommandBuilder {
     private readonly uploads: UploadObjects,
   ) {}
 
-  async build(auth: AuthContext, raw: Record<string, unknown>, upload: StoredUpload, initialStatus?: 'pending'): Promise<CreateBatchCommand> {
+  async build(
+    auth: AuthContext,
+    raw: Record<string, unknown>,
+    upload: StoredUpload,
+    initialStatus?: 'pending',
+  ): Promise<CreateBatchCommand> {
     try {
       const request = toValidatedInstance(CreateBatchRequest, raw, 'create batch request');
       const agent = await this.agent(auth.org_id, request.agent_id);
@@ -38,7 +43,12 @@ export class IngestBatchCommandBuilder {
       return {
         org_id: auth.org_id,
         batch_id: `batch_${randomUUID().replace(/-/g, '')}`,
-        upload: { object_name: upload.object_name, filename: upload.filename, content_type: upload.content_type, size: upload.size },
+        upload: {
+          object_name: upload.object_name,
+          filename: upload.filename,
+          content_type: upload.content_type,
+          size: upload.size,
+        },
         name: request.name ?? defaultBatchName(upload.filename),
         agent_id: request.agent_id,
         provider: agent.provider as ProviderName,
@@ -56,19 +66,33 @@ export class IngestBatchCommandBuilder {
   private async agent(orgId: string, agentId: string): Promise<{ kind: string; provider: string }> {
     const agent = await this.agents.find(orgId, agentId);
     if (!agent) throw new ServiceError('not_found', `agent ${agentId} not found`, { field: 'agent_id' });
-    if (agent.kind !== 'voice') throw new ServiceError('agent_not_voice', `agent ${agentId} is a ${agent.kind} agent; only voice agents can place calls`, { field: 'agent_id' });
+    if (agent.kind !== 'voice')
+      throw new ServiceError(
+        'agent_not_voice',
+        `agent ${agentId} is a ${agent.kind} agent; only voice agents can place calls`,
+        { field: 'agent_id' },
+      );
     return agent;
   }
 
   private async fromNumber(orgId: string, requested?: string): Promise<string> {
     if (requested) {
       if (!(await this.numbers.isOutboundEnabled(orgId, requested.trim()))) {
-        throw new ServiceError('from_number_not_allowed', `${requested} is not an outbound-enabled number of this organization`, { field: 'from_number' });
+        throw new ServiceError(
+          'from_number_not_allowed',
+          `${requested} is not an outbound-enabled number of this organization`,
+          { field: 'from_number' },
+        );
       }
       return requested.trim();
     }
     const first = await this.numbers.firstOutbound(orgId);
-    if (!first) throw new ServiceError('from_number_not_allowed', 'the organization has no outbound-enabled number; register one first', { field: 'from_number' });
+    if (!first)
+      throw new ServiceError(
+        'from_number_not_allowed',
+        'the organization has no outbound-enabled number; register one first',
+        { field: 'from_number' },
+      );
     return first;
   }
 }

@@ -56,12 +56,26 @@ export class EnsureDefaultOrgUseCase {
   ) {}
 
   async execute(command: EnsureDefaultOrgCommand): Promise<BootstrapResult> {
-    const orgCreated = (await unlessExists(() => this.createOrg.execute({ org_id: DEFAULT_ORG_ID, name: 'Default organization' }))) !== undefined;
+    const orgCreated =
+      (await unlessExists(() => this.createOrg.execute({ org_id: DEFAULT_ORG_ID, name: 'Default organization' }))) !==
+      undefined;
     if (!(await this.agents.find(DEFAULT_ORG_ID, DEMO_AGENT_ID))) {
-      await unlessExists(() => this.createAgent.execute({ org_id: DEFAULT_ORG_ID, agent: { agent_id: DEMO_AGENT_ID, name: 'Demo voice agent', kind: 'voice', provider: 'simulated' } }));
+      await unlessExists(() =>
+        this.createAgent.execute({
+          org_id: DEFAULT_ORG_ID,
+          agent: { agent_id: DEMO_AGENT_ID, name: 'Demo voice agent', kind: 'voice', provider: 'simulated' },
+        }),
+      );
     }
     if (!(await this.numbers.isRegistered(DEMO_FROM_NUMBER))) {
-      await unlessExists(() => this.addPhoneNumber.execute({ org_id: DEFAULT_ORG_ID, e164: DEMO_FROM_NUMBER, outbound_enabled: true, provider: 'simulated' }));
+      await unlessExists(() =>
+        this.addPhoneNumber.execute({
+          org_id: DEFAULT_ORG_ID,
+          e164: DEMO_FROM_NUMBER,
+          outbound_enabled: true,
+          provider: 'simulated',
+        }),
+      );
     }
     if (command.token) {
       await this.tokens.upsertOwner(bootstrapToken(command.token));

@@ -40,7 +40,10 @@ export class GetSystemStatusUseCase {
       active_batches: counts.active_batches,
       active_calls: counts.active_calls,
       batches_by_status: counts.batches_by_status,
-      webhooks: { pending_deliveries: counts.webhook_deliveries_pending, failed_deliveries: counts.webhook_deliveries_failed },
+      webhooks: {
+        pending_deliveries: counts.webhook_deliveries_pending,
+        failed_deliveries: counts.webhook_deliveries_failed,
+      },
       queues,
       queue_total_pending: queues.reduce((n, q) => n + q.pending + q.ack_pending, 0),
       // Messages that could never be applied (platform-wide), per service that gave up on them.

@@ -46,15 +46,29 @@ export class RedialBatchUseCase {
       throw new ServiceError('unprocessable', `no contact of ${batchId} ended in ${statuses.join(', ')}`, { statuses });
     }
     const upload = await storeJsonContacts(this.uploads, contacts);
-    const { result } = await this.createBatchCall.execute({ auth, settings: redialCreateRequest(original, overrides), upload });
+    const { result } = await this.createBatchCall.execute({
+      auth,
+      settings: redialCreateRequest(original, overrides),
+      upload,
+    });
     return { ...result, redial_of: batchId, redialed_contacts: contacts.length };
   }
 
-  private async matchingContacts(orgId: string, batchId: string, statuses: string[]): Promise<Record<string, string>[]> {
+  private async matchingContacts(
+    orgId: string,
+    batchId: string,
+    statuses: string[],
+  ): Promise<Record<string, string>[]> {
     const out: Record<string, string>[] = [];
     const status = reportingStatusesFor(statuses);
     for (let page = 1; ; page++) {
-      const result = await this.rpc.request(Subjects.reportingContactsPage, { org_id: orgId, batch_id: batchId, status, page, page_size: PAGE_SIZE });
+      const result = await this.rpc.request(Subjects.reportingContactsPage, {
+        org_id: orgId,
+        batch_id: batchId,
+        status,
+        page,
+        page_size: PAGE_SIZE,
+      });
       for (const contact of result.items) if (matchesRedial(contact, statuses)) out.push(redialContact(contact));
       if (result.items.length < PAGE_SIZE || page * PAGE_SIZE >= result.total) return out;
     }

@@ -21,8 +21,15 @@ export class RequestBatchActionUseCase {
 
   async execute(command: RequestBatchActionCommand): Promise<BatchActionResult> {
     const { auth, batch_id: batchId, action } = command;
-    const extra: Partial<BatchActionCommand> = action === 'reschedule' ? { scheduled_start_time: command.scheduled_start_time, timezone: command.timezone } : {};
-    const request: BatchActionCommand = { org_id: auth.org_id, batch_id: batchId, action, actor: `token ${auth.token_id} (${auth.role})`, ...extra };
+    const extra: Partial<BatchActionCommand> =
+      action === 'reschedule' ? { scheduled_start_time: command.scheduled_start_time, timezone: command.timezone } : {};
+    const request: BatchActionCommand = {
+      org_id: auth.org_id,
+      batch_id: batchId,
+      action,
+      actor: `token ${auth.token_id} (${auth.role})`,
+      ...extra,
+    };
     const result = await this.rpc.request(Subjects.schedulerBatchAction, request);
     if (action === 'delete') await this.readModel.wait(auth.org_id, batchId, { deleted: true });
     else if (result.status_at) await this.readModel.wait(auth.org_id, batchId, { status_at: result.status_at });

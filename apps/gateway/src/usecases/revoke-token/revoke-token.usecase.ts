@@ -34,7 +34,10 @@ export class RevokeTokenUseCase {
       const found = await this.tokens.findActiveInTx(client, orgId, tokenId);
       if (!found) throw new ServiceError('not_found', `token ${tokenId} not found (or already revoked)`);
       if (found.role === 'owner' && (await this.tokens.countActiveOwners(client, orgId)) <= 1) {
-        throw new ServiceError('conflict', 'this is the last owner token of the organization; create another owner token before revoking it');
+        throw new ServiceError(
+          'conflict',
+          'this is the last owner token of the organization; create another owner token before revoking it',
+        );
       }
       return this.tokens.revoke(client, tokenId);
     });

@@ -34,7 +34,12 @@ export class ScheduleAgentBatchUseCase {
 
   async execute(command: ScheduleAgentBatchCommand): Promise<ScheduledAgentBatch> {
     const batch = await this.batches.find(command.auth, command.agent_id, command.batch_id);
-    const request: BatchActionCommand = { org_id: command.auth.org_id, batch_id: batch.batch_id, action: 'reschedule', scheduled_start_time: command.scheduled_at };
+    const request: BatchActionCommand = {
+      org_id: command.auth.org_id,
+      batch_id: batch.batch_id,
+      action: 'reschedule',
+      scheduled_start_time: command.scheduled_at,
+    };
     const result = await this.rpc.request(Subjects.schedulerBatchAction, request);
     await this.batches.untilReported(command.auth, result);
     return { batch_id: result.batch_id, state: 'scheduled', scheduled_at: result.scheduled_start_time };

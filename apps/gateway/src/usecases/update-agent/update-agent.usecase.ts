@@ -51,11 +51,25 @@ export class UpdateAgentUseCase {
         config: prepared.config,
       };
       const secretsChanged = JSON.stringify(prepared.secrets) !== JSON.stringify(stored);
-      if (!secretsChanged && JSON.stringify(next) === JSON.stringify({ name: before.name, kind: before.kind, provider: before.provider, variables: before.variables, config: before.config })) {
+      if (
+        !secretsChanged &&
+        JSON.stringify(next) ===
+          JSON.stringify({
+            name: before.name,
+            kind: before.kind,
+            provider: before.provider,
+            variables: before.variables,
+            config: before.config,
+          })
+      ) {
         return before;
       }
       const sealed = secretsChanged ? prepared.sealed : (before.sealed_secrets ?? null);
-      const updated = await this.agents.update(client, orgId, agentId, { ...next, sealed_secrets: sealed, secret_names: Object.keys(prepared.secrets).sort() });
+      const updated = await this.agents.update(client, orgId, agentId, {
+        ...next,
+        sealed_secrets: sealed,
+        secret_names: Object.keys(prepared.secrets).sort(),
+      });
       events.push(agentEvent(updated));
       return updated;
     });

@@ -4,7 +4,7 @@ import { ServiceError } from '@outdial/service-runtime';
 
 import { circuitBreakerOf, OrgRow, orgSettingsEvent } from '../../domain/directory-events';
 import { DirectoryUnitOfWork } from '../../persistence/directory-unit-of-work';
-import { OrgSettingsRow,OrgsRepository } from '../../persistence/orgs.repository';
+import { OrgSettingsRow, OrgsRepository } from '../../persistence/orgs.repository';
 
 export interface OrgChanges {
   name?: string;

@@ -16,6 +16,9 @@ export class UpdatePhoneNumberUseCase {
   constructor(private readonly numbers: PhoneNumbersRepository) {}
 
   async execute(command: UpdatePhoneNumberCommand): Promise<PhoneNumberRow> {
-    return this.numbers.update(command.org_id, command.e164, { outbound_enabled: command.outbound_enabled, provider: command.provider });
+    return this.numbers.update(command.org_id, command.e164, {
+      outbound_enabled: command.outbound_enabled,
+      provider: command.provider,
+    });
   }
 }

@@ -24,7 +24,10 @@ export class WorkerPhoneNormalizer implements PhoneNormalizer {
   private nextId = 1;
   private turn = 0;
 
-  private constructor(private readonly script: string, size: number) {
+  private constructor(
+    private readonly script: string,
+    size: number,
+  ) {
     for (let i = 0; i < size; i++) this.workers.push(this.spawn());
   }
 
@@ -38,7 +41,12 @@ export class WorkerPhoneNormalizer implements PhoneNormalizer {
   private spawn(): Worker {
     // Its live data is libphonenumber's metadata and one block (~8 MB): a small young generation
     // keeps the worker's heap near that instead of ~40 MB, at the cost of more (cheap) scavenges.
-    const worker = new Worker(this.script, { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB, maxOldGenerationSizeMb: WORKER_OLD_GENERATION_MB } });
+    const worker = new Worker(this.script, {
+      resourceLimits: {
+        maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB,
+        maxOldGenerationSizeMb: WORKER_OLD_GENERATION_MB,
+      },
+    });
     worker.unref();
     worker.on('message', (message: { id: number; results: string[] }) => {
       const waiter = this.pending.get(message.id);

@@ -17,7 +17,12 @@ export class HandOverSpools {
 
   /** A new spool for the batch's contacts (a file of its own; removed by `discard`). */
   create(batchId: string): Promise<HandOverSpool> {
-    return HandOverSpool.create(this.config.INGEST_SPOOL_DIR, batchId, this.config.INGEST_CHUNK_CONTACTS, CHUNK_MAX_BYTES);
+    return HandOverSpool.create(
+      this.config.INGEST_SPOOL_DIR,
+      batchId,
+      this.config.INGEST_CHUNK_CONTACTS,
+      CHUNK_MAX_BYTES,
+    );
   }
 
   /** Removes spool files of earlier processes that died mid-ingest; returns how many. */

@@ -68,7 +68,8 @@ export async function openCsv(bytes: Readable, maxBytes: number): Promise<Contac
       for (;;) {
         const next = await iterator.next();
         if (next.done) return;
-        for (let i = 0; i < next.value.length; i += PARSER_PIECE_BYTES) yield next.value.subarray(i, i + PARSER_PIECE_BYTES);
+        for (let i = 0; i < next.value.length; i += PARSER_PIECE_BYTES)
+          yield next.value.subarray(i, i + PARSER_PIECE_BYTES);
       }
     })(),
   );
@@ -118,7 +119,8 @@ async function readRecords(parser: Readable, max: number): Promise<string[][] | 
       parser.on('close', settle);
     });
     if (parser.errored) throw toFileError(parser.errored);
-    if (parser.destroyed && !parser.readableEnded && parser.readableLength === 0) throw new Error('the CSV parser was closed before the end of the file');
+    if (parser.destroyed && !parser.readableEnded && parser.readableLength === 0)
+      throw new Error('the CSV parser was closed before the end of the file');
   }
 }
 
@@ -132,7 +134,10 @@ function toFileError(error: unknown): Error {
         : e.code === 'CSV_QUOTE_NOT_CLOSED'
           ? 'a quoted field is never closed'
           : (e.message ?? e.code);
-    return new ServiceError('invalid_file', `the CSV cannot be read near line ${e.lines ?? '?'}: ${reason}`, { line: e.lines, csv_error: e.code });
+    return new ServiceError('invalid_file', `the CSV cannot be read near line ${e.lines ?? '?'}: ${reason}`, {
+      line: e.lines,
+      csv_error: e.code,
+    });
   }
   return error as Error;
 }
@@ -191,7 +196,11 @@ function parseItem(source: string, index: number): Record<string, string> {
   try {
     item = JSON.parse(source);
   } catch (error) {
-    throw new ServiceError('invalid_file', `item ${index} of the JSON array cannot be parsed: ${(error as Error).message}`, { row: index });
+    throw new ServiceError(
+      'invalid_file',
+      `item ${index} of the JSON array cannot be parsed: ${(error as Error).message}`,
+      { row: index },
+    );
   }
   if (item === null || typeof item !== 'object' || Array.isArray(item)) {
     throw new ServiceError('invalid_file', `item ${index} is not an object`, { row: index });
@@ -204,7 +213,8 @@ function flattenObject(value: Record<string, unknown>, prefix = ''): Record<stri
   for (const [key, v] of Object.entries(value)) {
     const name = prefix ? `${prefix}.${key}` : key;
     if (key === 'script' && !prefix && v !== null && typeof v === 'object') out[name] = JSON.stringify(v);
-    else if (v !== null && typeof v === 'object' && !Array.isArray(v)) Object.assign(out, flattenObject(v as Record<string, unknown>, name));
+    else if (v !== null && typeof v === 'object' && !Array.isArray(v))
+      Object.assign(out, flattenObject(v as Record<string, unknown>, name));
     else if (Array.isArray(v)) out[name] = JSON.stringify(v);
     else out[name] = v === null || v === undefined ? '' : String(v);
   }

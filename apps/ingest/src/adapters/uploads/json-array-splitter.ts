@@ -54,14 +54,17 @@ export class JsonArraySplitter {
         this.expectingValue = true;
         continue;
       }
-      if (this.state === 'after') throw new ServiceError('invalid_file', 'the JSON has text after the closing ] of the array');
+      if (this.state === 'after')
+        throw new ServiceError('invalid_file', 'the JSON has text after the closing ] of the array');
       // between elements
       if (ch === 0x5d) {
-        if (this.count > 0 && this.expectingValue) throw new ServiceError('invalid_file', `the JSON array has a trailing comma after item ${this.count}`);
+        if (this.count > 0 && this.expectingValue)
+          throw new ServiceError('invalid_file', `the JSON array has a trailing comma after item ${this.count}`);
         this.state = 'after';
         continue;
       }
-      if (ch === 0x2c) throw new ServiceError('invalid_file', `the JSON array has an empty item after item ${this.count}`);
+      if (ch === 0x2c)
+        throw new ServiceError('invalid_file', `the JSON array has an empty item after item ${this.count}`);
       this.state = 'inside';
       this.depth = 0;
       this.element = '';
@@ -73,7 +76,11 @@ export class JsonArraySplitter {
     if (this.state === 'inside') {
       this.element += text.slice(start);
       if (this.element.length > this.maxElementChars) {
-        throw new ServiceError('invalid_file', `item ${this.count + 1} of the JSON array is longer than ${this.maxElementChars} characters`, { row: this.count + 1 });
+        throw new ServiceError(
+          'invalid_file',
+          `item ${this.count + 1} of the JSON array is longer than ${this.maxElementChars} characters`,
+          { row: this.count + 1 },
+        );
       }
     }
     return out;
@@ -82,7 +89,10 @@ export class JsonArraySplitter {
   /** Call at the end of the text. */
   end(): void {
     if (this.state === 'before') throw new ServiceError('invalid_file', 'the file is empty');
-    if (this.state !== 'after') throw new ServiceError('invalid_file', `the JSON array is not closed (after item ${this.count})`, { row: this.count });
+    if (this.state !== 'after')
+      throw new ServiceError('invalid_file', `the JSON array is not closed (after item ${this.count})`, {
+        row: this.count,
+      });
   }
 
   private finish(tail: string): string {
@@ -91,7 +101,11 @@ export class JsonArraySplitter {
     this.count++;
     this.expectingValue = false;
     if (text.length > this.maxElementChars) {
-      throw new ServiceError('invalid_file', `item ${this.count} of the JSON array is longer than ${this.maxElementChars} characters`, { row: this.count });
+      throw new ServiceError(
+        'invalid_file',
+        `item ${this.count} of the JSON array is longer than ${this.maxElementChars} characters`,
+        { row: this.count },
+      );
     }
     return text;
   }

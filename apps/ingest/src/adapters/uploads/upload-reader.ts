@@ -32,7 +32,9 @@ export class UploadReader {
 
   private async open(upload: UploadReference, maxBytes: number): Promise<{ table: ContactTable; close: () => void }> {
     if (upload.size > maxBytes) {
-      throw new ServiceError('payload_too_large', `the file is larger than the limit of ${maxBytes} bytes`, { limit_bytes: maxBytes });
+      throw new ServiceError('payload_too_large', `the file is larger than the limit of ${maxBytes} bytes`, {
+        limit_bytes: maxBytes,
+      });
     }
     const opened: Readable[] = [];
     const openBytes = async (): Promise<Readable> => {
@@ -46,7 +48,9 @@ export class UploadReader {
       for (const bytes of opened) bytes.destroy();
     };
     try {
-      const table = isJsonUpload(upload.filename, upload.content_type) ? await openJsonArray(openBytes, maxBytes) : await openCsv(await openBytes(), maxBytes);
+      const table = isJsonUpload(upload.filename, upload.content_type)
+        ? await openJsonArray(openBytes, maxBytes)
+        : await openCsv(await openBytes(), maxBytes);
       return { table, close };
     } catch (error) {
       close();

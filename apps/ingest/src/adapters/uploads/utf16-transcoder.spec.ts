@@ -21,7 +21,8 @@ function utf16be(text: string): Buffer {
 }
 
 /** Splits a buffer into pieces of `size` bytes (odd sizes cut UTF-16 code units in half). */
-const pieces = (buffer: Buffer, size: number) => Array.from({ length: Math.ceil(buffer.length / size) }, (_, i) => buffer.subarray(i * size, (i + 1) * size));
+const pieces = (buffer: Buffer, size: number) =>
+  Array.from({ length: Math.ceil(buffer.length / size) }, (_, i) => buffer.subarray(i * size, (i + 1) * size));
 
 const CSV = 'phone\tname\r\n+14155550101\tZoë 東京 🚀\r\n';
 
@@ -45,15 +46,20 @@ describe('Utf16Transcoder', () => {
     expect(transcoder.encoding).toBe('utf-8');
   });
 
-  it.each([1, 3, 7, 4096])('transcodes UTF-16 LE with BOM (Excel "Unicode text") to UTF-8 without BOM, in pieces of %i bytes', async (size) => {
-    const bytes = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(CSV, 'utf16le')]);
-    const { bytes: out, transcoder } = await transcode(pieces(bytes, size));
-    expect(out.toString('utf8')).toBe(CSV);
-    expect(transcoder.encoding).toBe('utf-16le');
-  });
+  it.each([1, 3, 7, 4096])(
+    'transcodes UTF-16 LE with BOM (Excel "Unicode text") to UTF-8 without BOM, in pieces of %i bytes',
+    async (size) => {
+      const bytes = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(CSV, 'utf16le')]);
+      const { bytes: out, transcoder } = await transcode(pieces(bytes, size));
+      expect(out.toString('utf8')).toBe(CSV);
+      expect(transcoder.encoding).toBe('utf-16le');
+    },
+  );
 
   it('transcodes UTF-16 BE with BOM, and UTF-16 LE without one', async () => {
-    expect((await transcode([Buffer.concat([Buffer.from([0xfe, 0xff]), utf16be(CSV)])])).bytes.toString('utf8')).toBe(CSV);
+    expect((await transcode([Buffer.concat([Buffer.from([0xfe, 0xff]), utf16be(CSV)])])).bytes.toString('utf8')).toBe(
+      CSV,
+    );
     expect((await transcode(pieces(Buffer.from(CSV, 'utf16le'), 5))).bytes.toString('utf8')).toBe(CSV);
   });
 
@@ -63,7 +69,10 @@ describe('Utf16Transcoder', () => {
   });
 
   it('refuses invalid UTF-16 (odd byte at the end, lone surrogate) with invalid_file saying to save as CSV UTF-8', async () => {
-    for (const bad of [Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('phone', 'utf16le'), Buffer.from([0x41])]), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from([0x00, 0xd8, 0x41, 0x00])])]) {
+    for (const bad of [
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('phone', 'utf16le'), Buffer.from([0x41])]),
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from([0x00, 0xd8, 0x41, 0x00])]),
+    ]) {
       const error = await transcode([bad]).then(
         () => null,
         (e: unknown) => e,

@@ -79,9 +79,13 @@ export class Utf16Transcoder extends Transform {
       text = this.decoder.decode(chunk, { stream: !end });
     } catch {
       callback(
-        new ServiceError('invalid_file', `the file is ${this.encoding?.toUpperCase()} text with an invalid character: save it as "CSV UTF-8" and upload it again`, {
-          encoding: this.encoding,
-        }),
+        new ServiceError(
+          'invalid_file',
+          `the file is ${this.encoding?.toUpperCase()} text with an invalid character: save it as "CSV UTF-8" and upload it again`,
+          {
+            encoding: this.encoding,
+          },
+        ),
       );
       return;
     }

@@ -14,9 +14,13 @@ let output: 'text' | 'bytes' = 'text';
 async function decode(chunks: Buffer[], maxBytes = 1_000_000): Promise<string> {
   const out: (string | Buffer)[] = [];
   const decoder = new StrictUtf8Decoder(maxBytes, output);
-  await pipeline(Readable.from(chunks, { objectMode: false }), decoder, async (source: AsyncIterable<string | Buffer>) => {
-    for await (const piece of source) out.push(piece);
-  });
+  await pipeline(
+    Readable.from(chunks, { objectMode: false }),
+    decoder,
+    async (source: AsyncIterable<string | Buffer>) => {
+      for await (const piece of source) out.push(piece);
+    },
+  );
   if (output === 'text') return out.join('');
   expect(out.every((piece) => Buffer.isBuffer(piece))).toBe(true);
   return Buffer.concat(out as Buffer[]).toString('utf8');
@@ -67,11 +71,15 @@ describe.each(['text', 'bytes'] as const)('StrictUtf8Decoder, output %s', (mode)
   });
 
   it('strips a UTF-8 BOM from text, passes it on as bytes', async () => {
-    expect(await decode([Buffer.from([0xef, 0xbb, 0xbf]), b('phone\n')])).toBe(mode === 'text' ? 'phone\n' : '\uFEFFphone\n');
+    expect(await decode([Buffer.from([0xef, 0xbb, 0xbf]), b('phone\n')])).toBe(
+      mode === 'text' ? 'phone\n' : '\uFEFFphone\n',
+    );
   });
 
   it('fails on an invalid byte with invalid_utf8 and its line', async () => {
-    const error = await decodeError([Buffer.concat([b('phone,name\n+12025550100,Ann\n+12025550101,'), Buffer.from([0xff]), b('\n')])]);
+    const error = await decodeError([
+      Buffer.concat([b('phone,name\n+12025550100,Ann\n+12025550101,'), Buffer.from([0xff]), b('\n')]),
+    ]);
     expect(error.code).toBe('invalid_utf8');
     expect(error.httpStatus).toBe(400);
     expect(error.message).toBe(
@@ -87,7 +95,11 @@ describe.each(['text', 'bytes'] as const)('StrictUtf8Decoder, output %s', (mode)
   });
 
   it('counts lines across earlier chunks', async () => {
-    const error = await decodeError([b('phone\n+1\n'), b('+2\n+3\n'), Buffer.concat([b('ok\nbad'), Buffer.from([0x80])])]);
+    const error = await decodeError([
+      b('phone\n+1\n'),
+      b('+2\n+3\n'),
+      Buffer.concat([b('ok\nbad'), Buffer.from([0x80])]),
+    ]);
     expect(error.details).toEqual({ line: 6, row: 5 });
   });
 

@@ -34,7 +34,11 @@ export class StrictUtf8Decoder extends Transform {
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     this.bytes += chunk.length;
     if (this.bytes > this.maxBytes) {
-      callback(new ServiceError('payload_too_large', `the file is larger than the limit of ${this.maxBytes} bytes`, { limit_bytes: this.maxBytes }));
+      callback(
+        new ServiceError('payload_too_large', `the file is larger than the limit of ${this.maxBytes} bytes`, {
+          limit_bytes: this.maxBytes,
+        }),
+      );
       return;
     }
     if (this.output === 'bytes') {
@@ -78,7 +82,14 @@ export class StrictUtf8Decoder extends Transform {
 
   override _flush(callback: TransformCallback): void {
     if (this.output === 'bytes') {
-      if (this.carry.length > 0) callback(new ServiceError('invalid_utf8', `the file is not valid UTF-8 at its end (line ${this.line})${OTHER_ENCODING_HINT}`, { line: this.line }));
+      if (this.carry.length > 0)
+        callback(
+          new ServiceError(
+            'invalid_utf8',
+            `the file is not valid UTF-8 at its end (line ${this.line})${OTHER_ENCODING_HINT}`,
+            { line: this.line },
+          ),
+        );
       else callback();
       return;
     }
@@ -86,13 +97,23 @@ export class StrictUtf8Decoder extends Transform {
       const rest = this.decoder.decode();
       callback(null, rest);
     } catch {
-      callback(new ServiceError('invalid_utf8', `the file is not valid UTF-8 at its end (line ${this.line})${OTHER_ENCODING_HINT}`, { line: this.line }));
+      callback(
+        new ServiceError(
+          'invalid_utf8',
+          `the file is not valid UTF-8 at its end (line ${this.line})${OTHER_ENCODING_HINT}`,
+          { line: this.line },
+        ),
+      );
     }
   }
 
   /** Valid UTF-8 but no text file has NUL characters: a binary file (spreadsheet, image, ...). */
   private binary(line: number): ServiceError {
-    return new ServiceError('invalid_file', `the file contains a NUL byte at line ${line}: it is binary, not CSV or JSON text (save a spreadsheet as "CSV UTF-8")`, { line });
+    return new ServiceError(
+      'invalid_file',
+      `the file contains a NUL byte at line ${line}: it is binary, not CSV or JSON text (save a spreadsheet as "CSV UTF-8")`,
+      { line },
+    );
   }
 
   /** Finds the line of the first bad byte in a chunk that failed to decode. */
@@ -109,7 +130,11 @@ export class StrictUtf8Decoder extends Transform {
         break;
       }
     }
-    return new ServiceError('invalid_utf8', `the file is not valid UTF-8 at line ${line} (data row ${Math.max(1, line - 1)})${OTHER_ENCODING_HINT}`, { line, row: Math.max(1, line - 1) });
+    return new ServiceError(
+      'invalid_utf8',
+      `the file is not valid UTF-8 at line ${line} (data row ${Math.max(1, line - 1)})${OTHER_ENCODING_HINT}`,
+      { line, row: Math.max(1, line - 1) },
+    );
   }
 }
 

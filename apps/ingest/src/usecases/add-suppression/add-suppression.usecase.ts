@@ -24,13 +24,24 @@ export class AddSuppressionUseCase {
     command.numbers.forEach((raw, index) => {
       const phone = normalizePhone(raw, region);
       numbers.push(phone.ok ? phone.e164 : null);
-      if (!phone.ok) issues.push({ row: index + 1, phone: raw, code: 'invalid_phone', message: `${phone.reason}: "${raw}"` });
+      if (!phone.ok)
+        issues.push({ row: index + 1, phone: raw, code: 'invalid_phone', message: `${phone.reason}: "${raw}"` });
     });
     if (issues.length === command.numbers.length) {
-      throw new ServiceError('validation_failed', command.numbers.length === 0 ? 'give at least one phone number' : 'no valid phone number given', { issues: issues.slice(0, REPORTED_ISSUES) });
+      throw new ServiceError(
+        'validation_failed',
+        command.numbers.length === 0 ? 'give at least one phone number' : 'no valid phone number given',
+        { issues: issues.slice(0, REPORTED_ISSUES) },
+      );
     }
     const valid = [...new Set(numbers.filter((n): n is string => n !== null))];
     const added = await this.suppression.addMany(command.org_id, valid, command.reason ?? null);
-    return { added, already_present: valid.length - added, invalid: issues.length, numbers, issues: issues.slice(0, REPORTED_ISSUES) };
+    return {
+      added,
+      already_present: valid.length - added,
+      invalid: issues.length,
+      numbers,
+      issues: issues.slice(0, REPORTED_ISSUES),
+    };
   }
 }

@@ -16,6 +16,12 @@ export class BatchSettingsUseCase {
   async execute(query: BatchSettingsQuery): Promise<BatchSettingsView> {
     const row = await this.batches.findSettings(query.batch_id, query.org_id);
     if (!row) throw new ServiceError('not_found', `batch ${query.batch_id} not found`);
-    return { batch_id: query.batch_id, name: row.name, agent_id: row.agent_id, from_number: row.from_number, settings: row.settings ?? {} };
+    return {
+      batch_id: query.batch_id,
+      name: row.name,
+      agent_id: row.agent_id,
+      from_number: row.from_number,
+      settings: row.settings ?? {},
+    };
   }
 }

@@ -58,8 +58,15 @@ export class HandOverBatchUseCase {
     // The spool written during the ingest has the messages' contacts already; without it (a
     // hand-over resumed after a restart), PostgreSQL builds their JSON. The next chunks are read
     // while the current one is published.
-    const fromSpool = spooled !== undefined && spooled.chunkEnds.length === ends.length && spooled.chunkEnds.every((end, i) => end === ends[i]);
-    if (spooled && !fromSpool) this.logger.warn({ batch_id: batch.batch_id }, 'hand-over spool does not match the stored chunks; reading from the database');
+    const fromSpool =
+      spooled !== undefined &&
+      spooled.chunkEnds.length === ends.length &&
+      spooled.chunkEnds.every((end, i) => end === ends[i]);
+    if (spooled && !fromSpool)
+      this.logger.warn(
+        { batch_id: batch.batch_id },
+        'hand-over spool does not match the stored chunks; reading from the database',
+      );
     const fetchChunk = fromSpool
       ? (index: number) => spooled.read(index)
       : (index: number) => this.contacts.chunkJson(batch.batch_id, index === 0 ? 0 : ends[index - 1], ends[index]);
@@ -80,7 +87,11 @@ export class HandOverBatchUseCase {
         chunk_index: index,
         chunk_count: ends.length,
       };
-      const message = Buffer.concat([Buffer.from(`${JSON.stringify(chunk).slice(0, -1)},"contacts":`), Buffer.from(contacts), CLOSE_BRACE]);
+      const message = Buffer.concat([
+        Buffer.from(`${JSON.stringify(chunk).slice(0, -1)},"contacts":`),
+        Buffer.from(contacts),
+        CLOSE_BRACE,
+      ]);
       // Outside production the first chunk of each batch is validated against ContactsChunkEvent:
       // every chunk of a batch is built by the same code from the same source, and validating all
       // of them (a JSON parse and a class-validator pass per contact) would add seconds per
@@ -91,6 +102,9 @@ export class HandOverBatchUseCase {
     }
     await Promise.all(inFlight);
     await this.batches.markHandedOver(batch.batch_id);
-    this.logger.info({ batch_id: batch.batch_id, chunks: batch.chunk_ends.length, ms: Date.now() - started }, 'batch handed over');
+    this.logger.info(
+      { batch_id: batch.batch_id, chunks: batch.chunk_ends.length, ms: Date.now() - started },
+      'batch handed over',
+    );
   }
 }

@@ -31,7 +31,14 @@ export class ImportSuppressionUseCase {
 
   async execute(command: SuppressionImportCommand): Promise<SuppressionImportResult> {
     const region = checkedRegion(command.default_region);
-    const result: SuppressionImportResult = { total_rows: 0, added: 0, already_present: 0, invalid_rows: 0, empty_rows: 0, issues: [] };
+    const result: SuppressionImportResult = {
+      total_rows: 0,
+      added: 0,
+      already_present: 0,
+      invalid_rows: 0,
+      empty_rows: 0,
+      issues: [],
+    };
     try {
       await this.uploads.withTable(command.upload, async (table) => {
         const { phoneIndex, headerIsData } = this.phoneColumn(table, region);
@@ -49,13 +56,23 @@ export class ImportSuppressionUseCase {
             return;
           }
           if (++result.total_rows > this.config.INGEST_MAX_ROWS) {
-            throw new ServiceError('too_many_rows', `the file has more than the limit of ${this.config.INGEST_MAX_ROWS} rows`, { limit_rows: this.config.INGEST_MAX_ROWS });
+            throw new ServiceError(
+              'too_many_rows',
+              `the file has more than the limit of ${this.config.INGEST_MAX_ROWS} rows`,
+              { limit_rows: this.config.INGEST_MAX_ROWS },
+            );
           }
           const phone = normalizePhone(raw, region);
           if (phone.ok) block.push(phone.e164);
           else {
             result.invalid_rows++;
-            if (result.issues.length < REPORTED_ISSUES) result.issues.push({ row, phone: raw.trim(), code: 'invalid_phone', message: `${phone.reason}: "${raw.trim()}"` });
+            if (result.issues.length < REPORTED_ISSUES)
+              result.issues.push({
+                row,
+                phone: raw.trim(),
+                code: 'invalid_phone',
+                message: `${phone.reason}: "${raw.trim()}"`,
+              });
           }
         };
         let row = 0;
@@ -71,7 +88,10 @@ export class ImportSuppressionUseCase {
     } finally {
       await this.uploads.discard(command.upload);
     }
-    this.logger.info({ org_id: command.org_id, added: result.added, rows: result.total_rows }, 'suppression list imported');
+    this.logger.info(
+      { org_id: command.org_id, added: result.added, rows: result.total_rows },
+      'suppression list imported',
+    );
     return result;
   }
 
@@ -80,7 +100,8 @@ export class ImportSuppressionUseCase {
       return { phoneIndex: resolveColumnLayout(table.headers).phone, headerIsData: false };
     } catch (error) {
       // A bare list of numbers: one column whose first line is already a number.
-      if (table.headers.length === 1 && normalizePhone(table.headers[0], region).ok) return { phoneIndex: 0, headerIsData: true };
+      if (table.headers.length === 1 && normalizePhone(table.headers[0], region).ok)
+        return { phoneIndex: 0, headerIsData: true };
       throw error;
     }
   }

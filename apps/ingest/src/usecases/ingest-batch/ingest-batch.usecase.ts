@@ -9,7 +9,15 @@ import { PhoneNormalizers } from '../../adapters/phones/phone-normalizers';
 import { HandOverSpool, SpooledChunks } from '../../adapters/spool/hand-over-spool';
 import { HandOverSpools } from '../../adapters/spool/hand-over-spools';
 import { UploadReader } from '../../adapters/uploads/upload-reader';
-import { batchEstimates, batchRowValidator, CallEstimateSettings, checkedRegion, estimatedCost, ValidationOutcome, validationOutcome } from '../../domain/batch-validation';
+import {
+  batchEstimates,
+  batchRowValidator,
+  CallEstimateSettings,
+  checkedRegion,
+  estimatedCost,
+  ValidationOutcome,
+  validationOutcome,
+} from '../../domain/batch-validation';
 import { resolveColumnLayout } from '../../domain/column-layout';
 import { ContactIdSequence } from '../../domain/contact-ids';
 import { contactJson } from '../../domain/contact-json';
@@ -56,7 +64,8 @@ export class IngestBatchUseCase {
 
   async execute(command: CreateBatchCommand): Promise<CreateBatchResult> {
     checkedRegion(command.settings.default_region);
-    if (await this.batches.exists(command.batch_id)) throw new ServiceError('conflict', `batch ${command.batch_id} already exists`);
+    if (await this.batches.exists(command.batch_id))
+      throw new ServiceError('conflict', `batch ${command.batch_id} already exists`);
     const started = Date.now();
     let spooled: SpooledChunks | undefined;
     try {
@@ -64,17 +73,27 @@ export class IngestBatchUseCase {
       spooled = stored.spooled;
       const report = stored.outcome;
       this.metrics.rowsIngested.inc({ mode: 'create' }, report.total_rows + report.empty_rows);
-      this.logger.info({ batch_id: command.batch_id, rows: report.total_rows, ms: Date.now() - started }, 'batch ingested');
+      this.logger.info(
+        { batch_id: command.batch_id, rows: report.total_rows, ms: Date.now() - started },
+        'batch ingested',
+      );
       await this.handOver.execute({ batch_id: command.batch_id, spooled });
       const { dialable, ...validation } = report;
-      return { batch_id: command.batch_id, status: command.initial_status, ...batchEstimates(command, validation, dialable, this.estimates) };
+      return {
+        batch_id: command.batch_id,
+        status: command.initial_status,
+        ...batchEstimates(command, validation, dialable, this.estimates),
+      };
     } finally {
       await spooled?.discard();
       await this.uploads.discard(command.upload);
     }
   }
 
-  private async store(command: CreateBatchCommand, table: ContactTable): Promise<{ outcome: ValidationOutcome; spooled: SpooledChunks }> {
+  private async store(
+    command: CreateBatchCommand,
+    table: ContactTable,
+  ): Promise<{ outcome: ValidationOutcome; spooled: SpooledChunks }> {
     const layout = resolveColumnLayout(table.headers, command.column_mapping);
     const validator = batchRowValidator(layout, command, await this.suppression.phonesOf(command.org_id));
     const spool = await this.spools.create(command.batch_id);
@@ -110,12 +129,24 @@ export class IngestBatchUseCase {
    * The hot loop of a large file: each validated contact goes to the hand-over spool (its message
    * JSON) and to the COPY (its table line); either side's backpressure is awaited only when full.
    */
-  private async copyContacts(client: PoolClient, command: CreateBatchCommand, table: ContactTable, validator: ContactRowValidator, spool: HandOverSpool): Promise<void> {
+  private async copyContacts(
+    client: PoolClient,
+    command: CreateBatchCommand,
+    table: ContactTable,
+    validator: ContactRowValidator,
+    spool: HandOverSpool,
+  ): Promise<void> {
     const copy = this.contacts.copyIn(client, command.batch_id);
     const contactIds = new ContactIdSequence(this.clock.now().getTime(), randomBytes(16));
     const limits = { maxRows: this.config.INGEST_MAX_ROWS, maxColumns: this.config.INGEST_MAX_COLUMNS };
     try {
-      const rows = validatedRows(table, validator, this.phones.forUpload(command.upload.size), command.settings.default_region, limits);
+      const rows = validatedRows(
+        table,
+        validator,
+        this.phones.forUpload(command.upload.size),
+        command.settings.default_region,
+        limits,
+      );
       for await (const contacts of rows) {
         for (const contact of contacts) {
           const contactId = contactIds.next();

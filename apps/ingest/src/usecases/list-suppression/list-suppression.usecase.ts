@@ -10,7 +10,12 @@ export class ListSuppressionUseCase {
 
   async execute(query: SuppressionListQuery): Promise<SuppressionListPage> {
     const digits = (query.search ?? '').replace(/[^\d]/g, '');
-    const { items, total } = await this.suppression.page(query.org_id, digits, query.page_size, (query.page - 1) * query.page_size);
+    const { items, total } = await this.suppression.page(
+      query.org_id,
+      digits,
+      query.page_size,
+      (query.page - 1) * query.page_size,
+    );
     return {
       items: items.map((r) => ({ phone: r.phone, reason: r.reason, created_at: r.created_at.toISOString() })),
       total,

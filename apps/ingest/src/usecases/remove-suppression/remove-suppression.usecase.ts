@@ -16,8 +16,10 @@ export class RemoveSuppressionUseCase {
 
   async execute(command: SuppressionRemoveCommand): Promise<SuppressionRemoveResult> {
     const phone = normalizePhone(command.phone, checkedRegion(command.default_region));
-    if (!phone.ok) throw new ServiceError('validation_failed', `${phone.reason}: "${command.phone}"`, { field: 'phone' });
-    if (!(await this.suppression.remove(command.org_id, phone.e164))) throw new ServiceError('not_found', `${phone.e164} is not on the suppression list`);
+    if (!phone.ok)
+      throw new ServiceError('validation_failed', `${phone.reason}: "${command.phone}"`, { field: 'phone' });
+    if (!(await this.suppression.remove(command.org_id, phone.e164)))
+      throw new ServiceError('not_found', `${phone.e164} is not on the suppression list`);
     return { phone: phone.e164, removed: true };
   }
 }

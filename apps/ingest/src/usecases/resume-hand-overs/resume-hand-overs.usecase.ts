@@ -21,7 +21,9 @@ export class ResumeHandOversUseCase {
 
   async execute(): Promise<number> {
     // Independent of the resume below: a failure here is only a warning.
-    void this.spools.removeStale().catch((error) => this.logger.warn({ err: error }, 'removing stale hand-over spools failed'));
+    void this.spools
+      .removeStale()
+      .catch((error) => this.logger.warn({ err: error }, 'removing stale hand-over spools failed'));
     const pending = await this.batches.listNotHandedOver();
     for (const batch_id of pending) {
       this.logger.warn({ batch_id }, 'handing over a batch left behind by an earlier run');

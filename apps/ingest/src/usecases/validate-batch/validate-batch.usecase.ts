@@ -4,7 +4,13 @@ import { SERVICE_CONFIG } from '@outdial/service-runtime';
 
 import { PhoneNormalizers } from '../../adapters/phones/phone-normalizers';
 import { UploadReader } from '../../adapters/uploads/upload-reader';
-import { batchEstimates, batchRowValidator, CallEstimateSettings, checkedRegion, validationOutcome } from '../../domain/batch-validation';
+import {
+  batchEstimates,
+  batchRowValidator,
+  CallEstimateSettings,
+  checkedRegion,
+  validationOutcome,
+} from '../../domain/batch-validation';
 import { resolveColumnLayout } from '../../domain/column-layout';
 import { validatedRows } from '../../domain/validated-rows';
 import { IngestEnv } from '../../ingest-env';
@@ -37,7 +43,13 @@ export class ValidateBatchUseCase {
         const layout = resolveColumnLayout(table.headers, command.column_mapping);
         const validator = batchRowValidator(layout, command, await this.suppression.phonesOf(command.org_id));
         const limits = { maxRows: this.config.INGEST_MAX_ROWS, maxColumns: this.config.INGEST_MAX_COLUMNS };
-        const rows = validatedRows(table, validator, this.phones.forUpload(command.upload.size), command.settings.default_region, limits);
+        const rows = validatedRows(
+          table,
+          validator,
+          this.phones.forUpload(command.upload.size),
+          command.settings.default_region,
+          limits,
+        );
         for await (const contacts of rows) void contacts;
         return validationOutcome(validator);
       });

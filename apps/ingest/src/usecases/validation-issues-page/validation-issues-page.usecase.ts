@@ -21,7 +21,8 @@ export class ValidationIssuesPageUseCase {
   ) {}
 
   async execute(query: IssuesPageQuery): Promise<IssuesPage> {
-    if (!(await this.batches.isOwnedBy(query.batch_id, query.org_id))) throw new ServiceError('not_found', `batch ${query.batch_id} not found`);
+    if (!(await this.batches.isOwnedBy(query.batch_id, query.org_id)))
+      throw new ServiceError('not_found', `batch ${query.batch_id} not found`);
     // The last row of this page, so that the page holds whole rows: the ROWS_PER_PAGE-th distinct row.
     const lastRow = await this.issues.lastRowOfPage(query.batch_id, query.after_row, ROWS_PER_PAGE);
     if (lastRow === null) return issuesPage([], query.max_bytes, query.after_row === 0, false);

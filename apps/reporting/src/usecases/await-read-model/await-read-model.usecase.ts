@@ -20,7 +20,12 @@ export class AwaitReadModelUseCase {
 
   async execute(query: AwaitReadModelQuery): Promise<AwaitReadModelResult> {
     const started = Date.now();
-    const condition = { statusAt: query.status_at ? new Date(query.status_at) : undefined, deleted: query.deleted, allContacts: query.all_contacts, exists: query.exists };
+    const condition = {
+      statusAt: query.status_at ? new Date(query.status_at) : undefined,
+      deleted: query.deleted,
+      allContacts: query.all_contacts,
+      exists: query.exists,
+    };
     for (;;) {
       const state = await this.batches.readModelState(query.org_id, query.batch_id);
       const waited = Date.now() - started;

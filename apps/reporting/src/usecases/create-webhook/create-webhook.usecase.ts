@@ -27,10 +27,18 @@ export class CreateWebhookUseCase {
     return this.db.tx(async (client) => {
       await this.endpoints.lockOrg(client, command.org_id);
       if ((await this.endpoints.countActive(client, command.org_id)) >= MAX_WEBHOOK_ENDPOINTS_PER_ORG) {
-        throw new ServiceError('unprocessable', `an org can have at most ${MAX_WEBHOOK_ENDPOINTS_PER_ORG} webhook endpoints`, { limit: MAX_WEBHOOK_ENDPOINTS_PER_ORG });
+        throw new ServiceError(
+          'unprocessable',
+          `an org can have at most ${MAX_WEBHOOK_ENDPOINTS_PER_ORG} webhook endpoints`,
+          { limit: MAX_WEBHOOK_ENDPOINTS_PER_ORG },
+        );
       }
       const secret = newWebhookSecret();
-      const row = await this.endpoints.insert(client, { webhookId: `wh_${randomBytes(12).toString('hex')}`, secret, createdAt: this.clock.now() }, command);
+      const row = await this.endpoints.insert(
+        client,
+        { webhookId: `wh_${randomBytes(12).toString('hex')}`, secret, createdAt: this.clock.now() },
+        command,
+      );
       return { ...toWebhookEndpointView(row), secret };
     });
   }

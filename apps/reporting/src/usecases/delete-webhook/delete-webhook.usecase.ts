@@ -24,7 +24,8 @@ export class DeleteWebhookUseCase {
   async execute(query: WebhookQuery): Promise<WebhookDeletedReply> {
     const now = this.clock.now();
     return this.db.tx(async (client) => {
-      if (!(await this.endpoints.softDelete(client, query.webhook_id, query.org_id, now))) throw new ServiceError('not_found', 'webhook endpoint not found');
+      if (!(await this.endpoints.softDelete(client, query.webhook_id, query.org_id, now)))
+        throw new ServiceError('not_found', 'webhook endpoint not found');
       await this.deliveries.failPendingOf(client, query.webhook_id, now);
       return { webhook_id: query.webhook_id, deleted: true as const };
     });

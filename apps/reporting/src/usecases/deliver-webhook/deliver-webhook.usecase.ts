@@ -30,12 +30,24 @@ export class DeliverWebhookUseCase {
 
   async execute(delivery: ClaimedDelivery): Promise<void> {
     if (delivery.secret === null) {
-      await this.record(delivery, { ok: false, final: true, statusCode: null, error: 'endpoint deleted (not sent)', durationMs: 0 });
+      await this.record(delivery, {
+        ok: false,
+        final: true,
+        statusCode: null,
+        error: 'endpoint deleted (not sent)',
+        durationMs: 0,
+      });
       return;
     }
     const started = process.hrtime.bigint();
     const response: WebhookResponse = await this.sender.send(
-      { url: delivery.url, eventId: delivery.event_id, type: delivery.type, body: delivery.body, secret: delivery.secret },
+      {
+        url: delivery.url,
+        eventId: delivery.event_id,
+        type: delivery.type,
+        body: delivery.body,
+        secret: delivery.secret,
+      },
       this.env.WEBHOOK_TIMEOUT_MS,
     );
     const ok = response.error === null;
@@ -44,13 +56,27 @@ export class DeliverWebhookUseCase {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     this.metrics.deliveries.inc({ result });
     this.metrics.latency.observe({ result }, seconds);
-    await this.record(delivery, { ok, final, statusCode: response.statusCode, error: response.error, durationMs: Math.round(seconds * 1000) });
+    await this.record(delivery, {
+      ok,
+      final,
+      statusCode: response.statusCode,
+      error: response.error,
+      durationMs: Math.round(seconds * 1000),
+    });
   }
 
   /** The delivery's new state and the try's outcome, in one statement (one commit). */
-  private async record(delivery: ClaimedDelivery, outcome: { ok: boolean; final: boolean; statusCode: number | null; error: string | null; durationMs: number }): Promise<void> {
+  private async record(
+    delivery: ClaimedDelivery,
+    outcome: { ok: boolean; final: boolean; statusCode: number | null; error: string | null; durationMs: number },
+  ): Promise<void> {
     const now = this.clock.now();
-    const next = outcome.final ? now : new Date(now.getTime() + retryDelayMs(delivery.attempts, this.env.WEBHOOK_RETRY_BASE_MS, this.env.WEBHOOK_RETRY_MAX_MS));
+    const next = outcome.final
+      ? now
+      : new Date(
+          now.getTime() +
+            retryDelayMs(delivery.attempts, this.env.WEBHOOK_RETRY_BASE_MS, this.env.WEBHOOK_RETRY_MAX_MS),
+        );
     const status = outcome.ok ? 'delivered' : outcome.final ? 'failed' : 'pending';
     const error = outcome.error?.slice(0, MAX_ERROR_LENGTH) ?? null;
     await this.deliveries.recordTry(delivery, {
@@ -62,6 +88,16 @@ export class DeliverWebhookUseCase {
       finishedAt: outcome.final ? now : null,
       durationMs: outcome.durationMs,
     });
-    if (!outcome.ok) this.logger.warn({ delivery_id: delivery.delivery_id, url: delivery.url, attempt: delivery.attempts, error: outcome.error, status }, 'webhook delivery failed');
+    if (!outcome.ok)
+      this.logger.warn(
+        {
+          delivery_id: delivery.delivery_id,
+          url: delivery.url,
+          attempt: delivery.attempts,
+          error: outcome.error,
+          status,
+        },
+        'webhook delivery failed',
+      );
   }
 }

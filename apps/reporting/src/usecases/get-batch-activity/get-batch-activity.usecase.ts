@@ -20,7 +20,8 @@ export class GetBatchActivityUseCase {
   ) {}
 
   async execute(query: BatchActivityQuery): Promise<ListPage<BatchActivityItem>> {
-    if (!(await this.batches.findColumns(query.batch_id, query.org_id, []))) throw new ServiceError('not_found', 'batch not found');
+    if (!(await this.batches.findColumns(query.batch_id, query.org_id, [])))
+      throw new ServiceError('not_found', 'batch not found');
     return this.activity.page(query.batch_id, query.page, query.page_size);
   }
 }

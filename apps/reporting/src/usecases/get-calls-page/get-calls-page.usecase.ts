@@ -26,7 +26,9 @@ export class GetCallsPageUseCase {
     if (!batch) throw new ServiceError('not_found', 'batch not found');
     const [rows, total] = await Promise.all([
       this.attempts.page(query),
-      AttemptReadModelRepository.isFiltered(query) ? this.attempts.countMatching(query) : Promise.resolve(batch.attempt_count),
+      AttemptReadModelRepository.isFiltered(query)
+        ? this.attempts.countMatching(query)
+        : Promise.resolve(batch.attempt_count),
     ]);
     return {
       items: rows.map((a) => ({

@@ -28,7 +28,12 @@ export class GetContactsPageUseCase {
     const filter = contactsFilter(query);
     const [rows, total] = await Promise.all([
       this.contacts.page(filter, query.page_size, (query.page - 1) * query.page_size),
-      filter.statusOnly ? this.batches.countContactsByStatus(query.batch_id, query.status && query.status.length > 0 ? query.status : null) : this.contacts.countMatching(filter),
+      filter.statusOnly
+        ? this.batches.countContactsByStatus(
+            query.batch_id,
+            query.status && query.status.length > 0 ? query.status : null,
+          )
+        : this.contacts.countMatching(filter),
     ]);
     return {
       items: rows.map((c) => ({

@@ -43,7 +43,10 @@ export class GetReportUseCase {
       this.batches.statusView(query.batch_id, query.org_id, now),
     ]);
     if (!batch || !view) throw new ServiceError('not_found', 'batch not found');
-    const [statusCounts, outcomes] = await Promise.all([this.batches.statusCounts(query.batch_id), this.attempts.outcomeTotals(query.batch_id)]);
+    const [statusCounts, outcomes] = await Promise.all([
+      this.batches.statusCounts(query.batch_id),
+      this.attempts.outcomeTotals(query.batch_id),
+    ]);
     return buildBatchReport({
       view,
       estimatedCost: batch.estimated_cost,

@@ -32,7 +32,10 @@ export class GetResultsPageUseCase {
     const batch = await this.batches.findColumns(query.batch_id, query.org_id, ['variable_columns']);
     if (!batch) throw new ServiceError('not_found', 'batch not found');
     const variables = exportedVariableColumns(batch.variable_columns);
-    const page = new ResultsPageBuilder(query.max_bytes, query.after_row === 0 ? resultsHeaderLine(batch.variable_columns) : undefined);
+    const page = new ResultsPageBuilder(
+      query.max_bytes,
+      query.after_row === 0 ? resultsHeaderLine(batch.variable_columns) : undefined,
+    );
     const hintKey = `${query.batch_id}\u0000${query.filter}`;
     let averageRecordBytes = this.recordSizes.get(hintKey);
     let after = query.after_row;

@@ -13,10 +13,15 @@ export class GetSystemCountsUseCase {
   ) {}
 
   async execute(query: OrgQuery): Promise<ReportingSystemCounts> {
-    const [byStatus, webhooks] = await Promise.all([this.batches.countByStatus(query.org_id), this.deliveries.countOpenForOrg(query.org_id)]);
+    const [byStatus, webhooks] = await Promise.all([
+      this.batches.countByStatus(query.org_id),
+      this.deliveries.countOpenForOrg(query.org_id),
+    ]);
     const batches_by_status = Object.fromEntries(byStatus.map((r) => [r.status, r.batches]));
     return {
-      active_batches: byStatus.filter((r) => r.status === 'running' || r.status === 'paused').reduce((n, r) => n + r.batches, 0),
+      active_batches: byStatus
+        .filter((r) => r.status === 'running' || r.status === 'paused')
+        .reduce((n, r) => n + r.batches, 0),
       active_calls: byStatus.reduce((n, r) => n + r.calls, 0),
       batches_by_status,
       webhook_deliveries_pending: webhooks.pending,

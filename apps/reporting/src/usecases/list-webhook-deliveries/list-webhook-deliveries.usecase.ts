@@ -21,7 +21,8 @@ export class ListWebhookDeliveriesUseCase {
   ) {}
 
   async execute(query: WebhookDeliveriesQuery): Promise<ListPage<WebhookDeliveryView>> {
-    if (!(await this.endpoints.exists(query.webhook_id, query.org_id))) throw new ServiceError('not_found', 'webhook endpoint not found');
+    if (!(await this.endpoints.exists(query.webhook_id, query.org_id)))
+      throw new ServiceError('not_found', 'webhook endpoint not found');
     const { rows, total } = await this.deliveries.page(query);
     const tries = await this.deliveries.triesOf(rows.map((r) => r.delivery_id));
     return {
@@ -38,7 +39,9 @@ export class ListWebhookDeliveriesUseCase {
         next_attempt_at: r.status === 'pending' ? r.next_attempt_at.toISOString() : null,
         created_at: r.created_at.toISOString(),
         delivered_at: r.delivered_at?.toISOString() ?? null,
-        attempt_history: (tries.get(Number(r.delivery_id)) ?? []).map((attempt, i, all) => attemptView(attempt, i === all.length - 1, r.status)),
+        attempt_history: (tries.get(Number(r.delivery_id)) ?? []).map((attempt, i, all) =>
+          attemptView(attempt, i === all.length - 1, r.status),
+        ),
       })),
       total,
       page: query.page,

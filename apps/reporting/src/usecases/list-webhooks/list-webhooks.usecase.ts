@@ -11,6 +11,11 @@ export class ListWebhooksUseCase {
 
   async execute(query: OrgQuery): Promise<ListPage<WebhookEndpointView>> {
     const rows = await this.endpoints.listActive(query.org_id);
-    return { items: rows.map(toWebhookEndpointView), total: rows.length, page: 1, page_size: MAX_WEBHOOK_ENDPOINTS_PER_ORG };
+    return {
+      items: rows.map(toWebhookEndpointView),
+      total: rows.length,
+      page: 1,
+      page_size: MAX_WEBHOOK_ENDPOINTS_PER_ORG,
+    };
   }
 }

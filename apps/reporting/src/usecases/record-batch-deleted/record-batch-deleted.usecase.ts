@@ -18,6 +18,8 @@ export class RecordBatchDeletedUseCase {
   ) {}
 
   async execute(event: BatchDeletedEvent): Promise<void> {
-    await this.db.tx((client) => this.batches.deleteEverything(client, event.batch_id, event.org_id, new Date(event.at)));
+    await this.db.tx((client) =>
+      this.batches.deleteEverything(client, event.batch_id, event.org_id, new Date(event.at)),
+    );
   }
 }

@@ -46,7 +46,11 @@ export class RecordBatchIngestedUseCase {
           at: new Date(event.created_at),
           kind: 'created',
           message: `created with ${event.total_contacts} contact(s)${event.initial_status === 'running' ? '' : `, ${event.initial_status}`}`,
-          data: { total_contacts: event.total_contacts, initial_status: event.initial_status, agent_id: event.agent_id },
+          data: {
+            total_contacts: event.total_contacts,
+            initial_status: event.initial_status,
+            agent_id: event.agent_id,
+          },
         });
       }
       // Created running: the batch started now (one `batch.started` per batch, however announced).
@@ -60,7 +64,13 @@ export class RecordBatchIngestedUseCase {
             type: 'batch.started',
             causeId: event.event_id,
             createdAt: new Date(event.created_at),
-            data: { name: event.name, status: 'running', previous_status: null, total_calls: event.total_contacts, agent_id: event.agent_id },
+            data: {
+              name: event.name,
+              status: 'running',
+              previous_status: null,
+              total_calls: event.total_contacts,
+              agent_id: event.agent_id,
+            },
           },
           now,
         );

@@ -49,7 +49,10 @@ export class RecordBatchStatusUseCase {
         // Real time, not the service clock: the wait is for event delivery.
         const ageMs = Date.now() - new Date(event.at).getTime();
         if (ageMs < COMPLETION_WAIT_MS) {
-          throw new NotKnownYetError(`batch ${event.batch_id} completed, ${batch.total_calls - batch.final_count} contact(s) not final here yet`, 2 * COMPLETION_WAIT_MS);
+          throw new NotKnownYetError(
+            `batch ${event.batch_id} completed, ${batch.total_calls - batch.final_count} contact(s) not final here yet`,
+            2 * COMPLETION_WAIT_MS,
+          );
         }
         this.logger.warn(
           { batch_id: event.batch_id, final: batch.final_count, total: batch.total_calls },
@@ -58,7 +61,12 @@ export class RecordBatchStatusUseCase {
       }
       const next = applyStatusChange(batch, { status: event.status, at: new Date(event.at) });
       // A (re)schedule carries the new start.
-      await this.batches.applyStatusChange(client, event.batch_id, { ...next, scheduled_start_time: event.scheduled_start_time }, now);
+      await this.batches.applyStatusChange(
+        client,
+        event.batch_id,
+        { ...next, scheduled_start_time: event.scheduled_start_time },
+        now,
+      );
       const previous = event.previous_status ?? batch.status;
       const activity = statusActivity(previous, event.status, event.reason, event.actor);
       await this.activity.append(client, {
@@ -72,8 +80,16 @@ export class RecordBatchStatusUseCase {
           previous_status: previous,
           status: event.status,
           ...(event.reason ? { reason: event.reason } : {}),
-          ...(event.status === 'completed' || event.status === 'cancelled' || event.status === 'failed' || activity.kind === 'auto_paused'
-            ? { total_calls: batch.total_calls, completed: batch.completed_count, failed: batch.failed_count, in_progress: batch.in_progress_count }
+          ...(event.status === 'completed' ||
+          event.status === 'cancelled' ||
+          event.status === 'failed' ||
+          activity.kind === 'auto_paused'
+            ? {
+                total_calls: batch.total_calls,
+                completed: batch.completed_count,
+                failed: batch.failed_count,
+                in_progress: batch.in_progress_count,
+              }
             : {}),
         },
       });

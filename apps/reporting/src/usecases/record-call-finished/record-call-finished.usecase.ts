@@ -42,7 +42,12 @@ export class RecordCallFinishedUseCase {
       if (!(await this.processedEvents.claimBatchEvent(client, event, now))) return false;
       const ended = await this.attempts.recordFinish(client, event, cost);
       if (!ended) return false; // this attempt was already finished by another event
-      await this.batches.addFinishedCall(client, event.batch_id, { durationSeconds: event.duration_seconds, cost, newAttempt: ended.inserted }, now);
+      await this.batches.addFinishedCall(
+        client,
+        event.batch_id,
+        { durationSeconds: event.duration_seconds, cost, newAttempt: ended.inserted },
+        now,
+      );
       await this.contacts.ensurePlaceholder(client, event);
       await this.contacts.recordCall(client, event, ended.startedAt);
       return true;

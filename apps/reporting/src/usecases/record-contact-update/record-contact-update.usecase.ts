@@ -46,7 +46,13 @@ export class RecordContactUpdateUseCase {
       await this.contacts.applyUpdate(client, event);
       // A retry planned (SPEC §6): counted in the batch's activity log, per minute.
       if (event.status === 'queued' && event.next_retry_at && before.status !== 'queued') {
-        await this.activity.countRetryScheduled(client, event.batch_id, event.org_id, new Date(event.at), event.last_outcome ?? 'unknown');
+        await this.activity.countRetryScheduled(
+          client,
+          event.batch_id,
+          event.org_id,
+          new Date(event.at),
+          event.last_outcome ?? 'unknown',
+        );
       }
       const after = { status: event.status, final: event.final, attempts: event.attempts, row: before.row };
       await this.batches.applyCounterDelta(client, event.batch_id, counterDelta([before], [after]), now);

@@ -32,12 +32,18 @@ export class ApplyBatchActionUseCase {
     const result = await this.db.tx(async (client) => {
       const batch = await this.batches.lock(client, command.batch_id);
       // Another org's batch is indistinguishable from a missing one.
-      if (!batch || batch.org_id !== command.org_id) throw new ServiceError('not_found', `batch ${command.batch_id} not found`);
+      if (!batch || batch.org_id !== command.org_id)
+        throw new ServiceError('not_found', `batch ${command.batch_id} not found`);
       const decision = decideAction(batch.status, command.action);
-      if (!decision.allowed) throw new ServiceError('invalid_transition', decision.reason, { status: batch.status, action: command.action });
+      if (!decision.allowed)
+        throw new ServiceError('invalid_transition', decision.reason, { status: batch.status, action: command.action });
       const now = this.clock.now();
       const events: OutboxEvent[] = [];
-      const base: BatchActionResult = { batch_id: batch.batch_id, status: decision.next, previous_status: batch.status };
+      const base: BatchActionResult = {
+        batch_id: batch.batch_id,
+        status: decision.next,
+        previous_status: batch.status,
+      };
 
       switch (command.action) {
         case 'pause':
@@ -54,9 +60,14 @@ export class ApplyBatchActionUseCase {
         }
         case 'reschedule': {
           const start = parseFutureStartTime(command.scheduled_start_time, command.timezone, now);
-          if (!start.ok) throw new ServiceError('validation_failed', start.message, [{ field: start.field, problems: [start.message] }]);
+          if (!start.ok)
+            throw new ServiceError('validation_failed', start.message, [
+              { field: start.field, problems: [start.message] },
+            ]);
           await this.batches.reschedule(client, batch.batch_id, start.at, batch.status, now);
-          events.push(batchStatusChanged(batch, 'scheduled', batch.status, now, 'rescheduled', start.at, command.actor));
+          events.push(
+            batchStatusChanged(batch, 'scheduled', batch.status, now, 'rescheduled', start.at, command.actor),
+          );
           base.scheduled_start_time = start.at.toISOString();
           break;
         }
@@ -73,7 +84,10 @@ export class ApplyBatchActionUseCase {
       return base;
     });
     this.outbox.kick();
-    this.logger.info({ batch_id: command.batch_id, action: command.action, status: result.status }, 'batch action applied');
+    this.logger.info(
+      { batch_id: command.batch_id, action: command.action, status: result.status },
+      'batch action applied',
+    );
     return result;
   }
 }

@@ -32,10 +32,17 @@ export class ExpireNeverCallableContactsUseCase {
         const batch = await this.batches.lock(client, stranded.batch_id);
         if (!batch || batch.status !== 'running' || batch.completed_at) return { ended: 0, changed: false };
         const now = this.clock.now();
-        const finalized = await this.contacts.finalizeWaiting(client, batch.batch_id, 'expired', NEVER_CALLABLE_REASON, now, {
-          limit: command.finalize_chunk,
-          zoneKeys: stranded.zone_keys,
-        });
+        const finalized = await this.contacts.finalizeWaiting(
+          client,
+          batch.batch_id,
+          'expired',
+          NEVER_CALLABLE_REASON,
+          now,
+          {
+            limit: command.finalize_chunk,
+            zoneKeys: stranded.zone_keys,
+          },
+        );
         const events: OutboxEvent[] = finalized.map((contact) => contactUpdated(contact, now));
         if (finalized.length > 0) await this.batches.addFinal(client, batch.batch_id, finalized.length, now);
         const completed = await this.batches.completeIfDone(client, batch.batch_id, now);

@@ -33,7 +33,17 @@ export class FailBatchesOfDeletedAgentUseCase {
       const events: OutboxEvent[] = [];
       for (const batch of batches) {
         await this.batches.markFailed(client, batch.batch_id, now);
-        events.push(batchStatusChanged(batch, 'failed', batch.status, now, `agent ${event.agent_id} was deleted`, undefined, 'agent deleted'));
+        events.push(
+          batchStatusChanged(
+            batch,
+            'failed',
+            batch.status,
+            now,
+            `agent ${event.agent_id} was deleted`,
+            undefined,
+            'agent deleted',
+          ),
+        );
         const completed = await this.batches.completeIfDone(client, batch.batch_id, now);
         if (completed) events.push(batchStatusChanged(completed, 'completed', completed.status, now));
       }
@@ -42,7 +52,10 @@ export class FailBatchesOfDeletedAgentUseCase {
     });
     if (failed.length > 0) {
       this.outbox.kick();
-      this.logger.warn({ org_id: event.org_id, agent_id: event.agent_id, batches: failed }, 'agent deleted: its unfinished batches failed');
+      this.logger.warn(
+        { org_id: event.org_id, agent_id: event.agent_id, batches: failed },
+        'agent deleted: its unfinished batches failed',
+      );
     }
   }
 }

@@ -47,11 +47,20 @@ export class HousekeepBatchesUseCase {
       }
       let ended = 0;
       if (batch.status === 'cancelled') {
-        const finalized = await this.contacts.finalizeWaiting(client, batchId, 'cancelled', 'batch cancelled', now, { limit: finalizeChunk });
+        const finalized = await this.contacts.finalizeWaiting(client, batchId, 'cancelled', 'batch cancelled', now, {
+          limit: finalizeChunk,
+        });
         for (const contact of finalized) events.push(contactUpdated(contact, now));
         ended = finalized.length;
       } else if (batch.end_time && batch.end_time <= now) {
-        const finalized = await this.contacts.finalizeWaiting(client, batchId, 'expired', 'batch end_time passed', now, { limit: finalizeChunk });
+        const finalized = await this.contacts.finalizeWaiting(
+          client,
+          batchId,
+          'expired',
+          'batch end_time passed',
+          now,
+          { limit: finalizeChunk },
+        );
         for (const contact of finalized) events.push(contactUpdated(contact, now));
         ended = finalized.length;
       }

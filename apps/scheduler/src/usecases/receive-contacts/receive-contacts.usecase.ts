@@ -30,7 +30,10 @@ export class ReceiveContactsUseCase {
       if (!batch) {
         if (await this.batches.isDeleted(client, chunk.batch_id)) return;
         // Backoff, then dead letter: a chunk whose batch never arrives must not hold up other batches' chunks.
-        throw new NotKnownYetError(`batch ${chunk.batch_id} not registered yet`, this.env.SCHEDULER_UNKNOWN_BATCH_MAX_AGE_SECONDS * 1000);
+        throw new NotKnownYetError(
+          `batch ${chunk.batch_id} not registered yet`,
+          this.env.SCHEDULER_UNKNOWN_BATCH_MAX_AGE_SECONDS * 1000,
+        );
       }
       const zoneKeys = chunk.contacts.map((x) => this.windows.zoneKeyFor(x, batch.settings));
       const inserted = await this.contacts.insertChunk(client, chunk, zoneKeys);

@@ -1,6 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ContactStatus } from '@outdial/contracts';
-import { Clock, Database, Logger, NotKnownYetError, Outbox, OutboxEvent, SERVICE_LOGGER } from '@outdial/service-runtime';
+import {
+  Clock,
+  Database,
+  Logger,
+  NotKnownYetError,
+  Outbox,
+  OutboxEvent,
+  SERVICE_LOGGER,
+} from '@outdial/service-runtime';
 
 import { CallingWindowCache } from '../../adapters/calling-window-cache';
 import { UNKNOWN_BATCH_EVENT_MAX_AGE_MS } from '../../domain/batch-lifecycle';
@@ -42,20 +50,33 @@ export class RecordCallOutcomeUseCase {
       const batch = await this.batches.lockLive(client, result.batch_id);
       if (batch === 'deleted') return false; // the late event is dropped
       if (!batch) throw new NotKnownYetError(`batch ${result.batch_id} unknown`, UNKNOWN_BATCH_EVENT_MAX_AGE_MS);
-      const contact = await this.contacts.lockAttempt(client, result.contact_id, result.attempt, ['dialing', 'in_progress']);
+      const contact = await this.contacts.lockAttempt(client, result.contact_id, result.attempt, [
+        'dialing',
+        'in_progress',
+      ]);
       if (!contact) return false; // a repeated or late result: already applied
 
       const now = this.clock.now();
       let status: ContactStatus;
       let nextRetryAt: Date | null = null;
-      const decision = decideAfterOutcome(result.outcome, result.attempt, batch.settings.max_attempts, batch.settings.retry_policy);
+      const decision = decideAfterOutcome(
+        result.outcome,
+        result.attempt,
+        batch.settings.max_attempts,
+        batch.settings.retry_policy,
+      );
       if (decision.kind === 'final') {
         status = decision.status;
       } else if (batch.status === 'cancelled') {
         status = 'cancelled'; // the call in progress finished; no retry after a cancel
       } else {
         const policy = this.windows.policyFor(batch.settings, await this.orgs.complianceGuard(batch.org_id, client));
-        const plan = planRetry(now, decision.delaySeconds, (at) => this.windows.nextCallable(policy, contact.zone_key, at), batch.end_time);
+        const plan = planRetry(
+          now,
+          decision.delaySeconds,
+          (at) => this.windows.nextCallable(policy, contact.zone_key, at),
+          batch.end_time,
+        );
         if (plan.kind === 'retry') {
           status = 'queued';
           nextRetryAt = plan.at;
@@ -63,17 +84,41 @@ export class RecordCallOutcomeUseCase {
           status = 'expired';
         }
       }
-      const updated: ContactState = { ...contact, status, version: contact.version + 1, last_outcome: result.outcome, next_retry_at: nextRetryAt };
+      const updated: ContactState = {
+        ...contact,
+        status,
+        version: contact.version + 1,
+        last_outcome: result.outcome,
+        next_retry_at: nextRetryAt,
+      };
       await this.contacts.recordOutcome(client, updated, now);
       const events: OutboxEvent[] = [contactUpdated(updated, now)];
       // Auto-pause (SPEC §4): the batch's recent results, under the same batch row lock.
-      const breaker = recordAttemptResult(batch.breaker, result.outcome, now.getTime(), await this.orgs.circuitBreaker(batch.org_id, client));
+      const breaker = recordAttemptResult(
+        batch.breaker,
+        result.outcome,
+        now.getTime(),
+        await this.orgs.circuitBreaker(batch.org_id, client),
+      );
       const autoPause = breaker.verdict.trip && batch.status === 'running';
-      await this.batches.recordAttemptEnd(client, batch.batch_id, { final: status !== 'queued', breaker: breaker.state, autoPause, now });
+      await this.batches.recordAttemptEnd(client, batch.batch_id, {
+        final: status !== 'queued',
+        breaker: breaker.state,
+        autoPause,
+        now,
+      });
       if (autoPause && breaker.verdict.trip) {
-        events.push(batchStatusChanged(batch, 'paused', 'running', now, breaker.verdict.reason, undefined, CIRCUIT_BREAKER_ACTOR));
+        events.push(
+          batchStatusChanged(batch, 'paused', 'running', now, breaker.verdict.reason, undefined, CIRCUIT_BREAKER_ACTOR),
+        );
         this.logger.warn(
-          { batch_id: batch.batch_id, org_id: batch.org_id, attempts: breaker.verdict.attempts, system_failures: breaker.verdict.system_failures, agent_error_run: breaker.verdict.agent_error_run },
+          {
+            batch_id: batch.batch_id,
+            org_id: batch.org_id,
+            attempts: breaker.verdict.attempts,
+            system_failures: breaker.verdict.system_failures,
+            agent_error_run: breaker.verdict.agent_error_run,
+          },
           breaker.verdict.reason,
         );
       }

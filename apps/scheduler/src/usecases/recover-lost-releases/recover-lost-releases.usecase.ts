@@ -27,10 +27,23 @@ export class RecoverLostReleasesUseCase {
   ) {}
 
   async execute(command: RecoverLostReleasesCommand): Promise<number> {
-    const lost = await this.contacts.lostReleases(this.clock.now(), this.config.SCHEDULER_RELEASE_GRACE_SECONDS, MIN_CALL_TIMEOUT_SECONDS, command.limit);
+    const lost = await this.contacts.lostReleases(
+      this.clock.now(),
+      this.config.SCHEDULER_RELEASE_GRACE_SECONDS,
+      MIN_CALL_TIMEOUT_SECONDS,
+      command.limit,
+    );
     for (const contact of lost) {
-      this.logger.warn({ pass: command.pass, batch_id: contact.batch_id, contact_id: contact.contact_id, attempt: contact.attempts }, 'release never reported back; ending it as timeout');
-      await this.recordOutcome.execute({ batch_id: contact.batch_id, contact_id: contact.contact_id, attempt: contact.attempts, outcome: 'timeout' });
+      this.logger.warn(
+        { pass: command.pass, batch_id: contact.batch_id, contact_id: contact.contact_id, attempt: contact.attempts },
+        'release never reported back; ending it as timeout',
+      );
+      await this.recordOutcome.execute({
+        batch_id: contact.batch_id,
+        contact_id: contact.contact_id,
+        attempt: contact.attempts,
+        outcome: 'timeout',
+      });
     }
     return lost.length;
   }

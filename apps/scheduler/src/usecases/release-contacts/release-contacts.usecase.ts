@@ -54,7 +54,9 @@ export class ReleaseContactsUseCase {
     const limits = await this.orgs.limits(orgIds);
     // Released-and-unfinished over every batch of the org, paused and cancelled ones included.
     const busy = await this.batches.inflightByOrg(orgIds);
-    const headroom: OrgHeadroom = new Map(orgIds.map((id) => [id, limits.get(id)!.max_concurrent_calls - (busy.get(id) ?? 0)]));
+    const headroom: OrgHeadroom = new Map(
+      orgIds.map((id) => [id, limits.get(id)!.max_concurrent_calls - (busy.get(id) ?? 0)]),
+    );
 
     // Only batches that could take a call at all, in orgs with a free slot, are surveyed.
     const hopeful = running
@@ -70,7 +72,10 @@ export class ReleaseContactsUseCase {
       })),
       now,
     );
-    const candidates = hopeful.map(({ candidate }) => ({ ...candidate, callable: callable.get(candidate.batch_id) ?? 0 }));
+    const candidates = hopeful.map(({ candidate }) => ({
+      ...candidate,
+      callable: callable.get(candidate.batch_id) ?? 0,
+    }));
 
     let total = 0;
     // Each round either ends or lowers the sum of `callable` (a batch releases what it was given,
@@ -81,7 +86,11 @@ export class ReleaseContactsUseCase {
       for (const candidate of candidates) {
         const allowed = allocation.get(candidate.batch_id) ?? 0;
         if (allowed === 0) continue;
-        const released = await this.releaseBatch(candidate.batch_id, allowed, limits.get(candidate.org_id)!.compliance_guard);
+        const released = await this.releaseBatch(
+          candidate.batch_id,
+          allowed,
+          limits.get(candidate.org_id)!.compliance_guard,
+        );
         total += released;
         headroom.set(candidate.org_id, (headroom.get(candidate.org_id) ?? 0) - released);
         candidate.capacity -= released;
@@ -89,7 +98,10 @@ export class ReleaseContactsUseCase {
         if (released < allowed) {
           // Expected race: another replica released them, or the window closed in between.
           this.metrics.releaseShortfalls.inc();
-          this.logger.debug({ pass: command.pass, batch_id: candidate.batch_id, allowed, released }, 'batch released fewer contacts than surveyed; offering the rest to the next batch');
+          this.logger.debug(
+            { pass: command.pass, batch_id: candidate.batch_id, allowed, released },
+            'batch released fewer contacts than surveyed; offering the rest to the next batch',
+          );
           candidate.callable = 0;
         } else candidate.callable -= released;
       }
@@ -117,11 +129,14 @@ export class ReleaseContactsUseCase {
         if (state.open) open.push(zoneKey);
         else if (state.opensAt === null) never.push(zoneKey);
       }
-      if (open.length > 0 || never.length > 0) survey.push({ batch_id: batch.batch_id, open, never, up_to: batch.upTo });
+      if (open.length > 0 || never.length > 0)
+        survey.push({ batch_id: batch.batch_id, open, never, up_to: batch.upTo });
     }
     if (survey.length === 0) return { callable: new Map(), stranded: [] };
     const counted = await this.contacts.survey(survey, now);
-    const stranded = counted.filter((row) => row.stranded).map((row) => ({ batch_id: row.batch_id, zone_keys: survey.find((s) => s.batch_id === row.batch_id)!.never }));
+    const stranded = counted
+      .filter((row) => row.stranded)
+      .map((row) => ({ batch_id: row.batch_id, zone_keys: survey.find((s) => s.batch_id === row.batch_id)!.never }));
     return { callable: new Map(counted.map((r) => [r.batch_id, r.callable])), stranded };
   }
 
@@ -174,7 +189,16 @@ export class ReleaseContactsUseCase {
     };
     for (const contact of claimed) {
       const window = policy ? dialCallingWindow(policy, zonesOfKey(contact.zone_key)) : undefined;
-      events.push(contactUpdated(contact, now), dialRequested(dialSettings, contact, now, dialNotAfter(openZones.get(contact.zone_key), batch.end_time), window));
+      events.push(
+        contactUpdated(contact, now),
+        dialRequested(
+          dialSettings,
+          contact,
+          now,
+          dialNotAfter(openZones.get(contact.zone_key), batch.end_time),
+          window,
+        ),
+      );
     }
     this.logger.debug({ batch_id: batch.batch_id, released: claimed.length }, 'contacts released');
     return claimed.length;

@@ -13,7 +13,11 @@ import { PlatformCallProvider, PlatformCreateCallRequest } from '../platform-cal
 export function blandSendCallBody(request: PlaceCallRequest, webhookUrl: string): Record<string, unknown> {
   const pathway = optionalConfig(request, 'pathway_id');
   const task = optionalConfig(request, 'task');
-  if (!pathway && !task) throw new CallProviderError(`agent ${request.agent_id} has neither bland config.pathway_id nor config.task`, 'agent_error');
+  if (!pathway && !task)
+    throw new CallProviderError(
+      `agent ${request.agent_id} has neither bland config.pathway_id nor config.task`,
+      'agent_error',
+    );
   const body: Record<string, unknown> = { phone_number: request.to };
   if (pathway) body.pathway_id = pathway;
   else body.task = task;

@@ -16,12 +16,16 @@ export function elevenlabsOutboundCallBody(request: PlaceCallRequest): Record<st
     agent_id: requireConfig('elevenlabs', request, 'agent_id'),
     agent_phone_number_id: requireConfig('elevenlabs', request, 'agent_phone_number_id'),
     to_number: request.to,
-    conversation_initiation_client_data: { dynamic_variables: { ...request.variables, [ATTEMPT_KEY]: request.attempt_id } },
+    conversation_initiation_client_data: {
+      dynamic_variables: { ...request.variables, [ATTEMPT_KEY]: request.attempt_id },
+    },
   };
 }
 
 export function elevenlabsOutboundCallPath(request: PlaceCallRequest): string {
-  return optionalConfig(request, 'telephony') === 'sip_trunk' ? '/v1/convai/sip-trunk/outbound-call' : '/v1/convai/twilio/outbound-call';
+  return optionalConfig(request, 'telephony') === 'sip_trunk'
+    ? '/v1/convai/sip-trunk/outbound-call'
+    : '/v1/convai/twilio/outbound-call';
 }
 
 /**

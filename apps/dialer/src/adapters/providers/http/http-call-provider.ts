@@ -52,16 +52,29 @@ export class HttpCallProvider implements CallProvider {
     };
     const text = JSON.stringify(body);
     const headers: Record<string, string> = { 'Content-Type': 'application/json', 'User-Agent': 'Outdial-Dialer' };
-    if (this.env.HTTP_PROVIDER_SIGNING_SECRET) Object.assign(headers, signedHeaders(this.env.HTTP_PROVIDER_SIGNING_SECRET, text, this.clock.nowMs()));
-    const result = await providerRequest(endpoint, { method: 'POST', headers, body: text }, this.env.PROVIDER_REQUEST_TIMEOUT_MS);
+    if (this.env.HTTP_PROVIDER_SIGNING_SECRET)
+      Object.assign(headers, signedHeaders(this.env.HTTP_PROVIDER_SIGNING_SECRET, text, this.clock.nowMs()));
+    const result = await providerRequest(
+      endpoint,
+      { method: 'POST', headers, body: text },
+      this.env.PROVIDER_REQUEST_TIMEOUT_MS,
+    );
 
-    if (result.kind === 'not_sent') throw new ProviderUnavailableError(`agent endpoint unreachable: ${result.error}`, 2000);
-    if (result.kind === 'unknown') throw new CallProviderError(`agent endpoint did not answer: ${result.error}`, 'agent_error');
+    if (result.kind === 'not_sent')
+      throw new ProviderUnavailableError(`agent endpoint unreachable: ${result.error}`, 2000);
+    if (result.kind === 'unknown')
+      throw new CallProviderError(`agent endpoint did not answer: ${result.error}`, 'agent_error');
     if (result.status === 429 || result.status === 503) {
-      throw new ProviderUnavailableError(`agent endpoint answered ${result.status}`, retryAfterMs(result.headers.get('retry-after'), 2000, this.clock.nowMs()));
+      throw new ProviderUnavailableError(
+        `agent endpoint answered ${result.status}`,
+        retryAfterMs(result.headers.get('retry-after'), 2000, this.clock.nowMs()),
+      );
     }
     if (result.status < 200 || result.status >= 300) {
-      throw new CallProviderError(`agent endpoint answered ${result.status}: ${result.text.slice(0, 200)}`, 'agent_error');
+      throw new CallProviderError(
+        `agent endpoint answered ${result.status}: ${result.text.slice(0, 200)}`,
+        'agent_error',
+      );
     }
     return { provider_call_id: providerCallId(result.text) ?? request.attempt_id };
   }
@@ -70,7 +83,9 @@ export class HttpCallProvider implements CallProvider {
 function providerCallId(text: string): string | undefined {
   try {
     const parsed = JSON.parse(text) as { provider_call_id?: unknown };
-    return typeof parsed.provider_call_id === 'string' && parsed.provider_call_id !== '' ? parsed.provider_call_id : undefined;
+    return typeof parsed.provider_call_id === 'string' && parsed.provider_call_id !== ''
+      ? parsed.provider_call_id
+      : undefined;
   } catch {
     return undefined;
   }

@@ -15,5 +15,8 @@ export function outdialSignature(secret: string, timestamp: string, body: string
 
 export function signedHeaders(secret: string, body: string, nowMs: number): Record<string, string> {
   const timestamp = String(Math.floor(nowMs / 1000));
-  return { [OUTDIAL_TIMESTAMP_HEADER]: timestamp, [OUTDIAL_SIGNATURE_HEADER]: outdialSignature(secret, timestamp, body) };
+  return {
+    [OUTDIAL_TIMESTAMP_HEADER]: timestamp,
+    [OUTDIAL_SIGNATURE_HEADER]: outdialSignature(secret, timestamp, body),
+  };
 }

@@ -38,7 +38,14 @@ describe('simProviderEvent', () => {
 
   it('sends ringing when placed', () => {
     const event = simProviderEvent(row);
-    expect(event).toEqual({ event_id: 'sim:sim-1:ringing', provider: 'simulated', provider_call_id: 'sim-1', attempt_id: 'att-1', kind: 'ringing', at: '2025-01-01T10:00:00.000Z' });
+    expect(event).toEqual({
+      event_id: 'sim:sim-1:ringing',
+      provider: 'simulated',
+      provider_call_id: 'sim-1',
+      attempt_id: 'att-1',
+      kind: 'ringing',
+      at: '2025-01-01T10:00:00.000Z',
+    });
     expect(() => valid(event)).not.toThrow();
   });
 
@@ -49,7 +56,12 @@ describe('simProviderEvent', () => {
   });
 
   it('sends ended with the outcome and the real talk time', () => {
-    const event = simProviderEvent({ ...row, state: 'ended', ended_at: new Date('2025-01-01T10:00:40Z'), duration_seconds: 36.5 });
+    const event = simProviderEvent({
+      ...row,
+      state: 'ended',
+      ended_at: new Date('2025-01-01T10:00:40Z'),
+      duration_seconds: 36.5,
+    });
     expect(event).toEqual({
       event_id: 'sim:sim-1:ended',
       provider: 'simulated',
@@ -65,7 +77,10 @@ describe('simProviderEvent', () => {
 
   it('gives a failure reason for network failures only', () => {
     const ended = { ...row, state: 'ended' as const, ended_at: placed, duration_seconds: 0 };
-    expect(simProviderEvent({ ...ended, outcome: 'carrier_error' })).toMatchObject({ outcome: 'carrier_error', failure_reason: 'simulated carrier reported carrier_error' });
+    expect(simProviderEvent({ ...ended, outcome: 'carrier_error' })).toMatchObject({
+      outcome: 'carrier_error',
+      failure_reason: 'simulated carrier reported carrier_error',
+    });
     expect(simProviderEvent({ ...ended, outcome: 'busy' })).not.toHaveProperty('failure_reason');
   });
 

@@ -24,7 +24,13 @@ export function nextSimStep(row: Pick<SimCallRow, 'state' | 'answer_due_at' | 'e
  */
 export function simProviderEvent(row: SimCallRow): ProviderCallEvent | null {
   const kind: ProviderEventKind = row.state === 'ringing' ? 'ringing' : row.state === 'answered' ? 'answered' : 'ended';
-  const base = { event_id: `sim:${row.call_id}:${kind}`, provider: 'simulated' as const, provider_call_id: row.call_id, attempt_id: row.attempt_id, kind };
+  const base = {
+    event_id: `sim:${row.call_id}:${kind}`,
+    provider: 'simulated' as const,
+    provider_call_id: row.call_id,
+    attempt_id: row.attempt_id,
+    kind,
+  };
   switch (row.state) {
     case 'ringing':
       return { ...base, at: row.placed_at.toISOString() };
@@ -38,7 +44,8 @@ export function simProviderEvent(row: SimCallRow): ProviderCallEvent | null {
         at: (row.ended_at ?? row.placed_at).toISOString(),
         duration_seconds: Math.max(0, row.duration_seconds ?? 0),
       };
-      if (FAST_FAILURE_OUTCOMES.includes(row.outcome)) event.failure_reason = `simulated carrier reported ${row.outcome}`;
+      if (FAST_FAILURE_OUTCOMES.includes(row.outcome))
+        event.failure_reason = `simulated carrier reported ${row.outcome}`;
       return event;
     }
   }

@@ -22,7 +22,13 @@ export class SimCallsRepository {
     this.table = `${quoteIdent(db.schema)}.sim_calls`;
   }
 
-  async insert(client: SqlClient, call: Pick<SimCallRow, 'call_id' | 'attempt_id' | 'to_phone' | 'outcome' | 'placed_at' | 'answer_due_at' | 'end_due_at'>): Promise<SimCallRow> {
+  async insert(
+    client: SqlClient,
+    call: Pick<
+      SimCallRow,
+      'call_id' | 'attempt_id' | 'to_phone' | 'outcome' | 'placed_at' | 'answer_due_at' | 'end_due_at'
+    >,
+  ): Promise<SimCallRow> {
     const result = await client.query<SimCallRow>(
       `INSERT INTO ${this.table} (call_id, attempt_id, to_phone, outcome, placed_at, answer_due_at, end_due_at, state)
        VALUES ($1, $2, $3, $4, $5, $6, $7, 'ringing')

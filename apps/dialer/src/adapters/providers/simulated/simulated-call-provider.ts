@@ -31,7 +31,9 @@ export class SimulatedCallProvider implements CallProvider {
 
   async placeCall(request: PlaceCallRequest): Promise<{ provider_call_id: string }> {
     const script = this.script(request);
-    const outcome = scriptedOutcome(script, request.attempt) ?? chooseOutcome(this.weights, this.seed, request.contact_id, request.attempt);
+    const outcome =
+      scriptedOutcome(script, request.attempt) ??
+      chooseOutcome(this.weights, this.seed, request.contact_id, request.attempt);
     const plan = planSimCall(outcome, this.timings, script.durationSeconds);
     return { provider_call_id: await this.carrier.place(request.attempt_id, request.to, plan) };
   }

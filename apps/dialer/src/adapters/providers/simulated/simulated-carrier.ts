@@ -54,7 +54,16 @@ export class SimulatedCarrier implements OnModuleDestroy {
       return inserted;
     });
     this.arm(row);
-    this.log.debug({ attempt_id: attemptId, call_id: row.call_id, outcome: plan.outcome, ring_ms: plan.ringMs, talk_ms: plan.talkMs }, 'simulated call placed');
+    this.log.debug(
+      {
+        attempt_id: attemptId,
+        call_id: row.call_id,
+        outcome: plan.outcome,
+        ring_ms: plan.ringMs,
+        talk_ms: plan.talkMs,
+      },
+      'simulated call placed',
+    );
     return row.call_id;
   }
 
@@ -105,7 +114,9 @@ export class SimulatedCarrier implements OnModuleDestroy {
       .then((row) => {
         if (row) this.arm(row);
       })
-      .catch((error) => this.log.warn({ err: error, call_id: callId }, 'simulated call step failed; the sweeper retries it'))
+      .catch((error) =>
+        this.log.warn({ err: error, call_id: callId }, 'simulated call step failed; the sweeper retries it'),
+      )
       .finally(() => this.running.delete(task));
     this.running.add(task);
   }
@@ -113,7 +124,8 @@ export class SimulatedCarrier implements OnModuleDestroy {
   /** One transition and its callback, in the caller's transaction: no callback without the state change, and vice versa. */
   private async step(client: SqlClient, callId: string, kind: 'answer' | 'end'): Promise<SimCallRow | null> {
     const now = this.clock.now();
-    const row = kind === 'answer' ? await this.calls.answer(client, callId, now) : await this.calls.end(client, callId, now);
+    const row =
+      kind === 'answer' ? await this.calls.answer(client, callId, now) : await this.calls.end(client, callId, now);
     if (row) await this.emit(row);
     return row;
   }

@@ -3,7 +3,13 @@ import { MachineDetectionConfigError, machineDetectionSettings, ProviderName } f
 import { Clock, SERVICE_CONFIG } from '@outdial/service-runtime';
 
 import { DialerEnv } from '../../../dialer-env';
-import { CallProvider, CallProviderError, PlaceCallRequest, PlacedCall, ProviderUnavailableError } from '../call-provider';
+import {
+  CallProvider,
+  CallProviderError,
+  PlaceCallRequest,
+  PlacedCall,
+  ProviderUnavailableError,
+} from '../call-provider';
 import { providerRequest, retryAfterMs } from '../provider-request';
 import { classifyCreateFailure, twilioError } from './twilio-create-errors';
 import { machineDetectionParams } from './twilio-machine-detection';
@@ -43,17 +49,25 @@ export class TwilioCallProvider implements CallProvider {
   async placeCall(request: PlaceCallRequest): Promise<PlacedCall> {
     const sid = this.env.TWILIO_ACCOUNT_SID;
     const token = this.env.TWILIO_AUTH_TOKEN;
-    if (!sid || !token) throw new CallProviderError('twilio is not configured (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN)', 'failed');
+    if (!sid || !token)
+      throw new CallProviderError('twilio is not configured (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN)', 'failed');
     const form = new URLSearchParams({ To: request.to, From: request.from });
     const config = request.agent_config ?? {};
-    if (typeof config.twiml_url === 'string' && config.twiml_url !== '') form.set('Url', twimlUrlWithVariables(config.twiml_url, request.variables));
-    else if (typeof config.twiml === 'string' && config.twiml !== '') form.set('Twiml', twimlWithStreamParameters(config.twiml, request.variables));
-    else throw new CallProviderError(`agent ${request.agent_id} has neither twiml_url nor twiml for twilio`, 'agent_error');
+    if (typeof config.twiml_url === 'string' && config.twiml_url !== '')
+      form.set('Url', twimlUrlWithVariables(config.twiml_url, request.variables));
+    else if (typeof config.twiml === 'string' && config.twiml !== '')
+      form.set('Twiml', twimlWithStreamParameters(config.twiml, request.variables));
+    else
+      throw new CallProviderError(
+        `agent ${request.agent_id} has neither twiml_url nor twiml for twilio`,
+        'agent_error',
+      );
     let amd;
     try {
       amd = machineDetectionSettings(config);
     } catch (error) {
-      if (error instanceof MachineDetectionConfigError) throw new CallProviderError(`agent ${request.agent_id}: ${error.message}`, 'agent_error');
+      if (error instanceof MachineDetectionConfigError)
+        throw new CallProviderError(`agent ${request.agent_id}: ${error.message}`, 'agent_error');
       throw error;
     }
     const callbackUrl = `${this.env.PUBLIC_BASE_URL}/api/provider-events/twilio?attempt_id=${encodeURIComponent(request.attempt_id)}${amd.mode === 'off' ? '' : `&${ASYNC_AMD_QUERY}`}`;
@@ -67,8 +81,16 @@ export class TwilioCallProvider implements CallProvider {
     let lastReason = '';
     let wait = 0;
     for (let attempt = 1; attempt <= CREATE_TRIES; attempt++) {
-      const result = await providerRequest(url, { method: 'POST', headers, body: form.toString() }, this.env.PROVIDER_REQUEST_TIMEOUT_MS);
-      if (result.kind === 'unknown') throw new CallProviderError(`twilio did not answer: ${result.error} (not retried: the call may have been created)`, 'carrier_error');
+      const result = await providerRequest(
+        url,
+        { method: 'POST', headers, body: form.toString() },
+        this.env.PROVIDER_REQUEST_TIMEOUT_MS,
+      );
+      if (result.kind === 'unknown')
+        throw new CallProviderError(
+          `twilio did not answer: ${result.error} (not retried: the call may have been created)`,
+          'carrier_error',
+        );
       if (result.kind === 'response' && result.status >= 200 && result.status < 300) {
         const sidOfCall = (JSON.parse(result.text) as { sid?: string }).sid;
         if (!sidOfCall) throw new CallProviderError('twilio accepted the call without a sid', 'carrier_error');
@@ -100,9 +122,18 @@ export class TwilioCallProvider implements CallProvider {
     const token = this.env.TWILIO_AUTH_TOKEN;
     if (!sid || !token) throw new CallProviderError('twilio is not configured (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN)');
     const url = `${this.callsUrl(sid).replace(/\.json$/, '')}/${encodeURIComponent(providerCallId)}.json`;
-    const result = await providerRequest(url, { method: 'POST', headers: this.headers(sid, token), body: new URLSearchParams({ Status: 'completed' }).toString() }, this.env.PROVIDER_REQUEST_TIMEOUT_MS);
+    const result = await providerRequest(
+      url,
+      {
+        method: 'POST',
+        headers: this.headers(sid, token),
+        body: new URLSearchParams({ Status: 'completed' }).toString(),
+      },
+      this.env.PROVIDER_REQUEST_TIMEOUT_MS,
+    );
     if (result.kind !== 'response') throw new CallProviderError(`twilio hang-up not answered: ${result.error}`);
-    if (result.status < 200 || result.status >= 300) throw new CallProviderError(`hang-up refused: ${twilioError(result.status, result.text).reason}`);
+    if (result.status < 200 || result.status >= 300)
+      throw new CallProviderError(`hang-up refused: ${twilioError(result.status, result.text).reason}`);
   }
 
   private callsUrl(sid: string): string {
@@ -110,6 +141,10 @@ export class TwilioCallProvider implements CallProvider {
   }
 
   private headers(sid: string, token: string): Record<string, string> {
-    return { Authorization: `Basic ${Buffer.from(`${sid}:${token}`).toString('base64')}`, 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' };
+    return {
+      Authorization: `Basic ${Buffer.from(`${sid}:${token}`).toString('base64')}`,
+      'Content-Type': 'application/x-www-form-urlencoded',
+      Accept: 'application/json',
+    };
   }
 }

@@ -9,7 +9,11 @@ export type TwilioCreateFailure =
   /** Twilio did not take the request (rate limited, unavailable): safe to try again later. */
   | { kind: 'retry'; reason: string; retryAfterMs?: number }
   /** The attempt ends with this outcome; nothing more to do. */
-  | { kind: 'end'; outcome: Exclude<CallOutcome, 'completed' | 'voicemail' | 'busy' | 'no_answer' | 'timeout'>; reason: string };
+  | {
+      kind: 'end';
+      outcome: Exclude<CallOutcome, 'completed' | 'voicemail' | 'busy' | 'no_answer' | 'timeout'>;
+      reason: string;
+    };
 
 /**
  * What a non-2xx answer of "create call" means for the attempt. Only answers that prove no call
@@ -21,7 +25,8 @@ export function classifyCreateFailure(status: number, body: string): TwilioCreat
   if (status === 429 || code === 20429 || status === 503) return { kind: 'retry', reason };
   if (code !== undefined && INVALID_NUMBER_CODES.has(code)) return { kind: 'end', outcome: 'invalid_number', reason };
   if (code !== undefined && BLOCKED_CODES.has(code)) return { kind: 'end', outcome: 'blocked', reason };
-  if (status >= 500) return { kind: 'end', outcome: 'carrier_error', reason: `${reason} (not retried: the call may have been created)` };
+  if (status >= 500)
+    return { kind: 'end', outcome: 'carrier_error', reason: `${reason} (not retried: the call may have been created)` };
   return { kind: 'end', outcome: 'failed', reason };
 }
 

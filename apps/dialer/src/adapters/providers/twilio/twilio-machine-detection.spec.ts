@@ -13,7 +13,11 @@ describe('machineDetectionParams (Twilio "Answering Machine Detection" API param
   });
 
   it('waits for the end of the greeting with detect_message_end, and passes the timeout', () => {
-    expect(Object.fromEntries(machineDetectionParams({ mode: 'detect_message_end', timeoutSeconds: 10, hangupOnMachine: true }, URL))).toMatchObject({ MachineDetection: 'DetectMessageEnd', MachineDetectionTimeout: '10', AsyncAmd: 'true' });
+    expect(
+      Object.fromEntries(
+        machineDetectionParams({ mode: 'detect_message_end', timeoutSeconds: 10, hangupOnMachine: true }, URL),
+      ),
+    ).toMatchObject({ MachineDetection: 'DetectMessageEnd', MachineDetectionTimeout: '10', AsyncAmd: 'true' });
   });
 
   it('asks for nothing when off', () => {

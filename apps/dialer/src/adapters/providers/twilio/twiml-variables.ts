@@ -10,17 +10,27 @@
  */
 export function twimlUrlWithVariables(url: string, variables: Record<string, string>): string {
   const parsed = new URL(url);
-  for (const [name, value] of Object.entries(variables)) if (!parsed.searchParams.has(name)) parsed.searchParams.set(name, value);
+  for (const [name, value] of Object.entries(variables))
+    if (!parsed.searchParams.has(name)) parsed.searchParams.set(name, value);
   return parsed.toString();
 }
 
 export function twimlWithStreamParameters(twiml: string, variables: Record<string, string>): string {
   const entries = Object.entries(variables);
   if (entries.length === 0) return twiml;
-  const parameters = entries.map(([name, value]) => `<Parameter name="${xmlEscape(name)}" value="${xmlEscape(value)}"/>`).join('');
-  return twiml.replace(/<Stream\b([^>]*?)(\/?)>/g, (_m, attrs: string, selfClosing: string) => (selfClosing ? `<Stream${attrs}>${parameters}</Stream>` : `<Stream${attrs}>${parameters}`));
+  const parameters = entries
+    .map(([name, value]) => `<Parameter name="${xmlEscape(name)}" value="${xmlEscape(value)}"/>`)
+    .join('');
+  return twiml.replace(/<Stream\b([^>]*?)(\/?)>/g, (_m, attrs: string, selfClosing: string) =>
+    selfClosing ? `<Stream${attrs}>${parameters}</Stream>` : `<Stream${attrs}>${parameters}`,
+  );
 }
 
 function xmlEscape(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+  return value
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
 }

@@ -1,7 +1,19 @@
 import { ProviderCallEvent } from '@outdial/contracts';
 
 import { SignatureCheck } from '../callback-signatures';
-import { ATTEMPT_KEY, compact, EndReasonTable, Fields, hmacHex, outcomeOf, PlatformWebhook, sameText, timeOf, WebhookRequest, WebhookSecrets } from './platform-webhook';
+import {
+  ATTEMPT_KEY,
+  compact,
+  EndReasonTable,
+  Fields,
+  hmacHex,
+  outcomeOf,
+  PlatformWebhook,
+  sameText,
+  timeOf,
+  WebhookRequest,
+  WebhookSecrets,
+} from './platform-webhook';
 
 /**
  * Bland end reasons -> SPEC §5 outcome. The reason is `answered_by` when it says voicemail or
@@ -27,7 +39,11 @@ export const BLAND_END_REASONS: EndReasonTable = {
 };
 
 /** The end reason of a Bland call-details body: voicemail / no-answer from answered_by, else status. */
-export function blandEndReason(status: string | undefined, answeredBy: string | undefined, errorMessage: string | undefined): string {
+export function blandEndReason(
+  status: string | undefined,
+  answeredBy: string | undefined,
+  errorMessage: string | undefined,
+): string {
   if (answeredBy === 'voicemail' || answeredBy === 'no-answer') return answeredBy;
   if (status && status !== 'completed') return status;
   if (!status && errorMessage) return errorMessage;
@@ -46,17 +62,24 @@ export const blandWebhook: PlatformWebhook = {
   platform: 'bland',
 
   verify(request: WebhookRequest, secrets: WebhookSecrets): SignatureCheck {
-    if (!secrets.webhook_secret) return { ok: false, reason: 'no webhook_secret for bland (agent config.webhook_secret or BLAND_WEBHOOK_SECRET)' };
+    if (!secrets.webhook_secret)
+      return { ok: false, reason: 'no webhook_secret for bland (agent config.webhook_secret or BLAND_WEBHOOK_SECRET)' };
     const given = request.headers['x-webhook-signature'];
     if (!given) return { ok: false, reason: 'missing X-Webhook-Signature' };
-    return sameText(given.trim().toLowerCase(), hmacHex(secrets.webhook_secret, request.rawBody)) ? { ok: true } : { ok: false, reason: 'X-Webhook-Signature does not match' };
+    return sameText(given.trim().toLowerCase(), hmacHex(secrets.webhook_secret, request.rawBody))
+      ? { ok: true }
+      : { ok: false, reason: 'X-Webhook-Signature does not match' };
   },
 
   toEvent(body: unknown, receivedAt: Date): ProviderCallEvent | null {
     const call = Fields.of(body);
     const callId = call.text('call_id', true)!;
     const status = call.text('status');
-    if (call.bool('completed') === false && (status === undefined || ['queued', 'started', 'in-progress', 'ringing', 'allocated'].includes(status))) return null;
+    if (
+      call.bool('completed') === false &&
+      (status === undefined || ['queued', 'started', 'in-progress', 'ringing', 'allocated'].includes(status))
+    )
+      return null;
     const reason = blandEndReason(status, call.text('answered_by'), call.text('error_message'));
     const outcome = outcomeOf(BLAND_END_REASONS, reason);
     const minutes = call.number('call_length');
@@ -68,8 +91,12 @@ export const blandWebhook: PlatformWebhook = {
       kind: 'ended',
       outcome,
       at: timeOf(call.text('end_at'), receivedAt),
-      duration_seconds: call.number('corrected_duration') ?? (minutes !== undefined ? Math.round(minutes * 60 * 1000) / 1000 : 0),
-      failure_reason: outcome === 'completed' ? undefined : `bland ${reason}${call.text('error_message') && reason !== call.text('error_message') ? `: ${call.text('error_message')}` : ''}`,
+      duration_seconds:
+        call.number('corrected_duration') ?? (minutes !== undefined ? Math.round(minutes * 60 * 1000) / 1000 : 0),
+      failure_reason:
+        outcome === 'completed'
+          ? undefined
+          : `bland ${reason}${call.text('error_message') && reason !== call.text('error_message') ? `: ${call.text('error_message')}` : ''}`,
       recording_url: call.text('recording_url'),
       transcript: call.text('concatenated_transcript'),
       cost: call.number('price'),

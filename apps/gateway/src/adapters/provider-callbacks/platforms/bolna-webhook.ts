@@ -1,7 +1,18 @@
 import { ProviderCallEvent } from '@outdial/contracts';
 
 import { SignatureCheck } from '../callback-signatures';
-import { ATTEMPT_KEY, compact, EndReasonTable, Fields, outcomeOf, PlatformWebhook, sameText, timeOf, WebhookRequest, WebhookSecrets } from './platform-webhook';
+import {
+  ATTEMPT_KEY,
+  compact,
+  EndReasonTable,
+  Fields,
+  outcomeOf,
+  PlatformWebhook,
+  sameText,
+  timeOf,
+  WebhookRequest,
+  WebhookSecrets,
+} from './platform-webhook';
 
 /**
  * Bolna execution `status` (https://www.bolna.ai/docs/list-phone-call-status) -> SPEC §5 outcome,
@@ -39,7 +50,8 @@ export const bolnaWebhook: PlatformWebhook = {
   platform: 'bolna',
 
   verify(request: WebhookRequest, secrets: WebhookSecrets): SignatureCheck {
-    if (!secrets.webhook_secret) return { ok: false, reason: 'no webhook_secret for bolna (agent config.webhook_secret or BOLNA_WEBHOOK_SECRET)' };
+    if (!secrets.webhook_secret)
+      return { ok: false, reason: 'no webhook_secret for bolna (agent config.webhook_secret or BOLNA_WEBHOOK_SECRET)' };
     const token = request.query.token;
     if (!token) return { ok: false, reason: 'missing token in the webhook URL' };
     return sameText(token, secrets.webhook_secret) ? { ok: true } : { ok: false, reason: 'token does not match' };
@@ -59,7 +71,14 @@ export const bolnaWebhook: PlatformWebhook = {
     if (status === 'in-progress') return { ...base, event_id: `bolna:${executionId}:answered`, kind: 'answered' };
     if (!FINAL.has(status)) return null; // queued, rescheduled, initiated, call-disconnected (post-processing follows)
     const duration = execution.number('conversation_duration') ?? 0;
-    const reason = status !== 'completed' ? status : execution.bool('answered_by_voice_mail') ? 'completed-voicemail' : duration > 0 ? 'completed' : 'completed-no-conversation';
+    const reason =
+      status !== 'completed'
+        ? status
+        : execution.bool('answered_by_voice_mail')
+          ? 'completed-voicemail'
+          : duration > 0
+            ? 'completed'
+            : 'completed-no-conversation';
     const outcome = outcomeOf(BOLNA_END_REASONS, reason);
     const telephony = execution.object('telephony_data');
     return compact({
@@ -68,7 +87,10 @@ export const bolnaWebhook: PlatformWebhook = {
       kind: 'ended',
       outcome,
       duration_seconds: duration,
-      failure_reason: outcome === 'completed' ? undefined : `bolna ${reason}${execution.text('error_message') ? `: ${execution.text('error_message')}` : ''}`,
+      failure_reason:
+        outcome === 'completed'
+          ? undefined
+          : `bolna ${reason}${execution.text('error_message') ? `: ${execution.text('error_message')}` : ''}`,
       recording_url: telephony?.text('recording_url'),
       transcript: execution.text('transcript'),
     });

@@ -1,7 +1,19 @@
 import { CallOutcome, ProviderCallEvent } from '@outdial/contracts';
 
 import { SignatureCheck } from '../callback-signatures';
-import { ATTEMPT_KEY, compact, EndReasonTable, Fields, hmacHex, outcomeOf, PlatformWebhook, sameText, timeOf, WebhookRequest, WebhookSecrets } from './platform-webhook';
+import {
+  ATTEMPT_KEY,
+  compact,
+  EndReasonTable,
+  Fields,
+  hmacHex,
+  outcomeOf,
+  PlatformWebhook,
+  sameText,
+  timeOf,
+  WebhookRequest,
+  WebhookSecrets,
+} from './platform-webhook';
 
 /**
  * ElevenLabs end reasons -> SPEC §5 outcome. A `call_initiation_failure` carries `failure_reason`
@@ -38,13 +50,21 @@ export const elevenlabsWebhook: PlatformWebhook = {
   platform: 'elevenlabs',
 
   verify(request: WebhookRequest, secrets: WebhookSecrets): SignatureCheck {
-    if (!secrets.webhook_secret) return { ok: false, reason: 'no webhook_secret for elevenlabs (agent config.webhook_secret or ELEVENLABS_WEBHOOK_SECRET)' };
+    if (!secrets.webhook_secret)
+      return {
+        ok: false,
+        reason: 'no webhook_secret for elevenlabs (agent config.webhook_secret or ELEVENLABS_WEBHOOK_SECRET)',
+      };
     const header = request.headers['elevenlabs-signature'];
     if (!header) return { ok: false, reason: 'missing ElevenLabs-Signature' };
     const parts = Object.fromEntries(header.split(',').map((p) => p.trim().split('=', 2) as [string, string]));
-    if (!parts.t || !/^\d+$/.test(parts.t) || !parts.v0) return { ok: false, reason: 'ElevenLabs-Signature must be t=<timestamp>,v0=<hex>' };
-    if (Math.abs(request.nowMs / 1000 - Number(parts.t)) > request.toleranceSeconds) return { ok: false, reason: `stale signature timestamp (more than ${request.toleranceSeconds} s away)` };
-    return sameText(parts.v0.toLowerCase(), hmacHex(secrets.webhook_secret, `${parts.t}.${request.rawBody}`)) ? { ok: true } : { ok: false, reason: 'ElevenLabs-Signature does not match' };
+    if (!parts.t || !/^\d+$/.test(parts.t) || !parts.v0)
+      return { ok: false, reason: 'ElevenLabs-Signature must be t=<timestamp>,v0=<hex>' };
+    if (Math.abs(request.nowMs / 1000 - Number(parts.t)) > request.toleranceSeconds)
+      return { ok: false, reason: `stale signature timestamp (more than ${request.toleranceSeconds} s away)` };
+    return sameText(parts.v0.toLowerCase(), hmacHex(secrets.webhook_secret, `${parts.t}.${request.rawBody}`))
+      ? { ok: true }
+      : { ok: false, reason: 'ElevenLabs-Signature does not match' };
   },
 
   toEvent(body: unknown, receivedAt: Date): ProviderCallEvent | null {
@@ -53,16 +73,30 @@ export const elevenlabsWebhook: PlatformWebhook = {
     if (type !== 'post_call_transcription' && type !== 'call_initiation_failure') return null;
     const data = root.object('data', true)!;
     const conversationId = data.text('conversation_id', true)!;
-    const attemptId = data.object('conversation_initiation_client_data')?.object('dynamic_variables')?.text(ATTEMPT_KEY) ?? '';
+    const attemptId =
+      data.object('conversation_initiation_client_data')?.object('dynamic_variables')?.text(ATTEMPT_KEY) ?? '';
     const at = timeOf(root.number('event_timestamp'), receivedAt);
-    const base = { provider: 'elevenlabs' as const, provider_call_id: conversationId, attempt_id: attemptId, event_id: `elevenlabs:${conversationId}:ended`, kind: 'ended' as const, at };
+    const base = {
+      provider: 'elevenlabs' as const,
+      provider_call_id: conversationId,
+      attempt_id: attemptId,
+      event_id: `elevenlabs:${conversationId}:ended`,
+      kind: 'ended' as const,
+      at,
+    };
     if (type === 'call_initiation_failure') {
       const reason = data.text('failure_reason') ?? 'unknown';
-      return { ...base, outcome: outcomeOf(ELEVENLABS_END_REASONS, reason), duration_seconds: 0, failure_reason: `elevenlabs call initiation failed: ${reason}` };
+      return {
+        ...base,
+        outcome: outcomeOf(ELEVENLABS_END_REASONS, reason),
+        duration_seconds: 0,
+        failure_reason: `elevenlabs call initiation failed: ${reason}`,
+      };
     }
     const metadata = data.object('metadata');
     const termination = metadata?.text('termination_reason');
-    const outcome: CallOutcome = termination && outcomeOf(ELEVENLABS_END_REASONS, termination) === 'voicemail' ? 'voicemail' : 'completed';
+    const outcome: CallOutcome =
+      termination && outcomeOf(ELEVENLABS_END_REASONS, termination) === 'voicemail' ? 'voicemail' : 'completed';
     return compact({
       ...base,
       outcome,

@@ -65,7 +65,8 @@ export class Fields {
   ) {}
 
   static of(body: unknown, path = ''): Fields {
-    if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new CallbackFormatError('the body must be a JSON object', path || '(body)');
+    if (body === null || typeof body !== 'object' || Array.isArray(body))
+      throw new CallbackFormatError('the body must be a JSON object', path || '(body)');
     return new Fields(body as Record<string, unknown>, path);
   }
 
@@ -97,7 +98,8 @@ export class Fields {
     const v = this.value[field];
     if (v === undefined || v === null || v === '') return undefined;
     const n = typeof v === 'string' ? Number(v) : v;
-    if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) throw new CallbackFormatError(`${this.name(field)} must be a number >= 0`, this.name(field));
+    if (typeof n !== 'number' || !Number.isFinite(n) || n < 0)
+      throw new CallbackFormatError(`${this.name(field)} must be a number >= 0`, this.name(field));
     return n;
   }
 
@@ -113,7 +115,9 @@ export class Fields {
     if (!Array.isArray(v)) return undefined;
     const lines = v
       .filter((turn): turn is Record<string, unknown> => turn !== null && typeof turn === 'object')
-      .map((turn) => `${String(turn.role ?? turn.user ?? '')}: ${String(turn.message ?? turn.content ?? turn.text ?? '')}`.trim());
+      .map((turn) =>
+        `${String(turn.role ?? turn.user ?? '')}: ${String(turn.message ?? turn.content ?? turn.text ?? '')}`.trim(),
+      );
     return lines.length > 0 ? lines.join('\n') : undefined;
   }
 }

@@ -1,7 +1,19 @@
 import { ProviderCallEvent } from '@outdial/contracts';
 
 import { SignatureCheck } from '../callback-signatures';
-import { ATTEMPT_KEY, compact, EndReasonTable, Fields, hmacHex, outcomeOf, PlatformWebhook, sameText, timeOf, WebhookRequest, WebhookSecrets } from './platform-webhook';
+import {
+  ATTEMPT_KEY,
+  compact,
+  EndReasonTable,
+  Fields,
+  hmacHex,
+  outcomeOf,
+  PlatformWebhook,
+  sameText,
+  timeOf,
+  WebhookRequest,
+  WebhookSecrets,
+} from './platform-webhook';
 
 /**
  * Retell `disconnection_reason` (https://docs.retellai.com/reliability/debug-call-disconnect) ->
@@ -61,9 +73,12 @@ export const retellWebhook: PlatformWebhook = {
     const match = /^v=(\d+),d=([0-9a-f]+)$/i.exec(header.trim());
     if (!match) return { ok: false, reason: 'x-retell-signature must be v=<timestamp>,d=<hex>' };
     const timestamp = Number(match[1]);
-    if (Math.abs(request.nowMs - timestamp) > request.toleranceSeconds * 1000) return { ok: false, reason: `stale signature timestamp (more than ${request.toleranceSeconds} s away)` };
+    if (Math.abs(request.nowMs - timestamp) > request.toleranceSeconds * 1000)
+      return { ok: false, reason: `stale signature timestamp (more than ${request.toleranceSeconds} s away)` };
     const digest = match[2].toLowerCase();
-    return keys.some((key) => sameText(digest, hmacHex(key, request.rawBody + match[1]))) ? { ok: true } : { ok: false, reason: 'x-retell-signature does not match' };
+    return keys.some((key) => sameText(digest, hmacHex(key, request.rawBody + match[1])))
+      ? { ok: true }
+      : { ok: false, reason: 'x-retell-signature does not match' };
   },
 
   toEvent(body: unknown, receivedAt: Date): ProviderCallEvent | null {
@@ -71,8 +86,18 @@ export const retellWebhook: PlatformWebhook = {
     const event = root.text('event', true)!;
     const call = root.object('call', true)!;
     const callId = call.text('call_id', true)!;
-    const base = { provider: 'retell' as const, provider_call_id: callId, attempt_id: call.object('metadata')?.text(ATTEMPT_KEY) ?? '' };
-    if (event === 'call_started') return { ...base, event_id: `retell:${callId}:answered`, kind: 'answered', at: timeOf(call.number('start_timestamp'), receivedAt) };
+    const base = {
+      provider: 'retell' as const,
+      provider_call_id: callId,
+      attempt_id: call.object('metadata')?.text(ATTEMPT_KEY) ?? '',
+    };
+    if (event === 'call_started')
+      return {
+        ...base,
+        event_id: `retell:${callId}:answered`,
+        kind: 'answered',
+        at: timeOf(call.number('start_timestamp'), receivedAt),
+      };
     if (event !== 'call_ended') return null;
     const reason = call.text('disconnection_reason', true)!;
     const outcome = outcomeOf(RETELL_END_REASONS, reason);

@@ -1,7 +1,18 @@
 import { ProviderCallEvent } from '@outdial/contracts';
 
 import { SignatureCheck } from '../callback-signatures';
-import { ATTEMPT_KEY, compact, EndReasonTable, Fields, outcomeOf, PlatformWebhook, sameText, timeOf, WebhookRequest, WebhookSecrets } from './platform-webhook';
+import {
+  ATTEMPT_KEY,
+  compact,
+  EndReasonTable,
+  Fields,
+  outcomeOf,
+  PlatformWebhook,
+  sameText,
+  timeOf,
+  WebhookRequest,
+  WebhookSecrets,
+} from './platform-webhook';
 
 /**
  * Vapi `endedReason` (https://docs.vapi.ai/calls/call-ended-reason) -> SPEC §5 outcome. Reasons of a
@@ -59,12 +70,14 @@ export const vapiWebhook: PlatformWebhook = {
   platform: 'vapi',
 
   verify(request: WebhookRequest, secrets: WebhookSecrets): SignatureCheck {
-    if (!secrets.webhook_secret) return { ok: false, reason: 'no webhook_secret for vapi (agent config.webhook_secret or VAPI_WEBHOOK_SECRET)' };
+    if (!secrets.webhook_secret)
+      return { ok: false, reason: 'no webhook_secret for vapi (agent config.webhook_secret or VAPI_WEBHOOK_SECRET)' };
     const given = request.headers['x-vapi-secret'];
     if (!given) return { ok: false, reason: 'missing X-Vapi-Secret' };
     if (!sameText(given, secrets.webhook_secret)) return { ok: false, reason: 'X-Vapi-Secret does not match' };
     const timestamp = messageTimestamp(request.rawBody);
-    if (timestamp !== undefined && Math.abs(request.nowMs - timestamp) > request.toleranceSeconds * 1000) return { ok: false, reason: `stale message timestamp (more than ${request.toleranceSeconds} s away)` };
+    if (timestamp !== undefined && Math.abs(request.nowMs - timestamp) > request.toleranceSeconds * 1000)
+      return { ok: false, reason: `stale message timestamp (more than ${request.toleranceSeconds} s away)` };
     return { ok: true };
   },
 
