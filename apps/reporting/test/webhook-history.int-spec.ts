@@ -181,21 +181,19 @@ describe('webhook delivery history', () => {
       // As a crashed replica leaves it: claimed (try 1 on record, no result), lease already over.
       const now = new Date();
       await db.tx(async (client) => {
-        await running.app
-          .get(WebhookDeliveriesRepository)
-          .enqueue(
-            client,
-            {
-              orgId: ORG,
-              batchId: 'batch-crash',
-              callbackUrl: null,
-              type: 'batch.started',
-              causeId: 'cause-crash',
-              createdAt: now,
-              data: {},
-            },
-            now,
-          );
+        await running.app.get(WebhookDeliveriesRepository).enqueue(
+          client,
+          {
+            orgId: ORG,
+            batchId: 'batch-crash',
+            callbackUrl: null,
+            type: 'batch.started',
+            causeId: 'cause-crash',
+            createdAt: now,
+            data: {},
+          },
+          now,
+        );
         const { rows } = await client.query<{ delivery_id: string }>(
           `UPDATE ${tables.webhookDeliveries} SET attempts = 1, next_attempt_at = $2 WHERE webhook_id = $1 RETURNING delivery_id`,
           [endpoint.webhook_id, new Date(now.getTime() - 1000)],

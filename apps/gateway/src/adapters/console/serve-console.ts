@@ -44,15 +44,13 @@ export function serveConsole(app: INestApplication, dir: string = defaultConsole
     if (request.originalUrl === CONSOLE_BASE_PATH || request.originalUrl.startsWith(`${CONSOLE_BASE_PATH}?`))
       return response.redirect(301, `${CONSOLE_BASE_PATH}/`);
     if (!existsSync(index)) {
-      response
-        .status(503)
-        .json({
-          error: {
-            code: 'upstream_unavailable',
-            message: 'the web console is not built: run `npm run build`',
-            details: { dir },
-          },
-        });
+      response.status(503).json({
+        error: {
+          code: 'upstream_unavailable',
+          message: 'the web console is not built: run `npm run build`',
+          details: { dir },
+        },
+      });
       return;
     }
     files(request, response, () => {
