@@ -77,6 +77,13 @@ export class CallStartedEvent extends AttemptEvent {
   @IsISO8601() started_at: string;
 }
 
+/**
+ * Why a batch cannot go on (SPEC §4 `failed`): its agent's provider has no credentials configured
+ * (`provider_not_configured`), or its agent no longer exists at the dialer (`agent_not_found`).
+ */
+export const UNRECOVERABLE_REASONS = ['provider_not_configured', 'agent_not_found'] as const;
+export type UnrecoverableReason = (typeof UNRECOVERABLE_REASONS)[number];
+
 export class CallFinishedEvent extends AttemptEvent {
   @IsOptional() @IsString() provider_call_id?: string;
   @IsIn(CALL_OUTCOMES) outcome: CallOutcome;
@@ -89,6 +96,11 @@ export class CallFinishedEvent extends AttemptEvent {
   @IsOptional() @IsString() transcript?: string;
   /** What the voice-agent platform itself charged for the call (its own currency, usually USD), when it says. */
   @IsOptional() @IsNumber() @Min(0) cost?: number;
+  /**
+   * Set when the attempt failed for a reason no later attempt of the batch can get past (SPEC §4 `failed`):
+   * the scheduler then ends the whole batch `failed` instead of dialing the rest of its list.
+   */
+  @IsOptional() @IsIn(UNRECOVERABLE_REASONS) unrecoverable_reason?: UnrecoverableReason;
 }
 
 /**
