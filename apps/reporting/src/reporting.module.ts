@@ -9,6 +9,7 @@ import { BatchQueriesHandler } from './handlers/batch-queries.handler';
 import { BatchResultsHandler } from './handlers/batch-results.handler';
 import { CallEventsHandler } from './handlers/call-events.handler';
 import { ContactEventsHandler } from './handlers/contact-events.handler';
+import { ReportingDeletedBatchGate } from './handlers/deleted-batch.gate';
 import { QueueDepthSampler } from './handlers/queue-depth-sampler';
 import { StalledBatchesSampler } from './handlers/stalled-batches-sampler';
 import { SystemHandler } from './handlers/system.handler';
@@ -66,6 +67,7 @@ import { RecordContactsChunkUseCase } from './usecases/record-contacts-chunk/rec
     // The validated config, injectable by its class.
     { provide: ReportingEnv, useFactory: (config: ReportingEnv) => config, inject: [SERVICE_CONFIG] },
     ReportingMetrics,
+    ReportingDeletedBatchGate,
     // Persistence
     BatchReadModelRepository,
     ContactReadModelRepository,

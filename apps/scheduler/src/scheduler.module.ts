@@ -4,6 +4,7 @@ import { CallingWindowCache } from './adapters/calling-window-cache';
 import { SchedulerBatchActionHandler } from './handlers/batch-action.handler';
 import { SchedulerBatchEventsHandler } from './handlers/batch-events.handler';
 import { SchedulerCallEventsHandler } from './handlers/call-events.handler';
+import { SchedulerDeletedBatchGate } from './handlers/deleted-batch.gate';
 import { SchedulerOrgEventsHandler } from './handlers/org-events.handler';
 import { ReleaseLoop } from './handlers/release-loop';
 import { BatchesRepository } from './persistence/batches.repository';
@@ -38,6 +39,7 @@ import { UpdateOrgSchedulingRulesUseCase } from './usecases/update-org-schedulin
     ContactsRepository,
     OrgSettingsRepository,
     SchedulerMetrics,
+    SchedulerDeletedBatchGate,
     // use cases
     RegisterBatchUseCase,
     ReceiveContactsUseCase,

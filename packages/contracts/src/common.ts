@@ -36,3 +36,10 @@ export interface ListPage<T> {
 
 /** Ids that are safe as one NATS subject token. */
 export const SUBJECT_TOKEN_PATTERN = /^[A-Za-z0-9_-]{1,200}$/;
+
+/**
+ * NATS header carrying the batch a message belongs to, set by producers of batch-scoped bulk messages
+ * (ingest's `v1.ingest.contacts_chunk`), so a consumer can drop a deleted batch's message from its
+ * headers alone, before parsing a payload of up to 1,000 contacts (issue 15: no head-of-line blocking).
+ */
+export const BATCH_ID_HEADER = 'Outdial-Batch-Id';

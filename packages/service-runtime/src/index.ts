@@ -4,6 +4,7 @@ export * from './background-tasks';
 export * from './clock';
 export * from './config';
 export * from './database';
+export * from './deleted-batch-gate';
 export * from './errors';
 export * from './event-publisher';
 export * from './jetstream-transport';

@@ -4,6 +4,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 export class Metrics {
   readonly registry = new Registry();
   readonly messagesHandled: Counter<'subject' | 'settlement'>;
+  readonly messagesDropped: Counter<'subject' | 'reason'>;
   readonly handlerSeconds: Histogram<'subject'>;
   readonly rpcHandled: Counter<'subject' | 'result'>;
   readonly outboxPending: Gauge;
@@ -15,6 +16,12 @@ export class Metrics {
       name: 'outdial_messages_handled_total',
       help: 'JetStream messages handled, by subject and settlement (ack, nak, term)',
       labelNames: ['subject', 'settlement'],
+      registers: [this.registry],
+    });
+    this.messagesDropped = new Counter({
+      name: 'outdial_messages_dropped_total',
+      help: "JetStream messages acked unparsed because a consumer gate said they can never apply (e.g. a deleted batch's contacts chunk), by subject and reason",
+      labelNames: ['subject', 'reason'],
       registers: [this.registry],
     });
     this.handlerSeconds = new Histogram({

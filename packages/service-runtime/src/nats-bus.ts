@@ -11,7 +11,7 @@ import {
   StorageType,
 } from '@nats-io/jetstream';
 import { ObjectStore, Objm } from '@nats-io/obj';
-import { connect, NatsConnection } from '@nats-io/transport-node';
+import { connect, headers as natsHeaders, MsgHdrs, NatsConnection } from '@nats-io/transport-node';
 import {
   assertValidPrefix,
   prefixedStreamName,
@@ -230,16 +230,21 @@ export class NatsBus {
    * Publishes pre-built JSON to a JetStream subject with a msgID (dedupe key); resolves once
    * stored (10 s timeout). Outside production the JSON is parsed and validated against the
    * subject's payload class first (InvalidPayloadError). For producers that serialize themselves
-   * (ingest's hand-over of big contact chunks).
+   * (ingest's hand-over of big contact chunks). `headers` go as NATS headers (e.g. BATCH_ID_HEADER).
    */
   async publishSerialized(
     subject: string,
     json: string | Uint8Array,
     msgId: string,
-    options: { validate?: boolean } = {},
+    options: { validate?: boolean; headers?: Record<string, string> } = {},
   ): Promise<void> {
     validateOutgoingJson(subject, json, options.validate ?? this.options.validatePayloads ?? true);
-    await this.js.publish(this.subject(subject), json, { msgID: msgId, timeout: 10_000 });
+    let h: MsgHdrs | undefined;
+    if (options.headers) {
+      h = natsHeaders();
+      for (const [name, value] of Object.entries(options.headers)) h.set(name, value);
+    }
+    await this.js.publish(this.subject(subject), json, { msgID: msgId, timeout: 10_000, headers: h });
   }
 
   /** Core NATS request with a JSON body; resolves with the parsed JSON reply. Throws the client's errors (no responders, timeout). */

@@ -130,6 +130,7 @@ export async function startService<Env extends BaseServiceEnv>(
     undefined,
     drainTimeoutMs,
   );
+  transport.useProviders((token) => app.get(token, { strict: false }));
   // Deferred so the filter is in place before Nest wires the handlers.
   const microservice = app.connectMicroservice({ strategy: transport }, { deferInitialization: true });
   microservice.useGlobalFilters(new RethrowRpcErrorsFilter());

@@ -5,6 +5,7 @@ import { JetStreamEvent } from '@outdial/service-runtime';
 
 import { RecordContactUpdateUseCase } from '../usecases/record-contact-update/record-contact-update.usecase';
 import { RecordContactsChunkUseCase } from '../usecases/record-contacts-chunk/record-contacts-chunk.usecase';
+import { ReportingDeletedBatchGate } from './deleted-batch.gate';
 
 /**
  * Contact events into the read model: ingest's chunks (INGEST stream) and the scheduler's
@@ -17,7 +18,7 @@ export class ContactEventsHandler {
     private readonly contactUpdate: RecordContactUpdateUseCase,
   ) {}
 
-  @JetStreamEvent(Subjects.contactsChunk)
+  @JetStreamEvent(Subjects.contactsChunk, { gate: ReportingDeletedBatchGate })
   onContactsChunk(@Payload() event: ContactsChunkEvent): Promise<void> {
     return this.contactsChunk.execute(event);
   }

@@ -5,6 +5,7 @@ import { JetStreamEvent } from '@outdial/service-runtime';
 
 import { ReceiveContactsUseCase } from '../usecases/receive-contacts/receive-contacts.usecase';
 import { RegisterBatchUseCase } from '../usecases/register-batch/register-batch.usecase';
+import { SchedulerDeletedBatchGate } from './deleted-batch.gate';
 import { ReleaseLoop } from './release-loop';
 
 /** Batches handed over by ingest: the batch itself, then its contacts in chunks. */
@@ -21,7 +22,7 @@ export class SchedulerBatchEventsHandler {
     await this.registerBatch.execute(event);
   }
 
-  @JetStreamEvent(Subjects.contactsChunk, { maxDeliver: 100, concurrency: 4 })
+  @JetStreamEvent(Subjects.contactsChunk, { maxDeliver: 100, concurrency: 4, gate: SchedulerDeletedBatchGate })
   async onContactsChunk(@Payload() chunk: ContactsChunkEvent): Promise<void> {
     await this.receiveContacts.execute(chunk);
     this.releaseLoop.kick();

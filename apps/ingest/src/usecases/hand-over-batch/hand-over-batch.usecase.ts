@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { BatchIngestedEvent, ContactsChunkEvent, Subjects } from '@outdial/contracts';
+import { BATCH_ID_HEADER, BatchIngestedEvent, ContactsChunkEvent, Subjects } from '@outdial/contracts';
 import { EventPublisher, Logger, NatsBus, SERVICE_LOGGER } from '@outdial/service-runtime';
 
 import { BatchesRepository } from '../../persistence/batches.repository';
@@ -97,7 +97,13 @@ export class HandOverBatchUseCase {
       // of them (a JSON parse and a class-validator pass per contact) would add seconds per
       // million contacts to the create's critical path; the consumers validate every chunk anyway.
       const validate = index === 0 ? undefined : false;
-      inFlight.push(this.bus.publishSerialized(Subjects.contactsChunk, message, chunk.event_id, { validate }));
+      // The batch id travels as a header too, so consumers drop a deleted batch's chunks unparsed.
+      inFlight.push(
+        this.bus.publishSerialized(Subjects.contactsChunk, message, chunk.event_id, {
+          validate,
+          headers: { [BATCH_ID_HEADER]: batch.batch_id },
+        }),
+      );
       if (inFlight.length >= PUBLISH_WINDOW) await inFlight.shift();
     }
     await Promise.all(inFlight);
