@@ -25,7 +25,7 @@ import {
   formatTable,
   formatValidation,
 } from './format';
-import { Io, Terminal } from './terminal';
+import { Io, Terminal, ThrottledProgressLines } from './terminal';
 
 /** Final contact statuses (SPEC §5) a redial may pick. */
 const FINAL_CONTACT_STATUSES = [
@@ -644,29 +644,21 @@ async function watchBatch(ctx: Context, id: string): Promise<void> {
   process.once('SIGINT', onSigint);
   const bar = ctx.out.batchBar();
   let last: BatchStatus | undefined;
-  let lastLine = '';
-  let lastLineAt = 0;
+  const lines = new ThrottledProgressLines((line) => ctx.out.note(line));
+  let lastStatus = '';
   try {
     for await (const message of client.watch(id, { signal: controller.signal })) {
       last = message.batch;
       ctx.out.record({ type: message.type, batch: message.batch });
       if (ctx.out.interactive) bar.show(message.batch);
       else if (!ctx.out.json) {
-        // Without a terminal: a line when the status changes, else at most one every 5 s.
-        const line = formatProgressLine(message.batch);
-        const changed = line.slice(9) !== lastLine.slice(9);
-        if (
-          changed &&
-          (message.type !== 'progress' ||
-            Date.now() - lastLineAt >= 5000 ||
-            !lastLine.includes(` ${message.batch.status} `))
-        ) {
-          ctx.out.note(line);
-          lastLine = line;
-          lastLineAt = Date.now();
-        }
+        // Without a terminal: a line when the status changes, else at most one every 5 s (never dropped).
+        const status = String(message.batch.status);
+        lines.push(formatProgressLine(message.batch), message.type !== 'progress' || status !== lastStatus);
+        lastStatus = status;
       }
     }
+    lines.flush();
   } catch (error) {
     if (controller.signal.aborted) {
       bar.stop();

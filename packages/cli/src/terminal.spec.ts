@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 
-import { Terminal } from './terminal';
+import { Terminal, ThrottledProgressLines } from './terminal';
 
 /** An in-memory stream that says whether it is a terminal. */
 function stream(isTTY: boolean): PassThrough & { isTTY?: boolean; text(): string } {
@@ -78,5 +78,72 @@ describe('Terminal output policy', () => {
     bar.stop();
     expect(stderr.text()).toContain('Downloading all.csv | 6.6 kB');
     expect(stderr.text()).not.toContain('░');
+  });
+});
+
+describe('ThrottledProgressLines (watch without a terminal)', () => {
+  const line = (t: string, rest: string) => `${t} ${rest}`;
+
+  it('writes a new status at once, throttles the rest, and never drops the last update', () => {
+    jest.useFakeTimers();
+    let now = 0;
+    const written: string[] = [];
+    const lines = new ThrottledProgressLines(
+      (l) => written.push(l),
+      5000,
+      () => now,
+    );
+    lines.push(line('00:00:00', 'running 0%'), true);
+    now = 1000;
+    lines.push(line('00:00:01', 'running 10%'), false);
+    now = 2000;
+    lines.push(line('00:00:02', 'running 40%'), false);
+    expect(written).toEqual(['00:00:00 running 0%']);
+    now = 5000;
+    jest.advanceTimersByTime(4000);
+    expect(written).toEqual(['00:00:00 running 0%', '00:00:02 running 40%']);
+    now = 6000;
+    lines.push(line('00:00:06', 'running 90%'), false);
+    lines.flush();
+    expect(written.at(-1)).toBe('00:00:06 running 90%');
+    now = 6100;
+    lines.push(line('00:00:06', 'completed 100%'), true);
+    expect(written.at(-1)).toBe('00:00:06 completed 100%');
+    expect(written).toHaveLength(4);
+    jest.useRealTimers();
+  });
+
+  it('never repeats an unchanged line', () => {
+    let now = 0;
+    const written: string[] = [];
+    const lines = new ThrottledProgressLines(
+      (l) => written.push(l),
+      5000,
+      () => now,
+    );
+    lines.push(line('00:00:00', 'running 5%'), true);
+    now = 10_000;
+    lines.push(line('00:00:10', 'running 5%'), false);
+    lines.flush();
+    expect(written).toEqual(['00:00:00 running 5%']);
+  });
+
+  it('edge: a change exactly one interval after the last line is written at once', () => {
+    let now = 0;
+    const written: string[] = [];
+    const lines = new ThrottledProgressLines(
+      (l) => written.push(l),
+      5000,
+      () => now,
+    );
+    lines.push(line('00:00:00', 'running 1%'), true);
+    now = 4999;
+    lines.push(line('00:00:04', 'running 2%'), false);
+    expect(written).toHaveLength(1);
+    now = 5000;
+    lines.push(line('00:00:05', 'running 3%'), false);
+    expect(written).toEqual(['00:00:00 running 1%', '00:00:05 running 3%']);
+    lines.flush();
+    expect(written).toHaveLength(2);
   });
 });

@@ -126,3 +126,56 @@ export class Terminal {
     };
   }
 }
+
+/**
+ * Progress lines for a log (no terminal; issue 18 follow-up): a line whose status differs from the
+ * last one written is written at once; other changes at most one per `intervalMs` (ms). A line held
+ * back is written when its interval ends, or at `flush()`, never dropped: a burst's last update used
+ * to be lost, so a log could show 0 % for minutes. Lines are compared without their 9-character
+ * `HH:MM:SS ` prefix; an unchanged line is never repeated.
+ */
+export class ThrottledProgressLines {
+  private last = '';
+  private lastAt = Number.NEGATIVE_INFINITY;
+  private held?: string;
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly write: (line: string) => void,
+    private readonly intervalMs = 5000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Offers a progress line; `statusChanged` writes it at once (a new status is never held back). */
+  push(line: string, statusChanged: boolean): void {
+    if (line.slice(9) === this.last.slice(9)) {
+      this.held = undefined;
+      return;
+    }
+    const wait = this.lastAt + this.intervalMs - this.now();
+    if (statusChanged || wait <= 0) {
+      this.emit(line);
+      return;
+    }
+    this.held = line;
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      this.flush();
+    }, wait);
+    this.timer.unref?.();
+  }
+
+  /** Writes the held line, if any (call before the final summary). */
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.held !== undefined) this.emit(this.held);
+  }
+
+  private emit(line: string): void {
+    this.held = undefined;
+    this.write(line);
+    this.last = line;
+    this.lastAt = this.now();
+  }
+}
