@@ -1,6 +1,15 @@
 import 'reflect-metadata';
 
-import { BatchIngestedEvent, ContactsChunkEvent, CreateBatchCommand } from './batch-ingest';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+
+import {
+  BatchIngestedEvent,
+  ContactRecord,
+  ContactsChunkEvent,
+  CreateBatchCommand,
+  isValidContactRecord,
+} from './batch-ingest';
 import { BATCH_LIMITS, BatchSettings, RetryPolicy } from './batch-settings';
 import { CallFinishedEvent, DialRequest } from './dialing';
 import { FieldError } from './error-codes';
@@ -50,8 +59,16 @@ function contact(overrides: Record<string, unknown> = {}): Record<string, unknow
   };
 }
 
-function chunk(contacts: unknown[]): Record<string, unknown> {
-  return { event_id: 'evt-2', org_id: 'org-1', batch_id: 'batch-1', chunk_index: 0, chunk_count: 1, contacts };
+function chunk(contacts: unknown[], overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    event_id: 'evt-2',
+    org_id: 'org-1',
+    batch_id: 'batch-1',
+    chunk_index: 0,
+    chunk_count: 1,
+    contacts,
+    ...overrides,
+  };
 }
 
 function callFinished(overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -197,15 +214,56 @@ describe('parsePayload', () => {
     expect(parsePayload(Subjects.callFinished, callFinished({ duration_seconds: 0, attempt: 1 })).attempt).toBe(1);
   });
 
-  it('turns a contacts chunk into typed ContactRecords', () => {
+  it('turns a valid contacts chunk into its class, the contacts kept as checked plain records', () => {
     const event = parsePayload(
       Subjects.contactsChunk,
       chunk([contact(), contact({ contact_id: 'c-2', row: 2, status: 'suppressed' })]),
     );
     expect(event).toBeInstanceOf(ContactsChunkEvent);
     expect(event.contacts).toHaveLength(2);
-    expect(event.contacts[1].constructor.name).toBe('ContactRecord');
     expect(event.contacts[1].status).toBe('suppressed');
+  });
+
+  it("still checks a valid chunk's envelope when its contacts take the hand-written path", () => {
+    const error = invalid(() => parsePayload(Subjects.contactsChunk, chunk([contact()], { chunk_count: 0 })));
+    expect(fields(error.fieldErrors)).toEqual(['chunk_count']);
+  });
+
+  it("isValidContactRecord agrees with ContactRecord's decorators on every kind of wrong field", () => {
+    const wrongs: Record<string, unknown>[] = [
+      {},
+      { contact_id: '' },
+      { contact_id: 7 },
+      { row: 0 },
+      { row: 1.5 },
+      { row: '1' },
+      { phone: 14155550101 },
+      { phone: undefined },
+      { name: 3 },
+      { name: null },
+      { name: undefined },
+      { timezone: 5 },
+      { timezone: null },
+      { priority: 0.5 },
+      { priority: undefined },
+      { priority: -3 },
+      { variables: null },
+      { variables: [] },
+      { variables: 'x' },
+      { variables: {} },
+      { status: 'dialing' },
+      { status: 'invalid_number' },
+      { status: undefined },
+      { row: 1, priority: 2 ** 31 },
+    ];
+    for (const change of wrongs) {
+      const record = { ...contact(), ...change };
+      for (const key of Object.keys(change)) if (change[key] === undefined) delete record[key];
+      const byDecorators = validateSync(plainToInstance(ContactRecord, record)).length === 0;
+      expect({ change, valid: isValidContactRecord(record) }).toEqual({ change, valid: byDecorators });
+    }
+    expect(isValidContactRecord(null)).toBe(false);
+    expect(isValidContactRecord([contact()])).toBe(false);
   });
 
   it('names nested ContactRecord errors by index and field', () => {

@@ -46,10 +46,29 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
   return out;
 }
 
+/**
+ * A payload class with one big array of records (ContactsChunkEvent: up to 1,000 contacts) declares
+ * `static bulk = { field, isValid }`: when every element passes the hand-written `isValid`, only the
+ * envelope goes through class-validator and the elements stay plain objects; otherwise the full pass
+ * runs, so errors name every wrong field exactly as before.
+ */
+interface BulkChecked {
+  bulk?: { field: string; isValid: (item: unknown) => boolean };
+}
+
 /** Validates a plain object against a payload class; returns the typed instance or throws. */
 export function toValidatedInstance<T extends object>(cls: new () => T, raw: unknown, label: string): T {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new InvalidPayloadError(label, [{ field: '(root)', problems: ['payload must be a JSON object'] }]);
+  }
+  const bulk = (cls as BulkChecked).bulk;
+  const items: unknown = bulk ? (raw as Record<string, unknown>)[bulk.field] : undefined;
+  if (bulk && Array.isArray(items) && items.every(bulk.isValid)) {
+    const envelope = plainToInstance(cls, { ...raw, [bulk.field]: [] }, { exposeDefaultValues: true }) as T;
+    const envelopeErrors = validateSync(envelope, { forbidUnknownValues: false });
+    if (envelopeErrors.length > 0) throw new InvalidPayloadError(label, flattenValidationErrors(envelopeErrors));
+    (envelope as Record<string, unknown>)[bulk.field] = items;
+    return envelope;
   }
   const instance = plainToInstance(cls, raw, { exposeDefaultValues: true }) as T;
   const errors = validateSync(instance, { forbidUnknownValues: false });
