@@ -188,6 +188,7 @@ const SUPERVISE_DEFAULTS = {
  * @param {number} [options.gatewayReplicas] gateway processes (default 1; names gateway-0… when more): with more than
  *   one, the launcher's TCP balancer listens on the public port and spreads connections over them (startBalancer)
  * @param {boolean} [options.balanced] put the balancer in front even of a single gateway (default: only with 2+)
+ * @param {number} [options.readyTimeoutMs] how long a process may take to answer /health/ready (default 60 s)
  * @param {number} [options.reportingReplicas] reporting processes (default 1; names reporting-0… when more)
  * @param {boolean} [options.fixedPorts] use 8010-8014/8020+ (npm start) instead of free ports (tests)
  * @param {number} [options.gatewayPort]
@@ -221,6 +222,7 @@ async function launchPlatform(options = {}) {
   const gatewayReplicas = options.gatewayReplicas ?? 1;
   const reportingReplicas = options.reportingReplicas ?? 1;
   const balanced = options.balanced ?? gatewayReplicas > 1;
+  const readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
   const ports = await assignPorts(
     dialerReplicas,
     options.fixedPorts ?? false,
@@ -318,7 +320,7 @@ async function launchPlatform(options = {}) {
       const started = Date.now();
       const next = spawnChild(handle);
       try {
-        await waitReady(`${handle.url}/health/ready`, next, 60_000);
+        await waitReady(`${handle.url}/health/ready`, next, readyTimeoutMs);
         if (handle.child === next) handle.up = true;
         supervise.onEvent({ type: 'restarted', name: handle.name, pid: next.pid, readyMs: Date.now() - started });
       } catch (error) {
@@ -337,7 +339,7 @@ async function launchPlatform(options = {}) {
   };
 
   const whenReady = async (handle) => {
-    await waitReady(`${handle.url}/health/ready`, handle.child, 60_000);
+    await waitReady(`${handle.url}/health/ready`, handle.child, readyTimeoutMs);
     handle.ready = true;
     handle.up = true;
   };
