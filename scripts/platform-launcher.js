@@ -79,7 +79,8 @@ async function assignPorts(dialerReplicas, fixed, gatewayPort, schedulerReplicas
  * so keep-alive connections, uploads, SSE and WebSocket streams pass through unchanged. A
  * connection stays on the gateway it was given; when that gateway dies, its connections are cut
  * (the requests in flight on them fail) and new ones go to the others. `backends()` gives the
- * gateway handles ({port, up}); `up` is kept by the launcher (false from exit until ready again).
+ * gateway handles ({port, up, host?: default 127.0.0.1}); `up` is kept by the launcher (false from exit until
+ * ready again).
  * Resolves once listening.
  */
 function startBalancer({ port, host, backends }) {
@@ -98,7 +99,7 @@ function startBalancer({ port, host, backends }) {
     const attempt = (i) => {
       if (client.destroyed) return;
       if (i >= order.length) return client.destroy();
-      const upstream = net.connect({ port: order[i].port, host: '127.0.0.1', allowHalfOpen: true });
+      const upstream = net.connect({ port: order[i].port, host: order[i].host || '127.0.0.1', allowHalfOpen: true });
       let connected = false;
       upstream.setTimeout(2_000, () => {
         if (!connected) upstream.destroy(new Error('connect timeout'));
@@ -414,6 +415,46 @@ function bootstrapDefaultOrg(env, token) {
   if (token) args.push('--token', token);
   const out = execFileSync(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8' });
   return JSON.parse(out.trim().split('\n').pop());
+}
+
+/**
+ * `node scripts/platform-launcher.js balance PORT HOST:PORT`: the balancer alone, in front of the
+ * gateways that HOST resolves to (every address, looked up again every 2 s): docker compose's
+ * `gateway-lb` in front of `--scale gateway=N`, whose service name resolves to each replica.
+ */
+async function balanceFromCommandLine([port, target]) {
+  const dns = require('node:dns').promises;
+  const [host, backendPort] = (target || '').split(':');
+  if (!Number(port) || !host || !Number(backendPort)) {
+    console.error('usage: node scripts/platform-launcher.js balance PORT HOST:PORT');
+    process.exit(64);
+  }
+  let backends = [];
+  const refresh = async () => {
+    try {
+      const addresses = await dns.lookup(host, { all: true });
+      backends = addresses.map((a) => ({ host: a.address, port: Number(backendPort), up: true }));
+    } catch {
+      /* keep the last answer while the name does not resolve */
+    }
+  };
+  await refresh();
+  setInterval(refresh, 2_000).unref();
+  const balancer = await startBalancer({ port: Number(port), host: '0.0.0.0', backends: () => backends });
+  console.log(`balancing :${port} over ${host}:${backendPort} (${backends.length} address(es) now)`);
+  const stop = () => {
+    balancer.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+if (require.main === module && process.argv[2] === 'balance') {
+  balanceFromCommandLine(process.argv.slice(3)).catch((error) => {
+    console.error(error.message);
+    process.exit(1);
+  });
 }
 
 module.exports = { launchPlatform, bootstrapDefaultOrg, shareClock, startBalancer, SERVICES };

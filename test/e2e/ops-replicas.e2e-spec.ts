@@ -16,7 +16,7 @@ const { launchPlatform, bootstrapDefaultOrg } = require('../../scripts/platform-
  * requests in flight on it while it comes back on its own.
  *
  * Each test spends from a token of its own: the rate limit is set to a 1,000-request burst refilled
- * at 0.01/s, so a token has exactly 1,000 requests for the whole run (the edge test needs a refill
+ * at 0.001/s, so a token has exactly 1,000 requests for the whole run (the edge test needs a refill
  * slower than the test itself), and the token cache TTL to 60 s, so a revocation seen at once can
  * only come from the broadcast.
  */
@@ -100,7 +100,7 @@ describe('2 gateways + 2 reporting replicas behind the launcher (issue 15)', () 
       LOG_LEVEL: 'warn',
       SIM_TIME_SCALE: '0.05',
       OUTDIAL_SECRETS_KEY: randomBytes(32).toString('base64'),
-      GATEWAY_RATE_LIMIT_PER_SECOND: '0.01',
+      GATEWAY_RATE_LIMIT_PER_SECOND: '0.001',
       GATEWAY_RATE_LIMIT_BURST: String(BURST),
       GATEWAY_AUTH_CACHE_MS: '60000',
       DIALER_LEASE_GRACE_SECONDS: '2',
@@ -173,8 +173,8 @@ describe('2 gateways + 2 reporting replicas behind the launcher (issue 15)', () 
       }),
     );
     const tookMs = Date.now() - started;
-    // At 0.01/s, one more token comes back only after 100 s.
-    expect(tookMs).toBeLessThan(100_000);
+    // At 0.001/s, one more token comes back only after 1,000 s.
+    expect(tookMs).toBeLessThan(1_000_000);
     expect(statuses.filter((s) => s === 200)).toHaveLength(BURST);
     expect(statuses.filter((s) => s === 429)).toHaveLength(1);
     expect(Number(refused!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
@@ -182,7 +182,7 @@ describe('2 gateways + 2 reporting replicas behind the launcher (issue 15)', () 
     // Both gateways keep refusing it.
     for (const base of bases) expect((await call(base, token, '/api/org')).status).toBe(429);
     console.log(`rate limit: ${BURST} of ${BURST + 1} requests over 2 gateways passed, in ${tookMs} ms`);
-  }, 150_000);
+  }, 600_000);
 
   it('a token revoked through one gateway is refused by the other at once (cache TTL 60 s)', async () => {
     for (let i = 0; i < 10; i++) {
