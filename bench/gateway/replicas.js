@@ -5,6 +5,8 @@
 // rate-limit statement alone (RateLimitBucketsRepository.take) against a plain `SELECT 1`, one at a
 // time, from this process. Not a test; figures depend on the machine and on what else runs on it.
 // Usage: node bench/gateway/replicas.js [seconds=5] [connections=10] [rounds=2]
+// BENCH_RATE_LIMIT=off runs the same with the rate limit off (no statement per request): the
+// request path as it was before the limit moved to PostgreSQL, give or take the in-memory bucket.
 const { randomBytes } = require('node:crypto');
 const os = require('node:os');
 const { Client } = require('pg');
@@ -55,8 +57,8 @@ async function main() {
     DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${dbName}`,
     NATS_PREFIX: prefix,
     LOG_LEVEL: 'error',
-    // The rate limit is on (its statement runs on every request) but never refuses.
-    GATEWAY_RATE_LIMIT_PER_SECOND: '1000000',
+    // The rate limit is on (its statement runs on every request) but never refuses; or off.
+    GATEWAY_RATE_LIMIT_PER_SECOND: process.env.BENCH_RATE_LIMIT === 'off' ? '0' : '1000000',
     GATEWAY_RATE_LIMIT_BURST: '1000000000',
   };
   const token = `bench-${id}`;
@@ -82,6 +84,7 @@ async function main() {
       JSON.stringify({
         bench: 'gateway-replicas',
         route: `GET ${route}`,
+        rate_limit: env.GATEWAY_RATE_LIMIT_PER_SECOND === '0' ? 'off' : 'on (PostgreSQL bucket)',
         connections,
         seconds_per_run: seconds,
         rounds,
