@@ -32,6 +32,11 @@ describe('the gateway balancer of the launcher', () => {
         }
         res.end(name);
       });
+      // A WebSocket-style upgrade: after the 101 the connection echoes what it gets.
+      server.on('upgrade', (_req, socket) => {
+        socket.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n');
+        socket.pipe(socket);
+      });
       server.listen(0, '127.0.0.1', () => {
         servers.push(server);
         backends.push({ name, port: (server.address() as AddressInfo).port, up: true });
@@ -100,5 +105,24 @@ describe('the gateway balancer of the launcher', () => {
     expect(body.match(/event: tick/g)).toHaveLength(3);
     // Not buffered until the end: the events arrive apart.
     expect(arrivals.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('passes an upgraded (WebSocket) connection through both ways', async () => {
+    const echoed = await new Promise<string>((resolve, reject) => {
+      const req = http.request(`${url}/ws`, {
+        agent: false,
+        headers: { Connection: 'Upgrade', Upgrade: 'websocket' },
+      });
+      req.on('upgrade', (_res, socket) => {
+        socket.once('data', (chunk) => {
+          socket.destroy();
+          resolve(chunk.toString());
+        });
+        socket.write('ping');
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(echoed).toBe('ping');
   });
 });
