@@ -317,8 +317,9 @@ describe('2 gateways + 2 reporting replicas behind the launcher (issue 15)', () 
     expect((await call(victim.url, token, `/api/batch-calls/${batchId}`)).status).toBe(200);
     // Seconds on an idle machine; this bound leaves room for a loaded shared one (the figure is printed).
     expect(backWithinMs).toBeLessThan(90_000);
-    // At most the requests in flight on the killed gateway fail (one per reader).
-    expect(outcomes.failed.length).toBeLessThanOrEqual(2);
+    // At most the requests in flight on the killed gateway fail: per reader, the one under way and
+    // (keep-alive) one sent on the connection before the client saw it close.
+    expect(outcomes.failed.length).toBeLessThanOrEqual(4);
     expect(okAtRestart).toBeGreaterThan(5);
 
     await waitFor(
