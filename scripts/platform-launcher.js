@@ -29,33 +29,117 @@ async function freePort() {
 /**
  * Fixed ports for `npm start`, after the gateway's (8010: ingest 8011, scheduler 8012, reporting
  * 8014, dialer replicas from 8020), so a second platform on another GATEWAY_PORT does not collide;
- * free ones for tests.
+ * free ones for tests. More scheduler replicas get 8041.., more reporting replicas 8056.., and with
+ * more than one gateway the balancer keeps 8010 while the gateways listen on 8070.. (internal).
  */
-async function assignPorts(dialerReplicas, fixed, gatewayPort, schedulerReplicas = 1) {
+async function assignPorts(dialerReplicas, fixed, gatewayPort, schedulerReplicas = 1, counts = {}) {
+  const gatewayReplicas = counts.gatewayReplicas ?? 1;
+  const reportingReplicas = counts.reportingReplicas ?? 1;
+  const balanced = counts.balanced ?? gatewayReplicas > 1;
   if (fixed) {
     const schedulers = Array.from({ length: schedulerReplicas }, (_, i) =>
       i === 0 ? gatewayPort + 2 : gatewayPort + 30 + i,
     );
+    const reportings = Array.from({ length: reportingReplicas }, (_, i) =>
+      i === 0 ? gatewayPort + 4 : gatewayPort + 55 + i,
+    );
     return {
       gateway: gatewayPort,
+      gateways: Array.from({ length: gatewayReplicas }, (_, i) => (balanced ? gatewayPort + 70 + i : gatewayPort)),
       ingest: gatewayPort + 1,
       scheduler: schedulers[0],
       schedulers,
-      reporting: gatewayPort + 4,
+      reporting: reportings[0],
+      reportings,
       dialers: Array.from({ length: dialerReplicas }, (_, i) => gatewayPort + 10 + i),
     };
   }
   const ports = {
     gateway: await freePort(),
+    gateways: [],
     ingest: await freePort(),
     schedulers: [],
-    reporting: await freePort(),
+    reportings: [],
     dialers: [],
   };
   for (let i = 0; i < schedulerReplicas; i++) ports.schedulers.push(await freePort());
   ports.scheduler = ports.schedulers[0];
+  for (let i = 0; i < reportingReplicas; i++) ports.reportings.push(await freePort());
+  ports.reporting = ports.reportings[0];
   for (let i = 0; i < dialerReplicas; i++) ports.dialers.push(await freePort());
+  if (balanced) for (let i = 0; i < gatewayReplicas; i++) ports.gateways.push(await freePort());
+  else ports.gateways.push(ports.gateway);
   return ports;
+}
+
+/**
+ * The public gateway port when more than one gateway runs: a TCP balancer (node:net, no HTTP
+ * parsing) that hands each new client connection to the next gateway that is up (round robin),
+ * tries the next one when a connect is refused or takes over 2 s, and then pipes bytes both ways,
+ * so keep-alive connections, uploads, SSE and WebSocket streams pass through unchanged. A
+ * connection stays on the gateway it was given; when that gateway dies, its connections are cut
+ * (the requests in flight on them fail) and new ones go to the others. `backends()` gives the
+ * gateway handles ({port, up, host?: default 127.0.0.1}); `up` is kept by the launcher (false from exit until
+ * ready again).
+ * Resolves once listening.
+ */
+function startBalancer({ port, host, backends }) {
+  let next = 0;
+  const open = new Set();
+  const server = net.createServer({ allowHalfOpen: true }, (client) => {
+    open.add(client);
+    client.on('close', () => open.delete(client));
+    client.on('error', () => undefined);
+    const all = backends();
+    const up = all.filter((b) => b.up);
+    // Round robin over the gateways that are up; when none is, every one is tried (one may be restarting).
+    const pool = up.length > 0 ? up : all;
+    const start = next++ % pool.length;
+    const order = pool.map((_, i) => pool[(start + i) % pool.length]);
+    const attempt = (i) => {
+      if (client.destroyed) return;
+      if (i >= order.length) return client.destroy();
+      const upstream = net.connect({ port: order[i].port, host: order[i].host || '127.0.0.1', allowHalfOpen: true });
+      let connected = false;
+      upstream.setTimeout(2_000, () => {
+        if (!connected) upstream.destroy(new Error('connect timeout'));
+      });
+      upstream.once('connect', () => {
+        connected = true;
+        upstream.setTimeout(0);
+        if (client.destroyed) return upstream.destroy();
+        upstream.setNoDelay(true);
+        client.setNoDelay(true);
+        client.pipe(upstream);
+        upstream.pipe(client);
+        client.on('close', () => upstream.destroy());
+        upstream.on('close', (hadError) => {
+          if (hadError) client.destroy();
+        });
+      });
+      upstream.on('error', () => {
+        if (!connected) attempt(i + 1);
+        else client.destroy();
+      });
+    };
+    attempt(0);
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve({
+        server,
+        /** Stops accepting; connections already open keep flowing (their gateway drains them). */
+        stopAccepting: () => server.close(),
+        /** Stops accepting and cuts every open connection. */
+        close: () => {
+          server.close();
+          for (const socket of open) socket.destroy();
+        },
+      });
+    });
+  });
 }
 
 async function waitReady(url, child, timeoutMs) {
@@ -102,6 +186,11 @@ const SUPERVISE_DEFAULTS = {
  * @param {number} [options.dialerReplicas]
  * @param {number} [options.schedulerReplicas] scheduler processes (default 1; names scheduler-0… when more): releases,
  *   completions and lifecycle actions are exact across replicas (batch row locks, SKIP LOCKED claims, RPC queue group)
+ * @param {number} [options.gatewayReplicas] gateway processes (default 1; names gateway-0… when more): with more than
+ *   one, the launcher's TCP balancer listens on the public port and spreads connections over them (startBalancer)
+ * @param {boolean} [options.balanced] put the balancer in front even of a single gateway (default: only with 2+)
+ * @param {number} [options.readyTimeoutMs] how long a process may take to answer /health/ready (default 60 s)
+ * @param {number} [options.reportingReplicas] reporting processes (default 1; names reporting-0… when more)
  * @param {boolean} [options.fixedPorts] use 8010-8014/8020+ (npm start) instead of free ports (tests)
  * @param {number} [options.gatewayPort]
  * @param {'inherit'|'ignore'|'pipe'} [options.stdio]
@@ -131,12 +220,22 @@ async function launchPlatform(options = {}) {
   shareClock(env);
   const dialerReplicas = options.dialerReplicas ?? 1;
   const schedulerReplicas = options.schedulerReplicas ?? 1;
+  const gatewayReplicas = options.gatewayReplicas ?? 1;
+  const reportingReplicas = options.reportingReplicas ?? 1;
+  const balanced = options.balanced ?? gatewayReplicas > 1;
+  const readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
   const ports = await assignPorts(
     dialerReplicas,
     options.fixedPorts ?? false,
     options.gatewayPort ?? 8010,
     schedulerReplicas,
+    {
+      gatewayReplicas,
+      reportingReplicas,
+      balanced,
+    },
   );
+  let balancer;
   // Providers call back through the gateway: unless told otherwise, its address here.
   if (!env.PUBLIC_BASE_URL) env.PUBLIC_BASE_URL = `http://127.0.0.1:${ports.gateway}`;
   const processes = [];
@@ -153,7 +252,8 @@ async function launchPlatform(options = {}) {
         ...env,
         HTTP_PORT: String(handle.port),
         REPLICA_ID: String(handle.replicaId ?? 0),
-        ...(handle.service === 'gateway' ? {} : { HTTP_HOST: env.SERVICE_HTTP_HOST || '127.0.0.1' }),
+        // The gateway serves the public port itself, unless the balancer does (then it is internal like the rest).
+        ...(handle.service === 'gateway' && !balanced ? {} : { HTTP_HOST: env.SERVICE_HTTP_HOST || '127.0.0.1' }),
       },
       stdio: [
         'ignore',
@@ -177,7 +277,10 @@ async function launchPlatform(options = {}) {
     }
     handle.child = child;
     handle.pid = child.pid;
-    child.once('exit', (code, signal) => onExit(handle, child, code, signal));
+    child.once('exit', (code, signal) => {
+      if (handle.child === child) handle.up = false;
+      onExit(handle, child, code, signal);
+    });
     return child;
   };
 
@@ -218,7 +321,8 @@ async function launchPlatform(options = {}) {
       const started = Date.now();
       const next = spawnChild(handle);
       try {
-        await waitReady(`${handle.url}/health/ready`, next, 60_000);
+        await waitReady(`${handle.url}/health/ready`, next, readyTimeoutMs);
+        if (handle.child === next) handle.up = true;
         supervise.onEvent({ type: 'restarted', name: handle.name, pid: next.pid, readyMs: Date.now() - started });
       } catch (error) {
         if (handle.child === next && next.exitCode === null && next.signalCode === null) next.kill('SIGKILL');
@@ -236,8 +340,9 @@ async function launchPlatform(options = {}) {
   };
 
   const whenReady = async (handle) => {
-    await waitReady(`${handle.url}/health/ready`, handle.child, 60_000);
+    await waitReady(`${handle.url}/health/ready`, handle.child, readyTimeoutMs);
     handle.ready = true;
+    handle.up = true;
   };
 
   // Ingest first alone: the first start creates the database and provisions the streams.
@@ -245,12 +350,22 @@ async function launchPlatform(options = {}) {
     const first = start('ingest', ports.ingest);
     await whenReady(first);
     const rest = ports.schedulers.map((port, i) => start('scheduler', port, schedulerReplicas > 1 ? i : undefined));
-    rest.push(start('reporting', ports.reporting));
+    ports.reportings.forEach((port, i) => rest.push(start('reporting', port, reportingReplicas > 1 ? i : undefined)));
     ports.dialers.forEach((port, i) => rest.push(start('dialer', port, i)));
-    rest.push(start('gateway', ports.gateway));
+    ports.gateways.forEach((port, i) => rest.push(start('gateway', port, gatewayReplicas > 1 ? i : undefined)));
     await Promise.all(rest.map((p) => whenReady(p)));
+    if (balanced) {
+      balancer = await startBalancer({
+        port: ports.gateway,
+        // Where the gateway itself would listen (its HTTP_HOST default): every interface.
+        host: env.HTTP_HOST || '0.0.0.0',
+        // Live list: a gateway added with startReplica joins the rotation.
+        backends: () => processes.filter((p) => p.service === 'gateway' && !p.stoppedOnPurpose),
+      });
+    }
   } catch (error) {
     stopping = true;
+    if (balancer) balancer.close();
     // A service that cannot start takes the others down with it: no orphan processes left behind.
     for (const p of processes) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
     throw error;
@@ -273,6 +388,8 @@ async function launchPlatform(options = {}) {
     ports,
     processes,
     gatewayUrl: `http://127.0.0.1:${ports.gateway}`,
+    /** True when the public port is the launcher's balancer (2+ gateways, or `balanced`). */
+    balanced,
     /** Starts one more replica of a service (e.g. a dialer) and waits until it is ready. */
     async startReplica(service, replicaId) {
       const handle = start(service, await freePort(), replicaId);
@@ -284,7 +401,9 @@ async function launchPlatform(options = {}) {
     async stop() {
       stopping = true;
       for (const p of processes) if (p.restartTimer) clearTimeout(p.restartTimer);
+      if (balancer) balancer.stopAccepting();
       await Promise.all(processes.filter((p) => p.service === 'gateway').map((p) => stopOne(p)));
+      if (balancer) balancer.close();
       await Promise.all(processes.filter((p) => p.service !== 'gateway').map((p) => stopOne(p)));
     },
   };
@@ -298,4 +417,44 @@ function bootstrapDefaultOrg(env, token) {
   return JSON.parse(out.trim().split('\n').pop());
 }
 
-module.exports = { launchPlatform, bootstrapDefaultOrg, shareClock, SERVICES };
+/**
+ * `node scripts/platform-launcher.js balance PORT HOST:PORT`: the balancer alone, in front of the
+ * gateways that HOST resolves to (every address, looked up again every 2 s): docker compose's
+ * `gateway-lb` in front of `--scale gateway=N`, whose service name resolves to each replica.
+ */
+async function balanceFromCommandLine([port, target]) {
+  const dns = require('node:dns').promises;
+  const [host, backendPort] = (target || '').split(':');
+  if (!Number(port) || !host || !Number(backendPort)) {
+    console.error('usage: node scripts/platform-launcher.js balance PORT HOST:PORT');
+    process.exit(64);
+  }
+  let backends = [];
+  const refresh = async () => {
+    try {
+      const addresses = await dns.lookup(host, { all: true });
+      backends = addresses.map((a) => ({ host: a.address, port: Number(backendPort), up: true }));
+    } catch {
+      /* keep the last answer while the name does not resolve */
+    }
+  };
+  await refresh();
+  setInterval(refresh, 2_000).unref();
+  const balancer = await startBalancer({ port: Number(port), host: '0.0.0.0', backends: () => backends });
+  console.log(`balancing :${port} over ${host}:${backendPort} (${backends.length} address(es) now)`);
+  const stop = () => {
+    balancer.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+if (require.main === module && process.argv[2] === 'balance') {
+  balanceFromCommandLine(process.argv.slice(3)).catch((error) => {
+    console.error(error.message);
+    process.exit(1);
+  });
+}
+
+module.exports = { launchPlatform, bootstrapDefaultOrg, shareClock, startBalancer, SERVICES };

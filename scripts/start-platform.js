@@ -18,6 +18,16 @@ async function main() {
     console.error(`SCHEDULER_REPLICAS must be an integer from 1 to 8 (got ${process.env.SCHEDULER_REPLICAS})`);
     process.exit(78);
   }
+  const gatewayReplicas = Number(process.env.GATEWAY_REPLICAS || 1);
+  if (!Number.isInteger(gatewayReplicas) || gatewayReplicas < 1 || gatewayReplicas > 8) {
+    console.error(`GATEWAY_REPLICAS must be an integer from 1 to 8 (got ${process.env.GATEWAY_REPLICAS})`);
+    process.exit(78);
+  }
+  const reportingReplicas = Number(process.env.REPORTING_REPLICAS || 1);
+  if (!Number.isInteger(reportingReplicas) || reportingReplicas < 1 || reportingReplicas > 8) {
+    console.error(`REPORTING_REPLICAS must be an integer from 1 to 8 (got ${process.env.REPORTING_REPLICAS})`);
+    process.exit(78);
+  }
   const gatewayPort = Number(process.env.GATEWAY_PORT || 8010);
   const started = Date.now();
   const bootstrap = bootstrapDefaultOrg(env, process.env.OUTDIAL_BOOTSTRAP_TOKEN);
@@ -26,6 +36,8 @@ async function main() {
     env,
     dialerReplicas: replicas,
     schedulerReplicas,
+    gatewayReplicas,
+    reportingReplicas,
     fixedPorts: true,
     gatewayPort,
     stdio: 'inherit',
@@ -59,6 +71,9 @@ async function main() {
     `Outdial is running (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`,
     `  Console        ${platform.gatewayUrl}/app/   (sign in with the owner token below)`,
     `  API            ${platform.gatewayUrl}   (org "default", agent "agent-demo", number +12025550100; docs at ${platform.gatewayUrl}/docs)`,
+    ...(platform.balanced
+      ? [`  balancer       ${platform.gatewayUrl} -> ${gatewayReplicas} gateway(s), round robin over those up`]
+      : []),
     ...platform.processes.map((p) => `  ${p.name.padEnd(14)} ${p.url}/health/ready  ${p.url}/metrics  (pid ${p.pid})`),
     `  database       ${env.DATABASE_URL}`,
     `  NATS           ${env.NATS_URL}`,

@@ -55,7 +55,7 @@ export class GatewayEnv extends BaseServiceEnv {
   @IsBoolean()
   FILE_URL_ALLOW_PRIVATE: boolean = false;
 
-  /** Requests per second allowed per API token (token bucket, per gateway process); 0 turns the limit off. */
+  /** Requests per second allowed per API token (a token bucket in PostgreSQL, shared by every gateway replica); 0 turns the limit off. */
   @EnvNumber()
   @IsNumber()
   @Min(0)
@@ -67,7 +67,10 @@ export class GatewayEnv extends BaseServiceEnv {
   @Min(1)
   GATEWAY_RATE_LIMIT_BURST: number = 100;
 
-  /** How long a resolved token is trusted without asking the database (revocations through this process apply at once). */
+  /**
+   * How long a resolved token is trusted without asking the database. Revocations through the API
+   * reach every gateway at once (a NATS broadcast); this bound is for a lost broadcast and the CLI.
+   */
   @EnvInt()
   @IsInt()
   @Min(0)

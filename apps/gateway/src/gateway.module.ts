@@ -7,6 +7,7 @@ import { AgentSecretsVault } from './adapters/agent-secrets-vault';
 import { QueueStats } from './adapters/queue-stats';
 import { ReadModelBarrier } from './adapters/read-model-barrier';
 import { TokenCache } from './adapters/token-cache';
+import { BroadcastTokenRevocations, TokenRevocations } from './adapters/token-revocations';
 import { UploadIntake } from './adapters/uploads/upload-intake';
 import { UploadObjects } from './adapters/uploads/upload-objects';
 import { GatewayEnv } from './gateway-env';
@@ -27,6 +28,7 @@ import { DIRECTORY_OUTBOX, DirectoryUnitOfWork } from './persistence/directory-u
 import { IdempotencyKeysRepository } from './persistence/idempotency-keys.repository';
 import { OrgsRepository } from './persistence/orgs.repository';
 import { PhoneNumbersRepository } from './persistence/phone-numbers.repository';
+import { RateLimitBucketsRepository } from './persistence/rate-limit-buckets.repository';
 import { TokensRepository } from './persistence/tokens.repository';
 import { AddPhoneNumberUseCase } from './usecases/add-phone-number/add-phone-number.usecase';
 import { AuthenticateTokenUseCase } from './usecases/authenticate-token/authenticate-token.usecase';
@@ -48,6 +50,7 @@ import { RequestBatchActionUseCase } from './usecases/request-batch-action/reque
 import { RevokeTokenUseCase } from './usecases/revoke-token/revoke-token.usecase';
 import { ScheduleAgentBatchUseCase } from './usecases/schedule-agent-batch/schedule-agent-batch.usecase';
 import { StopAgentBatchUseCase } from './usecases/stop-agent-batch/stop-agent-batch.usecase';
+import { TakeRateLimitTokenUseCase } from './usecases/take-rate-limit-token/take-rate-limit-token.usecase';
 import { UpdateAgentUseCase } from './usecases/update-agent/update-agent.usecase';
 import { UpdateOrgUseCase } from './usecases/update-org/update-org.usecase';
 import { UpdatePhoneNumberUseCase } from './usecases/update-phone-number/update-phone-number.usecase';
@@ -59,6 +62,7 @@ const REPOSITORIES = [
   PhoneNumbersRepository,
   TokensRepository,
   IdempotencyKeysRepository,
+  RateLimitBucketsRepository,
   DirectoryUnitOfWork,
 ];
 
@@ -89,6 +93,7 @@ const USE_CASES = [
   ListAgentBatchExecutionsUseCase,
   GetSystemStatusUseCase,
   ReceiveProviderCallbackUseCase,
+  TakeRateLimitTokenUseCase,
 ];
 
 /** Repositories, adapters and use cases, for every handler module of the gateway. */
@@ -111,8 +116,10 @@ const USE_CASES = [
       useFactory: (env: GatewayEnv) => new TokenCache(env.GATEWAY_AUTH_CACHE_MS),
       inject: [SERVICE_CONFIG],
     },
+    // Revocations reach every gateway replica's cache at once (a core NATS broadcast).
+    { provide: TokenRevocations, useClass: BroadcastTokenRevocations },
   ],
-  exports: [...REPOSITORIES, ...ADAPTERS, ...USE_CASES, SecretBox, TokenCache],
+  exports: [...REPOSITORIES, ...ADAPTERS, ...USE_CASES, SecretBox, TokenCache, TokenRevocations],
 })
 export class GatewayCoreModule {}
 

@@ -1,30 +1,38 @@
-import { TokenBuckets } from './token-bucket';
+import { RateLimitPolicy, takeToken } from './token-bucket';
 
-describe('TokenBuckets', () => {
+describe('RateLimitPolicy and takeToken', () => {
   it('allows a burst, then refuses with the time until the next token', () => {
-    const buckets = new TokenBuckets(2, 3);
-    expect([1, 2, 3].map(() => buckets.take('a', 0).allowed)).toEqual([true, true, true]);
-    const refused = buckets.take('a', 0);
-    expect(refused).toEqual({ allowed: false, retryAfterMs: 500 });
+    const policy = new RateLimitPolicy(2, 3);
+    let state: { tokens: number; atMs: number } | undefined;
+    const allowed: boolean[] = [];
+    for (let i = 0; i < 4; i++) {
+      const next = takeToken(policy, state, 0);
+      allowed.push(next.allowed);
+      state = next;
+    }
+    expect(allowed).toEqual([true, true, true, false]);
+    expect(policy.verdict(false, state!.tokens)).toEqual({ allowed: false, retryAfterMs: 500 });
     // Half a second later one token is back, and only one.
-    expect(buckets.take('a', 500).allowed).toBe(true);
-    expect(buckets.take('a', 500).allowed).toBe(false);
+    const a = takeToken(policy, state, 500);
+    expect(a.allowed).toBe(true);
+    expect(takeToken(policy, a, 500).allowed).toBe(false);
   });
 
-  it('keeps keys apart and never refills above the burst', () => {
-    const buckets = new TokenBuckets(1, 2);
-    buckets.take('a', 0);
-    buckets.take('a', 0);
-    expect(buckets.take('a', 0).allowed).toBe(false);
-    expect(buckets.take('b', 0)).toEqual({ allowed: true, remaining: 1 });
-    expect(buckets.take('b', 60_000)).toEqual({ allowed: true, remaining: 1 });
+  it('never refills above the burst, and reports whole tokens remaining', () => {
+    const policy = new RateLimitPolicy(1, 2);
+    const later = takeToken(policy, { tokens: 0, atMs: 0 }, 60_000);
+    expect(later).toEqual({ tokens: 1, atMs: 60_000, allowed: true });
+    expect(policy.verdict(true, 1.7)).toEqual({ allowed: true, remaining: 1 });
+    expect(policy.fullAfterMs).toBe(2000);
   });
 
-  it('forgets full buckets when it holds too many keys', () => {
-    const buckets = new TokenBuckets(10, 1, 2);
-    buckets.take('a', 0);
-    buckets.take('b', 0);
-    buckets.take('c', 1000);
-    expect(buckets.size).toBe(1);
+  it('does not go back in time when a clock is behind', () => {
+    const policy = new RateLimitPolicy(1, 2);
+    expect(takeToken(policy, { tokens: 1, atMs: 1000 }, 500)).toEqual({ tokens: 0, atMs: 1000, allowed: true });
+  });
+
+  it('refuses nonsense settings', () => {
+    expect(() => new RateLimitPolicy(0, 1)).toThrow();
+    expect(() => new RateLimitPolicy(1, 0)).toThrow();
   });
 });

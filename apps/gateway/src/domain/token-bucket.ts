@@ -1,44 +1,53 @@
 /**
- * Token buckets per key (an API token): `ratePerSecond` refill, `burst` capacity. In memory, per
- * gateway process: with N gateways a token gets at most N times the rate, which is the documented
- * trade-off for not paying a shared store round trip on every request.
+ * The API rate limit's rule (SPEC §9, GATEWAY_RATE_LIMIT_PER_SECOND / GATEWAY_RATE_LIMIT_BURST): a
+ * token bucket per API token, `burst` capacity, refilled at `ratePerSecond`. The bucket itself lives
+ * in PostgreSQL (`RateLimitBucketsRepository.take`, one statement per request) so every gateway
+ * replica spends from the same one; this class holds the numbers and turns the stored outcome into
+ * the answer's figures.
  */
-export class TokenBuckets {
-  private readonly buckets = new Map<string, { tokens: number; at: number }>();
-
+export class RateLimitPolicy {
   constructor(
     readonly ratePerSecond: number,
     readonly burst: number,
-    private readonly maxKeys = 100_000,
-  ) {}
-
-  /** Takes one token for `key` at time `nowMs`; when empty, says how long until one is back. */
-  take(key: string, nowMs: number): { allowed: true; remaining: number } | { allowed: false; retryAfterMs: number } {
-    let bucket = this.buckets.get(key);
-    if (!bucket) {
-      if (this.buckets.size >= this.maxKeys) this.prune(nowMs);
-      bucket = { tokens: this.burst, at: nowMs };
-      this.buckets.set(key, bucket);
-    } else {
-      const elapsed = Math.max(0, nowMs - bucket.at) / 1000;
-      bucket.tokens = Math.min(this.burst, bucket.tokens + elapsed * this.ratePerSecond);
-      bucket.at = nowMs;
-    }
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
-      return { allowed: true, remaining: Math.floor(bucket.tokens) };
-    }
-    return { allowed: false, retryAfterMs: Math.ceil(((1 - bucket.tokens) / this.ratePerSecond) * 1000) };
+  ) {
+    if (!(ratePerSecond > 0)) throw new Error(`rate limit: ratePerSecond must be > 0 (got ${ratePerSecond})`);
+    if (!Number.isInteger(burst) || burst < 1)
+      throw new Error(`rate limit: burst must be a whole number >= 1 (got ${burst})`);
   }
 
-  /** Forgets buckets that are full again (they behave like new ones). */
-  private prune(nowMs: number): void {
-    for (const [key, bucket] of this.buckets) {
-      if (bucket.tokens + ((nowMs - bucket.at) / 1000) * this.ratePerSecond >= this.burst) this.buckets.delete(key);
-    }
+  /**
+   * The verdict for a bucket left with `tokens` (fractional) after a take that was `allowed` or
+   * not: the whole tokens remaining, or how long (ms) until one whole token is back.
+   */
+  verdict(
+    allowed: boolean,
+    tokens: number,
+  ): { allowed: true; remaining: number } | { allowed: false; retryAfterMs: number } {
+    if (allowed) return { allowed: true, remaining: Math.max(0, Math.floor(tokens)) };
+    return { allowed: false, retryAfterMs: Math.max(1, Math.ceil(((1 - tokens) / this.ratePerSecond) * 1000)) };
   }
 
-  get size(): number {
-    return this.buckets.size;
+  /** After this long (ms) without a request a bucket is full again: it behaves like no bucket and may be dropped. */
+  get fullAfterMs(): number {
+    return Math.ceil((this.burst / this.ratePerSecond) * 1000);
   }
+}
+
+/**
+ * The bucket arithmetic of `RateLimitBucketsRepository.take`, in memory: takes one token from
+ * `state` (undefined: a new, full bucket) at `nowMs`. Returns the new state and whether the take
+ * was allowed. The SQL statement is the same formula; this is its executable statement for tests.
+ */
+export function takeToken(
+  policy: RateLimitPolicy,
+  state: { tokens: number; atMs: number } | undefined,
+  nowMs: number,
+): { tokens: number; atMs: number; allowed: boolean } {
+  if (!state) return { tokens: policy.burst - 1, atMs: nowMs, allowed: true };
+  const refilled = Math.min(
+    policy.burst,
+    state.tokens + (Math.max(0, nowMs - state.atMs) * policy.ratePerSecond) / 1000,
+  );
+  const allowed = refilled >= 1;
+  return { tokens: allowed ? refilled - 1 : refilled, atMs: Math.max(state.atMs, nowMs), allowed };
 }

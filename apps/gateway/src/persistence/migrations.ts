@@ -89,4 +89,17 @@ export const GATEWAY_MIGRATIONS: Migration[] = [
     // The org's auto-pause rule (CircuitBreakerSettings); NULL = the defaults.
     sql: `ALTER TABLE {schema}.orgs ADD COLUMN circuit_breaker jsonb;`,
   },
+  {
+    // The API rate limit's token buckets, shared by every gateway replica (issue 15): one row per
+    // API token, `tokens` left (fractional) at `at_ms` (the database's clock, ms since the epoch).
+    // UNLOGGED: a crash empties it, which only refills every bucket.
+    id: '013_rate_limit_buckets',
+    sql: `
+      CREATE UNLOGGED TABLE {schema}.rate_limit_buckets (
+        bucket_key text PRIMARY KEY,
+        tokens double precision NOT NULL,
+        at_ms double precision NOT NULL,
+        allowed boolean NOT NULL
+      );`,
+  },
 ];

@@ -15,6 +15,7 @@ import { IsOptional, IsString } from 'class-validator';
 
 import { AgentSecretsVault } from '../../adapters/agent-secrets-vault';
 import { TokenCache } from '../../adapters/token-cache';
+import { LocalTokenRevocations } from '../../adapters/token-revocations';
 import { ORG_ID_PATTERN } from '../../domain/directory-rules';
 import { DirectoryAgentsRepository } from '../../persistence/directory-agents.repository';
 import { DirectoryUnitOfWork } from '../../persistence/directory-unit-of-work';
@@ -239,7 +240,12 @@ export class AdminDirectory {
     this.removeNumber = new RemovePhoneNumberUseCase(this.numbers);
     this.createToken = new CreateTokenUseCase(unitOfWork, this.orgs, this.tokens);
     // The CLI's process has no token cache worth keeping: a revocation reaches running gateways within GATEWAY_AUTH_CACHE_MS.
-    this.revokeToken = new RevokeTokenUseCase(unitOfWork, this.orgs, this.tokens, new TokenCache(0));
+    this.revokeToken = new RevokeTokenUseCase(
+      unitOfWork,
+      this.orgs,
+      this.tokens,
+      new LocalTokenRevocations(new TokenCache(0)),
+    );
     this.republish = new RepublishDirectoryUseCase(unitOfWork, this.orgs, this.agents);
     this.ensureDefaultOrg = new EnsureDefaultOrgUseCase(
       this.createOrg,

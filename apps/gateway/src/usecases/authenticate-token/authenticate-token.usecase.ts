@@ -32,9 +32,11 @@ export class AuthenticateTokenUseCase {
     const hash = hashToken(token);
     let auth = this.cache.get(hash, Date.now());
     if (!auth) {
+      // A revocation applied while the database answers must not be undone by storing this answer.
+      const generation = this.cache.generation;
       auth = await this.tokens.findActiveByHash(hash);
       if (!auth) throw new ServiceError('unauthorized', 'invalid or revoked token');
-      this.cache.set(hash, auth, Date.now());
+      this.cache.set(hash, auth, Date.now(), generation);
     }
     const workspace = headerValue(headers['x-workspace-id']);
     if (workspace && workspace !== auth.org_id)

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ServiceError } from '@outdial/service-runtime';
 
-import { TokenCache } from '../../adapters/token-cache';
+import { TokenRevocations } from '../../adapters/token-revocations';
 import { DirectoryUnitOfWork } from '../../persistence/directory-unit-of-work';
 import { OrgsRepository } from '../../persistence/orgs.repository';
 import { TokenRow, TokensRepository } from '../../persistence/tokens.repository';
@@ -13,8 +13,9 @@ export interface RevokeTokenCommand {
 }
 
 /**
- * Revokes a token, effective at once in this process (its cache entry is dropped after the
- * commit: a request in between cannot put the still-valid token back). The org's last active
+ * Revokes a token, effective at once on every gateway replica: after the commit its cache entry is
+ * dropped here and the revocation is broadcast to the others before the answer (TokenRevocations;
+ * a request in between cannot put the still-valid token back, see TokenCache.generation). The org's last active
  * owner token cannot be revoked (nobody could manage the org): checked with the org row locked.
  * Errors: 404 `not_found` (unknown or already revoked), 409 `conflict` (last owner token).
  */
@@ -24,7 +25,7 @@ export class RevokeTokenUseCase {
     private readonly unitOfWork: DirectoryUnitOfWork,
     private readonly orgs: OrgsRepository,
     private readonly tokens: TokensRepository,
-    private readonly cache: TokenCache,
+    private readonly revocations: TokenRevocations,
   ) {}
 
   async execute(command: RevokeTokenCommand): Promise<TokenRow> {
@@ -41,7 +42,7 @@ export class RevokeTokenUseCase {
       }
       return this.tokens.revoke(client, tokenId);
     });
-    this.cache.forgetToken(tokenId);
+    await this.revocations.revoked(tokenId);
     return revoked;
   }
 }
