@@ -108,6 +108,67 @@ describe('ContactsRepository (PostgreSQL)', () => {
     ]);
   });
 
+  it('claimReleasable over several open zones takes the highest priorities across them, never a closed zone', async () => {
+    await seed(
+      'b-zones',
+      [{ priority: 1 }, { priority: 7 }, { priority: 3 }, { priority: 9 }, { priority: 5 }, { priority: 8 }],
+      ['UTC', 'Europe/Paris', 'UTC', 'Asia/Tokyo', 'Europe/Paris', 'UTC'],
+    );
+    const first = await db.tx((client) => contacts.claimReleasable(client, 'b-zones', 3, ['UTC', 'Europe/Paris'], now));
+    // Priorities 8 (UTC), 7 (Paris), 5 (Paris); Tokyo's 9 is closed.
+    expect(ids(first)).toEqual(['b-zones-c2', 'b-zones-c5', 'b-zones-c6']);
+    const rest = await db.tx((client) => contacts.claimReleasable(client, 'b-zones', 10, ['UTC', 'Europe/Paris'], now));
+    expect(ids(rest)).toEqual(['b-zones-c1', 'b-zones-c3']);
+    expect((await statusOf('b-zones-c4')).status).toBe('pending');
+  });
+
+  it('markManyInProgress, lockContacts and recordOutcomes apply a group of attempt events in one statement each', async () => {
+    await seed('b-many', [{}, {}, {}]);
+    const claimed = await db.tx((client) => contacts.claimReleasable(client, 'b-many', 3, ['UTC'], now));
+    expect(claimed).toHaveLength(3);
+    const started = await db.tx((client) =>
+      contacts.markManyInProgress(
+        client,
+        [
+          { contact_id: 'b-many-c1', attempt: 1 },
+          { contact_id: 'b-many-c2', attempt: 2 }, // another attempt: nothing
+          { contact_id: 'b-many-c3', attempt: 1 },
+          { contact_id: 'b-many-c1', attempt: 1 }, // the same event twice: once
+        ],
+        now,
+      ),
+    );
+    expect(started.map((c) => [c.contact_id, c.status, c.version]).sort()).toEqual([
+      ['b-many-c1', 'in_progress', 3],
+      ['b-many-c3', 'in_progress', 3],
+    ]);
+    const locked = await db.tx((client) => contacts.lockContacts(client, ['b-many-c3', 'b-many-c1', 'b-nope']));
+    expect(locked.map((c) => [c.contact_id, c.status, c.zone_key])).toEqual([
+      ['b-many-c1', 'in_progress', 'UTC'],
+      ['b-many-c3', 'in_progress', 'UTC'],
+    ]);
+    const retryAt = new Date(now.getTime() + 60_000);
+    await db.tx((client) =>
+      contacts.recordOutcomes(
+        client,
+        [
+          { ...locked[0], status: 'completed', version: 4, last_outcome: 'completed', next_retry_at: null },
+          { ...locked[1], status: 'queued', version: 4, last_outcome: 'busy', next_retry_at: retryAt },
+        ],
+        now,
+      ),
+    );
+    const rows = await db.query(
+      `SELECT contact_id, status, version, last_outcome, next_retry_at FROM ${db.schema}.contacts
+        WHERE batch_id = 'b-many' ORDER BY contact_id`,
+    );
+    expect(rows).toEqual([
+      { contact_id: 'b-many-c1', status: 'completed', version: 4, last_outcome: 'completed', next_retry_at: null },
+      { contact_id: 'b-many-c2', status: 'dialing', version: 2, last_outcome: null, next_retry_at: null },
+      { contact_id: 'b-many-c3', status: 'queued', version: 4, last_outcome: 'busy', next_retry_at: retryAt },
+    ]);
+  });
+
   it('claimReleasable with SKIP LOCKED: a claimer never waits for, nor takes, the rows another open transaction claimed', async () => {
     await seed(
       'b-skip',
