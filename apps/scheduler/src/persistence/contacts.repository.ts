@@ -249,29 +249,47 @@ export class ContactsRepository {
   /**
    * For each surveyed batch, in one query: how many contacts it may call now (waiting and due, in an
    * `open` zone), counted up to `up_to`, and whether it has waiting contacts in a `never` zone
-   * (stranded). A batch with no open (or no never-open) zone costs no scan of its contacts; the zone
-   * keys are index conditions on `contacts_claimable_zone`, so contacts in other zones are not read.
+   * (stranded). Each (batch, zone) is read on its own over `contacts_claimable_zone` in index order:
+   * at most `up_to` rows an open zone and one row a never-open zone, so the cost never grows with the
+   * contacts waiting in closed zones (issue 16; bench/release). The zones go in as arrays (`unnest`
+   * of parameters: the planner knows their size, so the plan stays small and is not JIT-compiled).
+   * A batch with no open and no never-open zone costs no scan (callable 0, not stranded).
    * Autocommit survey, no lock.
    */
   async survey(
     rows: CallableSurveyRow[],
     now: Date,
   ): Promise<{ batch_id: string; callable: number; stranded: boolean }[]> {
-    return this.db.query<{ batch_id: string; callable: number; stranded: boolean }>(
-      `SELECT s.batch_id,
-              CASE WHEN jsonb_array_length(s.open) = 0 THEN 0 ELSE
-                (SELECT count(*)::int FROM (
-                   SELECT 1 FROM ${this.contacts} c
-                    WHERE c.batch_id = s.batch_id AND (c.status = 'pending' OR (c.status = 'queued' AND c.next_retry_at <= $2))
-                      AND c.zone_key = ANY (ARRAY(SELECT jsonb_array_elements_text(s.open)))
-                    LIMIT s.up_to) x) END AS callable,
-              CASE WHEN jsonb_array_length(s.never) = 0 THEN false ELSE
-                EXISTS (SELECT 1 FROM ${this.contacts} c
-                         WHERE c.batch_id = s.batch_id AND c.status IN ('pending', 'queued')
-                           AND c.zone_key = ANY (ARRAY(SELECT jsonb_array_elements_text(s.never)))) END AS stranded
-         FROM jsonb_to_recordset($1::jsonb) AS s(batch_id text, open jsonb, never jsonb, up_to int)`,
-      [JSON.stringify(rows), now],
-    );
+    const zones = rows.flatMap((r) => [
+      ...r.open.map((zone) => ({ batch_id: r.batch_id, zone, open: true, up_to: r.up_to })),
+      ...r.never.map((zone) => ({ batch_id: r.batch_id, zone, open: false, up_to: 1 })),
+    ]);
+    const counted =
+      zones.length === 0
+        ? []
+        : await this.db.query<{ batch_id: string; callable: number; stranded: boolean }>(
+            `SELECT z.batch_id,
+              LEAST(max(z.up_to) FILTER (WHERE z.open), coalesce(sum(y.n) FILTER (WHERE z.open), 0))::int AS callable,
+              coalesce(bool_or(y.n > 0) FILTER (WHERE NOT z.open), false) AS stranded
+         FROM unnest($1::text[], $2::text[], $3::boolean[], $4::int[]) AS z(batch_id, zone_key, open, up_to)
+         CROSS JOIN LATERAL (
+           SELECT count(*) AS n FROM (
+             SELECT 1 FROM ${this.contacts} c
+              WHERE c.batch_id = z.batch_id AND c.zone_key = z.zone_key
+                AND (c.status = 'pending' OR (c.status = 'queued' AND (NOT z.open OR c.next_retry_at <= $5)))
+              ORDER BY c.priority DESC, c.row
+              LIMIT z.up_to) x) y
+        GROUP BY z.batch_id`,
+            [
+              zones.map((z) => z.batch_id),
+              zones.map((z) => z.zone),
+              zones.map((z) => z.open),
+              zones.map((z) => z.up_to),
+              now,
+            ],
+          );
+    const found = new Map(counted.map((r) => [r.batch_id, r]));
+    return rows.map((r) => found.get(r.batch_id) ?? { batch_id: r.batch_id, callable: 0, stranded: false });
   }
 
   /**
