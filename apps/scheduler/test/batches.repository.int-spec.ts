@@ -155,7 +155,13 @@ describe('BatchesRepository (PostgreSQL)', () => {
 
     await db.tx((client) => batches.releaseSlot(client, 'b-rel', now));
     const breaker = { buckets: [{ start: 0, total: 1, system: 1 }], agent_error_run: 0 };
-    await db.tx((client) => batches.recordAttemptEnd(client, 'b-rel', { final: true, breaker, autoPause: true, now }));
+    await db.tx((client) =>
+      batches.recordAttemptEnds(
+        client,
+        [{ batch_id: 'b-rel', ended: 1, finals: 1, breaker, status: 'paused', previous_status: 'running' }],
+        now,
+      ),
+    );
     expect(await row('b-rel')).toMatchObject({
       inflight: 0,
       final_count: 1,

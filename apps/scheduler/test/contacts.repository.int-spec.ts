@@ -219,7 +219,7 @@ describe('ContactsRepository (PostgreSQL)', () => {
     expect(rows).toEqual([{ status: 'dialing', attempts: 1, n: total }]);
   });
 
-  it('lockAttempt / markInProgress / recordOutcome / giveBack / cancelReleased follow one attempt', async () => {
+  it('lockAttempt / markManyInProgress / recordOutcomes / giveBack / cancelReleased follow one attempt', async () => {
     await seed('b-attempt', [{}, {}]);
     const [c1, c2] = (await db.tx((client) => contacts.claimReleasable(client, 'b-attempt', 2, ['UTC'], now))).sort(
       (x, y) => x.contact_id.localeCompare(y.contact_id),
@@ -228,22 +228,26 @@ describe('ContactsRepository (PostgreSQL)', () => {
     expect(await db.tx((client) => contacts.lockAttempt(client, c1.contact_id, 2, ['dialing']))).toBeUndefined();
     expect(await db.tx((client) => contacts.lockAttempt(client, c1.contact_id, 1, ['in_progress']))).toBeUndefined();
 
-    const started = await db.tx((client) => contacts.markInProgress(client, c1.contact_id, 1, now));
+    const [started] = await db.tx((client) =>
+      contacts.markManyInProgress(client, [{ contact_id: c1.contact_id, attempt: 1 }], now),
+    );
     expect(started).toMatchObject({
       contact_id: c1.contact_id,
       status: 'in_progress',
       version: c1.version + 1,
       attempts: 1,
     });
-    expect(await db.tx((client) => contacts.markInProgress(client, c1.contact_id, 1, now))).toBeUndefined(); // repeated
+    expect(
+      await db.tx((client) => contacts.markManyInProgress(client, [{ contact_id: c1.contact_id, attempt: 1 }], now)),
+    ).toEqual([]); // repeated
 
     const locked = await db.tx((client) => contacts.lockAttempt(client, c1.contact_id, 1, ['dialing', 'in_progress']));
     expect(locked).toMatchObject({ status: 'in_progress', zone_key: 'UTC' });
     const retryAt = new Date(now.getTime() + 30_000);
     await db.tx((client) =>
-      contacts.recordOutcome(
+      contacts.recordOutcomes(
         client,
-        { ...locked!, status: 'queued', version: locked!.version + 1, last_outcome: 'busy', next_retry_at: retryAt },
+        [{ ...locked!, status: 'queued', version: locked!.version + 1, last_outcome: 'busy', next_retry_at: retryAt }],
         now,
       ),
     );

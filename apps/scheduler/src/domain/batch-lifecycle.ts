@@ -71,7 +71,7 @@ export function completionStep(batch: BatchProgress): 'none' | 'drained' | 'comp
 /** How long a call event of a batch this scheduler does not know is retried before it is dead-lettered (ms). */
 export const UNKNOWN_BATCH_EVENT_MAX_AGE_MS = 10 * 60_000;
 
-/** Batch statuses an unrecoverable failure (agent deleted, provider unconfigured) ends `failed`: every one not final. */
+/** Batch statuses an unrecoverable failure (agent deleted, provider unconfigured) ends `failed`: all not final. */
 export const FAILABLE_STATUSES: readonly BatchStatus[] = ['pending', 'scheduled', 'running', 'paused'];
 
 /** The actor of a `failed` the dialer's unrecoverable attempt caused, in the batch's events and activity log. */

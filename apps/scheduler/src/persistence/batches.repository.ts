@@ -371,24 +371,6 @@ export class BatchesRepository {
   // ---- attempt results ------------------------------------------------------------------------
 
   /**
-   * An attempt ended: frees its slot, counts the contact final unless it was queued for a retry,
-   * saves the circuit-breaker state, and pauses the batch when the breaker tripped (previous status
-   * kept). Caller holds the batch lock.
-   */
-  async recordAttemptEnd(
-    client: SqlClient,
-    batchId: string,
-    change: { final: boolean; breaker: BreakerState; autoPause: boolean; now: Date },
-  ): Promise<void> {
-    await client.query(
-      `UPDATE ${this.batches} SET inflight = GREATEST(inflight - 1, 0), final_count = final_count + $2, updated_at = $3, breaker = $4,
-              status = CASE WHEN $5 THEN 'paused' ELSE status END, previous_status = CASE WHEN $5 THEN status ELSE previous_status END
-        WHERE batch_id = $1`,
-      [batchId, change.final ? 1 : 0, change.now, JSON.stringify(change.breaker), change.autoPause],
-    );
-  }
-
-  /**
    * Many attempts ended, for several batches, in ONE statement (`UPDATE ... FROM unnest`): per batch,
    * `ended` slots freed, `finals` more contacts final, the circuit-breaker state saved, and its status
    * set when the group changed it (auto-pause, `failed`; the status it had before is kept in

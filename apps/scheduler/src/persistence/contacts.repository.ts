@@ -41,12 +41,12 @@ export interface LostRelease {
  *   do not take it.
  * - `claimReleasable` is the release claim: one `UPDATE ... WHERE contact_id IN (SELECT ... ORDER BY
  *   priority DESC, row LIMIT n FOR UPDATE SKIP LOCKED) RETURNING`, so the claim of n contacts is one
- *   round trip, uses the partial index `contacts_claimable_zone` per open zone (ARCHITECTURE: 65 -> 455-705 claims/s),
- *   and a contact row locked by another transaction is skipped instead of waited for: two concurrent
- *   claimers never claim the same contact (the claimed rows leave `pending`/`queued` for `dialing`
- *   and the loser's re-check of the WHERE clause excludes them).
- * - `lockAttempt` and `finalizeWaiting` take plain `FOR UPDATE` row locks (they must see the row a
- *   concurrent writer is changing, not skip it).
+ *   round trip, uses the partial index `contacts_claimable_zone` per open zone (ARCHITECTURE: 65 ->
+ *   455-705 claims/s), and a contact row locked by another transaction is skipped instead of waited
+ *   for: two concurrent claimers never claim the same contact (the claimed rows leave
+ *   `pending`/`queued` for `dialing` and the loser's re-check of the WHERE clause excludes them).
+ * - `lockAttempt`, `lockContacts` (several, in contact_id order) and `finalizeWaiting` take plain
+ *   `FOR UPDATE` row locks (they must see the row a concurrent writer is changing, not skip it).
  * - Methods without a `client` (`survey`, `lostReleases`) are autocommit surveys on the pool and
  *   take no lock; whoever acts on their answer re-checks under the batch lock.
  */
@@ -147,34 +147,6 @@ export class ContactsRepository {
       [attempts.map((a) => a.contact_id), attempts.map((a) => a.attempt), now],
     );
     return rows.rows;
-  }
-
-  /**
-   * `dialing` -> `in_progress` for that attempt; the new state, or undefined when the contact is not
-   * dialing that attempt (repeated or late event). One statement: runs in the caller's transaction
-   * and locks only the contact row (no batch counter changes).
-   */
-  async markInProgress(
-    client: SqlClient,
-    contactId: string,
-    attempt: number,
-    now: Date,
-  ): Promise<ContactState | undefined> {
-    const rows = await client.query<ContactState>(
-      `UPDATE ${this.contacts} SET status = 'in_progress', version = version + 1, updated_at = $3
-        WHERE contact_id = $1 AND attempts = $2 AND status = 'dialing'
-        RETURNING ${CONTACT_STATE_COLUMNS}`,
-      [contactId, attempt, now],
-    );
-    return rows.rows[0];
-  }
-
-  /** Saves an attempt's result: final status or queued for `nextRetryAt`. Caller holds the batch lock. */
-  async recordOutcome(client: SqlClient, contact: ContactState, now: Date): Promise<void> {
-    await client.query(
-      `UPDATE ${this.contacts} SET status = $2, version = $3, last_outcome = $4, next_retry_at = $5, updated_at = $6 WHERE contact_id = $1`,
-      [contact.contact_id, contact.status, contact.version, contact.last_outcome, contact.next_retry_at, now],
-    );
   }
 
   /**

@@ -101,15 +101,6 @@ export class OrgSettingsRepository {
     );
   }
 
-  /** The org's auto-pause rule (SPEC §4), the defaults until its settings event arrives. */
-  async circuitBreaker(orgId: string, client: SqlClient): Promise<CircuitBreakerSettings> {
-    const rows = await client.query<{ circuit_breaker: Partial<CircuitBreakerSettings> | null }>(
-      `SELECT circuit_breaker FROM ${this.table} WHERE org_id = $1`,
-      [orgId],
-    );
-    return { ...CIRCUIT_BREAKER_DEFAULTS, ...(rows.rows[0]?.circuit_breaker ?? {}) };
-  }
-
   /** Whether the org keeps the compliance guard on its calling windows (SPEC §3). */
   async complianceGuard(orgId: string, client?: SqlClient): Promise<boolean> {
     return (await this.limits([orgId], client)).get(orgId)!.compliance_guard;
