@@ -155,7 +155,13 @@ describe('BatchesRepository (PostgreSQL)', () => {
 
     await db.tx((client) => batches.releaseSlot(client, 'b-rel', now));
     const breaker = { buckets: [{ start: 0, total: 1, system: 1 }], agent_error_run: 0 };
-    await db.tx((client) => batches.recordAttemptEnd(client, 'b-rel', { final: true, breaker, autoPause: true, now }));
+    await db.tx((client) =>
+      batches.recordAttemptEnds(
+        client,
+        [{ batch_id: 'b-rel', ended: 1, finals: 1, breaker, status: 'paused', previous_status: 'running' }],
+        now,
+      ),
+    );
     expect(await row('b-rel')).toMatchObject({
       inflight: 0,
       final_count: 1,
@@ -166,6 +172,48 @@ describe('BatchesRepository (PostgreSQL)', () => {
     await db.tx((client) => batches.releaseSlot(client, 'b-rel', now)); // never below zero
     expect((await row('b-rel')).inflight).toBe(0);
     expect((await batches.releasable()).map((b) => b.batch_id)).not.toContain('b-rel');
+  });
+
+  it('lockMany locks several batches in batch_id order and names the deleted ones; recordAttemptEnds changes each in one statement', async () => {
+    await received('b-many-2', 3);
+    await received('b-many-1', 3);
+    await received('b-many-gone', 1);
+    await db.tx((client) => batches.delete(client, { batch_id: 'b-many-gone', org_id: 'org-1' }, now));
+    await db.tx(async (client) => {
+      await batches.addReleased(client, 'b-many-1', 3, now);
+      await batches.addReleased(client, 'b-many-2', 2, now);
+    });
+    const { locked, deleted } = await db.tx((client) =>
+      batches.lockMany(client, ['b-many-2', 'b-many-unknown', 'b-many-gone', 'b-many-1']),
+    );
+    expect(locked.map((b) => b.batch_id)).toEqual(['b-many-1', 'b-many-2']);
+    expect([...deleted]).toEqual(['b-many-gone']);
+
+    const breaker = { buckets: [{ start: 0, total: 2, system: 0 }], agent_error_run: 0 };
+    await db.tx((client) =>
+      batches.recordAttemptEnds(
+        client,
+        [
+          { batch_id: 'b-many-1', ended: 2, finals: 1, breaker, status: 'failed', previous_status: 'running' },
+          { batch_id: 'b-many-2', ended: 5, finals: 2, breaker, status: 'running', previous_status: null },
+        ],
+        later,
+      ),
+    );
+    expect(await row('b-many-1')).toMatchObject({
+      inflight: 1,
+      final_count: 1,
+      status: 'failed',
+      previous_status: 'running',
+      breaker,
+    });
+    // Never below zero; a null previous status keeps the one it had.
+    expect(await row('b-many-2')).toMatchObject({
+      inflight: 0,
+      final_count: 2,
+      status: 'running',
+      previous_status: null,
+    });
   });
 
   it('lockUnfinishedOfAgent locks only the unfinished batches of that agent, in batch_id order', async () => {

@@ -108,6 +108,67 @@ describe('ContactsRepository (PostgreSQL)', () => {
     ]);
   });
 
+  it('claimReleasable over several open zones takes the highest priorities across them, never a closed zone', async () => {
+    await seed(
+      'b-zones',
+      [{ priority: 1 }, { priority: 7 }, { priority: 3 }, { priority: 9 }, { priority: 5 }, { priority: 8 }],
+      ['UTC', 'Europe/Paris', 'UTC', 'Asia/Tokyo', 'Europe/Paris', 'UTC'],
+    );
+    const first = await db.tx((client) => contacts.claimReleasable(client, 'b-zones', 3, ['UTC', 'Europe/Paris'], now));
+    // Priorities 8 (UTC), 7 (Paris), 5 (Paris); Tokyo's 9 is closed.
+    expect(ids(first)).toEqual(['b-zones-c2', 'b-zones-c5', 'b-zones-c6']);
+    const rest = await db.tx((client) => contacts.claimReleasable(client, 'b-zones', 10, ['UTC', 'Europe/Paris'], now));
+    expect(ids(rest)).toEqual(['b-zones-c1', 'b-zones-c3']);
+    expect((await statusOf('b-zones-c4')).status).toBe('pending');
+  });
+
+  it('markManyInProgress, lockContacts and recordOutcomes apply a group of attempt events in one statement each', async () => {
+    await seed('b-many', [{}, {}, {}]);
+    const claimed = await db.tx((client) => contacts.claimReleasable(client, 'b-many', 3, ['UTC'], now));
+    expect(claimed).toHaveLength(3);
+    const started = await db.tx((client) =>
+      contacts.markManyInProgress(
+        client,
+        [
+          { contact_id: 'b-many-c1', attempt: 1 },
+          { contact_id: 'b-many-c2', attempt: 2 }, // another attempt: nothing
+          { contact_id: 'b-many-c3', attempt: 1 },
+          { contact_id: 'b-many-c1', attempt: 1 }, // the same event twice: once
+        ],
+        now,
+      ),
+    );
+    expect(started.map((c) => [c.contact_id, c.status, c.version]).sort()).toEqual([
+      ['b-many-c1', 'in_progress', 3],
+      ['b-many-c3', 'in_progress', 3],
+    ]);
+    const locked = await db.tx((client) => contacts.lockContacts(client, ['b-many-c3', 'b-many-c1', 'b-nope']));
+    expect(locked.map((c) => [c.contact_id, c.status, c.zone_key])).toEqual([
+      ['b-many-c1', 'in_progress', 'UTC'],
+      ['b-many-c3', 'in_progress', 'UTC'],
+    ]);
+    const retryAt = new Date(now.getTime() + 60_000);
+    await db.tx((client) =>
+      contacts.recordOutcomes(
+        client,
+        [
+          { ...locked[0], status: 'completed', version: 4, last_outcome: 'completed', next_retry_at: null },
+          { ...locked[1], status: 'queued', version: 4, last_outcome: 'busy', next_retry_at: retryAt },
+        ],
+        now,
+      ),
+    );
+    const rows = await db.query(
+      `SELECT contact_id, status, version, last_outcome, next_retry_at FROM ${db.schema}.contacts
+        WHERE batch_id = 'b-many' ORDER BY contact_id`,
+    );
+    expect(rows).toEqual([
+      { contact_id: 'b-many-c1', status: 'completed', version: 4, last_outcome: 'completed', next_retry_at: null },
+      { contact_id: 'b-many-c2', status: 'dialing', version: 2, last_outcome: null, next_retry_at: null },
+      { contact_id: 'b-many-c3', status: 'queued', version: 4, last_outcome: 'busy', next_retry_at: retryAt },
+    ]);
+  });
+
   it('claimReleasable with SKIP LOCKED: a claimer never waits for, nor takes, the rows another open transaction claimed', async () => {
     await seed(
       'b-skip',
@@ -158,7 +219,7 @@ describe('ContactsRepository (PostgreSQL)', () => {
     expect(rows).toEqual([{ status: 'dialing', attempts: 1, n: total }]);
   });
 
-  it('lockAttempt / markInProgress / recordOutcome / giveBack / cancelReleased follow one attempt', async () => {
+  it('lockAttempt / markManyInProgress / recordOutcomes / giveBack / cancelReleased follow one attempt', async () => {
     await seed('b-attempt', [{}, {}]);
     const [c1, c2] = (await db.tx((client) => contacts.claimReleasable(client, 'b-attempt', 2, ['UTC'], now))).sort(
       (x, y) => x.contact_id.localeCompare(y.contact_id),
@@ -167,22 +228,26 @@ describe('ContactsRepository (PostgreSQL)', () => {
     expect(await db.tx((client) => contacts.lockAttempt(client, c1.contact_id, 2, ['dialing']))).toBeUndefined();
     expect(await db.tx((client) => contacts.lockAttempt(client, c1.contact_id, 1, ['in_progress']))).toBeUndefined();
 
-    const started = await db.tx((client) => contacts.markInProgress(client, c1.contact_id, 1, now));
+    const [started] = await db.tx((client) =>
+      contacts.markManyInProgress(client, [{ contact_id: c1.contact_id, attempt: 1 }], now),
+    );
     expect(started).toMatchObject({
       contact_id: c1.contact_id,
       status: 'in_progress',
       version: c1.version + 1,
       attempts: 1,
     });
-    expect(await db.tx((client) => contacts.markInProgress(client, c1.contact_id, 1, now))).toBeUndefined(); // repeated
+    expect(
+      await db.tx((client) => contacts.markManyInProgress(client, [{ contact_id: c1.contact_id, attempt: 1 }], now)),
+    ).toEqual([]); // repeated
 
     const locked = await db.tx((client) => contacts.lockAttempt(client, c1.contact_id, 1, ['dialing', 'in_progress']));
     expect(locked).toMatchObject({ status: 'in_progress', zone_key: 'UTC' });
     const retryAt = new Date(now.getTime() + 30_000);
     await db.tx((client) =>
-      contacts.recordOutcome(
+      contacts.recordOutcomes(
         client,
-        { ...locked!, status: 'queued', version: locked!.version + 1, last_outcome: 'busy', next_retry_at: retryAt },
+        [{ ...locked!, status: 'queued', version: locked!.version + 1, last_outcome: 'busy', next_retry_at: retryAt }],
         now,
       ),
     );

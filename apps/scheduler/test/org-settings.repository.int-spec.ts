@@ -38,7 +38,10 @@ describe('OrgSettingsRepository (PostgreSQL)', () => {
       compliance_guard: ORG_LIMIT_DEFAULTS.compliance_guard,
     });
     expect(await orgs.complianceGuard('org-unknown')).toBe(ORG_LIMIT_DEFAULTS.compliance_guard);
-    expect(await db.tx((client) => orgs.circuitBreaker('org-unknown', client))).toEqual(CIRCUIT_BREAKER_DEFAULTS);
+    expect((await db.tx((client) => orgs.rulesOf(['org-unknown'], client))).get('org-unknown')).toEqual({
+      compliance_guard: ORG_LIMIT_DEFAULTS.compliance_guard,
+      circuit_breaker: CIRCUIT_BREAKER_DEFAULTS,
+    });
   });
 
   it('the highest version wins; an older or repeated event changes nothing', async () => {
@@ -57,7 +60,7 @@ describe('OrgSettingsRepository (PostgreSQL)', () => {
   it('a partial circuit-breaker rule is completed with the defaults, inside the caller transaction', async () => {
     await orgs.apply(settings(4, { circuit_breaker: { ...CIRCUIT_BREAKER_DEFAULTS, min_attempts: 3 } }));
     await db.query(`UPDATE ${db.schema}.orgs SET circuit_breaker = '{"min_attempts": 7}' WHERE org_id = 'org-a'`);
-    expect(await db.tx((client) => orgs.circuitBreaker('org-a', client))).toEqual({
+    expect((await db.tx((client) => orgs.rulesOf(['org-a'], client))).get('org-a')!.circuit_breaker).toEqual({
       ...CIRCUIT_BREAKER_DEFAULTS,
       min_attempts: 7,
     });

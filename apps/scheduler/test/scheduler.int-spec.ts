@@ -3,6 +3,7 @@ import { connect, NatsConnection } from '@nats-io/transport-node';
 import {
   BatchActionResult,
   CallFinishedEvent,
+  CallStartedEvent,
   DialRequest,
   EventPayload,
   EventSubject,
@@ -222,6 +223,98 @@ describe('scheduler against the real PostgreSQL and NATS', () => {
       attempt: 2,
       attempt_id: 'b-retry-c1:2',
     });
+  });
+
+  /** Every batch status change the scheduler published for the batch, in order. */
+  async function statusEvents(batchId: string): Promise<EventPayload<typeof Subjects.batchStatusChanged>[]> {
+    const stream = prefixedStreamName(env.prefix, 'BATCH');
+    const info = await jsm.streams.info(stream);
+    const found: EventPayload<typeof Subjects.batchStatusChanged>[] = [];
+    for (let seq = info.state.first_seq; seq <= info.state.last_seq && info.state.messages > 0; seq++) {
+      const message = await jsm.streams.getMessage(stream, { seq }).catch(() => null);
+      if (!message || message.subject !== prefixedSubject(env.prefix, Subjects.batchStatusChanged)) continue;
+      const event = parsePayload(Subjects.batchStatusChanged, message.json());
+      if (event.batch_id === batchId) found.push(event);
+    }
+    return found;
+  }
+
+  function started(request: DialRequest): CallStartedEvent {
+    return {
+      event_id: `call-started:${request.attempt_id}`,
+      org_id: request.org_id,
+      attempt_id: request.attempt_id,
+      batch_id: request.batch_id,
+      contact_id: request.contact_id,
+      attempt: request.attempt,
+      provider: request.provider,
+      provider_call_id: `call-${request.attempt_id}`,
+      started_at: new Date().toISOString(),
+    } as CallStartedEvent;
+  }
+
+  it('many call events at once are applied in groups: every contact once, counters exact, duplicates change nothing', async () => {
+    const n = 40;
+    await publish(Subjects.batchIngested, batchIngested('b-group', n, {}, { concurrency: n }));
+    await publish(
+      Subjects.contactsChunk,
+      contactsChunk(
+        'b-group',
+        Array.from({ length: n }, (_, i) => contact('b-group', i + 1)),
+      ),
+    );
+    await waitFor(async () => (await dialRequests('b-group')).length === n, 'every contact released');
+    const requests = await dialRequests('b-group');
+    await Promise.all(requests.map((r) => publish(Subjects.callStarted, started(r))));
+    await waitFor(
+      async () =>
+        (await query(`SELECT 1 FROM scheduler.contacts WHERE batch_id = 'b-group' AND status = 'in_progress'`))
+          .length === n,
+      'every call in progress',
+    );
+    // Every result, and a redelivered copy of a quarter of them (another event id: not deduplicated by NATS).
+    await Promise.all([
+      ...requests.map((r) => publish(Subjects.callFinished, finished(r, 'completed'))),
+      ...requests
+        .slice(0, n / 4)
+        .map((r) => publish(Subjects.callFinished, { ...finished(r, 'completed'), event_id: `again:${r.attempt_id}` })),
+    ]);
+    await waitFor(async () => (await batchRow('b-group')).status === 'completed', 'batch completed');
+    expect(await batchRow('b-group')).toMatchObject({ inflight: 0, final_count: n });
+    const versions = await query<{ status: string; version: number; attempts: number }>(
+      `SELECT status, version, attempts FROM scheduler.contacts WHERE batch_id = 'b-group'`,
+    );
+    // created (1), released (2), started (3), finished (4): each change exactly once.
+    expect(versions.every((c) => c.status === 'completed' && c.version === 4 && c.attempts === 1)).toBe(true);
+    expect((await statusEvents('b-group')).filter((e) => e.status === 'completed')).toHaveLength(1);
+  });
+
+  it('an attempt that failed unrecoverably ends its batch failed at once, with the reason; nothing more is released', async () => {
+    await publish(Subjects.batchIngested, batchIngested('b-unrec', 3, {}, { concurrency: 1 }));
+    await publish(
+      Subjects.contactsChunk,
+      contactsChunk('b-unrec', [contact('b-unrec', 1), contact('b-unrec', 2), contact('b-unrec', 3)]),
+    );
+    await waitFor(async () => (await dialRequests('b-unrec')).length === 1, 'first dial request');
+    const [first] = await dialRequests('b-unrec');
+    await publish(Subjects.callFinished, {
+      ...finished(first, 'failed'),
+      unrecoverable_reason: 'provider_not_configured',
+    });
+    await waitFor(async () => (await batchRow('b-unrec')).status === 'failed', 'batch failed');
+    await waitFor(
+      async () => (await statusEvents('b-unrec')).some((e) => e.status === 'failed'),
+      'batch.status_changed failed published',
+    );
+    const failed = (await statusEvents('b-unrec')).find((e) => e.status === 'failed')!;
+    expect(failed).toMatchObject({ previous_status: 'running', actor: 'dialer' });
+    expect(failed.reason).toContain('provider simulated is not configured');
+    expect(await contactRow(first.contact_id)).toEqual({ status: 'failed', attempts: 1, last_outcome: 'failed' });
+    await sleep(500); // ten passes at SCHEDULER_TICK_MS 50: the slot is free, but a failed batch releases nothing
+    expect(await dialRequests('b-unrec')).toHaveLength(1);
+    expect(await batchRow('b-unrec')).toMatchObject({ status: 'failed', inflight: 0, final_count: 1 });
+    // A second unrecoverable result (a call that was in flight) changes the status no more.
+    expect((await statusEvents('b-unrec')).filter((e) => e.status === 'failed')).toHaveLength(1);
   });
 
   it('a batch action on an unknown batch is not_found', async () => {

@@ -5,8 +5,10 @@ import {
   BatchProgress,
   completionStep,
   decideAction,
+  FAILABLE_STATUSES,
   isFinalBatchStatus,
   releasesContacts,
+  unrecoverableFailureReason,
 } from './batch-lifecycle';
 
 // SPEC §4, row by row: the status each action leads to, or null where it is not allowed.
@@ -127,5 +129,20 @@ describe('completionStep: what a batch whose contacts are all final needs', () =
     expect(completionStep(done('running', { total_contacts: 0, contacts_received: 0, final_count: 0 }))).toBe(
       'completed',
     );
+  });
+});
+
+describe('unrecoverableFailureReason', () => {
+  it('names the provider or the agent, and says nothing more can be called', () => {
+    expect(unrecoverableFailureReason('provider_not_configured', 'agent-1', 'vapi')).toBe(
+      'provider vapi is not configured (no credentials): no call of this batch can be placed',
+    );
+    expect(unrecoverableFailureReason('agent_not_found', 'agent-1', 'vapi')).toBe(
+      'agent agent-1 was not found by the dialer: no call of this batch can be placed',
+    );
+  });
+
+  it('fails every status that is not final', () => {
+    for (const status of FAILABLE_STATUSES) expect(isFinalBatchStatus(status)).toBe(false);
   });
 });

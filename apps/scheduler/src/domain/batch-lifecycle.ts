@@ -1,4 +1,4 @@
-import { BatchAction, BatchStatus } from '@outdial/contracts';
+import { BatchAction, BatchStatus, UnrecoverableReason } from '@outdial/contracts';
 
 /** Where each user action is allowed (SPEC §4); anything else is `409 invalid_transition`. */
 export const ACTION_MATRIX: Readonly<Record<BatchAction | 'export', readonly BatchStatus[]>> = {
@@ -70,3 +70,22 @@ export function completionStep(batch: BatchProgress): 'none' | 'drained' | 'comp
 
 /** How long a call event of a batch this scheduler does not know is retried before it is dead-lettered (ms). */
 export const UNKNOWN_BATCH_EVENT_MAX_AGE_MS = 10 * 60_000;
+
+/** Batch statuses an unrecoverable failure (agent deleted, provider unconfigured) ends `failed`: all not final. */
+export const FAILABLE_STATUSES: readonly BatchStatus[] = ['pending', 'scheduled', 'running', 'paused'];
+
+/** The actor of a `failed` the dialer's unrecoverable attempt caused, in the batch's events and activity log. */
+export const UNRECOVERABLE_ACTOR = 'dialer';
+
+/**
+ * The reason a batch ended `failed` because an attempt failed for a reason no later attempt can get
+ * past (`CallFinishedEvent.unrecoverable_reason`, SPEC §4), for its `batch.failed` event and activity log.
+ */
+export function unrecoverableFailureReason(reason: UnrecoverableReason, agentId: string, provider: string): string {
+  switch (reason) {
+    case 'provider_not_configured':
+      return `provider ${provider} is not configured (no credentials): no call of this batch can be placed`;
+    case 'agent_not_found':
+      return `agent ${agentId} was not found by the dialer: no call of this batch can be placed`;
+  }
+}

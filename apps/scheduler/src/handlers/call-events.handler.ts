@@ -3,30 +3,48 @@ import { Payload } from '@nestjs/microservices';
 import { CallDeclinedEvent, CallFinishedEvent, CallStartedEvent, Subjects } from '@outdial/contracts';
 import { JetStreamEvent } from '@outdial/service-runtime';
 
+import { EventBatcher } from '../adapters/event-batcher';
 import { MarkCallStartedUseCase } from '../usecases/mark-call-started/mark-call-started.usecase';
 import { RecordCallOutcomeUseCase } from '../usecases/record-call-outcome/record-call-outcome.usecase';
 import { ReturnDeclinedContactUseCase } from '../usecases/return-declined-contact/return-declined-contact.usecase';
 import { ReleaseLoop } from './release-loop';
 
+/**
+ * How call events are grouped (issue 16): up to 200 a transaction, the first waiting at most 5 ms.
+ * The consumers take up to 256 messages at once so that a group can fill while the previous one is
+ * applied; each message is still settled on its own once its group committed (adapters/event-batcher).
+ */
+const GROUPING = { maxItems: 200, lingerMs: 5 };
+const GROUPED_CONCURRENCY = 256;
+
 /** The dialer's call events: started, finished, declined. A freed slot kicks the release loop at once. */
 @Controller()
 export class SchedulerCallEventsHandler {
+  private readonly started: EventBatcher<CallStartedEvent>;
+  private readonly finished: EventBatcher<CallFinishedEvent>;
+
   constructor(
-    private readonly markCallStarted: MarkCallStartedUseCase,
-    private readonly recordCallOutcome: RecordCallOutcomeUseCase,
+    markCallStarted: MarkCallStartedUseCase,
+    recordCallOutcome: RecordCallOutcomeUseCase,
     private readonly returnDeclined: ReturnDeclinedContactUseCase,
     private readonly releaseLoop: ReleaseLoop,
-  ) {}
-
-  @JetStreamEvent(Subjects.callStarted, { concurrency: 16 })
-  async onCallStarted(@Payload() event: CallStartedEvent): Promise<void> {
-    await this.markCallStarted.execute(event);
+  ) {
+    this.started = new EventBatcher(async (events) => (await markCallStarted.execute({ events })).errors, GROUPING);
+    this.finished = new EventBatcher(async (results) => {
+      const settled = await recordCallOutcome.execute({ results });
+      this.releaseLoop.kick();
+      return settled.map((s) => (s.kind === 'error' ? s.error : undefined));
+    }, GROUPING);
   }
 
-  @JetStreamEvent(Subjects.callFinished, { concurrency: 16, maxDeliver: 50 })
+  @JetStreamEvent(Subjects.callStarted, { concurrency: GROUPED_CONCURRENCY })
+  async onCallStarted(@Payload() event: CallStartedEvent): Promise<void> {
+    await this.started.submit(event);
+  }
+
+  @JetStreamEvent(Subjects.callFinished, { concurrency: GROUPED_CONCURRENCY, maxDeliver: 50 })
   async onCallFinished(@Payload() event: CallFinishedEvent): Promise<void> {
-    await this.recordCallOutcome.execute(event);
-    this.releaseLoop.kick();
+    await this.finished.submit(event);
   }
 
   @JetStreamEvent(Subjects.callDeclined, { concurrency: 8, maxDeliver: 50 })

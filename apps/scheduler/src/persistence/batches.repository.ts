@@ -146,6 +146,27 @@ export class BatchesRepository {
   }
 
   /**
+   * Several batches under their row locks, taken in `batch_id` order (the lock order of every other
+   * writer of several batches), with the ids among them that were deleted (tombstones). Batches
+   * neither found nor deleted are not registered (yet).
+   */
+  async lockMany(client: SqlClient, batchIds: string[]): Promise<{ locked: BatchRow[]; deleted: Set<string> }> {
+    const locked = (
+      await client.query<BatchRow>(
+        `SELECT * FROM ${this.batches} WHERE batch_id = ANY($1::text[]) ORDER BY batch_id FOR UPDATE`,
+        [batchIds],
+      )
+    ).rows;
+    const missing = batchIds.filter((id) => !locked.some((b) => b.batch_id === id));
+    if (missing.length === 0) return { locked, deleted: new Set() };
+    const deleted = await client.query<{ batch_id: string }>(
+      `SELECT batch_id FROM ${this.deleted} WHERE batch_id = ANY($1::text[])`,
+      [missing],
+    );
+    return { locked, deleted: new Set(deleted.rows.map((r) => r.batch_id)) };
+  }
+
+  /**
    * The batch under its row lock; `'deleted'` when it is gone and its tombstone says it was deleted;
    * undefined when this scheduler never registered it (yet). One statement when the batch exists.
    */
@@ -350,20 +371,40 @@ export class BatchesRepository {
   // ---- attempt results ------------------------------------------------------------------------
 
   /**
-   * An attempt ended: frees its slot, counts the contact final unless it was queued for a retry,
-   * saves the circuit-breaker state, and pauses the batch when the breaker tripped (previous status
-   * kept). Caller holds the batch lock.
+   * Many attempts ended, for several batches, in ONE statement (`UPDATE ... FROM unnest`): per batch,
+   * `ended` slots freed, `finals` more contacts final, the circuit-breaker state saved, and its status
+   * set when the group changed it (auto-pause, `failed`; the status it had before is kept in
+   * `previous_status`). Caller holds every batch's lock.
    */
-  async recordAttemptEnd(
+  async recordAttemptEnds(
     client: SqlClient,
-    batchId: string,
-    change: { final: boolean; breaker: BreakerState; autoPause: boolean; now: Date },
+    changes: {
+      batch_id: string;
+      ended: number;
+      finals: number;
+      breaker: BreakerState;
+      status: BatchStatus;
+      previous_status: BatchStatus | null;
+    }[],
+    now: Date,
   ): Promise<void> {
+    if (changes.length === 0) return;
     await client.query(
-      `UPDATE ${this.batches} SET inflight = GREATEST(inflight - 1, 0), final_count = final_count + $2, updated_at = $3, breaker = $4,
-              status = CASE WHEN $5 THEN 'paused' ELSE status END, previous_status = CASE WHEN $5 THEN status ELSE previous_status END
-        WHERE batch_id = $1`,
-      [batchId, change.final ? 1 : 0, change.now, JSON.stringify(change.breaker), change.autoPause],
+      `UPDATE ${this.batches} b SET inflight = GREATEST(b.inflight - u.ended, 0), final_count = b.final_count + u.finals,
+              breaker = u.breaker, status = u.status, previous_status = COALESCE(u.previous_status, b.previous_status),
+              updated_at = $7
+         FROM unnest($1::text[], $2::int[], $3::int[], $4::jsonb[], $5::text[], $6::text[])
+           AS u(batch_id, ended, finals, breaker, status, previous_status)
+        WHERE b.batch_id = u.batch_id`,
+      [
+        changes.map((c) => c.batch_id),
+        changes.map((c) => c.ended),
+        changes.map((c) => c.finals),
+        changes.map((c) => JSON.stringify(c.breaker)),
+        changes.map((c) => c.status),
+        changes.map((c) => c.previous_status),
+        now,
+      ],
     );
   }
 

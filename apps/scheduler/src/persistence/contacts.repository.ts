@@ -41,12 +41,12 @@ export interface LostRelease {
  *   do not take it.
  * - `claimReleasable` is the release claim: one `UPDATE ... WHERE contact_id IN (SELECT ... ORDER BY
  *   priority DESC, row LIMIT n FOR UPDATE SKIP LOCKED) RETURNING`, so the claim of n contacts is one
- *   round trip, uses the partial index `contacts_claimable` (ARCHITECTURE: 65 -> 455-705 claims/s),
- *   and a contact row locked by another transaction is skipped instead of waited for: two concurrent
- *   claimers never claim the same contact (the claimed rows leave `pending`/`queued` for `dialing`
- *   and the loser's re-check of the WHERE clause excludes them).
- * - `lockAttempt` and `finalizeWaiting` take plain `FOR UPDATE` row locks (they must see the row a
- *   concurrent writer is changing, not skip it).
+ *   round trip, uses the partial index `contacts_claimable_zone` per open zone (ARCHITECTURE: 65 ->
+ *   455-705 claims/s), and a contact row locked by another transaction is skipped instead of waited
+ *   for: two concurrent claimers never claim the same contact (the claimed rows leave
+ *   `pending`/`queued` for `dialing` and the loser's re-check of the WHERE clause excludes them).
+ * - `lockAttempt`, `lockContacts` (several, in contact_id order) and `finalizeWaiting` take plain
+ *   `FOR UPDATE` row locks (they must see the row a concurrent writer is changing, not skip it).
  * - Methods without a `client` (`survey`, `lostReleases`) are autocommit surveys on the pool and
  *   take no lock; whoever acts on their answer re-checks under the batch lock.
  */
@@ -110,30 +110,65 @@ export class ContactsRepository {
   }
 
   /**
-   * `dialing` -> `in_progress` for that attempt; the new state, or undefined when the contact is not
-   * dialing that attempt (repeated or late event). One statement: runs in the caller's transaction
-   * and locks only the contact row (no batch counter changes).
+   * Several attempts' contacts under their row locks (`FOR UPDATE`, in contact_id order), whatever
+   * their status and attempt: the caller (a group of call results) checks each result against the
+   * state it finds, in memory. Caller holds the locks of every batch involved.
    */
-  async markInProgress(
-    client: SqlClient,
-    contactId: string,
-    attempt: number,
-    now: Date,
-  ): Promise<ContactState | undefined> {
-    const rows = await client.query<ContactState>(
-      `UPDATE ${this.contacts} SET status = 'in_progress', version = version + 1, updated_at = $3
-        WHERE contact_id = $1 AND attempts = $2 AND status = 'dialing'
-        RETURNING ${CONTACT_STATE_COLUMNS}`,
-      [contactId, attempt, now],
+  async lockContacts(client: SqlClient, contactIds: string[]): Promise<AttemptContact[]> {
+    const rows = await client.query<AttemptContact>(
+      `SELECT ${CONTACT_STATE_COLUMNS}, zone_key FROM ${this.contacts}
+        WHERE contact_id = ANY($1::text[]) ORDER BY contact_id FOR UPDATE`,
+      [contactIds],
     );
-    return rows.rows[0];
+    return rows.rows;
   }
 
-  /** Saves an attempt's result: final status or queued for `nextRetryAt`. Caller holds the batch lock. */
-  async recordOutcome(client: SqlClient, contact: ContactState, now: Date): Promise<void> {
+  /**
+   * `dialing` -> `in_progress` for many attempts in ONE statement (`UPDATE ... FROM unnest`); the
+   * new states of those that were dialing that attempt (a repeated or late event changes nothing).
+   * Runs in the caller's transaction and locks only the contact rows (no batch counter changes), in
+   * contact_id order first (the order `lockContacts` takes them in: two groups never deadlock).
+   */
+  async markManyInProgress(
+    client: SqlClient,
+    attempts: { contact_id: string; attempt: number }[],
+    now: Date,
+  ): Promise<ContactState[]> {
+    const rows = await client.query<ContactState>(
+      `WITH locked AS MATERIALIZED (
+         SELECT contact_id FROM ${this.contacts} WHERE contact_id = ANY($1::text[]) ORDER BY contact_id FOR UPDATE)
+       UPDATE ${this.contacts} c SET status = 'in_progress', version = c.version + 1, updated_at = $3
+         FROM unnest($1::text[], $2::int[]) AS e(contact_id, attempt), locked
+        WHERE locked.contact_id = c.contact_id AND c.contact_id = e.contact_id AND c.attempts = e.attempt
+          AND c.status = 'dialing'
+        RETURNING ${CONTACT_STATE_COLUMNS.split(', ')
+          .map((column) => `c.${column}`)
+          .join(', ')}`,
+      [attempts.map((a) => a.contact_id), attempts.map((a) => a.attempt), now],
+    );
+    return rows.rows;
+  }
+
+  /**
+   * Saves many attempts' results (final status or queued for `next_retry_at`) in ONE statement
+   * (`UPDATE ... FROM unnest`); one state per contact (the last of a group). Caller holds the batch locks.
+   */
+  async recordOutcomes(client: SqlClient, contacts: ContactState[], now: Date): Promise<void> {
+    if (contacts.length === 0) return;
     await client.query(
-      `UPDATE ${this.contacts} SET status = $2, version = $3, last_outcome = $4, next_retry_at = $5, updated_at = $6 WHERE contact_id = $1`,
-      [contact.contact_id, contact.status, contact.version, contact.last_outcome, contact.next_retry_at, now],
+      `UPDATE ${this.contacts} c SET status = u.status, version = u.version, last_outcome = u.last_outcome,
+              next_retry_at = u.next_retry_at, updated_at = $6
+         FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::timestamptz[])
+           AS u(contact_id, status, version, last_outcome, next_retry_at)
+        WHERE c.contact_id = u.contact_id`,
+      [
+        contacts.map((c) => c.contact_id),
+        contacts.map((c) => c.status),
+        contacts.map((c) => c.version),
+        contacts.map((c) => c.last_outcome),
+        contacts.map((c) => c.next_retry_at),
+        now,
+      ],
     );
   }
 
@@ -186,34 +221,58 @@ export class ContactsRepository {
   /**
    * For each surveyed batch, in one query: how many contacts it may call now (waiting and due, in an
    * `open` zone), counted up to `up_to`, and whether it has waiting contacts in a `never` zone
-   * (stranded). A batch with no open (or no never-open) zone costs no scan of its contacts.
+   * (stranded). Each (batch, zone) is read on its own over `contacts_claimable_zone` in index order:
+   * at most `up_to` rows an open zone and one row a never-open zone, so the cost never grows with the
+   * contacts waiting in closed zones (issue 16; bench/release). The zones go in as arrays (`unnest`
+   * of parameters: the planner knows their size, so the plan stays small and is not JIT-compiled).
+   * A batch with no open and no never-open zone costs no scan (callable 0, not stranded).
    * Autocommit survey, no lock.
    */
   async survey(
     rows: CallableSurveyRow[],
     now: Date,
   ): Promise<{ batch_id: string; callable: number; stranded: boolean }[]> {
-    return this.db.query<{ batch_id: string; callable: number; stranded: boolean }>(
-      `SELECT s.batch_id,
-              CASE WHEN jsonb_array_length(s.open) = 0 THEN 0 ELSE
-                (SELECT count(*)::int FROM (
-                   SELECT 1 FROM ${this.contacts} c
-                    WHERE c.batch_id = s.batch_id AND (c.status = 'pending' OR (c.status = 'queued' AND c.next_retry_at <= $2))
-                      AND c.zone_key IN (SELECT jsonb_array_elements_text(s.open))
-                    LIMIT s.up_to) x) END AS callable,
-              CASE WHEN jsonb_array_length(s.never) = 0 THEN false ELSE
-                EXISTS (SELECT 1 FROM ${this.contacts} c
-                         WHERE c.batch_id = s.batch_id AND c.status IN ('pending', 'queued')
-                           AND c.zone_key IN (SELECT jsonb_array_elements_text(s.never))) END AS stranded
-         FROM jsonb_to_recordset($1::jsonb) AS s(batch_id text, open jsonb, never jsonb, up_to int)`,
-      [JSON.stringify(rows), now],
-    );
+    const zones = rows.flatMap((r) => [
+      ...r.open.map((zone) => ({ batch_id: r.batch_id, zone, open: true, up_to: r.up_to })),
+      ...r.never.map((zone) => ({ batch_id: r.batch_id, zone, open: false, up_to: 1 })),
+    ]);
+    const counted =
+      zones.length === 0
+        ? []
+        : await this.db.query<{ batch_id: string; callable: number; stranded: boolean }>(
+            `SELECT z.batch_id,
+              LEAST(max(z.up_to) FILTER (WHERE z.open), coalesce(sum(y.n) FILTER (WHERE z.open), 0))::int AS callable,
+              coalesce(bool_or(y.n > 0) FILTER (WHERE NOT z.open), false) AS stranded
+         FROM unnest($1::text[], $2::text[], $3::boolean[], $4::int[]) AS z(batch_id, zone_key, open, up_to)
+         CROSS JOIN LATERAL (
+           SELECT count(*) AS n FROM (
+             SELECT 1 FROM ${this.contacts} c
+              WHERE c.batch_id = z.batch_id AND c.zone_key = z.zone_key
+                AND (c.status = 'pending' OR (c.status = 'queued' AND (NOT z.open OR c.next_retry_at <= $5)))
+              ORDER BY c.priority DESC, c.row
+              LIMIT z.up_to) x) y
+        GROUP BY z.batch_id`,
+            [
+              zones.map((z) => z.batch_id),
+              zones.map((z) => z.zone),
+              zones.map((z) => z.open),
+              zones.map((z) => z.up_to),
+              now,
+            ],
+          );
+    const found = new Map(counted.map((r) => [r.batch_id, r]));
+    return rows.map((r) => found.get(r.batch_id) ?? { batch_id: r.batch_id, callable: 0, stranded: false });
   }
 
   /**
    * The release claim: up to `limit` callable contacts of the batch (pending, or queued and due at
    * `now`, in one of `zoneKeys`), highest priority first then file order, become `dialing` with the
    * next attempt number, in ONE statement with `FOR UPDATE SKIP LOCKED` (see the class contract).
+   * Each open zone is read on its own over `contacts_claimable_zone` (batch_id, zone_key, priority
+   * DESC, row), at most `limit` rows a zone, and the zones' heads merged: the cost grows with the
+   * open zones and `limit`, never with the contacts waiting in closed zones (issue 16; bench/release).
+   * Rows a zone locked beyond the `limit` taken are held until the caller's commit (a concurrent
+   * claimer skips them: a shortfall, never a double claim).
    * Returns the claimed contacts with what their dial requests carry. Caller holds the batch lock
    * and counts them in flight.
    */
@@ -229,11 +288,17 @@ export class ContactsRepository {
           SET status = 'dialing', attempts = c.attempts + 1, version = c.version + 1, released_at = $3,
               last_attempt_at = $3, next_retry_at = NULL, updated_at = $3
         WHERE c.contact_id IN (
-          SELECT contact_id FROM ${this.contacts}
-           WHERE batch_id = $1 AND (status = 'pending' OR (status = 'queued' AND next_retry_at <= $3)) AND zone_key = ANY($4)
-           ORDER BY priority DESC, row
-           LIMIT $2
-           FOR UPDATE SKIP LOCKED)
+          SELECT z.contact_id
+            FROM unnest($4::text[]) AS open(zone_key)
+            CROSS JOIN LATERAL (
+              SELECT contact_id, priority, row FROM ${this.contacts}
+               WHERE batch_id = $1 AND zone_key = open.zone_key
+                 AND (status = 'pending' OR (status = 'queued' AND next_retry_at <= $3))
+               ORDER BY priority DESC, row
+               LIMIT $2
+               FOR UPDATE SKIP LOCKED) z
+           ORDER BY z.priority DESC, z.row
+           LIMIT $2)
         RETURNING c.contact_id, c.batch_id, c.org_id, c.status, c.version, c.attempts, c.last_outcome, c.next_retry_at,
                   c.last_attempt_at, c.phone, c.variables, c.zone_key`,
       [batchId, limit, now, zoneKeys],

@@ -88,4 +88,14 @@ export const SCHEDULER_MIGRATIONS: Migration[] = [
       -- Each batch's recent attempt results (domain/circuit-breaker.ts BreakerState), updated with its outcomes.
       ALTER TABLE {schema}.batches ADD COLUMN breaker jsonb NOT NULL DEFAULT '{"buckets": [], "agent_error_run": 0}';`,
   },
+  {
+    id: '011_claim_by_zone',
+    sql: `
+      -- The claimable rows per zone (issue 16): a release pass claims from the zones open now only, so its
+      -- cost does not grow with the contacts waiting in closed zones (a claim walking the old
+      -- (batch_id, priority DESC, row) index read every closed contact ahead of the open ones).
+      CREATE INDEX contacts_claimable_zone ON {schema}.contacts (batch_id, zone_key, priority DESC, row)
+        WHERE status IN ('pending', 'queued');
+      DROP INDEX {schema}.contacts_claimable;`,
+  },
 ];

@@ -73,13 +73,32 @@ export class OrgSettingsRepository {
     );
   }
 
-  /** The org's auto-pause rule (SPEC §4), the defaults until its settings event arrives. */
-  async circuitBreaker(orgId: string, client: SqlClient): Promise<CircuitBreakerSettings> {
-    const rows = await client.query<{ circuit_breaker: Partial<CircuitBreakerSettings> | null }>(
-      `SELECT circuit_breaker FROM ${this.table} WHERE org_id = $1`,
-      [orgId],
+  /**
+   * Each org's compliance guard and auto-pause rule (defaults for an org not heard of yet), in one
+   * query inside the caller's transaction (a group of call results reads them under its batch locks).
+   */
+  async rulesOf(
+    orgIds: string[],
+    client: SqlClient,
+  ): Promise<Map<string, { compliance_guard: boolean; circuit_breaker: CircuitBreakerSettings }>> {
+    const rows = await client.query<{
+      org_id: string;
+      compliance_guard: boolean;
+      circuit_breaker: Partial<CircuitBreakerSettings> | null;
+    }>(`SELECT org_id, compliance_guard, circuit_breaker FROM ${this.table} WHERE org_id = ANY($1::text[])`, [orgIds]);
+    const found = new Map(rows.rows.map((r) => [r.org_id, r]));
+    return new Map(
+      orgIds.map((id) => {
+        const row = found.get(id);
+        return [
+          id,
+          {
+            compliance_guard: row?.compliance_guard ?? ORG_LIMIT_DEFAULTS.compliance_guard,
+            circuit_breaker: { ...CIRCUIT_BREAKER_DEFAULTS, ...(row?.circuit_breaker ?? {}) },
+          },
+        ];
+      }),
     );
-    return { ...CIRCUIT_BREAKER_DEFAULTS, ...(rows.rows[0]?.circuit_breaker ?? {}) };
   }
 
   /** Whether the org keeps the compliance guard on its calling windows (SPEC §3). */

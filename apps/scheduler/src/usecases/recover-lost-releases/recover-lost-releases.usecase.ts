@@ -38,13 +38,24 @@ export class RecoverLostReleasesUseCase {
         { pass: command.pass, batch_id: contact.batch_id, contact_id: contact.contact_id, attempt: contact.attempts },
         'release never reported back; ending it as timeout',
       );
-      await this.recordOutcome.execute({
+    }
+    if (lost.length === 0) return 0;
+    // One group: one transaction for every lost release of this pass (one by one only if it fails).
+    const settled = await this.recordOutcome.execute({
+      results: lost.map((contact) => ({
         batch_id: contact.batch_id,
         contact_id: contact.contact_id,
         attempt: contact.attempts,
-        outcome: 'timeout',
-      });
-    }
+        outcome: 'timeout' as const,
+      })),
+    });
+    settled.forEach((s, i) => {
+      if (s.kind === 'error')
+        this.logger.warn(
+          { pass: command.pass, contact_id: lost[i].contact_id, reason: (s.error as Error).message },
+          'lost release not ended; retrying on the next pass',
+        );
+    });
     return lost.length;
   }
 }
