@@ -9,6 +9,7 @@ import { BatchQueriesHandler } from './handlers/batch-queries.handler';
 import { BatchResultsHandler } from './handlers/batch-results.handler';
 import { CallEventsHandler } from './handlers/call-events.handler';
 import { ContactEventsHandler } from './handlers/contact-events.handler';
+import { EventGroupQueue } from './handlers/event-group-queue';
 import { QueueDepthSampler } from './handlers/queue-depth-sampler';
 import { StalledBatchesSampler } from './handlers/stalled-batches-sampler';
 import { SystemHandler } from './handlers/system.handler';
@@ -46,10 +47,8 @@ import { PruneWebhookHistoryUseCase } from './usecases/prune-webhook-history/pru
 import { RecordBatchDeletedUseCase } from './usecases/record-batch-deleted/record-batch-deleted.usecase';
 import { RecordBatchIngestedUseCase } from './usecases/record-batch-ingested/record-batch-ingested.usecase';
 import { RecordBatchStatusUseCase } from './usecases/record-batch-status/record-batch-status.usecase';
-import { RecordCallFinishedUseCase } from './usecases/record-call-finished/record-call-finished.usecase';
-import { RecordCallStartedUseCase } from './usecases/record-call-started/record-call-started.usecase';
-import { RecordContactUpdateUseCase } from './usecases/record-contact-update/record-contact-update.usecase';
 import { RecordContactsChunkUseCase } from './usecases/record-contacts-chunk/record-contacts-chunk.usecase';
+import { RecordEventGroupUseCase } from './usecases/record-event-group/record-event-group.usecase';
 
 /** The reporting service's wiring: message handlers, loops and samplers, use cases, repositories, adapters. */
 @Module({
@@ -82,10 +81,9 @@ import { RecordContactsChunkUseCase } from './usecases/record-contacts-chunk/rec
     // Read-model events
     RecordBatchIngestedUseCase,
     RecordContactsChunkUseCase,
-    RecordContactUpdateUseCase,
+    RecordEventGroupUseCase,
+    EventGroupQueue,
     RecordBatchStatusUseCase,
-    RecordCallStartedUseCase,
-    RecordCallFinishedUseCase,
     RecordBatchDeletedUseCase,
     // Queries
     GetBatchStatusUseCase,

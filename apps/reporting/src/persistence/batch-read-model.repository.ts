@@ -35,12 +35,37 @@ export interface BatchStatusUpdate {
   scheduled_start_time?: string | null;
 }
 
+/** What applying a group of events reads of each batch it locks. */
+export interface LockedBatch {
+  status: string;
+  callback_url: string | null;
+}
+
+/** One batch's accumulated change over a group of events (`applySums`). */
+export interface BatchSums {
+  batchId: string;
+  counters: CounterDelta;
+  /** New attempt rows (the calls list total). */
+  attempts: number;
+  /** Finished calls priced (0 means no duration/cost change). */
+  calls: number;
+  /** Seconds. */
+  durationSum: number;
+  /** Finished calls with a duration above zero (the average is over those). */
+  durationCount: number;
+  /** Cost in ten-thousandths of the currency unit (each call's cost as stored: numeric(16, 4)), summed exactly. */
+  costUnits: number;
+}
+
 /**
  * The batch aggregate of the read model: `batches` (one row per batch, with its incremental
  * counters), `contact_status_counts` (per-status contact counts), and `deleted_batches`
  * (tombstones). Schema from `Database`.
  *
  * Transactions and locks:
+ * - `lockMany` locks several batch rows at once, in batch_id order (no deadlocks between two
+ *   groups of events), for the event groups; `applySums` and `applyStatusCountDeltas` then write
+ *   every batch of the group in one statement each.
  * - `lockOrRetryLater` takes the batch row lock (`SELECT ... FOR UPDATE`) and must run first in
  *   the caller's transaction: every write to a batch's contacts, attempts or counters takes it, so
  *   "read the contact, apply the counter delta" never races another writer of the same batch, and
@@ -71,6 +96,104 @@ export class BatchReadModelRepository {
     if (result.rowCount !== 0) return true;
     if (await this.isDeleted(client, batchId)) return false;
     throw new TransientError(`batch ${batchId} not known yet`);
+  }
+
+  /**
+   * Locks the rows of several batches for the rest of the caller's transaction, in batch_id order
+   * (two transactions locking overlapping sets never deadlock), and reads what applying their
+   * events needs. Batches absent from the result are either deleted (in `deleted`: their events
+   * are dropped) or not known yet (neither: their events are retried later).
+   */
+  async lockMany(
+    client: SqlClient,
+    batchIds: readonly string[],
+  ): Promise<{ locked: Map<string, LockedBatch>; deleted: Set<string> }> {
+    const ids = [...new Set(batchIds)].sort();
+    const rows = await client.query<LockedBatch & { batch_id: string }>(
+      `SELECT batch_id, status, callback_url FROM ${this.tables.batches}
+        WHERE batch_id = ANY($1::text[]) ORDER BY batch_id FOR UPDATE`,
+      [ids],
+    );
+    const locked = new Map(rows.rows.map((r) => [r.batch_id, { status: r.status, callback_url: r.callback_url }]));
+    const missing = ids.filter((id) => !locked.has(id));
+    const deleted = new Set<string>();
+    if (missing.length > 0) {
+      const tombstones = await client.query<{ batch_id: string }>(
+        `SELECT batch_id FROM ${this.tables.deletedBatches} WHERE batch_id = ANY($1::text[])`,
+        [missing],
+      );
+      for (const row of tombstones.rows) deleted.add(row.batch_id);
+    }
+    return { locked, deleted };
+  }
+
+  /**
+   * Adds each batch's accumulated sums (counters by delta, attempts, call durations and cost) in
+   * ONE statement for all batches; the caller holds their locks. Zero entries are skipped.
+   */
+  async applySums(client: SqlClient, sums: readonly BatchSums[], now: Date): Promise<void> {
+    const changed = sums.filter((s) => !isZeroDelta(s.counters) || s.attempts !== 0 || s.calls !== 0);
+    if (changed.length === 0) return;
+    await client.query(
+      `UPDATE ${this.tables.batches} b
+          SET final_count = b.final_count + u.final,
+              completed_count = b.completed_count + u.completed,
+              failed_count = b.failed_count + u.failed,
+              in_progress_count = b.in_progress_count + u.in_progress,
+              dialed_final_count = b.dialed_final_count + u.dialed_final,
+              attempt_count = b.attempt_count + u.attempts,
+              duration_sum = b.duration_sum + u.duration_sum,
+              duration_count = b.duration_count + u.duration_count,
+              cost_so_far = b.cost_so_far + u.cost_units::numeric / 10000,
+              updated_at = $11
+         FROM unnest($1::text[], $2::int[], $3::int[], $4::int[], $5::int[], $6::int[], $7::int[], $8::float8[], $9::int[], $10::bigint[])
+           AS u(batch_id, final, completed, failed, in_progress, dialed_final, attempts, duration_sum, duration_count, cost_units)
+        WHERE b.batch_id = u.batch_id`,
+      [
+        changed.map((s) => s.batchId),
+        changed.map((s) => s.counters.final),
+        changed.map((s) => s.counters.completed),
+        changed.map((s) => s.counters.failed),
+        changed.map((s) => s.counters.inProgress),
+        changed.map((s) => s.counters.dialedFinal),
+        changed.map((s) => s.attempts),
+        changed.map((s) => s.durationSum),
+        changed.map((s) => s.durationCount),
+        changed.map((s) => s.costUnits),
+        now,
+      ],
+    );
+  }
+
+  /** Per-status count changes of several batches in one statement; the caller holds their locks. */
+  async applyStatusCountDeltas(client: SqlClient, deltas: ReadonlyMap<string, Map<string, number>>): Promise<void> {
+    const batchIds: string[] = [];
+    const statuses: string[] = [];
+    const counts: number[] = [];
+    for (const [batchId, delta] of deltas) {
+      for (const [status, n] of delta) {
+        if (n === 0) continue;
+        batchIds.push(batchId);
+        statuses.push(status);
+        counts.push(n);
+      }
+    }
+    if (batchIds.length === 0) return;
+    await client.query(
+      `INSERT INTO ${this.tables.statusCounts} AS s (batch_id, status, count)
+       SELECT u.batch_id, u.status, u.n FROM unnest($1::text[], $2::text[], $3::int[]) AS u(batch_id, status, n)
+       ON CONFLICT (batch_id, status) DO UPDATE SET count = s.count + EXCLUDED.count`,
+      [batchIds, statuses, counts],
+    );
+  }
+
+  /** The batch's status (undefined when unknown); the caller holds the batch lock. */
+  async statusOf(client: SqlClient, batchId: string): Promise<string | undefined> {
+    const row = await client.query<{ status: string }>(
+      `SELECT status FROM ${this.tables.batches} WHERE batch_id = $1`,
+      [batchId],
+    );
+    return row.rows[0]?.status;
   }
 
   /** Whether the batch has a tombstone (it was deleted). */
