@@ -3,8 +3,8 @@ import { Payload } from '@nestjs/microservices';
 import { ContactsChunkEvent, ContactUpdatedEvent, Subjects } from '@outdial/contracts';
 import { JetStreamEvent } from '@outdial/service-runtime';
 
-import { EventGroupQueue, GROUPED_CONSUMER_CONCURRENCY } from './event-group-queue';
 import { RecordContactsChunkUseCase } from '../usecases/record-contacts-chunk/record-contacts-chunk.usecase';
+import { EventGroupQueue, GROUPED_CONSUMER_CONCURRENCY } from './event-group-queue';
 
 /**
  * Contact events into the read model: ingest's chunks (INGEST stream) and the scheduler's

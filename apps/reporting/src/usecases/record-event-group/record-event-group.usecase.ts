@@ -5,7 +5,7 @@ import { Clock, Database, SqlClient, TransientError } from '@outdial/service-run
 import { GroupOutcome } from '../../adapters/event-accumulator';
 import { ProgressNotifier } from '../../adapters/progress-notifier';
 import { WebhookDispatchSignal } from '../../adapters/webhook-dispatch-signal';
-import { counterDelta, CounterDelta, ZERO_DELTA } from '../../domain/contact-counters';
+import { CounterDelta, counterDelta, ZERO_DELTA } from '../../domain/contact-counters';
 import { attemptCost, CostRates } from '../../domain/cost';
 import { costUnits, decisionToRecord, firstPerKey, GroupedEvent, laterInstant } from '../../domain/event-group';
 import { statusCountDelta } from '../../domain/status-counts';
