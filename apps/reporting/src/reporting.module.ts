@@ -22,6 +22,7 @@ import { BatchReadModelRepository } from './persistence/batch-read-model.reposit
 import { CallbackSecretsRepository } from './persistence/callback-secrets.repository';
 import { ContactReadModelRepository } from './persistence/contact-read-model.repository';
 import { ProcessedEventsRepository } from './persistence/processed-events.repository';
+import { ProgressSlotsRepository } from './persistence/progress-slots.repository';
 import { WebhookDeliveriesRepository } from './persistence/webhook-deliveries.repository';
 import { WebhookEndpointsRepository } from './persistence/webhook-endpoints.repository';
 import { ReportingEnv } from './reporting-env';
@@ -71,6 +72,7 @@ import { RecordEventGroupUseCase } from './usecases/record-event-group/record-ev
     AttemptReadModelRepository,
     BatchActivityRepository,
     ProcessedEventsRepository,
+    ProgressSlotsRepository,
     WebhookEndpointsRepository,
     WebhookDeliveriesRepository,
     CallbackSecretsRepository,

@@ -355,7 +355,7 @@ export class BatchReadModelRepository {
 
   /**
    * Deletes every read-model row of the batch (attempts, contacts, status counts, webhook
-   * deliveries, activity, the batch) and leaves a tombstone, in the caller's transaction. Takes the
+   * deliveries, activity, progress slot, the batch) and leaves a tombstone, in the caller's transaction. Takes the
    * batch row lock first: writers of the batch hold it, so this waits for them, and after the
    * tombstone nothing new can arrive. Idempotent.
    */
@@ -370,6 +370,7 @@ export class BatchReadModelRepository {
     await client.query(`DELETE FROM ${this.tables.statusCounts} WHERE batch_id = $1`, [batchId]);
     await client.query(`DELETE FROM ${this.tables.webhookDeliveries} WHERE batch_id = $1`, [batchId]);
     await client.query(`DELETE FROM ${this.tables.batchActivity} WHERE batch_id = $1`, [batchId]);
+    await client.query(`DELETE FROM ${this.tables.progressSlots} WHERE batch_id = $1`, [batchId]);
     await client.query(`DELETE FROM ${this.tables.batches} WHERE batch_id = $1`, [batchId]);
   }
 
@@ -404,21 +405,31 @@ export class BatchReadModelRepository {
 
   /**
    * The SPEC §8 status of one batch, or null when it does not exist (or, with `orgId`, belongs to
-   * another org). Constant cost whatever the batch size: counters come from the batch row, errors
-   * from the partial index of failed contacts (the first STATUS_ERRORS_LIMIT by row). No lock.
+   * another org). Constant cost whatever the batch size, in ONE statement (one round trip, one
+   * pool checkout): counters come from the batch row (only the columns the view shows), errors
+   * from the partial index of failed contacts (the first STATUS_ERRORS_LIMIT by row; not read at
+   * all when nothing failed). No lock.
    */
   async statusView(batchId: string, orgId: string | null, now: Date): Promise<BatchStatusView | null> {
-    const batch = await this.find(batchId, orgId);
-    if (!batch) return null;
-    const failed = await this.db.query<FailedContact>(
-      `SELECT row, phone, status, final, attempts, failure_reason, last_outcome
-         FROM ${this.tables.contacts}
-        WHERE batch_id = $1 AND final AND status <> 'completed' AND row IS NOT NULL
-        ORDER BY row
-        LIMIT $2`,
-      [batchId, STATUS_ERRORS_LIMIT],
+    const [row] = await this.db.query<BatchReadModel & { errors: FailedContact[] | null }>(
+      `SELECT b.batch_id, b.org_id, b.name, b.status, b.agent_id, b.from_number, b.concurrency, b.max_attempts,
+              b.total_calls, b.final_count, b.completed_count, b.failed_count, b.in_progress_count,
+              b.dialed_final_count, b.duration_sum, b.duration_count, b.cost_so_far, b.created_at,
+              b.scheduled_start_time, b.start_time, b.completed_at,
+              CASE WHEN b.failed_count > 0 THEN
+                (SELECT json_agg(f ORDER BY f.row)
+                   FROM (SELECT row, phone, status, final, attempts, failure_reason, last_outcome
+                           FROM ${this.tables.contacts}
+                          WHERE batch_id = b.batch_id AND final AND status <> 'completed' AND row IS NOT NULL
+                          ORDER BY row
+                          LIMIT $3) f)
+              END AS errors
+         FROM ${this.tables.batches} b
+        WHERE b.batch_id = $1 AND ($2::text IS NULL OR b.org_id = $2)`,
+      [batchId, orgId, STATUS_ERRORS_LIMIT],
     );
-    return toBatchStatusView(batch, failed, now);
+    if (!row) return null;
+    return toBatchStatusView(row, row.errors ?? [], now);
   }
 
   /**

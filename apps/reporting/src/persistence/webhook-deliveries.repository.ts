@@ -193,7 +193,12 @@ export class WebhookDeliveriesRepository {
     );
   }
 
-  /** The delivery's new state and the try's outcome, in one statement (one commit). */
+  /**
+   * The delivery's new state and the try's outcome, in one statement (one commit). The delivery
+   * only moves when this try is still its latest claim (`attempts`): a try that outlived its lease
+   * (another replica claimed the delivery again) records its own outcome but does not overwrite
+   * the newer claim's.
+   */
   async recordTry(
     delivery: Pick<ClaimedDelivery, 'delivery_id' | 'attempts'>,
     outcome: DeliveryTryRecord,
@@ -202,7 +207,7 @@ export class WebhookDeliveriesRepository {
       `WITH delivery AS (
          UPDATE ${this.tables.webhookDeliveries}
             SET status = $2, next_attempt_at = $3, last_status_code = $4, last_error = $5, delivered_at = $6, finished_at = $7
-          WHERE delivery_id = $1
+          WHERE delivery_id = $1 AND attempts = $9
        )
        UPDATE ${this.tables.webhookDeliveryAttempts}
           SET duration_ms = $8, status_code = $4, error = $5
