@@ -37,7 +37,7 @@ export interface OutcomeTotals {
  * The call attempts of the read model (`attempts`), keyed by the dialer's attempt id. Start and
  * finish may arrive in any order; the first finish wins. Schema from `Database`.
  *
- * Transactions and locks: `recordStart(s)` and `recordFinish(es)` run inside the caller's transaction,
+ * Transactions and locks: `recordStarts` and `recordFinishes` run inside the caller's transaction,
  * which already holds the batch row lock (`BatchReadModelRepository.lockOrRetryLater`); their upserts lock
  * the attempt row. `page` and `outcomeTotals` read through the pool without locks.
  */
@@ -50,91 +50,9 @@ export class AttemptReadModelRepository {
   }
 
   /**
-   * Records that the dialer asked the provider to dial. Only fills what is still unknown: if the
-   * attempt already finished (its finish arrived first), the finish stays as it is.
-   *
-   * @returns true when the attempt row was created by this start (it counts in the batch's attempt_count)
-   */
-  async recordStart(client: SqlClient, event: CallStartedEvent): Promise<boolean> {
-    const upsert = await client.query<{ inserted: boolean }>(
-      `INSERT INTO ${this.tables.attempts} AS a
-         (attempt_id, batch_id, contact_id, org_id, attempt, provider, provider_call_id, status, started_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, 'dialing', $8)
-       ON CONFLICT (attempt_id) DO UPDATE SET
-         provider_call_id = COALESCE(a.provider_call_id, EXCLUDED.provider_call_id),
-         started_at = COALESCE(a.started_at, EXCLUDED.started_at)
-       RETURNING (xmax = 0) AS inserted`,
-      [
-        event.attempt_id,
-        event.batch_id,
-        event.contact_id,
-        event.org_id,
-        event.attempt,
-        event.provider,
-        event.provider_call_id,
-        event.started_at,
-      ],
-    );
-    return upsert.rows[0]?.inserted === true;
-  }
-
-  /**
-   * Ends the attempt with its first finish (created if its start was not seen). A later finish of
-   * an ended attempt changes nothing.
-   *
-   * @param cost the call's price (currency units)
-   * @returns null when the attempt had already ended; else its start time and whether the row was created
-   */
-  async recordFinish(
-    client: SqlClient,
-    event: CallFinishedEvent,
-    cost: number,
-  ): Promise<{ startedAt: Date | null; inserted: boolean } | null> {
-    const ended = await client.query<{ started_at: Date | null; inserted: boolean }>(
-      `INSERT INTO ${this.tables.attempts} AS a
-         (attempt_id, batch_id, contact_id, org_id, attempt, provider, provider_call_id, status, outcome,
-          started_at, answered_at, ended_at, duration_seconds, cost, failure_reason, recording_url, transcript)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, 'ended', $8, $9, $10, $11, $12, $13, $14, $15, $16)
-       ON CONFLICT (attempt_id) DO UPDATE SET
-         provider_call_id = COALESCE(EXCLUDED.provider_call_id, a.provider_call_id),
-         status = 'ended',
-         outcome = EXCLUDED.outcome,
-         started_at = COALESCE(a.started_at, EXCLUDED.started_at),
-         answered_at = EXCLUDED.answered_at,
-         ended_at = EXCLUDED.ended_at,
-         duration_seconds = EXCLUDED.duration_seconds,
-         cost = EXCLUDED.cost,
-         failure_reason = EXCLUDED.failure_reason,
-         recording_url = EXCLUDED.recording_url,
-         transcript = EXCLUDED.transcript
-       WHERE a.status <> 'ended'
-       RETURNING started_at, (xmax = 0) AS inserted`,
-      [
-        event.attempt_id,
-        event.batch_id,
-        event.contact_id,
-        event.org_id,
-        event.attempt,
-        event.provider,
-        event.provider_call_id ?? null,
-        event.outcome,
-        event.started_at ?? null,
-        event.answered_at ?? null,
-        event.ended_at,
-        event.duration_seconds,
-        cost,
-        event.failure_reason ?? null,
-        event.recording_url ?? null,
-        event.transcript ?? null,
-      ],
-    );
-    if (ended.rowCount === 0) return null;
-    return { startedAt: ended.rows[0].started_at, inserted: ended.rows[0].inserted };
-  }
-
-  /**
-   * `recordStart` for many attempts in one statement (one event per attempt id: an upsert cannot
-   * touch a row twice).
+   * Records that the dialer asked the provider to dial, for many attempts in one statement (one
+   * event per attempt id: an upsert cannot touch a row twice). Only fills what is still unknown: if
+   * an attempt already finished (its finish arrived first), the finish stays as it is.
    *
    * @returns the attempt ids whose row this created (each counts in its batch's attempt_count)
    */
@@ -166,8 +84,8 @@ export class AttemptReadModelRepository {
   }
 
   /**
-   * `recordFinish` for many attempts in one statement (one event per attempt id): each attempt
-   * ends with its first finish; the finish of an attempt already ended changes nothing and is not
+   * Ends many attempts in one statement (one event per attempt id; a row is created when its start
+   * was not seen): each attempt ends with its first finish; the finish of an attempt already ended changes nothing and is not
    * returned.
    *
    * @param costs the price of each call (currency units), by position

@@ -71,9 +71,9 @@ export interface BatchSums {
  *   "read the contact, apply the counter delta" never races another writer of the same batch, and
  *   the lock order is always batch, then contacts (no deadlocks).
  * - Methods taking a `client` (`upsertIngested`, `isDeleted`, `findForStatusChange`,
- *   `applyStatusChange`, `applyCounterDelta`, `applyStatusCountDelta`, `countAttempt`,
- *   `addFinishedCall`, `callbackUrl`, `deleteEverything`) run inside the caller's transaction, after
- *   `lockOrRetryLater` (`deleteEverything` and `upsertIngested` take/need no prior lock: see each).
+ *   `applyStatusChange`, `applyCounterDelta`, `applyStatusCountDelta`, `lockMany`, `applySums`,
+ *   `applyStatusCountDeltas`, `statusOf`, `deleteEverything`) run inside the caller's transaction, after
+ *   `lockOrRetryLater` or `lockMany` (`deleteEverything`, `upsertIngested` and `lockMany` need no prior lock).
  * - The others read through the pool without locks (they may be polled).
  */
 @Injectable()
@@ -311,46 +311,6 @@ export class BatchReadModelRepository {
        ON CONFLICT (batch_id, status) DO UPDATE SET count = s.count + EXCLUDED.count`,
       [batchId, [...delta.keys()], [...delta.values()]],
     );
-  }
-
-  /** One more attempt row for the batch (the calls list total); the caller holds the batch lock. */
-  async countAttempt(client: SqlClient, batchId: string): Promise<void> {
-    await client.query(`UPDATE ${this.tables.batches} SET attempt_count = attempt_count + 1 WHERE batch_id = $1`, [
-      batchId,
-    ]);
-  }
-
-  /**
-   * Adds a finished call to the batch sums; the caller holds the batch lock. The average duration
-   * is over calls that connected: unanswered attempts would drag it to zero.
-   *
-   * @param newAttempt whether the finish created the attempt row (its start was not seen): counted in attempt_count
-   */
-  async addFinishedCall(
-    client: SqlClient,
-    batchId: string,
-    call: { durationSeconds: number; cost: number; newAttempt: boolean },
-    now: Date,
-  ): Promise<void> {
-    await client.query(
-      `UPDATE ${this.tables.batches}
-          SET duration_sum = duration_sum + $2,
-              duration_count = duration_count + $3,
-              cost_so_far = cost_so_far + $4,
-              attempt_count = attempt_count + $6,
-              updated_at = $5
-        WHERE batch_id = $1`,
-      [batchId, call.durationSeconds, call.durationSeconds > 0 ? 1 : 0, call.cost, now, call.newAttempt ? 1 : 0],
-    );
-  }
-
-  /** The batch's own `callback_url` (null when it has none or the batch is unknown). */
-  async callbackUrl(client: SqlClient, batchId: string): Promise<string | null> {
-    const batch = await client.query<{ callback_url: string | null }>(
-      `SELECT callback_url FROM ${this.tables.batches} WHERE batch_id = $1`,
-      [batchId],
-    );
-    return batch.rows[0]?.callback_url ?? null;
   }
 
   /**

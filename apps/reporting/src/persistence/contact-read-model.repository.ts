@@ -1,11 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type {
-  CallFinishedEvent,
-  ContactRecord,
-  ContactsChunkEvent,
-  ContactUpdatedEvent,
-  ResultsFilter,
-} from '@outdial/contracts';
+import type { ContactRecord, ContactsChunkEvent, ResultsFilter } from '@outdial/contracts';
 import { Database, SqlClient } from '@outdial/service-runtime';
 
 import { CounterState } from '../domain/contact-counters';
@@ -17,7 +11,7 @@ import { ReportingTables, reportingTables } from './reporting-tables';
 /** What the counters and per-status counts read of a contact before and after a write. */
 export type ContactCountState = CounterState & StatusCountState;
 
-/** A contact as a contact update reads it (under the batch lock), before applying the update. */
+/** A contact as a group of events reads it (under the batch lock), before applying the events. */
 export interface StoredContact extends CounterState {
   version: number;
   row: number | null;
@@ -115,49 +109,6 @@ export class ContactReadModelRepository {
     this.tables = reportingTables(db);
   }
 
-  /** Creates a placeholder for a contact whose chunk has not arrived yet (nothing if it exists). */
-  async ensurePlaceholder(
-    client: SqlClient,
-    contact: { contact_id: string; batch_id: string; org_id: string },
-  ): Promise<void> {
-    await client.query(
-      `INSERT INTO ${this.tables.contacts} (contact_id, batch_id, org_id, status) VALUES ($1, $2, $3, 'pending') ON CONFLICT (contact_id) DO NOTHING`,
-      [contact.contact_id, contact.batch_id, contact.org_id],
-    );
-  }
-
-  /** The stored contact a contact update starts from (it exists: see `ensurePlaceholder`). */
-  async findForUpdate(client: SqlClient, contactId: string): Promise<StoredContact> {
-    const stored = await client.query<StoredContact>(
-      `SELECT status, final, attempts, version, row, phone, name, call_id, duration_seconds, failure_reason, recording_url
-         FROM ${this.tables.contacts} WHERE contact_id = $1`,
-      [contactId],
-    );
-    return stored.rows[0];
-  }
-
-  /** Writes the scheduler's decision (the caller checked that it is newer than the stored version). */
-  async applyUpdate(client: SqlClient, event: ContactUpdatedEvent): Promise<void> {
-    await client.query(
-      `UPDATE ${this.tables.contacts}
-          SET status = $2, final = $3, version = $4, attempts = $5,
-              last_outcome = COALESCE($6, last_outcome),
-              next_retry_at = $7,
-              last_attempt_at = GREATEST(last_attempt_at, $8::timestamptz)
-        WHERE contact_id = $1`,
-      [
-        event.contact_id,
-        event.status,
-        event.final,
-        event.version,
-        event.attempts,
-        event.last_outcome ?? null,
-        event.next_retry_at ?? null,
-        event.last_attempt_at ?? null,
-      ],
-    );
-  }
-
   /** The counting state of the given contacts (absent ones are not returned). */
   async countStates(client: SqlClient, contactIds: string[]): Promise<ContactCountState[]> {
     const before = await client.query<ContactCountState>(
@@ -204,39 +155,6 @@ export class ContactReadModelRepository {
       ],
     );
     return after.rows;
-  }
-
-  /** The contact's last dial time moves to `startedAt` if that is later (events come in any order). */
-  async recordDialTime(client: SqlClient, contactId: string, startedAt: string | Date | null): Promise<void> {
-    await client.query(
-      `UPDATE ${this.tables.contacts} SET last_attempt_at = GREATEST(last_attempt_at, $2::timestamptz) WHERE contact_id = $1`,
-      [contactId, startedAt],
-    );
-  }
-
-  /**
-   * Shows the finished attempt's call on the contact, unless the contact already shows a later
-   * attempt (an older attempt finishing late does not overwrite it). The last dial time becomes
-   * the latest known: the scheduler's or this attempt's start (GREATEST: any order).
-   */
-  async recordCall(client: SqlClient, event: CallFinishedEvent, startedAt: Date | null): Promise<void> {
-    await client.query(
-      `UPDATE ${this.tables.contacts}
-          SET call_id = $2, call_attempt = $3, duration_seconds = $4, recording_url = $5, transcript = $6,
-              failure_reason = $7,
-              last_attempt_at = GREATEST(last_attempt_at, $8::timestamptz)
-        WHERE contact_id = $1 AND (call_attempt IS NULL OR call_attempt <= $3)`,
-      [
-        event.contact_id,
-        event.attempt_id,
-        event.attempt,
-        event.duration_seconds,
-        event.recording_url ?? null,
-        event.transcript ?? null,
-        event.failure_reason ?? null,
-        startedAt,
-      ],
-    );
   }
 
   /**
@@ -306,7 +224,7 @@ export class ContactReadModelRepository {
 
   /**
    * Shows each contact's finished call (one per contact: its latest attempt among the group),
-   * unless the contact already shows a later attempt, as `recordCall` does for one. One statement.
+   * unless the contact already shows a later attempt, (an older attempt finishing late does not overwrite it). One statement.
    */
   async recordCalls(client: SqlClient, calls: readonly ContactCallWrite[]): Promise<void> {
     if (calls.length === 0) return;
