@@ -57,6 +57,8 @@ async function main() {
   await admin.connect();
   await admin.query(`CREATE DATABASE ${dbName}`);
   const pool = new Pool({ connectionString: `postgres://postgres@127.0.0.1:5432/${dbName}`, max: connections });
+  // The drop (WITH FORCE) ends connections the pool may still be closing: not an error here.
+  pool.on('error', () => undefined);
   try {
     await pool.query(`CREATE SCHEMA reporting`);
     await pool.query(`CREATE TABLE reporting.batches (batch_id text PRIMARY KEY, org_id text NOT NULL, name text NOT NULL,
