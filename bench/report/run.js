@@ -1,7 +1,8 @@
 'use strict';
 // Benchmark: reporting reads on a 1,000,000-contact batch. Seeds the reporting read model directly
 // (generate_series; the bench measures reads, not ingest), then measures through the gateway:
-// p50/p99 of GET /api/batch-calls/{id} and of a filtered contacts page (autocannon), and the time
+// p50/p99 of GET /api/batch-calls/{id} and of a filtered contacts page (autocannon), the same status
+// read as reporting's RPC alone over NATS (status_rpc_*: reporting's share, no gateway), and the time
 // and peak memory (gateway and reporting RSS) to stream the full results CSV. Not a test; it drops
 // its database and streams afterwards.
 // Usage: node bench/report/run.js [contacts=1000000] [seconds=10]
@@ -88,6 +89,33 @@ async function seed(db, batchId) {
   return Date.now() - t0;
 }
 
+/**
+ * The reporting side alone: `v1.rpc.reporting.get_batch` over core NATS, `connections` requests in
+ * flight at once for `seconds`, without the gateway (HTTP, auth) in front. Latencies in ms.
+ */
+async function rpcLoad(prefix, payload, connections = 10) {
+  const { connect } = await import('@nats-io/transport-node');
+  const nc = await connect({ servers: process.env.NATS_URL || 'nats://127.0.0.1:4222' });
+  const subject = `${prefix}.v1.rpc.reporting.get_batch`;
+  const body = JSON.stringify(payload);
+  const latencies = [];
+  const end = Date.now() + seconds * 1000;
+  let errors = 0;
+  const worker = async () => {
+    while (Date.now() < end) {
+      const t0 = process.hrtime.bigint();
+      const reply = await nc.request(subject, body, { timeout: 5000 }).catch(() => null);
+      latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      if (!reply || !JSON.parse(new TextDecoder().decode(reply.data)).ok) errors++;
+    }
+  };
+  await Promise.all(Array.from({ length: connections }, worker));
+  await nc.close();
+  latencies.sort((a, b) => a - b);
+  const at = (q) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] * 10) / 10;
+  return { p50: at(0.5), p99: at(0.99), rps: Math.round(latencies.length / seconds), errors };
+}
+
 function cannon(url, token, connections = 10) {
   return new Promise((resolve, reject) => {
     autocannon(
@@ -139,6 +167,8 @@ async function main() {
     if (process.env.BENCH_HEAP_SAMPLE) await signalProbes();
     const status1 = await cannon(base, token, 1);
     const status = await cannon(base, token);
+    // The same read without the gateway: what reporting itself takes (its share of the p99).
+    const statusRpc = await rpcLoad(env.NATS_PREFIX, { org_id: 'default', batch_id: batchId });
     const contactsUrl = `${base}/contacts?status=failed,voicemail&page=3&page_size=50`;
     const page = await (await fetch(contactsUrl, { headers })).json();
     if (page.items.length !== 50) throw new Error(`contacts page: ${JSON.stringify(page).slice(0, 300)}`);
@@ -182,6 +212,9 @@ async function main() {
       status_p50_ms: status.latency.p50,
       status_p99_ms: status.latency.p99,
       status_rps: Math.round(status.requests.average),
+      status_rpc_p50_ms: statusRpc.p50,
+      status_rpc_p99_ms: statusRpc.p99,
+      status_rpc_rps: statusRpc.rps,
       contacts_page_p50_ms: contactsPage.latency.p50,
       contacts_page_p99_ms: contactsPage.latency.p99,
       contacts_page_rps: Math.round(contactsPage.requests.average),
@@ -194,6 +227,7 @@ async function main() {
       rss_before_export_mb: { gateway: Math.round(before.gateway), reporting: Math.round(before.reporting) },
       errors: {
         status: status.errors + status.non2xx + status.timeouts,
+        status_rpc: statusRpc.errors,
         contacts_page: contactsPage.errors + contactsPage.non2xx + contactsPage.timeouts,
       },
     };

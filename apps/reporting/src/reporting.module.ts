@@ -10,6 +10,7 @@ import { BatchResultsHandler } from './handlers/batch-results.handler';
 import { CallEventsHandler } from './handlers/call-events.handler';
 import { ContactEventsHandler } from './handlers/contact-events.handler';
 import { ReportingDeletedBatchGate } from './handlers/deleted-batch.gate';
+import { EventGroupQueue } from './handlers/event-group-queue';
 import { QueueDepthSampler } from './handlers/queue-depth-sampler';
 import { StalledBatchesSampler } from './handlers/stalled-batches-sampler';
 import { SystemHandler } from './handlers/system.handler';
@@ -22,6 +23,7 @@ import { BatchReadModelRepository } from './persistence/batch-read-model.reposit
 import { CallbackSecretsRepository } from './persistence/callback-secrets.repository';
 import { ContactReadModelRepository } from './persistence/contact-read-model.repository';
 import { ProcessedEventsRepository } from './persistence/processed-events.repository';
+import { ProgressSlotsRepository } from './persistence/progress-slots.repository';
 import { WebhookDeliveriesRepository } from './persistence/webhook-deliveries.repository';
 import { WebhookEndpointsRepository } from './persistence/webhook-endpoints.repository';
 import { ReportingEnv } from './reporting-env';
@@ -47,10 +49,8 @@ import { PruneWebhookHistoryUseCase } from './usecases/prune-webhook-history/pru
 import { RecordBatchDeletedUseCase } from './usecases/record-batch-deleted/record-batch-deleted.usecase';
 import { RecordBatchIngestedUseCase } from './usecases/record-batch-ingested/record-batch-ingested.usecase';
 import { RecordBatchStatusUseCase } from './usecases/record-batch-status/record-batch-status.usecase';
-import { RecordCallFinishedUseCase } from './usecases/record-call-finished/record-call-finished.usecase';
-import { RecordCallStartedUseCase } from './usecases/record-call-started/record-call-started.usecase';
-import { RecordContactUpdateUseCase } from './usecases/record-contact-update/record-contact-update.usecase';
 import { RecordContactsChunkUseCase } from './usecases/record-contacts-chunk/record-contacts-chunk.usecase';
+import { RecordEventGroupUseCase } from './usecases/record-event-group/record-event-group.usecase';
 
 /** The reporting service's wiring: message handlers, loops and samplers, use cases, repositories, adapters. */
 @Module({
@@ -74,6 +74,7 @@ import { RecordContactsChunkUseCase } from './usecases/record-contacts-chunk/rec
     AttemptReadModelRepository,
     BatchActivityRepository,
     ProcessedEventsRepository,
+    ProgressSlotsRepository,
     WebhookEndpointsRepository,
     WebhookDeliveriesRepository,
     CallbackSecretsRepository,
@@ -84,10 +85,9 @@ import { RecordContactsChunkUseCase } from './usecases/record-contacts-chunk/rec
     // Read-model events
     RecordBatchIngestedUseCase,
     RecordContactsChunkUseCase,
-    RecordContactUpdateUseCase,
+    RecordEventGroupUseCase,
+    EventGroupQueue,
     RecordBatchStatusUseCase,
-    RecordCallStartedUseCase,
-    RecordCallFinishedUseCase,
     RecordBatchDeletedUseCase,
     // Queries
     GetBatchStatusUseCase,

@@ -42,17 +42,21 @@ describe('ContactReadModelRepository and AttemptReadModelRepository (PostgreSQL)
 
   it('fills a placeholder from the chunk and keeps the status the scheduler already decided', async () => {
     await db.tx(async (c) => {
-      await contacts.ensurePlaceholder(c, { contact_id: 'c2', ...BATCH });
-      await contacts.applyUpdate(c, {
-        ...BATCH,
-        event_id: 'u',
-        contact_id: 'c2',
-        version: 1,
-        status: 'dialing',
-        final: false,
-        attempts: 1,
-        at: NOW.toISOString(),
-      });
+      await contacts.insertPlaceholders(c, [{ contact_id: 'c2', ...BATCH }]);
+      await contacts.insertPlaceholders(c, [{ contact_id: 'c2', ...BATCH }]); // an existing one is kept
+      await contacts.applyStates(c, [
+        {
+          contactId: 'c2',
+          versioned: true,
+          status: 'dialing',
+          final: false,
+          version: 1,
+          attempts: 1,
+          lastOutcome: null,
+          nextRetryAt: null,
+          lastAttemptAt: null,
+        },
+      ]);
     });
     const result = await db.tx(async (c) => {
       const before = await contacts.countStates(c, ['c1', 'c2', 'c3']);
@@ -75,7 +79,7 @@ describe('ContactReadModelRepository and AttemptReadModelRepository (PostgreSQL)
         contacts.upsertChunk(c, BATCH, [contact(1), contact(2), contact(3, { status: 'suppressed' })]),
       ),
     ).toEqual(result.after);
-    expect(await db.tx((c) => contacts.findForUpdate(c, 'c2'))).toMatchObject({
+    expect((await db.tx((c) => contacts.findMany(c, ['c2', 'c9'])))[0]).toMatchObject({
       version: 1,
       status: 'dialing',
       row: 2,
@@ -119,27 +123,50 @@ describe('ContactReadModelRepository and AttemptReadModelRepository (PostgreSQL)
         duration_seconds: duration,
       }) as CallFinishedEvent;
     // The finish of attempt 2 before any start: the row is created by the finish.
-    expect(await db.tx((c) => attempts.recordFinish(c, finished('a2', 2, 'completed', 20), 0.03))).toEqual({
-      startedAt: null,
-      inserted: true,
-    });
-    expect(await db.tx((c) => attempts.recordStart(c, started))).toBe(true);
-    expect(await db.tx((c) => attempts.recordStart(c, started))).toBe(false);
-    const first = await db.tx((c) => attempts.recordFinish(c, finished('a1', 1, 'busy', 0), 0));
+    expect(await db.tx((c) => attempts.recordFinishes(c, [finished('a2', 2, 'completed', 20)], [0.03]))).toEqual(
+      new Map([['a2', { startedAt: null, inserted: true }]]),
+    );
+    expect(await db.tx((c) => attempts.recordStarts(c, [started]))).toEqual(new Set(['a1']));
+    expect(await db.tx((c) => attempts.recordStarts(c, [started]))).toEqual(new Set());
+    const first = (await db.tx((c) => attempts.recordFinishes(c, [finished('a1', 1, 'busy', 0)], [0]))).get('a1');
     expect(first).toEqual({ startedAt: new Date('2025-01-01T09:30:00.000Z'), inserted: false });
-    expect(await db.tx((c) => attempts.recordFinish(c, finished('a1', 1, 'completed', 10), 0.015))).toBeNull(); // the first finish wins
+    // The first finish wins.
+    expect(await db.tx((c) => attempts.recordFinishes(c, [finished('a1', 1, 'completed', 10)], [0.015]))).toEqual(
+      new Map(),
+    );
+    const call = (attempt: number, duration: number, startedAt: Date | null) => ({
+      contactId: 'c1',
+      callId: `a${attempt}`,
+      attempt,
+      durationSeconds: duration,
+      recordingUrl: null,
+      transcript: null,
+      failureReason: null,
+      startedAt,
+    });
     await db.tx(async (c) => {
-      await contacts.recordCall(c, finished('a2', 2, 'completed', 20), null);
-      await contacts.recordCall(c, finished('a1', 1, 'busy', 0), first!.startedAt); // older attempt: not shown at all
+      await contacts.recordCalls(c, [call(2, 20, null)]);
+      await contacts.recordCalls(c, [call(1, 0, first!.startedAt)]); // older attempt: not shown at all
     });
     expect((await contacts.page(contactsFilter({ batch_id: 'b1' }), 1, 0))[0]).toMatchObject({
       call_id: 'a2',
       last_attempt_at: null,
     });
     // The dial time only moves forward, whatever the order.
+    const dialed = (at: string) => ({
+      contactId: 'c1',
+      versioned: false,
+      status: 'ignored',
+      final: false,
+      version: 0,
+      attempts: 0,
+      lastOutcome: null,
+      nextRetryAt: null,
+      lastAttemptAt: at,
+    });
     await db.tx(async (c) => {
-      await contacts.recordDialTime(c, 'c1', started.started_at);
-      await contacts.recordDialTime(c, 'c1', '2025-01-01T09:00:00.000Z');
+      await contacts.applyStates(c, [dialed(started.started_at)]);
+      await contacts.applyStates(c, [dialed('2025-01-01T09:00:00.000Z')]);
     });
     expect((await contacts.page(contactsFilter({ batch_id: 'b1' }), 1, 0))[0]).toMatchObject({
       call_id: 'a2',

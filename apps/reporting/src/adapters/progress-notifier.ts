@@ -3,11 +3,14 @@ import { FINAL_BATCH_STATUSES, ProgressMessage, progressSubject } from '@outdial
 import { BackgroundTasks, Clock, Logger, NatsBus, SERVICE_LOGGER } from '@outdial/service-runtime';
 
 import { BatchReadModelRepository } from '../persistence/batch-read-model.repository';
+import { ProgressSlotsRepository } from '../persistence/progress-slots.repository';
 import { ReportingEnv } from '../reporting-env';
 
 interface BatchSlot {
   timer: NodeJS.Timeout | null;
   lastSentAt: number;
+  /** The shared slot was taken by another replica once already for the pending change. */
+  lostOnce: boolean;
 }
 
 /**
@@ -17,6 +20,13 @@ interface BatchSlot {
  * in a final status sends `final`. Fire-and-forget: nobody listening costs nothing, and a slow
  * listener never slows the event pipeline. The use cases that change a batch call `touch` after
  * their commit.
+ *
+ * Across replicas (each applies some of a batch's events): a message goes out only after taking the
+ * batch's shared slot (`ProgressSlotsRepository.claim`, at most one per batch per interval for all
+ * replicas). A replica that finds the slot taken tries once more an interval later; if the slot
+ * is taken again then, the replica that took it read the batch after this replica's change
+ * committed, so its message carried the change and nothing more is sent: no duplicate messages,
+ * no change left unsent.
  */
 @Injectable()
 export class ProgressNotifier implements OnApplicationShutdown {
@@ -25,6 +35,7 @@ export class ProgressNotifier implements OnApplicationShutdown {
 
   constructor(
     private readonly batches: BatchReadModelRepository,
+    private readonly progressSlots: ProgressSlotsRepository,
     private readonly bus: NatsBus,
     private readonly clock: Clock,
     private readonly env: ReportingEnv,
@@ -40,7 +51,7 @@ export class ProgressNotifier implements OnApplicationShutdown {
     if (this.stopped) return;
     let slot = this.slots.get(batchId);
     if (!slot) {
-      slot = { timer: null, lastSentAt: 0 };
+      slot = { timer: null, lastSentAt: 0, lostOnce: false };
       this.slots.set(batchId, slot);
     }
     if (slot.timer) return; // a message with the latest numbers is already on its way
@@ -54,6 +65,15 @@ export class ProgressNotifier implements OnApplicationShutdown {
     // Cleared before reading, so a change committed during the read schedules another message.
     slot.timer = null;
     try {
+      if (!(await this.progressSlots.claim(batchId, this.env.PROGRESS_INTERVAL_MS))) {
+        // Another replica sent this batch's progress within the interval.
+        if (!slot.lostOnce && !slot.timer && !this.stopped) {
+          slot.lostOnce = true;
+          slot.timer = setTimeout(() => void this.flush(batchId, slot), this.env.PROGRESS_INTERVAL_MS);
+        } else slot.lostOnce = false;
+        return;
+      }
+      slot.lostOnce = false;
       const view = await this.batches.statusView(batchId, null, this.clock.now());
       if (!view || this.stopped) return;
       const message: ProgressMessage = {

@@ -3,28 +3,25 @@ import { Payload } from '@nestjs/microservices';
 import { CallDeclinedEvent, CallFinishedEvent, CallStartedEvent, Subjects } from '@outdial/contracts';
 import { JetStreamEvent } from '@outdial/service-runtime';
 
-import { RecordCallFinishedUseCase } from '../usecases/record-call-finished/record-call-finished.usecase';
-import { RecordCallStartedUseCase } from '../usecases/record-call-started/record-call-started.usecase';
+import { EventGroupQueue, GROUPED_CONSUMER_CONCURRENCY } from './event-group-queue';
 
 /**
  * The dialer's call events into the read model (CALL stream). Handlers only translate; settlement
- * as in BatchEventsHandler.
+ * as in BatchEventsHandler. Starts and finishes go through the EventGroupQueue (many per
+ * transaction, each settled on its own).
  */
 @Controller()
 export class CallEventsHandler {
-  constructor(
-    private readonly callStarted: RecordCallStartedUseCase,
-    private readonly callFinished: RecordCallFinishedUseCase,
-  ) {}
+  constructor(private readonly groups: EventGroupQueue) {}
 
-  @JetStreamEvent(Subjects.callStarted)
+  @JetStreamEvent(Subjects.callStarted, { concurrency: GROUPED_CONSUMER_CONCURRENCY })
   onCallStarted(@Payload() event: CallStartedEvent): Promise<void> {
-    return this.callStarted.execute(event);
+    return this.groups.submit({ kind: 'call_started', event });
   }
 
-  @JetStreamEvent(Subjects.callFinished)
+  @JetStreamEvent(Subjects.callFinished, { concurrency: GROUPED_CONSUMER_CONCURRENCY })
   onCallFinished(@Payload() event: CallFinishedEvent): Promise<void> {
-    return this.callFinished.execute(event);
+    return this.groups.submit({ kind: 'call_finished', event });
   }
 
   /**

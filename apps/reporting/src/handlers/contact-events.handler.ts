@@ -3,19 +3,20 @@ import { Payload } from '@nestjs/microservices';
 import { ContactsChunkEvent, ContactUpdatedEvent, Subjects } from '@outdial/contracts';
 import { JetStreamEvent } from '@outdial/service-runtime';
 
-import { RecordContactUpdateUseCase } from '../usecases/record-contact-update/record-contact-update.usecase';
 import { RecordContactsChunkUseCase } from '../usecases/record-contacts-chunk/record-contacts-chunk.usecase';
 import { ReportingDeletedBatchGate } from './deleted-batch.gate';
+import { EventGroupQueue, GROUPED_CONSUMER_CONCURRENCY } from './event-group-queue';
 
 /**
  * Contact events into the read model: ingest's chunks (INGEST stream) and the scheduler's
- * decisions (CONTACT stream). Handlers only translate; settlement as in BatchEventsHandler.
+ * decisions (CONTACT stream). Handlers only translate; settlement as in BatchEventsHandler. The
+ * decisions go through the EventGroupQueue (many per transaction, each settled on its own).
  */
 @Controller()
 export class ContactEventsHandler {
   constructor(
     private readonly contactsChunk: RecordContactsChunkUseCase,
-    private readonly contactUpdate: RecordContactUpdateUseCase,
+    private readonly groups: EventGroupQueue,
   ) {}
 
   @JetStreamEvent(Subjects.contactsChunk, { gate: ReportingDeletedBatchGate })
@@ -23,8 +24,8 @@ export class ContactEventsHandler {
     return this.contactsChunk.execute(event);
   }
 
-  @JetStreamEvent(Subjects.contactUpdated)
+  @JetStreamEvent(Subjects.contactUpdated, { concurrency: GROUPED_CONSUMER_CONCURRENCY })
   onContactUpdated(@Payload() event: ContactUpdatedEvent): Promise<void> {
-    return this.contactUpdate.execute(event);
+    return this.groups.submit({ kind: 'contact_updated', event });
   }
 }

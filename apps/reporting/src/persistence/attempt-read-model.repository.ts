@@ -37,7 +37,7 @@ export interface OutcomeTotals {
  * The call attempts of the read model (`attempts`), keyed by the dialer's attempt id. Start and
  * finish may arrive in any order; the first finish wins. Schema from `Database`.
  *
- * Transactions and locks: `recordStart` and `recordFinish` run inside the caller's transaction,
+ * Transactions and locks: `recordStarts` and `recordFinishes` run inside the caller's transaction,
  * which already holds the batch row lock (`BatchReadModelRepository.lockOrRetryLater`); their upserts lock
  * the attempt row. `page` and `outcomeTotals` read through the pool without locks.
  */
@@ -50,51 +50,65 @@ export class AttemptReadModelRepository {
   }
 
   /**
-   * Records that the dialer asked the provider to dial. Only fills what is still unknown: if the
-   * attempt already finished (its finish arrived first), the finish stays as it is.
+   * Records that the dialer asked the provider to dial, for many attempts in one statement (one
+   * event per attempt id: an upsert cannot touch a row twice). Only fills what is still unknown: if
+   * an attempt already finished (its finish arrived first), the finish stays as it is.
    *
-   * @returns true when the attempt row was created by this start (it counts in the batch's attempt_count)
+   * @returns the attempt ids whose row this created (each counts in its batch's attempt_count)
    */
-  async recordStart(client: SqlClient, event: CallStartedEvent): Promise<boolean> {
-    const upsert = await client.query<{ inserted: boolean }>(
+  async recordStarts(client: SqlClient, events: readonly CallStartedEvent[]): Promise<Set<string>> {
+    if (events.length === 0) return new Set();
+    const upsert = await client.query<{ attempt_id: string; inserted: boolean }>(
       `INSERT INTO ${this.tables.attempts} AS a
          (attempt_id, batch_id, contact_id, org_id, attempt, provider, provider_call_id, status, started_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, 'dialing', $8)
+       SELECT u.attempt_id, u.batch_id, u.contact_id, u.org_id, u.attempt, u.provider, u.provider_call_id, 'dialing', u.started_at
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::timestamptz[])
+           AS u(attempt_id, batch_id, contact_id, org_id, attempt, provider, provider_call_id, started_at)
+        ORDER BY u.attempt_id
        ON CONFLICT (attempt_id) DO UPDATE SET
          provider_call_id = COALESCE(a.provider_call_id, EXCLUDED.provider_call_id),
          started_at = COALESCE(a.started_at, EXCLUDED.started_at)
-       RETURNING (xmax = 0) AS inserted`,
+       RETURNING attempt_id, (xmax = 0) AS inserted`,
       [
-        event.attempt_id,
-        event.batch_id,
-        event.contact_id,
-        event.org_id,
-        event.attempt,
-        event.provider,
-        event.provider_call_id,
-        event.started_at,
+        events.map((e) => e.attempt_id),
+        events.map((e) => e.batch_id),
+        events.map((e) => e.contact_id),
+        events.map((e) => e.org_id),
+        events.map((e) => e.attempt),
+        events.map((e) => e.provider),
+        events.map((e) => e.provider_call_id ?? null),
+        events.map((e) => e.started_at),
       ],
     );
-    return upsert.rows[0]?.inserted === true;
+    return new Set(upsert.rows.filter((r) => r.inserted).map((r) => r.attempt_id));
   }
 
   /**
-   * Ends the attempt with its first finish (created if its start was not seen). A later finish of
-   * an ended attempt changes nothing.
+   * Ends many attempts in one statement (one event per attempt id; a row is created when its start
+   * was not seen): each attempt ends with its first finish; the finish of an attempt already ended changes nothing and is not
+   * returned.
    *
-   * @param cost the call's price (currency units)
-   * @returns null when the attempt had already ended; else its start time and whether the row was created
+   * @param costs the price of each call (currency units), by position
+   * @returns the attempts this ended: their start time and whether the row was created
    */
-  async recordFinish(
+  async recordFinishes(
     client: SqlClient,
-    event: CallFinishedEvent,
-    cost: number,
-  ): Promise<{ startedAt: Date | null; inserted: boolean } | null> {
-    const ended = await client.query<{ started_at: Date | null; inserted: boolean }>(
+    events: readonly CallFinishedEvent[],
+    costs: readonly number[],
+  ): Promise<Map<string, { startedAt: Date | null; inserted: boolean }>> {
+    if (events.length === 0) return new Map();
+    const ended = await client.query<{ attempt_id: string; started_at: Date | null; inserted: boolean }>(
       `INSERT INTO ${this.tables.attempts} AS a
          (attempt_id, batch_id, contact_id, org_id, attempt, provider, provider_call_id, status, outcome,
           started_at, answered_at, ended_at, duration_seconds, cost, failure_reason, recording_url, transcript)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, 'ended', $8, $9, $10, $11, $12, $13, $14, $15, $16)
+       SELECT u.attempt_id, u.batch_id, u.contact_id, u.org_id, u.attempt, u.provider, u.provider_call_id, 'ended', u.outcome,
+              u.started_at, u.answered_at, u.ended_at, u.duration_seconds, u.cost, u.failure_reason, u.recording_url, u.transcript
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[],
+                     $9::timestamptz[], $10::timestamptz[], $11::timestamptz[], $12::float8[], $13::numeric[], $14::text[],
+                     $15::text[], $16::text[])
+           AS u(attempt_id, batch_id, contact_id, org_id, attempt, provider, provider_call_id, outcome, started_at,
+                answered_at, ended_at, duration_seconds, cost, failure_reason, recording_url, transcript)
+        ORDER BY u.attempt_id
        ON CONFLICT (attempt_id) DO UPDATE SET
          provider_call_id = COALESCE(EXCLUDED.provider_call_id, a.provider_call_id),
          status = 'ended',
@@ -108,28 +122,27 @@ export class AttemptReadModelRepository {
          recording_url = EXCLUDED.recording_url,
          transcript = EXCLUDED.transcript
        WHERE a.status <> 'ended'
-       RETURNING started_at, (xmax = 0) AS inserted`,
+       RETURNING attempt_id, started_at, (xmax = 0) AS inserted`,
       [
-        event.attempt_id,
-        event.batch_id,
-        event.contact_id,
-        event.org_id,
-        event.attempt,
-        event.provider,
-        event.provider_call_id ?? null,
-        event.outcome,
-        event.started_at ?? null,
-        event.answered_at ?? null,
-        event.ended_at,
-        event.duration_seconds,
-        cost,
-        event.failure_reason ?? null,
-        event.recording_url ?? null,
-        event.transcript ?? null,
+        events.map((e) => e.attempt_id),
+        events.map((e) => e.batch_id),
+        events.map((e) => e.contact_id),
+        events.map((e) => e.org_id),
+        events.map((e) => e.attempt),
+        events.map((e) => e.provider),
+        events.map((e) => e.provider_call_id ?? null),
+        events.map((e) => e.outcome),
+        events.map((e) => e.started_at ?? null),
+        events.map((e) => e.answered_at ?? null),
+        events.map((e) => e.ended_at),
+        events.map((e) => e.duration_seconds),
+        costs,
+        events.map((e) => e.failure_reason ?? null),
+        events.map((e) => e.recording_url ?? null),
+        events.map((e) => e.transcript ?? null),
       ],
     );
-    if (ended.rowCount === 0) return null;
-    return { startedAt: ended.rows[0].started_at, inserted: ended.rows[0].inserted };
+    return new Map(ended.rows.map((r) => [r.attempt_id, { startedAt: r.started_at, inserted: r.inserted }]));
   }
 
   /** Whether the calls list query filters (by outcome or contact): its total must then be counted. */

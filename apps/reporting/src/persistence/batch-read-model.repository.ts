@@ -35,20 +35,45 @@ export interface BatchStatusUpdate {
   scheduled_start_time?: string | null;
 }
 
+/** What applying a group of events reads of each batch it locks. */
+export interface LockedBatch {
+  status: string;
+  callback_url: string | null;
+}
+
+/** One batch's accumulated change over a group of events (`applySums`). */
+export interface BatchSums {
+  batchId: string;
+  counters: CounterDelta;
+  /** New attempt rows (the calls list total). */
+  attempts: number;
+  /** Finished calls priced (0 means no duration/cost change). */
+  calls: number;
+  /** Seconds. */
+  durationSum: number;
+  /** Finished calls with a duration above zero (the average is over those). */
+  durationCount: number;
+  /** Cost in ten-thousandths of the currency unit (each call's cost as stored: numeric(16, 4)), summed exactly. */
+  costUnits: number;
+}
+
 /**
  * The batch aggregate of the read model: `batches` (one row per batch, with its incremental
  * counters), `contact_status_counts` (per-status contact counts), and `deleted_batches`
  * (tombstones). Schema from `Database`.
  *
  * Transactions and locks:
+ * - `lockMany` locks several batch rows at once, in batch_id order (no deadlocks between two
+ *   groups of events), for the event groups; `applySums` and `applyStatusCountDeltas` then write
+ *   every batch of the group in one statement each.
  * - `lockOrRetryLater` takes the batch row lock (`SELECT ... FOR UPDATE`) and must run first in
  *   the caller's transaction: every write to a batch's contacts, attempts or counters takes it, so
  *   "read the contact, apply the counter delta" never races another writer of the same batch, and
  *   the lock order is always batch, then contacts (no deadlocks).
  * - Methods taking a `client` (`upsertIngested`, `isDeleted`, `findForStatusChange`,
- *   `applyStatusChange`, `applyCounterDelta`, `applyStatusCountDelta`, `countAttempt`,
- *   `addFinishedCall`, `callbackUrl`, `deleteEverything`) run inside the caller's transaction, after
- *   `lockOrRetryLater` (`deleteEverything` and `upsertIngested` take/need no prior lock: see each).
+ *   `applyStatusChange`, `applyCounterDelta`, `applyStatusCountDelta`, `lockMany`, `applySums`,
+ *   `applyStatusCountDeltas`, `statusOf`, `deleteEverything`) run inside the caller's transaction, after
+ *   `lockOrRetryLater` or `lockMany` (`deleteEverything`, `upsertIngested` and `lockMany` need no prior lock).
  * - The others read through the pool without locks (they may be polled).
  */
 @Injectable()
@@ -71,6 +96,104 @@ export class BatchReadModelRepository {
     if (result.rowCount !== 0) return true;
     if (await this.isDeleted(client, batchId)) return false;
     throw new TransientError(`batch ${batchId} not known yet`);
+  }
+
+  /**
+   * Locks the rows of several batches for the rest of the caller's transaction, in batch_id order
+   * (two transactions locking overlapping sets never deadlock), and reads what applying their
+   * events needs. Batches absent from the result are either deleted (in `deleted`: their events
+   * are dropped) or not known yet (neither: their events are retried later).
+   */
+  async lockMany(
+    client: SqlClient,
+    batchIds: readonly string[],
+  ): Promise<{ locked: Map<string, LockedBatch>; deleted: Set<string> }> {
+    const ids = [...new Set(batchIds)].sort();
+    const rows = await client.query<LockedBatch & { batch_id: string }>(
+      `SELECT batch_id, status, callback_url FROM ${this.tables.batches}
+        WHERE batch_id = ANY($1::text[]) ORDER BY batch_id FOR UPDATE`,
+      [ids],
+    );
+    const locked = new Map(rows.rows.map((r) => [r.batch_id, { status: r.status, callback_url: r.callback_url }]));
+    const missing = ids.filter((id) => !locked.has(id));
+    const deleted = new Set<string>();
+    if (missing.length > 0) {
+      const tombstones = await client.query<{ batch_id: string }>(
+        `SELECT batch_id FROM ${this.tables.deletedBatches} WHERE batch_id = ANY($1::text[])`,
+        [missing],
+      );
+      for (const row of tombstones.rows) deleted.add(row.batch_id);
+    }
+    return { locked, deleted };
+  }
+
+  /**
+   * Adds each batch's accumulated sums (counters by delta, attempts, call durations and cost) in
+   * ONE statement for all batches; the caller holds their locks. Zero entries are skipped.
+   */
+  async applySums(client: SqlClient, sums: readonly BatchSums[], now: Date): Promise<void> {
+    const changed = sums.filter((s) => !isZeroDelta(s.counters) || s.attempts !== 0 || s.calls !== 0);
+    if (changed.length === 0) return;
+    await client.query(
+      `UPDATE ${this.tables.batches} b
+          SET final_count = b.final_count + u.final,
+              completed_count = b.completed_count + u.completed,
+              failed_count = b.failed_count + u.failed,
+              in_progress_count = b.in_progress_count + u.in_progress,
+              dialed_final_count = b.dialed_final_count + u.dialed_final,
+              attempt_count = b.attempt_count + u.attempts,
+              duration_sum = b.duration_sum + u.duration_sum,
+              duration_count = b.duration_count + u.duration_count,
+              cost_so_far = b.cost_so_far + u.cost_units::numeric / 10000,
+              updated_at = $11
+         FROM unnest($1::text[], $2::int[], $3::int[], $4::int[], $5::int[], $6::int[], $7::int[], $8::float8[], $9::int[], $10::bigint[])
+           AS u(batch_id, final, completed, failed, in_progress, dialed_final, attempts, duration_sum, duration_count, cost_units)
+        WHERE b.batch_id = u.batch_id`,
+      [
+        changed.map((s) => s.batchId),
+        changed.map((s) => s.counters.final),
+        changed.map((s) => s.counters.completed),
+        changed.map((s) => s.counters.failed),
+        changed.map((s) => s.counters.inProgress),
+        changed.map((s) => s.counters.dialedFinal),
+        changed.map((s) => s.attempts),
+        changed.map((s) => s.durationSum),
+        changed.map((s) => s.durationCount),
+        changed.map((s) => s.costUnits),
+        now,
+      ],
+    );
+  }
+
+  /** Per-status count changes of several batches in one statement; the caller holds their locks. */
+  async applyStatusCountDeltas(client: SqlClient, deltas: ReadonlyMap<string, Map<string, number>>): Promise<void> {
+    const batchIds: string[] = [];
+    const statuses: string[] = [];
+    const counts: number[] = [];
+    for (const [batchId, delta] of deltas) {
+      for (const [status, n] of delta) {
+        if (n === 0) continue;
+        batchIds.push(batchId);
+        statuses.push(status);
+        counts.push(n);
+      }
+    }
+    if (batchIds.length === 0) return;
+    await client.query(
+      `INSERT INTO ${this.tables.statusCounts} AS s (batch_id, status, count)
+       SELECT u.batch_id, u.status, u.n FROM unnest($1::text[], $2::text[], $3::int[]) AS u(batch_id, status, n)
+       ON CONFLICT (batch_id, status) DO UPDATE SET count = s.count + EXCLUDED.count`,
+      [batchIds, statuses, counts],
+    );
+  }
+
+  /** The batch's status (undefined when unknown); the caller holds the batch lock. */
+  async statusOf(client: SqlClient, batchId: string): Promise<string | undefined> {
+    const row = await client.query<{ status: string }>(
+      `SELECT status FROM ${this.tables.batches} WHERE batch_id = $1`,
+      [batchId],
+    );
+    return row.rows[0]?.status;
   }
 
   /** Whether the batch has a tombstone (it was deleted). */
@@ -190,49 +313,9 @@ export class BatchReadModelRepository {
     );
   }
 
-  /** One more attempt row for the batch (the calls list total); the caller holds the batch lock. */
-  async countAttempt(client: SqlClient, batchId: string): Promise<void> {
-    await client.query(`UPDATE ${this.tables.batches} SET attempt_count = attempt_count + 1 WHERE batch_id = $1`, [
-      batchId,
-    ]);
-  }
-
-  /**
-   * Adds a finished call to the batch sums; the caller holds the batch lock. The average duration
-   * is over calls that connected: unanswered attempts would drag it to zero.
-   *
-   * @param newAttempt whether the finish created the attempt row (its start was not seen): counted in attempt_count
-   */
-  async addFinishedCall(
-    client: SqlClient,
-    batchId: string,
-    call: { durationSeconds: number; cost: number; newAttempt: boolean },
-    now: Date,
-  ): Promise<void> {
-    await client.query(
-      `UPDATE ${this.tables.batches}
-          SET duration_sum = duration_sum + $2,
-              duration_count = duration_count + $3,
-              cost_so_far = cost_so_far + $4,
-              attempt_count = attempt_count + $6,
-              updated_at = $5
-        WHERE batch_id = $1`,
-      [batchId, call.durationSeconds, call.durationSeconds > 0 ? 1 : 0, call.cost, now, call.newAttempt ? 1 : 0],
-    );
-  }
-
-  /** The batch's own `callback_url` (null when it has none or the batch is unknown). */
-  async callbackUrl(client: SqlClient, batchId: string): Promise<string | null> {
-    const batch = await client.query<{ callback_url: string | null }>(
-      `SELECT callback_url FROM ${this.tables.batches} WHERE batch_id = $1`,
-      [batchId],
-    );
-    return batch.rows[0]?.callback_url ?? null;
-  }
-
   /**
    * Deletes every read-model row of the batch (attempts, contacts, status counts, webhook
-   * deliveries, activity, the batch) and leaves a tombstone, in the caller's transaction. Takes the
+   * deliveries, activity, progress slot, the batch) and leaves a tombstone, in the caller's transaction. Takes the
    * batch row lock first: writers of the batch hold it, so this waits for them, and after the
    * tombstone nothing new can arrive. Idempotent.
    */
@@ -247,6 +330,7 @@ export class BatchReadModelRepository {
     await client.query(`DELETE FROM ${this.tables.statusCounts} WHERE batch_id = $1`, [batchId]);
     await client.query(`DELETE FROM ${this.tables.webhookDeliveries} WHERE batch_id = $1`, [batchId]);
     await client.query(`DELETE FROM ${this.tables.batchActivity} WHERE batch_id = $1`, [batchId]);
+    await client.query(`DELETE FROM ${this.tables.progressSlots} WHERE batch_id = $1`, [batchId]);
     await client.query(`DELETE FROM ${this.tables.batches} WHERE batch_id = $1`, [batchId]);
   }
 
@@ -281,21 +365,31 @@ export class BatchReadModelRepository {
 
   /**
    * The SPEC §8 status of one batch, or null when it does not exist (or, with `orgId`, belongs to
-   * another org). Constant cost whatever the batch size: counters come from the batch row, errors
-   * from the partial index of failed contacts (the first STATUS_ERRORS_LIMIT by row). No lock.
+   * another org). Constant cost whatever the batch size, in ONE statement (one round trip, one
+   * pool checkout): counters come from the batch row (only the columns the view shows), errors
+   * from the partial index of failed contacts (the first STATUS_ERRORS_LIMIT by row; not read at
+   * all when nothing failed). No lock.
    */
   async statusView(batchId: string, orgId: string | null, now: Date): Promise<BatchStatusView | null> {
-    const batch = await this.find(batchId, orgId);
-    if (!batch) return null;
-    const failed = await this.db.query<FailedContact>(
-      `SELECT row, phone, status, final, attempts, failure_reason, last_outcome
-         FROM ${this.tables.contacts}
-        WHERE batch_id = $1 AND final AND status <> 'completed' AND row IS NOT NULL
-        ORDER BY row
-        LIMIT $2`,
-      [batchId, STATUS_ERRORS_LIMIT],
+    const [row] = await this.db.query<BatchReadModel & { errors: FailedContact[] | null }>(
+      `SELECT b.batch_id, b.org_id, b.name, b.status, b.agent_id, b.from_number, b.concurrency, b.max_attempts,
+              b.total_calls, b.final_count, b.completed_count, b.failed_count, b.in_progress_count,
+              b.dialed_final_count, b.duration_sum, b.duration_count, b.cost_so_far, b.created_at,
+              b.scheduled_start_time, b.start_time, b.completed_at,
+              CASE WHEN b.failed_count > 0 THEN
+                (SELECT json_agg(f ORDER BY f.row)
+                   FROM (SELECT row, phone, status, final, attempts, failure_reason, last_outcome
+                           FROM ${this.tables.contacts}
+                          WHERE batch_id = b.batch_id AND final AND status <> 'completed' AND row IS NOT NULL
+                          ORDER BY row
+                          LIMIT $3) f)
+              END AS errors
+         FROM ${this.tables.batches} b
+        WHERE b.batch_id = $1 AND ($2::text IS NULL OR b.org_id = $2)`,
+      [batchId, orgId, STATUS_ERRORS_LIMIT],
     );
-    return toBatchStatusView(batch, failed, now);
+    if (!row) return null;
+    return toBatchStatusView(row, row.errors ?? [], now);
   }
 
   /**

@@ -1,11 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type {
-  CallFinishedEvent,
-  ContactRecord,
-  ContactsChunkEvent,
-  ContactUpdatedEvent,
-  ResultsFilter,
-} from '@outdial/contracts';
+import type { ContactRecord, ContactsChunkEvent, ResultsFilter } from '@outdial/contracts';
 import { Database, SqlClient } from '@outdial/service-runtime';
 
 import { CounterState } from '../domain/contact-counters';
@@ -17,7 +11,7 @@ import { ReportingTables, reportingTables } from './reporting-tables';
 /** What the counters and per-status counts read of a contact before and after a write. */
 export type ContactCountState = CounterState & StatusCountState;
 
-/** A contact as a contact update reads it (under the batch lock), before applying the update. */
+/** A contact as a group of events reads it (under the batch lock), before applying the events. */
 export interface StoredContact extends CounterState {
   version: number;
   row: number | null;
@@ -27,6 +21,48 @@ export interface StoredContact extends CounterState {
   duration_seconds: number | null;
   failure_reason: string | null;
   recording_url: string | null;
+}
+
+/** A stored contact as a group of events reads it (under the batch lock). */
+export interface StoredContactRow extends StoredContact {
+  contact_id: string;
+  batch_id: string;
+  call_attempt: number | null;
+}
+
+/** A contact's new state after a group of events (`applyStates`). */
+export interface ContactStateWrite {
+  contactId: string;
+  /** Whether a scheduler decision applied (else only the dial time may move). */
+  versioned: boolean;
+  status: string;
+  final: boolean;
+  version: number;
+  attempts: number;
+  lastOutcome: string | null;
+  nextRetryAt: string | null;
+  /** The latest dial time the group knows of (null: none). */
+  lastAttemptAt: string | Date | null;
+}
+
+/** A finished call to show on its contact (`recordCalls`). */
+export interface ContactCallWrite {
+  contactId: string;
+  callId: string;
+  attempt: number;
+  durationSeconds: number;
+  recordingUrl: string | null;
+  transcript: string | null;
+  failureReason: string | null;
+  startedAt: Date | null;
+}
+
+/** Contacts a batch cancel ended, by former status (`cancelWaiting`). */
+export interface CancelledGroup {
+  status: string;
+  listed: boolean;
+  dialed: boolean;
+  n: number;
 }
 
 /** One row of the contacts list (SPEC §8). */
@@ -71,49 +107,6 @@ export class ContactReadModelRepository {
 
   constructor(private readonly db: Database) {
     this.tables = reportingTables(db);
-  }
-
-  /** Creates a placeholder for a contact whose chunk has not arrived yet (nothing if it exists). */
-  async ensurePlaceholder(
-    client: SqlClient,
-    contact: { contact_id: string; batch_id: string; org_id: string },
-  ): Promise<void> {
-    await client.query(
-      `INSERT INTO ${this.tables.contacts} (contact_id, batch_id, org_id, status) VALUES ($1, $2, $3, 'pending') ON CONFLICT (contact_id) DO NOTHING`,
-      [contact.contact_id, contact.batch_id, contact.org_id],
-    );
-  }
-
-  /** The stored contact a contact update starts from (it exists: see `ensurePlaceholder`). */
-  async findForUpdate(client: SqlClient, contactId: string): Promise<StoredContact> {
-    const stored = await client.query<StoredContact>(
-      `SELECT status, final, attempts, version, row, phone, name, call_id, duration_seconds, failure_reason, recording_url
-         FROM ${this.tables.contacts} WHERE contact_id = $1`,
-      [contactId],
-    );
-    return stored.rows[0];
-  }
-
-  /** Writes the scheduler's decision (the caller checked that it is newer than the stored version). */
-  async applyUpdate(client: SqlClient, event: ContactUpdatedEvent): Promise<void> {
-    await client.query(
-      `UPDATE ${this.tables.contacts}
-          SET status = $2, final = $3, version = $4, attempts = $5,
-              last_outcome = COALESCE($6, last_outcome),
-              next_retry_at = $7,
-              last_attempt_at = GREATEST(last_attempt_at, $8::timestamptz)
-        WHERE contact_id = $1`,
-      [
-        event.contact_id,
-        event.status,
-        event.final,
-        event.version,
-        event.attempts,
-        event.last_outcome ?? null,
-        event.next_retry_at ?? null,
-        event.last_attempt_at ?? null,
-      ],
-    );
   }
 
   /** The counting state of the given contacts (absent ones are not returned). */
@@ -164,37 +157,122 @@ export class ContactReadModelRepository {
     return after.rows;
   }
 
-  /** The contact's last dial time moves to `startedAt` if that is later (events come in any order). */
-  async recordDialTime(client: SqlClient, contactId: string, startedAt: string | Date | null): Promise<void> {
+  /**
+   * The stored state of the given contacts (absent ones, whose chunk and earlier events have not
+   * arrived, are not returned), as a group of events starts from. One statement.
+   */
+  async findMany(client: SqlClient, contactIds: readonly string[]): Promise<StoredContactRow[]> {
+    if (contactIds.length === 0) return [];
+    const stored = await client.query<StoredContactRow>(
+      `SELECT contact_id, batch_id, status, final, attempts, version, row, phone, name, call_id, call_attempt,
+              duration_seconds, failure_reason, recording_url
+         FROM ${this.tables.contacts} WHERE contact_id = ANY($1::text[])`,
+      [contactIds],
+    );
+    return stored.rows;
+  }
+
+  /** Placeholders for contacts whose chunk has not arrived yet (one statement; existing ones are kept). */
+  async insertPlaceholders(
+    client: SqlClient,
+    contacts: readonly { contact_id: string; batch_id: string; org_id: string }[],
+  ): Promise<void> {
+    if (contacts.length === 0) return;
     await client.query(
-      `UPDATE ${this.tables.contacts} SET last_attempt_at = GREATEST(last_attempt_at, $2::timestamptz) WHERE contact_id = $1`,
-      [contactId, startedAt],
+      `INSERT INTO ${this.tables.contacts} (contact_id, batch_id, org_id, status)
+       SELECT u.contact_id, u.batch_id, u.org_id, 'pending' FROM unnest($1::text[], $2::text[], $3::text[]) AS u(contact_id, batch_id, org_id)
+       ORDER BY u.contact_id
+       ON CONFLICT (contact_id) DO NOTHING`,
+      [contacts.map((c) => c.contact_id), contacts.map((c) => c.batch_id), contacts.map((c) => c.org_id)],
     );
   }
 
   /**
-   * Shows the finished attempt's call on the contact, unless the contact already shows a later
-   * attempt (an older attempt finishing late does not overwrite it). The last dial time becomes
-   * the latest known: the scheduler's or this attempt's start (GREATEST: any order).
+   * Writes the outcome of a group of events on its contacts in one statement: for `versioned`
+   * contacts the newest scheduler decision (status, final, version, attempts, next retry; the last
+   * outcome kept when the decision has none), and for every contact the last dial time moved to
+   * `lastAttemptAt` if that is later (events come in any order).
    */
-  async recordCall(client: SqlClient, event: CallFinishedEvent, startedAt: Date | null): Promise<void> {
+  async applyStates(client: SqlClient, writes: readonly ContactStateWrite[]): Promise<void> {
+    if (writes.length === 0) return;
     await client.query(
-      `UPDATE ${this.tables.contacts}
-          SET call_id = $2, call_attempt = $3, duration_seconds = $4, recording_url = $5, transcript = $6,
-              failure_reason = $7,
-              last_attempt_at = GREATEST(last_attempt_at, $8::timestamptz)
-        WHERE contact_id = $1 AND (call_attempt IS NULL OR call_attempt <= $3)`,
+      `UPDATE ${this.tables.contacts} c
+          SET status = CASE WHEN u.versioned THEN u.status ELSE c.status END,
+              final = CASE WHEN u.versioned THEN u.final ELSE c.final END,
+              version = CASE WHEN u.versioned THEN u.version ELSE c.version END,
+              attempts = CASE WHEN u.versioned THEN u.attempts ELSE c.attempts END,
+              last_outcome = CASE WHEN u.versioned THEN COALESCE(u.last_outcome, c.last_outcome) ELSE c.last_outcome END,
+              next_retry_at = CASE WHEN u.versioned THEN u.next_retry_at ELSE c.next_retry_at END,
+              last_attempt_at = GREATEST(c.last_attempt_at, u.last_attempt_at)
+         FROM unnest($1::text[], $2::boolean[], $3::text[], $4::boolean[], $5::int[], $6::int[], $7::text[],
+                     $8::timestamptz[], $9::timestamptz[])
+           AS u(contact_id, versioned, status, final, version, attempts, last_outcome, next_retry_at, last_attempt_at)
+        WHERE c.contact_id = u.contact_id`,
       [
-        event.contact_id,
-        event.attempt_id,
-        event.attempt,
-        event.duration_seconds,
-        event.recording_url ?? null,
-        event.transcript ?? null,
-        event.failure_reason ?? null,
-        startedAt,
+        writes.map((w) => w.contactId),
+        writes.map((w) => w.versioned),
+        writes.map((w) => w.status),
+        writes.map((w) => w.final),
+        writes.map((w) => w.version),
+        writes.map((w) => w.attempts),
+        writes.map((w) => w.lastOutcome),
+        writes.map((w) => w.nextRetryAt),
+        writes.map((w) => w.lastAttemptAt),
       ],
     );
+  }
+
+  /**
+   * Shows each contact's finished call (one per contact: its latest attempt among the group),
+   * unless the contact already shows a later attempt, (an older attempt finishing late does not overwrite it). One statement.
+   */
+  async recordCalls(client: SqlClient, calls: readonly ContactCallWrite[]): Promise<void> {
+    if (calls.length === 0) return;
+    await client.query(
+      `UPDATE ${this.tables.contacts} c
+          SET call_id = u.call_id, call_attempt = u.attempt, duration_seconds = u.duration_seconds,
+              recording_url = u.recording_url, transcript = u.transcript, failure_reason = u.failure_reason,
+              last_attempt_at = GREATEST(c.last_attempt_at, u.started_at)
+         FROM unnest($1::text[], $2::text[], $3::int[], $4::float8[], $5::text[], $6::text[], $7::text[], $8::timestamptz[])
+           AS u(contact_id, call_id, attempt, duration_seconds, recording_url, transcript, failure_reason, started_at)
+        WHERE c.contact_id = u.contact_id AND (c.call_attempt IS NULL OR c.call_attempt <= u.attempt)`,
+      [
+        calls.map((c) => c.contactId),
+        calls.map((c) => c.callId),
+        calls.map((c) => c.attempt),
+        calls.map((c) => c.durationSeconds),
+        calls.map((c) => c.recordingUrl),
+        calls.map((c) => c.transcript),
+        calls.map((c) => c.failureReason),
+        calls.map((c) => c.startedAt),
+      ],
+    );
+  }
+
+  /**
+   * A cancelled batch (SPEC §4: every non-final contact ends `cancelled`, calls in progress
+   * finish): every waiting contact (`pending` or `queued`: not final and not in a call) becomes
+   * `cancelled` and final, in the caller's transaction (which holds the batch lock). The version
+   * is kept, so the scheduler's own later decision about the contact (a higher version) still
+   * applies: its `cancelled` is then a no-op, and a call that was in fact already released shows.
+   *
+   * @returns what was cancelled, grouped by former status, whether listed (row known) and whether dialed before
+   */
+  async cancelWaiting(client: SqlClient, batchId: string): Promise<CancelledGroup[]> {
+    const result = await client.query<CancelledGroup>(
+      `WITH waiting AS (
+         SELECT contact_id, status, row, attempts FROM ${this.tables.contacts}
+          WHERE batch_id = $1 AND NOT final AND status IN ('pending', 'queued')
+       ),
+       cancelled AS (
+         UPDATE ${this.tables.contacts} c SET status = 'cancelled', final = true, next_retry_at = NULL
+           FROM waiting w WHERE c.contact_id = w.contact_id
+       )
+       SELECT status, (row IS NOT NULL) AS listed, (attempts > 0) AS dialed, count(*)::int AS n
+         FROM waiting GROUP BY 1, 2, 3`,
+      [batchId],
+    );
+    return result.rows;
   }
 
   /** A page of the contacts matching `filter`, in upload order. */

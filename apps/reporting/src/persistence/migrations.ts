@@ -227,4 +227,14 @@ export const migrations: Migration[] = [
       CREATE INDEX batch_activity_batch_idx ON {schema}.batch_activity (batch_id, at, id);
       CREATE UNIQUE INDEX batch_activity_retries_idx ON {schema}.batch_activity (batch_id, minute) WHERE kind = 'retries_scheduled';`,
   },
+  {
+    id: '009_progress_slots',
+    sql: `
+      -- Live progress across replicas: the last time any replica sent a batch's progress message, so
+      -- that at most one goes out per batch per PROGRESS_INTERVAL_MS whatever the number of replicas.
+      CREATE TABLE {schema}.progress_slots (
+        batch_id text PRIMARY KEY,
+        sent_at timestamptz NOT NULL
+      );`,
+  },
 ];

@@ -8,7 +8,7 @@ import { ReportingTables, reportingTables } from './reporting-tables';
  * The ids of the events the read model applied (`processed_events`): what makes every consumer
  * idempotent whatever JetStream redelivers. Schema from `Database`.
  *
- * Transactions and locks: both methods run inside the caller's transaction (the write that applies
+ * Transactions and locks: every method runs inside the caller's transaction (the write that applies
  * the event): the event is on record exactly when its effects are. The insert takes the key: a
  * concurrent delivery of the same event waits on it and then sees it. `claimBatchEvent` first takes
  * the batch row lock (`BatchReadModelRepository.lockOrRetryLater`).
@@ -31,6 +31,23 @@ export class ProcessedEventsRepository {
       [eventId, now],
     );
     return result.rowCount === 1;
+  }
+
+  /**
+   * Records many events as applied in one statement. Returns the ids that were new (the others
+   * were already applied: the caller skips them). A concurrent transaction inserting the same id
+   * makes this wait for it (then the id is not new).
+   */
+  async markManyProcessed(client: SqlClient, eventIds: readonly string[], now: Date): Promise<Set<string>> {
+    if (eventIds.length === 0) return new Set();
+    const result = await client.query<{ event_id: string }>(
+      `INSERT INTO ${this.tables.processedEvents} (event_id, processed_at)
+       SELECT DISTINCT u.id, $2::timestamptz FROM unnest($1::text[]) AS u(id)
+       ON CONFLICT (event_id) DO NOTHING
+       RETURNING event_id`,
+      [eventIds, now],
+    );
+    return new Set(result.rows.map((r) => r.event_id));
   }
 
   /**

@@ -13,6 +13,7 @@ export interface ReportingTables {
   webhookDeliveryAttempts: string;
   callbackSecrets: string;
   batchActivity: string;
+  progressSlots: string;
 }
 
 export function reportingTables(db: Database): ReportingTables {
@@ -29,5 +30,6 @@ export function reportingTables(db: Database): ReportingTables {
     webhookDeliveryAttempts: `${schema}.webhook_delivery_attempts`,
     callbackSecrets: `${schema}.callback_secrets`,
     batchActivity: `${schema}.batch_activity`,
+    progressSlots: `${schema}.progress_slots`,
   };
 }

@@ -21,6 +21,17 @@ export interface WebhookEventToSend {
   data: Record<string, unknown>;
 }
 
+/** What one transaction's enqueues share (see `enqueue`); make one per transaction. */
+export interface EnqueueCache {
+  endpoints: Map<string, { webhook_id: string; url: string; events: string[] }[]>;
+  secretsEnsured: Set<string>;
+}
+
+/** An empty EnqueueCache, for one transaction. */
+export function newEnqueueCache(): EnqueueCache {
+  return { endpoints: new Map(), secretsEnsured: new Set() };
+}
+
 /** A delivery claimed for one try, with the secret to sign it (null: its endpoint was deleted). */
 export interface ClaimedDelivery {
   delivery_id: number;
@@ -93,16 +104,33 @@ export class WebhookDeliveriesRepository {
    * type) in the caller's transaction; a repeated cause adds nothing (unique per event and target).
    * A callback_url delivery makes sure the org's callback secret exists.
    *
+   * @param cache what one transaction already read (the org's endpoints, secrets ensured): a group
+   *   of events enqueuing many webhooks reads each org's endpoints once. Only for one transaction:
+   *   endpoints created or deleted meanwhile by another transaction are seen by the next one.
+   *
    * @returns the deliveries written (0: no target, or all already recorded)
    */
-  async enqueue(client: SqlClient, event: WebhookEventToSend, now: Date): Promise<number> {
-    const targets: { webhookId: string | null; url: string }[] = (await this.endpoints.targetsFor(client, event.orgId))
+  async enqueue(
+    client: SqlClient,
+    event: WebhookEventToSend,
+    now: Date,
+    cache: EnqueueCache = newEnqueueCache(),
+  ): Promise<number> {
+    let endpoints = cache.endpoints.get(event.orgId);
+    if (!endpoints) {
+      endpoints = await this.endpoints.targetsFor(client, event.orgId);
+      cache.endpoints.set(event.orgId, endpoints);
+    }
+    const targets: { webhookId: string | null; url: string }[] = endpoints
       .filter((endpoint) => endpointWants(endpoint.events, event.type))
       .map((endpoint) => ({ webhookId: endpoint.webhook_id, url: endpoint.url }));
     if (event.callbackUrl) targets.push({ webhookId: null, url: event.callbackUrl });
     if (targets.length === 0) return 0;
     // callback_url deliveries are signed with the org's callback secret: make sure it exists.
-    if (event.callbackUrl) await this.callbackSecrets.ensure(client, event.orgId, now);
+    if (event.callbackUrl && !cache.secretsEnsured.has(event.orgId)) {
+      await this.callbackSecrets.ensure(client, event.orgId, now);
+      cache.secretsEnsured.add(event.orgId);
+    }
     const id = webhookEventId(webhookEventKey(event.type, event.batchId, event.causeId));
     const body = webhookBody({
       id,
@@ -165,7 +193,12 @@ export class WebhookDeliveriesRepository {
     );
   }
 
-  /** The delivery's new state and the try's outcome, in one statement (one commit). */
+  /**
+   * The delivery's new state and the try's outcome, in one statement (one commit). The delivery
+   * only moves when this try is still its latest claim (`attempts`): a try that outlived its lease
+   * (another replica claimed the delivery again) records its own outcome but does not overwrite
+   * the newer claim's.
+   */
   async recordTry(
     delivery: Pick<ClaimedDelivery, 'delivery_id' | 'attempts'>,
     outcome: DeliveryTryRecord,
@@ -174,7 +207,7 @@ export class WebhookDeliveriesRepository {
       `WITH delivery AS (
          UPDATE ${this.tables.webhookDeliveries}
             SET status = $2, next_attempt_at = $3, last_status_code = $4, last_error = $5, delivered_at = $6, finished_at = $7
-          WHERE delivery_id = $1
+          WHERE delivery_id = $1 AND attempts = $9
        )
        UPDATE ${this.tables.webhookDeliveryAttempts}
           SET duration_ms = $8, status_code = $4, error = $5

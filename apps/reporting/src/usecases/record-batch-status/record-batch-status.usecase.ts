@@ -5,10 +5,12 @@ import { Clock, Database, Logger, NotKnownYetError, SERVICE_LOGGER } from '@outd
 import { ProgressNotifier } from '../../adapters/progress-notifier';
 import { WebhookDispatchSignal } from '../../adapters/webhook-dispatch-signal';
 import { statusActivity } from '../../domain/batch-activity';
+import { cancelDeltas } from '../../domain/batch-cancel';
 import { applyStatusChange } from '../../domain/batch-status-change';
 import { batchWebhookType } from '../../domain/webhook-events';
 import { BatchActivityRepository } from '../../persistence/batch-activity.repository';
 import { BatchReadModelRepository } from '../../persistence/batch-read-model.repository';
+import { ContactReadModelRepository } from '../../persistence/contact-read-model.repository';
 import { ProcessedEventsRepository } from '../../persistence/processed-events.repository';
 import { WebhookDeliveriesRepository } from '../../persistence/webhook-deliveries.repository';
 
@@ -21,7 +23,10 @@ const COMPLETION_WAIT_MS = 60_000;
  * follows the change itself (with the status it left), even when a newer change arrived first.
  * `completed` is applied only once every contact is final in the read model (bounded wait), so the
  * batch never says completed beside waiting contacts, and the `batch.completed` webhook carries
- * the final counts.
+ * the final counts. `cancelled` ends every waiting contact (`pending`, `queued`) `cancelled` in the
+ * same transaction, counters and per-status counts with it: the first read that shows the batch
+ * cancelled shows no waiting contact (calls in progress then finish with their real outcome,
+ * SPEC §4); the scheduler's own later `cancelled` decisions about them change nothing.
  */
 @Injectable()
 export class RecordBatchStatusUseCase {
@@ -29,6 +34,7 @@ export class RecordBatchStatusUseCase {
     private readonly db: Database,
     private readonly clock: Clock,
     private readonly batches: BatchReadModelRepository,
+    private readonly contacts: ContactReadModelRepository,
     private readonly processedEvents: ProcessedEventsRepository,
     private readonly activity: BatchActivityRepository,
     private readonly deliveries: WebhookDeliveriesRepository,
@@ -41,6 +47,13 @@ export class RecordBatchStatusUseCase {
     const now = this.clock.now();
     const applied = await this.db.tx(async (client) => {
       if (!(await this.processedEvents.claimBatchEvent(client, event, now))) return false;
+      if (event.status === 'cancelled') {
+        // SPEC §4: every non-final contact ends cancelled. The read model shows it with the batch's
+        // own `cancelled` (same transaction): waiting contacts end now; calls in progress finish.
+        const { counters, statusCounts } = cancelDeltas(await this.contacts.cancelWaiting(client, event.batch_id));
+        await this.batches.applyCounterDelta(client, event.batch_id, counters, now);
+        await this.batches.applyStatusCountDelta(client, event.batch_id, statusCounts);
+      }
       const batch = await this.batches.findForStatusChange(client, event.batch_id);
       if (event.status === 'completed' && batch.final_count < batch.total_calls) {
         // The scheduler completes a batch when every contact is final there; the contact updates

@@ -14,8 +14,9 @@ import { ProcessedEventsRepository } from '../../persistence/processed-events.re
  * placeholder (the scheduler's or dialer's event came first): the chunk fills in what only ingest
  * knows (row, phone, name, variables) and keeps any status the scheduler already decided
  * (version > 0). Contacts ingested `suppressed` or `invalid_number` are final from the start; the
- * counters take the before/after difference, so a repeated chunk adds nothing. One transaction
- * under the batch lock: four statements whatever the chunk size.
+ * counters take the before/after difference, so a repeated chunk adds nothing. A chunk of a batch
+ * already `cancelled` brings its waiting contacts in `cancelled` (SPEC §4). One transaction under
+ * the batch lock: five statements whatever the chunk size.
  */
 @Injectable()
 export class RecordContactsChunkUseCase {
@@ -29,11 +30,13 @@ export class RecordContactsChunkUseCase {
   ) {}
 
   async execute(event: ContactsChunkEvent): Promise<void> {
-    const contacts = lastPerContact(event.contacts);
+    let contacts = lastPerContact(event.contacts);
     if (contacts.length === 0) return;
     const now = this.clock.now();
     const applied = await this.db.tx(async (client) => {
       if (!(await this.processedEvents.claimBatchEvent(client, event, now))) return false;
+      // A chunk arriving after its batch was cancelled: its waiting contacts are cancelled already (SPEC §4).
+      if ((await this.batches.statusOf(client, event.batch_id)) === 'cancelled') contacts = cancelWaiting(contacts);
       const before = await this.contacts.countStates(
         client,
         contacts.map((c) => c.contact_id),
@@ -45,6 +48,11 @@ export class RecordContactsChunkUseCase {
     });
     if (applied) this.progress.touch(event.batch_id);
   }
+}
+
+/** Contacts of a cancelled batch: the waiting (`pending`) ones are `cancelled`, hence final. */
+function cancelWaiting(contacts: ContactRecord[]): ContactRecord[] {
+  return contacts.map((c) => (c.status === 'pending' ? { ...c, status: 'cancelled' as ContactRecord['status'] } : c));
 }
 
 /** One record per contact id (an upsert cannot touch a row twice in one statement). */
