@@ -1,4 +1,4 @@
-import { CallOutcome, ProviderName } from '@outdial/contracts';
+import { CallOutcome, ProviderName, UnrecoverableReason } from '@outdial/contracts';
 
 /** What a provider needs to place one call. */
 export interface PlaceCallRequest {
@@ -36,11 +36,17 @@ export interface PlacedCall {
   hangup_on_machine?: boolean;
 }
 
-/** A provider refused the call and said how the attempt ends (other errors end it `failed`). */
+/**
+ * A provider refused the call and said how the attempt ends (other errors end it `failed`).
+ * `unrecoverable`: no later attempt of the batch can get past it (the provider is not configured,
+ * e.g. twilio without credentials or a platform agent without its api_key): carried on
+ * `v1.call.finished` as `unrecoverable_reason`, so the scheduler ends the batch `failed`.
+ */
 export class CallProviderError extends Error {
   constructor(
     message: string,
     readonly outcome: Exclude<CallOutcome, 'completed' | 'voicemail' | 'busy' | 'no_answer' | 'timeout'> = 'failed',
+    readonly unrecoverable?: UnrecoverableReason,
   ) {
     super(message);
     this.name = 'CallProviderError';

@@ -50,7 +50,11 @@ export class TwilioCallProvider implements CallProvider {
     const sid = this.env.TWILIO_ACCOUNT_SID;
     const token = this.env.TWILIO_AUTH_TOKEN;
     if (!sid || !token)
-      throw new CallProviderError('twilio is not configured (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN)', 'failed');
+      throw new CallProviderError(
+        'twilio is not configured (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN)',
+        'failed',
+        'provider_not_configured',
+      );
     const form = new URLSearchParams({ To: request.to, From: request.from });
     const config = request.agent_config ?? {};
     if (typeof config.twiml_url === 'string' && config.twiml_url !== '')
