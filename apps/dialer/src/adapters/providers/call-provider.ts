@@ -25,6 +25,12 @@ export interface CallProvider {
   readonly name: ProviderName;
   /** Whether placing a call needs the agent's config (`v1.org.agent_changed`). */
   readonly needsAgentConfig?: boolean;
+  /**
+   * Why this provider cannot place any call in this deployment (e.g. twilio without credentials),
+   * or undefined when it can: the attempt then ends `failed` with `unrecoverable_reason:
+   * provider_not_configured` before admission and before the agent is looked up.
+   */
+  notConfigured?(): string | undefined;
   /** `hangup_on_machine`: the agent wants the call hung up on a machine verdict (see `hangUp`). */
   placeCall(request: PlaceCallRequest): Promise<PlacedCall>;
   /** Ends a call in progress (providers that can); throws CallProviderError when the provider refuses. */

@@ -79,6 +79,8 @@ export class PlaceCallUseCase {
     const provider = this.providers.get(request.provider);
     if (!provider)
       return this.endWithoutDialing(request, log, 'failed', PROVIDER_NOT_AVAILABLE, 'provider_not_configured');
+    const notConfigured = provider.notConfigured?.();
+    if (notConfigured) return this.endWithoutDialing(request, log, 'failed', notConfigured, 'provider_not_configured');
     const agent = await this.agentConfig(request, provider, deliveryCount);
     if (agent === 'not_found')
       return this.endWithoutDialing(
