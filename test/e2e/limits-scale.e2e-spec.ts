@@ -45,7 +45,7 @@ describe('limits at scale: 3 dialer replicas, org limit 200, 2,000 contacts', ()
   beforeAll(async () => {
     platform = await startPlatform('limscale', {
       dialerReplicas: 3,
-      env: { SIM_TIME_SCALE: '0.01', DIALER_ADMISSION_RETRY_MS: '100' },
+      env: { SIM_TIME_SCALE: '0.01' },
     });
   }, 180_000);
 
@@ -112,5 +112,6 @@ describe('limits at scale: 3 dialer replicas, org limit 200, 2,000 contacts', ()
     expect(open.rows[0].open).toBe(0);
     const status = await api(platform, `/api/batch-calls/${uploads[0].body.batch_id}`);
     expect(status.body.in_progress).toBe(0);
-  });
+    // On an idle 2-core machine this takes well under a minute; the bound is for a loaded one.
+  }, 900_000);
 });

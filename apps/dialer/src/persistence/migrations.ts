@@ -220,8 +220,34 @@ export const DIALER_MIGRATIONS: Migration[] = [
         v_batch int;
         v_agent int;
         v_tokens double precision;
+        v_limit text;
         v_row {schema}.attempts;
       BEGIN
+        -- Before the lock, without it: a slot limit already reached by the committed counters is
+        -- refused at once (counters only fall by committed ends, so this can only refuse a request
+        -- an instant early, never admit one): requests waiting for a slot do not queue on the lock.
+        IF NOT EXISTS (SELECT 1 FROM {schema}.attempts a
+                        WHERE a.attempt_id = p_attempt_id OR (a.contact_id = p_contact_id AND a.attempt = p_attempt)) THEN
+          SELECT coalesce(sum(o.open) FILTER (WHERE o.scope = 'org'), 0),
+                 coalesce(sum(o.open) FILTER (WHERE o.scope = 'batch'), 0),
+                 coalesce(sum(o.open) FILTER (WHERE o.scope = 'agent'), 0)
+            INTO v_org, v_batch, v_agent
+            FROM {schema}.open_slots o
+           WHERE o.org_id = p_org_id
+             AND ((o.scope = 'org' AND o.key = '') OR (o.scope = 'batch' AND o.key = p_batch_id)
+                  OR (o.scope = 'agent' AND o.key = p_agent_id));
+          v_limit := CASE
+            WHEN p_batch_concurrency IS NOT NULL AND v_batch >= p_batch_concurrency THEN 'batch'
+            WHEN p_agent_max IS NOT NULL AND v_agent >= p_agent_max THEN 'agent'
+            WHEN v_org >= (SELECT max_concurrent_calls FROM {schema}.org_budgets WHERE org_id = p_org_id) THEN 'org'
+          END;
+          IF v_limit IS NOT NULL THEN
+            RETURN QUERY SELECT 'refused'::text, v_limit, NULL::int,
+                                clock_timestamp() + p_clock_offset_ms * interval '1 millisecond', NULL::{schema}.attempts;
+            RETURN;
+          END IF;
+        END IF;
+
         SELECT * INTO b FROM {schema}.org_budgets WHERE org_id = p_org_id FOR UPDATE;
         IF NOT FOUND THEN
           INSERT INTO {schema}.org_budgets (org_id, max_concurrent_calls, calls_per_second, compliance_guard, settings_version, tokens, refilled_at)
