@@ -40,7 +40,8 @@ async function lockedTx(pool, i) {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
-    const budget = (await client.query(`SELECT * FROM ${S}.org_budgets WHERE org_id = $1 FOR UPDATE`, ['org-1'])).rows[0];
+    const budget = (await client.query(`SELECT * FROM ${S}.org_budgets WHERE org_id = $1 FOR UPDATE`, ['org-1']))
+      .rows[0];
     const view = await client.query(
       `SELECT (SELECT to_jsonb(a) FROM ${S}.attempts a WHERE a.attempt_id = $1 OR (a.contact_id = $2 AND a.attempt = $3) LIMIT 1) AS existing,
               o.org_open, o.batch_open, o.agent_open, b.status AS batch_status, b.changed_at AS batch_changed_at
