@@ -1,6 +1,6 @@
 'use strict';
 // Benchmark of the dialer's path: release (a dial request published, as the scheduler does) ->
-// admission (org row lock, slot count, token, attempt row) -> provider start (the simulated
+// admission (one statement: the admit_attempt SQL function, issue 16) -> provider start (the simulated
 // carrier places the call) with an instant simulated provider. Several orgs, 1 and 3 dialer
 // replicas. Prints JSON lines: admissions/s in a burst, and admission / start latency p50/p99 in
 // the burst and at a steady paced rate. Not a test; the machine's CPU is shared, so figures vary.

@@ -19,6 +19,9 @@ export class DialerMetrics {
   readonly reportsHeld: Counter;
   readonly reportsSettled: Counter<'by' | 'revised'>;
   readonly machineHangups: Counter<'result'>;
+  readonly simScriptInvalid: Counter;
+  readonly unrecoverable: Counter<'reason'>;
+  readonly admissionsGivenBack: Counter;
 
   constructor(metrics: Metrics, db: Database, attempts: AttemptsRepository) {
     const registers = [metrics.registry];
@@ -90,6 +93,22 @@ export class DialerMetrics {
       name: 'outdial_call_reports_settled_total',
       help: 'Held call-finished reports released: by the verdict or by the end of the wait; revised = the verdict changed the outcome',
       labelNames: ['by', 'revised'],
+      registers,
+    });
+    this.simScriptInvalid = new Counter({
+      name: 'outdial_sim_outcomes_invalid_total',
+      help: 'Simulated calls not placed because the contact sim_outcomes / sim_duration_seconds was malformed',
+      registers,
+    });
+    this.unrecoverable = new Counter({
+      name: 'outdial_attempts_unrecoverable_total',
+      help: 'Attempts ended with an unrecoverable_reason (provider not configured, agent not found)',
+      labelNames: ['reason'],
+      registers,
+    });
+    this.admissionsGivenBack = new Counter({
+      name: 'outdial_admissions_given_back_total',
+      help: 'Admissions taken back because the provider provably placed nothing (429/503/unreachable); retried later',
       registers,
     });
     this.machineHangups = new Counter({

@@ -1,22 +1,19 @@
 import { AttemptsRepository, NewAttempt } from '../src/persistence/attempts.repository';
-import { BatchStatesRepository } from '../src/persistence/batch-states.repository';
 import { OrgBudgetsRepository } from '../src/persistence/org-budgets.repository';
 import { openRepositoryDb, RepositoryDb } from './support/repository-db';
 
 /**
  * AttemptsRepository against the real PostgreSQL: at most one admission per (contact, attempt), the
- * admission view (slots from open attempts), guarded transitions that a late writer cannot undo,
+ * open-slot counter rows (kept by triggers, given back exactly once), guarded transitions that a late writer cannot undo,
  * and the SKIP LOCKED claims every replica runs at once.
  */
 describe('AttemptsRepository', () => {
   let r: RepositoryDb;
   let attempts: AttemptsRepository;
-  let batches: BatchStatesRepository;
 
   beforeAll(async () => {
     r = await openRepositoryDb('repoattempts');
     attempts = new AttemptsRepository(r.db);
-    batches = new BatchStatesRepository(r.db);
   });
   afterAll(async () => {
     await r?.close();
@@ -87,8 +84,8 @@ describe('AttemptsRepository', () => {
     });
   });
 
-  describe('admissionView', () => {
-    it('reads in one statement the existing attempt, the open slots of the org, batch and agent, and the batch status', async () => {
+  describe('open slots (counter rows kept by triggers)', () => {
+    it('counts the open attempts of the org, batch and agent: +1 on an open insert, -1 once at the end, none for an ended insert', async () => {
       const org = 'org-view';
       const open = [
         newAttempt({ org_id: org, batch_id: 'bv-1', agent_id: 'ag-1' }),
@@ -104,61 +101,34 @@ describe('AttemptsRepository', () => {
         }),
       );
       await admit(newAttempt({ org_id: 'org-elsewhere', batch_id: 'bv-1', agent_id: 'ag-1' }));
-      await r.db.tx((client) => batches.record(client, { batch_id: 'bv-1', org_id: org, status: 'running', at: t(3) }));
+      const slots = (batch_id: string, agent_id?: string) =>
+        r.db.tx((client) => attempts.openSlots(client, { org_id: org, batch_id, agent_id }));
+      expect(await slots('bv-1', 'ag-1')).toEqual({ org_open: 3, batch_open: 2, agent_open: 2 });
+      expect(await slots('bv-unknown')).toEqual({ org_open: 3, batch_open: 0, agent_open: 0 });
 
-      const request = {
-        attempt_id: 'new:1',
-        contact_id: 'new',
-        attempt: 1,
-        org_id: org,
-        batch_id: 'bv-1',
-        agent_id: 'ag-1',
-      };
-      const view = await r.db.tx((client) => attempts.admissionView(client, batches.tableName, request));
-      expect(view).toEqual({
-        existing: null,
-        org_open: 3,
-        batch_open: 2,
-        agent_open: 2,
-        batch_status: 'running',
-        batch_changed_at: expect.anything(),
-      });
-      expect(new Date(view.batch_changed_at!).getTime()).toBe(t(3).getTime());
-
-      const unknownBatch = await r.db.tx((client) =>
-        attempts.admissionView(client, batches.tableName, { ...request, batch_id: 'bv-unknown', agent_id: undefined }),
-      );
-      expect(unknownBatch).toMatchObject({
-        org_open: 3,
-        batch_open: 0,
-        agent_open: 0,
-        batch_status: null,
-        batch_changed_at: null,
-      });
-
-      const again = await r.db.tx((client) =>
-        attempts.admissionView(client, batches.tableName, {
-          ...request,
-          attempt_id: 'other-id',
-          contact_id: open[0].contact_id,
-        }),
-      );
-      expect(again.existing).toMatchObject({ attempt_id: open[0].attempt_id, status: 'admitted' });
+      const ending = { outcome: 'completed' as const, ended_at: t(5), duration_seconds: 1 };
+      expect(await r.db.tx((client) => attempts.end(client, open[0].attempt_id, ending))).not.toBeNull();
+      // A duplicate end changes nothing: the slot was given back once.
+      expect(await r.db.tx((client) => attempts.end(client, open[0].attempt_id, ending))).toBeNull();
+      expect(await slots('bv-1', 'ag-1')).toEqual({ org_open: 2, batch_open: 1, agent_open: 1 });
+      // Deleting an ended attempt changes nothing; deleting an open one (admission given back) frees it.
+      await r.db.tx((client) => attempts.deleteEndedOfBatch(client, 'bv-1'));
+      expect(await r.db.tx((client) => attempts.deleteUndialed(client, open[1].attempt_id))).toBe(true);
+      expect(await slots('bv-1', 'ag-2')).toEqual({ org_open: 1, batch_open: 0, agent_open: 0 });
+      await r.db.tx((client) => attempts.end(client, open[2].attempt_id, ending));
+      expect(await slots('bv-2', 'ag-1')).toEqual({ org_open: 0, batch_open: 0, agent_open: 0 });
     });
 
-    it('runs under the org budget lock in the same transaction as the admission', async () => {
-      const budgets = new OrgBudgetsRepository(r.db);
-      const attempt = newAttempt({ org_id: 'org-tx' });
-      const row = await r.db.tx(async (client) => {
-        await budgets.lock(client, 'org-tx', t(0));
-        const view = await attempts.admissionView(client, batches.tableName, {
-          ...attempt,
-          agent_id: attempt.agent_id ?? undefined,
-        });
-        expect(view.org_open).toBe(0);
-        return attempts.insertIfAbsent(client, attempt);
-      });
-      expect(row?.status).toBe('admitted');
+    it('find returns the attempt by id or by (contact, attempt)', async () => {
+      const a = newAttempt();
+      await admit(a);
+      const byKey = await r.db.tx((client) =>
+        attempts.find(client, { attempt_id: 'other-id', contact_id: a.contact_id, attempt: 1 }),
+      );
+      expect(byKey).toMatchObject({ attempt_id: a.attempt_id, status: 'admitted' });
+      expect(
+        await r.db.tx((client) => attempts.find(client, { attempt_id: 'nope:1', contact_id: 'nope', attempt: 1 })),
+      ).toBeNull();
     });
   });
 

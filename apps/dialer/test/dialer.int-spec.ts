@@ -313,6 +313,7 @@ describe('dialer against the real PostgreSQL and NATS', () => {
       outcome: 'failed',
       failure_reason: 'twilio is not configured (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN)',
       duration_seconds: 0,
+      unrecoverable_reason: 'provider_not_configured',
     });
     expect(await simCalls('to_phone = $1', [request.phone])).toHaveLength(0);
     expect(await eventsFor(request.attempt_id, Subjects.callStarted)).toHaveLength(0);

@@ -136,12 +136,13 @@ describe('http and twilio providers through the gateway', () => {
       expect(agent.calls.filter((c) => c.body.to === '+14155550204')).toHaveLength(0);
     });
 
-    it('ends an attempt of an agent never announced agent_error after waiting a little', async () => {
+    it('ends an attempt of an agent never announced agent_error after waiting a little, unrecoverable (agent_not_found)', async () => {
       const request: DialRequest = { ...(await dialShape()), agent_id: 'agent-unknown' };
       await publish(Subjects.dialRequested, request);
       expect(await ended(request.attempt_id)).toMatchObject({
         outcome: 'agent_error',
-        failure_reason: 'agent agent-unknown has no http endpoint_url',
+        failure_reason: 'agent agent-unknown is not known to the dialer (never announced, or deleted)',
+        unrecoverable_reason: 'agent_not_found',
       });
     });
 

@@ -108,6 +108,29 @@ describe('callFinishedEvent', () => {
     expect(() => parsePayload(Subjects.callFinished, JSON.parse(JSON.stringify(event.payload)))).not.toThrow();
   });
 
+  it('carries unrecoverable_reason when the attempt ended for a reason no later attempt gets past (issue 15)', () => {
+    for (const reason of ['provider_not_configured', 'agent_not_found'] as const) {
+      const event = callFinishedEvent({
+        ...base,
+        status: 'ended',
+        outcome: reason === 'agent_not_found' ? 'agent_error' : 'failed',
+        ended_at: new Date('2025-01-01T10:00:00Z'),
+        failure_reason: 'why',
+        unrecoverable_reason: reason,
+      });
+      expect(event.payload.unrecoverable_reason).toBe(reason);
+      expect(() => parsePayload(Subjects.callFinished, JSON.parse(JSON.stringify(event.payload)))).not.toThrow();
+    }
+    const ordinary = callFinishedEvent({
+      ...base,
+      status: 'ended',
+      outcome: 'busy',
+      ended_at: new Date('2025-01-01T10:00:00Z'),
+      unrecoverable_reason: null,
+    });
+    expect(ordinary.payload).not.toHaveProperty('unrecoverable_reason');
+  });
+
   it('refuses an attempt that has not ended', () => {
     expect(() => callFinishedEvent({ ...base, status: 'in_progress' })).toThrow(/not ended/);
   });

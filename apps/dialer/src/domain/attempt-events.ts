@@ -64,6 +64,7 @@ export function callFinishedEvent(row: AttemptRecord): SubjectEvent<typeof Subje
   if (row.started_at) payload.started_at = row.started_at.toISOString();
   if (row.answered_at) payload.answered_at = row.answered_at.toISOString();
   if (row.failure_reason) payload.failure_reason = row.failure_reason;
+  if (row.unrecoverable_reason) payload.unrecoverable_reason = row.unrecoverable_reason;
   if (row.recording_url) payload.recording_url = row.recording_url;
   if (row.transcript) payload.transcript = row.transcript;
   if (row.cost !== null && row.cost !== undefined && Number.isFinite(Number(row.cost))) payload.cost = Number(row.cost);

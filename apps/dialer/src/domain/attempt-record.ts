@@ -1,4 +1,11 @@
-import { AmdVerdict, AttemptStatus, CallOutcome, DialRequest, ProviderName } from '@outdial/contracts';
+import {
+  AmdVerdict,
+  AttemptStatus,
+  CallOutcome,
+  DialRequest,
+  ProviderName,
+  UnrecoverableReason,
+} from '@outdial/contracts';
 
 /** One attempt (call) as the dialer stores it: a row of the dialer schema's `attempts`. */
 export interface AttemptRecord {
@@ -37,6 +44,8 @@ export interface AttemptRecord {
   hangup_on_machine: boolean;
   /** Set while the attempt's call-finished is held for an AMD verdict: released at the latest then. */
   report_held_until: Date | null;
+  /** Set when the attempt ended for a reason no later attempt can get past (issue 15). */
+  unrecoverable_reason?: UnrecoverableReason | null;
 }
 
 /** The columns an attempt is admitted with; the rest fill in as the call goes on. */

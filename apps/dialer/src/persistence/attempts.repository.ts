@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AmdVerdict, CallOutcome } from '@outdial/contracts';
+import { AmdVerdict, CallOutcome, UnrecoverableReason } from '@outdial/contracts';
 import { Database, quoteIdent, SqlClient } from '@outdial/service-runtime';
 
 import { AttemptRecord, NewAttempt } from '../domain/attempt-record';
@@ -21,20 +21,36 @@ export interface AttemptEnding {
   report_held_until?: Date;
   /** The platform's own cost of the call, when it said. */
   cost?: number;
+  /** No later attempt of the batch can get past this end (carried on call-finished). */
+  unrecoverable_reason?: UnrecoverableReason;
+}
+
+/** The state a provider event was decided on: a guarded write applies only if the row still has it. */
+export interface ExpectedState {
+  status: string;
+  answered_by: AmdVerdict | null;
 }
 
 /**
  * Typed SQL over the dialer schema's `attempts` table (schema from `Database`): one row per
- * (contact, attempt) ever admitted; an open row (status <> 'ended') IS a concurrency slot.
+ * (contact, attempt) ever admitted; an open row (status <> 'ended') holds a concurrency slot,
+ * counted in `open_slots` by triggers on this table (migration 006): inserting an open row takes
+ * its org, batch and agent slots, its move to `ended` (or its deletion while open) gives them back,
+ * exactly once because every update to `ended` is guarded by `status <> 'ended'`.
  *
  * Transactions and locks: every method takes the caller's `SqlClient` and runs inside the caller's
  * transaction (`Database.tx`); none opens its own.
- * - `admissionView` and `insertIfAbsent` must run under the org's budget row lock
- *   (OrgBudgetsRepository.lock), which serializes admissions of one org across replicas; the
- *   UNIQUE (contact_id, attempt) and the primary key make a second admission a no-op anyway.
- * - `lock` / `lockByProviderCall` take the attempt's row lock (`FOR UPDATE`) until commit: provider
- *   events of one attempt apply one at a time. `advance`, `recordVerdict`, `end`, `settleHeld` are
- *   meant to follow one of them (or a claim) in the same transaction.
+ * - Open attempts are inserted only by admission (OrgBudgetsRepository.admit, under the org row
+ *   lock). `insertIfAbsent` records attempts already ended (they hold no slot); the UNIQUE
+ *   (contact_id, attempt) and the primary key make a second admission a no-op anyway.
+ * - Ending an attempt takes the row locks of its shard of the returned-slot counters until commit;
+ *   a transaction that ends several attempts (the reaper) must be the only one doing so
+ *   (`tryLockReaping`), or two of them could take those rows in opposite orders.
+ * - Provider events read without a lock (`get` / `getByProviderCall`), decide, and write with a
+ *   guard on what they read (`advance` / `end` with `expected`, `recordVerdict` only without a
+ *   verdict, `settleHeld` only while held): a concurrent event of the same attempt makes the write
+ *   miss and the caller decides again, so events of one attempt still apply one at a time in effect.
+ *   `lock` / `lockByProviderCall` take the attempt's row lock (`FOR UPDATE`) until commit.
  * - `claimExpired` / `claimHeldDue` lock up to `limit` rows `FOR UPDATE SKIP LOCKED`: every replica
  *   may run them at once without two ending or settling the same attempt.
  * - Updates are guarded (`WHERE status <> 'ended'`, `report_held_until IS NOT NULL`), so a late or
@@ -44,10 +60,12 @@ export interface AttemptEnding {
 export class AttemptsRepository {
   private readonly table: string;
   private readonly orgBudgetsTable: string;
+  private readonly openSlotsTable: string;
 
   constructor(db: Database) {
     this.table = `${quoteIdent(db.schema)}.attempts`;
     this.orgBudgetsTable = `${quoteIdent(db.schema)}.org_budgets`;
+    this.openSlotsTable = `${quoteIdent(db.schema)}.open_slots`;
   }
 
   get tableName(): string {
@@ -62,8 +80,8 @@ export class AttemptsRepository {
     const result = await client.query<AttemptRecord>(
       `INSERT INTO ${this.table}
          (attempt_id, contact_id, attempt, batch_id, org_id, provider, status, requested_at, lease_expires_at, timeout_seconds,
-          outcome, ended_at, duration_seconds, failure_reason, admitted_by, admitted_at, agent_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+          outcome, ended_at, duration_seconds, failure_reason, admitted_by, admitted_at, agent_id, unrecoverable_reason)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
        ON CONFLICT DO NOTHING
        RETURNING *`,
       [
@@ -84,53 +102,42 @@ export class AttemptsRepository {
         attempt.admitted_by ?? null,
         attempt.admitted_at ?? null,
         attempt.agent_id ?? null,
+        ending?.unrecoverable_reason ?? null,
       ],
     );
     return result.rows[0] ?? null;
   }
 
-  /**
-   * Everything admission reads, in one round trip under the org lock: the attempt already admitted
-   * for this attempt id or (contact, attempt), the slots in use (open attempts of the org and of the
-   * batch, from the partial index), and the batch's latest known status.
-   */
-  async admissionView(
+  /** The attempt recorded for this attempt id or (contact, attempt), if any. */
+  async find(
     client: SqlClient,
-    batchStatesTable: string,
-    request: {
-      attempt_id: string;
-      contact_id: string;
-      attempt: number;
-      org_id: string;
-      batch_id: string;
-      agent_id?: string;
-    },
-  ): Promise<{
-    existing: AttemptRecord | null;
-    org_open: number;
-    batch_open: number;
-    agent_open: number;
-    batch_status: string | null;
-    batch_changed_at: Date | null;
-  }> {
-    const result = await client.query(
-      `SELECT (SELECT to_jsonb(a) FROM ${this.table} a WHERE a.attempt_id = $1 OR (a.contact_id = $2 AND a.attempt = $3) LIMIT 1) AS existing,
-              o.org_open, o.batch_open, o.agent_open, b.status AS batch_status, b.changed_at AS batch_changed_at
-         FROM (SELECT count(*)::int AS org_open, (count(*) FILTER (WHERE batch_id = $5))::int AS batch_open,
-                      (count(*) FILTER (WHERE agent_id = $6))::int AS agent_open
-                 FROM ${this.table} WHERE org_id = $4 AND status <> 'ended') o
-         LEFT JOIN ${batchStatesTable} b ON b.batch_id = $5`,
-      [
-        request.attempt_id,
-        request.contact_id,
-        request.attempt,
-        request.org_id,
-        request.batch_id,
-        request.agent_id ?? null,
-      ],
+    request: { attempt_id: string; contact_id: string; attempt: number },
+  ): Promise<AttemptRecord | null> {
+    const result = await client.query<AttemptRecord>(
+      `SELECT * FROM ${this.table} WHERE attempt_id = $1 OR (contact_id = $2 AND attempt = $3) LIMIT 1`,
+      [request.attempt_id, request.contact_id, request.attempt],
     );
-    const row = result.rows[0];
-    return { ...row, existing: row.existing ? (row.existing as AttemptRecord) : null };
+    return result.rows[0] ?? null;
+  }
+
+  /**
+   * The slots in use of an org, one of its batches and one of its agents, as the counter rows
+   * (`open_slots`, kept by the triggers of migration 006: +1 when an attempt is inserted open, -1
+   * exactly once when it ends or an open one is deleted) say. What admission reads under the org lock.
+   */
+  async openSlots(
+    client: SqlClient,
+    of: { org_id: string; batch_id: string; agent_id?: string | null },
+  ): Promise<{ org_open: number; batch_open: number; agent_open: number }> {
+    const result = await client.query<{ org_open: number; batch_open: number; agent_open: number }>(
+      `SELECT coalesce(sum(open) FILTER (WHERE scope = 'org'), 0)::int AS org_open,
+              coalesce(sum(open) FILTER (WHERE scope = 'batch'), 0)::int AS batch_open,
+              coalesce(sum(open) FILTER (WHERE scope = 'agent'), 0)::int AS agent_open
+         FROM ${this.openSlotsTable}
+        WHERE org_id = $1 AND ((scope = 'org' AND key = '') OR (scope = 'batch' AND key = $2) OR (scope = 'agent' AND key = $3))`,
+      [of.org_id, of.batch_id, of.agent_id ?? null],
+    );
+    return result.rows[0];
   }
 
   /**
@@ -178,6 +185,24 @@ export class AttemptsRepository {
     return result.rows[0] ?? null;
   }
 
+  /**
+   * The attempt as committed now, without a lock: provider events decide on it and then write with
+   * a guard on what they read (`expected` of advance / recordVerdict / end), retrying on a miss.
+   */
+  async get(client: SqlClient, attemptId: string): Promise<AttemptRecord | null> {
+    const result = await client.query<AttemptRecord>(`SELECT * FROM ${this.table} WHERE attempt_id = $1`, [attemptId]);
+    return result.rows[0] ?? null;
+  }
+
+  /** The attempt of a platform call, without a lock (see `get`). */
+  async getByProviderCall(client: SqlClient, provider: string, providerCallId: string): Promise<AttemptRecord | null> {
+    const result = await client.query<AttemptRecord>(
+      `SELECT * FROM ${this.table} WHERE provider = $1 AND provider_call_id = $2 LIMIT 1`,
+      [provider, providerCallId],
+    );
+    return result.rows[0] ?? null;
+  }
+
   /** The attempt, locked until the transaction ends (provider events for it apply one at a time). */
   async lock(client: SqlClient, attemptId: string): Promise<AttemptRecord | null> {
     const result = await client.query<AttemptRecord>(`SELECT * FROM ${this.table} WHERE attempt_id = $1 FOR UPDATE`, [
@@ -186,22 +211,36 @@ export class AttemptsRepository {
     return result.rows[0] ?? null;
   }
 
-  /** Moves an open attempt to ringing or in_progress (an answer may carry the AMD verdict). */
+  /**
+   * Moves an open attempt to ringing or in_progress (an answer may carry the AMD verdict). With
+   * `expected`, only if the row still has that status and verdict (false otherwise: decide again).
+   */
   async advance(
     client: SqlClient,
     attemptId: string,
     status: 'ringing' | 'in_progress',
     fields: { answered_at?: Date; provider_call_id?: string; answered_by?: AmdVerdict },
-  ): Promise<void> {
-    await client.query(
+    expected?: ExpectedState,
+  ): Promise<boolean> {
+    const result = await client.query(
       `UPDATE ${this.table}
           SET status = $2,
               answered_at = COALESCE(answered_at, $3),
               provider_call_id = COALESCE(provider_call_id, $4),
               answered_by = COALESCE(answered_by, $5)
-        WHERE attempt_id = $1 AND status <> 'ended'`,
-      [attemptId, status, fields.answered_at ?? null, fields.provider_call_id ?? null, fields.answered_by ?? null],
+        WHERE attempt_id = $1 AND status <> 'ended'
+          AND ($6::text IS NULL OR (status = $6 AND answered_by IS NOT DISTINCT FROM $7::text))`,
+      [
+        attemptId,
+        status,
+        fields.answered_at ?? null,
+        fields.provider_call_id ?? null,
+        fields.answered_by ?? null,
+        expected?.status ?? null,
+        expected?.answered_by ?? null,
+      ],
     );
+    return (result.rowCount ?? 0) > 0;
   }
 
   /** Keeps the AMD verdict of an open attempt (the first one wins); it decides the outcome when the call ends. */
@@ -210,14 +249,15 @@ export class AttemptsRepository {
     attemptId: string,
     answeredBy: AmdVerdict,
     providerCallId: string,
-  ): Promise<void> {
-    await client.query(
+  ): Promise<boolean> {
+    const result = await client.query(
       `UPDATE ${this.table}
           SET answered_by = COALESCE(answered_by, $2),
               provider_call_id = COALESCE(provider_call_id, $3)
-        WHERE attempt_id = $1 AND status <> 'ended'`,
+        WHERE attempt_id = $1 AND status <> 'ended' AND answered_by IS NULL`,
       [attemptId, answeredBy, providerCallId],
     );
+    return (result.rowCount ?? 0) > 0;
   }
 
   /**
@@ -256,8 +296,16 @@ export class AttemptsRepository {
     return result.rows;
   }
 
-  /** Ends an open attempt; null when it had already ended (someone else reported it first). */
-  async end(client: SqlClient, attemptId: string, ending: AttemptEnding): Promise<AttemptRecord | null> {
+  /**
+   * Ends an open attempt; null when it had already ended (someone else reported it first) or, with
+   * `expected`, when its status or verdict is no longer what the caller decided on.
+   */
+  async end(
+    client: SqlClient,
+    attemptId: string,
+    ending: AttemptEnding,
+    expected?: ExpectedState,
+  ): Promise<AttemptRecord | null> {
     const result = await client.query<AttemptRecord>(
       `UPDATE ${this.table}
           SET status = 'ended',
@@ -271,8 +319,10 @@ export class AttemptsRepository {
               transcript = $9,
               answered_by = COALESCE(answered_by, $10),
               report_held_until = $11,
-              cost = $12
+              cost = $12,
+              unrecoverable_reason = $13
         WHERE attempt_id = $1 AND status <> 'ended'
+          AND ($14::text IS NULL OR (status = $14 AND answered_by IS NOT DISTINCT FROM $15::text))
         RETURNING *`,
       [
         attemptId,
@@ -287,6 +337,9 @@ export class AttemptsRepository {
         ending.answered_by ?? null,
         ending.report_held_until ?? null,
         ending.cost ?? null,
+        ending.unrecoverable_reason ?? null,
+        expected?.status ?? null,
+        expected?.answered_by ?? null,
       ],
     );
     return result.rows[0] ?? null;
@@ -301,6 +354,18 @@ export class AttemptsRepository {
       [provider, providerCallId],
     );
     return result.rows[0] ?? null;
+  }
+
+  /**
+   * Whether this transaction may end attempts in bulk (the reaper): a transaction-scoped advisory
+   * lock, so one reaper at a time across replicas ends many attempts in one transaction (the
+   * others skip this tick). Ends of single attempts never need it.
+   */
+  async tryLockReaping(client: SqlClient): Promise<boolean> {
+    const result = await client.query<{ locked: boolean }>(`SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked`, [
+      `outdial-reaper:${this.table}`,
+    ]);
+    return result.rows[0].locked;
   }
 
   /** Open attempts whose lease expired, locked; rows another replica is reaping are skipped. */
@@ -323,7 +388,7 @@ export class AttemptsRepository {
   async countOpenByOrg(client: SqlClient): Promise<{ org_id: string; open: number }[]> {
     const result = await client.query<{ org_id: string; open: number }>(
       `SELECT org_id, sum(open)::int AS open FROM (
-         SELECT org_id, count(*) AS open FROM ${this.table} WHERE status <> 'ended' GROUP BY org_id
+         SELECT org_id, open FROM ${this.openSlotsTable} WHERE scope = 'org'
          UNION ALL SELECT org_id, 0 FROM ${this.orgBudgetsTable}
        ) per_org GROUP BY org_id`,
     );

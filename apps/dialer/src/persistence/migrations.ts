@@ -126,4 +126,206 @@ export const DIALER_MIGRATIONS: Migration[] = [
       -- Webhooks that do not name the attempt (ElevenLabs' initiation failures) find it by the platform's call id.
       CREATE INDEX attempts_provider_call_idx ON {schema}.attempts (provider, provider_call_id) WHERE provider_call_id IS NOT NULL;`,
   },
+  {
+    id: '006_slot_counters_and_admission_function',
+    sql: `
+      -- Issue 16: the slots in use are kept IN ROWS instead of counted with count(*) at every
+      -- admission. One row per (org, scope, key, shard): scope 'org' (key ''), 'batch' (key batch_id),
+      -- 'agent' (key agent_id). The open calls of a scope are the SUM over its shards:
+      --   shard 0     takes:   +1 per attempt inserted open (only admission does, under the org's
+      --                        org_budgets row lock, inside admit_attempt below);
+      --   shards 1-8  returns: -1 when an open attempt ends or is deleted (its end, the reaper's
+      --                        lease expiry, an admission given back), spread over 8 rows by the
+      --                        attempt id so ends of one org do not queue on one row, and never
+      --                        on the rows admission writes (admissions never wait for ends).
+      -- The triggers below are the only writers: the guarded UPDATE ... WHERE status <> 'ended'
+      -- moves a row to 'ended' once, so each attempt gives its slot back exactly once.
+      -- Issue 15: why no later attempt of the batch can succeed (provider_not_configured,
+      -- agent_not_found), carried on v1.call.finished so the scheduler ends the batch failed.
+      ALTER TABLE {schema}.attempts ADD COLUMN unrecoverable_reason text;
+
+      CREATE TABLE {schema}.open_slots (
+        org_id text NOT NULL,
+        scope text NOT NULL CHECK (scope IN ('org', 'batch', 'agent')),
+        key text NOT NULL,
+        shard smallint NOT NULL CHECK (shard BETWEEN 0 AND 8),
+        open int NOT NULL,
+        PRIMARY KEY (org_id, scope, key, shard)
+      );
+      INSERT INTO {schema}.open_slots (org_id, scope, key, shard, open)
+        SELECT org_id, 'org', '', 0, count(*) FROM {schema}.attempts WHERE status <> 'ended' GROUP BY org_id
+        UNION ALL
+        SELECT org_id, 'batch', batch_id, 0, count(*) FROM {schema}.attempts WHERE status <> 'ended' GROUP BY org_id, batch_id
+        UNION ALL
+        SELECT org_id, 'agent', agent_id, 0, count(*) FROM {schema}.attempts
+         WHERE status <> 'ended' AND agent_id IS NOT NULL GROUP BY org_id, agent_id;
+
+      -- +1 / -1 on the attempt's org, batch and agent rows (one statement; the org row first, so
+      -- every writer of an (org, shard) takes its rows in the same order).
+      CREATE FUNCTION {schema}.attempts_count_slots() RETURNS trigger LANGUAGE plpgsql AS $fn$
+      DECLARE
+        r record;
+        d int;
+        s smallint;
+      BEGIN
+        IF TG_OP = 'INSERT' THEN
+          r := NEW; d := 1; s := 0;
+        ELSIF TG_OP = 'DELETE' THEN
+          r := OLD; d := -1; s := 1 + ((hashtext(OLD.attempt_id) % 8) + 8) % 8;
+        ELSIF NEW.status = 'ended' THEN
+          r := OLD; d := -1; s := 1 + ((hashtext(OLD.attempt_id) % 8) + 8) % 8;
+        ELSE
+          -- An ended attempt re-opened (no code path does this): counted back, so the sum stays exact.
+          r := NEW; d := 1; s := 1 + ((hashtext(NEW.attempt_id) % 8) + 8) % 8;
+        END IF;
+        INSERT INTO {schema}.open_slots AS o (org_id, scope, key, shard, open)
+          SELECT r.org_id, v.scope, v.key, s, d
+            FROM (VALUES (1, 'org', ''), (2, 'batch', r.batch_id), (3, 'agent', r.agent_id)) AS v(n, scope, key)
+           WHERE v.key IS NOT NULL
+           ORDER BY v.n
+        ON CONFLICT (org_id, scope, key, shard) DO UPDATE SET open = o.open + EXCLUDED.open;
+        RETURN NULL;
+      END
+      $fn$;
+      CREATE TRIGGER attempts_slot_taken AFTER INSERT ON {schema}.attempts
+        FOR EACH ROW WHEN (NEW.status <> 'ended') EXECUTE FUNCTION {schema}.attempts_count_slots();
+      CREATE TRIGGER attempts_slot_status AFTER UPDATE OF status ON {schema}.attempts
+        FOR EACH ROW WHEN ((OLD.status = 'ended') <> (NEW.status = 'ended')) EXECUTE FUNCTION {schema}.attempts_count_slots();
+      CREATE TRIGGER attempts_slot_dropped AFTER DELETE ON {schema}.attempts
+        FOR EACH ROW WHEN (OLD.status <> 'ended') EXECUTE FUNCTION {schema}.attempts_count_slots();
+
+      -- Admission in ONE round trip (issue 16): the org row lock is held for this statement only.
+      -- Mirrors domain/admission.ts (decideAdmission, batchAllowsDial, pastNotAfter) and
+      -- domain/org-token-bucket.ts (takeToken); test/admission-sql.int-spec.ts checks it at the edges.
+      -- The time is read AFTER the lock is granted (clock_timestamp() + the service clock's offset),
+      -- so the admissions of one org are in time order and the bucket never runs backwards.
+      -- Verdicts: admitted (attempt inserted open; the trigger takes its slots), reconciled (this
+      -- attempt id or (contact, attempt) exists: out_attempt is it), declined (out_limit =
+      -- batch_not_running | outside_window; nothing recorded), refused (out_limit = batch | agent |
+      -- org | rate, out_retry_ms for rate; nothing recorded).
+      CREATE FUNCTION {schema}.admit_attempt(
+        p_attempt_id text, p_contact_id text, p_attempt int, p_batch_id text, p_org_id text, p_agent_id text,
+        p_provider text, p_requested_at timestamptz, p_timeout_seconds int, p_lease_grace_seconds int,
+        p_admitted_by text, p_batch_concurrency int, p_agent_max int, p_not_after timestamptz,
+        p_clock_offset_ms double precision, p_default_max int, p_default_cps double precision, p_default_guard boolean)
+      RETURNS TABLE (out_verdict text, out_limit text, out_retry_ms int, out_now timestamptz, out_attempt {schema}.attempts)
+      LANGUAGE plpgsql AS $fn$
+      DECLARE
+        b {schema}.org_budgets;
+        v_now timestamptz;
+        v_existing {schema}.attempts;
+        v_status text;
+        v_changed timestamptz;
+        v_org int;
+        v_batch int;
+        v_agent int;
+        v_tokens double precision;
+        v_limit text;
+        v_row {schema}.attempts;
+      BEGIN
+        -- Before the lock, without it: a slot limit already reached by the committed counters is
+        -- refused at once (counters only fall by committed ends, so this can only refuse a request
+        -- an instant early, never admit one): requests waiting for a slot do not queue on the lock.
+        IF NOT EXISTS (SELECT 1 FROM {schema}.attempts a
+                        WHERE a.attempt_id = p_attempt_id OR (a.contact_id = p_contact_id AND a.attempt = p_attempt)) THEN
+          SELECT coalesce(sum(o.open) FILTER (WHERE o.scope = 'org'), 0),
+                 coalesce(sum(o.open) FILTER (WHERE o.scope = 'batch'), 0),
+                 coalesce(sum(o.open) FILTER (WHERE o.scope = 'agent'), 0)
+            INTO v_org, v_batch, v_agent
+            FROM {schema}.open_slots o
+           WHERE o.org_id = p_org_id
+             AND ((o.scope = 'org' AND o.key = '') OR (o.scope = 'batch' AND o.key = p_batch_id)
+                  OR (o.scope = 'agent' AND o.key = p_agent_id));
+          v_limit := CASE
+            WHEN p_batch_concurrency IS NOT NULL AND v_batch >= p_batch_concurrency THEN 'batch'
+            WHEN p_agent_max IS NOT NULL AND v_agent >= p_agent_max THEN 'agent'
+            WHEN v_org >= (SELECT max_concurrent_calls FROM {schema}.org_budgets WHERE org_id = p_org_id) THEN 'org'
+          END;
+          IF v_limit IS NOT NULL THEN
+            RETURN QUERY SELECT 'refused'::text, v_limit, NULL::int,
+                                clock_timestamp() + p_clock_offset_ms * interval '1 millisecond', NULL::{schema}.attempts;
+            RETURN;
+          END IF;
+        END IF;
+
+        SELECT * INTO b FROM {schema}.org_budgets WHERE org_id = p_org_id FOR UPDATE;
+        IF NOT FOUND THEN
+          INSERT INTO {schema}.org_budgets (org_id, max_concurrent_calls, calls_per_second, compliance_guard, settings_version, tokens, refilled_at)
+            VALUES (p_org_id, p_default_max, p_default_cps, p_default_guard, 0, greatest(1, p_default_cps),
+                    clock_timestamp() + p_clock_offset_ms * interval '1 millisecond')
+            ON CONFLICT (org_id) DO NOTHING;
+          SELECT * INTO b FROM {schema}.org_budgets WHERE org_id = p_org_id FOR UPDATE;
+        END IF;
+        v_now := clock_timestamp() + p_clock_offset_ms * interval '1 millisecond';
+
+        SELECT * INTO v_existing FROM {schema}.attempts a
+         WHERE a.attempt_id = p_attempt_id OR (a.contact_id = p_contact_id AND a.attempt = p_attempt) LIMIT 1;
+        IF FOUND THEN
+          RETURN QUERY SELECT 'reconciled'::text, NULL::text, NULL::int, v_now, v_existing;
+          RETURN;
+        END IF;
+
+        SELECT s.status, s.changed_at INTO v_status, v_changed FROM {schema}.batch_states s WHERE s.batch_id = p_batch_id;
+        IF FOUND AND v_status <> 'running' AND NOT (p_requested_at > v_changed) THEN
+          RETURN QUERY SELECT 'declined'::text, 'batch_not_running'::text, NULL::int, v_now, NULL::{schema}.attempts;
+          RETURN;
+        END IF;
+        IF p_not_after IS NOT NULL AND v_now >= p_not_after THEN
+          RETURN QUERY SELECT 'declined'::text, 'outside_window'::text, NULL::int, v_now, NULL::{schema}.attempts;
+          RETURN;
+        END IF;
+
+        SELECT coalesce(sum(o.open) FILTER (WHERE o.scope = 'org'), 0),
+               coalesce(sum(o.open) FILTER (WHERE o.scope = 'batch'), 0),
+               coalesce(sum(o.open) FILTER (WHERE o.scope = 'agent'), 0)
+          INTO v_org, v_batch, v_agent
+          FROM {schema}.open_slots o
+         WHERE o.org_id = p_org_id
+           AND ((o.scope = 'org' AND o.key = '') OR (o.scope = 'batch' AND o.key = p_batch_id)
+                OR (o.scope = 'agent' AND o.key = p_agent_id));
+        IF p_batch_concurrency IS NOT NULL AND v_batch >= p_batch_concurrency THEN
+          RETURN QUERY SELECT 'refused'::text, 'batch'::text, NULL::int, v_now, NULL::{schema}.attempts;
+          RETURN;
+        END IF;
+        IF p_agent_max IS NOT NULL AND v_agent >= p_agent_max THEN
+          RETURN QUERY SELECT 'refused'::text, 'agent'::text, NULL::int, v_now, NULL::{schema}.attempts;
+          RETURN;
+        END IF;
+        IF v_org >= b.max_concurrent_calls THEN
+          RETURN QUERY SELECT 'refused'::text, 'org'::text, NULL::int, v_now, NULL::{schema}.attempts;
+          RETURN;
+        END IF;
+
+        -- takeToken: refill for the time elapsed (never backwards), bucket size max(1, cps).
+        v_tokens := least(greatest(1, b.calls_per_second),
+                          greatest(0, b.tokens)
+                          + greatest(0, extract(epoch FROM v_now - b.refilled_at)::double precision) * b.calls_per_second);
+        IF v_tokens < 1 - 1e-9 THEN
+          RETURN QUERY SELECT 'refused'::text, 'rate'::text, ceil((1 - v_tokens) / b.calls_per_second * 1000)::int,
+                              v_now, NULL::{schema}.attempts;
+          RETURN;
+        END IF;
+        -- ON CONFLICT: an attempt recorded already ended outside the org lock (provider unknown,
+        -- not admitted in time) by another replica an instant ago: reconciled, no token spent.
+        INSERT INTO {schema}.attempts
+          (attempt_id, contact_id, attempt, batch_id, org_id, provider, status, requested_at, lease_expires_at,
+           timeout_seconds, admitted_by, admitted_at, agent_id)
+          VALUES (p_attempt_id, p_contact_id, p_attempt, p_batch_id, p_org_id, p_provider, 'admitted', p_requested_at,
+                  v_now + (p_timeout_seconds + p_lease_grace_seconds) * interval '1 second',
+                  p_timeout_seconds, p_admitted_by, v_now, p_agent_id)
+          ON CONFLICT DO NOTHING
+          RETURNING * INTO v_row;
+        IF NOT FOUND THEN
+          SELECT * INTO v_existing FROM {schema}.attempts a
+           WHERE a.attempt_id = p_attempt_id OR (a.contact_id = p_contact_id AND a.attempt = p_attempt) LIMIT 1;
+          RETURN QUERY SELECT 'reconciled'::text, NULL::text, NULL::int, v_now, v_existing;
+          RETURN;
+        END IF;
+        UPDATE {schema}.org_budgets
+           SET tokens = greatest(0, v_tokens - 1), refilled_at = greatest(b.refilled_at, v_now)
+         WHERE org_id = p_org_id;
+        RETURN QUERY SELECT 'admitted'::text, NULL::text, NULL::int, v_now, v_row;
+      END
+      $fn$;`,
+  },
 ];

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { ORG_LIMIT_DEFAULTS, OrgSettingsChangedEvent } from '@outdial/contracts';
 import { Database, quoteIdent, SqlClient } from '@outdial/service-runtime';
 
+import { AdmissionLimit } from '../domain/admission';
+import { AttemptRecord } from '../domain/attempt-record';
 import { bucketSize, TokenBucketState } from '../domain/org-token-bucket';
 
 export interface OrgBudgetRow {
@@ -14,12 +16,43 @@ export interface OrgBudgetRow {
   refilled_at: Date;
 }
 
+/** What `admit` needs: the attempt to record and the limits the request carries. */
+export interface AdmitInput {
+  attempt_id: string;
+  contact_id: string;
+  attempt: number;
+  batch_id: string;
+  org_id: string;
+  agent_id: string | undefined;
+  provider: string;
+  requested_at: string;
+  timeout_seconds: number;
+  /** DIALER_LEASE_GRACE_SECONDS: the lease is admission + timeout + grace. */
+  lease_grace_seconds: number;
+  admitted_by: string;
+  batch_concurrency: number | undefined;
+  agent_max_concurrent_calls: number | undefined;
+  /** ISO instant: at or after it the contact may not be called (declined `outside_window`). */
+  not_after: string | undefined;
+  /** The service clock minus the real clock (ms): 0 unless CLOCK_OFFSET_MS / CLOCK_START_AT. */
+  clock_offset_ms: number;
+}
+
+/** The verdict of `admit` (the `admit_attempt` SQL function); `at` is the admission instant read under the lock. */
+export type AdmitVerdict =
+  | { verdict: 'admitted'; at: Date; attempt: AttemptRecord }
+  | { verdict: 'reconciled'; at: Date; attempt: AttemptRecord }
+  | { verdict: 'declined'; at: Date; reason: 'batch_not_running' | 'outside_window' }
+  | { verdict: 'refused'; at: Date; limit: AdmissionLimit; retryAfterMs?: number };
+
 /**
  * Typed SQL over the dialer schema's `org_budgets` (schema from `Database`): per org, its limits
  * (from `v1.org.settings_changed`) and its shared call-rate token bucket.
  *
  * Transactions and locks: every method takes the caller's `SqlClient` and runs inside the caller's
- * transaction. `lock` takes the org row's lock (`SELECT ... FOR UPDATE`) until commit: it is THE
+ * transaction, except `admit`, which is meant for an autocommit client (`db.pool`): it is ONE
+ * statement, the `admit_attempt` function (migration 006), that takes the org row lock, decides and
+ * records the admission, and commits, so the lock is held for that statement only. `lock` takes the org row's lock (`SELECT ... FOR UPDATE`) until commit: it is THE
  * lock that makes an org's limits hold across replicas (admissions of one org run one at a time,
  * different orgs never wait for each other). `saveBucket` must follow `lock` in the same
  * transaction. `applySettings` is an upsert guarded by `settings_version` (it waits for an
@@ -29,8 +62,11 @@ export interface OrgBudgetRow {
 export class OrgBudgetsRepository {
   private readonly table: string;
 
+  private readonly admitFunction: string;
+
   constructor(db: Database) {
     this.table = `${quoteIdent(db.schema)}.org_budgets`;
+    this.admitFunction = `${quoteIdent(db.schema)}.admit_attempt`;
   }
 
   /**
@@ -60,6 +96,51 @@ export class OrgBudgetsRepository {
       orgId,
     ]);
     return result.rows[0];
+  }
+
+  /**
+   * Admission in one round trip (issue 16): under the org row lock, already admitted? ->
+   * reconciled; batch not running / `not_after` passed? -> declined; then the batch, agent and org
+   * slots (counted in `open_slots`, kept by triggers on `attempts`) and a token of the org's
+   * bucket; admitted: the attempt row is inserted open (its slots taken) and the bucket saved.
+   * Refusals and declines record nothing. Unknown orgs get ORG_LIMIT_DEFAULTS and a full bucket.
+   * The rules mirror domain/admission.ts and domain/org-token-bucket.ts.
+   */
+  async admit(client: SqlClient, input: AdmitInput): Promise<AdmitVerdict> {
+    const result = await client.query(
+      `SELECT r.out_verdict, r.out_limit, r.out_retry_ms, r.out_now, (r.out_attempt).*
+         FROM ${this.admitFunction}($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) r`,
+      [
+        input.attempt_id,
+        input.contact_id,
+        input.attempt,
+        input.batch_id,
+        input.org_id,
+        input.agent_id ?? null,
+        input.provider,
+        input.requested_at,
+        input.timeout_seconds,
+        input.lease_grace_seconds,
+        input.admitted_by,
+        input.batch_concurrency ?? null,
+        input.agent_max_concurrent_calls ?? null,
+        input.not_after ?? null,
+        input.clock_offset_ms,
+        ORG_LIMIT_DEFAULTS.max_concurrent_calls,
+        ORG_LIMIT_DEFAULTS.calls_per_second,
+        ORG_LIMIT_DEFAULTS.compliance_guard,
+      ],
+    );
+    const { out_verdict: verdict, out_limit: limit, out_retry_ms: retryMs, out_now: at, ...attempt } = result.rows[0];
+    switch (verdict) {
+      case 'admitted':
+      case 'reconciled':
+        return { verdict, at, attempt: attempt as AttemptRecord };
+      case 'declined':
+        return { verdict, at, reason: limit };
+      default:
+        return { verdict: 'refused', at, limit, retryAfterMs: retryMs ?? undefined };
+    }
   }
 
   /** Stores the bucket admission computed (tokens left, refill instant); caller holds `lock`. */

@@ -1,4 +1,4 @@
-import { CallOutcome, ProviderName } from '@outdial/contracts';
+import { CallOutcome, ProviderName, UnrecoverableReason } from '@outdial/contracts';
 
 /** What a provider needs to place one call. */
 export interface PlaceCallRequest {
@@ -25,6 +25,12 @@ export interface CallProvider {
   readonly name: ProviderName;
   /** Whether placing a call needs the agent's config (`v1.org.agent_changed`). */
   readonly needsAgentConfig?: boolean;
+  /**
+   * Why this provider cannot place any call in this deployment (e.g. twilio without credentials),
+   * or undefined when it can: the attempt then ends `failed` with `unrecoverable_reason:
+   * provider_not_configured` before admission and before the agent is looked up.
+   */
+  notConfigured?(): string | undefined;
   /** `hangup_on_machine`: the agent wants the call hung up on a machine verdict (see `hangUp`). */
   placeCall(request: PlaceCallRequest): Promise<PlacedCall>;
   /** Ends a call in progress (providers that can); throws CallProviderError when the provider refuses. */
@@ -36,11 +42,17 @@ export interface PlacedCall {
   hangup_on_machine?: boolean;
 }
 
-/** A provider refused the call and said how the attempt ends (other errors end it `failed`). */
+/**
+ * A provider refused the call and said how the attempt ends (other errors end it `failed`).
+ * `unrecoverable`: no later attempt of the batch can get past it (the provider is not configured,
+ * e.g. twilio without credentials or a platform agent without its api_key): carried on
+ * `v1.call.finished` as `unrecoverable_reason`, so the scheduler ends the batch `failed`.
+ */
 export class CallProviderError extends Error {
   constructor(
     message: string,
     readonly outcome: Exclude<CallOutcome, 'completed' | 'voicemail' | 'busy' | 'no_answer' | 'timeout'> = 'failed',
+    readonly unrecoverable?: UnrecoverableReason,
   ) {
     super(message);
     this.name = 'CallProviderError';

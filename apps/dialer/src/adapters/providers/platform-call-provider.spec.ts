@@ -112,11 +112,11 @@ describe('PlatformCallProvider (vapi, retell, elevenlabs, bland, bolna)', () => 
   );
 
   it.each(cases.map((c) => [c[0].name, ...c] as const))(
-    '%s: no api_key is agent_error before anything is sent',
+    '%s: no api_key is agent_error (unrecoverable: provider_not_configured) before anything is sent',
     async (_name, provider, config) => {
       const error = await provider.placeCall(request(config, {})).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(CallProviderError);
-      expect(error).toMatchObject({ outcome: 'agent_error' });
+      expect(error).toMatchObject({ outcome: 'agent_error', unrecoverable: 'provider_not_configured' });
       expect((error as Error).message).toContain(`no ${provider.name} api_key`);
       expect(fetchMock).not.toHaveBeenCalled();
     },

@@ -138,6 +138,7 @@ export function requireApiKey(platform: VoiceAgentPlatform, request: PlaceCallRe
     throw new CallProviderError(
       `agent ${request.agent_id} has no ${platform} api_key (or it cannot be opened with this OUTDIAL_SECRETS_KEY)`,
       'agent_error',
+      'provider_not_configured',
     );
   return key;
 }

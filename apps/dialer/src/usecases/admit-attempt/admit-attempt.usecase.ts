@@ -3,11 +3,10 @@ import { DialDeclineReason, DialRequest } from '@outdial/contracts';
 import { Clock, Database, Outbox, SERVICE_CONFIG } from '@outdial/service-runtime';
 
 import { DialerEnv } from '../../dialer-env';
-import { AdmissionLimit, batchAllowsDial, decideAdmission, dialTimeVerdict } from '../../domain/admission';
+import { AdmissionLimit, dialTimeVerdict } from '../../domain/admission';
 import { callDeclinedEvent, callFinishedEvent } from '../../domain/attempt-events';
 import { AttemptRecord, NewAttempt, newAttempt } from '../../domain/attempt-record';
 import { AttemptsRepository } from '../../persistence/attempts.repository';
-import { BatchStatesRepository } from '../../persistence/batch-states.repository';
 import { OrgBudgetsRepository } from '../../persistence/org-budgets.repository';
 import { AdmitAttemptCommand } from './admit-attempt.command';
 
@@ -29,12 +28,16 @@ export type AdmissionResult =
 export const NOT_ADMITTED_REASON = 'not admitted within the call timeout';
 
 /**
- * Admission of one attempt, in ONE transaction under the org's budget row lock (shared by every
- * replica): already admitted? -> reconcile; batch not running / window closed? -> decline; then
- * a batch slot, an agent slot, an org slot and a rate token, and the attempt row keyed by
- * (contact, attempt). Either all of it commits or none of it. In the common case the statements
- * are the lock, ONE read of everything else (AttemptsRepository.admissionView), the bucket save and
- * the insert: admission speed is what bench/dial measures, keep it that way.
+ * Admission of one attempt in ONE statement (issue 16): the `admit_attempt` SQL function
+ * (OrgBudgetsRepository.admit) runs on an autocommit connection, so the org's budget row lock
+ * (shared by every replica) is held for that statement only, never across round trips or this
+ * process's event loop. Under it: already admitted? -> reconcile; batch not running / `not_after`
+ * passed? -> decline; then a batch slot, an agent slot, an org slot (counted in rows kept by
+ * triggers, not with count(*)) and a rate token, and the attempt row keyed by (contact, attempt).
+ * The calling window is checked by the dialer's own guard just before (SPEC §3), with the same
+ * clock. Declines enqueue `v1.call.declined` afterwards (nothing was recorded, so a crash in
+ * between only means the redelivered request is declined again). A request refused past its
+ * `timeout_seconds` is recorded ended `timeout` with its call-finished, in one transaction.
  * Called by PlaceCallUseCase before the provider is asked; never throws for a refusal (see AdmissionResult).
  */
 @Injectable()
@@ -43,68 +46,67 @@ export class AdmitAttemptUseCase {
     private readonly db: Database,
     private readonly attempts: AttemptsRepository,
     private readonly budgets: OrgBudgetsRepository,
-    private readonly batches: BatchStatesRepository,
     private readonly outbox: Outbox,
     private readonly clock: Clock,
     @Inject(SERVICE_CONFIG) private readonly env: DialerEnv,
   ) {}
 
-  execute({ request, agentMaxConcurrentCalls }: AdmitAttemptCommand): Promise<AdmissionResult> {
-    return this.db.tx(async (client): Promise<AdmissionResult> => {
-      const budget = await this.budgets.lock(client, request.org_id, this.clock.now());
-      // The time is read after the lock is granted, so admissions of one org are in time order.
-      const now = this.clock.now();
-      const view = await this.attempts.admissionView(client, this.batches.tableName, request);
-      if (view.existing) return { kind: 'reconciled', existing: view.existing };
-
-      const requestedAtMs = Date.parse(request.requested_at);
-      const batchState =
-        view.batch_status && view.batch_changed_at
-          ? { status: view.batch_status, changedAtMs: new Date(view.batch_changed_at).getTime() }
-          : undefined;
-      // The window is checked here, at the instant of admission, by the dialer itself (SPEC §3).
-      const timeVerdict = dialTimeVerdict(request, now.getTime());
-      const reason: DialDeclineReason | undefined = !batchAllowsDial(batchState, requestedAtMs)
-        ? 'batch_not_running'
-        : timeVerdict !== 'open'
-          ? 'outside_window'
-          : undefined;
-      if (reason) {
-        await this.outbox.enqueue(client, [callDeclinedEvent(request, reason, now)]);
+  async execute({ request, agentMaxConcurrentCalls }: AdmitAttemptCommand): Promise<AdmissionResult> {
+    // The dialer's own window check, at the instant of admission (SPEC §3). `not_after` is checked
+    // again by the SQL function after the lock, on the same clock.
+    const timeVerdict = dialTimeVerdict(request, this.clock.nowMs());
+    const verdict = await this.budgets.admit(this.db.pool, {
+      attempt_id: request.attempt_id,
+      contact_id: request.contact_id,
+      attempt: request.attempt,
+      batch_id: request.batch_id,
+      org_id: request.org_id,
+      agent_id: request.agent_id,
+      provider: request.provider,
+      requested_at: request.requested_at,
+      timeout_seconds: request.timeout_seconds,
+      lease_grace_seconds: this.env.DIALER_LEASE_GRACE_SECONDS,
+      admitted_by: this.env.REPLICA_ID,
+      batch_concurrency: request.batch_concurrency,
+      agent_max_concurrent_calls: agentMaxConcurrentCalls,
+      // A window the guard finds closed is declined like a passed not_after (unless the attempt exists).
+      not_after: timeVerdict === 'open' ? request.not_after : new Date(0).toISOString(),
+      clock_offset_ms: this.clock.nowMs() - Date.now(),
+    });
+    switch (verdict.verdict) {
+      case 'admitted':
+        return { kind: 'admitted', attempt: verdict.attempt };
+      case 'reconciled':
+        return { kind: 'reconciled', existing: verdict.attempt };
+      case 'declined': {
+        const reason: DialDeclineReason = verdict.reason;
+        await this.db.tx((client) => this.outbox.enqueue(client, [callDeclinedEvent(request, reason, verdict.at)]));
         return { kind: 'declined', reason, byGuard: reason === 'outside_window' && timeVerdict === 'closed_by_guard' };
       }
-
-      const decision = decideAdmission({
-        orgOpen: view.org_open,
-        batchOpen: view.batch_open,
-        maxConcurrentCalls: budget.max_concurrent_calls,
-        agentOpen: view.agent_open,
-        agentMaxConcurrentCalls,
-        batchConcurrency: request.batch_concurrency,
-        callsPerSecond: budget.calls_per_second,
-        bucket: { tokens: budget.tokens, refilledAtMs: budget.refilled_at.getTime() },
-        nowMs: now.getTime(),
+      case 'refused':
+        break;
+    }
+    const now = verdict.at;
+    if (now.getTime() < Date.parse(request.requested_at) + request.timeout_seconds * 1000) {
+      return { kind: 'refused', limit: verdict.limit, retryAfterMs: this.retryDelay(verdict.retryAfterMs) };
+    }
+    // Holds no slot: recorded ended, outside the org lock (the insert is a no-op if admitted meanwhile).
+    const ended = await this.db.tx(async (client) => {
+      const row = await this.attempts.insertIfAbsent(client, this.admissionOf(request, now), {
+        outcome: 'timeout',
+        ended_at: now,
+        duration_seconds: 0,
+        failure_reason: `${NOT_ADMITTED_REASON} (${verdict.limit} limit)`,
       });
-      if (decision.kind === 'refuse') {
-        if (now.getTime() < requestedAtMs + request.timeout_seconds * 1000) {
-          return { kind: 'refused', limit: decision.limit, retryAfterMs: this.retryDelay(decision.retryAfterMs) };
-        }
-        const ended = await this.attempts.insertIfAbsent(client, this.admissionOf(request, now), {
-          outcome: 'timeout',
-          ended_at: now,
-          duration_seconds: 0,
-          failure_reason: `${NOT_ADMITTED_REASON} (${decision.limit} limit)`,
-        });
-        await this.outbox.enqueue(client, [callFinishedEvent(ended!)]);
-        return { kind: 'expired', limit: decision.limit, attempt: ended! };
-      }
-
-      await this.budgets.saveBucket(client, request.org_id, decision.bucket);
-      const admitted = await this.attempts.insertIfAbsent(client, this.admissionOf(request, now));
-      // Unreachable while the org lock is held (the lookup above would have found it); kept as a guard.
-      if (!admitted) throw new Error(`attempt ${request.attempt_id} appeared during its own admission`);
-      return { kind: 'admitted', attempt: admitted };
+      if (row) await this.outbox.enqueue(client, [callFinishedEvent(row)]);
+      return row;
     });
+    if (!ended) {
+      const existing = await this.db.tx((client) => this.attempts.find(client, request));
+      if (existing) return { kind: 'reconciled', existing };
+      throw new Error(`attempt ${request.attempt_id} neither recorded nor found`);
+    }
+    return { kind: 'expired', limit: verdict.limit, attempt: ended };
   }
 
   /** The slot is a lease: the reaper takes it back (attempt `timeout`) if no result came by then. */

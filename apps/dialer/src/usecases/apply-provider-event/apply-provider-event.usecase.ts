@@ -29,12 +29,23 @@ const AWAIT_DIAL_RECORD_MS = 25;
 /** Redelivery delay for an event about an attempt this dialer does not know (yet). */
 const UNKNOWN_ATTEMPT_RETRY_MS = 2000;
 
+/** Guarded writes missed this many times in a row (a storm of events for one attempt): redelivered later. */
+const MAX_RACES = 5;
+
+type Applied =
+  | { outcome: 'ignored' }
+  | { outcome: 'applied'; hangUp: boolean; log: Logger }
+  | { outcome: 'settled'; row: AttemptRecord; log: Logger; revised: boolean }
+  | { outcome: 'held' | 'ended'; row: AttemptRecord; log: Logger };
+
 /** applied: moved on or verdict kept; ended: reported; held: ended, report held for the AMD verdict; settled: a held report released. */
 export type ApplyResult = 'applied' | 'ended' | 'held' | 'settled' | 'ignored';
 
 /**
- * Applies one provider status event to its attempt, under the attempt's row lock. Any replica can
- * do it. What each event does, late ones included, is the table of `decideProviderEvent`
+ * Applies one provider status event to its attempt. Any replica can do it. The attempt is read
+ * without a lock and written with a guard on the state the decision was made on (a miss means a
+ * concurrent event moved it: read and decide again), so events of one attempt take effect one at a
+ * time as under a row lock, at one round trip for ringing / answered / verdicts. What each event does, late ones included, is the table of `decideProviderEvent`
  * (domain/attempt-transitions.ts): repeated, stale and too-late events change nothing and are
  * acknowledged (debug log + `outdial_provider_events_ignored_total`); an `ended` event ends the
  * attempt and enqueues call-finished in the same transaction, unless the call's AMD verdict is
@@ -60,90 +71,129 @@ export class ApplyProviderEventUseCase {
 
   /** Throws TransientError while the attempt is unknown or not recorded as dialing yet (the handler naks with its delay). */
   async execute({ event, deliveryCount }: ApplyProviderEventCommand): Promise<ApplyResult> {
-    const result = await this.db.tx(async (client) => {
-      // Some platform webhooks name only their own call id (e.g. ElevenLabs' initiation failures).
-      const row = event.attempt_id
-        ? await this.attempts.lock(client, event.attempt_id)
-        : await this.attempts.lockByProviderCall(client, event.provider, event.provider_call_id);
-      if (!row)
-        throw new TransientError(
-          `attempt ${event.attempt_id || `of ${event.provider} call ${event.provider_call_id}`} is not known (yet)`,
-          UNKNOWN_ATTEMPT_RETRY_MS,
-        );
-      const log = this.log.child({
-        batch_id: row.batch_id,
-        contact_id: row.contact_id,
-        attempt_id: row.attempt_id,
-        event_id: event.event_id,
-        kind: event.kind,
-      });
-      if (!this.concernsThisCall(row, event, log)) return { outcome: 'ignored' as const };
-      if (shouldAwaitDialRecord(row.status, deliveryCount)) {
-        throw new TransientError(`attempt ${row.attempt_id} is not recorded as dialing yet`, AWAIT_DIAL_RECORD_MS);
+    // Read without a lock, decide, write guarded by what was read (issue 16: no SELECT ... FOR UPDATE
+    // transaction per event; ringing/answered/verdicts are one autocommit UPDATE, ignored events no
+    // write at all). A concurrent event of the same attempt makes the guarded write miss: decide again.
+    for (let attempt = 1; ; attempt++) {
+      const result = await this.tryApply(event, deliveryCount);
+      if (result !== 'raced') return this.finish(event, result);
+      if (attempt >= MAX_RACES) {
+        throw new TransientError(`attempt ${event.attempt_id} changed under ${attempt} tries`, AWAIT_DIAL_RECORD_MS);
       }
-      const decision = decideProviderEvent(
-        {
-          status: row.status,
-          outcome: row.outcome,
-          answered_by: row.answered_by,
-          report_held: row.report_held_until !== null,
-        },
-        event,
+    }
+  }
+
+  private async tryApply(event: ProviderCallEvent, deliveryCount: number): Promise<Applied | 'raced'> {
+    const pool = this.db.pool;
+    // Some platform webhooks name only their own call id (e.g. ElevenLabs' initiation failures).
+    const row = event.attempt_id
+      ? await this.attempts.get(pool, event.attempt_id)
+      : await this.attempts.getByProviderCall(pool, event.provider, event.provider_call_id);
+    if (!row)
+      throw new TransientError(
+        `attempt ${event.attempt_id || `of ${event.provider} call ${event.provider_call_id}`} is not known (yet)`,
+        UNKNOWN_ATTEMPT_RETRY_MS,
       );
-      switch (decision.kind) {
-        case 'ignore':
-          this.metrics.providerEventsIgnored.inc({ kind: event.kind, reason: decision.reason });
-          log.debug(
-            { status: row.status, outcome: row.outcome, answered_by: event.answered_by, reason: decision.reason },
-            'provider event changes nothing',
-          );
-          return { outcome: 'ignored' as const };
-        case 'advance':
-          await this.attempts.advance(client, row.attempt_id, decision.to, {
+    const log = this.log.child({
+      batch_id: row.batch_id,
+      contact_id: row.contact_id,
+      attempt_id: row.attempt_id,
+      event_id: event.event_id,
+      kind: event.kind,
+    });
+    if (!this.concernsThisCall(row, event, log)) return { outcome: 'ignored' };
+    if (shouldAwaitDialRecord(row.status, deliveryCount)) {
+      throw new TransientError(`attempt ${row.attempt_id} is not recorded as dialing yet`, AWAIT_DIAL_RECORD_MS);
+    }
+    const decision = decideProviderEvent(
+      {
+        status: row.status,
+        outcome: row.outcome,
+        answered_by: row.answered_by,
+        report_held: row.report_held_until !== null,
+      },
+      event,
+    );
+    const expected = { status: row.status, answered_by: row.answered_by };
+    switch (decision.kind) {
+      case 'ignore':
+        this.metrics.providerEventsIgnored.inc({ kind: event.kind, reason: decision.reason });
+        log.debug(
+          { status: row.status, outcome: row.outcome, answered_by: event.answered_by, reason: decision.reason },
+          'provider event changes nothing',
+        );
+        return { outcome: 'ignored' };
+      case 'advance': {
+        const moved = await this.attempts.advance(
+          pool,
+          row.attempt_id,
+          decision.to,
+          {
             provider_call_id: event.provider_call_id,
             answered_at: event.kind === 'answered' ? new Date(event.at) : undefined,
             answered_by: event.answered_by,
-          });
-          return { outcome: 'applied' as const, hangUp: shouldHangUpOnVerdict(row, event, decision), log };
-        case 'record_verdict':
-          await this.attempts.recordVerdict(client, row.attempt_id, event.answered_by!, event.provider_call_id);
-          log.debug(
-            { answered_by: event.answered_by, machine_detection_ms: event.machine_detection_ms },
-            'AMD verdict kept for the end of the call',
-          );
-          return { outcome: 'applied' as const, hangUp: shouldHangUpOnVerdict(row, event, decision), log };
-        case 'settle': {
-          const settled = await this.attempts.settleHeld(client, row.attempt_id, decision.outcome, event.answered_by);
-          if (settled) await this.outbox.enqueue(client, [callFinishedEvent(settled)]);
-          return { outcome: 'settled' as const, row: settled, log, revised: decision.outcome !== row.outcome };
-        }
-        case 'end': {
-          const endedAt = new Date(event.at);
-          const ended = await this.attempts.end(client, row.attempt_id, {
-            outcome: decision.outcome,
-            ended_at: endedAt,
-            duration_seconds: event.duration_seconds ?? talkSeconds(row.answered_at, endedAt),
-            failure_reason:
-              event.failure_reason ?? (event.outcome ? undefined : 'provider reported an end without an outcome'),
-            provider_call_id: event.provider_call_id,
-            recording_url: event.recording_url,
-            transcript: event.transcript,
-            answered_by: event.answered_by,
-            cost: event.cost,
-            // Measured from now, not from the provider's timestamp: the wait is for delivery.
-            report_held_until: decision.hold
-              ? reportHeldUntil(this.clock.nowMs(), this.env.DIALER_AMD_VERDICT_WAIT_SECONDS, row.lease_expires_at)
-              : undefined,
-          });
-          if (ended && !decision.hold) await this.outbox.enqueue(client, [callFinishedEvent(ended)]);
-          return { outcome: decision.hold ? ('held' as const) : ('ended' as const), row: ended, log };
-        }
+          },
+          expected,
+        );
+        if (!moved) return 'raced';
+        return { outcome: 'applied', hangUp: shouldHangUpOnVerdict(row, event, decision), log };
       }
-    });
+      case 'record_verdict': {
+        const kept = await this.attempts.recordVerdict(
+          pool,
+          row.attempt_id,
+          event.answered_by!,
+          event.provider_call_id,
+        );
+        if (!kept) return 'raced';
+        log.debug(
+          { answered_by: event.answered_by, machine_detection_ms: event.machine_detection_ms },
+          'AMD verdict kept for the end of the call',
+        );
+        return { outcome: 'applied', hangUp: shouldHangUpOnVerdict(row, event, decision), log };
+      }
+      case 'settle':
+        return this.db.tx(async (client) => {
+          const settled = await this.attempts.settleHeld(client, row.attempt_id, decision.outcome, event.answered_by);
+          if (!settled) return 'raced' as const;
+          await this.outbox.enqueue(client, [callFinishedEvent(settled)]);
+          return { outcome: 'settled' as const, row: settled, log, revised: decision.outcome !== row.outcome };
+        });
+      case 'end': {
+        const endedAt = new Date(event.at);
+        return this.db.tx(async (client) => {
+          const ended = await this.attempts.end(
+            client,
+            row.attempt_id,
+            {
+              outcome: decision.outcome,
+              ended_at: endedAt,
+              duration_seconds: event.duration_seconds ?? talkSeconds(row.answered_at, endedAt),
+              failure_reason:
+                event.failure_reason ?? (event.outcome ? undefined : 'provider reported an end without an outcome'),
+              provider_call_id: event.provider_call_id,
+              recording_url: event.recording_url,
+              transcript: event.transcript,
+              answered_by: event.answered_by,
+              cost: event.cost,
+              // Measured from now, not from the provider's timestamp: the wait is for delivery.
+              report_held_until: decision.hold
+                ? reportHeldUntil(this.clock.nowMs(), this.env.DIALER_AMD_VERDICT_WAIT_SECONDS, row.lease_expires_at)
+                : undefined,
+            },
+            expected,
+          );
+          if (!ended) return 'raced' as const;
+          if (!decision.hold) await this.outbox.enqueue(client, [callFinishedEvent(ended)]);
+          return { outcome: decision.hold ? ('held' as const) : ('ended' as const), row: ended, log };
+        });
+      }
+    }
+  }
+
+  private async finish(event: ProviderCallEvent, result: Applied): Promise<ApplyResult> {
     if (result.outcome === 'applied' && result.hangUp) await this.hangUp(event, result.log);
     if (result.outcome === 'ignored' || result.outcome === 'applied') return result.outcome;
-    // Under the row lock nobody else ends or settles it in between; null would only mean it vanished (batch deleted).
-    if (!result.row) return 'ignored';
     const row = result.row;
     if (result.outcome === 'held') {
       this.metrics.reportsHeld.inc();

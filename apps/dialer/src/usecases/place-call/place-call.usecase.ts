@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DialRequest } from '@outdial/contracts';
+import { DialRequest, UnrecoverableReason } from '@outdial/contracts';
 import {
   Clock,
   Database,
@@ -23,6 +23,7 @@ import { DialerMetrics } from '../../dialer-metrics';
 import { agentMaxConcurrentCalls } from '../../domain/admission';
 import { callFinishedEvent, callStartedEvent } from '../../domain/attempt-events';
 import { newAttempt } from '../../domain/attempt-record';
+import { SimScriptError } from '../../domain/sim-script';
 import { AgentsRepository } from '../../persistence/agents.repository';
 import { AttemptsRepository } from '../../persistence/attempts.repository';
 import { AdmitAttemptUseCase } from '../admit-attempt/admit-attempt.usecase';
@@ -76,8 +77,19 @@ export class PlaceCallUseCase {
       attempt: request.attempt,
     });
     const provider = this.providers.get(request.provider);
-    if (!provider) return this.endWithoutDialing(request, log);
+    if (!provider)
+      return this.endWithoutDialing(request, log, 'failed', PROVIDER_NOT_AVAILABLE, 'provider_not_configured');
+    const notConfigured = provider.notConfigured?.();
+    if (notConfigured) return this.endWithoutDialing(request, log, 'failed', notConfigured, 'provider_not_configured');
     const agent = await this.agentConfig(request, provider, deliveryCount);
+    if (agent === 'not_found')
+      return this.endWithoutDialing(
+        request,
+        log,
+        'agent_error',
+        `agent ${request.agent_id} is not known to the dialer (never announced, or deleted)`,
+        'agent_not_found',
+      );
     const agentConfig = agent?.config;
 
     const admission = await this.admit.execute({
@@ -109,7 +121,8 @@ export class PlaceCallUseCase {
         this.outbox.kick();
         this.metrics.admissions.inc({ result: 'refused', limit: admission.limit });
         this.metrics.callsFinished.inc({ outcome: 'timeout' });
-        log.warn({ limit: admission.limit }, 'not admitted within the call timeout; attempt ended timeout');
+        // The org's or batch's own limits at work (an expected refusal, counted): not an operator's matter.
+        log.info({ limit: admission.limit }, 'not admitted within the call timeout; attempt ended timeout');
         return 'expired';
       case 'admitted':
         break;
@@ -159,20 +172,23 @@ export class PlaceCallUseCase {
     return 'dialed';
   }
 
-  /** The agent's announced config (and sealed secrets), for providers that need it; waits a few deliveries for a just-created agent. */
+  /**
+   * The agent's announced config (and sealed secrets), for providers that need it; waits a few
+   * deliveries for a just-created agent. `not_found`: deleted, or still unknown after the wait (issue 15:
+   * the attempt ends `agent_error` with `unrecoverable_reason: agent_not_found`).
+   */
   private async agentConfig(
     request: DialRequest,
     provider: CallProvider,
     deliveryCount: number,
-  ): Promise<{ config: Record<string, unknown>; sealed_secrets: string | null } | undefined> {
+  ): Promise<{ config: Record<string, unknown>; sealed_secrets: string | null } | 'not_found' | undefined> {
     if (!provider.needsAgentConfig) return undefined;
     const agent = await this.agents.find(request.org_id, request.agent_id);
     if (agent && !agent.deleted) return { config: agent.config, sealed_secrets: agent.sealed_secrets };
     if (!agent && deliveryCount < this.env.DIALER_AGENT_WAIT_DELIVERIES) {
       throw new AdmissionRefusedError(`agent ${request.agent_id} not announced yet`, 1000);
     }
-    // The provider ends the attempt agent_error, naming what is missing.
-    return undefined;
+    return 'not_found';
   }
 
   /** The agent's secrets, opened only for this dial; a key mismatch leaves them out (the provider then ends the attempt agent_error). */
@@ -189,17 +205,28 @@ export class PlaceCallUseCase {
     }
   }
 
-  /** No adapter for this provider: admitted and ended `failed` in one transaction, nothing dialed. */
-  private async endWithoutDialing(request: DialRequest, log: Logger): Promise<PlaceCallOutcome> {
+  /**
+   * Nothing can be dialed (no adapter for this provider, or the agent is unknown): recorded ended
+   * with `outcome` in one transaction with its call-finished (carrying `unrecoverable`), no slot
+   * or token taken. One `info` line: the call-finished tells the user, the scheduler fails the batch.
+   */
+  private async endWithoutDialing(
+    request: DialRequest,
+    log: Logger,
+    outcome: 'failed' | 'agent_error',
+    reason: string,
+    unrecoverable: UnrecoverableReason,
+  ): Promise<PlaceCallOutcome> {
     const now = this.clock.now();
     // Recorded already ended: its slot is never held.
     const attempt = newAttempt(request, { admittedAt: now, admittedBy: this.env.REPLICA_ID, leaseExpiresAt: now });
     const ended = await this.db.tx(async (client) => {
       const row = await this.attempts.insertIfAbsent(client, attempt, {
-        outcome: 'failed',
+        outcome,
         ended_at: now,
         duration_seconds: 0,
-        failure_reason: PROVIDER_NOT_AVAILABLE,
+        failure_reason: reason,
+        unrecoverable_reason: unrecoverable,
       });
       if (row) await this.outbox.enqueue(client, [callFinishedEvent(row)]);
       return row;
@@ -209,21 +236,28 @@ export class PlaceCallUseCase {
       return 'reconciled';
     }
     this.outbox.kick();
-    this.metrics.callsFinished.inc({ outcome: 'failed' });
-    log.warn({ provider: request.provider }, 'provider not available; attempt failed');
+    this.metrics.callsFinished.inc({ outcome });
+    this.metrics.unrecoverable.inc({ reason: unrecoverable });
+    log.info(
+      { provider: request.provider, outcome, unrecoverable_reason: unrecoverable, reason },
+      'not dialed; attempt ended',
+    );
     return 'failed';
   }
 
   /** The provider provably placed nothing: the admission is taken back and the request comes back later. */
   private async giveBackAdmission(attemptId: string, error: ProviderUnavailableError, log: Logger): Promise<never> {
     const removed = await this.db.tx((client) => this.attempts.deleteUndialed(client, attemptId));
-    log.warn({ err: error, removed }, 'provider unavailable; admission given back, retrying later');
+    // Expected back-pressure (429/503/refused), retried and counted: debug, no stack.
+    this.metrics.admissionsGivenBack.inc();
+    log.debug({ reason: error.message, removed }, 'provider unavailable; admission given back, retrying later');
     throw new AdmissionRefusedError(error.message, error.retryAfterMs);
   }
 
   /** The provider refused (or could not be reached): the attempt ends now; it is never dialed again. */
   private async failAttempt(attemptId: string, error: unknown, log: Logger): Promise<void> {
     const outcome = error instanceof CallProviderError ? error.outcome : 'failed';
+    const unrecoverable = error instanceof CallProviderError ? error.unrecoverable : undefined;
     const reason = error instanceof Error ? error.message : String(error);
     const ended = await this.db.tx(async (client) => {
       const row = await this.attempts.end(client, attemptId, {
@@ -231,6 +265,7 @@ export class PlaceCallUseCase {
         ended_at: this.clock.now(),
         duration_seconds: 0,
         failure_reason: reason,
+        unrecoverable_reason: unrecoverable,
       });
       if (row) await this.outbox.enqueue(client, [callFinishedEvent(row)]);
       return row;
@@ -238,6 +273,18 @@ export class PlaceCallUseCase {
     if (!ended) return;
     this.outbox.kick();
     this.metrics.callsFinished.inc({ outcome });
-    log.warn({ err: error, outcome }, 'provider did not place the call; attempt ended');
+    if (unrecoverable) this.metrics.unrecoverable.inc({ reason: unrecoverable });
+    if (error instanceof CallProviderError && error.cause instanceof SimScriptError) {
+      // The contact's own sim_outcomes / sim_duration_seconds is malformed (issue 15): the attempt's
+      // outcome and failure_reason tell the user; one line, no stack, counted.
+      this.metrics.simScriptInvalid.inc();
+      log.debug({ outcome, reason }, 'invalid simulated-call script; attempt ended');
+    } else if (error instanceof CallProviderError) {
+      // The provider or the agent's config refused this call: the outcome says why. One line, no stack.
+      log.info(
+        { outcome, reason, unrecoverable_reason: unrecoverable },
+        'provider did not place the call; attempt ended',
+      );
+    } else log.warn({ err: error, outcome }, 'provider did not place the call; attempt ended');
   }
 }

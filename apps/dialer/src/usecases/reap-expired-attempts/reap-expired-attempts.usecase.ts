@@ -12,8 +12,10 @@ const REAP_BATCH = 100;
 
 /**
  * Ends the attempts whose result never arrived within their call timeout (+ grace): outcome
- * `timeout`, call-finished enqueued in the same transaction. SKIP LOCKED lets every replica reap
- * without two of them ending the same attempt; a provider event arriving later changes nothing.
+ * `timeout`, call-finished enqueued in the same transaction; each gives its slots back (the
+ * `open_slots` triggers). One replica reaps at a time (a transaction advisory lock: the others skip
+ * the tick), SKIP LOCKED skips attempts a provider event is ending right now; a provider event
+ * arriving later changes nothing.
  */
 @Injectable()
 export class ReapExpiredAttemptsUseCase {
@@ -54,6 +56,8 @@ export class ReapExpiredAttemptsUseCase {
 
   private reapBatch(): Promise<AttemptRecord[]> {
     return this.db.tx(async (client) => {
+      // One bulk ender at a time (AttemptsRepository docstring): another replica reaping now finishes the job.
+      if (!(await this.attempts.tryLockReaping(client))) return [];
       const now = this.clock.now();
       const expired = await this.attempts.claimExpired(client, now, REAP_BATCH);
       const ended: AttemptRecord[] = [];

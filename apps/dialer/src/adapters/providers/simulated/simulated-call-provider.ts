@@ -43,7 +43,12 @@ export class SimulatedCallProvider implements CallProvider {
       return parseSimScript(request.variables);
     } catch (error) {
       // A broken script is the caller's mistake: the attempt fails with the message, nothing is dialed.
-      if (error instanceof SimScriptError) throw new CallProviderError(error.message, 'failed');
+      if (error instanceof SimScriptError) {
+        const failure = new CallProviderError(error.message, 'failed');
+        // PlaceCallUseCase logs the caller's mistake as one debug line, counted (issue 15).
+        failure.cause = error;
+        throw failure;
+      }
       throw error;
     }
   }

@@ -74,10 +74,20 @@ export class SimulatedCarrier implements OnModuleDestroy {
     const moved = await this.db.tx(async (client) => {
       const overdue = await this.calls.claimOverdue(client, cutoff, SWEEP_BATCH);
       const out: SimCallRow[] = [];
+      const now = this.clock.now();
       for (const row of overdue) {
-        const next = await this.step(client, row.call_id, nextSimStep(row)!.kind);
+        const kind = nextSimStep(row)!.kind;
+        const next =
+          kind === 'answer'
+            ? await this.calls.answer(client, row.call_id, now)
+            : await this.calls.end(client, row.call_id, now);
         if (next) out.push(next);
       }
+      // The callbacks of the whole sweep are published together, before the commit (issue 16: one
+      // by one, the claimed rows stayed locked for a round trip per call, and every timer of the
+      // process that placed them waited). A failed publish rolls the sweep back; a callback that
+      // went out anyway comes again on the next sweep and is ignored there as repeated.
+      await Promise.all(out.map((row) => this.emit(row)));
       return out;
     });
     // Adopted calls continue on this process's timers (an answered call still has its talk time to go).

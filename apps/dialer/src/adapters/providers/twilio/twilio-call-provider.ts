@@ -29,6 +29,8 @@ export const TWILIO_STATUS_EVENTS = ['initiated', 'ringing', 'answered', 'comple
  */
 export const ASYNC_AMD_QUERY = 'amd=async';
 
+const TWILIO_NOT_CONFIGURED = 'twilio is not configured (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN)';
+
 /**
  * The `twilio` provider: Programmable Voice "create call" (POST /2010-04-01/Accounts/{Sid}/Calls.json,
  * form-encoded, basic auth) with status callbacks to the gateway and asynchronous answering-machine
@@ -46,11 +48,15 @@ export class TwilioCallProvider implements CallProvider {
     private readonly clock: Clock,
   ) {}
 
+  /** Without TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN no call can be placed. */
+  notConfigured(): string | undefined {
+    return this.env.TWILIO_ACCOUNT_SID && this.env.TWILIO_AUTH_TOKEN ? undefined : TWILIO_NOT_CONFIGURED;
+  }
+
   async placeCall(request: PlaceCallRequest): Promise<PlacedCall> {
     const sid = this.env.TWILIO_ACCOUNT_SID;
     const token = this.env.TWILIO_AUTH_TOKEN;
-    if (!sid || !token)
-      throw new CallProviderError('twilio is not configured (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN)', 'failed');
+    if (!sid || !token) throw new CallProviderError(TWILIO_NOT_CONFIGURED, 'failed', 'provider_not_configured');
     const form = new URLSearchParams({ To: request.to, From: request.from });
     const config = request.agent_config ?? {};
     if (typeof config.twiml_url === 'string' && config.twiml_url !== '')
