@@ -6,7 +6,8 @@ import { api, RunningPlatform, startPlatform, uploadCsv, waitForBatch } from '..
 /**
  * Failing batches stop themselves (SPEC §4): a batch whose http agent answers 500 to every call
  * pauses itself once the org's rule trips (default: 10 agent_error in a row), with the numbers in
- * its activity log and a `batch.paused` webhook; a batch whose agent is deleted ends `failed`.
+ * its activity log and a `batch.paused` webhook; a batch whose agent is deleted, or whose provider has no
+ * credentials, ends `failed`.
  */
 async function listen(handler: http.RequestListener): Promise<{ url: string; close(): Promise<void> }> {
   const server = http.createServer(handler);
@@ -130,4 +131,47 @@ describe('batch circuit breaker and the failed status', () => {
     // Nobody may resume a failed batch (SPEC §4).
     expect((await api(platform, `/api/batch-calls/${id}/resume`, { method: 'POST' })).status).toBe(409);
   }, 180_000);
+  it('ends a batch failed at once when its provider is not configured (twilio without credentials), with the reason', async () => {
+    const agent = await api(platform, '/api/agents', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        agent_id: 'unconfigured-twilio-bot',
+        name: 'Twilio bot without credentials',
+        provider: 'twilio',
+        config: { twiml_url: 'https://agents.example.com/twiml' },
+      }),
+    });
+    expect(agent.status).toBe(201);
+    const lines = ['phone,name'];
+    for (let i = 0; i < 30; i++) lines.push(`+1415557${String(i).padStart(4, '0')},Contact ${i}`);
+    const created = await uploadCsv(platform, lines.join('\n') + '\n', {
+      agent_id: 'unconfigured-twilio-bot',
+      concurrency: '5',
+      max_attempts: '1',
+    });
+    expect(created.status).toBe(201);
+    const id = created.body.batch_id;
+
+    const failed = await waitForBatch(platform, id, 'failed', 60_000);
+    // It stopped at the first attempts (those under way when the first one reported), not after 30.
+    const attempts = await platform.db.query(
+      `SELECT count(*)::int AS n, count(*) FILTER (WHERE unrecoverable_reason = 'provider_not_configured')::int AS unrecoverable
+         FROM dialer.attempts WHERE batch_id = $1`,
+      [id],
+    );
+    expect(attempts.rows[0].unrecoverable).toBeGreaterThanOrEqual(1);
+    expect(attempts.rows[0].n).toBeLessThanOrEqual(10);
+    expect(failed.status).toBe('failed');
+    const activity = await api(platform, `/api/batch-calls/${id}/activity?page_size=100`);
+    const last = activity.body.items.at(-1);
+    expect(last.kind).toBe('failed');
+    expect(last.message).toContain('provider twilio is not configured');
+
+    const deadline = Date.now() + 30_000;
+    while (!hooks.some((h) => h.type === 'batch.failed' && h.batch_id === id) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
+    expect(hooks.find((h) => h.type === 'batch.failed' && h.batch_id === id)).toBeDefined();
+    expect((await api(platform, `/api/batch-calls/${id}/resume`, { method: 'POST' })).status).toBe(409);
+  }, 120_000);
 });
