@@ -163,12 +163,15 @@ async function waitReady(url, child, timeoutMs) {
  * container's memory: with the default of a quarter of the machine's RAM, V8 lets the old generation
  * fill with garbage for hundreds of MB before collecting (the gateway sat at ~220 MB after a burst
  * of API reads, ~145 MB with this limit). Every service's live data is far below it.
+ * SERVICE_NODE_ARGS adds node flags to every service, for profiling (`--cpu-prof --cpu-prof-dir=DIR`:
+ * NODE_OPTIONS refuses --cpu-prof).
  */
 function heapArgs(env) {
   const heapMb = Number(env.SERVICE_HEAP_MB ?? 512);
   if (!Number.isInteger(heapMb) || heapMb < 0)
     throw new Error(`SERVICE_HEAP_MB must be a whole number of MB (0 = V8's default), not "${env.SERVICE_HEAP_MB}"`);
-  return heapMb > 0 ? [`--max-old-space-size=${heapMb}`] : [];
+  const extra = env.SERVICE_NODE_ARGS ? env.SERVICE_NODE_ARGS.split(/\s+/).filter(Boolean) : [];
+  return [...(heapMb > 0 ? [`--max-old-space-size=${heapMb}`] : []), ...extra];
 }
 
 /** Supervision defaults: restart after 0.5 s, doubling up to 10 s; give up after 5 exits in 60 s. */
