@@ -1,4 +1,22 @@
-import { contactZoneKey } from './contact-zone';
+import { IANAZone } from 'luxon';
+
+import { contactZoneKey, isIanaZone, REMEMBERED_ZONE_NAMES, rememberedZoneCount } from './contact-zone';
+
+describe('isIanaZone', () => {
+  it("answers like luxon's IANAZone.isValidZone, the first time and when remembered", () => {
+    for (const zone of ['America/St_Johns', 'Asia/Kolkata', 'US/Eastern', 'UTC', 'Nowhere/Land', '', '+05:00']) {
+      expect(isIanaZone(zone)).toBe(IANAZone.isValidZone(zone));
+      expect(isIanaZone(zone)).toBe(IANAZone.isValidZone(zone));
+    }
+  });
+  it('remembers at most REMEMBERED_ZONE_NAMES names and still answers right beyond them', () => {
+    for (let i = 0; i < REMEMBERED_ZONE_NAMES + 50; i++) expect(isIanaZone(`Bogus/Zone_${i}`)).toBe(false);
+    expect(rememberedZoneCount()).toBe(REMEMBERED_ZONE_NAMES);
+    expect(isIanaZone('Europe/Lisbon')).toBe(true); // not remembered any more: luxon answers
+    expect(isIanaZone(`Bogus/Zone_${REMEMBERED_ZONE_NAMES + 10}`)).toBe(false);
+    expect(rememberedZoneCount()).toBe(REMEMBERED_ZONE_NAMES);
+  });
+});
 
 describe('contactZoneKey', () => {
   const base = { numberZones: ['America/New_York'], batchTimezone: 'UTC' };
