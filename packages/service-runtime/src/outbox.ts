@@ -130,19 +130,26 @@ export class Outbox extends OutboxWriter {
     } while (this.again && !this.stopped);
   }
 
-  /** Publishes up to one batch of pending events; returns how many. */
+  /**
+   * Publishes up to one batch of pending events; returns how many. One statement takes the batch:
+   * the rows are deleted (`DELETE ... RETURNING`, locked with SKIP LOCKED so another relay takes
+   * others) and published before the transaction commits; a failed publish rolls the delete back,
+   * so the rows stay for the next pass (at-least-once, deduplicated by msgID in the stream).
+   */
   async drainOnce(): Promise<number> {
     return this.db.tx(async (client) => {
-      const rows = await client.query<{ id: number; subject: string; payload: object; msg_id: string }>(
-        `SELECT id, subject, payload, msg_id FROM ${this.table} ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+      const taken = await client.query<{ id: string; subject: string; payload: object; msg_id: string }>(
+        `DELETE FROM ${this.table} WHERE id IN (SELECT id FROM ${this.table} ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
+         RETURNING id, subject, payload, msg_id`,
         [this.batchSize],
       );
-      if (rows.rows.length === 0) return 0;
-      // Published concurrently for throughput: the client writes them to the one connection in
-      // call order, so the stream stores them in id order too.
-      await Promise.all(rows.rows.map((row) => this.publisher.publishStored(row.subject, row.payload, row.msg_id)));
-      await client.query(`DELETE FROM ${this.table} WHERE id = ANY($1::bigint[])`, [rows.rows.map((r) => r.id)]);
-      return rows.rows.length;
+      if (taken.rows.length === 0) return 0;
+      // RETURNING has no order: publish in id (enqueue) order. Published concurrently for
+      // throughput: the client writes them to the one connection in call order, so the stream
+      // stores them in id order too.
+      const rows = taken.rows.sort((a, b) => Number(a.id) - Number(b.id));
+      await Promise.all(rows.map((row) => this.publisher.publishStored(row.subject, row.payload, row.msg_id)));
+      return rows.length;
     });
   }
 
