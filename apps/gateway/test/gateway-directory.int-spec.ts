@@ -186,6 +186,25 @@ describe('gateway directory, roles, errors and OpenAPI', () => {
       }
     });
 
+    it('says in details why a request is unauthorized, naming the header, never echoing the token', async () => {
+      const missing = await call(undefined, 'GET', '/api/org');
+      expect(missing.body.error.details).toEqual({
+        reason: 'missing_token',
+        accepted_headers: ['Authorization: Bearer <token>', 'x-api-key: <token>'],
+      });
+      const malformed = await call(undefined, 'GET', '/api/org', undefined, {
+        authorization: `Token ${tokens.memberA}`,
+      });
+      expect(malformed.status).toBe(401);
+      expect(malformed.body.error.details.reason).toBe('malformed_authorization');
+      expect(JSON.stringify(malformed.body)).not.toContain(tokens.memberA);
+      const wrongBearer = await call('od_not_a_token', 'GET', '/api/org');
+      expect(wrongBearer.body.error.details).toEqual({ reason: 'invalid_or_revoked_token', header: 'authorization' });
+      const wrongKey = await call(undefined, 'GET', '/api/org', undefined, { 'x-api-key': 'od_not_a_key' });
+      expect(wrongKey.body.error.details).toEqual({ reason: 'invalid_or_revoked_token', header: 'x-api-key' });
+      expect(JSON.stringify(wrongKey.body)).not.toContain('od_not_a_key');
+    });
+
     it("takes x-api-key like a bearer token, and x-workspace-id must name the token's org", async () => {
       const viaKey = await call(undefined, 'GET', '/api/org', undefined, {
         'x-api-key': tokens.memberA,
