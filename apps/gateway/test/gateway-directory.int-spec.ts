@@ -300,6 +300,24 @@ describe('gateway directory, roles, errors and OpenAPI', () => {
       ]);
       const empty = await call(tokens.ownerA, 'PATCH', '/api/org', {});
       expect([empty.status, empty.body.error.details[0].field]).toEqual([400, '(body)']);
+      // null is not "leave as is": it is refused, and nothing changes.
+      const before = (await call(tokens.ownerA, 'GET', '/api/org')).body;
+      const nulls = await call(tokens.ownerA, 'PATCH', '/api/org', {
+        circuit_breaker: null,
+        max_concurrent_calls: null,
+        compliance_guard: null,
+      });
+      expect(nulls.status).toBe(400);
+      expect(nulls.body.error.details.map((d: any) => d.field).sort()).toEqual([
+        'circuit_breaker',
+        'compliance_guard',
+        'max_concurrent_calls',
+      ]);
+      const nestedNull = await call(tokens.ownerA, 'PATCH', '/api/org', { circuit_breaker: { enabled: null } });
+      expect(nestedNull.body.error.details).toEqual([
+        { field: 'circuit_breaker.enabled', problems: expect.any(Array) },
+      ]);
+      expect((await call(tokens.ownerA, 'GET', '/api/org')).body).toEqual(before);
       const malformed = await call(tokens.ownerA, 'PATCH', '/api/org', '{"max_concurrent_calls": ');
       expect([malformed.status, malformed.body.error.code]).toEqual([400, 'validation_failed']);
       const form = await call(tokens.ownerA, 'PATCH', '/api/org', undefined, {

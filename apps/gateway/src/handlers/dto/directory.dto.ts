@@ -15,10 +15,20 @@ import {
   Matches,
   Max,
   Min,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 
 import { AGENT_ID_PATTERN, E164_PATTERN, ORG_LIMITS, VARIABLE_NAME_PATTERN } from '../../domain/directory-rules';
+
+/**
+ * A PATCH field that may be left out, but not sent as `null`: unlike `@IsOptional()` (which skips
+ * null too), a null runs the field's validators and is refused with 400 `validation_failed`
+ * (`{"circuit_breaker": null}` used to be accepted and change nothing).
+ */
+function IsAbsentOrValid(): PropertyDecorator {
+  return ValidateIf((_object: object, value: unknown) => value !== undefined);
+}
 
 // ---------- agents ----------
 
@@ -241,29 +251,29 @@ export class TokenList {
  */
 export class CircuitBreakerPatch {
   @ApiPropertyOptional({ description: 'false: batches never pause themselves' })
-  @IsOptional()
+  @IsAbsentOrValid()
   @IsBoolean()
   enabled?: boolean;
   @ApiPropertyOptional({ minimum: 1, maximum: 10_000, default: 20 })
-  @IsOptional()
+  @IsAbsentOrValid()
   @IsInt()
   @Min(1)
   @Max(10_000)
   min_attempts?: number;
   @ApiPropertyOptional({ minimum: 0.01, maximum: 1, default: 0.5 })
-  @IsOptional()
+  @IsAbsentOrValid()
   @IsNumber()
   @Min(0.01)
   @Max(1)
   failure_ratio?: number;
   @ApiPropertyOptional({ minimum: 10, maximum: 86_400, default: 120 })
-  @IsOptional()
+  @IsAbsentOrValid()
   @IsInt()
   @Min(10)
   @Max(86_400)
   window_seconds?: number;
   @ApiPropertyOptional({ minimum: 1, maximum: 10_000, default: 10 })
-  @IsOptional()
+  @IsAbsentOrValid()
   @IsInt()
   @Min(1)
   @Max(10_000)
@@ -280,7 +290,7 @@ export class CircuitBreakerView {
 
 export class UpdateOrgBody {
   @ApiPropertyOptional({ minLength: 1, maxLength: 200 })
-  @IsOptional()
+  @IsAbsentOrValid()
   @IsString()
   @Length(1, 200)
   name?: string;
@@ -290,7 +300,7 @@ export class UpdateOrgBody {
     maximum: ORG_LIMITS.maxConcurrentCalls.max,
     description: 'Calls in progress at once across all batches of the org.',
   })
-  @IsOptional()
+  @IsAbsentOrValid()
   @IsInt()
   @Min(ORG_LIMITS.maxConcurrentCalls.min)
   @Max(ORG_LIMITS.maxConcurrentCalls.max)
@@ -301,14 +311,14 @@ export class UpdateOrgBody {
     maximum: ORG_LIMITS.callsPerSecond.max,
     description: 'New calls started per second across the org.',
   })
-  @IsOptional()
+  @IsAbsentOrValid()
   @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 3 })
   @Min(ORG_LIMITS.callsPerSecond.min)
   @Max(ORG_LIMITS.callsPerSecond.max)
   calls_per_second?: number;
 
   @ApiPropertyOptional({ description: "Only call 08:00-21:00 in the contact's local time (SPEC §3)." })
-  @IsOptional()
+  @IsAbsentOrValid()
   @IsBoolean()
   compliance_guard?: boolean;
 
@@ -316,7 +326,8 @@ export class UpdateOrgBody {
     type: () => CircuitBreakerPatch,
     description: 'When batches pause themselves (SPEC §4 auto-pause); the fields sent replace the current ones.',
   })
-  @IsOptional()
+  @IsAbsentOrValid()
+  @IsObject()
   @ValidateNested()
   @Type(() => CircuitBreakerPatch)
   circuit_breaker?: CircuitBreakerPatch;
