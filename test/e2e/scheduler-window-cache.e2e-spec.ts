@@ -45,14 +45,16 @@ async function create(platform: RunningPlatform, csv: string, fields: Record<str
   return created.body.batch_id;
 }
 
-describe('calling-window cache: America/St_Johns 08:00-16:00, a busy retry planned a day ahead, then a new batch at 16:03 local', () => {
-  // Monday 23 Nov 2026, Newfoundland standard time (UTC-3:30): 16:00 local = 19:30Z.
-  let clock: ServiceClock; // starts at 15:58:00 local when the platform starts
+describe('calling-window cache: America/St_Johns 08:00-16:00, a busy retry planned a day ahead, then a new batch at 16:00:20 local', () => {
+  // Monday 23 Nov 2026, Newfoundland standard time (UTC-3:30): 16:00 local = 19:30Z. The issue's new
+  // batch came at 16:03; 20 s after the close is the stricter case (any answer cached while the
+  // window was open is younger then) and saves CI ~3 minutes of real waiting.
+  let clock: ServiceClock; // starts at 15:58:45 local when the platform starts
   const window = JSON.stringify({ start_hour: 8, end_hour: 16, timezone: 'America/St_Johns' });
   let platform: RunningPlatform;
 
   beforeAll(async () => {
-    clock = serviceClockFrom('2026-11-23T19:28:00Z');
+    clock = serviceClockFrom('2026-11-23T19:28:45Z');
     platform = await startPlatform('win-stj', { env: { ...clock.env, SCHEDULER_TICK_MS: '100' } });
   }, 120_000);
 
@@ -81,8 +83,8 @@ describe('calling-window cache: America/St_Johns 08:00-16:00, a busy retry plann
     expect(retry.next_retry_at!.getTime()).toBeGreaterThan(Date.parse('2026-11-24T19:27:00Z'));
     expect(retry.next_retry_at!.getTime()).toBeLessThan(Date.parse('2026-11-24T19:30:00Z'));
 
-    // After the window closed: 16:03 local.
-    await clock.until('2026-11-23T19:33:00Z');
+    // After the window closed: 16:00:20 local.
+    await clock.until('2026-11-23T19:30:20Z');
     const sameKey = await create(platform, 'phone,sim_outcomes,sim_duration_seconds\n+17095550102,completed,1', {
       call_timing: window,
     });
@@ -90,6 +92,16 @@ describe('calling-window cache: America/St_Johns 08:00-16:00, a busy retry plann
       call_timing: JSON.stringify({ start_hour: 9, end_hour: 16, timezone: 'America/St_Johns' }),
     });
 
+    // The scheduler receives the contacts from ingest a moment after the API answered.
+    for (const [batchId, phone] of [
+      [sameKey, '+17095550102'],
+      [otherKey, '+17095550103'],
+    ])
+      await until(
+        `${phone} to reach the scheduler`,
+        async () => (await contactsOf(platform, batchId)).get(phone),
+        30_000,
+      );
     // Watched for 8 s of many release passes (tick 100 ms): never released, never dialed.
     const watchUntil = Date.now() + 8000;
     while (Date.now() < watchUntil) {
