@@ -8,6 +8,9 @@
 //   cpu_seconds_per_1000     CPU (user+system, from /proc/<pid>/stat) per 1,000 contacts for each
 //                            service process and for PostgreSQL (every backend alive at the end plus
 //                            what the postmaster reaped: cutime/cstime)
+//   statements_per_contact   when pg_stat_statements is loaded (and created in the base database):
+//                            statements and transactions per contact, per service schema, and the
+//                            statements that took most of PostgreSQL's time (this run's database only)
 // Org limits are raised out of the way (they would measure the limits, not the pipeline). Not a test;
 // the machine is shared, so figures vary run to run. Drops its databases and streams afterwards.
 // Usage: node bench/scale/run.js [batches=8] [contactsPerBatch=1000] [concurrency=50] [replicas=1,3]
@@ -76,6 +79,7 @@ async function runOnce(dialers) {
   const admin = new Client({ connectionString: BASE_DB });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${dbName}`);
+  const dbOid = (await admin.query(`SELECT oid FROM pg_database WHERE datname = $1`, [dbName])).rows[0].oid;
   const url = new URL(BASE_DB);
   url.pathname = `/${dbName}`;
   const env = {
@@ -150,6 +154,7 @@ async function runOnce(dialers) {
     });
     perProcess.postgresql = Math.round((pgCpu / total) * 1000 * 100) / 100;
     const totalCpu = Object.values(perProcess).reduce((a, b) => a + b, 0);
+    const statements = await statementProfile(admin, dbOid, total);
     console.log(
       JSON.stringify({
         bench: 'scale',
@@ -163,6 +168,7 @@ async function runOnce(dialers) {
         release_to_start_ms: { p50: Math.round(percentile(sorted, 50)), p99: Math.round(percentile(sorted, 99)) },
         cpu_seconds_per_1000: perProcess,
         cpu_seconds_per_1000_total: Math.round(totalCpu * 100) / 100,
+        ...(statements ? { statements_per_contact: statements } : {}),
         target: { contacts_per_second: 500 },
       }),
     );
@@ -173,6 +179,49 @@ async function runOnce(dialers) {
     await admin.end();
     await deleteStreams(env.NATS_PREFIX);
   }
+}
+
+/**
+ * Statements per contact of this run's database, per service schema (from pg_stat_statements,
+ * filtered by the database's oid so other databases' work is not counted), transactions
+ * (COMMITs), and the five statements with the most execution time. Undefined when the extension
+ * is not available.
+ */
+async function statementProfile(admin, dbOid, contacts) {
+  let rows;
+  try {
+    ({ rows } = await admin.query(
+      `SELECT query, calls::float8 AS calls, total_exec_time AS ms FROM pg_stat_statements WHERE dbid = $1`,
+      [dbOid],
+    ));
+  } catch {
+    return undefined;
+  }
+  const per = (n) => Math.round((n / contacts) * 100) / 100;
+  const bySchema = {};
+  let transactions = 0;
+  for (const r of rows) {
+    if (/^\s*COMMIT/i.test(r.query)) transactions += r.calls;
+    if (/^\s*(BEGIN|COMMIT|ROLLBACK|SET|SHOW)\b/i.test(r.query)) continue;
+    const schema = /"?(ingest|scheduler|dialer|reporting|gateway)"?\./.exec(r.query)?.[1] ?? 'other';
+    bySchema[schema] = (bySchema[schema] || 0) + r.calls;
+  }
+  const top = rows
+    .filter((r) => !/^\s*(BEGIN|COMMIT)/i.test(r.query))
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, 5)
+    .map((r) => ({
+      per_contact: per(r.calls),
+      mean_ms: Math.round((r.ms / r.calls) * 100) / 100,
+      query: r.query.replace(/\s+/g, ' ').slice(0, 90),
+    }));
+  const statements = Object.values(bySchema).reduce((a, b) => a + b, 0);
+  return {
+    total: per(statements),
+    transactions: per(transactions),
+    by_schema: Object.fromEntries(Object.entries(bySchema).map(([k, v]) => [k, per(v)])),
+    top_by_time: top,
+  };
 }
 
 async function main() {
