@@ -10,7 +10,8 @@
 //                            what the postmaster reaped: cutime/cstime)
 //   statements_per_contact   when pg_stat_statements is loaded (and created in the base database):
 //                            statements and transactions per contact, per service schema, and the
-//                            statements that took most of PostgreSQL's time (this run's database only)
+//                            statements that took most of PostgreSQL's time (this run's database only;
+//                            BENCH_TOP_STATEMENTS=n lists n of them, default 5)
 // Org limits are raised out of the way (they would measure the limits, not the pipeline). Not a test;
 // the machine is shared, so figures vary run to run. Drops its databases and streams afterwards.
 // Usage: node bench/scale/run.js [batches=8] [contactsPerBatch=1000] [concurrency=50] [replicas=1,3]
@@ -209,7 +210,7 @@ async function statementProfile(admin, dbOid, contacts) {
   const top = rows
     .filter((r) => !/^\s*(BEGIN|COMMIT)/i.test(r.query))
     .sort((a, b) => b.ms - a.ms)
-    .slice(0, 5)
+    .slice(0, Number(process.env.BENCH_TOP_STATEMENTS || 5))
     .map((r) => ({
       per_contact: per(r.calls),
       mean_ms: Math.round((r.ms / r.calls) * 100) / 100,
