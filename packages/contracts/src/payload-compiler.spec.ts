@@ -39,10 +39,14 @@ type Ctor = new () => object;
 
 const AT = '2025-01-15T10:00:00.000Z';
 
+interface TransformerStorageModule {
+  defaultMetadataStorage: {
+    findTypeMetadata(target: unknown, property: string): { typeFunction: () => Ctor } | undefined;
+  };
+}
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const transformerStorage = (require('class-transformer/cjs/storage') as {
-  defaultMetadataStorage: { findTypeMetadata(target: unknown, property: string): { typeFunction: () => Ctor } | undefined };
-}).defaultMetadataStorage;
+const transformerModule = require('class-transformer/cjs/storage') as TransformerStorageModule;
+const transformerStorage = transformerModule.defaultMetadataStorage;
 
 interface Meta {
   type: string;
@@ -92,7 +96,8 @@ function sampleValue(cls: Ctor, property: string, metas: Meta[], full: boolean):
     if (!type) throw new Error(`${cls.name}.${property}: ValidateNested without @Type`);
     return by('isArray') ? [sample(type, full), sample(type, !full)] : sample(type, full);
   }
-  if (cls === CallTiming && property === 'timezone') return 'America/New_York';
+  // 'contact' rather than a zone: Intl.DateTimeFormat costs ~0.4 ms a check (zones are tried as trial values).
+  if (cls === CallTiming && property === 'timezone') return 'contact';
   const isArray = !!by('isArray');
   let element: unknown;
   const isIn = by('isIn');
@@ -164,7 +169,8 @@ function trialValues(metas: Meta[]): unknown[] {
       const bound = m.constraints[0] as number;
       values.push(bound, bound - 1, bound + 1, bound - 0.5, bound + 0.5, bound - 0.001, [bound], [bound - 1]);
     }
-    if (m.name === 'isIn') values.push(...(m.constraints[0] as unknown[]), 'nope', [...(m.constraints[0] as unknown[])]);
+    if (m.name === 'isIn')
+      values.push(...(m.constraints[0] as unknown[]), 'nope', [...(m.constraints[0] as unknown[])]);
     if (m.name === 'isLength' || m.name === 'maxLength') {
       const n = (m.name === 'isLength' ? m.constraints[1] : m.constraints[0]) as number;
       values.push('y'.repeat(n), 'y'.repeat(n + 1));
@@ -174,7 +180,11 @@ function trialValues(metas: Meta[]): unknown[] {
 }
 
 /** Paths to every field of the sample, nested objects and array elements included. */
-function fieldPaths(cls: Ctor, value: Plain, prefix: (string | number)[] = []): { path: (string | number)[]; metas: Meta[] }[] {
+function fieldPaths(
+  cls: Ctor,
+  value: Plain,
+  prefix: (string | number)[] = [],
+): { path: (string | number)[]; metas: Meta[] }[] {
   const out: { path: (string | number)[]; metas: Meta[] }[] = [];
   for (const [property, metas] of metadatasOf(cls)) {
     const path = [...prefix, property];
@@ -220,7 +230,11 @@ function mutations(cls: Ctor, valid: Plain): { label: string; raw: Plain; reserv
   for (const { path, metas } of fieldPaths(cls, valid)) {
     out.push({ label: `${path.join('.')} removed`, raw: setAt(valid, path, undefined, true), reservedKey: false });
     for (const value of trialValues(metas)) {
-      out.push({ label: `${path.join('.')} = ${String(JSON.stringify(value))}`, raw: setAt(valid, path, value, false), reservedKey: false });
+      out.push({
+        label: `${path.join('.')} = ${String(JSON.stringify(value))}`,
+        raw: setAt(valid, path, value, false),
+        reservedKey: false,
+      });
     }
   }
   for (const path of objectPaths(valid)) {
@@ -229,11 +243,20 @@ function mutations(cls: Ctor, valid: Plain): { label: string; raw: Plain; reserv
       ['extra', { nested: [1, { deep: true }] }],
       ['then', 'x'],
     ] as const) {
-      out.push({ label: `${path.join('.')}.${key} added`, raw: setAt(valid, [...path, key], value, false), reservedKey: false });
+      out.push({
+        label: `${path.join('.')}.${key} added`,
+        raw: setAt(valid, [...path, key], value, false),
+        reservedKey: false,
+      });
     }
     for (const key of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
       // JSON.parse makes `__proto__` an own key, as a message from the wire would.
-      const raw = JSON.parse(JSON.stringify(setAt(valid, [...path, 'reserved_placeholder'], { a: 1 }, false)).replace('"reserved_placeholder"', JSON.stringify(key))) as Plain;
+      const raw = JSON.parse(
+        JSON.stringify(setAt(valid, [...path, 'reserved_placeholder'], { a: 1 }, false)).replace(
+          '"reserved_placeholder"',
+          JSON.stringify(key),
+        ),
+      ) as Plain;
       out.push({ label: `${path.join('.')}.${key} added`, raw, reservedKey: true });
     }
   }
@@ -280,9 +303,11 @@ function shapeMismatch(actual: unknown, expected: unknown, path = '(root)'): str
     return Object.is(actual, expected) ? null : `${path}: ${String(actual)} != ${String(expected)}`;
   }
   if (actual === null || typeof actual !== 'object') return `${path}: not an object`;
-  if (actual.constructor !== expected.constructor) return `${path}: ${actual.constructor.name} != ${expected.constructor.name}`;
+  if (actual.constructor !== expected.constructor)
+    return `${path}: ${actual.constructor.name} != ${expected.constructor.name}`;
   const keys = Object.keys(expected);
-  if (Object.keys(actual).join() !== keys.join()) return `${path}: keys ${Object.keys(actual).join()} != ${keys.join()}`;
+  if (Object.keys(actual).join() !== keys.join())
+    return `${path}: keys ${Object.keys(actual).join()} != ${keys.join()}`;
   for (const key of keys) {
     const inner = shapeMismatch((actual as Plain)[key], (expected as Plain)[key], `${path}.${key}`);
     if (inner) return inner;
@@ -295,27 +320,28 @@ interface Tally {
   accepted: number;
   rejected: number;
   vouchedOut: number;
+  /** Cases where the paths differ (collected, so one expect reports them all). */
+  disagreements: string[];
 }
 
 /** Runs every mutation of the samples through both paths; returns how many of each kind were seen. */
 function agreeOn(cls: Ctor, samples: Plain[]): Tally {
-  const tally: Tally = { cases: 0, accepted: 0, rejected: 0, vouchedOut: 0 };
+  const tally: Tally = { cases: 0, accepted: 0, rejected: 0, vouchedOut: 0, disagreements: [] };
   for (const valid of samples) {
     const ref = reference(cls, valid);
-    expect({ cls: cls.name, valid, errors: ref.errors, threw: ref.threw }).toEqual({ cls: cls.name, valid, errors: undefined, threw: undefined });
+    if (!ref.instance) tally.disagreements.push(`sample not valid: ${JSON.stringify({ valid, errors: ref.errors })}`);
     for (const { label, raw, reservedKey } of mutations(cls, valid)) {
       tally.cases++;
       const expected = reference(cls, raw);
       const fast = fastValidatedInstance(cls, structuredCloneLoose(raw));
-      const context = `${cls.name}: ${label}`;
       if (fast !== undefined) {
-        expect({ context, accepted: !!expected.instance }).toEqual({ context, accepted: true });
-        expect({ context, mismatch: shapeMismatch(fast, expected.instance) }).toEqual({ context, mismatch: null });
+        const mismatch = expected.instance ? shapeMismatch(fast, expected.instance) : 'the full pass rejects it';
+        if (mismatch) tally.disagreements.push(`${label}: fast path accepted; ${mismatch}`);
         tally.accepted++;
       } else if (expected.instance && reservedKey) {
         tally.vouchedOut++; // a key class-transformer special-cases: left to the full pass
       } else {
-        expect({ context, acceptedByFullPass: !!expected.instance }).toEqual({ context, acceptedByFullPass: false });
+        if (expected.instance) tally.disagreements.push(`${label}: fast path rejected, the full pass accepts`);
         tally.rejected++;
       }
     }
@@ -334,6 +360,7 @@ describe('compiled payload checking (payload-compiler.ts) against class-transfor
     '%s: accepts and rejects exactly what the full pass does, building the same instance',
     (_name, cls) => {
       const tally = agreeOn(cls, [sample(cls, true), sample(cls, false)]);
+      expect(tally.disagreements).toEqual([]);
       // The comparison means something only if both verdicts occur, and the fast path answers valid payloads itself.
       expect(tally.accepted).toBeGreaterThan(1);
       expect(tally.rejected).toBeGreaterThan(10);
@@ -351,9 +378,15 @@ describe('compiled payload checking (payload-compiler.ts) against class-transfor
   });
 
   it('keeps parsePayload errors unchanged: toValidatedInstance throws what the full pass throws', () => {
+    const differences: unknown[] = [];
+    let compared = 0;
     for (const cls of PAYLOAD_CLASS_LIST) {
       if ((cls as { bulk?: unknown }).bulk) continue; // the bulk path has its own test below
-      for (const { label, raw } of mutations(cls, sample(cls, true))) {
+      // One mutation of each kind per field (the agreement test above tries them all): toValidatedInstance
+      // is the fast path or else the full pass, so this pins the wiring, not the semantics again.
+      const kinds = / (removed|added|= null|= ""|= "x"|= -1|= \{\}|= \[\])$/;
+      for (const { label, raw } of mutations(cls, sample(cls, true)).filter((m) => kinds.test(m.label))) {
+        compared++;
         let expected: unknown;
         let actual: unknown;
         try {
@@ -367,10 +400,17 @@ describe('compiled payload checking (payload-compiler.ts) against class-transfor
           actual = error;
         }
         const describe = (e: unknown) =>
-          e instanceof InvalidPayloadError ? { message: e.message, fields: e.fieldErrors } : e === undefined ? 'accepted' : String(e);
-        expect({ label, error: describe(actual) }).toEqual({ label, error: describe(expected) });
+          e instanceof InvalidPayloadError
+            ? { message: e.message, fields: e.fieldErrors }
+            : e === undefined
+              ? 'accepted'
+              : String(e);
+        const [got, want] = [describe(actual), describe(expected)];
+        if (JSON.stringify(got) !== JSON.stringify(want)) differences.push({ label, got, want });
       }
     }
+    expect(differences).toEqual([]);
+    expect(compared).toBeGreaterThan(1000);
   });
 
   it('keeps the contacts chunk bulk path: contacts stay the plain records, the envelope is checked', () => {
@@ -469,7 +509,15 @@ class Transformed {
 describe('compiled payload checking beyond what the contracts use', () => {
   it('agrees on inheritance with an overridden property, ValidateIf, IsDefined, groups, always, nested arrays', () => {
     // `grouped` is checked too: with no groups asked, class-validator runs grouped constraints.
-    const valid = { id: 'x', count: 3, tags: ['a'], required: 0, grouped: 1, always: 1, children: [{ id: 'c', count: 0 }] };
+    const valid = {
+      id: 'x',
+      count: 3,
+      tags: ['a'],
+      required: 0,
+      grouped: 1,
+      always: 1,
+      children: [{ id: 'c', count: 0 }],
+    };
     const cases: Plain[] = [
       valid,
       { ...valid, count: -1 },
@@ -516,7 +564,9 @@ describe('compiled payload checking beyond what the contracts use', () => {
   it('leaves non-JSON values (dates, maps, functions, sparse arrays) to the full pass', () => {
     const cls = PAYLOAD_CLASSES['v1.org.agent_changed'];
     const valid = sample(cls, true);
-    for (const odd of [new Date(0), new Map(), () => 1, [1, , 2], Object.create(null)]) {
+    const sparse = [1, 2, 3];
+    delete sparse[1];
+    for (const odd of [new Date(0), new Map(), () => 1, sparse, Object.create(null)]) {
       expect(fastValidatedInstance(cls, { ...valid, config: odd })).toBeUndefined();
     }
   });

@@ -214,7 +214,8 @@ function buildInstance(builder: CompiledBuilder, raw: Record<string, unknown>): 
     const value = raw[key];
     if (value === undefined) {
       // exposeDefaultValues: the field initializer's value (an own property even when there is none).
-      instance[key] = instance[key];
+      const initial = instance[key];
+      instance[key] = initial;
       continue;
     }
     const typed = builder.typed.get(key);
