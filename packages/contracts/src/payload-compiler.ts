@@ -303,6 +303,8 @@ interface CompiledProperty {
 
 interface CompiledChecker {
   properties: CompiledProperty[];
+  /** `properties` as straight-line code for this class (see `generateCheck`). */
+  check: (instance: object) => boolean;
 }
 
 const checkers = new Map<unknown, CompiledChecker | null>();
@@ -454,7 +456,7 @@ function compileChecker(cls: unknown): CompiledChecker | null {
     }
     properties.push(property);
   }
-  return { properties };
+  return { properties, check: generateCheck(properties) };
 }
 
 function compileCheck(
@@ -496,28 +498,66 @@ function compileCheck(
   return { each, test: generic };
 }
 
+/**
+ * The class's checks as one function of straight-line code: constant property names and one call site
+ * per constraint, so each site sees one shape and one function (the pipeline mixes a dozen classes; a
+ * shared loop over them made every load and call megamorphic). Semantics, in class-validator's order:
+ * all conditions (IsOptional, ValidateIf) decide whether the property is checked at all; then every
+ * constraint (element-wise under `each: true` on arrays); then ValidateNested. Property names only enter
+ * the code through JSON.stringify; the checks themselves are passed in, never turned into source.
+ */
+function generateCheck(properties: CompiledProperty[]): (instance: object) => boolean {
+  const fns: unknown[] = [];
+  const ref = (fn: unknown): string => {
+    fns.push(fn);
+    return `f${fns.length - 1}`;
+  };
+  const body: string[] = [];
+  for (const property of properties) {
+    body.push(`v = o[${JSON.stringify(property.name)}];`);
+    const inner: string[] = [];
+    for (const check of property.checks) {
+      const f = ref(check.test);
+      if (check.each) {
+        inner.push(
+          `if (Array.isArray(v)) { for (let i = 0; i < v.length; i++) if (!${f}(v[i], o, v)) return false; }`,
+          `else if (v instanceof Set || v instanceof Map) throw CANNOT_VOUCH;`,
+          `else if (!${f}(v, o, v)) return false;`,
+        );
+      } else {
+        inner.push(`if (!${f}(v, o, v)) return false;`);
+      }
+    }
+    if (property.nested) inner.push('if (!nestedValid(v)) return false;');
+    if (property.conditions.length === 0) {
+      body.push(...inner);
+    } else {
+      body.push('ok = true;');
+      for (const condition of property.conditions) body.push(`if (!${ref(condition)}(o, v)) ok = false;`);
+      body.push('if (ok) {', ...inner, '}');
+    }
+  }
+  const source = [
+    ...fns.map((_, i) => `const f${i} = fns[${i}];`),
+    'return function check(o) {',
+    '  let v, ok;',
+    ...body.map((line) => `  ${line}`),
+    '  return true;',
+    '};',
+  ].join('\n');
+  const make = new Function('fns', 'nestedValid', 'CANNOT_VOUCH', source) as (
+    fns: unknown[],
+    nested: (value: unknown) => boolean,
+    cannotVouch: symbol,
+  ) => (instance: object) => boolean;
+  return make(fns, nestedValid, CANNOT_VOUCH);
+}
+
 /** Whether the compiled checks of the instance's class all pass (validateSync would return no errors). */
 function checkInstance(instance: object): boolean {
   const checker = checkerFor(instance.constructor);
   if (!checker) throw CANNOT_VOUCH;
-  const object = instance as Record<string, unknown>;
-  for (const property of checker.properties) {
-    const value = object[property.name];
-    let canValidate = true;
-    for (const condition of property.conditions) if (!condition(instance, value)) canValidate = false;
-    if (!canValidate) continue;
-    for (const check of property.checks) {
-      if (check.each && Array.isArray(value)) {
-        for (const element of value) if (!check.test(element, instance, value)) return false;
-      } else if (check.each && (value instanceof Set || value instanceof Map)) {
-        throw CANNOT_VOUCH;
-      } else if (!check.test(value, instance, value)) {
-        return false;
-      }
-    }
-    if (property.nested && !nestedValid(value)) return false;
-  }
-  return true;
+  return checker.check(instance);
 }
 
 /** `ValidateNested`: undefined passes, arrays element by element, objects by their own class, anything else fails. */
