@@ -292,11 +292,19 @@ interface ConstraintMetadataLike {
 interface CompiledCheck {
   each: boolean;
   test: (value: unknown, object: object, whole: unknown) => unknown;
+  /** A built-in: the generated code calls `fn(value, ...args)` itself (one monomorphic call site). */
+  direct?: { fn: BuiltIn['fn']; args: unknown[] };
+}
+
+/** A conditional validator; `notNullish`: it is IsOptional's (checked as `v != null` in generated code). */
+interface CompiledCondition {
+  fn: (object: object, value: unknown) => unknown;
+  notNullish: boolean;
 }
 
 interface CompiledProperty {
   name: string;
-  conditions: ((object: object, value: unknown) => unknown)[];
+  conditions: CompiledCondition[];
   checks: CompiledCheck[];
   nested: boolean;
 }
@@ -309,49 +317,37 @@ interface CompiledChecker {
 
 const checkers = new Map<unknown, CompiledChecker | null>();
 
-type ValueCheck = (value: unknown) => boolean;
-type CheckFactory = (constraints: unknown[]) => ValueCheck;
+/** A class-validator per-value function and how many of the decorator's constraints it takes after the value. */
+interface BuiltIn {
+  fn: (value: unknown, ...constraints: unknown[]) => boolean;
+  arity: 0 | 1 | 2;
+}
 
-// class-validator's functions are read once here: its index re-exports them through getters, which cost
+// class-validator's functions are read once, here: its index re-exports them through getters, which cost
 // a property lookup per call if read at each check (seen in the pipeline's CPU profiles).
-const unary =
-  (fn: (value: unknown) => boolean): CheckFactory =>
-  () =>
-    fn;
-const withOne =
-  <A>(fn: (value: unknown, a: A) => boolean): CheckFactory =>
-  (constraints) => {
-    const a = constraints[0] as A;
-    return (value) => fn(value, a);
-  };
-const withTwo =
-  <A, B>(fn: (value: unknown, a: A, b: B) => boolean): CheckFactory =>
-  (constraints) => {
-    const [a, b] = constraints as [A, B];
-    return (value) => fn(value, a, b);
-  };
+const builtIn = (fn: unknown, arity: 0 | 1 | 2): BuiltIn => ({ fn: fn as BuiltIn['fn'], arity });
 
 /** class-validator's own per-value functions for its built-in decorators, by decorator name. */
-const BUILT_IN_CHECKS: Readonly<Record<string, CheckFactory>> = {
-  isString: unary(isString),
-  isNotEmpty: unary(isNotEmpty),
-  isDefined: unary(isDefined),
-  isInt: unary(isInt),
-  isBoolean: unary(isBoolean),
-  isObject: unary(isObject),
-  isArray: unary(isArray),
-  arrayNotEmpty: unary(arrayNotEmpty),
-  isNumber: withOne(isNumber as (value: unknown, options: unknown) => boolean),
-  min: withOne(min as (value: unknown, bound: unknown) => boolean),
-  max: withOne(max as (value: unknown, bound: unknown) => boolean),
-  isIn: withOne(isIn as (value: unknown, allowed: unknown) => boolean),
-  isIso8601: withOne(isISO8601 as (value: unknown, options: unknown) => boolean),
-  arrayMaxSize: withOne(arrayMaxSize as (value: unknown, bound: unknown) => boolean),
-  arrayMinSize: withOne(arrayMinSize as (value: unknown, bound: unknown) => boolean),
-  maxLength: withOne(maxLength as (value: unknown, bound: unknown) => boolean),
-  minLength: withOne(minLength as (value: unknown, bound: unknown) => boolean),
-  isLength: withTwo(length as (value: unknown, min: unknown, max: unknown) => boolean),
-  matches: withTwo(matches as (value: unknown, pattern: unknown, modifiers: unknown) => boolean),
+const BUILT_IN_CHECKS: Readonly<Record<string, BuiltIn>> = {
+  isString: builtIn(isString, 0),
+  isNotEmpty: builtIn(isNotEmpty, 0),
+  isDefined: builtIn(isDefined, 0),
+  isInt: builtIn(isInt, 0),
+  isBoolean: builtIn(isBoolean, 0),
+  isObject: builtIn(isObject, 0),
+  isArray: builtIn(isArray, 0),
+  arrayNotEmpty: builtIn(arrayNotEmpty, 0),
+  isNumber: builtIn(isNumber, 1),
+  min: builtIn(min, 1),
+  max: builtIn(max, 1),
+  isIn: builtIn(isIn, 1),
+  isIso8601: builtIn(isISO8601, 1),
+  arrayMaxSize: builtIn(arrayMaxSize, 1),
+  arrayMinSize: builtIn(arrayMinSize, 1),
+  maxLength: builtIn(maxLength, 1),
+  minLength: builtIn(minLength, 1),
+  isLength: builtIn(length, 2),
+  matches: builtIn(matches, 2),
 };
 
 /**
@@ -431,7 +427,7 @@ function compileChecker(cls: unknown): CompiledChecker | null {
     for (const metadata of list) {
       switch (metadata.type) {
         case ValidationTypes.CONDITIONAL_VALIDATION:
-          property.conditions.push(metadata.constraints[0] as (object: object, value: unknown) => unknown);
+          property.conditions.push(compileCondition(metadata));
           break;
         case ValidationTypes.IS_DEFINED:
         case ValidationTypes.CUSTOM_VALIDATION: {
@@ -482,9 +478,12 @@ function compileCheck(
     }
     return result;
   };
-  const factory = metadata.name !== undefined ? BUILT_IN_CHECKS[metadata.name] : undefined;
-  if (factory && constraint.name === metadata.name) {
-    const fast = factory(constraints ?? []);
+  const known = metadata.name !== undefined ? BUILT_IN_CHECKS[metadata.name] : undefined;
+  if (known && constraint.name === metadata.name) {
+    const args = (constraints ?? []).slice(0, known.arity);
+    while (args.length < known.arity) args.push(undefined);
+    const fn = known.fn;
+    const fast = (value: unknown): boolean => fn(value, ...args);
     const probeObject = Object.create(cls.prototype) as object;
     const agrees = PROBES.every((probe) => {
       try {
@@ -493,9 +492,27 @@ function compileCheck(
         return false;
       }
     });
-    if (agrees) return { each, test: fast };
+    if (agrees) return { each, test: fast, direct: { fn, args } };
   }
   return { each, test: generic };
+}
+
+/**
+ * A conditional validator (IsOptional, ValidateIf). IsOptional's condition is `object[property] != null`
+ * on the object being validated, i.e. on the value the generated code already holds: when the stored
+ * function answers so on every probe, the generated code tests the value itself.
+ */
+function compileCondition(metadata: ValidationMetadataLike): CompiledCondition {
+  const fn = metadata.constraints[0] as (object: object, value: unknown) => unknown;
+  if (metadata.name !== 'isOptional') return { fn, notNullish: false };
+  const notNullish = PROBES.every((probe) => {
+    try {
+      return !!fn({ [metadata.propertyName]: probe }, probe) === (probe !== null && probe !== undefined);
+    } catch {
+      return false;
+    }
+  });
+  return { fn, notNullish };
 }
 
 /**
@@ -517,15 +534,20 @@ function generateCheck(properties: CompiledProperty[]): (instance: object) => bo
     body.push(`v = o[${JSON.stringify(property.name)}];`);
     const inner: string[] = [];
     for (const check of property.checks) {
-      const f = ref(check.test);
+      const call = (value: string): string =>
+        check.direct
+          ? `${ref(check.direct.fn)}(${[value, ...check.direct.args.map(ref)].join(', ')})`
+          : `${ref(check.test)}(${value}, o, v)`;
       if (check.each) {
+        const onElement = call('v[i]');
+        const onValue = call('v');
         inner.push(
-          `if (Array.isArray(v)) { for (let i = 0; i < v.length; i++) if (!${f}(v[i], o, v)) return false; }`,
+          `if (Array.isArray(v)) { for (let i = 0; i < v.length; i++) if (!${onElement}) return false; }`,
           `else if (v instanceof Set || v instanceof Map) throw CANNOT_VOUCH;`,
-          `else if (!${f}(v, o, v)) return false;`,
+          `else if (!${onValue}) return false;`,
         );
       } else {
-        inner.push(`if (!${f}(v, o, v)) return false;`);
+        inner.push(`if (!${call('v')}) return false;`);
       }
     }
     if (property.nested) inner.push('if (!nestedValid(v)) return false;');
@@ -533,7 +555,13 @@ function generateCheck(properties: CompiledProperty[]): (instance: object) => bo
       body.push(...inner);
     } else {
       body.push('ok = true;');
-      for (const condition of property.conditions) body.push(`if (!${ref(condition)}(o, v)) ok = false;`);
+      for (const condition of property.conditions) {
+        body.push(
+          condition.notNullish
+            ? 'if (v === null || v === undefined) ok = false;'
+            : `if (!${ref(condition.fn)}(o, v)) ok = false;`,
+        );
+      }
       body.push('if (ok) {', ...inner, '}');
     }
   }
