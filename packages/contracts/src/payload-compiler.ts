@@ -455,6 +455,11 @@ function compileChecker(cls: unknown): CompiledChecker | null {
   return { properties, check: generateCheck(properties) };
 }
 
+/**
+ * One constraint as class-validator runs it: the constraint instance's `validate(value, args)` with the
+ * same arguments; for a built-in decorator whose per-value function answers like its `validate` on
+ * every probe, that function called directly with the stored constraints.
+ */
 function compileCheck(
   cls: Constructor,
   metadata: ValidationMetadataLike,
