@@ -94,7 +94,8 @@ interface CompiledBuilder {
   typed: ReadonlyMap<string, TypedProperty>;
 }
 
-const builders = new Map<unknown, CompiledBuilder | null>();
+/** Per class, compiled on first use (weak: a class that goes away takes its compiled form with it). */
+const builders = new WeakMap<object, CompiledBuilder | null>();
 
 /** Constructors class-transformer converts to by value (String(v), new Date(v)...): not compiled. */
 const BUILT_IN_TYPES: ReadonlySet<unknown> = new Set<unknown>([
@@ -122,6 +123,7 @@ function ancestorsAndSelf(cls: Constructor): unknown[] {
 }
 
 function builderFor(cls: unknown): CompiledBuilder | null {
+  if (typeof cls !== 'function') return null;
   let compiled = builders.get(cls);
   if (compiled === undefined) {
     compiled = compileBuilder(cls);
@@ -315,7 +317,8 @@ interface CompiledChecker {
   check: (instance: object) => boolean;
 }
 
-const checkers = new Map<unknown, CompiledChecker | null>();
+/** Per class, compiled on first use (weak, as `builders`). */
+const checkers = new WeakMap<object, CompiledChecker | null>();
 
 /** A class-validator per-value function and how many of the decorator's constraints it takes after the value. */
 interface BuiltIn {
@@ -393,6 +396,7 @@ const PROBES: readonly unknown[] = [
 ];
 
 function checkerFor(cls: unknown): CompiledChecker | null {
+  if (typeof cls !== 'function') return null;
   let compiled = checkers.get(cls);
   if (compiled === undefined) {
     compiled = compileChecker(cls);
