@@ -2,6 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
 
 import { FieldError } from './error-codes';
+import { fastValidatedInstance } from './payload-compiler';
 import { EventPayload, EVENTS, EventSubject, PayloadClass, RpcRequest, RPCS, RpcSubject } from './subject-map';
 
 function buildPayloadClasses(): Record<string, PayloadClass> {
@@ -56,7 +57,12 @@ interface BulkChecked {
   bulk?: { field: string; isValid: (item: unknown) => boolean };
 }
 
-/** Validates a plain object against a payload class; returns the typed instance or throws. */
+/**
+ * Validates a plain object against a payload class; returns the typed instance or throws
+ * InvalidPayloadError naming every wrong field. The compiled fast path (payload-compiler.ts) answers
+ * for valid payloads; whenever it cannot vouch (invalid payload, or a shape it does not reproduce),
+ * class-transformer + class-validator run as before and decide, so results and messages are theirs.
+ */
 export function toValidatedInstance<T extends object>(cls: new () => T, raw: unknown, label: string): T {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new InvalidPayloadError(label, [{ field: '(root)', problems: ['payload must be a JSON object'] }]);
@@ -64,12 +70,16 @@ export function toValidatedInstance<T extends object>(cls: new () => T, raw: unk
   const bulk = (cls as BulkChecked).bulk;
   const items: unknown = bulk ? (raw as Record<string, unknown>)[bulk.field] : undefined;
   if (bulk && Array.isArray(items) && items.every(bulk.isValid)) {
-    const envelope = plainToInstance(cls, { ...raw, [bulk.field]: [] }, { exposeDefaultValues: true }) as T;
-    const envelopeErrors = validateSync(envelope, { forbidUnknownValues: false });
-    if (envelopeErrors.length > 0) throw new InvalidPayloadError(label, flattenValidationErrors(envelopeErrors));
+    const envelopeRaw = { ...raw, [bulk.field]: [] };
+    const envelope = fastValidatedInstance(cls, envelopeRaw) ?? fullPass(cls, envelopeRaw, label);
     (envelope as Record<string, unknown>)[bulk.field] = items;
     return envelope;
   }
+  return fastValidatedInstance(cls, raw as Record<string, unknown>) ?? fullPass(cls, raw, label);
+}
+
+/** class-transformer + class-validator: the reference semantics, and the error messages. */
+export function fullPass<T extends object>(cls: new () => T, raw: object, label: string): T {
   const instance = plainToInstance(cls, raw, { exposeDefaultValues: true }) as T;
   const errors = validateSync(instance, { forbidUnknownValues: false });
   if (errors.length > 0) throw new InvalidPayloadError(label, flattenValidationErrors(errors));
