@@ -110,7 +110,10 @@ describe('MessageGrouper', () => {
       { maxItems: 10, lingerMs: 5, onGroupError: 'reject_all' },
     );
     const results = await Promise.allSettled([1, 2].map((n) => grouper.submit(n)));
-    expect(results.map((r) => (r as PromiseRejectedResult).reason?.message)).toEqual(['database gone', 'database gone']);
+    expect(results.map((r) => (r as PromiseRejectedResult).reason?.message)).toEqual([
+      'database gone',
+      'database gone',
+    ]);
     expect(calls).toEqual([[1, 2]]);
   });
 

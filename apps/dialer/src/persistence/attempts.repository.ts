@@ -25,6 +25,16 @@ export interface AttemptEnding {
   unrecoverable_reason?: UnrecoverableReason;
 }
 
+/** One attempt moved to ringing / in_progress by `advanceMany`, guarded by the state it was decided on. */
+export interface AttemptAdvance {
+  attempt_id: string;
+  status: 'ringing' | 'in_progress';
+  answered_at?: Date;
+  provider_call_id?: string;
+  answered_by?: AmdVerdict;
+  expected: ExpectedState;
+}
+
 /** The state a provider event was decided on: a guarded write applies only if the row still has it. */
 export interface ExpectedState {
   status: string;
@@ -61,8 +71,10 @@ export class AttemptsRepository {
   private readonly table: string;
   private readonly orgBudgetsTable: string;
   private readonly openSlotsTable: string;
+  private readonly schemaPrefix: string;
 
   constructor(db: Database) {
+    this.schemaPrefix = `${quoteIdent(db.schema)}.`;
     this.table = `${quoteIdent(db.schema)}.attempts`;
     this.orgBudgetsTable = `${quoteIdent(db.schema)}.org_budgets`;
     this.openSlotsTable = `${quoteIdent(db.schema)}.open_slots`;
@@ -192,6 +204,84 @@ export class AttemptsRepository {
   async get(client: SqlClient, attemptId: string): Promise<AttemptRecord | null> {
     const result = await client.query<AttemptRecord>(`SELECT * FROM ${this.table} WHERE attempt_id = $1`, [attemptId]);
     return result.rows[0] ?? null;
+  }
+
+  /**
+   * The attempts of these ids as committed now, without a lock (one statement for a group of
+   * provider events; see `get`). Unknown ids are simply absent.
+   */
+  async getMany(client: SqlClient, attemptIds: readonly string[]): Promise<AttemptRecord[]> {
+    if (attemptIds.length === 0) return [];
+    const result = await client.query<AttemptRecord>(`SELECT * FROM ${this.table} WHERE attempt_id = ANY($1::text[])`, [
+      attemptIds,
+    ]);
+    return result.rows;
+  }
+
+  /**
+   * `advance` for many attempts in ONE statement, each guarded by its own `expected` state (the
+   * status and verdict it was decided on, still open). Returns the ids that moved; a missing id
+   * means its guard missed (a concurrent event moved it: decide again). Takes the moved rows' locks
+   * only until the caller's transaction ends; no counter rows (the attempts stay open).
+   */
+  async advanceMany(client: SqlClient, advances: readonly AttemptAdvance[]): Promise<Set<string>> {
+    if (advances.length === 0) return new Set();
+    const result = await client.query<{ attempt_id: string }>(
+      `UPDATE ${this.table} AS a
+          SET status = v.status,
+              answered_at = COALESCE(a.answered_at, v.answered_at),
+              provider_call_id = COALESCE(a.provider_call_id, v.provider_call_id),
+              answered_by = COALESCE(a.answered_by, v.answered_by)
+         FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[])
+              AS v(attempt_id, status, answered_at, provider_call_id, answered_by, expected_status, expected_answered_by)
+        WHERE a.attempt_id = v.attempt_id AND a.status <> 'ended'
+          AND a.status = v.expected_status AND a.answered_by IS NOT DISTINCT FROM v.expected_answered_by
+        RETURNING a.attempt_id`,
+      [
+        advances.map((x) => x.attempt_id),
+        advances.map((x) => x.status),
+        advances.map((x) => x.answered_at ?? null),
+        advances.map((x) => x.provider_call_id ?? null),
+        advances.map((x) => x.answered_by ?? null),
+        advances.map((x) => x.expected.status),
+        advances.map((x) => x.expected.answered_by),
+      ],
+    );
+    return new Set(result.rows.map((r) => r.attempt_id));
+  }
+
+  /**
+   * `end` for many attempts in ONE statement (the `end_attempts` function of migration 007), each
+   * guarded by its own `expected` state. Returns the rows that ended; a missing id means its guard
+   * missed. The rows are ended in (org, returned-slot shard, attempt id) order, so two callers take
+   * the slot counter rows in the same order (no deadlock); run it in the transaction that enqueues
+   * the call-finished events.
+   */
+  async endMany(
+    client: SqlClient,
+    ends: readonly { attempt_id: string; ending: AttemptEnding; expected: ExpectedState }[],
+  ): Promise<AttemptRecord[]> {
+    if (ends.length === 0) return [];
+    const payload = ends.map(({ attempt_id, ending, expected }) => ({
+      attempt_id,
+      outcome: ending.outcome,
+      ended_at: ending.ended_at.toISOString(),
+      duration_seconds: ending.duration_seconds,
+      failure_reason: ending.failure_reason ?? null,
+      answered_at: ending.answered_at?.toISOString() ?? null,
+      provider_call_id: ending.provider_call_id ?? null,
+      recording_url: ending.recording_url ?? null,
+      transcript: ending.transcript ?? null,
+      answered_by: ending.answered_by ?? null,
+      report_held_until: ending.report_held_until?.toISOString() ?? null,
+      cost: ending.cost ?? null,
+      expected_status: expected.status,
+      expected_answered_by: expected.answered_by,
+    }));
+    const result = await client.query<AttemptRecord>(`SELECT * FROM ${this.schemaPrefix}end_attempts($1::jsonb)`, [
+      JSON.stringify(payload),
+    ]);
+    return result.rows;
   }
 
   /** The attempt of a platform call, without a lock (see `get`). */

@@ -38,31 +38,37 @@ export class SimCallsRepository {
     return result.rows[0];
   }
 
-  /** ringing -> answered; the end moves with the answer so the talk time stays as planned. */
-  async answer(client: SqlClient, callId: string, now: Date): Promise<SimCallRow | null> {
+  /**
+   * `answer` for many calls in ONE statement (the carrier's steps of a group, a sweep): each moves
+   * only from `ringing` (with an answer planned); the end moves with the answer so the talk time stays as planned; returns the calls that moved (a call another process moved
+   * first is absent).
+   */
+  async answerMany(client: SqlClient, callIds: readonly string[], now: Date): Promise<SimCallRow[]> {
+    if (callIds.length === 0) return [];
     const result = await client.query<SimCallRow>(
       `UPDATE ${this.table}
           SET state = 'answered', answered_at = $2, end_due_at = $2::timestamptz + (end_due_at - answer_due_at)
-        WHERE call_id = $1 AND state = 'ringing' AND answer_due_at IS NOT NULL
+        WHERE call_id = ANY($1::text[]) AND state = 'ringing' AND answer_due_at IS NOT NULL
         RETURNING *`,
-      [callId, now],
+      [callIds, now],
     );
-    return result.rows[0] ?? null;
+    return result.rows;
   }
 
-  /** answered -> ended (talk time = now - answered_at), or ringing -> ended for calls nobody answers. */
-  async end(client: SqlClient, callId: string, now: Date): Promise<SimCallRow | null> {
+  /** answered -> ended (talk time = now - answered_at), or ringing -> ended for calls nobody answers; many calls in ONE statement (see `answerMany`). */
+  async endMany(client: SqlClient, callIds: readonly string[], now: Date): Promise<SimCallRow[]> {
+    if (callIds.length === 0) return [];
     const result = await client.query<SimCallRow>(
       `UPDATE ${this.table}
           SET state = 'ended',
               ended_at = $2,
               duration_seconds = CASE WHEN answered_at IS NULL THEN 0
                                       ELSE round(GREATEST(0, EXTRACT(EPOCH FROM ($2::timestamptz - answered_at)))::numeric, 3) END
-        WHERE call_id = $1 AND (state = 'answered' OR (state = 'ringing' AND answer_due_at IS NULL))
+        WHERE call_id = ANY($1::text[]) AND (state = 'answered' OR (state = 'ringing' AND answer_due_at IS NULL))
         RETURNING *`,
-      [callId, now],
+      [callIds, now],
     );
-    return result.rows[0] ?? null;
+    return result.rows;
   }
 
   /** Live calls whose next step is overdue (before `cutoff`), locked; rows another sweeper holds are skipped. */
