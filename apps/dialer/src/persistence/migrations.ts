@@ -334,15 +334,20 @@ export const DIALER_MIGRATIONS: Migration[] = [
       -- Issue 16: the ends of a group of provider events (ApplyProviderEventGroupUseCase) in ONE
       -- statement. Each end is guarded like AttemptsRepository.end with an expected state (still open,
       -- same status and verdict as when decided); a guard that misses returns no row and the caller
-      -- applies that attempt's events again alone. Rows are ended one at a time in (org_id,
-      -- returned-slot shard, attempt_id) order: each end takes its org's counter rows of its shard
-      -- (trigger attempts_count_slots, org row first), so two groups, on any replicas, take those
-      -- rows in the same order and cannot deadlock; a single end holds one shard only.
+      -- applies that attempt's events again alone. The attempt rows are locked first, in attempt_id
+      -- order; then they are ended one at a time in (org_id, returned-slot shard, attempt_id) order:
+      -- each end takes its org's counter rows of its shard (trigger attempts_count_slots, org row
+      -- first), so two groups, on any replicas, take those rows in the same order and cannot
+      -- deadlock; a single end holds one shard only; the reaper claims in the same order.
       CREATE FUNCTION {schema}.end_attempts(p_ends jsonb) RETURNS SETOF {schema}.attempts LANGUAGE plpgsql AS $fn$
       DECLARE
         e record;
         v_row {schema}.attempts;
       BEGIN
+        -- The attempt rows first, in attempt id order (as advanceMany / recordDialingMany lock them).
+        PERFORM 1 FROM {schema}.attempts
+          WHERE attempt_id IN (SELECT y.attempt_id FROM jsonb_to_recordset(p_ends) AS y(attempt_id text))
+          ORDER BY attempt_id FOR UPDATE;
         FOR e IN
           SELECT x.* FROM jsonb_to_recordset(p_ends) AS x(
                    attempt_id text, outcome text, ended_at timestamptz, duration_seconds numeric, failure_reason text,

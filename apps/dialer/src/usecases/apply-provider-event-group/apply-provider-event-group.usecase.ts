@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ProviderCallEvent } from '@outdial/contracts';
-import { Clock, Database, Logger, Outbox, SERVICE_CONFIG, SERVICE_LOGGER, SqlClient } from '@outdial/service-runtime';
+import { Clock, Database, Logger, Outbox, SERVICE_CONFIG, SERVICE_LOGGER } from '@outdial/service-runtime';
 
 import { DialerEnv } from '../../dialer-env';
 import { DialerMetrics } from '../../dialer-metrics';
@@ -37,17 +37,17 @@ interface AttemptPlan {
  * 1. ONE read of every attempt the group names (`getMany`, no lock);
  * 2. per attempt, its events decided in group order with the late-event table on the attempt as
  *    the earlier ones leave it (`planAttemptEvents`), folded into one write guarded by the state read;
- * 3. ONE transaction: every advance in one statement (`advanceMany`), every end in one statement
- *    (`endMany`, ordered so that no two groups deadlock on the slot counters) and their
- *    call-finished rows in one outbox insert;
+ * 3. every advance in one autocommit statement (`advanceMany`); every end in one statement
+ *    (`endMany`, ordered so that no two groups deadlock) with their call-finished rows in one outbox
+ *    insert, in one transaction;
  * 4. what the group does not handle goes through the one-event path (ApplyProviderEventUseCase)
  *    afterwards, in group order: a guarded write that missed (a concurrent event or replica moved
  *    the attempt: every event of that attempt again), AMD verdicts and held reports (hold / settle
  *    logic unchanged), hang-ups on machines, events that wait for the dial record or name no
  *    attempt, attempts not known (yet).
  * Returns one entry per event (null: applied or ignored; an error: that message's own, e.g. the
- * TransientError to nak with), so each message is still settled on its own. Throws when the group's
- * transaction fails (MessageGrouper then applies every event alone).
+ * TransientError to nak with), so each message is still settled on its own. Throws when a group
+ * statement fails (MessageGrouper then applies every event alone).
  */
 @Injectable()
 export class ApplyProviderEventGroupUseCase {
@@ -88,30 +88,30 @@ export class ApplyProviderEventGroupUseCase {
     const writes = [...plans.values()].filter((p) => p.write.kind !== 'none');
     const missed = new Set<string>();
     const ended: { row: AttemptRecord; hold: boolean }[] = [];
-    const anyEnd = writes.some((p) => p.write.kind === 'end');
-    if (writes.length > 0) {
-      // Advances alone are one autocommit statement; ends need their outbox rows in the same transaction.
-      const inTransaction = <T>(fn: (client: SqlClient) => Promise<T>) => (anyEnd ? this.db.tx(fn) : fn(this.db.pool));
-      await inTransaction(async (client) => {
-        const advances = writes.flatMap((p) => (p.write.kind === 'advance' ? [p.write.advance] : []));
-        const moved = await this.attempts.advanceMany(client, advances);
-        for (const a of advances) if (!moved.has(a.attempt_id)) missed.add(a.attempt_id);
-        const ends = writes.flatMap((p) =>
-          p.write.kind === 'end'
-            ? [{ attempt_id: p.row.attempt_id, ending: p.write.ending, expected: p.write.expected, hold: p.write.hold }]
-            : [],
-        );
+    // Advances: one autocommit statement. Ends: one statement + their call-finished rows, in one
+    // transaction. Each locks its attempt rows in attempt id order (see AttemptsRepository).
+    const advances = writes.flatMap((p) => (p.write.kind === 'advance' ? [p.write.advance] : []));
+    const moved = await this.attempts.advanceMany(this.db.pool, advances);
+    for (const a of advances) if (!moved.has(a.attempt_id)) missed.add(a.attempt_id);
+    const ends = writes.flatMap((p) =>
+      p.write.kind === 'end'
+        ? [{ attempt_id: p.row.attempt_id, ending: p.write.ending, expected: p.write.expected, hold: p.write.hold }]
+        : [],
+    );
+    if (ends.length > 0) {
+      await this.db.tx(async (client) => {
         const endedRows = new Map((await this.attempts.endMany(client, ends)).map((r) => [r.attempt_id, r]));
         for (const e of ends) {
           const row = endedRows.get(e.attempt_id);
           if (row) ended.push({ row, hold: e.hold });
-          else missed.add(e.attempt_id);
         }
         await this.outbox.enqueue(
           client,
           ended.filter((e) => !e.hold).map((e) => callFinishedEvent(e.row)),
         );
       });
+      const endedIds = new Set(ended.map((e) => e.row.attempt_id));
+      for (const e of ends) if (!endedIds.has(e.attempt_id)) missed.add(e.attempt_id);
     }
 
     for (const plan of plans.values()) {

@@ -15,7 +15,7 @@ import {
 import { SimCallPlan } from '../../../domain/sim-call-plan';
 import { SimCallRow } from './sim-call-row';
 import { nextSimStep, simProviderEvent } from './sim-call-steps';
-import { SimCallsRepository } from './sim-calls.repository';
+import { NewSimCall, SimCallsRepository } from './sim-calls.repository';
 
 /** How late a step must be before a sweeper takes it over from the timers of the process that placed the call. */
 export const SWEEP_GRACE_MS = 1000;
@@ -24,6 +24,8 @@ const SWEEP_BATCH = 100;
 export const SIM_STEP_GROUP = { maxItems: 200, lingerMs: 2, maxInFlight: 2 } as const;
 
 type Step = { callId: string; kind: 'answer' | 'end' };
+/** A call being placed; `row` is filled in once its group committed. */
+type Placing = { call: NewSimCall; row?: SimCallRow };
 
 /**
  * The simulated carrier. It stands for an external system: its state lives in `sim_calls` and its
@@ -38,6 +40,7 @@ export class SimulatedCarrier implements OnModuleDestroy {
   private readonly log: Logger;
   private stopping = false;
   private readonly steps: MessageGrouper<Step>;
+  private readonly placing: MessageGrouper<Placing>;
 
   constructor(
     private readonly db: Database,
@@ -48,14 +51,19 @@ export class SimulatedCarrier implements OnModuleDestroy {
   ) {
     this.log = logger.child({ component: 'simulated-carrier' });
     this.steps = new MessageGrouper((group) => this.applySteps(group), SIM_STEP_GROUP);
+    // A failed group is placed again call by call, so one bad call fails only its own place().
+    this.placing = new MessageGrouper((group) => this.placeGroup(group), SIM_STEP_GROUP);
   }
 
-  /** Places a call: stores it and sends `ringing` together (a failed publish places nothing). */
+  /**
+   * Places a call: stores it and sends `ringing` together (a failed publish places nothing). Calls
+   * placed at once are stored in one statement and one transaction (issue 16).
+   */
   async place(attemptId: string, toPhone: string, plan: SimCallPlan): Promise<string> {
     const placedAt = this.clock.now();
     const at = (ms: number) => new Date(placedAt.getTime() + ms);
-    const row = await this.db.tx(async (client) => {
-      const inserted = await this.calls.insert(client, {
+    const placing: Placing = {
+      call: {
         call_id: `sim-${randomUUID()}`,
         attempt_id: attemptId,
         to_phone: toPhone,
@@ -63,10 +71,10 @@ export class SimulatedCarrier implements OnModuleDestroy {
         placed_at: placedAt,
         answer_due_at: plan.answered ? at(plan.ringMs) : null,
         end_due_at: at(plan.ringMs + plan.talkMs),
-      });
-      await this.emit(inserted);
-      return inserted;
-    });
+      },
+    };
+    await this.placing.submit(placing);
+    const row = placing.row!;
     this.arm(row);
     this.log.debug(
       {
@@ -79,6 +87,20 @@ export class SimulatedCarrier implements OnModuleDestroy {
       'simulated call placed',
     );
     return row.call_id;
+  }
+
+  /** Stores a group of new calls and publishes their `ringing` before the commit. */
+  private async placeGroup(group: Placing[]): Promise<null[]> {
+    const rows = await this.db.tx(async (client) => {
+      const inserted = await this.calls.insertMany(
+        client,
+        group.map((p) => p.call),
+      );
+      await Promise.all(inserted.map((row) => this.emit(row)));
+      return inserted;
+    });
+    group.forEach((p, i) => (p.row = rows[i]));
+    return group.map(() => null);
   }
 
   /** Moves every overdue call one step (another process placed it and is gone, or stalled). */
