@@ -4,7 +4,7 @@
 // the first `outdial_bench_*` database created after it started, snapshots its counters every
 // second (the bench drops its database at the end) and prints, per contact:
 //   statements_per_contact      every statement of that database (BEGIN/COMMIT/ROLLBACK apart)
-//   dialer_statements           those naming the dialer's schema (`dialer.`), with the top ones
+//   dialer_statements           those naming the dialer's schema (`"dialer".`), with the top ones
 //   begin_per_contact           explicit transactions (all services), xact_per_contact: commits
 //                               (explicit + autocommit statements, all services) per contact
 // Usage: node bench/dial/pg-statements.js <contacts> -- node bench/scale/run.js 4 500 50 1
@@ -54,7 +54,7 @@ async function main() {
   const per = (n) => Math.round((n / contacts) * 100) / 100;
   const control = (q) => /^\s*(BEGIN|COMMIT|ROLLBACK)\b/i.test(q);
   const all = last.statements.filter((s) => !control(s.query));
-  const dialer = all.filter((s) => /\bdialer\./.test(s.query));
+  const dialer = all.filter((s) => /\b"?dialer"?\./.test(s.query));
   const begins = last.statements.filter((s) => /^\s*BEGIN\b/i.test(s.query)).reduce((a, s) => a + s.calls, 0);
   const sum = (list) => list.reduce((a, s) => a + s.calls, 0);
   console.log(
@@ -63,6 +63,7 @@ async function main() {
       database: dbName,
       contacts,
       statements_per_contact: per(sum(all)),
+      with_begin_commit_per_contact: per(sum(last.statements)),
       dialer_statements_per_contact: per(sum(dialer)),
       dialer_exec_ms_per_contact: per(dialer.reduce((a, s) => a + s.ms, 0)),
       begin_per_contact: per(begins),
