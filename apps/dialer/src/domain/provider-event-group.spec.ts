@@ -90,11 +90,18 @@ describe('planAttemptEvents (the events of one attempt within a group)', () => {
     ).toEqual([{ kind: 'alone' }]);
   });
 
-  it('an event that must wait for the dial record goes alone (it is naked with its delay there)', () => {
+  it('an event that must wait for the dial record waits (naked with its delay), changing nothing', () => {
     expect(planAttemptEvents(open({ status: 'admitted' }), [ev('ringing'), ev('ended', { outcome: 'busy' })])).toEqual([
-      { kind: 'alone' },
-      { kind: 'alone' },
+      { kind: 'wait' },
+      { kind: 'wait' },
     ]);
+    // Each event waits on its own delivery count: one delivered often enough no longer waits.
+    expect(
+      planAttemptEvents(open({ status: 'admitted' }), [
+        ev('ringing'),
+        ev('ended', { outcome: 'busy', deliveryCount: 4 }),
+      ]),
+    ).toEqual([{ kind: 'wait' }, { kind: 'end', outcome: 'busy', hold: false }]);
     expect(planAttemptEvents(open({ status: 'admitted' }), [ev('ringing', { deliveryCount: 4 })])).toEqual([
       { kind: 'advance', to: 'ringing' },
     ]);

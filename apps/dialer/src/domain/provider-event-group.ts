@@ -22,15 +22,17 @@ export interface GroupedEventFacts extends ProviderEventFacts {
  * What the group does with one event of an attempt:
  * - `ignore`: changes nothing (the late-event table's ignore rows);
  * - `advance` / `end`: folded into the attempt's one guarded write of the group;
+ * - `wait`: the attempt is not recorded as dialing yet (`shouldAwaitDialRecord`): the message is
+ *   redelivered a little later (TransientError), nothing changes;
  * - `alone`: applied on its own afterwards by the one-event path (ApplyProviderEventUseCase):
- *   AMD verdicts kept or settling a held report, an answer that must hang up on a machine, an
- *   event that must wait for the dial record (its TransientError delay), and every later event
- *   of the same attempt in the group (so they still apply in order, after it).
+ *   AMD verdicts kept or settling a held report, an answer that must hang up on a machine, and
+ *   every later event of the same attempt in the group (so they still apply in order, after it).
  */
 export type GroupedEventStep =
   | { kind: 'ignore'; reason: IgnoreReason }
   | { kind: 'advance'; to: 'ringing' | 'in_progress' }
   | { kind: 'end'; outcome: NonNullable<AttemptState['outcome']>; hold: boolean }
+  | { kind: 'wait' }
   | { kind: 'alone' };
 
 /**
@@ -49,9 +51,13 @@ export function planAttemptEvents(
   const steps: GroupedEventStep[] = [];
   let alone = false;
   for (const event of events) {
-    if (alone || shouldAwaitDialRecord(state.status, event.deliveryCount)) {
-      alone = true;
+    if (alone) {
       steps.push({ kind: 'alone' });
+      continue;
+    }
+    if (shouldAwaitDialRecord(state.status, event.deliveryCount)) {
+      // Changes nothing: the next events are decided on the same state (each waits on its own).
+      steps.push({ kind: 'wait' });
       continue;
     }
     const decision = decideProviderEvent(state, event);

@@ -1,6 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ProviderCallEvent } from '@outdial/contracts';
-import { Clock, Database, Logger, Outbox, SERVICE_CONFIG, SERVICE_LOGGER } from '@outdial/service-runtime';
+import {
+  Clock,
+  Database,
+  Logger,
+  Outbox,
+  SERVICE_CONFIG,
+  SERVICE_LOGGER,
+  TransientError,
+} from '@outdial/service-runtime';
 
 import { DialerEnv } from '../../dialer-env';
 import { DialerMetrics } from '../../dialer-metrics';
@@ -15,7 +23,7 @@ import {
   ExpectedState,
 } from '../../persistence/attempts.repository';
 import { ApplyProviderEventCommand } from '../apply-provider-event/apply-provider-event.command';
-import { ApplyProviderEventUseCase } from '../apply-provider-event/apply-provider-event.usecase';
+import { ApplyProviderEventUseCase, AWAIT_DIAL_RECORD_MS } from '../apply-provider-event/apply-provider-event.usecase';
 
 /** The attempt's one guarded write of the group: the net effect of its folded `advance` / `end` steps. */
 type NetWrite =
@@ -43,8 +51,10 @@ interface AttemptPlan {
  * 4. what the group does not handle goes through the one-event path (ApplyProviderEventUseCase)
  *    afterwards, in group order: a guarded write that missed (a concurrent event or replica moved
  *    the attempt: every event of that attempt again), AMD verdicts and held reports (hold / settle
- *    logic unchanged), hang-ups on machines, events that wait for the dial record or name no
- *    attempt, attempts not known (yet).
+ *    logic unchanged), hang-ups on machines, events that name no attempt, attempts not known
+ *    (yet); attempts in parallel, the events of one attempt in group order.
+ * An event whose attempt is not recorded as dialing yet gets its TransientError at once (nak with
+ * AWAIT_DIAL_RECORD_MS), as the one-event path would give it.
  * Returns one entry per event (null: applied or ignored; an error: that message's own, e.g. the
  * TransientError to nak with), so each message is still settled on its own. Throws when a group
  * statement fails (MessageGrouper then applies every event alone).
@@ -83,7 +93,16 @@ export class ApplyProviderEventGroupUseCase {
       plan.indexes.push(i);
       plans.set(row.attempt_id, plan);
     });
-    for (const plan of plans.values()) this.plan(plan, commands, alone);
+    for (const plan of plans.values()) {
+      this.plan(plan, commands, alone);
+      plan.steps.forEach((step, k) => {
+        if (step.kind === 'wait')
+          results[plan.indexes[k]] = new TransientError(
+            `attempt ${plan.row.attempt_id} is not recorded as dialing yet`,
+            AWAIT_DIAL_RECORD_MS,
+          );
+      });
+    }
 
     const writes = [...plans.values()].filter((p) => p.write.kind !== 'none');
     const missed = new Set<string>();
@@ -117,7 +136,10 @@ export class ApplyProviderEventGroupUseCase {
     for (const plan of plans.values()) {
       if (missed.has(plan.row.attempt_id)) {
         // A concurrent event or replica moved the attempt: decide every event of it again, alone.
-        for (const i of plan.indexes) alone.add(i);
+        for (const i of plan.indexes) {
+          alone.add(i);
+          results[i] = null;
+        }
         continue;
       }
       plan.steps.forEach((step, k) => {
@@ -126,14 +148,24 @@ export class ApplyProviderEventGroupUseCase {
     }
     this.reportEnded(ended);
 
-    // In group order, so an attempt's later events still apply after its earlier ones.
+    // Attempts in parallel; the events of one attempt in group order, so its later events still
+    // apply after its earlier ones.
+    const byAttempt = new Map<string, number[]>();
     for (const i of [...alone].sort((a, b) => a - b)) {
-      try {
-        await this.single.execute(commands[i]);
-      } catch (error) {
-        results[i] = error instanceof Error ? error : new Error(String(error));
-      }
+      const key = commands[i].event.attempt_id || `${commands[i].event.provider}:${commands[i].event.provider_call_id}`;
+      byAttempt.set(key, [...(byAttempt.get(key) ?? []), i]);
     }
+    await Promise.all(
+      [...byAttempt.values()].map(async (indexes) => {
+        for (const i of indexes) {
+          try {
+            await this.single.execute(commands[i]);
+          } catch (error) {
+            results[i] = error instanceof Error ? error : new Error(String(error));
+          }
+        }
+      }),
+    );
     return results;
   }
 
@@ -165,7 +197,7 @@ export class ApplyProviderEventGroupUseCase {
     );
     plan.steps = steps.map((step, k) => {
       const event = commands[plan.indexes[k]].event;
-      if (step.kind === 'ignore' || step.kind === 'alone') return step;
+      if (step.kind === 'ignore' || step.kind === 'alone' || step.kind === 'wait') return step;
       providerCallId = providerCallId ?? event.provider_call_id;
       if (step.kind === 'advance') {
         if (event.kind === 'answered') answeredAt = answeredAt ?? new Date(event.at);
