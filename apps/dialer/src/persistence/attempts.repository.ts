@@ -69,6 +69,9 @@ export interface ExpectedState {
  *   verdict, `settleHeld` only while held): a concurrent event of the same attempt makes the write
  *   miss and the caller decides again, so events of one attempt still apply one at a time in effect.
  *   `lock` / `lockByProviderCall` take the attempt's row lock (`FOR UPDATE`) until commit.
+ * - Several attempts in one statement (`advanceMany`, `endMany`, `recordDialingMany`): rows locked in
+ *   attempt id order first; `endMany` then ends them in (org, returned-slot shard, attempt id)
+ *   order, the order `claimExpired` returns the reaper's rows in, so no two writers deadlock.
  * - `claimExpired` / `claimHeldDue` lock up to `limit` rows `FOR UPDATE SKIP LOCKED`: every replica
  *   may run them at once without two ending or settling the same attempt.
  * - Updates are guarded (`WHERE status <> 'ended'`, `report_held_until IS NOT NULL`), so a late or
