@@ -30,10 +30,10 @@ export const DIAL_ACK_WAIT_MS = 6_000;
 
 /**
  * Provider events are applied in groups (issue 16): at most PROVIDER_GROUP.maxItems a group, the
- * first waiting at most lingerMs for company, two groups under way at once (their ends take the
+ * first waiting at most lingerMs for company, four groups under way at once (their ends take the
  * slot counters in one order: no deadlock). The consumer's concurrency bounds what one group can gather.
  */
-export const PROVIDER_GROUP = { maxItems: 64, lingerMs: 5, maxInFlight: 2 } as const;
+export const PROVIDER_GROUP = { maxItems: 64, lingerMs: 5, maxInFlight: 4 } as const;
 export const PROVIDER_EVENT_CONCURRENCY = 128;
 
 /** Translates JetStream messages into use cases; settlement follows from returning or throwing. */

@@ -22,6 +22,8 @@ export const SWEEP_GRACE_MS = 1000;
 const SWEEP_BATCH = 100;
 /** The steps due at once (timers firing together) are written in groups of this many (issue 16). */
 export const SIM_STEP_GROUP = { maxItems: 200, lingerMs: 2, maxInFlight: 2 } as const;
+/** Calls placed at once are stored in groups; several under way, since each place-call waits for its group. */
+export const SIM_PLACE_GROUP = { maxItems: 64, lingerMs: 1, maxInFlight: 8 } as const;
 
 type Step = { callId: string; kind: 'answer' | 'end' };
 /** A call being placed; `row` is filled in once its group committed. */
@@ -52,7 +54,7 @@ export class SimulatedCarrier implements OnModuleDestroy {
     this.log = logger.child({ component: 'simulated-carrier' });
     this.steps = new MessageGrouper((group) => this.applySteps(group), SIM_STEP_GROUP);
     // A failed group is placed again call by call, so one bad call fails only its own place().
-    this.placing = new MessageGrouper((group) => this.placeGroup(group), SIM_STEP_GROUP);
+    this.placing = new MessageGrouper((group) => this.placeGroup(group), SIM_PLACE_GROUP);
   }
 
   /**
