@@ -76,6 +76,12 @@ export class ApplyProviderEventGroupUseCase {
     this.log = logger.child({ component: 'apply-provider-event-group' });
   }
 
+  /**
+   * Applies the group (1..n commands, in delivery order). Returns one entry per command, at its
+   * index: null (applied or ignored) or that message's own error (TransientError: nak with its
+   * delay). Throws when a group statement fails (nothing of the ends committed; advances may have:
+   * applied again alone they are ignored as repeated).
+   */
   async execute(commands: readonly ApplyProviderEventCommand[]): Promise<(Error | null)[]> {
     const results: (Error | null)[] = commands.map(() => null);
     const alone = new Set<number>();
