@@ -20,6 +20,7 @@ import { BatchStatesRepository } from './persistence/batch-states.repository';
 import { OrgBudgetsRepository } from './persistence/org-budgets.repository';
 import { AdmitAttemptUseCase } from './usecases/admit-attempt/admit-attempt.usecase';
 import { ApplyProviderEventUseCase } from './usecases/apply-provider-event/apply-provider-event.usecase';
+import { ApplyProviderEventGroupUseCase } from './usecases/apply-provider-event-group/apply-provider-event-group.usecase';
 import { DeleteBatchAttemptsUseCase } from './usecases/delete-batch-attempts/delete-batch-attempts.usecase';
 import { PlaceCallUseCase } from './usecases/place-call/place-call.usecase';
 import { ReapExpiredAttemptsUseCase } from './usecases/reap-expired-attempts/reap-expired-attempts.usecase';
@@ -41,6 +42,7 @@ import { TrackOrgSettingsUseCase } from './usecases/track-org-settings/track-org
     AdmitAttemptUseCase,
     PlaceCallUseCase,
     ApplyProviderEventUseCase,
+    ApplyProviderEventGroupUseCase,
     TrackOrgSettingsUseCase,
     TrackAgentUseCase,
     TrackBatchStatusUseCase,

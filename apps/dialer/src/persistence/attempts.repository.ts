@@ -25,6 +25,24 @@ export interface AttemptEnding {
   unrecoverable_reason?: UnrecoverableReason;
 }
 
+/** The provider accepted the call of this attempt (`recordDialingMany`). */
+export interface DialRecord {
+  attempt_id: string;
+  provider_call_id: string;
+  started_at: Date;
+  hangup_on_machine: boolean;
+}
+
+/** One attempt moved to ringing / in_progress by `advanceMany`, guarded by the state it was decided on. */
+export interface AttemptAdvance {
+  attempt_id: string;
+  status: 'ringing' | 'in_progress';
+  answered_at?: Date;
+  provider_call_id?: string;
+  answered_by?: AmdVerdict;
+  expected: ExpectedState;
+}
+
 /** The state a provider event was decided on: a guarded write applies only if the row still has it. */
 export interface ExpectedState {
   status: string;
@@ -51,6 +69,9 @@ export interface ExpectedState {
  *   verdict, `settleHeld` only while held): a concurrent event of the same attempt makes the write
  *   miss and the caller decides again, so events of one attempt still apply one at a time in effect.
  *   `lock` / `lockByProviderCall` take the attempt's row lock (`FOR UPDATE`) until commit.
+ * - Several attempts in one statement (`advanceMany`, `endMany`, `recordDialingMany`): rows locked in
+ *   attempt id order first; `endMany` then ends them in (org, returned-slot shard, attempt id)
+ *   order, the order `claimExpired` returns the reaper's rows in, so no two writers deadlock.
  * - `claimExpired` / `claimHeldDue` lock up to `limit` rows `FOR UPDATE SKIP LOCKED`: every replica
  *   may run them at once without two ending or settling the same attempt.
  * - Updates are guarded (`WHERE status <> 'ended'`, `report_held_until IS NOT NULL`), so a late or
@@ -61,8 +82,10 @@ export class AttemptsRepository {
   private readonly table: string;
   private readonly orgBudgetsTable: string;
   private readonly openSlotsTable: string;
+  private readonly schemaPrefix: string;
 
   constructor(db: Database) {
+    this.schemaPrefix = `${quoteIdent(db.schema)}.`;
     this.table = `${quoteIdent(db.schema)}.attempts`;
     this.orgBudgetsTable = `${quoteIdent(db.schema)}.org_budgets`;
     this.openSlotsTable = `${quoteIdent(db.schema)}.open_slots`;
@@ -172,17 +195,46 @@ export class AttemptsRepository {
     startedAt: Date,
     hangupOnMachine = false,
   ): Promise<AttemptRecord | null> {
+    const [row] = await this.recordDialingMany(client, [
+      {
+        attempt_id: attemptId,
+        provider_call_id: providerCallId,
+        started_at: startedAt,
+        hangup_on_machine: hangupOnMachine,
+      },
+    ]);
+    return row ?? null;
+  }
+
+  /**
+   * `recordDialing` for many attempts in ONE statement (the dial records of a group of place-calls):
+   * same rules, rows locked in attempt id order first (as `advanceMany` / `endMany`). Returns the
+   * rows as updated (an attempt deleted meanwhile is absent).
+   */
+  async recordDialingMany(client: SqlClient, dials: readonly DialRecord[]): Promise<AttemptRecord[]> {
+    if (dials.length === 0) return [];
     const result = await client.query<AttemptRecord>(
-      `UPDATE ${this.table}
-          SET provider_call_id = COALESCE(provider_call_id, $2),
-              started_at = COALESCE(started_at, $3),
-              status = CASE WHEN status = 'admitted' THEN 'dialing' ELSE status END,
-              hangup_on_machine = $4
-        WHERE attempt_id = $1
-        RETURNING *`,
-      [attemptId, providerCallId, startedAt, hangupOnMachine],
+      `WITH locked AS (
+         SELECT attempt_id FROM ${this.table} WHERE attempt_id = ANY($1::text[]) ORDER BY attempt_id FOR UPDATE
+       )
+       UPDATE ${this.table} AS a
+          SET provider_call_id = COALESCE(a.provider_call_id, v.provider_call_id),
+              started_at = COALESCE(a.started_at, v.started_at),
+              status = CASE WHEN a.status = 'admitted' THEN 'dialing' ELSE a.status END,
+              hangup_on_machine = v.hangup_on_machine
+         FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::boolean[])
+              AS v(attempt_id, provider_call_id, started_at, hangup_on_machine),
+              locked
+        WHERE a.attempt_id = v.attempt_id AND locked.attempt_id = v.attempt_id
+        RETURNING a.*`,
+      [
+        dials.map((d) => d.attempt_id),
+        dials.map((d) => d.provider_call_id),
+        dials.map((d) => d.started_at),
+        dials.map((d) => d.hangup_on_machine),
+      ],
     );
-    return result.rows[0] ?? null;
+    return result.rows;
   }
 
   /**
@@ -192,6 +244,91 @@ export class AttemptsRepository {
   async get(client: SqlClient, attemptId: string): Promise<AttemptRecord | null> {
     const result = await client.query<AttemptRecord>(`SELECT * FROM ${this.table} WHERE attempt_id = $1`, [attemptId]);
     return result.rows[0] ?? null;
+  }
+
+  /**
+   * The attempts of these ids as committed now, without a lock (one statement for a group of
+   * provider events; see `get`). Unknown ids are simply absent.
+   */
+  async getMany(client: SqlClient, attemptIds: readonly string[]): Promise<AttemptRecord[]> {
+    if (attemptIds.length === 0) return [];
+    const result = await client.query<AttemptRecord>(`SELECT * FROM ${this.table} WHERE attempt_id = ANY($1::text[])`, [
+      attemptIds,
+    ]);
+    return result.rows;
+  }
+
+  /**
+   * `advance` for many attempts in ONE statement, each guarded by its own `expected` state (the
+   * status and verdict it was decided on, still open). Returns the ids that moved; a missing id
+   * means its guard missed (a concurrent event moved it: decide again). Locks the rows in attempt id
+   * order first (as `endMany` and `recordDialingMany` do), so two such statements never deadlock;
+   * no counter rows (the attempts stay open). Run it on its own (autocommit), not in a transaction
+   * that then locks other attempts.
+   */
+  async advanceMany(client: SqlClient, advances: readonly AttemptAdvance[]): Promise<Set<string>> {
+    if (advances.length === 0) return new Set();
+    const result = await client.query<{ attempt_id: string }>(
+      `WITH locked AS (
+         SELECT attempt_id FROM ${this.table} WHERE attempt_id = ANY($1::text[]) ORDER BY attempt_id FOR UPDATE
+       )
+       UPDATE ${this.table} AS a
+          SET status = v.status,
+              answered_at = COALESCE(a.answered_at, v.answered_at),
+              provider_call_id = COALESCE(a.provider_call_id, v.provider_call_id),
+              answered_by = COALESCE(a.answered_by, v.answered_by)
+         FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[])
+              AS v(attempt_id, status, answered_at, provider_call_id, answered_by, expected_status, expected_answered_by),
+              locked
+        WHERE a.attempt_id = v.attempt_id AND locked.attempt_id = v.attempt_id AND a.status <> 'ended'
+          AND a.status = v.expected_status AND a.answered_by IS NOT DISTINCT FROM v.expected_answered_by
+        RETURNING a.attempt_id`,
+      [
+        advances.map((x) => x.attempt_id),
+        advances.map((x) => x.status),
+        advances.map((x) => x.answered_at ?? null),
+        advances.map((x) => x.provider_call_id ?? null),
+        advances.map((x) => x.answered_by ?? null),
+        advances.map((x) => x.expected.status),
+        advances.map((x) => x.expected.answered_by),
+      ],
+    );
+    return new Set(result.rows.map((r) => r.attempt_id));
+  }
+
+  /**
+   * `end` for many attempts in ONE statement (the `end_attempts` function of migration 007), each
+   * guarded by its own `expected` state. Returns the rows that ended; a missing id means its guard
+   * missed. The attempt rows are locked in attempt id order first, then ended in (org, returned-slot
+   * shard, attempt id) order, so two callers take the attempt rows and then the slot counter rows in
+   * the same order (no deadlock); run it in the transaction that enqueues the call-finished events,
+   * after no other lock of attempts.
+   */
+  async endMany(
+    client: SqlClient,
+    ends: readonly { attempt_id: string; ending: AttemptEnding; expected: ExpectedState }[],
+  ): Promise<AttemptRecord[]> {
+    if (ends.length === 0) return [];
+    const payload = ends.map(({ attempt_id, ending, expected }) => ({
+      attempt_id,
+      outcome: ending.outcome,
+      ended_at: ending.ended_at.toISOString(),
+      duration_seconds: ending.duration_seconds,
+      failure_reason: ending.failure_reason ?? null,
+      answered_at: ending.answered_at?.toISOString() ?? null,
+      provider_call_id: ending.provider_call_id ?? null,
+      recording_url: ending.recording_url ?? null,
+      transcript: ending.transcript ?? null,
+      answered_by: ending.answered_by ?? null,
+      report_held_until: ending.report_held_until?.toISOString() ?? null,
+      cost: ending.cost ?? null,
+      expected_status: expected.status,
+      expected_answered_by: expected.answered_by,
+    }));
+    const result = await client.query<AttemptRecord>(`SELECT * FROM ${this.schemaPrefix}end_attempts($1::jsonb)`, [
+      JSON.stringify(payload),
+    ]);
+    return result.rows;
   }
 
   /** The attempt of a platform call, without a lock (see `get`). */
@@ -368,14 +505,21 @@ export class AttemptsRepository {
     return result.rows[0].locked;
   }
 
-  /** Open attempts whose lease expired, locked; rows another replica is reaping are skipped. */
+  /**
+   * Open attempts whose lease expired (the `limit` oldest), locked; rows another replica is reaping
+   * are skipped. Returned in (org, returned-slot shard, attempt id) order: ending them in this order
+   * takes the slot counter rows in the order `endMany` does (no deadlock with grouped ends).
+   */
   async claimExpired(client: SqlClient, now: Date, limit: number): Promise<AttemptRecord[]> {
     const result = await client.query<AttemptRecord>(
-      `SELECT * FROM ${this.table}
-        WHERE status <> 'ended' AND lease_expires_at < $1
-        ORDER BY lease_expires_at
-        LIMIT $2
-        FOR UPDATE SKIP LOCKED`,
+      `SELECT * FROM (
+         SELECT * FROM ${this.table}
+          WHERE status <> 'ended' AND lease_expires_at < $1
+          ORDER BY lease_expires_at
+          LIMIT $2
+          FOR UPDATE SKIP LOCKED
+       ) claimed
+       ORDER BY org_id, ((hashtext(attempt_id) % 8) + 8) % 8, attempt_id`,
       [now, limit],
     );
     return result.rows;

@@ -328,4 +328,56 @@ export const DIALER_MIGRATIONS: Migration[] = [
       END
       $fn$;`,
   },
+  {
+    id: '007_grouped_provider_event_ends',
+    sql: `
+      -- Issue 16: the ends of a group of provider events (ApplyProviderEventGroupUseCase) in ONE
+      -- statement. Each end is guarded like AttemptsRepository.end with an expected state (still open,
+      -- same status and verdict as when decided); a guard that misses returns no row and the caller
+      -- applies that attempt's events again alone. The attempt rows are locked first, in attempt_id
+      -- order; then they are ended one at a time in (org_id, returned-slot shard, attempt_id) order:
+      -- each end takes its org's counter rows of its shard (trigger attempts_count_slots, org row
+      -- first), so two groups, on any replicas, take those rows in the same order and cannot
+      -- deadlock; a single end holds one shard only; the reaper claims in the same order.
+      CREATE FUNCTION {schema}.end_attempts(p_ends jsonb) RETURNS SETOF {schema}.attempts LANGUAGE plpgsql AS $fn$
+      DECLARE
+        e record;
+        v_row {schema}.attempts;
+      BEGIN
+        -- The attempt rows first, in attempt id order (as advanceMany / recordDialingMany lock them).
+        PERFORM 1 FROM {schema}.attempts
+          WHERE attempt_id IN (SELECT y.attempt_id FROM jsonb_to_recordset(p_ends) AS y(attempt_id text))
+          ORDER BY attempt_id FOR UPDATE;
+        FOR e IN
+          SELECT x.* FROM jsonb_to_recordset(p_ends) AS x(
+                   attempt_id text, outcome text, ended_at timestamptz, duration_seconds numeric, failure_reason text,
+                   answered_at timestamptz, provider_call_id text, recording_url text, transcript text,
+                   answered_by text, report_held_until timestamptz, cost numeric,
+                   expected_status text, expected_answered_by text)
+            JOIN {schema}.attempts a ON a.attempt_id = x.attempt_id
+           ORDER BY a.org_id, ((hashtext(x.attempt_id) % 8) + 8) % 8, x.attempt_id
+        LOOP
+          UPDATE {schema}.attempts t
+             SET status = 'ended',
+                 outcome = e.outcome,
+                 ended_at = e.ended_at,
+                 duration_seconds = e.duration_seconds,
+                 failure_reason = e.failure_reason,
+                 answered_at = COALESCE(t.answered_at, e.answered_at),
+                 provider_call_id = COALESCE(t.provider_call_id, e.provider_call_id),
+                 recording_url = e.recording_url,
+                 transcript = e.transcript,
+                 answered_by = COALESCE(t.answered_by, e.answered_by),
+                 report_held_until = e.report_held_until,
+                 cost = e.cost
+           WHERE t.attempt_id = e.attempt_id AND t.status <> 'ended'
+             AND t.status = e.expected_status AND t.answered_by IS NOT DISTINCT FROM e.expected_answered_by
+          RETURNING t.* INTO v_row;
+          IF FOUND THEN
+            RETURN NEXT v_row;
+          END IF;
+        END LOOP;
+      END
+      $fn$;`,
+  },
 ];

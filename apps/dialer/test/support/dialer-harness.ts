@@ -55,6 +55,7 @@ export interface StreamMessage {
 export class DialerHarness {
   /** The spec's own NATS connection, to read streams back (the service's broker stays behind its ports). */
   private nats?: Promise<{ nc: NatsConnection; jsm: JetStreamManager }>;
+  private readonly replicas: RunningService<DialerEnv>[] = [];
 
   constructor(
     readonly env: IsolatedEnv,
@@ -148,8 +149,16 @@ export class DialerHarness {
     return this.dialer;
   }
 
+  /** Another dialer replica on the same env (database, NATS prefix); stopped by close(). */
+  async startReplica(): Promise<RunningService<DialerEnv>> {
+    const replica = await startService(dialerService, { env: this.serviceEnv });
+    this.replicas.push(replica);
+    return replica;
+  }
+
   async close(): Promise<void> {
     if (this.nats) await (await this.nats).nc.close();
+    for (const replica of this.replicas) await replica.app.close();
     await this.dialer.app.close();
     await this.stopOthers();
     await this.env.cleanup();

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { MessageGrouper } from '@outdial/service-runtime';
 
-import { EventAccumulator } from '../adapters/event-accumulator';
 import { GroupedEvent } from '../domain/event-group';
 import { RecordEventGroupUseCase } from '../usecases/record-event-group/record-event-group.usecase';
 
@@ -16,20 +16,21 @@ export const GROUPED_CONSUMER_CONCURRENCY = 64;
  * LINGER_MS, or until MAX_GROUP messages) for others, then the whole group is applied in one
  * transaction (`RecordEventGroupUseCase`) and each message is settled on its own once the group
  * committed: ack, or nak with its own error (a batch not known yet). A group that fails as a whole
- * is applied again one message at a time (see EventAccumulator). Two groups at most are applied at
+ * is applied again one message at a time (MessageGrouper, @outdial/service-runtime). Two groups at most are applied at
  * once (their batch locks are taken in batch_id order: no deadlock).
  */
 @Injectable()
 export class EventGroupQueue {
   static readonly LINGER_MS = 5;
   static readonly MAX_GROUP = 200;
-  private readonly accumulator: EventAccumulator<GroupedEvent>;
+  private readonly accumulator: MessageGrouper<GroupedEvent>;
 
   constructor(recordGroup: RecordEventGroupUseCase) {
-    this.accumulator = new EventAccumulator((events) => recordGroup.execute(events), {
+    this.accumulator = new MessageGrouper((events) => recordGroup.execute(events), {
       maxItems: EventGroupQueue.MAX_GROUP,
       lingerMs: EventGroupQueue.LINGER_MS,
       maxInFlight: 2,
+      onGroupError: 'one_by_one',
     });
   }
 

@@ -1,9 +1,8 @@
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { CallDeclinedEvent, CallFinishedEvent, CallStartedEvent, Subjects } from '@outdial/contracts';
-import { JetStreamEvent } from '@outdial/service-runtime';
+import { JetStreamEvent, MessageGrouper, MessageGrouperOptions } from '@outdial/service-runtime';
 
-import { EventBatcher } from '../adapters/event-batcher';
 import { MarkCallStartedUseCase } from '../usecases/mark-call-started/mark-call-started.usecase';
 import { RecordCallOutcomeUseCase } from '../usecases/record-call-outcome/record-call-outcome.usecase';
 import { ReturnDeclinedContactUseCase } from '../usecases/return-declined-contact/return-declined-contact.usecase';
@@ -12,16 +11,18 @@ import { ReleaseLoop } from './release-loop';
 /**
  * How call events are grouped (issue 16): up to 200 a transaction, the first waiting at most 5 ms.
  * The consumers take up to 256 messages at once so that a group can fill while the previous one is
- * applied; each message is still settled on its own once its group committed (adapters/event-batcher).
+ * applied, one group at a time; each message is still settled on its own once its group committed
+ * (MessageGrouper, @outdial/service-runtime). A group that fails as a whole rejects every message
+ * of it (each is redelivered).
  */
-const GROUPING = { maxItems: 200, lingerMs: 5 };
+const GROUPING: MessageGrouperOptions = { maxItems: 200, lingerMs: 5, maxInFlight: 1, onGroupError: 'reject_all' };
 const GROUPED_CONCURRENCY = 256;
 
 /** The dialer's call events: started, finished, declined. A freed slot kicks the release loop at once. */
 @Controller()
 export class SchedulerCallEventsHandler {
-  private readonly started: EventBatcher<CallStartedEvent>;
-  private readonly finished: EventBatcher<CallFinishedEvent>;
+  private readonly started: MessageGrouper<CallStartedEvent>;
+  private readonly finished: MessageGrouper<CallFinishedEvent>;
 
   constructor(
     markCallStarted: MarkCallStartedUseCase,
@@ -29,8 +30,8 @@ export class SchedulerCallEventsHandler {
     private readonly returnDeclined: ReturnDeclinedContactUseCase,
     private readonly releaseLoop: ReleaseLoop,
   ) {
-    this.started = new EventBatcher(async (events) => (await markCallStarted.execute({ events })).errors, GROUPING);
-    this.finished = new EventBatcher(async (results) => {
+    this.started = new MessageGrouper(async (events) => (await markCallStarted.execute({ events })).errors, GROUPING);
+    this.finished = new MessageGrouper(async (results) => {
       const settled = await recordCallOutcome.execute({ results });
       this.releaseLoop.kick();
       return settled.map((s) => (s.kind === 'error' ? s.error : undefined));

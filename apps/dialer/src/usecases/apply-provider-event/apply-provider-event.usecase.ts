@@ -25,7 +25,7 @@ import { AttemptsRepository } from '../../persistence/attempts.repository';
 import { ApplyProviderEventCommand } from './apply-provider-event.command';
 
 /** Redelivery delay while the dialer that placed the call records the dial. */
-const AWAIT_DIAL_RECORD_MS = 25;
+export const AWAIT_DIAL_RECORD_MS = 25;
 /** Redelivery delay for an event about an attempt this dialer does not know (yet). */
 const UNKNOWN_ATTEMPT_RETRY_MS = 2000;
 

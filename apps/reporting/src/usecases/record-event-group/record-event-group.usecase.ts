@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { CallFinishedEvent, CallStartedEvent, ContactUpdatedEvent } from '@outdial/contracts';
-import { Clock, Database, SqlClient, TransientError } from '@outdial/service-runtime';
+import { Clock, Database, GroupOutcome, SqlClient, TransientError } from '@outdial/service-runtime';
 
-import { GroupOutcome } from '../../adapters/event-accumulator';
 import { ProgressNotifier } from '../../adapters/progress-notifier';
 import { WebhookDispatchSignal } from '../../adapters/webhook-dispatch-signal';
 import { CounterDelta, counterDelta, ZERO_DELTA } from '../../domain/contact-counters';

@@ -3,6 +3,12 @@ import { Database, quoteIdent, SqlClient } from '@outdial/service-runtime';
 
 import { SimCallRow } from './sim-call-row';
 
+/** A call as the carrier places it. */
+export type NewSimCall = Pick<
+  SimCallRow,
+  'call_id' | 'attempt_id' | 'to_phone' | 'outcome' | 'placed_at' | 'answer_due_at' | 'end_due_at'
+>;
+
 /**
  * Typed SQL over the dialer schema's `sim_calls` (schema from `Database`): the simulated carrier's
  * own state. It stands for an external system, so it lives with its adapter, not in persistence/,
@@ -22,47 +28,58 @@ export class SimCallsRepository {
     this.table = `${quoteIdent(db.schema)}.sim_calls`;
   }
 
-  async insert(
-    client: SqlClient,
-    call: Pick<
-      SimCallRow,
-      'call_id' | 'attempt_id' | 'to_phone' | 'outcome' | 'placed_at' | 'answer_due_at' | 'end_due_at'
-    >,
-  ): Promise<SimCallRow> {
+  /** Stores new calls (state `ringing`) in ONE statement; returns them in the order given. */
+  async insertMany(client: SqlClient, calls: readonly NewSimCall[]): Promise<SimCallRow[]> {
+    if (calls.length === 0) return [];
     const result = await client.query<SimCallRow>(
       `INSERT INTO ${this.table} (call_id, attempt_id, to_phone, outcome, placed_at, answer_due_at, end_due_at, state)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, 'ringing')
+       SELECT *, 'ringing' FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::timestamptz[])
        RETURNING *`,
-      [call.call_id, call.attempt_id, call.to_phone, call.outcome, call.placed_at, call.answer_due_at, call.end_due_at],
+      [
+        calls.map((c) => c.call_id),
+        calls.map((c) => c.attempt_id),
+        calls.map((c) => c.to_phone),
+        calls.map((c) => c.outcome),
+        calls.map((c) => c.placed_at),
+        calls.map((c) => c.answer_due_at),
+        calls.map((c) => c.end_due_at),
+      ],
     );
-    return result.rows[0];
+    const byId = new Map(result.rows.map((row) => [row.call_id, row]));
+    return calls.map((c) => byId.get(c.call_id)!);
   }
 
-  /** ringing -> answered; the end moves with the answer so the talk time stays as planned. */
-  async answer(client: SqlClient, callId: string, now: Date): Promise<SimCallRow | null> {
+  /**
+   * `answer` for many calls in ONE statement (the carrier's steps of a group, a sweep): each moves
+   * only from `ringing` (with an answer planned); the end moves with the answer so the talk time stays as planned; returns the calls that moved (a call another process moved
+   * first is absent).
+   */
+  async answerMany(client: SqlClient, callIds: readonly string[], now: Date): Promise<SimCallRow[]> {
+    if (callIds.length === 0) return [];
     const result = await client.query<SimCallRow>(
       `UPDATE ${this.table}
           SET state = 'answered', answered_at = $2, end_due_at = $2::timestamptz + (end_due_at - answer_due_at)
-        WHERE call_id = $1 AND state = 'ringing' AND answer_due_at IS NOT NULL
+        WHERE call_id = ANY($1::text[]) AND state = 'ringing' AND answer_due_at IS NOT NULL
         RETURNING *`,
-      [callId, now],
+      [callIds, now],
     );
-    return result.rows[0] ?? null;
+    return result.rows;
   }
 
-  /** answered -> ended (talk time = now - answered_at), or ringing -> ended for calls nobody answers. */
-  async end(client: SqlClient, callId: string, now: Date): Promise<SimCallRow | null> {
+  /** answered -> ended (talk time = now - answered_at), or ringing -> ended for calls nobody answers; many calls in ONE statement (see `answerMany`). */
+  async endMany(client: SqlClient, callIds: readonly string[], now: Date): Promise<SimCallRow[]> {
+    if (callIds.length === 0) return [];
     const result = await client.query<SimCallRow>(
       `UPDATE ${this.table}
           SET state = 'ended',
               ended_at = $2,
               duration_seconds = CASE WHEN answered_at IS NULL THEN 0
                                       ELSE round(GREATEST(0, EXTRACT(EPOCH FROM ($2::timestamptz - answered_at)))::numeric, 3) END
-        WHERE call_id = $1 AND (state = 'answered' OR (state = 'ringing' AND answer_due_at IS NULL))
+        WHERE call_id = ANY($1::text[]) AND (state = 'answered' OR (state = 'ringing' AND answer_due_at IS NULL))
         RETURNING *`,
-      [callId, now],
+      [callIds, now],
     );
-    return result.rows[0] ?? null;
+    return result.rows;
   }
 
   /** Live calls whose next step is overdue (before `cutoff`), locked; rows another sweeper holds are skipped. */

@@ -2,16 +2,32 @@ import { randomUUID } from 'node:crypto';
 
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { Subjects } from '@outdial/contracts';
-import { Clock, Database, EventPublisher, Logger, SERVICE_LOGGER, SqlClient } from '@outdial/service-runtime';
+import {
+  Clock,
+  Database,
+  EventPublisher,
+  Logger,
+  MessageGrouper,
+  SERVICE_LOGGER,
+  SqlClient,
+} from '@outdial/service-runtime';
 
 import { SimCallPlan } from '../../../domain/sim-call-plan';
 import { SimCallRow } from './sim-call-row';
 import { nextSimStep, simProviderEvent } from './sim-call-steps';
-import { SimCallsRepository } from './sim-calls.repository';
+import { NewSimCall, SimCallsRepository } from './sim-calls.repository';
 
 /** How late a step must be before a sweeper takes it over from the timers of the process that placed the call. */
 export const SWEEP_GRACE_MS = 1000;
 const SWEEP_BATCH = 100;
+/** The steps due at once (timers firing together) are written in groups of this many (issue 16). */
+export const SIM_STEP_GROUP = { maxItems: 200, lingerMs: 2, maxInFlight: 2 } as const;
+/** Calls placed at once are stored in groups; several under way, since each place-call waits for its group. */
+export const SIM_PLACE_GROUP = { maxItems: 64, lingerMs: 1, maxInFlight: 8 } as const;
+
+type Step = { callId: string; kind: 'answer' | 'end' };
+/** A call being placed; `row` is filled in once its group committed. */
+type Placing = { call: NewSimCall; row?: SimCallRow };
 
 /**
  * The simulated carrier. It stands for an external system: its state lives in `sim_calls` and its
@@ -25,6 +41,8 @@ export class SimulatedCarrier implements OnModuleDestroy {
   private readonly running = new Set<Promise<void>>();
   private readonly log: Logger;
   private stopping = false;
+  private readonly steps: MessageGrouper<Step>;
+  private readonly placing: MessageGrouper<Placing>;
 
   constructor(
     private readonly db: Database,
@@ -34,14 +52,20 @@ export class SimulatedCarrier implements OnModuleDestroy {
     @Inject(SERVICE_LOGGER) logger: Logger,
   ) {
     this.log = logger.child({ component: 'simulated-carrier' });
+    this.steps = new MessageGrouper((group) => this.applySteps(group), SIM_STEP_GROUP);
+    // A failed group is placed again call by call, so one bad call fails only its own place().
+    this.placing = new MessageGrouper((group) => this.placeGroup(group), SIM_PLACE_GROUP);
   }
 
-  /** Places a call: stores it and sends `ringing` together (a failed publish places nothing). */
+  /**
+   * Places a call: stores it and sends `ringing` together (a failed publish places nothing). Calls
+   * placed at once are stored in one statement and one transaction (issue 16).
+   */
   async place(attemptId: string, toPhone: string, plan: SimCallPlan): Promise<string> {
     const placedAt = this.clock.now();
     const at = (ms: number) => new Date(placedAt.getTime() + ms);
-    const row = await this.db.tx(async (client) => {
-      const inserted = await this.calls.insert(client, {
+    const placing: Placing = {
+      call: {
         call_id: `sim-${randomUUID()}`,
         attempt_id: attemptId,
         to_phone: toPhone,
@@ -49,10 +73,10 @@ export class SimulatedCarrier implements OnModuleDestroy {
         placed_at: placedAt,
         answer_due_at: plan.answered ? at(plan.ringMs) : null,
         end_due_at: at(plan.ringMs + plan.talkMs),
-      });
-      await this.emit(inserted);
-      return inserted;
-    });
+      },
+    };
+    await this.placing.submit(placing);
+    const row = placing.row!;
     this.arm(row);
     this.log.debug(
       {
@@ -67,22 +91,30 @@ export class SimulatedCarrier implements OnModuleDestroy {
     return row.call_id;
   }
 
+  /** Stores a group of new calls and publishes their `ringing` before the commit. */
+  private async placeGroup(group: Placing[]): Promise<null[]> {
+    const rows = await this.db.tx(async (client) => {
+      const inserted = await this.calls.insertMany(
+        client,
+        group.map((p) => p.call),
+      );
+      await Promise.all(inserted.map((row) => this.emit(row)));
+      return inserted;
+    });
+    group.forEach((p, i) => (p.row = rows[i]));
+    return group.map(() => null);
+  }
+
   /** Moves every overdue call one step (another process placed it and is gone, or stalled). */
   async sweepOverdue(): Promise<number> {
     if (this.stopping) return 0;
     const cutoff = new Date(this.clock.nowMs() - SWEEP_GRACE_MS);
     const moved = await this.db.tx(async (client) => {
       const overdue = await this.calls.claimOverdue(client, cutoff, SWEEP_BATCH);
-      const out: SimCallRow[] = [];
-      const now = this.clock.now();
-      for (const row of overdue) {
-        const kind = nextSimStep(row)!.kind;
-        const next =
-          kind === 'answer'
-            ? await this.calls.answer(client, row.call_id, now)
-            : await this.calls.end(client, row.call_id, now);
-        if (next) out.push(next);
-      }
+      const out = await this.write(
+        client,
+        overdue.map((row) => ({ callId: row.call_id, kind: nextSimStep(row)!.kind })),
+      );
       // The callbacks of the whole sweep are published together, before the commit (issue 16: one
       // by one, the claimed rows stayed locked for a round trip per call, and every timer of the
       // process that placed them waited). A failed publish rolls the sweep back; a callback that
@@ -119,25 +151,48 @@ export class SimulatedCarrier implements OnModuleDestroy {
   private fire(callId: string, kind: 'answer' | 'end'): void {
     this.timers.delete(callId);
     if (this.stopping) return;
-    const task = this.db
-      .tx((client) => this.step(client, callId, kind))
-      .then((row) => {
-        if (row) this.arm(row);
-      })
-      .catch((error) =>
-        this.log.warn({ err: error, call_id: callId }, 'simulated call step failed; the sweeper retries it'),
-      )
-      .finally(() => this.running.delete(task));
+    const task = this.steps.submit({ callId, kind }).finally(() => this.running.delete(task));
     this.running.add(task);
   }
 
-  /** One transition and its callback, in the caller's transaction: no callback without the state change, and vice versa. */
-  private async step(client: SqlClient, callId: string, kind: 'answer' | 'end'): Promise<SimCallRow | null> {
+  /**
+   * The steps whose timers fired together, in one transaction (issue 16: one statement per step
+   * kind instead of a transaction per call and step): each call moves only from the state its step
+   * expects (a sweeper may have moved it first: then it is left out), its callbacks are published
+   * before the commit (no callback without the state change, and vice versa), then the next timers
+   * are armed. A failure is logged once; the sweeper retries those calls.
+   */
+  private async applySteps(group: Step[]): Promise<null[]> {
+    try {
+      const moved = await this.db.tx(async (client) => {
+        const rows = await this.write(client, group);
+        await Promise.all(rows.map((row) => this.emit(row)));
+        return rows;
+      });
+      for (const row of moved) this.arm(row);
+    } catch (error) {
+      this.log.warn(
+        { err: error, calls: group.map((s) => s.callId) },
+        'simulated call steps failed; the sweeper retries them',
+      );
+    }
+    return group.map(() => null);
+  }
+
+  /** The state changes of these steps (one statement per kind), in the caller's transaction; the calls that moved. */
+  private async write(client: SqlClient, steps: readonly Step[]): Promise<SimCallRow[]> {
     const now = this.clock.now();
-    const row =
-      kind === 'answer' ? await this.calls.answer(client, callId, now) : await this.calls.end(client, callId, now);
-    if (row) await this.emit(row);
-    return row;
+    const answered = await this.calls.answerMany(
+      client,
+      steps.filter((s) => s.kind === 'answer').map((s) => s.callId),
+      now,
+    );
+    const ended = await this.calls.endMany(
+      client,
+      steps.filter((s) => s.kind === 'end').map((s) => s.callId),
+      now,
+    );
+    return [...answered, ...ended];
   }
 
   private async emit(row: SimCallRow): Promise<void> {
