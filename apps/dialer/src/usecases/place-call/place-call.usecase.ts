@@ -250,7 +250,6 @@ export class PlaceCallUseCase {
     return 'failed';
   }
 
-  /** The provider provably placed nothing: the admission is taken back and the request comes back later. */
   /**
    * Records that the provider accepted these calls (a group of place-calls, see DIAL_RECORD_GROUP)
    * and enqueues their call-started, in one transaction. Provider events may already have moved an
@@ -266,6 +265,7 @@ export class PlaceCallUseCase {
     return group.map(() => null);
   }
 
+  /** The provider provably placed nothing: the admission is taken back and the request comes back later. */
   private async giveBackAdmission(attemptId: string, error: ProviderUnavailableError, log: Logger): Promise<never> {
     const removed = await this.db.tx((client) => this.attempts.deleteUndialed(client, attemptId));
     // Expected back-pressure (429/503/refused), retried and counted: debug, no stack.
