@@ -88,7 +88,7 @@ function cannon(url, token) {
   });
 }
 
-/** pg_stat_statements of this bench's database (calls, ms) by query text; empty when the extension is not there. */
+/** pg_stat_statements (asked in the base database, where the extension is) of this bench's database (calls, ms) by query text; empty when the extension is not there. */
 async function statementStats(db, dbName) {
   try {
     const { rows } = await db.query(
@@ -118,11 +118,11 @@ function statementDiff(before, after, requests) {
 }
 
 /** One phase: the status before, autocannon, and what it measured. */
-async function measure(phase, url, token, headers, { platform, db, dbName }) {
+async function measure(phase, url, token, headers, { platform, db, admin, dbName }) {
   const before = await (await fetch(url, { headers })).json();
   const load1 = loadavg();
   const t0 = Date.now();
-  const statements0 = process.env.BENCH_PG_STATEMENTS ? await statementStats(db, dbName) : undefined;
+  const statements0 = process.env.BENCH_PG_STATEMENTS ? await statementStats(admin, dbName) : undefined;
   const cpu0 = await cpuSnapshot(platform, db, dbName);
   const result = await cannon(url, token);
   const cpu1 = await cpuSnapshot(platform, db, dbName);
@@ -149,7 +149,7 @@ async function measure(phase, url, token, headers, { platform, db, dbName }) {
     max_ms: result.latency.max,
     rps: Math.round(result.requests.average),
     cpu_ms_per_request: cpuMsPerRequest,
-    ...(statements0 && { pg_statements: statementDiff(statements0, await statementStats(db, dbName), requests) }),
+    ...(statements0 && { pg_statements: statementDiff(statements0, await statementStats(admin, dbName), requests) }),
     non_2xx: result.non2xx + result.errors + result.timeouts,
     load_avg_before: load1,
     load_avg_after: loadavg(),
@@ -236,7 +236,7 @@ async function main() {
       }),
     );
     await sleep(2000); // let the import's tail (vacuum, stats) settle
-    const ctx = { platform, db, dbName };
+    const ctx = { platform, db, admin, dbName };
     const statusUrl = `${platform.gatewayUrl}/api/batch-calls/${batchId}`;
     const results = [];
     results.push(await measure('scheduled', statusUrl, token, headers, ctx));
@@ -249,12 +249,15 @@ async function main() {
         body: JSON.stringify({ scheduled_start_time: start, timezone: 'UTC' }),
       });
       if (!rescheduled.ok) throw new Error(`reschedule: ${rescheduled.status} ${await rescheduled.text()}`);
-      for (let i = 0; ; i++) {
+      // The scheduler starts it on its next tick once it is due (later while it still digests the import).
+      const due = Date.now();
+      for (;;) {
         const s = await (await fetch(statusUrl, { headers })).json();
         if (s.status === 'running' && s.completed + s.failed > 0) break;
-        if (i > 120) throw new Error(`not running after 60 s: ${s.status}`);
-        await sleep(500);
+        if (Date.now() - due > 15 * 60_000) throw new Error(`not dialing 15 min after its start time: ${s.status}`);
+        await sleep(1000);
       }
+      console.log(JSON.stringify({ bench: 'report-status-http', phase: 'start', dialing_after_ms: Date.now() - due }));
       results.push(await measure('running', statusUrl, token, headers, ctx));
       const paused = await fetch(`${statusUrl}/pause`, { method: 'POST', headers });
       if (!paused.ok) throw new Error(`pause: ${paused.status} ${await paused.text()}`);

@@ -44,8 +44,10 @@ export class RateLimitBucketsRepository {
   ): Promise<{ granted: number; tokens: number }> {
     const refilled = `least($3::float8, b.tokens + greatest(0, EXCLUDED.at_ms - b.at_ms) * $2::float8 / 1000)`;
     const granted = `least($4::float8, floor(${refilled}))`;
-    const rows = await this.db.query<{ granted: number; tokens: number }>(
-      `INSERT INTO ${this.table} AS b (bucket_key, tokens, at_ms, allowed, granted)
+    // A named prepared statement: each pooled connection parses and plans it once, not per request.
+    const { rows } = await this.db.pool.query<{ granted: number; tokens: number }>({
+      name: `rate_limit_take ${this.table}`,
+      text: `INSERT INTO ${this.table} AS b (bucket_key, tokens, at_ms, allowed, granted)
        VALUES ($1, $3::float8 - least($4::float8, $3::float8), extract(epoch FROM clock_timestamp()) * 1000, true,
                least($4::float8, $3::float8)::int)
        ON CONFLICT (bucket_key) DO UPDATE SET
@@ -54,8 +56,8 @@ export class RateLimitBucketsRepository {
          tokens = ${refilled} - ${granted},
          at_ms = greatest(b.at_ms, EXCLUDED.at_ms)
        RETURNING granted, tokens`,
-      [key, ratePerSecond, burst, count],
-    );
+      values: [key, ratePerSecond, burst, count],
+    });
     return rows[0];
   }
 
