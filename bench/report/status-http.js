@@ -61,13 +61,13 @@ function cpuOfAll(comm) {
 }
 
 /**
- * CPU seconds so far of gateway, reporting, the PostgreSQL backends serving this bench's database
- * (other helpers' databases are not counted; a backend that exits meanwhile is lost), nats-server
- * (shared: other runs' traffic is in it) and this process (autocannon).
+ * CPU seconds so far of gateway, reporting, nats-server (shared: other runs' traffic is in it) and
+ * this process (autocannon), and per PostgreSQL backend serving this bench's database (pid ->
+ * seconds; other helpers' databases are not counted).
  */
 async function cpuSnapshot(platform, db, dbName) {
   const { rows } = await db.query(`SELECT array_agg(pid) AS pids FROM pg_stat_activity WHERE datname = $1`, [dbName]);
-  const pg = (rows[0].pids ?? []).reduce((sum, pid) => sum + cpuOf(pid), 0);
+  const pg = new Map((rows[0].pids ?? []).map((pid) => [pid, cpuOf(pid)]));
   const byService = Object.fromEntries(
     platform.processes
       .filter((p) => ['gateway', 'reporting'].includes(p.service))
@@ -129,8 +129,15 @@ async function measure(phase, url, token, headers, { platform, db, admin, dbName
   const requests = result.requests.total || 1;
   // CPU ms per request (the whole machine's other work - other helpers, the batch's own dialing in
   // `running` - is in PostgreSQL's and NATS's figures too): comparable across runs where latency is not.
+  // PostgreSQL: per backend, over the backends alive at the end (one started meanwhile counts whole;
+  // one that exited meanwhile, e.g. a pool's idle timeout, is lost).
+  const used = { ...cpu1, postgresql: 0 };
+  for (const [pid, seconds] of cpu1.postgresql) used.postgresql += seconds - (cpu0.postgresql.get(pid) ?? 0);
   const cpuMsPerRequest = Object.fromEntries(
-    Object.keys(cpu1).map((k) => [k, Math.round(((cpu1[k] - cpu0[k]) / requests) * 1000 * 1000) / 1000]),
+    Object.keys(used).map((k) => [
+      k,
+      Math.round(((used[k] - (k === 'postgresql' ? 0 : cpu0[k])) / requests) * 1000 * 1000) / 1000,
+    ]),
   );
   const after = await (await fetch(url, { headers })).json();
   const line = {
