@@ -40,6 +40,16 @@ describe('RateLimitBucketsRepository', () => {
     expect(await a.take('tok_other', 0.001, burst)).toMatchObject({ allowed: true });
   });
 
+  it('takes several tokens in one statement: never more than the bucket holds, across replicas', async () => {
+    const [x, y] = await Promise.all([a.takeMany('tok_many', 0.001, 30, 25), b.takeMany('tok_many', 0.001, 30, 25)]);
+    // Whichever ran first got 25, the other the 5 left.
+    expect([x.granted, y.granted].sort((p, q) => p - q)).toEqual([5, 25]);
+    expect(Math.min(x.tokens, y.tokens)).toBeLessThan(1);
+    expect(await a.takeMany('tok_many', 0.001, 30, 3)).toMatchObject({ granted: 0 });
+    // A new bucket grants at most its burst.
+    expect(await b.takeMany('tok_many_new', 0.001, 4, 10)).toEqual({ granted: 4, tokens: 0 });
+  });
+
   it('refills at the rate, never above the burst', async () => {
     expect((await a.take('tok_refill', 1000, 2)).allowed).toBe(true);
     expect((await a.take('tok_refill', 1000, 2)).allowed).toBe(true);

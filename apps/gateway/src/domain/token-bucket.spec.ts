@@ -1,4 +1,4 @@
-import { RateLimitPolicy, takeToken } from './token-bucket';
+import { RateLimitPolicy, takeToken, takeTokens } from './token-bucket';
 
 describe('RateLimitPolicy and takeToken', () => {
   it('allows a burst, then refuses with the time until the next token', () => {
@@ -34,5 +34,40 @@ describe('RateLimitPolicy and takeToken', () => {
   it('refuses nonsense settings', () => {
     expect(() => new RateLimitPolicy(0, 1)).toThrow();
     expect(() => new RateLimitPolicy(1, 0)).toThrow();
+  });
+
+  it('takes n tokens at once exactly as n single takes at that instant would', () => {
+    const policy = new RateLimitPolicy(3, 5);
+    for (const start of [undefined, { tokens: 0.4, atMs: 0 }, { tokens: 2.5, atMs: 100 }, { tokens: 5, atMs: 0 }]) {
+      for (const count of [1, 2, 4, 9]) {
+        let one: { tokens: number; atMs: number } | undefined = start;
+        let allowed = 0;
+        for (let i = 0; i < count; i++) {
+          const next = takeToken(policy, one, 400);
+          if (next.allowed) allowed++;
+          one = next;
+        }
+        const many = takeTokens(policy, start, 400, count);
+        expect(many.granted).toBe(allowed);
+        expect(many.tokens).toBeCloseTo(one!.tokens, 9);
+        expect(many.atMs).toBe(one!.atMs);
+      }
+    }
+  });
+
+  it('shares one grant among the requests in arrival order, with what each would have seen alone', () => {
+    const policy = new RateLimitPolicy(2, 10);
+    // 5 requests, 3 granted, 0.5 left: the 1st saw 2.5 left (2 whole), the 3rd 0.5 (0 whole).
+    expect(policy.share(5, 3, 0.5)).toEqual([
+      { allowed: true, remaining: 2 },
+      { allowed: true, remaining: 1 },
+      { allowed: true, remaining: 0 },
+      { allowed: false, retryAfterMs: 250 },
+      { allowed: false, retryAfterMs: 250 },
+    ]);
+    expect(policy.share(1, 1, 4.2)).toEqual([policy.verdict(true, 4.2)]);
+    expect(policy.share(1, 0, 0.2)).toEqual([policy.verdict(false, 0.2)]);
+    expect(() => policy.share(2, 3, 0)).toThrow(/3 tokens granted to 2 requests/);
+    expect(() => policy.share(2, 1.5, 0)).toThrow();
   });
 });

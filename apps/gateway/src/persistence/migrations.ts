@@ -102,4 +102,10 @@ export const GATEWAY_MIGRATIONS: Migration[] = [
         allowed boolean NOT NULL
       );`,
   },
+  {
+    // How many tokens the last take granted: one statement takes the tokens of several requests of
+    // one API token that arrived together (TakeRateLimitTokenUseCase), RETURNING needs the count.
+    id: '014_rate_limit_granted',
+    sql: `ALTER TABLE {schema}.rate_limit_buckets ADD COLUMN granted integer NOT NULL DEFAULT 0;`,
+  },
 ];

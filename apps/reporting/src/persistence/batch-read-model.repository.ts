@@ -368,11 +368,15 @@ export class BatchReadModelRepository {
    * another org). Constant cost whatever the batch size, in ONE statement (one round trip, one
    * pool checkout): counters come from the batch row (only the columns the view shows), errors
    * from the partial index of failed contacts (the first STATUS_ERRORS_LIMIT by row; not read at
-   * all when nothing failed). No lock.
+   * all when nothing failed). A named prepared statement: each pooled connection parses and plans
+   * it once, not on every read (planning took ~1 ms, the execution ~0.03 ms; issue 16). No lock.
    */
   async statusView(batchId: string, orgId: string | null, now: Date): Promise<BatchStatusView | null> {
-    const [row] = await this.db.query<BatchReadModel & { errors: FailedContact[] | null }>(
-      `SELECT b.batch_id, b.org_id, b.name, b.status, b.agent_id, b.from_number, b.concurrency, b.max_attempts,
+    const {
+      rows: [row],
+    } = await this.db.pool.query<BatchReadModel & { errors: FailedContact[] | null }>({
+      name: `status_view ${this.tables.batches}`,
+      text: `SELECT b.batch_id, b.org_id, b.name, b.status, b.agent_id, b.from_number, b.concurrency, b.max_attempts,
               b.total_calls, b.final_count, b.completed_count, b.failed_count, b.in_progress_count,
               b.dialed_final_count, b.duration_sum, b.duration_count, b.cost_so_far, b.created_at,
               b.scheduled_start_time, b.start_time, b.completed_at,
@@ -386,8 +390,8 @@ export class BatchReadModelRepository {
               END AS errors
          FROM ${this.tables.batches} b
         WHERE b.batch_id = $1 AND ($2::text IS NULL OR b.org_id = $2)`,
-      [batchId, orgId, STATUS_ERRORS_LIMIT],
-    );
+      values: [batchId, orgId, STATUS_ERRORS_LIMIT],
+    });
     if (!row) return null;
     return toBatchStatusView(row, row.errors ?? [], now);
   }
