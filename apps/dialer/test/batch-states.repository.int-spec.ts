@@ -76,5 +76,25 @@ describe('BatchStatesRepository', () => {
     expect(await r.db.query(`SELECT batch_id, deleted_at FROM ${r.table('deleted_batches')}`)).toEqual([
       { batch_id: 'b-del', deleted_at: t(60) },
     ]);
+
+    // The deleted batch's slot counters go once no attempt of it is left; the org's stay.
+    const counters = (scope: string, key: string) =>
+      r.db.query<{ rows: number; open: number }>(
+        `SELECT count(*)::int AS rows, coalesce(sum(open), 0)::int AS open FROM ${r.table('open_slots')}
+          WHERE scope = $1 AND key = $2`,
+        [scope, key],
+      );
+    const purgeCounters = () =>
+      r.db.tx((client) => attempts.purgeSlotCountersOfDeletedBatches(client, batches.deletedTableName));
+    expect((await counters('batch', 'b-del'))[0]).toEqual({ rows: 1, open: 1 }); // gone-open holds its slot
+    expect(await purgeCounters()).toBe(0);
+    await r.db.tx((client) => attempts.end(client, 'gone-open', ending));
+    expect((await counters('batch', 'b-del'))[0]).toEqual({ rows: 2, open: 0 });
+    expect(await purgeCounters()).toBe(0); // its ended attempt is still there
+    expect(await r.db.tx((client) => batches.purgeEndedAttemptsOfDeletedBatches(client, attempts.tableName))).toBe(1);
+    expect(await purgeCounters()).toBe(2);
+    expect((await counters('batch', 'b-del'))[0]).toEqual({ rows: 0, open: 0 });
+    expect((await counters('org', ''))[0]).toMatchObject({ open: 0 });
+    expect((await counters('org', ''))[0].rows).toBeGreaterThan(0);
   });
 });

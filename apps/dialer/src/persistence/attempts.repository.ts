@@ -96,6 +96,21 @@ export class AttemptsRepository {
   }
 
   /**
+   * The slot-counter rows (`open_slots`, scope `batch`) of deleted batches that have no attempt left
+   * (every call ended and was purged): removed; returns how many rows. Their shards sum to 0 and
+   * nothing moves them again (a deleted batch is never admitted), so they were dead weight, up to 9
+   * rows per batch. Autocommit-safe; the org and agent counters are never touched.
+   */
+  async purgeSlotCountersOfDeletedBatches(client: SqlClient, deletedBatchesTable: string): Promise<number> {
+    const result = await client.query(
+      `DELETE FROM ${this.openSlotsTable} o USING ${deletedBatchesTable} d
+        WHERE o.scope = 'batch' AND o.key = d.batch_id
+          AND NOT EXISTS (SELECT 1 FROM ${this.table} a WHERE a.batch_id = d.batch_id)`,
+    );
+    return result.rowCount ?? 0;
+  }
+
+  /**
    * Admits an attempt (status `admitted`, or already `ended` when `ending` is given). Returns null
    * when this (contact, attempt) or attempt id was admitted before: the caller must not dial.
    */

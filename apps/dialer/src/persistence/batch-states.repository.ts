@@ -39,6 +39,11 @@ export class BatchStatesRepository {
     return this.table;
   }
 
+  /** The quoted `<schema>.deleted_batches`, for AttemptsRepository.purgeSlotCountersOfDeletedBatches. */
+  get deletedTableName(): string {
+    return this.deleted;
+  }
+
   /** Remembers a deleted batch, so the reaper's purge removes its attempts once they end. Idempotent. */
   async markDeleted(client: SqlClient, batchId: string, at: Date): Promise<void> {
     await client.query(`INSERT INTO ${this.deleted} (batch_id, deleted_at) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [

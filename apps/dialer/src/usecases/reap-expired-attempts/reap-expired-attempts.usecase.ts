@@ -49,8 +49,12 @@ export class ReapExpiredAttemptsUseCase {
       if (reaped.length > 0) this.outbox.kick();
       if (reaped.length < REAP_BATCH) break;
     }
-    // Calls of deleted batches that were still open at deletion: their attempts go once ended.
-    await this.db.tx((client) => this.batches.purgeEndedAttemptsOfDeletedBatches(client, this.attempts.tableName));
+    // Calls of deleted batches that were still open at deletion: their attempts go once ended; then
+    // the batch's slot counters, once no attempt of it is left.
+    await this.db.tx(async (client) => {
+      await this.batches.purgeEndedAttemptsOfDeletedBatches(client, this.attempts.tableName);
+      await this.attempts.purgeSlotCountersOfDeletedBatches(client, this.batches.deletedTableName);
+    });
     return total;
   }
 
