@@ -32,6 +32,17 @@ async function main() {
   const started = Date.now();
   const bootstrap = bootstrapDefaultOrg(env, process.env.OUTDIAL_BOOTSTRAP_TOKEN);
   let stop = async () => undefined;
+  // A stop asked for while the services are still starting (SIGINT/SIGTERM to this process, e.g.
+  // through `npm start`'s pid) waits until they are up, then stops them all: the default action
+  // would end the launcher alone and leave its services running.
+  let stopAsked = false;
+  const askStop = () => {
+    if (stopAsked) return;
+    stopAsked = true;
+    console.log('stopping Outdial once the services that are starting are up...');
+  };
+  process.on('SIGINT', askStop);
+  process.on('SIGTERM', askStop);
   const platform = await launchPlatform({
     env,
     dialerReplicas: replicas,
@@ -83,12 +94,13 @@ async function main() {
     '',
     'Try it:',
     `  printf 'phone,name\\n+14155550101,Ada\\n' > contacts.csv`,
-    `  curl -s -H "Authorization: Bearer ${token || '<token>'}" -F file=@contacts.csv -F agent_id=agent-demo ${platform.gatewayUrl}/api/batch-calls`,
+    `  curl -s -H "Authorization: Bearer ${token || '<token>'}" -F file=@contacts.csv -F agent_id=agent-demo -F bypass_call_guardrails=true ${platform.gatewayUrl}/api/batch-calls`,
+    '  (bypass_call_guardrails=true: a test list, dialed at any hour; without it each contact waits for its local calling hours)',
     '',
     'Ctrl-C stops everything.',
     '',
   ];
-  console.log(lines.join('\n'));
+  if (!stopAsked) console.log(lines.join('\n'));
 
   let stopping = false;
   stop = async (code) => {
@@ -98,8 +110,11 @@ async function main() {
     await platform.stop();
     process.exit(code);
   };
+  process.off('SIGINT', askStop);
+  process.off('SIGTERM', askStop);
   process.on('SIGINT', () => stop(0));
   process.on('SIGTERM', () => stop(0));
+  if (stopAsked) await stop(0);
 }
 
 main().catch((error) => {

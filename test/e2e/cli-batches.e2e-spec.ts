@@ -274,7 +274,8 @@ describe('the outdial CLI against the platform', () => {
     const direct = await fetch(`${platform.gatewayUrl}/api/batch-calls`, {
       headers: { Authorization: 'Bearer od_not_a_token' },
     });
-    const expected = (await direct.json()) as { error: { code: string; message: string } };
+    const expected = (await direct.json()) as { error: { code: string; message: string; details: unknown } };
+    expect(expected.error.details).toEqual({ reason: 'invalid_or_revoked_token', header: 'authorization' });
     expect(direct.status).toBe(401);
     const run = await outdial(['list'], { OUTDIAL_TOKEN: 'od_not_a_token' });
     expect(run.code).toBe(1);
@@ -282,7 +283,12 @@ describe('the outdial CLI against the platform', () => {
     expect(run.stderr).toBe(`error: ${expected.error.code}: ${expected.error.message}\n`);
     const json = await outdial(['list', '--json'], { OUTDIAL_TOKEN: 'od_not_a_token' });
     expect(JSON.parse(json.stderr)).toEqual({
-      error: { code: expected.error.code, message: expected.error.message, details: null, status: 401 },
+      error: {
+        code: expected.error.code,
+        message: expected.error.message,
+        details: expected.error.details,
+        status: 401,
+      },
     });
   });
 

@@ -6,6 +6,7 @@ import {
   IsDefined,
   IsIn,
   IsInt,
+  IsISO8601,
   IsOptional,
   IsString,
   Max,
@@ -506,6 +507,12 @@ class Transformed {
   @Transform(({ value }) => String(value).trim()) @IsString() name: string;
 }
 
+/** Built-in @Type targets: class-transformer converts primitives (new Date(v), Number(v)). */
+class BuiltInTyped {
+  @IsISO8601() @Type(() => Date) at: string;
+  @IsOptional() @Type(() => Number) n?: number;
+}
+
 describe('compiled payload checking beyond what the contracts use', () => {
   it('agrees on inheritance with an overridden property, ValidateIf, IsDefined, groups, always, nested arrays', () => {
     // `grouped` is checked too: with no groups asked, class-validator runs grouped constraints.
@@ -559,6 +566,16 @@ describe('compiled payload checking beyond what the contracts use', () => {
     expect(toValidatedInstance(Transformed, { name: ' a ' }, 's')).toStrictEqual(
       plainToInstance(Transformed, { name: ' a ' }, { exposeDefaultValues: true }),
     );
+  });
+
+  it('leaves @Type(() => Date / Number) to the full pass: the same verdict and instance as class-validator', () => {
+    for (const raw of [{ at: '2025-01-15T10:00:00.000Z' }, { at: '2025-01-15T10:00:00.000Z', n: '12' }]) {
+      expect(fastValidatedInstance(BuiltInTyped, raw)).toBeUndefined();
+      const expected = plainToInstance(BuiltInTyped, raw, { exposeDefaultValues: true });
+      const errors = validateSync(expected, { forbidUnknownValues: false });
+      if (errors.length > 0) expect(() => toValidatedInstance(BuiltInTyped, raw, 's')).toThrow(InvalidPayloadError);
+      else expect(toValidatedInstance(BuiltInTyped, raw, 's')).toStrictEqual(expected);
+    }
   });
 
   it('leaves non-JSON values (dates, maps, functions, sparse arrays) to the full pass', () => {

@@ -234,8 +234,13 @@ function buildInstance(builder: CompiledBuilder, raw: Record<string, unknown>): 
   return instance;
 }
 
-/** A value under a `@Type(() => type)` property: objects become `type` instances, arrays element-wise. */
+/**
+ * A value under a `@Type(() => type)` property: objects become `type` instances, arrays element-wise.
+ * A built-in target type (Date, Number, String, Boolean...) is class-transformer's conversion of
+ * primitives too (`new Date(v)`, `Number(v)`): never reproduced here, the full pass decides.
+ */
 function buildTyped(type: unknown, value: unknown): unknown {
+  if (BUILT_IN_TYPES.has(type)) throw CANNOT_VOUCH;
   if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return value;
   if (typeof value === 'function') throw CANNOT_VOUCH;
   if (Array.isArray(value)) {

@@ -190,9 +190,17 @@ export class AttemptsRepository {
     return (result.rowCount ?? 0) > 0;
   }
 
-  /** Removes a deleted batch's ended attempts; open ones keep their slot until their call ends. */
+  /**
+   * Removes a deleted batch's ended attempts; open ones keep their slot until their call ends. The
+   * rows are locked in attempt id order first, like every multi-row writer of attempts (no deadlock
+   * with a group of dial records or ends holding some of them).
+   */
   async deleteEndedOfBatch(client: SqlClient, batchId: string): Promise<{ deleted: number; open: number }> {
-    const deleted = await client.query(`DELETE FROM ${this.table} WHERE batch_id = $1 AND status = 'ended'`, [batchId]);
+    const deleted = await client.query(
+      `DELETE FROM ${this.table} WHERE attempt_id IN (
+         SELECT attempt_id FROM ${this.table} WHERE batch_id = $1 AND status = 'ended' ORDER BY attempt_id FOR UPDATE)`,
+      [batchId],
+    );
     const open = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${this.table} WHERE batch_id = $1`, [
       batchId,
     ]);

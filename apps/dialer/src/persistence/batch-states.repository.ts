@@ -53,12 +53,15 @@ export class BatchStatesRepository {
   }
 
   /**
-   * Ended attempts of deleted batches (their calls ended after the deletion): removed now; returns
-   * how many. `attemptsTable` is AttemptsRepository.tableName. Open attempts are left alone.
+   * Ended attempts of deleted batches (their calls ended after the deletion): removed now, locked in
+   * attempt id order first like every multi-row writer of attempts; returns how many.
+   * `attemptsTable` is AttemptsRepository.tableName. Open attempts are left alone.
    */
   async purgeEndedAttemptsOfDeletedBatches(client: SqlClient, attemptsTable: string): Promise<number> {
     const result = await client.query(
-      `DELETE FROM ${attemptsTable} a USING ${this.deleted} d WHERE a.batch_id = d.batch_id AND a.status = 'ended'`,
+      `DELETE FROM ${attemptsTable} WHERE attempt_id IN (
+         SELECT a.attempt_id FROM ${attemptsTable} a JOIN ${this.deleted} d ON d.batch_id = a.batch_id
+          WHERE a.status = 'ended' ORDER BY a.attempt_id FOR UPDATE OF a)`,
     );
     return result.rowCount ?? 0;
   }
