@@ -170,7 +170,8 @@ async function runOnce(dialers) {
         cpu_seconds_per_1000: perProcess,
         cpu_seconds_per_1000_total: Math.round(totalCpu * 100) / 100,
         ...(statements ? { statements_per_contact: statements } : {}),
-        target: { contacts_per_second: 500 },
+        // Issue 16's target on a 2-core machine, and whether this run met it.
+        target: { contacts_per_second: 500, met: Math.round((total / elapsedMs) * 1000) >= 500 },
       }),
     );
   } finally {
