@@ -69,16 +69,7 @@ export class AttemptReadModelRepository {
          provider_call_id = COALESCE(a.provider_call_id, EXCLUDED.provider_call_id),
          started_at = COALESCE(a.started_at, EXCLUDED.started_at)
        RETURNING attempt_id, (xmax = 0) AS inserted`,
-      [
-        events.map((e) => e.attempt_id),
-        events.map((e) => e.batch_id),
-        events.map((e) => e.contact_id),
-        events.map((e) => e.org_id),
-        events.map((e) => e.attempt),
-        events.map((e) => e.provider),
-        events.map((e) => e.provider_call_id ?? null),
-        events.map((e) => e.started_at),
-      ],
+      [...identityColumns(events), events.map((e) => e.started_at)],
     );
     return new Set(upsert.rows.filter((r) => r.inserted).map((r) => r.attempt_id));
   }
@@ -124,13 +115,7 @@ export class AttemptReadModelRepository {
        WHERE a.status <> 'ended'
        RETURNING attempt_id, started_at, (xmax = 0) AS inserted`,
       [
-        events.map((e) => e.attempt_id),
-        events.map((e) => e.batch_id),
-        events.map((e) => e.contact_id),
-        events.map((e) => e.org_id),
-        events.map((e) => e.attempt),
-        events.map((e) => e.provider),
-        events.map((e) => e.provider_call_id ?? null),
+        ...identityColumns(events),
         events.map((e) => e.outcome),
         events.map((e) => e.started_at ?? null),
         events.map((e) => e.answered_at ?? null),
@@ -197,4 +182,20 @@ export class AttemptReadModelRepository {
       [batchId],
     );
   }
+}
+
+/**
+ * The columns both upserts start with, as unnest arrays in position order: attempt_id, batch_id,
+ * contact_id, org_id, attempt, provider, provider_call_id (null when the event has none).
+ */
+function identityColumns(events: readonly (CallStartedEvent | CallFinishedEvent)[]): unknown[][] {
+  return [
+    events.map((e) => e.attempt_id),
+    events.map((e) => e.batch_id),
+    events.map((e) => e.contact_id),
+    events.map((e) => e.org_id),
+    events.map((e) => e.attempt),
+    events.map((e) => e.provider),
+    events.map((e) => e.provider_call_id ?? null),
+  ];
 }
