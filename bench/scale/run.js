@@ -7,7 +7,8 @@
 //   release_to_start_ms      p50/p99 from the dial request's requested_at to the provider start
 //   cpu_seconds_per_1000     CPU (user+system, from /proc/<pid>/stat) per 1,000 contacts for each
 //                            service process and for PostgreSQL (every backend alive at the end plus
-//                            what the postmaster reaped: cutime/cstime)
+//                            what the postmaster reaped: cutime/cstime) and for nats-server;
+//                            PostgreSQL's CPU is also split by service (pool application_name)
 //   statements_per_contact   when pg_stat_statements is loaded (and created in the base database):
 //                            statements and transactions per contact, per service schema, and the
 //                            statements that took most of PostgreSQL's time (this run's database only;
@@ -69,6 +70,37 @@ function postgresCpu() {
   return total;
 }
 
+/** CPU seconds of the NATS server process(es) on this machine (JetStream's share of the pipeline). */
+function natsCpu() {
+  let total = 0;
+  for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      if (fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'nats-server') total += cpuOf(pid).own;
+    } catch {
+      // gone
+    }
+  }
+  return total;
+}
+
+/**
+ * PostgreSQL CPU seconds per service: the run database's backends grouped by the application_name
+ * each service's pool sets (`<service>-<replica>`, replicas summed). A backend that exited during
+ * the run is not in pg_stat_activity; its CPU stays in the PostgreSQL total only.
+ */
+async function postgresCpuByService(admin, dbName) {
+  const { rows } = await admin.query(
+    `SELECT pid, application_name FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
+    [dbName],
+  );
+  const byPid = new Map();
+  for (const r of rows) {
+    const service = /^(ingest|scheduler|dialer|reporting|gateway)-/.exec(r.application_name)?.[1] ?? 'other';
+    byPid.set(r.pid, { service, cpu: cpuOf(r.pid).own });
+  }
+  return byPid;
+}
+
 function percentile(sorted, p) {
   if (sorted.length === 0) return null;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -112,6 +144,8 @@ async function runOnce(dialers) {
     }
     const cpuBefore = platform.processes.map((p) => cpuOf(p.child.pid).own);
     const pgBefore = postgresCpu();
+    const natsBefore = natsCpu();
+    const pgBackendsBefore = await postgresCpuByService(admin, dbName);
     const t0 = Date.now();
     const ids = await Promise.all(
       files.map(async (csv, b) => {
@@ -140,6 +174,13 @@ async function runOnce(dialers) {
     const elapsedMs = Date.now() - t0;
     const cpuAfter = platform.processes.map((p) => cpuOf(p.child.pid).own);
     const pgCpu = postgresCpu() - pgBefore;
+    const natsUsed = natsCpu() - natsBefore;
+    const pgBackendsAfter = await postgresCpuByService(admin, dbName);
+    const pgByService = {};
+    for (const [pid, after] of pgBackendsAfter) {
+      const used = after.cpu - (pgBackendsBefore.get(pid)?.cpu ?? 0);
+      pgByService[after.service] = (pgByService[after.service] || 0) + used;
+    }
     const total = batches * perBatch;
     const { rows: admitted } = await db.query(
       `SELECT count(*)::int AS n, extract(epoch FROM max(admitted_at) - min(admitted_at)) AS span_s FROM dialer.attempts`,
@@ -153,7 +194,9 @@ async function runOnce(dialers) {
       const name = p.name ?? `${p.service}-${i}`;
       perProcess[name] = Math.round(((cpuAfter[i] - cpuBefore[i]) / total) * 1000 * 100) / 100;
     });
-    perProcess.postgresql = Math.round((pgCpu / total) * 1000 * 100) / 100;
+    const per1000 = (seconds) => Math.round((seconds / total) * 1000 * 100) / 100;
+    perProcess.postgresql = per1000(pgCpu);
+    perProcess['nats-server'] = per1000(natsUsed);
     const totalCpu = Object.values(perProcess).reduce((a, b) => a + b, 0);
     const statements = await statementProfile(admin, dbOid, total);
     console.log(
@@ -169,6 +212,10 @@ async function runOnce(dialers) {
         release_to_start_ms: { p50: Math.round(percentile(sorted, 50)), p99: Math.round(percentile(sorted, 99)) },
         cpu_seconds_per_1000: perProcess,
         cpu_seconds_per_1000_total: Math.round(totalCpu * 100) / 100,
+        // PostgreSQL's share above, split by the service whose connection did the work.
+        postgresql_cpu_seconds_per_1000_by_service: Object.fromEntries(
+          Object.entries(pgByService).map(([k, v]) => [k, per1000(v)]),
+        ),
         ...(statements ? { statements_per_contact: statements } : {}),
         // Issue 16's target on a 2-core machine, and whether this run met it.
         target: { contacts_per_second: 500, met: Math.round((total / elapsedMs) * 1000) >= 500 },

@@ -51,6 +51,8 @@ describe('admission in one statement (admit_attempt)', () => {
     };
   };
   const admit = (i: AdmitInput) => budgets.admit(r.db.pool, i);
+  /** A request without the replica's own part (what admitMany takes per request). */
+  const strip = ({ lease_grace_seconds: _g, admitted_by: _b, clock_offset_ms: _o, ...q }: AdmitInput) => q;
   const setLimits = (org: string, max: number, cps: number, version = 1) =>
     r.db.tx((client) =>
       budgets.applySettings(
@@ -207,6 +209,73 @@ describe('admission in one statement (admit_attempt)', () => {
     await endAll('org-race');
     for (const batch of ['b-0', 'b-1', 'b-2'])
       expect(await slots('org-race', batch)).toEqual({ org_open: 0, batch_open: 0, agent_open: 0 });
+  });
+
+  it('a group (admit_attempts): each request decided as alone, in order per org, at the limits, across orgs', async () => {
+    await setLimits('org-gA', 3, 1000);
+    await setLimits('org-gB', 100, 2);
+    const common = { lease_grace_seconds: 30, admitted_by: 'replica-test', clock_offset_ms: 0 };
+    const a = [0, 1, 2, 3].map((i) => input('org-gA', { batch_id: `gb-${i % 2}`, batch_concurrency: 2 }));
+    const b = [0, 1, 2].map(() => input('org-gB'));
+    const late = input('org-gB', { not_after: new Date(Date.now() - 1).toISOString() });
+    // Interleaved orgs, a duplicate of a[0] in the same group, and a passed not_after.
+    const group = [b[0], a[0], a[1], b[1], a[2], { ...a[0] }, a[3], b[2], late].map(strip);
+    const verdicts = await budgets.admitMany(r.db.pool, group, common);
+    expect(verdicts.map((v) => v.verdict + ('limit' in v ? `:${v.limit}` : ''))).toEqual([
+      'admitted', // b[0]
+      'admitted', // a[0] gb-0
+      'admitted', // a[1] gb-1
+      'admitted', // b[1]
+      'admitted', // a[2] gb-0: its second, the org's third
+      'reconciled', // a[0] again: admitted earlier in this group
+      'refused:org', // a[3]
+      'refused:rate', // b[2]: bucket of 2
+      'declined', // late (org-gB)
+    ]);
+    const first = verdicts[1];
+    if (first.verdict !== 'admitted') throw new Error('unreachable');
+    expect(first.attempt).toMatchObject({
+      attempt_id: a[0].attempt_id,
+      status: 'admitted',
+      admitted_by: 'replica-test',
+    });
+    expect((verdicts[5] as { attempt: { attempt_id: string } }).attempt.attempt_id).toBe(a[0].attempt_id);
+    expect(verdicts[8]).toMatchObject({ verdict: 'declined', reason: 'outside_window' });
+    expect(await slots('org-gA', 'gb-0')).toEqual({ org_open: 3, batch_open: 2, agent_open: 3 });
+    expect((await slots('org-gB')).org_open).toBe(2);
+    // One more of gb-0: its batch concurrency (2) is reached now.
+    const [more] = await budgets.admitMany(
+      r.db.pool,
+      [strip(input('org-gA', { batch_id: 'gb-0', batch_concurrency: 2 }))],
+      common,
+    );
+    expect(more).toMatchObject({ verdict: 'refused', limit: 'batch' });
+    await endAll('org-gA');
+    await endAll('org-gB');
+    expect(await slots('org-gA', 'gb-0')).toEqual({ org_open: 0, batch_open: 0, agent_open: 0 });
+    expect(await slots('org-gB')).toEqual({ org_open: 0, batch_open: 0, agent_open: 0 });
+  });
+
+  it('groups at once from many connections: never more than the limits, counters back to 0 once all ended', async () => {
+    await setLimits('org-grace', 10, 100000);
+    const common = { lease_grace_seconds: 30, admitted_by: 'replica-test', clock_offset_ms: 0 };
+    const groups = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        budgets.admitMany(
+          r.db.pool,
+          Array.from({ length: 8 }, (_, i) =>
+            strip(input('org-grace', { batch_id: `b-${i % 3}`, batch_concurrency: 4 })),
+          ),
+          common,
+        ),
+      ),
+    );
+    expect(groups.flat().filter((v) => v.verdict === 'admitted')).toHaveLength(10);
+    for (const batch of ['b-0', 'b-1', 'b-2'])
+      expect((await slots('org-grace', batch)).batch_open).toBeLessThanOrEqual(4);
+    await endAll('org-grace');
+    for (const batch of ['b-0', 'b-1', 'b-2'])
+      expect(await slots('org-grace', batch)).toEqual({ org_open: 0, batch_open: 0, agent_open: 0 });
   });
 
   it('counters back to 0 after lease expiry (the reaper), duplicate ends, and an admission given back', async () => {

@@ -54,10 +54,16 @@ export class Database {
   }
 }
 
-export function createPool(databaseUrl: string, max = 10): Pool {
+/**
+ * A pg pool of at most `max` connections. `applicationName` (e.g. `dialer-1`) is set as the
+ * backends' `application_name`, so `pg_stat_activity` and the PostgreSQL log name the service and
+ * replica holding a connection (and `bench/scale` charges PostgreSQL CPU to it).
+ */
+export function createPool(databaseUrl: string, max = 10, applicationName?: string): Pool {
   const pool = new Pool({
     connectionString: databaseUrl,
     max,
+    ...(applicationName ? { application_name: applicationName.slice(0, 63) } : {}),
     idleTimeoutMillis: 30_000,
     connectionTimeoutMillis: 10_000,
   });

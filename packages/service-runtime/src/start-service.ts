@@ -75,7 +75,10 @@ export async function startService<Env extends BaseServiceEnv>(
   }
   const logger = createLogger(definition.name, config.LOG_LEVEL, config.REPLICA_ID);
   await ensureDatabaseExists(config.DATABASE_URL);
-  const db = new Database(createPool(config.DATABASE_URL, definition.poolSize ?? 10), definition.name);
+  const db = new Database(
+    createPool(config.DATABASE_URL, definition.poolSize ?? 10, `${definition.name}-${config.REPLICA_ID}`),
+    definition.name,
+  );
   const applied = await runMigrations(db, definition.migrations);
   if (applied.length > 0) logger.info({ applied }, 'migrations applied');
   const bus = await NatsBus.connect(

@@ -27,6 +27,11 @@ import { TrackOrgSettingsUseCase } from '../usecases/track-org-settings/track-or
  */
 export const DIAL_MAX_DELIVER = 1_000_000;
 export const DIAL_ACK_WAIT_MS = 6_000;
+/**
+ * Dial requests handled at once by one replica: what one admission group can gather
+ * (ADMISSION_GROUP). 16 made groups of ~16 and left the DIAL stream queued at 8 x 50 open slots (bench/scale).
+ */
+export const DIAL_CONCURRENCY = 64;
 
 /**
  * Provider events are applied in groups (issue 16): at most PROVIDER_GROUP.maxItems a group, the
@@ -55,7 +60,7 @@ export class DialerEventsHandler {
   // A short ack_wait so a killed replica's requests come back soon; a slow provider request keeps
   // its message with working() heartbeats. Refusals settle at once with a nak, holding nothing.
   @JetStreamEvent(Subjects.dialRequested, {
-    concurrency: 16,
+    concurrency: DIAL_CONCURRENCY,
     ackWaitMs: DIAL_ACK_WAIT_MS,
     maxDeliver: DIAL_MAX_DELIVER,
   })

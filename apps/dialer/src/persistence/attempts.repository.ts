@@ -61,17 +61,19 @@ export interface ExpectedState {
  * - Open attempts are inserted only by admission (OrgBudgetsRepository.admit, under the org row
  *   lock). `insertIfAbsent` records attempts already ended (they hold no slot); the UNIQUE
  *   (contact_id, attempt) and the primary key make a second admission a no-op anyway.
- * - Ending an attempt takes the row locks of its shard of the returned-slot counters until commit;
- *   a transaction that ends several attempts (the reaper) must be the only one doing so
- *   (`tryLockReaping`), or two of them could take those rows in opposite orders.
+ * - Ending attempts takes, once per statement (trigger of migration 009), the row locks of the
+ *   returned-slot counters of ONE shard (chosen by the transaction) until commit, in (org, scope,
+ *   key) order; a transaction that ends attempts in several statements across orgs (the reaper)
+ *   must be the only one doing so (`tryLockReaping`), or two of them could take those rows in
+ *   opposite orders.
  * - Provider events read without a lock (`get` / `getByProviderCall`), decide, and write with a
  *   guard on what they read (`advance` / `end` with `expected`, `recordVerdict` only without a
  *   verdict, `settleHeld` only while held): a concurrent event of the same attempt makes the write
  *   miss and the caller decides again, so events of one attempt still apply one at a time in effect.
  *   `lock` / `lockByProviderCall` take the attempt's row lock (`FOR UPDATE`) until commit.
  * - Several attempts in one statement (`advanceMany`, `endMany`, `recordDialingMany`): rows locked in
- *   attempt id order first; `endMany` then ends them in (org, returned-slot shard, attempt id)
- *   order, the order `claimExpired` returns the reaper's rows in, so no two writers deadlock.
+ *   attempt id order first; `endMany` then ends them in one UPDATE, its slots given back once for
+ *   the statement, so no two writers deadlock.
  * - `claimExpired` / `claimHeldDue` lock up to `limit` rows `FOR UPDATE SKIP LOCKED`: every replica
  *   may run them at once without two ending or settling the same attempt.
  * - Updates are guarded (`WHERE status <> 'ended'`, `report_held_until IS NOT NULL`), so a late or
@@ -322,10 +324,10 @@ export class AttemptsRepository {
   /**
    * `end` for many attempts in ONE statement (the `end_attempts` function of migration 007), each
    * guarded by its own `expected` state. Returns the rows that ended; a missing id means its guard
-   * missed. The attempt rows are locked in attempt id order first, then ended in (org, returned-slot
-   * shard, attempt id) order, so two callers take the attempt rows and then the slot counter rows in
-   * the same order (no deadlock); run it in the transaction that enqueues the call-finished events,
-   * after no other lock of attempts.
+   * missed. The attempt rows are locked in attempt id order first, then ended in one UPDATE whose
+   * slots are given back once, on one shard (migration 009), so two callers take the attempt rows
+   * and then the slot counter rows in the same order (no deadlock); run it in the transaction that
+   * enqueues the call-finished events, after no other lock of attempts.
    */
   async endMany(
     client: SqlClient,

@@ -380,4 +380,112 @@ export const DIALER_MIGRATIONS: Migration[] = [
       END
       $fn$;`,
   },
+  {
+    id: '008_grouped_admission',
+    sql: `
+      -- Issue 16: the dial requests a replica holds at once admitted in ONE statement and ONE
+      -- transaction: each is decided by admit_attempt (006) exactly as alone, in the order given
+      -- within an org, so one org's budget row is locked once per group instead of once per request
+      -- (per-request lock hand-offs were most of PostgreSQL's admission cost with several admitters
+      -- queued on the row). Orgs are taken in org_id order, so two groups (any replicas) cannot
+      -- deadlock: every write of admission (org_budgets, attempts, open_slots shard 0) comes after
+      -- its org's row lock. The lock is held until the group commits; a group is small (the DIAL
+      -- consumer's concurrency) and all under one lock is what "one at a time per org" means anyway.
+      -- p_requests: a JSON array of objects with admit_attempt's parameters (without p_), plus "i",
+      -- the caller's index, returned as out_i so verdicts can be matched to requests.
+      CREATE FUNCTION {schema}.admit_attempts(
+        p_requests jsonb, p_lease_grace_seconds int, p_admitted_by text, p_clock_offset_ms double precision,
+        p_default_max int, p_default_cps double precision, p_default_guard boolean)
+      RETURNS TABLE (out_i int, out_verdict text, out_limit text, out_retry_ms int, out_now timestamptz,
+                     out_attempt {schema}.attempts)
+      LANGUAGE plpgsql AS $fn$
+      DECLARE
+        q record;
+      BEGIN
+        FOR q IN
+          SELECT x.* FROM jsonb_to_recordset(p_requests) AS x(
+                   i int, attempt_id text, contact_id text, attempt int, batch_id text, org_id text, agent_id text,
+                   provider text, requested_at timestamptz, timeout_seconds int, batch_concurrency int,
+                   agent_max int, not_after timestamptz)
+           ORDER BY x.org_id, x.i
+        LOOP
+          RETURN QUERY SELECT q.i, r.* FROM {schema}.admit_attempt(
+            q.attempt_id, q.contact_id, q.attempt, q.batch_id, q.org_id, q.agent_id, q.provider, q.requested_at,
+            q.timeout_seconds, p_lease_grace_seconds, p_admitted_by, q.batch_concurrency, q.agent_max, q.not_after,
+            p_clock_offset_ms, p_default_max, p_default_cps, p_default_guard) r;
+        END LOOP;
+      END
+      $fn$;`,
+  },
+  {
+    id: '009_slot_returns_per_statement',
+    sql: `
+      -- Issue 16, 3 replicas: a slot given back by an end was a per-row trigger (006) that took the
+      -- org, batch and agent counter rows of the attempt's shard (by attempt id): a group of 64 ends
+      -- spans all 8 shards, so every group of ends, on every replica, queued on the same rows until
+      -- commit (end_attempts ~385 ms a statement with 3 dialers). Now the move to 'ended' is counted
+      -- once per STATEMENT: the statement's ends summed per (org, scope, key), written to ONE shard,
+      -- chosen by the transaction (1 + txid % 8, the same for all its statements), rows in (org_id,
+      -- org-batch-agent, key) order. Concurrent transactions on different shards never wait for each
+      -- other; on the same shard they take rows in one order (a transaction that ends attempts in
+      -- several statements across orgs is the reaper, one at a time). Inserts (shard 0, under the org
+      -- lock) and deletions keep the per-row trigger. The sums are unchanged: exactness as before.
+      DROP TRIGGER attempts_slot_status ON {schema}.attempts;
+      CREATE FUNCTION {schema}.attempts_count_slot_moves() RETURNS trigger LANGUAGE plpgsql AS $fn$
+      BEGIN
+        INSERT INTO {schema}.open_slots AS o (org_id, scope, key, shard, open)
+          SELECT m.org_id, v.scope, v.key, (1 + txid_current() % 8)::smallint, sum(m.d)::int
+            FROM (SELECT CASE WHEN n.status = 'ended' THEN -1 ELSE 1 END AS d,
+                         CASE WHEN n.status = 'ended' THEN o.org_id ELSE n.org_id END AS org_id,
+                         CASE WHEN n.status = 'ended' THEN o.batch_id ELSE n.batch_id END AS batch_id,
+                         CASE WHEN n.status = 'ended' THEN o.agent_id ELSE n.agent_id END AS agent_id
+                    FROM moved_old o JOIN moved_new n ON n.attempt_id = o.attempt_id
+                   WHERE (o.status = 'ended') <> (n.status = 'ended')) m
+            CROSS JOIN LATERAL (VALUES (1, 'org', ''), (2, 'batch', m.batch_id), (3, 'agent', m.agent_id)) AS v(n, scope, key)
+           WHERE v.key IS NOT NULL
+           GROUP BY m.org_id, v.n, v.scope, v.key
+          HAVING sum(m.d) <> 0
+           ORDER BY m.org_id, v.n, v.key
+        ON CONFLICT (org_id, scope, key, shard) DO UPDATE SET open = o.open + EXCLUDED.open;
+        RETURN NULL;
+      END
+      $fn$;
+      CREATE TRIGGER attempts_slot_moves AFTER UPDATE ON {schema}.attempts
+        REFERENCING OLD TABLE AS moved_old NEW TABLE AS moved_new
+        FOR EACH STATEMENT EXECUTE FUNCTION {schema}.attempts_count_slot_moves();
+
+      -- The ends of a group in ONE UPDATE (its slots given back once, by the statement trigger above),
+      -- after the attempt rows were locked in attempt id order (as advanceMany / recordDialingMany
+      -- lock them). Each end guarded as AttemptsRepository.end with an expected state; a guard that
+      -- misses returns no row (the caller applies that attempt's events again alone).
+      CREATE OR REPLACE FUNCTION {schema}.end_attempts(p_ends jsonb) RETURNS SETOF {schema}.attempts LANGUAGE plpgsql AS $fn$
+      BEGIN
+        PERFORM 1 FROM {schema}.attempts
+          WHERE attempt_id IN (SELECT y.attempt_id FROM jsonb_to_recordset(p_ends) AS y(attempt_id text))
+          ORDER BY attempt_id FOR UPDATE;
+        RETURN QUERY
+          UPDATE {schema}.attempts t
+             SET status = 'ended',
+                 outcome = e.outcome,
+                 ended_at = e.ended_at,
+                 duration_seconds = e.duration_seconds,
+                 failure_reason = e.failure_reason,
+                 answered_at = COALESCE(t.answered_at, e.answered_at),
+                 provider_call_id = COALESCE(t.provider_call_id, e.provider_call_id),
+                 recording_url = e.recording_url,
+                 transcript = e.transcript,
+                 answered_by = COALESCE(t.answered_by, e.answered_by),
+                 report_held_until = e.report_held_until,
+                 cost = e.cost
+            FROM jsonb_to_recordset(p_ends) AS e(
+                   attempt_id text, outcome text, ended_at timestamptz, duration_seconds numeric, failure_reason text,
+                   answered_at timestamptz, provider_call_id text, recording_url text, transcript text,
+                   answered_by text, report_held_until timestamptz, cost numeric,
+                   expected_status text, expected_answered_by text)
+           WHERE t.attempt_id = e.attempt_id AND t.status <> 'ended'
+             AND t.status = e.expected_status AND t.answered_by IS NOT DISTINCT FROM e.expected_answered_by
+          RETURNING t.*;
+      END
+      $fn$;`,
+  },
 ];

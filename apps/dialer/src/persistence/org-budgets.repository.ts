@@ -38,6 +38,9 @@ export interface AdmitInput {
   clock_offset_ms: number;
 }
 
+/** What every request of a group shares (the replica's own settings): see `admitMany`. */
+export type AdmitGroupCommon = Pick<AdmitInput, 'lease_grace_seconds' | 'admitted_by' | 'clock_offset_ms'>;
+
 /** The verdict of `admit` (the `admit_attempt` SQL function); `at` is the admission instant read under the lock. */
 export type AdmitVerdict =
   | { verdict: 'admitted'; at: Date; attempt: AttemptRecord }
@@ -64,9 +67,12 @@ export class OrgBudgetsRepository {
 
   private readonly admitFunction: string;
 
+  private readonly admitGroupFunction: string;
+
   constructor(db: Database) {
     this.table = `${quoteIdent(db.schema)}.org_budgets`;
     this.admitFunction = `${quoteIdent(db.schema)}.admit_attempt`;
+    this.admitGroupFunction = `${quoteIdent(db.schema)}.admit_attempts`;
   }
 
   /**
@@ -131,16 +137,57 @@ export class OrgBudgetsRepository {
         ORG_LIMIT_DEFAULTS.compliance_guard,
       ],
     );
-    const { out_verdict: verdict, out_limit: limit, out_retry_ms: retryMs, out_now: at, ...attempt } = result.rows[0];
-    switch (verdict) {
-      case 'admitted':
-      case 'reconciled':
-        return { verdict, at, attempt: attempt as AttemptRecord };
-      case 'declined':
-        return { verdict, at, reason: limit };
-      default:
-        return { verdict: 'refused', at, limit, retryAfterMs: retryMs ?? undefined };
-    }
+    return verdictOf(result.rows[0]);
+  }
+
+  /**
+   * Admission of a group of requests in one statement and one transaction (issue 16; the
+   * `admit_attempts` SQL function, migration 008): each request is decided exactly as `admit` would
+   * alone, in the order given within its org, orgs in org_id order; each org's budget row is locked
+   * once for the group, until it commits. `common` is the replica's own part (lease grace, replica
+   * id, clock offset read now). Returns one verdict per request, at the same index. Meant for an
+   * autocommit client (`db.pool`). Throws what PostgreSQL throws (the group as a whole: nothing of
+   * it was recorded).
+   */
+  async admitMany(
+    client: SqlClient,
+    requests: Omit<AdmitInput, keyof AdmitGroupCommon>[],
+    common: AdmitGroupCommon,
+  ): Promise<AdmitVerdict[]> {
+    const result = await client.query(
+      `SELECT r.out_i, r.out_verdict, r.out_limit, r.out_retry_ms, r.out_now, (r.out_attempt).*
+         FROM ${this.admitGroupFunction}($1::jsonb, $2, $3, $4, $5, $6, $7) r`,
+      [
+        JSON.stringify(
+          requests.map((q, i) => ({
+            i,
+            attempt_id: q.attempt_id,
+            contact_id: q.contact_id,
+            attempt: q.attempt,
+            batch_id: q.batch_id,
+            org_id: q.org_id,
+            agent_id: q.agent_id ?? null,
+            provider: q.provider,
+            requested_at: q.requested_at,
+            timeout_seconds: q.timeout_seconds,
+            batch_concurrency: q.batch_concurrency ?? null,
+            agent_max: q.agent_max_concurrent_calls ?? null,
+            not_after: q.not_after ?? null,
+          })),
+        ),
+        common.lease_grace_seconds,
+        common.admitted_by,
+        common.clock_offset_ms,
+        ORG_LIMIT_DEFAULTS.max_concurrent_calls,
+        ORG_LIMIT_DEFAULTS.calls_per_second,
+        ORG_LIMIT_DEFAULTS.compliance_guard,
+      ],
+    );
+    const verdicts: AdmitVerdict[] = new Array(requests.length);
+    for (const { out_i: i, ...row } of result.rows) verdicts[i] = verdictOf(row);
+    if (result.rows.length !== requests.length || verdicts.some((v) => v === undefined))
+      throw new Error(`admit_attempts returned ${result.rows.length} verdicts for ${requests.length} requests`);
+    return verdicts;
   }
 
   /** Stores the bucket admission computed (tokens left, refill instant); caller holds `lock`. */
@@ -175,5 +222,24 @@ export class OrgBudgetsRepository {
       ],
     );
     return (result.rowCount ?? 0) > 0;
+  }
+}
+
+/** One row of `admit_attempt` / `admit_attempts` as a verdict (the attempt's columns follow out_now). */
+function verdictOf(row: Record<string, unknown>): AdmitVerdict {
+  const { out_verdict: verdict, out_limit: limit, out_retry_ms: retryMs, out_now: at, ...attempt } = row;
+  switch (verdict) {
+    case 'admitted':
+    case 'reconciled':
+      return { verdict, at: at as Date, attempt: attempt as unknown as AttemptRecord };
+    case 'declined':
+      return { verdict, at: at as Date, reason: limit as 'batch_not_running' | 'outside_window' };
+    default:
+      return {
+        verdict: 'refused',
+        at: at as Date,
+        limit: limit as AdmissionLimit,
+        retryAfterMs: (retryMs as number | null) ?? undefined,
+      };
   }
 }

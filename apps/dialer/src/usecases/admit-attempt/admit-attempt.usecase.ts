@@ -1,13 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DialDeclineReason, DialRequest } from '@outdial/contracts';
-import { Clock, Database, Outbox, SERVICE_CONFIG } from '@outdial/service-runtime';
+import { Clock, Database, MessageGrouper, Outbox, SERVICE_CONFIG } from '@outdial/service-runtime';
 
 import { DialerEnv } from '../../dialer-env';
 import { AdmissionLimit, dialTimeVerdict } from '../../domain/admission';
 import { callDeclinedEvent, callFinishedEvent } from '../../domain/attempt-events';
 import { AttemptRecord, NewAttempt, newAttempt } from '../../domain/attempt-record';
 import { AttemptsRepository } from '../../persistence/attempts.repository';
-import { OrgBudgetsRepository } from '../../persistence/org-budgets.repository';
+import { AdmitInput, AdmitVerdict, OrgBudgetsRepository } from '../../persistence/org-budgets.repository';
 import { AdmitAttemptCommand } from './admit-attempt.command';
 
 export type AdmissionResult =
@@ -28,10 +28,25 @@ export type AdmissionResult =
 export const NOT_ADMITTED_REASON = 'not admitted within the call timeout';
 
 /**
- * Admission of one attempt in ONE statement (issue 16): the `admit_attempt` SQL function
- * (OrgBudgetsRepository.admit) runs on an autocommit connection, so the org's budget row lock
- * (shared by every replica) is held for that statement only, never across round trips or this
- * process's event loop. Under it: already admitted? -> reconcile; batch not running / `not_after`
+ * The requests a replica is admitting at once go to PostgreSQL as one group (issue 16: one
+ * statement, one transaction, each org's row locked once): at most maxItems a group, the first
+ * waiting at most lingerMs for company; two groups under way (the next forms while one applies;
+ * orgs are locked in org_id order, so they cannot deadlock). The DIAL consumer's concurrency bounds a group.
+ */
+export const ADMISSION_GROUP = { maxItems: 64, lingerMs: 1, maxInFlight: 2 } as const;
+
+/** One request waiting in an admission group, and the verdict its group gave it. */
+interface PendingAdmission {
+  input: Omit<AdmitInput, 'lease_grace_seconds' | 'admitted_by' | 'clock_offset_ms'>;
+  verdict?: AdmitVerdict;
+}
+
+/**
+ * Admission of one attempt in ONE statement (issue 16): the `admit_attempt` SQL function runs on an
+ * autocommit connection, so the org's budget row lock (shared by every replica) is held for that
+ * statement only, never across round trips or this process's event loop. The requests this replica
+ * admits at once share that statement (ADMISSION_GROUP, OrgBudgetsRepository.admitMany): each is
+ * decided as if alone, under one lock per org. Under it: already admitted? -> reconcile; batch not running / `not_after`
  * passed? -> decline; then a batch slot, an agent slot, an org slot (counted in rows kept by
  * triggers, not with count(*)) and a rate token, and the attempt row keyed by (contact, attempt).
  * The calling window is checked by the dialer's own guard just before (SPEC §3), with the same
@@ -42,6 +57,8 @@ export const NOT_ADMITTED_REASON = 'not admitted within the call timeout';
  */
 @Injectable()
 export class AdmitAttemptUseCase {
+  private readonly groups: MessageGrouper<PendingAdmission>;
+
   constructor(
     private readonly db: Database,
     private readonly attempts: AttemptsRepository,
@@ -49,30 +66,34 @@ export class AdmitAttemptUseCase {
     private readonly outbox: Outbox,
     private readonly clock: Clock,
     @Inject(SERVICE_CONFIG) private readonly env: DialerEnv,
-  ) {}
+  ) {
+    // A group that fails as a whole is applied again one by one: only the request at fault fails.
+    this.groups = new MessageGrouper((group) => this.admitGroup(group), ADMISSION_GROUP);
+  }
 
   async execute({ request, agentMaxConcurrentCalls }: AdmitAttemptCommand): Promise<AdmissionResult> {
     // The dialer's own window check, at the instant of admission (SPEC §3). `not_after` is checked
     // again by the SQL function after the lock, on the same clock.
     const timeVerdict = dialTimeVerdict(request, this.clock.nowMs());
-    const verdict = await this.budgets.admit(this.db.pool, {
-      attempt_id: request.attempt_id,
-      contact_id: request.contact_id,
-      attempt: request.attempt,
-      batch_id: request.batch_id,
-      org_id: request.org_id,
-      agent_id: request.agent_id,
-      provider: request.provider,
-      requested_at: request.requested_at,
-      timeout_seconds: request.timeout_seconds,
-      lease_grace_seconds: this.env.DIALER_LEASE_GRACE_SECONDS,
-      admitted_by: this.env.REPLICA_ID,
-      batch_concurrency: request.batch_concurrency,
-      agent_max_concurrent_calls: agentMaxConcurrentCalls,
-      // A window the guard finds closed is declined like a passed not_after (unless the attempt exists).
-      not_after: timeVerdict === 'open' ? request.not_after : new Date(0).toISOString(),
-      clock_offset_ms: this.clock.nowMs() - Date.now(),
-    });
+    const pending: PendingAdmission = {
+      input: {
+        attempt_id: request.attempt_id,
+        contact_id: request.contact_id,
+        attempt: request.attempt,
+        batch_id: request.batch_id,
+        org_id: request.org_id,
+        agent_id: request.agent_id,
+        provider: request.provider,
+        requested_at: request.requested_at,
+        timeout_seconds: request.timeout_seconds,
+        batch_concurrency: request.batch_concurrency,
+        agent_max_concurrent_calls: agentMaxConcurrentCalls,
+        // A window the guard finds closed is declined like a passed not_after (unless the attempt exists).
+        not_after: timeVerdict === 'open' ? request.not_after : new Date(0).toISOString(),
+      },
+    };
+    await this.groups.submit(pending);
+    const verdict = pending.verdict!;
     switch (verdict.verdict) {
       case 'admitted':
         return { kind: 'admitted', attempt: verdict.attempt };
@@ -107,6 +128,21 @@ export class AdmitAttemptUseCase {
       throw new Error(`attempt ${request.attempt_id} neither recorded nor found`);
     }
     return { kind: 'expired', limit: verdict.limit, attempt: ended };
+  }
+
+  /** Admits a group in one statement; each request's verdict is left on its PendingAdmission. */
+  private async admitGroup(group: PendingAdmission[]): Promise<null[]> {
+    const verdicts = await this.budgets.admitMany(
+      this.db.pool,
+      group.map((p) => p.input),
+      {
+        lease_grace_seconds: this.env.DIALER_LEASE_GRACE_SECONDS,
+        admitted_by: this.env.REPLICA_ID,
+        clock_offset_ms: this.clock.nowMs() - Date.now(),
+      },
+    );
+    group.forEach((p, i) => (p.verdict = verdicts[i]));
+    return group.map(() => null);
   }
 
   /** The slot is a lease: the reaper takes it back (attempt `timeout`) if no result came by then. */
