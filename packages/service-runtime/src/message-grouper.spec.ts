@@ -85,6 +85,40 @@ describe('MessageGrouper', () => {
     expect(maxRunning).toBe(3);
   });
 
+  it('with keyOf, an item whose key a group under way holds waits for it; other keys go on in a parallel group', async () => {
+    const releases = new Map<string, () => void>();
+    const groups: string[][] = [];
+    const grouper = new MessageGrouper<string>(
+      async (items) => {
+        groups.push(items);
+        await new Promise<void>((r) => releases.set(items.join(','), r));
+        return [];
+      },
+      { maxItems: 10, lingerMs: 1, maxInFlight: 3, keyOf: (item) => item.split(':')[0] },
+    );
+    const done: string[] = [];
+    const submit = (item: string) => grouper.submit(item).then(() => done.push(item));
+    const first = [submit('a:1'), submit('b:1')];
+    await new Promise((r) => setTimeout(r, 20));
+    expect(groups).toEqual([['a:1', 'b:1']]);
+    // a and b are under way: a:2 and b:2 wait; c:1 (and d:1 after it) form a group at once.
+    const later = [submit('a:2'), submit('c:1'), submit('b:2'), submit('d:1')];
+    await new Promise((r) => setTimeout(r, 20));
+    expect(groups).toEqual([
+      ['a:1', 'b:1'],
+      ['c:1', 'd:1'],
+    ]);
+    releases.get('a:1,b:1')!();
+    await new Promise((r) => setTimeout(r, 20));
+    // The first group ended: a:2 and b:2 (in submission order) go together.
+    expect(groups[2]).toEqual(['a:2', 'b:2']);
+    releases.get('c:1,d:1')!();
+    releases.get('a:2,b:2')!();
+    await Promise.all([...first, ...later]);
+    expect(done.indexOf('a:1')).toBeLessThan(done.indexOf('a:2'));
+    expect(done.indexOf('b:1')).toBeLessThan(done.indexOf('b:2'));
+  });
+
   it('applies a group that fails as a whole again one item at a time: only the bad item fails', async () => {
     const calls: number[][] = [];
     const grouper = new MessageGrouper<number>(

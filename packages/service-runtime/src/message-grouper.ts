@@ -6,7 +6,7 @@
 export type GroupOutcome = (unknown | null | undefined)[];
 
 /** Tuning of a MessageGrouper. */
-export interface MessageGrouperOptions {
+export interface MessageGrouperOptions<T = unknown> {
   /** Largest group handed to `apply`; a group is applied as soon as it has this many items. */
   maxItems: number;
   /** How long the first item of a group waits for company before the group is applied (ms). */
@@ -22,6 +22,13 @@ export interface MessageGrouperOptions {
    * fails; `reject_all` rejects every item of the group with that error.
    */
   onGroupError?: 'one_by_one' | 'reject_all';
+  /**
+   * The item's key (e.g. its attempt id), with maxInFlight > 1: an item whose key is in a group under
+   * way waits for that group to end (it joins the next group that may take it), so the items of one
+   * key are never applied by two groups at once, and keep their submission order. Items of one key
+   * in the same group are fine (apply sees them in order). Without it, groups take items in order.
+   */
+  keyOf?: (item: T) => string | undefined;
 }
 
 interface Pending<T> {
@@ -51,6 +58,8 @@ export class MessageGrouper<T> {
   private timer: NodeJS.Timeout | null = null;
   private inFlight = 0;
   private readonly maxInFlight: number;
+  /** Keys held by the groups under way (keyOf), with how many items of each. */
+  private readonly busy = new Map<string, number>();
 
   /**
    * @param apply applies a group (1..maxItems items, in submission order); see GroupOutcome.
@@ -58,7 +67,7 @@ export class MessageGrouper<T> {
    */
   constructor(
     private readonly apply: (items: T[]) => Promise<GroupOutcome>,
-    private readonly options: MessageGrouperOptions,
+    private readonly options: MessageGrouperOptions<T>,
   ) {
     this.maxInFlight = options.maxInFlight ?? 1;
     if (options.maxItems < 1 || this.maxInFlight < 1 || options.lingerMs < 0) {
@@ -81,7 +90,7 @@ export class MessageGrouper<T> {
 
   private schedule(): void {
     if (this.queue.length === 0 || this.inFlight >= this.maxInFlight) return;
-    if (this.queue.length >= this.options.maxItems) {
+    if (this.queue.length >= this.options.maxItems && this.busy.size === 0) {
       this.flush();
       return;
     }
@@ -92,13 +101,40 @@ export class MessageGrouper<T> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     if (this.inFlight >= this.maxInFlight || this.queue.length === 0) return;
-    const group = this.queue.splice(0, this.options.maxItems);
+    const group = this.take();
+    if (group.length === 0) return; // every waiting item's key is under way: the group's end flushes
+    const keys = this.options.keyOf ? group.map((p) => this.options.keyOf!(p.item)) : [];
+    for (const key of keys) if (key !== undefined) this.busy.set(key, (this.busy.get(key) ?? 0) + 1);
     this.inFlight++;
     void this.run(group).finally(() => {
       this.inFlight--;
+      for (const key of keys) {
+        if (key === undefined) continue;
+        const left = this.busy.get(key)! - 1;
+        if (left === 0) this.busy.delete(key);
+        else this.busy.set(key, left);
+      }
       // Items that arrived meanwhile have waited long enough: apply them at once.
       if (this.queue.length > 0) this.flush();
     });
+  }
+
+  /**
+   * The next group: up to maxItems waiting items in order, skipping (and keeping queued, in order)
+   * items whose key a group under way holds, and every later item of such a key.
+   */
+  private take(): Pending<T>[] {
+    const keyOf = this.options.keyOf;
+    if (!keyOf || this.busy.size === 0) return this.queue.splice(0, this.options.maxItems);
+    const group: Pending<T>[] = [];
+    const kept: Pending<T>[] = [];
+    for (const pending of this.queue) {
+      const key = keyOf(pending.item);
+      if (group.length < this.options.maxItems && (key === undefined || !this.busy.has(key))) group.push(pending);
+      else kept.push(pending);
+    }
+    this.queue = kept;
+    return group;
   }
 
   private async run(group: Pending<T>[]): Promise<void> {

@@ -15,7 +15,12 @@ import { ReleaseLoop } from './release-loop';
  * (MessageGrouper, @outdial/service-runtime). A group that fails as a whole rejects every message
  * of it (each is redelivered).
  */
-const GROUPING: MessageGrouperOptions = { maxItems: 200, lingerMs: 5, maxInFlight: 1, onGroupError: 'reject_all' };
+const GROUPING: Omit<MessageGrouperOptions, 'keyOf'> = {
+  maxItems: 200,
+  lingerMs: 5,
+  maxInFlight: 1,
+  onGroupError: 'reject_all',
+};
 const GROUPED_CONCURRENCY = 256;
 
 /** The dialer's call events: started, finished, declined. A freed slot kicks the release loop at once. */
