@@ -251,6 +251,12 @@ describe('2 gateways + 2 reporting replicas behind the launcher (issue 15)', () 
       call_timing: JSON.stringify({ timezone: 'Etc/GMT', start_hour: 9, end_hour: 10, days: [] }),
     });
     const [a, b] = [gateway(0).url, gateway(1).url];
+    // Pause is allowed only once the batch runs (SPEC §4); a new batch is `pending` while it imports.
+    await waitFor(
+      'the batch to run',
+      async () => (await call(a, token, `/api/batch-calls/${batchId}`)).body.status === 'running',
+      30_000,
+    );
     const stale: string[] = [];
     for (let i = 0; i < 100; i++) {
       const [writer, reader] = i % 2 === 0 ? [a, b] : [b, a];
