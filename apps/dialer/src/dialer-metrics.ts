@@ -16,6 +16,7 @@ export class DialerMetrics {
   readonly admissionLatency: Histogram;
   readonly declined: Counter<'reason'>;
   readonly providerEventsIgnored: Counter<'kind' | 'reason'>;
+  readonly providerGroupRetries: Counter;
   readonly reportsHeld: Counter;
   readonly reportsSettled: Counter<'by' | 'revised'>;
   readonly machineHangups: Counter<'result'>;
@@ -82,6 +83,11 @@ export class DialerMetrics {
       name: 'outdial_provider_events_ignored_total',
       help: 'Provider events that changed nothing (repeated, stale, after the end, or an AMD verdict too late to count), by kind and reason',
       labelNames: ['kind', 'reason'],
+      registers,
+    });
+    this.providerGroupRetries = new Counter({
+      name: 'outdial_provider_event_group_retries_total',
+      help: 'Provider events decided again in a later round of their group because another writer moved their attempt first (expected with replicas and a fast carrier)',
       registers,
     });
     this.reportsHeld = new Counter({

@@ -158,6 +158,49 @@ describe('provider events applied in groups', () => {
     await waitFor(async () => (await finishedOf(['g5-a'])).length === 1, 10_000, 'call-finished of g5-a');
   });
 
+  it('a miss is decided again in the next round of the group, read once more, not event by event alone', async () => {
+    await dialing('org-g8', ['g8-a', 'g8-b']);
+    const internals = group as unknown as {
+      attempts: { getMany: (...args: unknown[]) => Promise<unknown[]> };
+      single: { execute: (...args: unknown[]) => Promise<unknown> };
+      metrics: { providerGroupRetries: { get: () => Promise<{ values: { value: number }[] }> } };
+    };
+    const retries = async () => (await internals.metrics.providerGroupRetries.get()).values[0]?.value ?? 0;
+    const before = await retries();
+    const realGetMany = internals.attempts.getMany;
+    const realSingle = internals.single.execute;
+    let reads = 0;
+    let alone = 0;
+    // Another writer moves g8-a (dialing -> ringing) right after this group's first read.
+    internals.attempts.getMany = async (...args: unknown[]) => {
+      const rows = await realGetMany.apply(internals.attempts, args);
+      if (++reads === 1) await query(`UPDATE dialer.attempts SET status = 'ringing' WHERE attempt_id = 'g8-a'`);
+      return rows;
+    };
+    internals.single.execute = async (...args: unknown[]) => {
+      alone++;
+      return realSingle.apply(internals.single, args);
+    };
+    try {
+      const results = await group.execute([
+        cmd(event('g8-a', 'answered')),
+        cmd(event('g8-b', 'ended', { outcome: 'busy', duration_seconds: 0 })),
+        cmd(event('g8-a', 'ended', { duration_seconds: 7 })),
+      ]);
+      expect(results).toEqual([null, null, null]);
+    } finally {
+      internals.attempts.getMany = realGetMany;
+      internals.single.execute = realSingle;
+    }
+    expect(reads).toBe(2); // the group's read, and the second round's read of g8-a only
+    expect(alone).toBe(0);
+    expect(await retries()).toBe(before + 2); // both events of g8-a
+    expect(await attempt('g8-a')).toMatchObject({ status: 'ended', outcome: 'completed' });
+    expect(await attempt('g8-b')).toMatchObject({ status: 'ended', outcome: 'busy' });
+    expect(await openSlots('org-g8')).toBe(0);
+    await waitFor(async () => (await finishedOf(['g8-a', 'g8-b'])).length === 2, 10_000, 'call-finished of g8');
+  });
+
   it('races across two dialer instances: every attempt ends exactly once, slots given back once', async () => {
     const replica = await h.startReplica();
     const other = replica.app.get(ApplyProviderEventGroupUseCase);

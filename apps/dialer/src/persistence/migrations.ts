@@ -488,4 +488,15 @@ export const DIALER_MIGRATIONS: Migration[] = [
       END
       $fn$;`,
   },
+  {
+    id: '010_sim_calls_next_step_index',
+    sql: `
+      -- The simulated carrier's sweep for overdue steps (SimCallsRepository.claimOverdue) ran a
+      -- sequential scan over every call ever placed, ended ones included, once per tick per replica
+      -- (bench/scale: ~0.4 ms of PostgreSQL per contact with 1 dialer, three times that with 3).
+      -- Indexed on the very expression it filters on, live calls only.
+      CREATE INDEX sim_calls_next_step_idx ON {schema}.sim_calls
+        ((CASE WHEN state = 'ringing' AND answer_due_at IS NOT NULL THEN answer_due_at ELSE end_due_at END))
+        WHERE state <> 'ended';`,
+  },
 ];
