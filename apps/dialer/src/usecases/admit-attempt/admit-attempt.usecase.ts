@@ -30,10 +30,11 @@ export const NOT_ADMITTED_REASON = 'not admitted within the call timeout';
 /**
  * The requests a replica is admitting at once go to PostgreSQL as one group (issue 16: one
  * statement, one transaction, each org's row locked once): at most maxItems a group, the first
- * waiting at most lingerMs for company; two groups under way (the next forms while one applies;
- * orgs are locked in org_id order, so they cannot deadlock). The DIAL consumer's concurrency bounds a group.
+ * waiting at most lingerMs for company; one group under way per replica (the next forms while it
+ * applies; groups of several replicas lock orgs in org_id order, so they cannot deadlock). The DIAL
+ * consumer's concurrency bounds a group. A second group under way only waited on the same org row.
  */
-export const ADMISSION_GROUP = { maxItems: 64, lingerMs: 1, maxInFlight: 2 } as const;
+export const ADMISSION_GROUP = { maxItems: 64, lingerMs: 2, maxInFlight: 1 } as const;
 
 /** One request waiting in an admission group, and the verdict its group gave it. */
 interface PendingAdmission {
