@@ -16,11 +16,8 @@ export const GROUPED_CONSUMER_CONCURRENCY = 64;
  * LINGER_MS, or until MAX_GROUP messages) for others, then the whole group is applied in one
  * transaction (`RecordEventGroupUseCase`) and each message is settled on its own once the group
  * committed: ack, or nak with its own error (a batch not known yet). A group that fails as a whole
- * is applied again one message at a time (MessageGrouper, @outdial/service-runtime). One group at a
- * time per replica: every group of a busy org touches the same batch rows, so a second group under
- * way only waited on their locks (`reporting.batches ... FOR UPDATE` 26-50 ms a statement in
- * bench/scale) while messages arriving meanwhile make the next group larger. Replicas' groups take
- * the batch locks in batch_id order: no deadlock.
+ * is applied again one message at a time (MessageGrouper, @outdial/service-runtime). Two groups at most are applied at
+ * once (their batch locks are taken in batch_id order: no deadlock).
  */
 @Injectable()
 export class EventGroupQueue {
@@ -32,7 +29,7 @@ export class EventGroupQueue {
     this.accumulator = new MessageGrouper((events) => recordGroup.execute(events), {
       maxItems: EventGroupQueue.MAX_GROUP,
       lingerMs: EventGroupQueue.LINGER_MS,
-      maxInFlight: 1,
+      maxInFlight: 2,
       onGroupError: 'one_by_one',
     });
   }
