@@ -6,6 +6,7 @@ export * from './config';
 export * from './database';
 export * from './deleted-batch-gate';
 export * from './errors';
+export * from './fresh-single-flight';
 export * from './event-publisher';
 export * from './jetstream-transport';
 export * from './logger';

@@ -3,15 +3,19 @@ import { BatchActionResult, BatchStatusView, Subjects } from '@outdial/contracts
 import { RpcClient, ServiceError } from '@outdial/service-runtime';
 
 import { AuthContext } from '../domain/auth-context';
+import { BatchStatusReads } from './batch-status-reads';
 
 /** Reporting's view of a batch as the compatibility routes (SPEC §9, Bolna-style) address it: by agent and batch. */
 @Injectable()
 export class AgentBatches {
-  constructor(private readonly rpc: RpcClient) {}
+  constructor(
+    private readonly rpc: RpcClient,
+    private readonly statusReads: BatchStatusReads,
+  ) {}
 
   /** The batch, if it is this org's and belongs to this agent (404 `not_found` otherwise, like any other org's object). */
   async find(auth: AuthContext, agentId: string, batchId: string): Promise<BatchStatusView> {
-    const batch = await this.rpc.request(Subjects.reportingGetBatch, { org_id: auth.org_id, batch_id: batchId });
+    const batch = await this.statusReads.get(auth.org_id, batchId);
     if (batch.agent_id !== agentId)
       throw new ServiceError('not_found', `batch ${batchId} not found for agent ${agentId}`);
     return batch;

@@ -10,6 +10,7 @@ import {
 import { RpcClient, ServiceError } from '@outdial/service-runtime';
 import type { Request, Response } from 'express';
 
+import { BatchStatusReads } from '../adapters/batch-status-reads';
 import { UploadIntake } from '../adapters/uploads/upload-intake';
 import { CreateBatchCallUseCase } from '../usecases/create-batch-call/create-batch-call.usecase';
 import { GetCsvTemplateUseCase } from '../usecases/get-csv-template/get-csv-template.usecase';
@@ -40,6 +41,7 @@ export class BatchCallsController {
     private readonly csvTemplate: GetCsvTemplateUseCase,
     private readonly rpc: RpcClient,
     private readonly intake: UploadIntake,
+    private readonly statusReads: BatchStatusReads,
   ) {}
 
   /** Create (SPEC §9); with `Idempotency-Key`, a repeat of the same request returns the same batch. */
@@ -87,7 +89,7 @@ export class BatchCallsController {
 
   @Get(':id')
   status(@Auth() auth: AuthContext, @Param('id') batchId: string): Promise<BatchStatusView> {
-    return this.rpc.request(Subjects.reportingGetBatch, { org_id: auth.org_id, batch_id: batchId });
+    return this.statusReads.get(auth.org_id, batchId);
   }
 
   /** Streams the results CSV page by page from reporting: constant memory whatever the batch size. */
