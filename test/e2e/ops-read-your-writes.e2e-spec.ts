@@ -43,6 +43,53 @@ describe('every batch write is visible on the next read', () => {
     expect(stale).toEqual([]);
   }, 600_000);
 
+  it('with 8 other clients polling the same batch all along, every write is still on the next read', async () => {
+    // The gateway coalesces concurrent status reads of one batch (issue 16): a read must never be
+    // answered by a fetch that began before it, or a poll under way would hand a stale status to
+    // the read that follows a write.
+    const created = await uploadCsv(platform, 'phone\n+14155550133\n', {
+      agent_id: 'agent-demo',
+      bypass_call_guardrails: 'false',
+      call_timing: JSON.stringify({ timezone: 'Etc/GMT', start_hour: 9, end_hour: 10, days: [] }),
+    });
+    expect(created.status).toBe(201);
+    const id = created.body.batch_id;
+    const gateway = platform.processes.find((p) => p.service === 'gateway')!;
+    const coalescedSoFar = async () => {
+      const text = await (await fetch(`${gateway.url}/metrics`)).text();
+      return Number(/^outdial_status_reads_coalesced_total(?:\{[^}]*\})? (\d+)/m.exec(text)?.[1] ?? 0);
+    };
+    const coalescedBefore = await coalescedSoFar();
+    let polling = true;
+    let polls = 0;
+    const pollers = Array.from({ length: 8 }, async () => {
+      while (polling) {
+        const read = await api(platform, `/api/batch-calls/${id}`);
+        expect(read.status).toBe(200);
+        polls++;
+      }
+    });
+    const stale: string[] = [];
+    try {
+      for (let i = 0; i < 150; i++) {
+        expect((await api(platform, `/api/batch-calls/${id}/pause`, { method: 'POST' })).status).toBe(200);
+        const afterPause = await api(platform, `/api/batch-calls/${id}`);
+        if (afterPause.body.status !== 'paused') stale.push(`cycle ${i}: after pause read ${afterPause.body.status}`);
+        expect((await api(platform, `/api/batch-calls/${id}/resume`, { method: 'POST' })).status).toBe(200);
+        const afterResume = await api(platform, `/api/batch-calls/${id}`);
+        if (afterResume.body.status !== 'running')
+          stale.push(`cycle ${i}: after resume read ${afterResume.body.status}`);
+      }
+    } finally {
+      polling = false;
+      await Promise.all(pollers);
+    }
+    expect(stale).toEqual([]);
+    expect(polls).toBeGreaterThan(300);
+    // The pollers did share reads: the path under test was taken.
+    expect((await coalescedSoFar()) - coalescedBefore).toBeGreaterThan(0);
+  }, 600_000);
+
   it('cancel, reschedule and delete are visible on the next read', async () => {
     const a = await uploadCsv(platform, 'phone\n+14155550141\n', {
       agent_id: 'agent-demo',
