@@ -54,7 +54,15 @@ export async function openCsv(bytes: Readable, maxBytes: number): Promise<Contac
   }
   const head = Buffer.concat(headPieces);
   const headText = head.toString('utf8').replace(/^\uFEFF/, '');
-  if (headText.trim() === '') throw new ServiceError('invalid_file', 'the file is empty');
+  if (headText.trim() === '')
+    throw new ServiceError(
+      'invalid_file',
+      'the file is empty: expected a header row naming a phone column, then one contact per row',
+      {
+        line: 1,
+        expected: 'phone,name\n+14155550100,Ada',
+      },
+    );
   const parser = parse({
     delimiter: detectSeparator(headText),
     bom: true,

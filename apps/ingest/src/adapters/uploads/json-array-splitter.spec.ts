@@ -34,6 +34,18 @@ describe('JsonArraySplitter', () => {
     expect(() => split([text])).toThrow(message);
   });
 
+  it('says what an empty upload should have held', () => {
+    try {
+      split(['  \n']);
+      throw new Error('not refused');
+    } catch (error) {
+      expect(error).toMatchObject({
+        code: 'invalid_file',
+        details: { line: 1, expected: expect.stringMatching(/^\[\{"phone"/) },
+      });
+    }
+  });
+
   it('refuses an element longer than the limit, also across chunks', () => {
     expect(() => split([`[{"a":"${'x'.repeat(50)}`, `${'x'.repeat(60)}"}]`], 100)).toThrow(/longer than 100/);
   });

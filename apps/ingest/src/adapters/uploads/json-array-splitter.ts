@@ -88,7 +88,11 @@ export class JsonArraySplitter {
 
   /** Call at the end of the text. */
   end(): void {
-    if (this.state === 'before') throw new ServiceError('invalid_file', 'the file is empty');
+    if (this.state === 'before')
+      throw new ServiceError('invalid_file', 'the file is empty: expected a JSON array of contact objects', {
+        line: 1,
+        expected: '[{"phone": "+14155550100", "name": "Ada"}, ...]',
+      });
     if (this.state !== 'after')
       throw new ServiceError('invalid_file', `the JSON array is not closed (after item ${this.count})`, {
         row: this.count,
