@@ -144,7 +144,9 @@ describe('ingest service', () => {
     });
 
     it('an empty file and a header-only file', async () => {
-      await expectRefused(await command(''), 'invalid_file');
+      const empty = await expectRefused(await command(''), 'invalid_file');
+      expect(empty.message).toMatch(/^the file is empty: expected a header row/);
+      expect(empty.details).toMatchObject({ line: 1, expected: expect.stringMatching(/^phone,/) });
       const headerOnly = await expectRefused(await command('phone,name\r\n'), 'unprocessable');
       expect(headerOnly.message).toMatch(/no contact rows/);
       expect(headerOnly.details).toMatchObject({ validation: { total_rows: 0 } });
