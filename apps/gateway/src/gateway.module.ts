@@ -4,8 +4,8 @@ import { Logger, Outbox, SecretBox, SERVICE_CONFIG, SERVICE_LOGGER } from '@outd
 
 import { AgentBatches } from './adapters/agent-batches';
 import { AgentSecretsVault } from './adapters/agent-secrets-vault';
-import { QueueStats } from './adapters/queue-stats';
 import { BatchStatusReads } from './adapters/batch-status-reads';
+import { QueueStats } from './adapters/queue-stats';
 import { ReadModelBarrier } from './adapters/read-model-barrier';
 import { TokenCache } from './adapters/token-cache';
 import { BroadcastTokenRevocations, TokenRevocations } from './adapters/token-revocations';
@@ -67,7 +67,15 @@ const REPOSITORIES = [
   DirectoryUnitOfWork,
 ];
 
-const ADAPTERS = [ReadModelBarrier, BatchStatusReads, UploadObjects, UploadIntake, AgentSecretsVault, AgentBatches, QueueStats];
+const ADAPTERS = [
+  ReadModelBarrier,
+  BatchStatusReads,
+  UploadObjects,
+  UploadIntake,
+  AgentSecretsVault,
+  AgentBatches,
+  QueueStats,
+];
 
 const USE_CASES = [
   AuthenticateTokenUseCase,
