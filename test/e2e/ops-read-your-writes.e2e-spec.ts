@@ -17,28 +17,37 @@ describe('every batch write is visible on the next read', () => {
     await platform?.stop();
   });
 
-  it('1,000 pause -> read -> resume -> read cycles without one stale read', async () => {
-    // Contacts that stay waiting all along: their calling window is closed (so the batch stays running).
-    const created = await uploadCsv(platform, 'phone,name\n+14155550131,A\n+14155550132,B\n', {
+  /** A batch that stays running with its contacts waiting all along: their calling window is closed. */
+  async function batchThatStaysRunning(csv: string): Promise<string> {
+    const created = await uploadCsv(platform, csv, {
       agent_id: 'agent-demo',
       bypass_call_guardrails: 'false',
       call_timing: JSON.stringify({ timezone: 'Etc/GMT', start_hour: 9, end_hour: 10, days: [] }),
     });
     expect(created.status).toBe(201);
-    const id = created.body.batch_id;
-    const stale: string[] = [];
-    const started = Date.now();
-    for (let i = 0; i < 1000; i++) {
-      const paused = await api(platform, `/api/batch-calls/${id}/pause`, { method: 'POST' });
-      expect(paused.status).toBe(200);
-      const afterPause = await api(platform, `/api/batch-calls/${id}`);
-      if (afterPause.body.status !== 'paused') stale.push(`cycle ${i}: after pause read ${afterPause.body.status}`);
-      const resumed = await api(platform, `/api/batch-calls/${id}/resume`, { method: 'POST' });
-      expect(resumed.status).toBe(200);
-      const afterResume = await api(platform, `/api/batch-calls/${id}`);
-      if (afterResume.body.status !== 'running') stale.push(`cycle ${i}: after resume read ${afterResume.body.status}`);
-    }
+    return created.body.batch_id;
+  }
 
+  /** `cycles` pause -> read -> resume -> read rounds; returns every read that did not show the write before it. */
+  async function staleReadsOverCycles(id: string, cycles: number): Promise<string[]> {
+    const stale: string[] = [];
+    for (let i = 0; i < cycles; i++) {
+      for (const [action, status] of [
+        ['pause', 'paused'],
+        ['resume', 'running'],
+      ]) {
+        expect((await api(platform, `/api/batch-calls/${id}/${action}`, { method: 'POST' })).status).toBe(200);
+        const read = await api(platform, `/api/batch-calls/${id}`);
+        if (read.body.status !== status) stale.push(`cycle ${i}: after ${action} read ${read.body.status}`);
+      }
+    }
+    return stale;
+  }
+
+  it('1,000 pause -> read -> resume -> read cycles without one stale read', async () => {
+    const id = await batchThatStaysRunning('phone,name\n+14155550131,A\n+14155550132,B\n');
+    const started = Date.now();
+    const stale = await staleReadsOverCycles(id, 1000);
     console.log(`1,000 pause/resume cycles with reads in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     expect(stale).toEqual([]);
   }, 600_000);
@@ -47,13 +56,7 @@ describe('every batch write is visible on the next read', () => {
     // The gateway coalesces concurrent status reads of one batch (issue 16): a read must never be
     // answered by a fetch that began before it, or a poll under way would hand a stale status to
     // the read that follows a write.
-    const created = await uploadCsv(platform, 'phone\n+14155550133\n', {
-      agent_id: 'agent-demo',
-      bypass_call_guardrails: 'false',
-      call_timing: JSON.stringify({ timezone: 'Etc/GMT', start_hour: 9, end_hour: 10, days: [] }),
-    });
-    expect(created.status).toBe(201);
-    const id = created.body.batch_id;
+    const id = await batchThatStaysRunning('phone\n+14155550133\n');
     const gateway = platform.processes.find((p) => p.service === 'gateway')!;
     const coalescedSoFar = async () => {
       const text = await (await fetch(`${gateway.url}/metrics`)).text();
@@ -69,17 +72,9 @@ describe('every batch write is visible on the next read', () => {
         polls++;
       }
     });
-    const stale: string[] = [];
+    let stale: string[];
     try {
-      for (let i = 0; i < 150; i++) {
-        expect((await api(platform, `/api/batch-calls/${id}/pause`, { method: 'POST' })).status).toBe(200);
-        const afterPause = await api(platform, `/api/batch-calls/${id}`);
-        if (afterPause.body.status !== 'paused') stale.push(`cycle ${i}: after pause read ${afterPause.body.status}`);
-        expect((await api(platform, `/api/batch-calls/${id}/resume`, { method: 'POST' })).status).toBe(200);
-        const afterResume = await api(platform, `/api/batch-calls/${id}`);
-        if (afterResume.body.status !== 'running')
-          stale.push(`cycle ${i}: after resume read ${afterResume.body.status}`);
-      }
+      stale = await staleReadsOverCycles(id, 150);
     } finally {
       polling = false;
       await Promise.all(pollers);
