@@ -4,8 +4,8 @@ import { Injectable } from '@nestjs/common';
 export const LOCAL_DIAL_RECORD_WAIT_MS = 2_000;
 
 /**
- * The calls this replica is placing and recording right now (PlaceCallUseCase: from admission to
- * the commit of the dial record's DIAL_RECORD_GROUP), by attempt id, so a provider event that arrives before its attempt is recorded as dialing (a carrier
+ * The dial records this replica is writing right now (PlaceCallUseCase's DIAL_RECORD_GROUP), by
+ * attempt id, so a provider event that arrives before its attempt is recorded as dialing (a carrier
  * answers within milliseconds; the simulator at small time scales always does) can wait here for the
  * record instead of a nak and a JetStream redelivery 25 ms later (bench/scale, 1 dialer: ~39 % of
  * provider-event deliveries were such naks). Only the replica that placed the call knows; on any
@@ -15,7 +15,7 @@ export const LOCAL_DIAL_RECORD_WAIT_MS = 2_000;
 export class PendingDialRecords {
   private readonly pending = new Map<string, Promise<void>>();
 
-  /** Registers `attemptId`'s placement and dial record (`written` settles once recorded, or the dial failed). */
+  /** Registers the write of `attemptId`'s dial record (`written` settles when its group committed or failed). */
   track(attemptId: string, written: Promise<unknown>): void {
     const settled = written.then(
       () => undefined,

@@ -144,24 +144,6 @@ export class PlaceCallUseCase {
     this.metrics.admissions.inc({ result: 'granted', limit: '' });
     this.metrics.admissionLatency.observe(Math.max(0, admittedAt.getTime() - Date.parse(request.requested_at)) / 1000);
 
-    // The provider may report on the call before its dial record commits (a carrier answers within
-    // milliseconds): events of this replica wait for it in PendingDialRecords, not in a redelivery.
-    const dialing = this.dial(request, provider, agent, log);
-    this.pendingDialRecords.track(request.attempt_id, dialing);
-    return dialing;
-  }
-
-  /**
-   * Places the admitted attempt's call and records the dial (DIAL_RECORD_GROUP); a provider failure
-   * ends the attempt (or gives its admission back when the provider is unavailable).
-   */
-  private async dial(
-    request: DialRequest,
-    provider: CallProvider,
-    agent: { config: Record<string, unknown>; sealed_secrets: string | null } | undefined,
-    log: Logger,
-  ): Promise<PlaceCallOutcome> {
-    const agentConfig = agent?.config;
     const startedAt = this.clock.now();
     let providerCallId: string;
     let hangupOnMachine: boolean | undefined;
@@ -186,12 +168,15 @@ export class PlaceCallUseCase {
     }
     this.metrics.dialLatency.observe(Math.max(0, this.clock.nowMs() - Date.parse(request.requested_at)) / 1000);
 
-    await this.dialRecords.submit({
+    const recorded = this.dialRecords.submit({
       attempt_id: request.attempt_id,
       provider_call_id: providerCallId,
       started_at: startedAt,
       hangup_on_machine: hangupOnMachine === true,
     });
+    // The provider may report on the call before this commits: its events wait here, not in a redelivery.
+    this.pendingDialRecords.track(request.attempt_id, recorded);
+    await recorded;
     this.metrics.callsStarted.inc({ provider: provider.name });
     log.info({ provider: provider.name, provider_call_id: providerCallId }, 'call started');
     return 'dialed';
