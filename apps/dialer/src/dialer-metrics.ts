@@ -16,8 +16,6 @@ export class DialerMetrics {
   readonly admissionLatency: Histogram;
   readonly declined: Counter<'reason'>;
   readonly providerEventsIgnored: Counter<'kind' | 'reason'>;
-  /** Provider events that waited in-process for their dial record (PendingDialRecords) instead of a nak. */
-  readonly providerEventsAwaitedLocally: Counter;
   readonly providerGroupRetries: Counter;
   readonly reportsHeld: Counter;
   readonly reportsSettled: Counter<'by' | 'revised'>;
@@ -85,11 +83,6 @@ export class DialerMetrics {
       name: 'outdial_provider_events_ignored_total',
       help: 'Provider events that changed nothing (repeated, stale, after the end, or an AMD verdict too late to count), by kind and reason',
       labelNames: ['kind', 'reason'],
-      registers,
-    });
-    this.providerEventsAwaitedLocally = new Counter({
-      name: 'outdial_provider_events_awaited_locally_total',
-      help: 'Provider events that came before their dial record was written and waited for it in the replica writing it, instead of a nak and a redelivery',
       registers,
     });
     this.providerGroupRetries = new Counter({

@@ -22,7 +22,6 @@ import { AdmitAttemptUseCase } from './usecases/admit-attempt/admit-attempt.usec
 import { ApplyProviderEventUseCase } from './usecases/apply-provider-event/apply-provider-event.usecase';
 import { ApplyProviderEventGroupUseCase } from './usecases/apply-provider-event-group/apply-provider-event-group.usecase';
 import { DeleteBatchAttemptsUseCase } from './usecases/delete-batch-attempts/delete-batch-attempts.usecase';
-import { PendingDialRecords } from './usecases/place-call/pending-dial-records';
 import { PlaceCallUseCase } from './usecases/place-call/place-call.usecase';
 import { ReapExpiredAttemptsUseCase } from './usecases/reap-expired-attempts/reap-expired-attempts.usecase';
 import { SettleHeldReportsUseCase } from './usecases/settle-held-reports/settle-held-reports.usecase';
@@ -41,7 +40,6 @@ import { TrackOrgSettingsUseCase } from './usecases/track-org-settings/track-org
     AgentsRepository,
     // use cases
     AdmitAttemptUseCase,
-    PendingDialRecords,
     PlaceCallUseCase,
     ApplyProviderEventUseCase,
     ApplyProviderEventGroupUseCase,

@@ -11,12 +11,9 @@ import {
 } from '@outdial/contracts';
 import { JetStreamContext, JetStreamEvent, MessageGrouper } from '@outdial/service-runtime';
 
-import { DialerMetrics } from '../dialer-metrics';
 import { ApplyProviderEventCommand } from '../usecases/apply-provider-event/apply-provider-event.command';
-import { AwaitingDialRecordError } from '../usecases/apply-provider-event/apply-provider-event.usecase';
 import { ApplyProviderEventGroupUseCase } from '../usecases/apply-provider-event-group/apply-provider-event-group.usecase';
 import { DeleteBatchAttemptsUseCase } from '../usecases/delete-batch-attempts/delete-batch-attempts.usecase';
-import { PendingDialRecords } from '../usecases/place-call/pending-dial-records';
 import { PlaceCallUseCase } from '../usecases/place-call/place-call.usecase';
 import { TrackAgentUseCase } from '../usecases/track-agent/track-agent.usecase';
 import { TrackBatchStatusUseCase } from '../usecases/track-batch-status/track-batch-status.usecase';
@@ -69,8 +66,6 @@ export class DialerEventsHandler {
     private readonly trackAgent: TrackAgentUseCase,
     private readonly trackBatchStatus: TrackBatchStatusUseCase,
     private readonly deleteBatch: DeleteBatchAttemptsUseCase,
-    private readonly pendingDialRecords: PendingDialRecords,
-    private readonly metrics: DialerMetrics,
   ) {
     this.providerEvents = new MessageGrouper((commands) => applyProviderEvents.execute(commands), {
       ...PROVIDER_GROUP,
@@ -94,20 +89,10 @@ export class DialerEventsHandler {
     }
   }
 
-  // Settled on its own once its group was applied: ack, or nak / dead-letter with its own error. An
-  // event that came before its dial record was written waits for that record when this replica is
-  // the one writing it (PendingDialRecords), then goes once more; elsewhere it is naked as before.
+  // Settled on its own once its group was applied: ack, or nak / dead-letter with its own error.
   @JetStreamEvent(Subjects.providerEvent, { concurrency: PROVIDER_EVENT_CONCURRENCY })
   async onProviderEvent(@Payload() event: ProviderCallEvent, @Ctx() context: JetStreamContext): Promise<void> {
-    const command = { event, deliveryCount: context.deliveryCount };
-    try {
-      await this.providerEvents.submit(command);
-    } catch (error) {
-      if (!(error instanceof AwaitingDialRecordError) || !(await this.pendingDialRecords.settled(error.attemptId)))
-        throw error;
-      this.metrics.providerEventsAwaitedLocally.inc();
-      await this.providerEvents.submit(command);
-    }
+    await this.providerEvents.submit({ event, deliveryCount: context.deliveryCount });
   }
 
   @JetStreamEvent(Subjects.orgSettingsChanged, { maxDeliver: 100 })

@@ -1,6 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ProviderCallEvent } from '@outdial/contracts';
-import { Clock, Database, Logger, Outbox, SERVICE_CONFIG, SERVICE_LOGGER } from '@outdial/service-runtime';
+import {
+  Clock,
+  Database,
+  Logger,
+  Outbox,
+  SERVICE_CONFIG,
+  SERVICE_LOGGER,
+  TransientError,
+} from '@outdial/service-runtime';
 
 import { DialerEnv } from '../../dialer-env';
 import { DialerMetrics } from '../../dialer-metrics';
@@ -15,10 +23,7 @@ import {
   ExpectedState,
 } from '../../persistence/attempts.repository';
 import { ApplyProviderEventCommand } from '../apply-provider-event/apply-provider-event.command';
-import {
-  ApplyProviderEventUseCase,
-  AwaitingDialRecordError,
-} from '../apply-provider-event/apply-provider-event.usecase';
+import { ApplyProviderEventUseCase, AWAIT_DIAL_RECORD_MS } from '../apply-provider-event/apply-provider-event.usecase';
 
 /**
  * Rounds of grouped reads and writes before what still misses goes the one-event path: an attempt
@@ -57,8 +62,8 @@ interface AttemptPlan {
  *    afterwards, in group order: what still missed after the last round, AMD verdicts and held reports (hold / settle
  *    logic unchanged), hang-ups on machines, events that name no attempt, attempts not known
  *    (yet); attempts in parallel, the events of one attempt in group order.
- * An event whose attempt is not recorded as dialing yet gets its AwaitingDialRecordError at once (nak
- * with AWAIT_DIAL_RECORD_MS, or a wait in-process in the handler), as the one-event path would give it.
+ * An event whose attempt is not recorded as dialing yet gets its TransientError at once (nak with
+ * AWAIT_DIAL_RECORD_MS), as the one-event path would give it.
  * Returns one entry per event (null: applied or ignored; an error: that message's own, e.g. the
  * TransientError to nak with), so each message is still settled on its own. Throws when a group
  * statement fails (MessageGrouper then applies every event alone).
@@ -147,7 +152,10 @@ export class ApplyProviderEventGroupUseCase {
     for (const plan of plans.values()) {
       this.plan(plan, commands, alone);
       plan.steps.forEach((step, k) => {
-        results[plan.indexes[k]] = step.kind === 'wait' ? new AwaitingDialRecordError(plan.row.attempt_id) : null;
+        results[plan.indexes[k]] =
+          step.kind === 'wait'
+            ? new TransientError(`attempt ${plan.row.attempt_id} is not recorded as dialing yet`, AWAIT_DIAL_RECORD_MS)
+            : null;
       });
     }
 

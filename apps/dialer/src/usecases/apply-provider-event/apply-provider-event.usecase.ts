@@ -26,18 +26,6 @@ import { ApplyProviderEventCommand } from './apply-provider-event.command';
 
 /** Redelivery delay while the dialer that placed the call records the dial. */
 export const AWAIT_DIAL_RECORD_MS = 25;
-/**
- * A provider event about an attempt not recorded as dialing yet (shouldAwaitDialRecord): naked with
- * AWAIT_DIAL_RECORD_MS, unless the replica writing that record lets it wait in-process
- * (PendingDialRecords).
- */
-export class AwaitingDialRecordError extends TransientError {
-  constructor(readonly attemptId: string) {
-    super(`attempt ${attemptId} is not recorded as dialing yet`, AWAIT_DIAL_RECORD_MS);
-    this.name = 'AwaitingDialRecordError';
-  }
-}
-
 /** Redelivery delay for an event about an attempt this dialer does not know (yet). */
 const UNKNOWN_ATTEMPT_RETRY_MS = 2000;
 
@@ -115,7 +103,7 @@ export class ApplyProviderEventUseCase {
     });
     if (!this.concernsThisCall(row, event, log)) return { outcome: 'ignored' };
     if (shouldAwaitDialRecord(row.status, deliveryCount)) {
-      throw new AwaitingDialRecordError(row.attempt_id);
+      throw new TransientError(`attempt ${row.attempt_id} is not recorded as dialing yet`, AWAIT_DIAL_RECORD_MS);
     }
     const decision = decideProviderEvent(
       {

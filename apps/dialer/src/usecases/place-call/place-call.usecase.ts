@@ -28,7 +28,6 @@ import { SimScriptError } from '../../domain/sim-script';
 import { AgentsRepository } from '../../persistence/agents.repository';
 import { AttemptsRepository, DialRecord } from '../../persistence/attempts.repository';
 import { AdmitAttemptUseCase } from '../admit-attempt/admit-attempt.usecase';
-import { PendingDialRecords } from './pending-dial-records';
 import { PlaceCallCommand } from './place-call.command';
 
 /** A dial request that must wait (no slot, no token, agent not announced yet): redelivered later, never dropped. */
@@ -72,7 +71,6 @@ export class PlaceCallUseCase {
     @Inject(SERVICE_CONFIG) private readonly env: DialerEnv,
     @Inject(SERVICE_LOGGER) logger: Logger,
     private readonly secretBox: SecretBox,
-    private readonly pendingDialRecords: PendingDialRecords,
   ) {
     this.log = logger.child({ component: 'place-call' });
     this.dialRecords = new MessageGrouper((group) => this.recordDials(group), DIAL_RECORD_GROUP);
@@ -168,15 +166,12 @@ export class PlaceCallUseCase {
     }
     this.metrics.dialLatency.observe(Math.max(0, this.clock.nowMs() - Date.parse(request.requested_at)) / 1000);
 
-    const recorded = this.dialRecords.submit({
+    await this.dialRecords.submit({
       attempt_id: request.attempt_id,
       provider_call_id: providerCallId,
       started_at: startedAt,
       hangup_on_machine: hangupOnMachine === true,
     });
-    // The provider may report on the call before this commits: its events wait here, not in a redelivery.
-    this.pendingDialRecords.track(request.attempt_id, recorded);
-    await recorded;
     this.metrics.callsStarted.inc({ provider: provider.name });
     log.info({ provider: provider.name, provider_call_id: providerCallId }, 'call started');
     return 'dialed';
